@@ -1,0 +1,91 @@
+/**
+ * Every setting of the system, read from the environment once at start-up.
+ * Defaults give the embedded setup of `npm start`; docker-compose.yml sets the
+ * production values. A bad value stops the process with one line naming it.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const envSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('exemption-review'),
+  /** Only for what `npm start` prints; the UI itself belongs to the Temporal server. */
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  /** Base URL the API is reached at, for Location headers and printed links. */
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  /** postgres://… for PostgreSQL; unset means embedded PGlite under DATA_DIR. */
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+  ),
+  /** HS256 secret for tokens; unset means one generated into DATA_DIR on first start. */
+  TOKEN_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** An OIDC issuer's key set; when set, tokens are verified against it instead of the secret. */
+  JWKS_URL: optionalText.pipe(z.url().optional()),
+  TOKEN_ISSUER: optionalText,
+  TOKEN_AUDIENCE: optionalText,
+  CORS_ORIGINS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()) : [])),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  apiBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line per bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const value = env[name];
+      return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+    });
+    throw new ConfigError(`configuration error: ${lines.join('; ')}`);
+  }
+  const parsed = result.data;
+  if (parsed.JWKS_URL && (!parsed.TOKEN_ISSUER || !parsed.TOKEN_AUDIENCE)) {
+    throw new ConfigError('configuration error: TOKEN_ISSUER and TOKEN_AUDIENCE: required when JWKS_URL is set');
+  }
+  return {
+    ...parsed,
+    dataDir: path.resolve(parsed.DATA_DIR),
+    apiBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://${parsed.API_HOST}:${parsed.API_PORT}`,
+  };
+}
+
+/** For process entry points: parse, or print the one line and exit. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

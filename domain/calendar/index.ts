@@ -1,0 +1,3 @@
+export * from './dates';
+export * from './schedule';
+export * from './period';

@@ -1,0 +1,51 @@
+/**
+ * What an administrator loads for a year the published data lacks: the
+ * State Council notice's days off and make-up working days.
+ */
+import { z } from 'zod';
+import { isIsoDate, isWeekend } from './dates';
+
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine(isIsoDate, 'is not a calendar date');
+
+const namedDay = z.object({
+  date: isoDateSchema,
+  name: z.string().trim().min(1, 'must name the holiday').max(40),
+});
+
+export function yearScheduleInputSchema(year: number) {
+  return z
+    .object({
+      source: z
+        .string()
+        .trim()
+        .min(4, 'must cite the notice the dates come from, e.g. 国办发明电〔2026〕7号')
+        .max(200),
+      holidays: z.array(namedDay).min(1, 'must list at least one day off').max(80),
+      makeUpWorkdays: z.array(namedDay).max(20),
+    })
+    .superRefine((value, ctx) => {
+      const seen = new Map<string, string>();
+      const check = (list: 'holidays' | 'makeUpWorkdays', index: number, date: string) => {
+        const where = [list, index, 'date'];
+        if (!date.startsWith(`${year}-`)) {
+          ctx.addIssue({ code: 'custom', path: where, message: `must lie inside ${year}` });
+        }
+        const other = seen.get(date);
+        if (other === list) ctx.addIssue({ code: 'custom', path: where, message: `${date} is listed twice` });
+        else if (other) ctx.addIssue({ code: 'custom', path: where, message: `${date} cannot be both a day off and a make-up working day` });
+        seen.set(date, list);
+      };
+      value.holidays.forEach((d, i) => check('holidays', i, d.date));
+      value.makeUpWorkdays.forEach((d, i) => {
+        check('makeUpWorkdays', i, d.date);
+        if (isIsoDate(d.date) && !isWeekend(d.date)) {
+          ctx.addIssue({ code: 'custom', path: ['makeUpWorkdays', i, 'date'], message: `${d.date} is a weekday; a make-up working day is a Saturday or Sunday` });
+        }
+      });
+    });
+}
+
+export type YearScheduleInput = z.infer<ReturnType<typeof yearScheduleInputSchema>>;

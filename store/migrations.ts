@@ -1,0 +1,51 @@
+/**
+ * Schema migrations, applied in order at start. Append only: a migration that
+ * has run anywhere is never edited.
+ */
+import type { Db } from './db';
+
+const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
+  {
+    id: 1,
+    name: 'calendar overlay and case numbers',
+    statements: [
+      `create table calendar_years (
+        year integer primary key check (year between 1949 and 2200),
+        holidays jsonb not null,
+        make_up_workdays jsonb not null,
+        source text not null,
+        loaded_by text not null,
+        loaded_at timestamptz not null default now()
+      )`,
+      `create table case_numbers (
+        jurisdiction text not null,
+        year integer not null,
+        last_number integer not null,
+        primary key (jurisdiction, year)
+      )`,
+      `create table case_requests (
+        idempotency_key text not null,
+        requested_by text not null,
+        body_sha256 text not null,
+        case_id text not null,
+        created_at timestamptz not null default now(),
+        primary key (requested_by, idempotency_key)
+      )`,
+    ],
+  },
+];
+
+export async function migrate(db: Db): Promise<void> {
+  await db.query(`create table if not exists schema_migrations (
+    id integer primary key, name text not null, applied_at timestamptz not null default now())`);
+  // One transaction per migration, with a lock so two processes starting together do not race.
+  for (const migration of MIGRATIONS) {
+    await db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(7233001)');
+      const done = await tx.query('select 1 from schema_migrations where id = $1', [migration.id]);
+      if (done.length > 0) return;
+      for (const statement of migration.statements) await tx.query(statement);
+      await tx.query('insert into schema_migrations (id, name) values ($1, $2)', [migration.id, migration.name]);
+    });
+  }
+}
