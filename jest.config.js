@@ -5,6 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
   testTimeout: 120_000,
   // Temporal servers and workers are heavy: two test files at a time fit two cores.
   maxWorkers: 2,

@@ -1,0 +1,27 @@
+import { binhai2021 } from './binhai';
+import { rulebookSchema, type Rulebook } from './schema';
+
+export * from './schema';
+
+/** Every rulebook version the system knows, newest last within a jurisdiction. */
+const ALL: Rulebook[] = [binhai2021];
+
+/** Validated when this module loads: a malformed rulebook stops the process at start-up. */
+export const rulebooks: readonly Rulebook[] = ALL.map((book) => {
+  const parsed = rulebookSchema.safeParse(book);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`rulebook ${book.id}@${book.version}: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+});
+
+export const JURISDICTIONS = [...new Set(rulebooks.map((b) => b.id))];
+
+/** The version in force on `date` (YYYY-MM-DD): the latest whose in-force date is not after it. */
+export function rulebookInForce(jurisdiction: string, date: string): Rulebook | undefined {
+  return rulebooks
+    .filter((b) => b.id === jurisdiction && b.inForce <= date)
+    .sort((a, b) => (a.inForce < b.inForce ? -1 : 1))
+    .at(-1);
+}

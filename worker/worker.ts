@@ -1,0 +1,27 @@
+/**
+ * Builds the worker that runs case workflows and their activities. Tests call
+ * this too, with their own connection, task queue and dependencies.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDependencies } from '../activities';
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  dependencies: ActivityDependencies;
+  /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(options.dependencies),
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * Statutory deadlines inside a case: computed by the calendar activity (so the
+ * result is in history), waited on with durable timers, and recomputed when
+ * the schedule of a provisional year is loaded.
+ */
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { DeadlineComputation } from '../domain/calendar';
+import type { DeadlineRecord } from '../domain/case/contract';
+import type { DeadlineRule } from '../domain/rulebooks/schema';
+import type { CaseFile } from './case-file';
+
+const { computeDeadline } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export interface DeadlineSpec {
+  key: string;
+  label: string;
+  binds: DeadlineRecord['binds'];
+  rule: DeadlineRule;
+  from: string;
+}
+
+function apply(record: DeadlineRecord, computed: DeadlineComputation): void {
+  record.deadline = computed.deadline;
+  record.endsAt = computed.endsAt;
+  record.provisional = computed.provisional;
+  record.provisionalYears = computed.provisionalYears;
+  record.skipped = computed.skipped;
+}
+
+export class Deadlines {
+  constructor(private readonly file: CaseFile) {}
+
+  async open(spec: DeadlineSpec): Promise<DeadlineRecord> {
+    const computed = await computeDeadline({ from: spec.from, amount: spec.rule.amount, unit: spec.rule.unit });
+    const record: DeadlineRecord = {
+      key: spec.key,
+      label: spec.label,
+      binds: spec.binds,
+      basis: spec.rule.basis,
+      from: spec.from,
+      amount: spec.rule.amount,
+      unit: spec.rule.unit,
+      deadline: computed.deadline,
+      endsAt: computed.endsAt,
+      provisional: computed.provisional,
+      provisionalYears: computed.provisionalYears,
+      skipped: computed.skipped,
+      status: 'pending',
+    };
+    this.file.state.deadlines.push(record);
+    this.file.record('deadlineSet', {
+      detail: `${spec.label}：${computed.deadline}${computed.provisional ? '（暂定，该年度节假日安排未公布）' : ''}`,
+      basis: spec.rule.basis,
+    });
+    this.file.publish();
+    return record;
+  }
+
+  /** Recounts a pending provisional deadline; records the change if the date moved or became firm. */
+  async recount(record: DeadlineRecord, reason: string): Promise<void> {
+    if (record.status !== 'pending' || !record.provisional) return;
+    const computed = await computeDeadline({ from: record.from, amount: record.amount, unit: record.unit });
+    if (record.status !== 'pending') return; // met or lapsed while the activity ran
+    const before = record.deadline;
+    if (computed.deadline === before && computed.provisional) return;
+    apply(record, computed);
+    this.file.record('deadlineRecomputed', {
+      detail: `${record.label}：${before} → ${computed.deadline}${computed.provisional ? '（仍为暂定）' : '（已确定）'}；${reason}`,
+      basis: record.basis,
+    });
+    this.file.publish();
+  }
+
+  /** After a year's schedule is loaded: recount every pending deadline that was provisional for it. */
+  async onYearLoaded(year: number, source: string): Promise<void> {
+    for (const record of this.file.state.deadlines) {
+      if (record.provisionalYears.includes(year)) await this.recount(record, `${year}年节假日安排已载入（${source}）`);
+    }
+  }
+
+  /**
+   * Waits until `done()` holds or the deadline runs out (24:00 Beijing time of
+   * its last day). A provisional deadline is recounted once more before it is
+   * allowed to lapse, in case its year was loaded while no signal reached us.
+   */
+  async waitFor(record: DeadlineRecord, done: () => boolean): Promise<'done' | 'lapsed'> {
+    for (;;) {
+      if (done()) return 'done';
+      const endsAt = record.endsAt;
+      const remaining = Date.parse(endsAt) - Date.now();
+      if (remaining > 0) {
+        await condition(() => done() || record.endsAt !== endsAt, remaining, {
+          summary: `deadline ${record.key} ${record.deadline}`,
+        });
+        continue;
+      }
+      if (record.provisional) {
+        await this.recount(record, '期限届满前复核节假日安排');
+        if (record.endsAt !== endsAt) continue;
+      }
+      return done() ? 'done' : 'lapsed';
+    }
+  }
+
+  settle(record: DeadlineRecord, status: 'met' | 'lapsed'): void {
+    record.status = status;
+    this.file.publish();
+  }
+}

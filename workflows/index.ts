@@ -1,0 +1,2 @@
+export { exemptionReview } from './exemption-review';
+export { propagateCalendarYear } from './calendar-propagation';
