@@ -2,7 +2,6 @@
  * The State Council's published schedules, as carried by the maintained
  * `chinese-days` package (its data is taken from the yearly 国务院办公厅关于部分节假日安排的通知).
  */
-import { createRequire } from 'node:module';
 import type { YearSchedule } from '../../domain/calendar';
 
 interface PackageData {
@@ -10,7 +9,6 @@ interface PackageData {
   workdays: Record<string, string>;
 }
 
-const require = createRequire(__filename);
 const packageVersion: string = require('chinese-days/package.json').version;
 const data: PackageData = require('chinese-days/dist/chinese-days.json');
 

@@ -86,7 +86,7 @@ describe('Binhai application window', () => {
       expect(after.stage).toBe('closed');
       expect(after.outcome).toBe('noApplication');
       expect(after.deadlines[0]?.status).toBe('lapsed');
-      const lapse = after.timeline.find((e) => e.event === 'windowLapsed');
+      const lapse = after.timeline.find((e: { event: string }) => e.event === 'windowLapsed');
       expect(lapse?.basis?.article).toBe('第十二条(二)');
       expect(Date.parse(lapse!.at)).toBeGreaterThanOrEqual(endsAt);
     });

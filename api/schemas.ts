@@ -1,0 +1,56 @@
+/**
+ * The API's request and response shapes: one zod schema each, used to
+ * validate, to type the handlers and to generate the OpenAPI document.
+ */
+import { z } from 'zod';
+import { PERIOD_UNITS } from '../domain/calendar/period';
+import { isoDateSchema } from '../domain/calendar/year-input';
+import { CASE_ID_PATTERN } from '../domain/case/contract';
+import { JURISDICTIONS } from '../domain/rulebooks';
+
+export { isoDateSchema };
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const openCaseBody = z
+  .object({
+    jurisdiction: z.enum(JURISDICTIONS as [string, ...string[]]),
+    subject: z.object({
+      name: text(50),
+      organisation: text(100),
+      position: text(50).optional(),
+    }),
+    matter: text(500),
+    accountability: z.object({
+      reference: text(100),
+      body: text(100).optional(),
+    }),
+    /** The day the authority informed the subject; the application window counts from it. */
+    eventDate: isoDateSchema,
+  })
+  .strict();
+export type OpenCaseBody = z.infer<typeof openCaseBody>;
+
+export const caseIdParams = z.object({ id: z.string().regex(CASE_ID_PATTERN, 'is not a case id') });
+
+export const fileApplicationBody = z
+  .object({
+    filedBy: z.enum(['subject', 'subjectOrganisation']),
+    receivedOn: isoDateSchema,
+    summary: text(5000),
+  })
+  .strict();
+
+export const deadlinePreviewQuery = z.object({
+  from: isoDateSchema,
+  amount: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(366, 'must be at most 366'),
+  unit: z.enum(PERIOD_UNITS, { error: `must be one of ${PERIOD_UNITS.join(', ')}` }),
+});
+
+export const yearParams = z.object({
+  year: z.coerce.number().int('must be a year').min(1949, 'must be 1949 or later').max(2200, 'must be 2200 or earlier'),
+});

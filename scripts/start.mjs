@@ -1,0 +1,129 @@
+// `npm start`: the whole system on one machine. Installs what is missing,
+// builds, starts the Temporal dev server (SQLite under data/, with its Web UI)
+// unless TEMPORAL_ADDRESS points elsewhere, then the worker and the API; waits
+// until all answer, prints where they are, and stops all of it on Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureAll, root, temporalCli } from './tools.mjs';
+
+const say = (line) => console.log(`[start] ${line}`);
+const children = [];
+let stopping = false;
+
+function fail(message) {
+  console.error(`[start] ${message}`);
+  void stopAll(1);
+}
+
+function launch(name, command, args, options = {}) {
+  // A process group of its own: Ctrl-C reaches only this script, which stops the children in order.
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], detached: true, ...options });
+  child.name = name;
+  child.once('exit', (code, signal) => {
+    child.exited = true;
+    if (!stopping) fail(`${name} exited (${signal ?? `code ${code}`}); stopping the rest`);
+  });
+  children.push(child);
+  return child;
+}
+
+function waitExit(child, ms) {
+  if (child.exited) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  // The app first, so it finishes what it is doing while Temporal still answers; then Temporal.
+  for (const child of [...children].reverse()) {
+    if (child.exited) continue;
+    say(`stopping ${child.name}…`);
+    child.kill('SIGTERM');
+    await waitExit(child, 15_000);
+  }
+  process.exit(code);
+}
+
+async function waitUntil(what, probe, timeoutMs) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (stopping) return;
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not answer within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  ensureAll();
+  say('building…');
+  const build = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the TypeScript build failed');
+
+  const { parseConfig, ConfigError } = await import(path.join(root, 'dist', 'config', 'env.js'));
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new Error(err.message);
+    throw err;
+  }
+  const { ALL_SEARCH_ATTRIBUTES } = await import(path.join(root, 'dist', 'domain', 'case', 'contract.js'));
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  let uiUrl = config.TEMPORAL_UI_URL;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const [ip, port] = config.TEMPORAL_ADDRESS.split(':');
+    const uiPort = new URL(config.TEMPORAL_UI_URL).port || '8233';
+    const typeName = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
+    say(`starting the Temporal dev server (${path.relative(root, path.join(config.dataDir, 'temporal.db'))})…`);
+    launch('temporal', temporalCli, [
+      'server', 'start-dev',
+      '--db-filename', path.join(config.dataDir, 'temporal.db'),
+      '--ip', ip, '--port', port, '--ui-port', uiPort,
+      '--namespace', config.TEMPORAL_NAMESPACE,
+      '--log-level', 'error',
+      ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${typeName[key.type]}`]),
+    ]);
+    uiUrl = `http://${ip}:${uiPort}`;
+    await waitUntil('the Temporal server', async () => {
+      const health = spawnSync(temporalCli, ['operator', 'cluster', 'health', '--address', config.TEMPORAL_ADDRESS], { encoding: 'utf8' });
+      return health.status === 0 && health.stdout.includes('SERVING');
+    }, 60_000);
+  }
+
+  say('starting the worker and the API…');
+  launch('worker and API', process.execPath, [path.join(root, 'dist', 'scripts', 'embedded.js')], { env: process.env });
+  await waitUntil('the API', async () => (await fetch(`${config.apiBaseUrl}/readyz`)).ok, 60_000);
+  await waitUntil('the Temporal UI', async () => (await fetch(uiUrl)).ok, 30_000);
+
+  console.log(`
+  容错免责 rongcuo is running.
+
+  API          ${config.apiBaseUrl}/v1
+  API docs     ${config.apiBaseUrl}/docs
+  Temporal UI  ${uiUrl}   (filter e.g. Jurisdiction = "binhai" AND Stage = "application")
+  Data         ${config.dataDir}
+
+  A development token (roles: officer, supervisor, auditor, admin):
+    npm run token -- --role officer --authority binhai-jw --sub u123 --name 张三
+  then: curl -H "Authorization: Bearer $TOKEN" ${config.apiBaseUrl}/v1/calendar/years
+
+  Ctrl-C stops everything.
+`);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch((err) => fail(err.message));

@@ -1,0 +1,105 @@
+/**
+ * Opening a case: number it, pin the rulebook version in force, start its
+ * workflow. With an Idempotency-Key a retry gets the same case, never a second.
+ */
+import { createHash } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { beijingDate } from '../../domain/calendar';
+import { caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
+import { rulebookInForce } from '../../domain/rulebooks';
+import { nextCaseNumber } from '../../store/case-numbers';
+import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
+import type { Db } from '../../store/db';
+
+export interface OpenCaseRequest {
+  jurisdiction: string;
+  subject: CaseInput['subject'];
+  matter: string;
+  accountability: CaseInput['accountability'];
+  eventDate: string;
+}
+
+export interface OpenCaseDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  now?: () => number;
+}
+
+export class IdempotencyConflict extends Error {}
+export class NoRulebookInForce extends Error {}
+
+function canonicalHash(value: unknown): string {
+  const canonical = JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export async function openCase(
+  deps: OpenCaseDeps,
+  actor: Actor & { authority: string },
+  request: OpenCaseRequest,
+  idempotencyKey?: string,
+): Promise<{ caseId: string; replayed: boolean }> {
+  const now = deps.now?.() ?? Date.now();
+  const openedOn = beijingDate(now);
+  const rulebook = rulebookInForce(request.jurisdiction, openedOn);
+  if (!rulebook) throw new NoRulebookInForce(`no ${request.jurisdiction} rulebook is in force on ${openedOn}`);
+  const bodySha256 = canonicalHash(request);
+
+  let caseId: string | undefined;
+  let replayed = false;
+  if (idempotencyKey) {
+    const earlier = await findCaseRequest(deps.db, actor.sub, idempotencyKey);
+    if (earlier && earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey);
+    if (earlier) {
+      caseId = earlier.caseId;
+      replayed = true;
+    }
+  }
+  if (!caseId) {
+    try {
+      caseId = await deps.db.transaction(async (tx) => {
+        const id = caseWorkflowId(request.jurisdiction, Number(openedOn.slice(0, 4)), await nextCaseNumber(tx, request.jurisdiction, Number(openedOn.slice(0, 4))));
+        if (idempotencyKey) await saveCaseRequest(tx, actor.sub, idempotencyKey, { caseId: id, bodySha256 });
+        return id;
+      });
+    } catch (err) {
+      // A concurrent request with the same key won the race: answer as it did.
+      const earlier = idempotencyKey ? await findCaseRequest(deps.db, actor.sub, idempotencyKey) : undefined;
+      if (!earlier) throw err;
+      if (earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey!);
+      caseId = earlier.caseId;
+      replayed = true;
+    }
+  }
+
+  const input: CaseInput = {
+    caseId,
+    rulebook,
+    authority: actor.authority,
+    subject: request.subject,
+    matter: request.matter,
+    accountability: request.accountability,
+    eventDate: request.eventDate,
+    openedBy: { sub: actor.sub, name: actor.name },
+    openedAt: new Date(now).toISOString(),
+  };
+  // USE_EXISTING: a retry after a start that did happen finds that workflow, not an error.
+  await deps.client.workflow.start(WORKFLOW_TYPE, {
+    workflowId: caseId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    typedSearchAttributes: [
+      { key: sa.caseId, value: caseId },
+      { key: sa.jurisdiction, value: rulebook.id },
+      { key: sa.authority, value: actor.authority },
+      { key: sa.stage, value: 'opened' },
+    ],
+    staticSummary: `${rulebook.name} ${caseId}`,
+  });
+  return { caseId, replayed };
+}

@@ -1,0 +1,36 @@
+/**
+ * Runs the case worker until SIGINT/SIGTERM; the SDK then stops polling and
+ * lets running activities finish before the process exits.
+ */
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadConfigOrExit, type Config } from '../config/env';
+import { openResources, type Resources } from '../config/resources';
+import { createCaseWorker } from './worker';
+
+export async function startWorker(config: Config, resources: Resources): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createCaseWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dependencies: { db: resources.db, client: resources.client },
+  });
+  return { worker, connection };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const resources = await openResources(config, 'worker');
+  const { worker, connection } = await startWorker(config, resources);
+  resources.logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  await worker.run();
+  await connection.close();
+  await resources.close();
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    process.stderr.write(`worker: ${err.message}\n`);
+    process.exit(1);
+  });
+}
