@@ -1,6 +1,5 @@
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../domain/calendar';
-import { loadStatutoryCalendar } from '../services/calendar/statutory-calendar';
-import type { Queryable } from '../store/db';
+import { loadStatutoryCalendar, type CalendarSource } from '../services/calendar/statutory-calendar';
 
 export interface DeadlineRequest {
   from: IsoDate;
@@ -12,11 +11,10 @@ export interface DeadlineRequest {
  * Counting runs here, not in the workflow: the result lands in the case's
  * history, so a calendar loaded later never changes what a replay computes.
  */
-export function calendarActivities(db: Queryable) {
+export function calendarActivities(calendar: CalendarSource) {
   return {
     async computeDeadline(request: DeadlineRequest): Promise<DeadlineComputation> {
-      const calendar = await loadStatutoryCalendar(db);
-      return calendar.deadline(request.from, { amount: request.amount, unit: request.unit });
+      return (await loadStatutoryCalendar(calendar)).deadline(request.from, { amount: request.amount, unit: request.unit });
     },
   };
 }

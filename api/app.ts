@@ -6,6 +6,7 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { YearSchedule } from '../domain/calendar';
 import type { Db } from '../store/db';
 import { authenticate, type TokenVerifier } from './auth';
 import { notFoundHandler, Problem, problemHandler } from './problem';
@@ -20,6 +21,8 @@ export interface AppDeps {
   taskQueue: string;
   baseUrl: string;
   logger: Logger;
+  /** The published holiday schedules; the package's unless a test narrows them. */
+  publishedSchedules?: ReadonlyMap<number, YearSchedule>;
 }
 
 const requireJsonBody: RequestHandler = (req, _res, next) => {

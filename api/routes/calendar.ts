@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import type { YearSchedule } from '../../domain/calendar';
 import { yearScheduleInputSchema } from '../../domain/calendar/year-input';
 import { calendarPropagationWorkflowId, CALENDAR_PROPAGATION_WORKFLOW_TYPE } from '../../domain/case/contract';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
@@ -10,17 +11,18 @@ import { validationProblem } from '../problem';
 import { deadlinePreviewQuery, yearParams } from '../schemas';
 import { parse } from '../validate';
 
-export function calendarRoutes(deps: { db: Db; client: Client; taskQueue: string }): Router {
+export function calendarRoutes(deps: { db: Db; client: Client; taskQueue: string; publishedSchedules?: ReadonlyMap<number, YearSchedule> }): Router {
+  const source = { db: deps.db, published: deps.publishedSchedules };
   const router = Router();
 
   router.get('/calendar/deadline', async (req, res) => {
     const query = parse(deadlinePreviewQuery, req, 'query');
-    const calendar = await loadStatutoryCalendar(deps.db);
+    const calendar = await loadStatutoryCalendar(source);
     res.json(calendar.deadline(query.from, { amount: query.amount, unit: query.unit }));
   });
 
   router.get('/calendar/years', async (_req, res) => {
-    const calendar = await loadStatutoryCalendar(deps.db);
+    const calendar = await loadStatutoryCalendar(source);
     res.json({ years: calendar.years() });
   });
 

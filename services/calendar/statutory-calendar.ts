@@ -30,10 +30,13 @@ export interface YearListing {
 export class StatutoryCalendar {
   private readonly fixed = new Map<number, YearSchedule>();
 
-  constructor(private readonly overlay: ReadonlyMap<number, LoadedYear>) {}
+  constructor(
+    private readonly overlay: ReadonlyMap<number, LoadedYear>,
+    private readonly published: ReadonlyMap<number, YearSchedule> = publishedSchedules,
+  ) {}
 
   readonly lookup: ScheduleLookup = (year) => {
-    const official = this.overlay.get(year) ?? publishedSchedules.get(year);
+    const official = this.overlay.get(year) ?? this.published.get(year);
     if (official) return official;
     let provisional = this.fixed.get(year);
     if (!provisional) {
@@ -48,11 +51,11 @@ export class StatutoryCalendar {
   }
 
   hasOfficialSchedule(year: number): boolean {
-    return this.overlay.has(year) || publishedSchedules.has(year);
+    return this.overlay.has(year) || this.published.has(year);
   }
 
   years(): YearListing[] {
-    const years = new Set([...publishedSchedules.keys(), ...this.overlay.keys()]);
+    const years = new Set([...this.published.keys(), ...this.overlay.keys()]);
     return [...years].sort((a, b) => a - b).map((year) => {
       const loaded = this.overlay.get(year);
       const schedule = this.lookup(year);
@@ -69,8 +72,15 @@ export class StatutoryCalendar {
   }
 }
 
+/** Where the calendar's years come from: the archive database's overlay and the published package data. */
+export interface CalendarSource {
+  db: Queryable;
+  /** Defaults to the package's schedules; tests pass fewer years to make a year unpublished. */
+  published?: ReadonlyMap<number, YearSchedule>;
+}
+
 /** Reads the administrator's overlay afresh, so a year loaded a moment ago counts. */
-export async function loadStatutoryCalendar(db: Queryable): Promise<StatutoryCalendar> {
-  const loaded = await listLoadedYears(db);
-  return new StatutoryCalendar(new Map(loaded.map((y) => [y.year, y])));
+export async function loadStatutoryCalendar(source: CalendarSource): Promise<StatutoryCalendar> {
+  const loaded = await listLoadedYears(source.db);
+  return new StatutoryCalendar(new Map(loaded.map((y) => [y.year, y])), source.published);
 }

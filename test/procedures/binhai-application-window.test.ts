@@ -12,6 +12,7 @@ import { loadStatutoryCalendar } from '../../services/calendar/statutory-calenda
 import { openDb, type Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
 import { binhaiCase, officer } from '../support/cases';
+import { recordHistory } from '../support/histories';
 import { startTimeSkippingServer, uniqueTaskQueue, workflowBundle } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -40,7 +41,7 @@ async function startCase(taskQueue: string) {
   const today = beijingDate(await env.currentTimeMs());
   const input = binhaiCase(today);
   const handle = await env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
-  const expected = (await loadStatutoryCalendar(db)).deadline(today, { amount: 7, unit: 'workingDays' });
+  const expected = (await loadStatutoryCalendar({ db })).deadline(today, { amount: 7, unit: 'workingDays' });
   return { handle, input, expected };
 }
 
@@ -89,6 +90,7 @@ describe('Binhai application window', () => {
       const lapse = after.timeline.find((e: { event: string }) => e.event === 'windowLapsed');
       expect(lapse?.basis?.article).toBe('第十二条(二)');
       expect(Date.parse(lapse!.at)).toBeGreaterThanOrEqual(endsAt);
+      await recordHistory('binhai-application-lapsed', handle);
     });
   });
 

@@ -1,0 +1,46 @@
+/**
+ * Configuration comes from the environment, parsed once; a bad value stops
+ * start-up with one line naming the variable and what is wrong.
+ */
+import path from 'node:path';
+import { ConfigError, parseConfig } from '../../config/env';
+
+describe('configuration from the environment', () => {
+  it('defaults to the embedded setup', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'exemption-review',
+      API_PORT: 3000,
+      apiBaseUrl: 'http://127.0.0.1:3000',
+      dataDir: path.resolve('data'),
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TOKEN_SECRET).toBeUndefined();
+  });
+
+  it.each([
+    [{ API_PORT: 'eighty' }, /^configuration error: API_PORT: .* \(got "eighty"\)$/],
+    [{ API_PORT: '70000' }, /API_PORT: .*65535/],
+    [{ TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS: must be host:port/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres:\/\/ URL/],
+    [{ TOKEN_SECRET: 'short' }, /TOKEN_SECRET: must be at least 32 characters/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: /],
+    [{ JWKS_URL: 'https://idp.example/jwks' }, /TOKEN_ISSUER and TOKEN_AUDIENCE: required when JWKS_URL is set/],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => parseConfig({ API_PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/API_PORT: .*; LOG_LEVEL: /);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The real stack end to end: a case opened over HTTP starts its workflow on
+ * the Temporal dev server, is read back through the API, and shows up in
+ * Temporal visibility with its search attributes, as ops see it in the UI.
+ */
+import request from 'supertest';
+import { beijingDate } from '../../domain/calendar';
+import { searchAttributes } from '../../domain/case/contract';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let officer: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  officer = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'officer-1', name: '李办案' });
+});
+afterAll(() => stack?.stop());
+
+const newCase = (eventDate: string) => ({
+  jurisdiction: 'binhai',
+  subject: { name: '王某', organisation: '滨海新区某街道党工委', position: '副主任' },
+  matter: '推进老旧小区改造中先行先试，程序存在瑕疵',
+  accountability: { reference: '滨纪问〔2026〕12号', body: '滨海新区纪委监委' },
+  eventDate,
+});
+
+describe('opening a Binhai case over HTTP', () => {
+  it('answers 201 with a readable case id and Location, and the case reads back in its application window', async () => {
+    const today = beijingDate(Date.now());
+    const created = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(newCase(today));
+    expect(created.status).toBe(201);
+    expect(created.body.id).toMatch(/^case-binhai-\d{4}-\d{4}$/);
+    expect(created.headers.location).toBe(`http://rongcuo.test/v1/cases/${created.body.id}`);
+
+    const state = await eventually(async () => {
+      const read = await request(stack.app).get(`/v1/cases/${created.body.id}`).set('Authorization', `Bearer ${officer}`);
+      expect(read.status).toBe(200);
+      expect(read.body.deadlines).toHaveLength(1);
+      return read.body;
+    });
+    expect(state).toMatchObject({
+      caseId: created.body.id,
+      jurisdiction: 'binhai',
+      authority: 'binhai-jw',
+      stage: 'application',
+      deadlines: [{ key: 'application', from: today, amount: 7, unit: 'workingDays', basis: { article: '第十二条(二)' } }],
+    });
+    expect(state.timeline[0]).toMatchObject({ event: 'caseOpened', actor: { sub: 'officer-1', name: '李办案' } });
+  });
+
+  it('is found by ops in Temporal visibility by jurisdiction and stage, with no personal data in its id or attributes', async () => {
+    const created = await request(stack.app)
+      .post('/v1/cases')
+      .set('Authorization', `Bearer ${officer}`)
+      .send(newCase(beijingDate(Date.now())));
+    const id: string = created.body.id;
+    const found = await eventually(async () => {
+      const list = [];
+      for await (const wf of stack.env.client.workflow.list({
+        query: `Jurisdiction = "binhai" AND Stage = "application" AND CaseId = "${id}"`,
+      })) {
+        list.push(wf);
+      }
+      expect(list).toHaveLength(1);
+      expect(list[0]!.typedSearchAttributes.get(searchAttributes.nextDeadline)).toBeInstanceOf(Date);
+      return list[0]!;
+    });
+    const attributes = JSON.stringify(found.typedSearchAttributes.getAll());
+    expect(`${found.workflowId} ${attributes}`).not.toMatch(/王某|街道|老旧小区/);
+  });
+
+  it('gives a retried request with the same Idempotency-Key the same case, and refuses the key with another body', async () => {
+    const body = newCase(beijingDate(Date.now()));
+    const send = (b: object) =>
+      request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).set('Idempotency-Key', 'retry-1').send(b);
+    const first = await send(body);
+    const retry = await send(body);
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    const other = await send({ ...body, matter: '另一事项' });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('idempotency_key_reused');
+  });
+
+  it('hides a case from another authority behind 404, and needs a token and the officer role to open one', async () => {
+    const created = await request(stack.app)
+      .post('/v1/cases')
+      .set('Authorization', `Bearer ${officer}`)
+      .send(newCase(beijingDate(Date.now())));
+    const stranger = await stack.token({ roles: ['auditor'], authority: 'hangzhou-jyj' });
+    const hidden = await request(stack.app).get(`/v1/cases/${created.body.id}`).set('Authorization', `Bearer ${stranger}`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.headers['content-type']).toContain('application/problem+json');
+
+    expect((await request(stack.app).post('/v1/cases').send(newCase('2026-01-05'))).status).toBe(401);
+    const auditor = await stack.token({ roles: ['auditor'], authority: 'binhai-jw' });
+    const refused = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${auditor}`).send(newCase('2026-01-05'));
+    expect(refused.status).toBe(403);
+    expect(refused.body.requiredRoles).toEqual(['officer']);
+  });
+
+  it('answers a malformed body with 400 naming every bad field', async () => {
+    const bad = await request(stack.app)
+      .post('/v1/cases')
+      .set('Authorization', `Bearer ${officer}`)
+      .send({ jurisdiction: 'atlantis', subject: { name: '' }, matter: '事项', accountability: {}, eventDate: '2026-02-30' });
+    expect(bad.status).toBe(400);
+    const fields = bad.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.jurisdiction', 'body.subject.name', 'body.subject.organisation', 'body.accountability.reference', 'body.eventDate']),
+    );
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * Every recorded history under test/replay/histories replays on today's
+ * workflow code. A change that would break running cases fails here; such a
+ * change needs patched() or a new workflow type.
+ */
+import path from 'node:path';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { loadHistories } from '../support/histories';
+import { workflowBundle } from '../support/temporal';
+
+const histories = loadHistories();
+
+describe('replay of recorded case histories', () => {
+  it('has fixtures to replay', () => {
+    expect(histories.map((h) => h.workflowId)).toEqual(expect.arrayContaining(['binhai-application-lapsed']));
+  });
+
+  it('replays every recorded history deterministically on the current workflow code', async () => {
+    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
+    const failures: string[] = [];
+    for await (const result of results) {
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('catches a silent edit of the workflow', async () => {
+    const changed = await bundleWorkflowCode({
+      workflowsPath: path.join(__dirname, 'changed-workflow.ts'),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    });
+    const results = Worker.runReplayHistories({ workflowBundle: changed }, histories.slice(0, 1));
+    const errors: unknown[] = [];
+    for await (const result of results) errors.push(result.error);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(DeterminismViolationError);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Replay fixtures: real histories of full paths, recorded from the test
+ * server with RECORD_HISTORIES=1 and replayed in every run (test/replay).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+
+export const HISTORIES_DIR = path.resolve(__dirname, '..', 'replay', 'histories');
+
+/** Writes the handle's history as fixture `name` when RECORD_HISTORIES=1; otherwise does nothing. */
+export async function recordHistory(name: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = temporal.api.history.v1.History.create(await handle.fetchHistory());
+  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+}
+
+export function loadHistories(): { workflowId: string; history: temporal.api.history.v1.IHistory }[] {
+  return fs
+    .readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      workflowId: path.basename(file, '.json'),
+      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))),
+    }));
+}

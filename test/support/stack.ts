@@ -1,0 +1,62 @@
+/**
+ * The real stack in one test process: the Temporal CLI's dev server (from the
+ * pinned wheel), a worker, the archive database and the HTTP app.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { createVerifier } from '../../api/auth';
+import type { YearSchedule } from '../../domain/calendar';
+import { signDevToken } from '../../scripts/token';
+import { openDb, type Db } from '../../store/db';
+import { createCaseWorker } from '../../worker/worker';
+import { startDevServer, uniqueTaskQueue, workflowBundle } from './temporal';
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  app: Express;
+  worker: Worker;
+  taskQueue: string;
+  token(claims: { roles: string[]; authority: string; sub?: string; name?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const secret = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
+
+export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule> } = {}): Promise<Stack> {
+  const [env, db] = await Promise.all([startDevServer(), openDb({ pgliteDir: 'memory://' })]);
+  const taskQueue = uniqueTaskQueue('stack');
+  const worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules },
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const app = createApp({
+    client: env.client,
+    db,
+    verifyToken: createVerifier({ kind: 'secret', secret }),
+    taskQueue,
+    baseUrl: 'http://rongcuo.test',
+    logger: pino({ level: 'silent' }),
+    publishedSchedules: options.publishedSchedules,
+  });
+  return {
+    env,
+    db,
+    app,
+    worker,
+    taskQueue,
+    token: ({ roles, authority, sub = 'u-test', name = '测试用户' }) => signDevToken(secret, { sub, name, roles, authority }),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await Promise.all([env.teardown(), db.close()]);
+    },
+  };
+}
