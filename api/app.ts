@@ -12,6 +12,7 @@ import { authenticate, type TokenVerifier } from './auth';
 import { notFoundHandler, Problem, problemHandler } from './problem';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 
 export interface AppDeps {
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(healthRoutes(deps));
+  app.use(docsRoutes());
 
   const v1 = express.Router();
   v1.use(authenticate(deps.verifyToken));

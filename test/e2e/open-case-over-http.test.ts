@@ -114,3 +114,36 @@ describe('opening a Binhai case over HTTP', () => {
     );
   });
 });
+
+describe('the documented contract', () => {
+  it('serves an OpenAPI 3.1 document that lists every case action and the calendar routes', async () => {
+    const res = await request(stack.app).get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/cases', '/v1/cases/{id}', '/v1/cases/{id}/actions/fileApplication', '/v1/calendar/deadline', '/v1/calendar/years/{year}']),
+    );
+    const open = res.body.paths['/v1/cases'].post.requestBody.content['application/json'].schema;
+    expect(open.required).toEqual(expect.arrayContaining(['jurisdiction', 'subject', 'matter', 'accountability', 'eventDate']));
+  });
+
+  it('serves the interactive docs page with its assets from the package, without a token', async () => {
+    const page = await request(stack.app).get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('/docs/assets/swagger-ui-bundle.js');
+    const bundle = await request(stack.app).get('/docs/assets/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toContain('javascript');
+  });
+
+  it('answers an unknown route, a wrong content type and malformed JSON as problems', async () => {
+    const unknown = await request(stack.app).get('/v1/nothing-here').set('Authorization', `Bearer ${officer}`);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'not_found']);
+    const text = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).set('Content-Type', 'text/plain').send('hi');
+    expect([text.status, text.body.code]).toEqual([415, 'unsupported_media_type']);
+    const broken = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).set('Content-Type', 'application/json').send('{"jurisdiction":');
+    expect([broken.status, broken.body.code]).toEqual([400, 'malformed_json']);
+    const english = await request(stack.app).get('/v1/nothing-here').set('Authorization', `Bearer ${officer}`).set('Accept-Language', 'en');
+    expect(english.body.detail).toBe('Not found: GET /v1/nothing-here');
+  });
+});
