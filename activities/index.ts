@@ -4,12 +4,13 @@
  */
 import type { Client } from '@temporalio/client';
 import type { YearSchedule } from '../domain/calendar';
-import type { Queryable } from '../store/db';
+import type { Db } from '../store/db';
 import { calendarActivities } from './calendar';
 import { caseFleetActivities } from './cases';
+import { documentActivities } from './documents';
 
 export interface ActivityDependencies {
-  db: Queryable;
+  db: Db;
   client: Client;
   /** The published holiday schedules; the package's unless a test narrows them. */
   publishedSchedules?: ReadonlyMap<number, YearSchedule>;
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
     ...caseFleetActivities(deps.client),
+    ...documentActivities(deps.db),
   };
 }
 

@@ -33,6 +33,48 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 2,
+    name: 'issued documents, document numbers and notifications',
+    statements: [
+      `create table document_numbers (
+        prefix text not null,
+        year integer not null,
+        last_number integer not null,
+        primary key (prefix, year)
+      )`,
+      `create table documents (
+        id uuid primary key default gen_random_uuid(),
+        case_id text not null,
+        idempotency_key text not null unique,
+        kind text not null,
+        number text not null unique,
+        title text not null,
+        body text not null,
+        article text not null,
+        recipients jsonb not null,
+        copy_to jsonb not null,
+        issued_by jsonb not null,
+        issued_at timestamptz not null default now()
+      )`,
+      `create index documents_case on documents (case_id)`,
+      `create table notifications (
+        id uuid primary key default gen_random_uuid(),
+        case_id text not null,
+        idempotency_key text not null unique,
+        recipient jsonb not null,
+        channel text not null,
+        subject text not null,
+        body text not null,
+        status text not null,
+        attempts integer not null default 0,
+        created_at timestamptz not null default now(),
+        sent_at timestamptz,
+        delivered_at timestamptz
+      )`,
+      `create index notifications_case on notifications (case_id)`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

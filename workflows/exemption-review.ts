@@ -1,116 +1,84 @@
 /**
  * 容错免责: one case, from the authority's notice to the subject until it
- * closes, as the jurisdiction's rulebook prescribes. The rulebook version
- * arrives in the input, so a later amendment never changes a running case.
+ * closes, as the jurisdiction's rulebook prescribes. The workflow interprets
+ * the rulebook's steps with a small set of building blocks; the rulebook
+ * version arrives in the input, so a later amendment never changes a running
+ * case or its replay.
  */
-import { allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { beijingDate, compareDates } from '../domain/calendar/dates';
-import {
-  calendarUpdatedSignal,
-  caseStateQuery,
-  fileApplicationUpdate,
-  RefusalType,
-  type CaseInput,
-  type CaseState,
-  type FileApplicationInput,
-} from '../domain/case/contract';
-import type { PartyWindowStep } from '../domain/rulebooks/schema';
-import { CaseFile } from './case-file';
-import { Deadlines } from './deadlines';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { calendarUpdatedSignal, caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
+import type { Step } from '../domain/rulebooks/schema';
+import { appeal } from './blocks/appeal';
+import { archive } from './blocks/archive';
+import { deliberation } from './blocks/deliberation';
+import { filing } from './blocks/filing';
+import { followUp } from './blocks/follow-up';
+import { investigation } from './blocks/investigation';
+import { notice } from './blocks/notice';
+import { partyWindow } from './blocks/party-window';
+import { publication } from './blocks/publication';
+import { startApproval } from './blocks/start-approval';
+import { Actions, recusalBasis } from './engine/actions';
+import { CaseFile } from './engine/case-file';
+import { checkText, type CaseContext } from './engine/context';
+import { Deadlines } from './engine/deadlines';
+
+type Blocks = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, ctx: CaseContext) => Promise<void> };
+
+const blocks: Blocks = {
+  partyWindow,
+  startApproval,
+  investigation,
+  deliberation,
+  filing,
+  notice,
+  appeal,
+  publication,
+  archive,
+  followUp,
+};
+
+/** Anyone with kinship or interest is recorded as recused, at any point of the case, and may not act on it. */
+function offerRecusal({ actions, file, rulebook }: CaseContext): void {
+  const basis = recusalBasis(rulebook);
+  actions.offer('recordRecusal', {
+    label: '登记回避',
+    roles: ['officer', 'supervisor'],
+    validate: (input) => {
+      checkText('person.name', input.person?.name);
+      checkText('reason', input.reason);
+    },
+    apply: (input) => {
+      file.state.recusals.push({ person: input.person, reason: input.reason, recordedBy: input.actor });
+      file.record('recusalRecorded', { actor: input.actor, detail: `${input.person.name} 回避：${input.reason}`, basis });
+    },
+  });
+}
+
+function run(step: Step, ctx: CaseContext): Promise<void> {
+  return (blocks[step.kind] as (s: Step, c: CaseContext) => Promise<void>)(step, ctx);
+}
 
 export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   const file = new CaseFile(input);
   const deadlines = new Deadlines(file);
+  const actions = new Actions(file, input.rulebook);
+  const background: Promise<void>[] = [];
+  const ctx: CaseContext = { input, rulebook: input.rulebook, file, deadlines, actions, background: (task) => void background.push(task) };
 
+  offerRecusal(ctx);
   setHandler(caseStateQuery, () => file.state);
   setHandler(calendarUpdatedSignal, async ({ year, source }) => {
     await deadlines.onYearLoaded(year, source);
   });
 
   for (const step of input.rulebook.steps) {
-    switch (step.kind) {
-      case 'partyWindow':
-        await partyWindow(step, input, file, deadlines);
-        break;
-    }
+    await run(step, ctx);
     if (file.state.closed) break;
   }
+  if (!file.state.closed) file.close(file.state.outcome ?? 'completed', '程序终结');
 
+  await Promise.all(background);
   await condition(allHandlersFinished);
   return file.state;
-}
-
-/**
- * A window that belongs to a party: the filing is recorded through an update
- * while the window is open; when it lapses the window closes for good and the
- * rulebook says what becomes of the case.
- */
-async function partyWindow(step: PartyWindowStep, input: CaseInput, file: CaseFile, deadlines: Deadlines): Promise<void> {
-  file.enterStage(step.stage);
-  const window = await deadlines.open({
-    key: step.stage,
-    label: step.label,
-    binds: 'party',
-    rule: step.deadline,
-    from: input.eventDate,
-  });
-
-  const validate = (filing: FileApplicationInput): void => {
-    if (file.state.stage !== step.stage) {
-      throw ApplicationFailure.create({
-        type: RefusalType.wrongStage,
-        message: `案件当前阶段为 ${file.state.stage}，不接受${step.label}`,
-        nonRetryable: true,
-      });
-    }
-    const today = beijingDate(Date.now());
-    if (Date.now() >= Date.parse(window.endsAt) || compareDates(filing.receivedOn, window.deadline) > 0) {
-      throw ApplicationFailure.create({
-        type: RefusalType.windowClosed,
-        message: `${step.label}期限已于 ${window.deadline} 24时届满（${step.deadline.basis.article}），逾期申请不予受理`,
-        details: [{ deadline: window.deadline, basis: step.deadline.basis }],
-        nonRetryable: true,
-      });
-    }
-    const problems: string[] = [];
-    if (!step.filers.includes(filing.filedBy)) problems.push(`filedBy：只能由 ${step.filers.join('、')} 提交`);
-    if (compareDates(filing.receivedOn, input.eventDate) < 0) problems.push(`receivedOn：早于告知日 ${input.eventDate}`);
-    if (compareDates(filing.receivedOn, today) > 0) problems.push(`receivedOn：晚于今日 ${today}`);
-    if (filing.summary.trim().length === 0) problems.push('summary：申请内容不能为空');
-    if (problems.length > 0) {
-      throw ApplicationFailure.create({ type: RefusalType.invalidInput, message: problems.join('；'), nonRetryable: true });
-    }
-  };
-
-  setHandler(
-    fileApplicationUpdate,
-    (filing) => {
-      file.state.application = {
-        filedBy: filing.filedBy,
-        filedAt: filing.receivedOn,
-        recordedBy: filing.actor,
-        summary: filing.summary,
-      };
-      deadlines.settle(window, 'met');
-      file.record('applicationFiled', {
-        actor: filing.actor,
-        detail: `${filing.filedBy === 'subject' ? '被调查对象' : '所在党组织'}于 ${filing.receivedOn} 提交`,
-        basis: step.deadline.basis,
-      });
-      file.publish();
-      return file.state;
-    },
-    { validator: validate },
-  );
-
-  const result = await deadlines.waitFor(window, () => file.state.application !== undefined);
-  if (result === 'lapsed') {
-    deadlines.settle(window, 'lapsed');
-    file.record('windowLapsed', { detail: `${step.label}期限 ${window.deadline} 届满，未收到申请`, basis: step.deadline.basis });
-    file.close(step.onLapse.outcome, step.onLapse.explanation);
-    return;
-  }
-  // The steps that follow an application (investigation onward) are the procedure engine's, issue #4.
-  file.enterStage('investigation');
-  await condition(() => file.state.closed);
 }

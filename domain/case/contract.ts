@@ -3,10 +3,10 @@
  * state, messages and search attributes. No logic lives here; the workflow,
  * the worker, the API and the tests all import it.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
-import type { Basis, Rulebook } from '../rulebooks/schema';
+import type { Basis, DocumentSpec, Effect, Outcome, Party, Rulebook } from '../rulebooks/schema';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -32,6 +32,8 @@ export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 export interface Actor {
   sub: string;
   name: string;
+  /** The caller's roles, so the workflow can refuse a step the rulebook gives to another role. */
+  roles?: string[];
 }
 
 export interface CaseInput {
@@ -39,10 +41,11 @@ export interface CaseInput {
   /** The rulebook version in force when the case was opened, pinned for the life of the case. */
   rulebook: Rulebook;
   authority: string;
-  subject: { name: string; organisation: string; position?: string | undefined };
+  /** `userId`: the subject's own account, if any; the subject may never act on its own case. */
+  subject: { name: string; organisation: string; position?: string | undefined; userId?: string | undefined };
   matter: string;
   accountability: { reference: string; body?: string | undefined };
-  /** The day the authority informed the subject (Binhai 第十二条(二)): the first window counts from it. */
+  /** The day the authority informed the subject or started accountability: the first window counts from it. */
   eventDate: IsoDate;
   openedBy: Actor;
   openedAt: string;
@@ -53,6 +56,7 @@ export type DeadlineStatus = 'pending' | 'met' | 'lapsed' | 'superseded';
 export interface DeadlineRecord {
   key: string;
   label: string;
+  /** A party's window closes when it lapses; an authority's deadline marks the case overdue. */
   binds: 'party' | 'authority';
   basis: Basis;
   from: IsoDate;
@@ -64,6 +68,8 @@ export interface DeadlineRecord {
   provisionalYears: number[];
   skipped: DeadlineComputation['skipped'];
   status: DeadlineStatus;
+  /** When an authority deadline lapsed and was met late, when it was met. */
+  metAt?: string;
 }
 
 export interface TimelineEntry {
@@ -74,6 +80,46 @@ export interface TimelineEntry {
   basis?: Basis;
 }
 
+export interface IssuedDocument {
+  kind: DocumentSpec['kind'];
+  title: string;
+  basis: Basis;
+  /** Document number, e.g. 滨纪免〔2026〕3号. */
+  number: string;
+  documentId: string;
+  issuedAt: string;
+  recipients: string[];
+  copyTo: string[];
+}
+
+export interface AvailableAction {
+  name: ActionName;
+  label: string;
+  roles: string[];
+  /** The deadline the action is due by, if one runs. */
+  deadline?: IsoDate;
+}
+
+export interface InvestigationMember {
+  sub?: string | undefined;
+  name: string;
+  /** Each member declares no kinship or interest with the subject (滨海 第二十四条(二)). */
+  declaresNoConflict: boolean;
+}
+
+export interface Determination {
+  outcome: Outcome;
+  decidedBy: 'authorityLeadership' | 'partyCommittee';
+  decidedOn: IsoDate;
+  circumstances: string[];
+  mitigating: string[];
+  conditions: string[];
+  exclusions: string[];
+  reasons: string;
+  recordedBy: Actor;
+  effects: Effect[];
+}
+
 export interface CaseState {
   caseId: string;
   jurisdiction: string;
@@ -81,23 +127,200 @@ export interface CaseState {
   authority: string;
   subject: CaseInput['subject'];
   matter: string;
-  accountability: CaseInput['accountability'];
+  accountability: CaseInput['accountability'] & { status: 'proceeding' | 'stopped' };
   stage: string;
   outcome?: string;
   closed: boolean;
   deadlines: DeadlineRecord[];
   timeline: TimelineEntry[];
-  application?: { filedBy: 'subject' | 'subjectOrganisation'; filedAt: string; recordedBy: Actor; summary: string };
+  availableActions: AvailableAction[];
+  documents: IssuedDocument[];
+  recusals: { person: { sub?: string | undefined; name: string }; reason: string; recordedBy: Actor }[];
+  application?: { filedBy: Party; filedAt: IsoDate; recordedBy: Actor; summary: string };
+  startApproval?: { approved: boolean; approvedOn: IsoDate; approvedBy: Actor; capacity: string; reason?: string | undefined };
+  investigationGroup?: { members: InvestigationMember[]; appointedOn: IsoDate; appointedBy: Actor };
+  statements: { receivedOn: IsoDate; summary: string; recordedBy: Actor }[];
+  hearings: { heldOn: IsoDate; summary: string; recordedBy: Actor }[];
+  investigationReport?: {
+    submittedOn: IsoDate;
+    findings: string;
+    recommendation: Outcome;
+    circumstances: string[];
+    mitigating: string[];
+    submittedBy: Actor;
+  };
+  referral?: { referredOn: IsoDate; reason: string; referredBy: Actor };
+  upwardReport?: { reportedOn: IsoDate; reportedTo: string; reason: string; reportedBy: Actor };
+  deferrals: { from: IsoDate; until: IsoDate; reason: string; deferredBy: Actor }[];
+  /** Outer limits an action may not pass, e.g. the latest day a decision may be deferred to. */
+  limits: { key: string; label: string; deadline: IsoDate; provisional: boolean; basis: Basis }[];
+  determination?: Determination;
+  filing?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
+  notice?: { servedOn: IsoDate; servedTo: Party[]; recordedBy: Actor };
+  appeal?: { receivedOn: IsoDate; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
+  publication?: { published: boolean; publishedOn?: IsoDate | undefined; scope?: string | undefined; reason?: string | undefined; recordedBy: Actor };
+  archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
+  followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
 }
 
-export interface FileApplicationInput {
+// ---- Human steps: one Workflow Update each --------------------------------------------------------
+
+interface ByActor {
   actor: Actor;
-  filedBy: 'subject' | 'subjectOrganisation';
+}
+export interface FileApplicationInput extends ByActor {
+  filedBy: Party;
   /** The date the written application reached the authority. */
   receivedOn: IsoDate;
-  /** Facts, the basis relied on and the proposal, as the application states them (第十二条(二)). */
+  /** Facts, the basis relied on and the proposal, as the application states them. */
   summary: string;
 }
+export interface ApproveStartInput extends ByActor {
+  approved: boolean;
+  approvedOn: IsoDate;
+  /** The approver's capacity, which must be the one the rulebook names (e.g. 局党委主要负责人). */
+  capacity: string;
+  reason?: string | undefined;
+}
+export interface RecordRecusalInput extends ByActor {
+  person: { sub?: string | undefined; name: string };
+  reason: string;
+}
+export interface AppointInvestigationGroupInput extends ByActor {
+  appointedOn: IsoDate;
+  members: InvestigationMember[];
+}
+export interface RecordStatementInput extends ByActor {
+  receivedOn: IsoDate;
+  summary: string;
+}
+export interface RecordHearingInput extends ByActor {
+  heldOn: IsoDate;
+  summary: string;
+}
+export interface SubmitInvestigationReportInput extends ByActor {
+  submittedOn: IsoDate;
+  findings: string;
+  recommendation: Outcome;
+  circumstances: string[];
+  mitigating: string[];
+}
+export interface ReferToCommitteeInput extends ByActor {
+  referredOn: IsoDate;
+  reason: string;
+}
+export interface ReportUpwardInput extends ByActor {
+  reportedOn: IsoDate;
+  reportedTo: string;
+  reason: string;
+}
+export interface DeferDecisionInput extends ByActor {
+  until: IsoDate;
+  reason: string;
+}
+export interface RecordDeterminationInput extends ByActor {
+  decidedOn: IsoDate;
+  decidedBy: 'authorityLeadership' | 'partyCommittee';
+  outcome: Outcome;
+  circumstances: string[];
+  mitigating: string[];
+  /** Conditions affirmed (杭州 第七条). */
+  conditions: string[];
+  /** Excluded circumstances found to apply. */
+  exclusions: string[];
+  reasons: string;
+  /** A complex case must have been reported upward first (杭州 第九条(四)). */
+  complex: boolean;
+}
+export interface RecordFilingInput extends ByActor {
+  filedOn: IsoDate;
+  reference?: string | undefined;
+}
+export interface ServeNoticeInput extends ByActor {
+  servedOn: IsoDate;
+  servedTo: Party[];
+}
+export interface FileAppealInput extends ByActor {
+  receivedOn: IsoDate;
+  summary: string;
+}
+export interface DecideAppealInput extends ByActor {
+  decidedOn: IsoDate;
+  result: 'upheld' | 'revised';
+  reasons: string;
+}
+export interface RecordPublicationInput extends ByActor {
+  published: boolean;
+  publishedOn?: IsoDate | undefined;
+  scope?: string | undefined;
+  /** Why it is not published (法律法规规定不宜公开). */
+  reason?: string | undefined;
+}
+export interface ArchiveCaseInput extends ByActor {
+  archivedOn: IsoDate;
+  reference: string;
+}
+export interface RecordFollowUpVisitInput extends ByActor {
+  visitedOn: IsoDate;
+  summary: string;
+}
+
+export interface ActionInputs {
+  fileApplication: FileApplicationInput;
+  approveStart: ApproveStartInput;
+  recordRecusal: RecordRecusalInput;
+  appointInvestigationGroup: AppointInvestigationGroupInput;
+  recordStatement: RecordStatementInput;
+  recordHearing: RecordHearingInput;
+  submitInvestigationReport: SubmitInvestigationReportInput;
+  referToCommittee: ReferToCommitteeInput;
+  reportUpward: ReportUpwardInput;
+  deferDecision: DeferDecisionInput;
+  recordDetermination: RecordDeterminationInput;
+  recordFiling: RecordFilingInput;
+  serveNotice: ServeNoticeInput;
+  fileAppeal: FileAppealInput;
+  decideAppeal: DecideAppealInput;
+  recordPublication: RecordPublicationInput;
+  archiveCase: ArchiveCaseInput;
+  recordFollowUpVisit: RecordFollowUpVisitInput;
+}
+export type ActionName = keyof ActionInputs;
+
+function action<N extends ActionName>(name: N) {
+  return defineUpdate<CaseState, [ActionInputs[N]], N>(name);
+}
+
+/** Every human step as a Workflow Update; each answers with the case state after it. */
+export const actionUpdates = {
+  fileApplication: action('fileApplication'),
+  approveStart: action('approveStart'),
+  recordRecusal: action('recordRecusal'),
+  appointInvestigationGroup: action('appointInvestigationGroup'),
+  recordStatement: action('recordStatement'),
+  recordHearing: action('recordHearing'),
+  submitInvestigationReport: action('submitInvestigationReport'),
+  referToCommittee: action('referToCommittee'),
+  reportUpward: action('reportUpward'),
+  deferDecision: action('deferDecision'),
+  recordDetermination: action('recordDetermination'),
+  recordFiling: action('recordFiling'),
+  serveNotice: action('serveNotice'),
+  fileAppeal: action('fileAppeal'),
+  decideAppeal: action('decideAppeal'),
+  recordPublication: action('recordPublication'),
+  archiveCase: action('archiveCase'),
+  recordFollowUpVisit: action('recordFollowUpVisit'),
+} as const satisfies { [N in ActionName]: unknown };
+export const ACTION_NAMES = Object.keys(actionUpdates) as ActionName[];
+
+/** The update of one action, typed by its name (TypeScript cannot narrow the indexed union itself). */
+export function actionUpdate<N extends ActionName>(name: N): UpdateDefinition<CaseState, [ActionInputs[N]], N> {
+  return actionUpdates[name] as unknown as UpdateDefinition<CaseState, [ActionInputs[N]], N>;
+}
+
+/** Kept for callers of the first release; the same update as `actionUpdates.fileApplication`. */
+export const fileApplicationUpdate = actionUpdates.fileApplication;
 
 export interface CalendarUpdatedSignal {
   year: number;
@@ -105,7 +328,6 @@ export interface CalendarUpdatedSignal {
 }
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
-export const fileApplicationUpdate = defineUpdate<CaseState, [FileApplicationInput]>('fileApplication');
 export const calendarUpdatedSignal = defineSignal<[CalendarUpdatedSignal]>('calendarUpdated');
 
 /** Stable failure types an update can be refused with; the API maps them to HTTP answers. */
@@ -113,9 +335,35 @@ export const RefusalType = {
   wrongStage: 'WrongStage',
   windowClosed: 'WindowClosed',
   invalidInput: 'InvalidInput',
+  recused: 'Recused',
+  notPermitted: 'NotPermitted',
+  outcomeNotAllowed: 'OutcomeNotAllowed',
+  limitExceeded: 'LimitExceeded',
 } as const;
 
 export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';
 export function calendarPropagationWorkflowId(year: number, loadedAt: string): string {
   return `calendar-${year}-${loadedAt}`;
+}
+
+export interface IssueDocumentRequest {
+  caseId: string;
+  /** Makes a retried issue return the document already recorded. */
+  idempotencyKey: string;
+  spec: DocumentSpec;
+  prefix: string;
+  issuingBody: string;
+  recipients: string[];
+  copyTo: string[];
+  body: string;
+  issuedBy: Actor;
+}
+
+export interface NotifyRequest {
+  caseId: string;
+  /** Unique per case, step and recipient: a retry never notifies twice. */
+  idempotencyKey: string;
+  recipient: { kind: 'role'; role: string; authority: string } | { kind: 'party'; party: Party } | { kind: 'body'; name: string };
+  subject: string;
+  body: string;
 }

@@ -1,10 +1,11 @@
 import { binhai2021 } from './binhai';
-import { rulebookSchema, type Rulebook } from './schema';
+import { hangzhouEducation2020 } from './hangzhou-education';
+import { rulebookSchema, type Rulebook, type RulebookInput } from './schema';
 
 export * from './schema';
 
 /** Every rulebook version the system knows, newest last within a jurisdiction. */
-const ALL: Rulebook[] = [binhai2021];
+const ALL: RulebookInput[] = [binhai2021, hangzhouEducation2020];
 
 /** Validated when this module loads: a malformed rulebook stops the process at start-up. */
 export const rulebooks: readonly Rulebook[] = ALL.map((book) => {

@@ -1,7 +1,7 @@
 /**
  * A rulebook: one jurisdiction's regulation as data. The workflow interprets
- * it; every deadline names the article that sets it, so an auditor can check
- * the rulebook against the source text.
+ * it; every deadline, catalogue item, document and effect names the article it
+ * comes from, so an auditor can check the rulebook against the source text.
  */
 import { z } from 'zod';
 import { PERIOD_UNITS } from '../calendar/period';
@@ -22,24 +22,205 @@ export const deadlineRuleSchema = z.object({
 });
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
 
-/** A window that belongs to a party: it closes when it lapses, and a late filing is refused. */
+export const OUTCOMES = ['exempt', 'mitigated', 'lenient', 'denied'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const OUTCOME_NAMES: Record<Outcome, string> = { exempt: '免责', mitigated: '减轻', lenient: '从轻', denied: '不予免责' };
+
+export const ROLE_NAMES = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+const roles = z.array(z.enum(ROLE_NAMES)).min(1);
+
+const stage = z.string().regex(/^[a-z][A-Za-z]*$/);
+const party = z.enum(['subject', 'subjectOrganisation']);
+export type Party = z.infer<typeof party>;
+
+export const catalogueItemSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  article: z.string().min(2),
+  text: z.string().min(2),
+});
+export type CatalogueItem = z.infer<typeof catalogueItemSchema>;
+
+const catalogueSchema = z.object({
+  basis: basisSchema,
+  items: z.array(catalogueItemSchema).min(1),
+});
+
+export const documentSpecSchema = z.object({
+  kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter']),
+  title: z.string().min(2),
+  basis: basisSchema,
+});
+export type DocumentSpec = z.infer<typeof documentSpecSchema>;
+
+export const effectSchema = z.object({
+  text: z.string().min(2),
+  basis: basisSchema,
+  /** The accountability proceeding stops when the decision is served (免于追责). */
+  stopsAccountability: z.boolean().optional(),
+});
+export type Effect = z.infer<typeof effectSchema>;
+
+/**
+ * A window that belongs to a party (application, appeal): the filing is taken
+ * while it is open; when it lapses it closes for good.
+ */
 export const partyWindowStepSchema = z.object({
   kind: z.literal('partyWindow'),
-  /** The stage the case is in while the window runs, e.g. `application`. */
-  stage: z.string().regex(/^[a-z][A-Za-z]*$/),
+  stage,
   label: z.string().min(2),
-  /** What the deadline counts from: the event date given when the case is opened. */
+  /** What the window counts from: the event date of the opened case. */
   countsFrom: z.literal('caseEvent'),
   deadline: deadlineRuleSchema,
-  /** Who may file within the window. */
-  filers: z.array(z.enum(['subject', 'subjectOrganisation'])).min(1),
+  filers: z.array(party).min(1),
+  /** Who records a filing (the party files on paper; an officer records it). */
+  roles: roles.default(['officer']),
   /** What the case becomes when nobody files in time. */
   onLapse: z.object({ outcome: z.string().min(2), explanation: z.string().min(2) }),
 });
 
-export const stepSchema = z.discriminatedUnion('kind', [partyWindowStepSchema]);
+/** Someone must approve that the review starts (Hangzhou 第九条(二)). */
+export const startApprovalStepSchema = z.object({
+  kind: z.literal('startApproval'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+  /** The capacity the approver must hold, e.g. 局党委主要负责人. */
+  approverCapacity: z.string().min(2),
+  /** An authority deadline that starts with the approval and ends with the determination. */
+  opensVerificationDeadline: deadlineRuleSchema.optional(),
+  onRefusal: z.object({ outcome: z.string().min(2), explanation: z.string().min(2) }),
+});
+
+export const investigationStepSchema = z.object({
+  kind: z.literal('investigation'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+  group: z
+    .object({
+      minMembers: z.number().int().min(1),
+      basis: basisSchema,
+    })
+    .optional(),
+  /** The applicant may state its case (申诉) during the investigation. */
+  statements: basisSchema.optional(),
+  /** A hearing (听证会) may be held when needed. */
+  hearing: basisSchema.optional(),
+});
+
+export const deliberationStepSchema = z.object({
+  kind: z.literal('deliberation'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+  outcomes: z.array(z.enum(OUTCOMES)).min(2),
+  /** Who decides: the authority's leadership, and on referral the same-level party committee. */
+  deciders: z.array(z.object({ id: z.enum(['authorityLeadership', 'partyCommittee']), name: z.string().min(2) })).min(1),
+  referral: basisSchema.optional(),
+  /** Complex cases are reported upward before the decision. */
+  upwardReport: basisSchema.optional(),
+  /** The decision may be put off, within a cap counted from the first deferral. */
+  deferral: z.object({ max: deadlineRuleSchema }).optional(),
+  /**
+   * Conditions that must all be affirmed, and catalogues that must (eligible)
+   * or must not (excluded) be cited, before a tolerance outcome may be decided.
+   */
+  toleranceRequires: z
+    .object({
+      outcomes: z.array(z.enum(OUTCOMES)).min(1),
+      allConditions: z.boolean(),
+      eligibleCircumstance: z.boolean(),
+      noExclusion: z.boolean(),
+      basis: basisSchema,
+    })
+    .optional(),
+});
+
+/** A report of the decision to a superior body (备案). */
+export const filingStepSchema = z.object({
+  kind: z.literal('filing'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+  filedWith: z.string().min(2),
+});
+
+/** The written conclusion to the parties, within an authority deadline from the decision. */
+export const noticeStepSchema = z.object({
+  kind: z.literal('notice'),
+  stage,
+  label: z.string().min(2),
+  deadline: deadlineRuleSchema,
+  roles,
+  recipients: z.array(party).min(1),
+  documents: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), document: documentSpecSchema })),
+  copyTo: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), to: z.array(z.string().min(2)).min(1), basis: basisSchema })),
+});
+
+export const appealStepSchema = z.object({
+  kind: z.literal('appeal'),
+  stage,
+  label: z.string().min(2),
+  /** The party's window, counted from the day the notice was served. */
+  window: deadlineRuleSchema,
+  /** The authority's deadline for the appeal decision, counted from receipt of the appeal. */
+  decision: deadlineRuleSchema,
+  roles,
+  decisionRoles: roles,
+  /** Execution of the conclusion is not suspended while an appeal runs (滨海 第十七条). */
+  suspendsExecution: z.boolean(),
+  document: documentSpecSchema,
+});
+
+export const publicationStepSchema = z.object({
+  kind: z.literal('publication'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+});
+
+export const archiveStepSchema = z.object({
+  kind: z.literal('archive'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+});
+
+/** Periodic follow-up of an exempted cadre (回访), with reminders to its party organisation. */
+export const followUpStepSchema = z.object({
+  kind: z.literal('followUp'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+  outcomes: z.array(z.enum(OUTCOMES)).min(1),
+  /** The source says only 定期: the interval and period are the deploying body's choice, stated here. */
+  intervalMonths: z.number().int().min(1).max(12),
+  periodMonths: z.number().int().min(1).max(60),
+  choice: z.string().min(2),
+});
+
+export const stepSchema = z.discriminatedUnion('kind', [
+  partyWindowStepSchema,
+  startApprovalStepSchema,
+  investigationStepSchema,
+  deliberationStepSchema,
+  filingStepSchema,
+  noticeStepSchema,
+  appealStepSchema,
+  publicationStepSchema,
+  archiveStepSchema,
+  followUpStepSchema,
+]);
 export type Step = z.infer<typeof stepSchema>;
-export type PartyWindowStep = z.infer<typeof partyWindowStepSchema>;
+export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
+export type PartyWindowStep = StepOf<'partyWindow'>;
 
 export const rulebookSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -50,6 +231,19 @@ export const rulebookSchema = z.object({
   /** The file of shared/regulations/ this rulebook transcribes. */
   source: z.string().min(1),
   documentNumberPrefix: z.string().min(1),
+  catalogues: z
+    .object({
+      eligible: catalogueSchema.optional(),
+      mitigating: catalogueSchema.optional(),
+      excluded: catalogueSchema.optional(),
+      conditions: catalogueSchema.optional(),
+    })
+    .default({}),
+  /** What each outcome does, with its article. */
+  effects: z.partialRecord(z.enum(OUTCOMES), z.array(effectSchema)).default({}),
+  /** Members with kinship or interest must recuse (回避). */
+  recusal: basisSchema.optional(),
   steps: z.array(stepSchema).min(1),
 });
 export type Rulebook = z.infer<typeof rulebookSchema>;
+export type RulebookInput = z.input<typeof rulebookSchema>;

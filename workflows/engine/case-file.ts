@@ -4,16 +4,11 @@
  * attributes never fall behind the state.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import {
-  searchAttributes as sa,
-  type Actor,
-  type CaseInput,
-  type CaseState,
-  type TimelineEntry,
-} from '../domain/case/contract';
+import { searchAttributes as sa, type CaseInput, type CaseState, type TimelineEntry } from '../../domain/case/contract';
 
 export class CaseFile {
   readonly state: CaseState;
+  private published = '';
 
   constructor(input: CaseInput) {
     this.state = {
@@ -23,11 +18,18 @@ export class CaseFile {
       authority: input.authority,
       subject: input.subject,
       matter: input.matter,
-      accountability: input.accountability,
+      accountability: { ...input.accountability, status: 'proceeding' },
       stage: 'opened',
       closed: false,
       deadlines: [],
       timeline: [],
+      availableActions: [],
+      documents: [],
+      recusals: [],
+      statements: [],
+      hearings: [],
+      deferrals: [],
+      limits: [],
     };
     this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}` });
   }
@@ -36,9 +38,9 @@ export class CaseFile {
     this.state.timeline.push({ at: new Date(Date.now()).toISOString(), event, ...extra });
   }
 
-  enterStage(stage: string, actor?: Actor): void {
+  enterStage(stage: string): void {
     this.state.stage = stage;
-    this.record('stageEntered', { detail: stage, ...(actor ? { actor } : {}) });
+    this.record('stageEntered', { detail: stage });
     this.publish();
   }
 
@@ -46,23 +48,34 @@ export class CaseFile {
     this.state.stage = 'closed';
     this.state.outcome = outcome;
     this.state.closed = true;
+    this.state.availableActions = [];
     this.record('caseClosed', { detail: `${outcome}：${detail}` });
     this.publish();
   }
 
-  /** Mirrors the state into the search attributes ops filter on. */
+  /** Mirrors the state into the search attributes ops filter on; writes only when something changed. */
   publish(): void {
     const pending = this.state.deadlines.filter((d) => d.status === 'pending');
     const next = pending.map((d) => d.endsAt).sort()[0];
+    const values = {
+      stage: this.state.stage,
+      outcome: this.state.outcome ?? null,
+      next: next ?? null,
+      overdue: this.state.deadlines.some((d) => d.binds === 'authority' && d.status === 'lapsed' && !d.metAt),
+      provisional: pending.some((d) => d.provisional),
+    };
+    const fingerprint = JSON.stringify(values);
+    if (fingerprint === this.published) return;
+    this.published = fingerprint;
     upsertSearchAttributes([
       { key: sa.caseId, value: this.state.caseId },
       { key: sa.jurisdiction, value: this.state.jurisdiction },
       { key: sa.authority, value: this.state.authority },
-      { key: sa.stage, value: this.state.stage },
-      { key: sa.outcome, value: this.state.outcome ?? null },
-      { key: sa.nextDeadline, value: next ? new Date(next) : null },
-      { key: sa.overdue, value: this.state.deadlines.some((d) => d.binds === 'authority' && d.status === 'lapsed') },
-      { key: sa.provisionalDeadline, value: pending.some((d) => d.provisional) },
+      { key: sa.stage, value: values.stage },
+      { key: sa.outcome, value: values.outcome },
+      { key: sa.nextDeadline, value: values.next ? new Date(values.next) : null },
+      { key: sa.overdue, value: values.overdue },
+      { key: sa.provisionalDeadline, value: values.provisional },
     ]);
   }
 }

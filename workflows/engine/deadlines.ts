@@ -4,13 +4,13 @@
  * the schedule of a provisional year is loaded.
  */
 import { condition, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { DeadlineComputation } from '../domain/calendar';
-import type { DeadlineRecord } from '../domain/case/contract';
-import type { DeadlineRule } from '../domain/rulebooks/schema';
+import type { Activities } from '../../activities';
+import { addDays, endOfDayBeijing, type DeadlineComputation, type IsoDate } from '../../domain/calendar';
+import type { DeadlineRecord } from '../../domain/case/contract';
+import type { Basis, DeadlineRule } from '../../domain/rulebooks/schema';
 import type { CaseFile } from './case-file';
 
-const { computeDeadline } = proxyActivities<Activities>({
+const { computeDeadline, notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -20,7 +20,7 @@ export interface DeadlineSpec {
   label: string;
   binds: DeadlineRecord['binds'];
   rule: DeadlineRule;
-  from: string;
+  from: IsoDate;
 }
 
 function apply(record: DeadlineRecord, computed: DeadlineComputation): void {
@@ -34,9 +34,10 @@ function apply(record: DeadlineRecord, computed: DeadlineComputation): void {
 export class Deadlines {
   constructor(private readonly file: CaseFile) {}
 
+  /** Counts a statutory period from `from` and starts tracking it. */
   async open(spec: DeadlineSpec): Promise<DeadlineRecord> {
     const computed = await computeDeadline({ from: spec.from, amount: spec.rule.amount, unit: spec.rule.unit });
-    const record: DeadlineRecord = {
+    return this.track({
       key: spec.key,
       label: spec.label,
       binds: spec.binds,
@@ -50,11 +51,35 @@ export class Deadlines {
       provisionalYears: computed.provisionalYears,
       skipped: computed.skipped,
       status: 'pending',
-    };
+    });
+  }
+
+  /** A deadline set to a date by a decision (e.g. a deferral until a day), not counted from a period. */
+  openUntil(spec: { key: string; label: string; binds: DeadlineRecord['binds']; basis: Basis; from: IsoDate; until: IsoDate }): DeadlineRecord {
+    let days = 0;
+    while (addDays(spec.from, days) < spec.until) days += 1;
+    return this.track({
+      key: spec.key,
+      label: spec.label,
+      binds: spec.binds,
+      basis: spec.basis,
+      from: spec.from,
+      amount: days,
+      unit: 'days',
+      deadline: spec.until,
+      endsAt: new Date(endOfDayBeijing(spec.until)).toISOString(),
+      provisional: false,
+      provisionalYears: [],
+      skipped: [],
+      status: 'pending',
+    });
+  }
+
+  private track(record: DeadlineRecord): DeadlineRecord {
     this.file.state.deadlines.push(record);
     this.file.record('deadlineSet', {
-      detail: `${spec.label}：${computed.deadline}${computed.provisional ? '（暂定，该年度节假日安排未公布）' : ''}`,
-      basis: spec.rule.basis,
+      detail: `${record.label}：${record.deadline}${record.provisional ? '（暂定，该年度节假日安排未公布）' : ''}`,
+      basis: record.basis,
     });
     this.file.publish();
     return record;
@@ -106,8 +131,39 @@ export class Deadlines {
     }
   }
 
-  settle(record: DeadlineRecord, status: 'met' | 'lapsed'): void {
-    record.status = status;
+  /**
+   * An authority's deadline: when it lapses the case is not ended. The lapse is
+   * recorded, the case marked overdue and the responsible supervisor told; the
+   * case still waits for the action. Runs beside the step that meets it.
+   */
+  async watchAuthority(record: DeadlineRecord): Promise<void> {
+    const result = await this.waitFor(record, () => record.status !== 'pending' || this.file.state.closed);
+    if (result !== 'lapsed') return;
+    this.settle(record, 'lapsed');
+    this.file.record('deadlineLapsed', {
+      detail: `${record.label}期限 ${record.deadline} 已届满，尚未完成；已标记逾期并通知负责的领导`,
+      basis: record.basis,
+    });
+    await notify({
+      caseId: this.file.state.caseId,
+      idempotencyKey: `${this.file.state.caseId}:${record.key}:${record.deadline}:lapsed:supervisor`,
+      recipient: { kind: 'role', role: 'supervisor', authority: this.file.state.authority },
+      subject: `【逾期】${this.file.state.caseId} ${record.label}`,
+      body: `${this.file.state.caseId}：${record.label}应于 ${record.deadline} 前完成（${record.basis.article}），现已逾期，请督办。`,
+    });
+  }
+
+  settle(record: DeadlineRecord, status: 'met' | 'lapsed' | 'superseded'): void {
+    if (record.status === 'lapsed' && status === 'met') {
+      record.metAt = new Date(Date.now()).toISOString();
+      this.file.record('deadlineMetLate', { detail: `${record.label}（期限 ${record.deadline}）逾期后完成`, basis: record.basis });
+    } else {
+      record.status = status;
+    }
     this.file.publish();
+  }
+
+  find(key: string): DeadlineRecord | undefined {
+    return this.file.state.deadlines.filter((d) => d.key === key).at(-1);
   }
 }

@@ -1,0 +1,48 @@
+import { beijingDate } from '../domain/calendar';
+import type { IssuedDocument, IssueDocumentRequest, NotifyRequest } from '../domain/case/contract';
+import type { Db } from '../store/db';
+import { recordDocument } from '../store/documents';
+import { deliverToInbox } from '../store/notifications';
+
+/** Decision documents and notices: recorded in the archive database, exactly once per key. */
+export function documentActivities(db: Db) {
+  return {
+    async issueDocument(request: IssueDocumentRequest): Promise<IssuedDocument> {
+      const year = Number(beijingDate(Date.now()).slice(0, 4));
+      const record = await recordDocument(db, {
+        caseId: request.caseId,
+        idempotencyKey: request.idempotencyKey,
+        kind: request.spec.kind,
+        prefix: request.prefix,
+        year,
+        title: request.spec.title,
+        body: request.body,
+        article: request.spec.basis.article,
+        recipients: request.recipients,
+        copyTo: request.copyTo,
+        issuedBy: request.issuedBy,
+      });
+      return {
+        kind: request.spec.kind,
+        title: request.spec.title,
+        basis: request.spec.basis,
+        number: record.number,
+        documentId: record.documentId,
+        issuedAt: record.issuedAt,
+        recipients: request.recipients,
+        copyTo: request.copyTo,
+      };
+    },
+
+    async notify(request: NotifyRequest): Promise<{ id: string; created: boolean }> {
+      return deliverToInbox(db, {
+        caseId: request.caseId,
+        idempotencyKey: request.idempotencyKey,
+        recipient: request.recipient,
+        channel: 'inbox',
+        subject: request.subject,
+        body: request.body,
+      });
+    },
+  };
+}

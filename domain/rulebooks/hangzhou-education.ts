@@ -1,0 +1,181 @@
+/**
+ * 杭州市教育局党委《关于党员干部改革创新容错免责的实施办法(试行)》
+ * (教党委办组〔2020〕1号), shared/regulations/hangzhou-education-2020.txt.
+ */
+import type { RulebookInput } from './schema';
+
+const art = (article: string, quote: string) => ({ article, quote });
+
+export const hangzhouEducation2020: RulebookInput = {
+  id: 'hangzhou-education',
+  name: '杭州市教育局党员干部改革创新容错免责实施办法（试行）',
+  issuingBody: '中共杭州市教育局委员会',
+  version: '2020-01',
+  inForce: '2020-01-03',
+  source: 'hangzhou-education-2020.txt',
+  documentNumberPrefix: '杭教党容',
+  catalogues: {
+    eligible: {
+      basis: art('第六条', '下列情形可以申请容错认定'),
+      items: [
+        { id: 'hz-6-1', article: '第六条(一)', text: '落实上级决策部署，推动重点工作、重要决策、重大项目中攻坚克难或因保障进度需要出现失误或错误' },
+        { id: 'hz-6-2', article: '第六条(二)', text: '为推动教育事业改革发展，大胆探索、先行先试出现失误或错误' },
+        { id: 'hz-6-3', article: '第六条(三)', text: '推进教育体制机制改革、方式方法创新过程中，因缺乏经验出现失误或错误' },
+        { id: 'hz-6-4', article: '第六条(四)', text: '无明令禁止、无政策限制的探索性试验中未达到预期效果，或因政策界限不明确、政策调整出现失误' },
+        { id: 'hz-6-5', article: '第六条(五)', text: '因法律法规修改、政策调整、上级部署变化或自然灾害等不可预见或不可抗力因素未达预期或造成损失' },
+        { id: 'hz-6-6', article: '第六条(六)', text: '处置突发应急事件或执行急难险重任务中主动揽责涉险、果断处置，出现失误、错误或造成负面影响' },
+        { id: 'hz-6-7', article: '第六条(七)', text: '服务企业、群众、基层工作中，因创新方法、提高效能、方便群众出现失误或错误' },
+        { id: 'hz-6-8', article: '第六条(八)', text: '化解矛盾纠纷、解决历史遗留问题中，因破除障碍、触及固有利益造成失误或引发信访' },
+        { id: 'hz-6-9', article: '第六条(九)', text: '根据上级精神先行先试改革，因无先例遵循而出现失误或偏差' },
+        { id: 'hz-6-10', article: '第六条(十)', text: '符合容错免责条件的其他情形' },
+      ],
+    },
+    conditions: {
+      basis: art('第七条', '有本办法第六条所列情形之一,并同时符合以下条件的可以容错'),
+      items: [
+        { id: 'hz-7-1', article: '第七条(一)', text: '符合党章、党内法规和法律、法规精神' },
+        { id: 'hz-7-2', article: '第七条(二)', text: '符合中央和省委省政府、市委市政府决策部署精神' },
+        { id: 'hz-7-3', article: '第七条(三)', text: '有利于推进教育事业改革和创新发展' },
+        { id: 'hz-7-4', article: '第七条(四)', text: '严格遵守廉洁自律各项要求' },
+        { id: 'hz-7-5', article: '第七条(五)', text: '按照相关程序进行民主决策、组织和实施' },
+        { id: 'hz-7-6', article: '第七条(六)', text: '主动纠偏纠错，有效阻止错误继续发生，消除不良影响，或努力挽回损失' },
+      ],
+    },
+    excluded: {
+      basis: art('第八条', '有下列情形之一的,不予容错'),
+      items: [
+        { id: 'hz-8-1', article: '第八条(一)', text: '落实全面从严治党主体责任不到位，管理宽松软，造成严重损失和恶劣影响' },
+        { id: 'hz-8-2', article: '第八条(二)', text: '借改革创新之名搞“政绩工程”“形象工程”，徇私舞弊、贪污受贿、假公济私或严重侵害群众利益' },
+        { id: 'hz-8-3', article: '第八条(三)', text: '我行我素、独断专行，未按规定程序决策' },
+        { id: 'hz-8-4', article: '第八条(四)', text: '引发重特大安全责任事故，或因处置不力发生重大安全责任事故' },
+        { id: 'hz-8-5', article: '第八条(五)', text: '引发较大群体性事件并造成严重损失和恶劣影响' },
+        { id: 'hz-8-6', article: '第八条(六)', text: '经组织提醒或问责后，仍重复出现失误' },
+        { id: 'hz-8-7', article: '第八条(七)', text: '有关规定明确不能予以容错免责的其他情形' },
+      ],
+    },
+  },
+  effects: {
+    exempt: [
+      { text: '免予问责', basis: art('第二条', '依纪依法对其从轻、减轻处理或免予问责'), stopsAccountability: true },
+      { text: '学校(单位)年度党建等考核中免予扣分', basis: art('第十条(一)', '在学校(单位)年度党建等考核中免予扣分') },
+      { text: '干部个人评优评先、表彰奖励中不受影响', basis: art('第十条(二)', '在干部个人评优评先、表彰奖励中不受影响') },
+      { text: '提拔任用、职级职称晋升、岗位聘用、职称评定中不受影响', basis: art('第十条(三)', '在干部个人提拔任用、职级职称晋升、岗位聘用、职称评定中不受影响') },
+      { text: '任职试用期满、年度考核、任期考核等干部考核中不作负面评价', basis: art('第十条(四)', '在任职试用期满、年度考核、任期考核等干部考核中不作负面评价') },
+      { text: '党代表、人大代表、政协委员和后备干部的推荐资格免受影响', basis: art('第十条(五)', '党代表、人大代表、政协委员和后备干部的推荐资格免受影响') },
+      { text: '其他不受影响的事项', basis: art('第十条(六)', '其他不受影响的事项') },
+      { text: '纳入容错回访，定期谈心谈话', basis: art('第十四条', '对予以容错免责的党员干部实行跟踪管理') },
+    ],
+    mitigated: [{ text: '依纪依法减轻处理', basis: art('第二条', '依纪依法对其从轻、减轻处理或免予问责') }],
+    lenient: [{ text: '依纪依法从轻处理', basis: art('第二条', '依纪依法对其从轻、减轻处理或免予问责') }],
+    denied: [
+      { text: '问责程序继续；责成整改', basis: art('第十一条(一)', '对出现的问题事项,采取诫勉函询、责令纠错等方式,推动问题整改') },
+    ],
+  },
+  steps: [
+    {
+      kind: 'partyWindow',
+      stage: 'application',
+      label: '提出书面免责申请',
+      countsFrom: 'caseEvent',
+      deadline: {
+        amount: 7,
+        unit: 'workingDays',
+        basis: art('第九条(一)', '应在局党委启动问责程序后7个工作日内,向局党委提出书面免责申请'),
+      },
+      filers: ['subject', 'subjectOrganisation'],
+      onLapse: { outcome: 'noApplication', explanation: '启动问责程序后7个工作日内未提出书面免责申请，问责程序继续' },
+    },
+    {
+      kind: 'startApproval',
+      stage: 'startApproval',
+      label: '局党委主要负责人审批启动',
+      basis: art('第九条(二)', '经局党委主要负责人审批,根据有关学校(单位)、个人的申请,及时启动容错核实认定'),
+      roles: ['supervisor'],
+      approverCapacity: '局党委主要负责人',
+      opensVerificationDeadline: {
+        amount: 1,
+        unit: 'months',
+        basis: art('第九条(四)', '容错免责核实认定工作一般于1个月内完成'),
+      },
+      onRefusal: { outcome: 'notStarted', explanation: '局党委主要负责人未批准启动容错核实认定，问责程序继续' },
+    },
+    {
+      kind: 'investigation',
+      stage: 'investigation',
+      label: '调查核实',
+      basis: art('第九条(三)', '对申请事项进行调查核实,出具书面调查报告,提出初步处理意见报局党委'),
+      roles: ['officer', 'supervisor'],
+      statements: art('第九条(三)', '调查应允许申请学校(单位)或个人据实申诉,充分听取当事人的申诉意见'),
+      hearing: art('第九条(三)', '必要时可召开听证会'),
+    },
+    {
+      kind: 'deliberation',
+      stage: 'deliberation',
+      label: '党委会审议认定',
+      basis: art('第九条(四)', '局党委召开党委会,根据有关规定和调查结果,集体研究确定处理意见,作出处理决定'),
+      roles: ['supervisor'],
+      outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
+      deciders: [{ id: 'partyCommittee', name: '局党委会' }],
+      upwardReport: art('第九条(四)', '对情况比较复杂或社会影响较大,一时难以认定的,须向上级纪检监察机关或组织人事部门报告后,再作出决定'),
+      deferral: {
+        max: {
+          amount: 3,
+          unit: 'months',
+          basis: art('第九条(四)', '对一时难以定论的,可以暂缓作出决定,暂缓时间不超过3个月'),
+        },
+      },
+      toleranceRequires: {
+        outcomes: ['exempt', 'mitigated', 'lenient'],
+        allConditions: true,
+        eligibleCircumstance: true,
+        noExclusion: true,
+        basis: art('第七条、第八条', '有本办法第六条所列情形之一,并同时符合以下条件的可以容错……有下列情形之一的,不予容错'),
+      },
+    },
+    {
+      kind: 'notice',
+      stage: 'feedback',
+      label: '反馈认定结果',
+      deadline: {
+        amount: 3,
+        unit: 'workingDays',
+        basis: art('第九条(五)', '在党组织作出容错免责认定决定后3个工作日内,将认定结果向申请学校(单位)或个人反馈并予以答复解释'),
+      },
+      roles: ['officer'],
+      recipients: ['subject', 'subjectOrganisation'],
+      documents: [
+        {
+          outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
+          document: { kind: 'feedbackLetter', title: '容错免责认定结果反馈函', basis: art('第九条(五)', '将认定结果向申请学校(单位)或个人反馈并予以答复解释') },
+        },
+      ],
+      copyTo: [],
+    },
+    {
+      kind: 'filing',
+      stage: 'filing',
+      label: '报驻局纪检监察组备案',
+      basis: art('第九条(六)', '将认定结果报驻局纪检监察组备案'),
+      roles: ['officer', 'supervisor'],
+      filedWith: '驻局纪检监察组',
+    },
+    {
+      kind: 'archive',
+      stage: 'archive',
+      label: '整理成卷、归档保存',
+      basis: art('第九条(六)', '容错免责有关材料由学校(单位)党组织、局组织处整理成卷、归档保存'),
+      roles: ['officer'],
+    },
+    {
+      kind: 'followUp',
+      stage: 'followUp',
+      label: '容错回访',
+      basis: art('第十四条', '局党委和直属学校(单位)党组织要定期对当事人进行谈心谈话'),
+      roles: ['officer', 'supervisor'],
+      outcomes: ['exempt'],
+      intervalMonths: 3,
+      periodMonths: 12,
+      choice: '原文仅规定“定期”；本规则取每3个月提醒一次、为期12个月，部署单位可在新版本中调整',
+    },
+  ],
+};

@@ -1,0 +1,66 @@
+import type { Queryable, Db } from './db';
+
+export interface DocumentRecord {
+  documentId: string;
+  number: string;
+  issuedAt: string;
+}
+
+interface Row {
+  id: string;
+  number: string;
+  issued_at: Date | string;
+}
+
+const toRecord = (row: Row): DocumentRecord => ({ documentId: row.id, number: row.number, issuedAt: new Date(row.issued_at).toISOString() });
+
+async function findByKey(db: Queryable, key: string): Promise<DocumentRecord | undefined> {
+  const rows = await db.query<Row>('select id, number, issued_at from documents where idempotency_key = $1', [key]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export interface NewDocument {
+  caseId: string;
+  idempotencyKey: string;
+  kind: string;
+  prefix: string;
+  year: number;
+  title: string;
+  body: string;
+  article: string;
+  recipients: string[];
+  copyTo: string[];
+  issuedBy: unknown;
+}
+
+/**
+ * Records a document under the next number of its prefix and year (滨纪免〔2026〕3号).
+ * Number and document commit together, so numbers have no gaps; the
+ * idempotency key makes a retry return the document already recorded.
+ */
+export async function recordDocument(db: Db, doc: NewDocument): Promise<DocumentRecord> {
+  const existing = await findByKey(db, doc.idempotencyKey);
+  if (existing) return existing;
+  try {
+    return await db.transaction(async (tx) => {
+      const seq = await tx.query<{ last_number: number }>(
+        `insert into document_numbers (prefix, year, last_number) values ($1, $2, 1)
+         on conflict (prefix, year) do update set last_number = document_numbers.last_number + 1
+         returning last_number`,
+        [doc.prefix, doc.year],
+      );
+      const number = `${doc.prefix}〔${doc.year}〕${seq[0]?.last_number}号`;
+      const rows = await tx.query<Row>(
+        `insert into documents (case_id, idempotency_key, kind, number, title, body, article, recipients, copy_to, issued_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id, number, issued_at`,
+        [doc.caseId, doc.idempotencyKey, doc.kind, number, doc.title, doc.body, doc.article, JSON.stringify(doc.recipients), JSON.stringify(doc.copyTo), JSON.stringify(doc.issuedBy)],
+      );
+      return toRecord(rows[0] as Row);
+    });
+  } catch (err) {
+    // A concurrent attempt with the same key committed first; its number stands and ours rolled back.
+    const winner = await findByKey(db, doc.idempotencyKey);
+    if (winner) return winner;
+    throw err;
+  }
+}

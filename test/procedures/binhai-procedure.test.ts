@@ -1,0 +1,297 @@
+/**
+ * The Binhai procedure (滨海新区 2021), on the time-skipping server with the
+ * real worker and workflow code: exemption, denial with an appeal, every
+ * deadline, recusal. Deadlines are counted from the server's own today; the
+ * counting itself is specified against the State Council's schedules in
+ * test/calendar.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { searchAttributes } from '../../domain/case/contract';
+import { notificationsForCase } from '../../store/notifications';
+import { openDb, type Db } from '../../store/db';
+import { CaseDriver, officer, otherSupervisor, subjectUser, supervisor, withCaseWorker } from '../support/case-driver';
+import { recordHistory } from '../support/histories';
+import { startTimeSkippingServer } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let db: Db;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
+});
+afterAll(async () => {
+  await Promise.all([env?.teardown(), db?.close()]);
+});
+
+const group = [
+  { sub: 'member-1', name: '陈调查', declaresNoConflict: true },
+  { sub: 'member-2', name: '刘调查', declaresNoConflict: true },
+];
+
+/** Application, investigation group and report: the case ready for deliberation. */
+async function throughInvestigation(c: CaseDriver, recommendation: 'exempt' | 'denied' = 'exempt') {
+  const today = await c.today();
+  await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责：事实、依据与建议' });
+  await c.act('appointInvestigationGroup', { appointedOn: today, members: group });
+  await c.act('submitInvestigationReport', {
+    submittedOn: today,
+    findings: '在老旧小区改造试点中先行先试，因缺乏改革样板出现程序瑕疵，已及时整改',
+    recommendation,
+    circumstances: ['binhai-6-3'],
+    mitigating: ['binhai-7-1'],
+  });
+}
+
+async function determine(c: CaseDriver, outcome: 'exempt' | 'denied', actor = supervisor) {
+  const today = await c.today();
+  return c.act(
+    'recordDetermination',
+    {
+      decidedOn: today,
+      decidedBy: 'authorityLeadership',
+      outcome,
+      circumstances: outcome === 'exempt' ? ['binhai-6-3'] : [],
+      mitigating: [],
+      conditions: [],
+      exclusions: outcome === 'denied' ? ['binhai-8-5'] : [],
+      reasons: outcome === 'exempt' ? '符合第六条(三)情形，未发现第八条不予免责情形' : '不经论证盲目决策造成损失',
+      complex: false,
+    },
+    actor,
+  );
+}
+
+const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(env, db, 'binhai', fn);
+
+describe('Binhai exemption path', () => {
+  it('runs from application to archive: exemption decision issued and numbered, accountability stopped, copies sent', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      await throughInvestigation(c);
+      let state = await determine(c, 'exempt');
+      expect(state.stage).toBe('filing');
+      expect(state.outcome).toBe('exempt');
+      expect(state.determination?.effects.map((e) => e.basis.article)).toEqual(['第三条', '第十六条', '第十六条']);
+
+      const today = await c.today();
+      state = await c.act('recordFiling', { filedOn: today, reference: '备〔2026〕1号' });
+      expect(state.stage).toBe('notice');
+      expect(state.documents.map((d) => [d.kind, d.title, d.basis.article])).toEqual([
+        ['conclusionNotice', '容错免责结论告知书', '第十五条'],
+        ['exemptionDecision', '免责决定书', '第十五条'],
+      ]);
+      const year = today.slice(0, 4);
+      expect(state.documents.map((d) => d.number)).toEqual([`滨纪免〔${year}〕1号`, `滨纪免〔${year}〕2号`]);
+      expect(state.documents[1]?.copyTo).toEqual(['同级纪检监察组织', '组织人事部门']);
+      const notice = state.deadlines.find((d) => d.key === 'notice')!;
+      expect(notice).toMatchObject({ binds: 'authority', basis: { article: '第十五条' }, from: today, amount: 5, unit: 'workingDays' });
+      expect(notice.deadline).toBe((await c.expectedDeadline(today, 5, 'workingDays')).deadline);
+
+      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      expect(state.accountability.status).toBe('stopped');
+      expect(state.timeline.find((e) => e.event === 'accountabilityStopped')?.basis?.article).toBe('第十六条');
+      const sent = await notificationsForCase(db, c.input.caseId);
+      expect(sent.map((n) => n.recipient)).toEqual(
+        expect.arrayContaining([
+          { kind: 'party', party: 'subject' },
+          { kind: 'party', party: 'subjectOrganisation' },
+          { kind: 'body', name: '同级纪检监察组织' },
+          { kind: 'body', name: '组织人事部门' },
+          { kind: 'body', name: '区纪委监委' },
+        ]),
+      );
+
+      expect(state.stage).toBe('appeal');
+      state = await c.advanceTo('appealWindow', 1000);
+      expect(state.stage).toBe('publication');
+      expect(state.timeline.some((e) => e.event === 'appealWindowClosed')).toBe(true);
+      state = await c.act('recordPublication', { published: true, publishedOn: await c.today(), scope: '区纪委监委机关' });
+      state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '滨纪档〔2026〕7号' });
+      expect(state).toMatchObject({ stage: 'closed', closed: true, outcome: 'exempt' });
+      expect(state.availableActions).toEqual([]);
+      await c.handle.result();
+      await recordHistory('binhai-exempt', c.handle);
+    });
+  });
+});
+
+describe('Binhai denial path', () => {
+  it('denies, serves the conclusion, takes an appeal within the window, decides it and closes', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      await throughInvestigation(c, 'denied');
+      await determine(c, 'denied');
+      await c.act('recordFiling', { filedOn: await c.today() });
+      let state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
+      expect(state.documents.map((d) => d.kind)).toEqual(['conclusionNotice']);
+      expect(state.accountability.status).toBe('proceeding');
+
+      state = await c.act('fileAppeal', { receivedOn: await c.today(), summary: '对不予免责结论有不同意见' });
+      expect(state.timeline.find((e) => e.event === 'executionNotSuspended')?.basis?.article).toBe('第十七条');
+      expect(state.outcome).toBe('denied');
+      const due = state.deadlines.find((d) => d.key === 'appealDecision')!;
+      expect(due).toMatchObject({ binds: 'authority', amount: 30, unit: 'days', basis: { article: '第十七条' } });
+
+      state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '原结论事实清楚' }, supervisor);
+      expect(state.documents.map((d) => d.kind)).toEqual(['conclusionNotice', 'appealDecision']);
+      state = await c.act('recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' });
+      state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '滨纪档〔2026〕8号' });
+      expect(state).toMatchObject({ closed: true, outcome: 'denied' });
+      await c.handle.result();
+      await recordHistory('binhai-denied-appealed', c.handle);
+    });
+  });
+
+  it('refuses an exemption when an excluded circumstance is found, citing 第八条', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      await throughInvestigation(c);
+      const refusal = await c.refused(
+        'recordDetermination',
+        { decidedOn: await c.today(), decidedBy: 'authorityLeadership', outcome: 'exempt', circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: ['binhai-8-7'], reasons: '—', complex: false },
+        supervisor,
+      );
+      expect(refusal.type).toBe('OutcomeNotAllowed');
+      expect(refusal.message).toContain('第六条、第八条');
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('lets the party committee decide only after a referral (第十四条(一))', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      await throughInvestigation(c);
+      const input = { decidedOn: await c.today(), decidedBy: 'partyCommittee' as const, outcome: 'exempt' as const, circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '符合情形', complex: false };
+      expect((await c.refused('recordDetermination', input, supervisor)).message).toContain('第十四条(一)');
+      await c.act('referToCommittee', { referredOn: await c.today(), reason: '涉及区管干部，超出问责部门权限' }, supervisor);
+      const state = await c.act('recordDetermination', input, supervisor);
+      expect(state.determination?.decidedBy).toBe('partyCommittee');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Binhai investigation group', () => {
+  it('needs at least two members, each declaring no conflict, none of them the subject', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const today = await c.today();
+      await c.act('fileApplication', { filedBy: 'subjectOrganisation', receivedOn: today, summary: '所在党组织代为申请' });
+      expect((await c.refused('appointInvestigationGroup', { appointedOn: today, members: [group[0]!] })).message).toContain('第十三条(一)');
+      const withSubject = await c.refused('appointInvestigationGroup', { appointedOn: today, members: [group[0]!, { ...subjectUser, declaresNoConflict: true }] });
+      expect(withSubject).toMatchObject({ type: 'Recused' });
+      const undeclared = await c.refused('appointInvestigationGroup', { appointedOn: today, members: [group[0]!, { sub: 'm3', name: '孙某', declaresNoConflict: false }] });
+      expect(undeclared.message).toContain('第二十四条(二)');
+      const early = await c.refused('submitInvestigationReport', { submittedOn: today, findings: '—', recommendation: 'exempt', circumstances: [], mitigating: [] });
+      expect(early.type).toBe('WrongStage');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Binhai recusal', () => {
+  it('refuses a decision by someone recorded as recused, and any step by the subject, citing 第二十四条(二)', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      await throughInvestigation(c);
+      await c.act('recordRecusal', { person: { sub: otherSupervisor.sub, name: otherSupervisor.name }, reason: '与被调查对象系亲属关系' }, supervisor);
+      const refusal = await c.refused(
+        'recordDetermination',
+        { decidedOn: await c.today(), decidedBy: 'authorityLeadership', outcome: 'exempt', circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '符合情形', complex: false },
+        otherSupervisor,
+      );
+      expect(refusal.type).toBe('Recused');
+      expect(refusal.message).toContain('第二十四条(二)');
+      const bySubject = await c.refused('recordRecusal', { person: { name: '某人' }, reason: '—' }, { ...subjectUser, roles: ['officer'] });
+      expect(bySubject.type).toBe('Recused');
+      const byOfficer = await c.refused(
+        'recordDetermination',
+        { decidedOn: await c.today(), decidedBy: 'authorityLeadership', outcome: 'exempt', circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '—', complex: false },
+        officer,
+      );
+      expect(byOfficer.type).toBe('NotPermitted');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Binhai notice deadline (第十五条, 5 working days from the decision)', () => {
+  it('when it lapses records the lapse, marks the case overdue and tells the supervisor; the case still takes the notice', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      await throughInvestigation(c);
+      await determine(c, 'exempt');
+      await c.act('recordFiling', { filedOn: await c.today() });
+      let state = await c.advanceTo('notice', 60_000);
+      const notice = state.deadlines.find((d) => d.key === 'notice')!;
+      expect(notice.status).toBe('lapsed');
+      expect(state.stage).toBe('notice');
+      expect(state.timeline.find((e) => e.event === 'deadlineLapsed')?.basis?.article).toBe('第十五条');
+      const described = await c.handle.describe();
+      expect(described.typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
+      const told = await notificationsForCase(db, c.input.caseId);
+      expect(told).toContainEqual(expect.objectContaining({ recipient: { kind: 'role', role: 'supervisor', authority: 'binhai-jw' } }));
+
+      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
+      expect(state.deadlines.find((d) => d.key === 'notice')).toMatchObject({ status: 'lapsed', metAt: expect.any(String) });
+      expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.overdue)).toBe(false);
+      expect(state.stage).toBe('appeal');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Binhai appeal window (第十七条, 15 days from the notice being served)', () => {
+  async function served(tq: string) {
+    const c = await CaseDriver.open(env, db, tq, 'binhai');
+    await throughInvestigation(c, 'denied');
+    await determine(c, 'denied');
+    await c.act('recordFiling', { filedOn: await c.today() });
+    const servedOn = await c.today();
+    await c.act('serveNotice', { servedOn, servedTo: ['subject', 'subjectOrganisation'] });
+    return { c, servedOn };
+  }
+
+  it('accepts an appeal on its last day (day 15, or the next working day if day 15 is not one)', async () => {
+    await run(async (tq) => {
+      const { c, servedOn } = await served(tq);
+      const expected = await c.expectedDeadline(servedOn, 15, 'days');
+      const state = await c.advanceTo('appealWindow', -60_000);
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')?.deadline).toBe(expected.deadline);
+      expect(expected.nominalDeadline).toBe(new Date(Date.parse(`${servedOn}T00:00:00Z`) + 15 * 86_400_000).toISOString().slice(0, 10));
+      expect(await c.today()).toBe(expected.deadline);
+      const accepted = await c.act('fileAppeal', { receivedOn: expected.deadline, summary: '不服结论' });
+      expect(accepted.appeal?.receivedOn).toBe(expected.deadline);
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('refuses an appeal the day after the last day as out of time, naming the deadline and 第十七条', async () => {
+    await run(async (tq) => {
+      const { c, servedOn } = await served(tq);
+      const expected = await c.expectedDeadline(servedOn, 15, 'days');
+      const state = await c.advanceTo('appealWindow', 60_000);
+      expect(state.stage).toBe('publication');
+      const refusal = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
+      expect(refusal.type).toBe('WindowClosed');
+      expect(refusal.message).toContain(expected.deadline);
+      expect(refusal.message).toContain('第十七条');
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')).toMatchObject({ status: 'lapsed', deadline: expected.deadline });
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('marks the case overdue when the 30-day appeal decision deadline lapses, and still takes the decision', async () => {
+    await run(async (tq) => {
+      const { c } = await served(tq);
+      await c.act('fileAppeal', { receivedOn: await c.today(), summary: '不服结论' });
+      let state = await c.advanceTo('appealDecision', 60_000);
+      expect(state.deadlines.find((d) => d.key === 'appealDecision')?.status).toBe('lapsed');
+      expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
+      expect((await notificationsForCase(db, c.input.caseId)).some((n) => n.subject.includes('作出申诉处理决定'))).toBe(true);
+      state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '维持' }, supervisor);
+      expect(state.appeal?.decision?.result).toBe('upheld');
+      await c.handle.terminate('test done');
+    });
+  });
+});

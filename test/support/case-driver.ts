@@ -1,0 +1,138 @@
+/**
+ * Drives one case through its workflow on the time-skipping server, as the
+ * officers and supervisors of a test would: take a step, see it refused,
+ * let time pass to a deadline.
+ */
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { beijingDate, type DeadlineComputation, type IsoDate, type PeriodUnit } from '../../domain/calendar';
+import {
+  actionUpdate,
+  caseStateQuery,
+  WORKFLOW_TYPE,
+  type ActionInputs,
+  type ActionName,
+  type Actor,
+  type CaseInput,
+  type CaseState,
+} from '../../domain/case/contract';
+import { rulebookInForce } from '../../domain/rulebooks';
+import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import type { Db } from '../../store/db';
+import { createCaseWorker } from '../../worker/worker';
+import { uniqueTaskQueue, workflowBundle } from './temporal';
+
+export const officer: Actor = { sub: 'officer-1', name: '李办案', roles: ['officer'] };
+export const supervisor: Actor = { sub: 'supervisor-1', name: '张主任', roles: ['supervisor'] };
+export const otherSupervisor: Actor = { sub: 'supervisor-2', name: '赵副主任', roles: ['supervisor'] };
+export const subjectUser = { sub: 'subject-1', name: '王某' };
+
+export interface Refusal {
+  type: string;
+  message: string;
+}
+
+let sequence = 0;
+
+export class CaseDriver {
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly db: Db,
+    readonly handle: WorkflowHandle,
+    readonly input: CaseInput,
+  ) {}
+
+  /** Opens a case of `jurisdiction` whose event (the notice, or the start of accountability) is today. */
+  static async open(env: TestWorkflowEnvironment, db: Db, taskQueue: string, jurisdiction: string): Promise<CaseDriver> {
+    const today = beijingDate(await env.currentTimeMs());
+    const rulebook = rulebookInForce(jurisdiction, today)!;
+    sequence += 1;
+    const input: CaseInput = {
+      caseId: `case-${jurisdiction}-${today.slice(0, 4)}-${String(process.pid % 1000).padStart(3, '0')}${String(sequence).padStart(3, '0')}`,
+      rulebook,
+      authority: jurisdiction === 'binhai' ? 'binhai-jw' : 'hz-jyj',
+      subject: { name: subjectUser.name, organisation: '某街道党工委', position: '副主任', userId: subjectUser.sub },
+      matter: '推进改革试点中先行先试，程序存在瑕疵',
+      accountability: { reference: '问〔2026〕12号', body: '区纪委监委' },
+      eventDate: today,
+      openedBy: officer,
+      openedAt: new Date(await env.currentTimeMs()).toISOString(),
+    };
+    const handle = await env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+    const driver = new CaseDriver(env, db, handle, input);
+    await driver.settled();
+    return driver;
+  }
+
+  state(): Promise<CaseState> {
+    return this.handle.query(caseStateQuery);
+  }
+
+  /** Waits until the workflow has caught up (its pending activities done), by asking until the state stops changing. */
+  async settled(): Promise<CaseState> {
+    let previous = '';
+    for (;;) {
+      const state = await this.state();
+      const now = JSON.stringify(state);
+      if (now === previous) return state;
+      previous = now;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+
+  async today(): Promise<IsoDate> {
+    return beijingDate(await this.env.currentTimeMs());
+  }
+
+  async act<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor = officer): Promise<CaseState> {
+    await this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] });
+    return this.settled();
+  }
+
+  /** Takes a step that must be refused; answers the refusal's type and message. */
+  async refused<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor = officer): Promise<Refusal> {
+    const before = await this.state();
+    const error = await this.handle
+      .executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] })
+      .then(() => undefined, (e: unknown) => e);
+    if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`${name} was not refused (${String(error)})`);
+    const cause = error.cause as { type?: string; message: string };
+    // A refused step leaves no trace in the case.
+    const after = await this.state();
+    if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`${name} was refused but changed the case`);
+    return { type: String(cause.type), message: cause.message };
+  }
+
+  /** Lets server time pass until `ms` before the end of the deadline with `key`, or that long after it. */
+  async advanceTo(key: string, offsetMs: number): Promise<CaseState> {
+    const state = await this.settled();
+    const deadline = state.deadlines.filter((d) => d.key === key).at(-1);
+    if (!deadline) throw new Error(`no deadline ${key}`);
+    const target = Date.parse(deadline.endsAt) + offsetMs;
+    const now = await this.env.currentTimeMs();
+    if (target > now) await this.env.sleep(target - now);
+    return this.settled();
+  }
+
+  async sleep(ms: number): Promise<CaseState> {
+    await this.env.sleep(ms);
+    return this.settled();
+  }
+
+  async expectedDeadline(from: IsoDate, amount: number, unit: PeriodUnit): Promise<DeadlineComputation> {
+    return (await loadStatutoryCalendar({ db: this.db })).deadline(from, { amount, unit });
+  }
+}
+
+export async function withCaseWorker<T>(env: TestWorkflowEnvironment, db: Db, name: string, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = uniqueTaskQueue(name);
+  const worker: Worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    dependencies: { db, client: env.client },
+    workflowBundle: await workflowBundle(),
+  });
+  return worker.runUntil(fn(taskQueue));
+}

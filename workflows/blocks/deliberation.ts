@@ -1,0 +1,161 @@
+/**
+ * The collective decision (集体研究认定). The deciding body is the one the
+ * rule names, a referral moves the decision up where the rule allows it, a
+ * complex case is reported upward first where the rule says so, and the
+ * decision may be deferred within the rule's cap. A tolerance outcome needs
+ * what the rule requires: an eligible circumstance, every condition affirmed,
+ * no exclusion found.
+ */
+import { condition } from '@temporalio/workflow';
+import { compareDates } from '../../domain/calendar';
+import { RefusalType } from '../../domain/case/contract';
+import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
+import { refuse } from '../engine/actions';
+import { checkDate, checkItems, checkText, effects, today, type CaseContext } from '../engine/context';
+
+/** The deadline for the whole verification (杭州 第九条(四)), opened at the start and met by the decision. */
+export const VERIFICATION = 'verification';
+const DEFERRED = 'deferredDecision';
+
+export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContext): Promise<void> {
+  const { file, actions, deadlines, rulebook } = ctx;
+  file.enterStage(step.stage);
+  const catalogues = rulebook.catalogues ?? {};
+  const reportedOn = file.state.investigationReport?.submittedOn;
+
+  if (step.referral && step.deciders.some((d) => d.id === 'partyCommittee')) {
+    const basis = step.referral;
+    actions.offer('referToCommittee', {
+      label: '提交同级党委(党组)审议',
+      roles: step.roles,
+      validate: (input) => {
+        if (file.state.referral) refuse(RefusalType.wrongStage, '已提交同级党委(党组)审议', basis);
+        checkDate('referredOn', input.referredOn, { date: reportedOn, what: '调查报告日' });
+        checkText('reason', input.reason);
+      },
+      apply: (input) => {
+        file.state.referral = { referredOn: input.referredOn, reason: input.reason, referredBy: input.actor };
+        actions.withdraw('referToCommittee');
+        file.record('referredToCommittee', { actor: input.actor, detail: input.reason, basis });
+      },
+    });
+  }
+
+  if (step.upwardReport) {
+    const basis = step.upwardReport;
+    actions.offer('reportUpward', {
+      label: '向上级纪检监察机关或组织人事部门报告',
+      roles: step.roles,
+      validate: (input) => {
+        checkDate('reportedOn', input.reportedOn, { date: reportedOn, what: '调查报告日' });
+        checkText('reportedTo', input.reportedTo);
+        checkText('reason', input.reason);
+      },
+      apply: (input) => {
+        file.state.upwardReport = { reportedOn: input.reportedOn, reportedTo: input.reportedTo, reason: input.reason, reportedBy: input.actor };
+        actions.withdraw('reportUpward');
+        file.record('reportedUpward', { actor: input.actor, detail: `报告${input.reportedTo}：${input.reason}`, basis });
+      },
+    });
+  }
+
+  if (step.deferral) {
+    const max = step.deferral.max;
+    // The cap runs from the end of the verification period (or from now, where none runs): the
+    // decision may be put off beyond the normal time by at most the rule's maximum.
+    const verification = deadlines.find(VERIFICATION);
+    const cap = await effects.computeDeadline({ from: verification?.deadline ?? today(), amount: max.amount, unit: max.unit });
+    file.state.limits.push({ key: 'deferralLimit', label: '暂缓作出决定的最后期限', deadline: cap.deadline, provisional: cap.provisional, basis: max.basis });
+    file.record('limitSet', { detail: `暂缓作出决定最迟至 ${cap.deadline}`, basis: max.basis });
+    actions.offer('deferDecision', {
+      label: '暂缓作出决定',
+      roles: step.roles,
+      validate: (input) => {
+        checkText('reason', input.reason);
+        if (compareDates(input.until, today()) <= 0) refuse(RefusalType.invalidInput, `until：${input.until} 须晚于今日`);
+        const previous = file.state.deferrals.at(-1);
+        if (previous && compareDates(input.until, previous.until) <= 0) refuse(RefusalType.invalidInput, `until：须晚于已暂缓至的 ${previous.until}`);
+        if (compareDates(input.until, cap.deadline) > 0) {
+          refuse(RefusalType.limitExceeded, `暂缓至 ${input.until} 超过最长期限 ${cap.deadline}`, max.basis);
+        }
+      },
+      apply: (input) => {
+        file.state.deferrals.push({ from: today(), until: input.until, reason: input.reason, deferredBy: input.actor });
+        for (const key of [VERIFICATION, DEFERRED]) {
+          const earlier = deadlines.find(key);
+          if (earlier && (earlier.status === 'pending' || (earlier.status === 'lapsed' && !earlier.metAt))) deadlines.settle(earlier, 'superseded');
+        }
+        const deferred = deadlines.openUntil({ key: DEFERRED, label: '暂缓后作出决定', binds: 'authority', basis: max.basis, from: today(), until: input.until });
+        ctx.background(deadlines.watchAuthority(deferred));
+        file.record('decisionDeferred', { actor: input.actor, detail: `暂缓至 ${input.until}：${input.reason}`, basis: max.basis });
+      },
+    });
+  }
+
+  actions.offer('recordDetermination', {
+    label: step.label,
+    roles: step.roles,
+    deadline: deadlines.find(DEFERRED) ?? deadlines.find(VERIFICATION),
+    validate: (input) => {
+      if (!step.outcomes.includes(input.outcome)) {
+        refuse(RefusalType.outcomeNotAllowed, `本规则不允许认定为 ${input.outcome}；可认定为 ${step.outcomes.map((o) => OUTCOME_NAMES[o]).join('、')}`, step.basis);
+      }
+      const decider = step.deciders.find((d) => d.id === input.decidedBy);
+      if (!decider) refuse(RefusalType.notPermitted, `decidedBy：须由 ${step.deciders.map((d) => d.name).join('或')} 集体研究`, step.basis);
+      if (file.state.referral && input.decidedBy !== 'partyCommittee') {
+        refuse(RefusalType.notPermitted, '已提交同级党委(党组)审议，须由其领导班子审议决定', step.referral);
+      }
+      if (step.deciders.length > 1 && input.decidedBy === 'partyCommittee' && !file.state.referral) {
+        refuse(RefusalType.wrongStage, '须先由问责部门提交同级党委(党组)审议', step.referral);
+      }
+      if (input.complex && step.upwardReport && !file.state.upwardReport) {
+        refuse(RefusalType.wrongStage, '情况复杂的案件须先向上级报告后再作出决定', step.upwardReport);
+      }
+      checkDate('decidedOn', input.decidedOn, { date: file.state.upwardReport?.reportedOn ?? file.state.referral?.referredOn ?? reportedOn, what: '前一程序日' });
+      checkText('reasons', input.reasons);
+      checkItems('circumstances', input.circumstances, catalogues.eligible);
+      checkItems('mitigating', input.mitigating, catalogues.mitigating);
+      checkItems('conditions', input.conditions, catalogues.conditions);
+      checkItems('exclusions', input.exclusions, catalogues.excluded);
+      const requires = step.toleranceRequires;
+      if (requires?.outcomes.includes(input.outcome)) {
+        if (requires.noExclusion && input.exclusions.length > 0) {
+          refuse(RefusalType.outcomeNotAllowed, `存在不予容错情形 ${input.exclusions.join('、')}，不能认定为${OUTCOME_NAMES[input.outcome]}`, requires.basis);
+        }
+        if (requires.eligibleCircumstance && input.circumstances.length === 0) {
+          refuse(RefusalType.outcomeNotAllowed, `认定为${OUTCOME_NAMES[input.outcome]}须援引至少一项可以容错的情形`, requires.basis);
+        }
+        const missing = requires.allConditions ? (catalogues.conditions?.items ?? []).filter((c) => !input.conditions.includes(c.id)) : [];
+        if (missing.length > 0) {
+          refuse(RefusalType.outcomeNotAllowed, `认定为${OUTCOME_NAMES[input.outcome]}须同时符合全部条件，未确认：${missing.map((c) => c.article).join('、')}`, requires.basis);
+        }
+      }
+    },
+    apply: (input) => {
+      file.state.determination = {
+        outcome: input.outcome,
+        decidedBy: input.decidedBy,
+        decidedOn: input.decidedOn,
+        circumstances: input.circumstances,
+        mitigating: input.mitigating,
+        conditions: input.conditions,
+        exclusions: input.exclusions,
+        reasons: input.reasons,
+        recordedBy: input.actor,
+        effects: rulebook.effects?.[input.outcome] ?? [],
+      };
+      file.state.outcome = input.outcome;
+      for (const key of [VERIFICATION, DEFERRED]) {
+        const open = deadlines.find(key);
+        if (open && (open.status === 'pending' || (open.status === 'lapsed' && !open.metAt))) deadlines.settle(open, 'met');
+      }
+      actions.withdraw('recordDetermination', 'referToCommittee', 'reportUpward', 'deferDecision');
+      file.record('determined', {
+        actor: input.actor,
+        detail: `${step.deciders.find((d) => d.id === input.decidedBy)?.name}于 ${input.decidedOn} 集体研究认定：${OUTCOME_NAMES[input.outcome]}`,
+        basis: step.basis,
+      });
+    },
+  });
+  await condition(() => file.state.determination !== undefined);
+}

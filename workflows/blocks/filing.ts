@@ -1,0 +1,20 @@
+/** A report of the decision to the superior body the rule names (备案); where it precedes the notice, execution waits for it. */
+import { condition } from '@temporalio/workflow';
+import type { StepOf } from '../../domain/rulebooks/schema';
+import { checkDate, type CaseContext } from '../engine/context';
+
+export async function filing(step: StepOf<'filing'>, ctx: CaseContext): Promise<void> {
+  const { file, actions } = ctx;
+  file.enterStage(step.stage);
+  actions.offer('recordFiling', {
+    label: step.label,
+    roles: step.roles,
+    validate: (input) => checkDate('filedOn', input.filedOn, { date: file.state.determination?.decidedOn, what: '决定日' }),
+    apply: (input) => {
+      file.state.filing = { filedWith: step.filedWith, filedOn: input.filedOn, reference: input.reference, recordedBy: input.actor };
+      actions.withdraw('recordFiling');
+      file.record('filed', { actor: input.actor, detail: `${input.filedOn} 向${step.filedWith}备案${input.reference ? `（${input.reference}）` : ''}`, basis: step.basis });
+    },
+  });
+  await condition(() => file.state.filing !== undefined);
+}

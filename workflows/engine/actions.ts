@@ -1,0 +1,124 @@
+/**
+ * The human steps of a case. Every step is a Workflow Update whose handler is
+ * registered once, at the start; a building block offers the steps that are
+ * open at its point of the procedure and withdraws them when done. The
+ * validator refuses, with a stable type and the article it rests on, anything
+ * not on offer, by a role the rulebook does not give it to, by someone who
+ * must recuse, or that the block's own checks reject: a refused update never
+ * reaches the handler, so it leaves no trace in the case.
+ */
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import {
+  ACTION_NAMES,
+  actionUpdate,
+  RefusalType,
+  type ActionInputs,
+  type ActionName,
+  type Actor,
+  type DeadlineRecord,
+} from '../../domain/case/contract';
+import type { Basis, Rulebook } from '../../domain/rulebooks/schema';
+import type { CaseFile } from './case-file';
+
+export interface Offer<N extends ActionName> {
+  label: string;
+  roles: readonly string[];
+  /** The deadline the action is due by, shown to callers. */
+  deadline?: DeadlineRecord;
+  /** Throws a refusal (see `refuse`) when the input cannot be accepted now. */
+  validate?: (input: ActionInputs[N]) => void;
+  apply: (input: ActionInputs[N]) => void | Promise<void>;
+}
+
+export function refuse(type: (typeof RefusalType)[keyof typeof RefusalType], message: string, basis?: Basis): never {
+  throw ApplicationFailure.create({
+    type,
+    message: basis ? `${message}（${basis.article}）` : message,
+    details: basis ? [{ basis }] : [],
+    nonRetryable: true,
+  });
+}
+
+export class Actions {
+  private readonly offers = new Map<ActionName, Offer<ActionName>>();
+  /** A party's window that has lapsed keeps answering as out of time, not as the wrong stage. */
+  private readonly closedWindows = new Map<ActionName, { message: string; basis: Basis }>();
+
+  constructor(
+    private readonly file: CaseFile,
+    private readonly rulebook: Rulebook,
+  ) {
+    for (const name of ACTION_NAMES) {
+      setHandler(
+        actionUpdate(name),
+        async (input: ActionInputs[typeof name]) => {
+          await this.offers.get(name)!.apply(input);
+          this.file.publish();
+          return this.file.state;
+        },
+        { validator: (input: ActionInputs[typeof name]) => this.validate(name, input) },
+      );
+    }
+  }
+
+  offer<N extends ActionName>(name: N, offer: Offer<N>): void {
+    this.offers.set(name, offer as unknown as Offer<ActionName>);
+    this.refresh();
+  }
+
+  withdraw(...names: ActionName[]): void {
+    for (const name of names) this.offers.delete(name);
+    this.refresh();
+  }
+
+  /** Withdraws a party's action whose window lapsed; later attempts are refused as out of time. */
+  closeWindow(name: ActionName, message: string, basis: Basis): void {
+    this.closedWindows.set(name, { message, basis });
+    this.withdraw(name);
+  }
+
+  isOffered(name: ActionName): boolean {
+    return this.offers.has(name);
+  }
+
+  /** Whether this person must stay out of the case: the subject itself, or recused (回避). */
+  mustRecuse(person: { sub?: string | undefined; name: string }): boolean {
+    const subject = this.file.state.subject;
+    if (person.sub && subject.userId && person.sub === subject.userId) return true;
+    return this.file.state.recusals.some((r) => (r.person.sub && r.person.sub === person.sub) || (!r.person.sub && r.person.name === person.name));
+  }
+
+  private refresh(): void {
+    this.file.state.availableActions = [...this.offers].map(([name, offer]) => ({
+      name,
+      label: offer.label,
+      roles: [...offer.roles],
+      ...(offer.deadline && offer.deadline.status === 'pending' ? { deadline: offer.deadline.deadline } : {}),
+    }));
+  }
+
+  private validate(name: ActionName, input: ActionInputs[ActionName]): void {
+    const offer = this.offers.get(name);
+    const closed = this.closedWindows.get(name);
+    if (!offer && closed) refuse(RefusalType.windowClosed, closed.message, closed.basis);
+    if (this.file.state.closed) refuse(RefusalType.wrongStage, `案件已终结（${this.file.state.outcome}），不能再进行 ${name}`);
+    if (!offer) {
+      const open = [...this.offers.keys()].join('、') || '无';
+      refuse(RefusalType.wrongStage, `案件当前阶段为 ${this.file.state.stage}，不能进行 ${name}；当前可进行：${open}`);
+    }
+    const actor: Actor | undefined = input?.actor;
+    if (!actor?.sub || !actor.name) refuse(RefusalType.invalidInput, 'actor：须注明操作人');
+    if (actor.roles && !actor.roles.some((r) => offer.roles.includes(r))) {
+      refuse(RefusalType.notPermitted, `${name} 须由以下角色办理：${offer.roles.join('、')}`);
+    }
+    if (this.mustRecuse(actor)) {
+      refuse(RefusalType.recused, `${actor.name}（${actor.sub}）是本案当事人或应当回避的人员，不得办理本案事项`, recusalBasis(this.rulebook));
+    }
+    offer.validate?.(input);
+  }
+}
+
+/** The rule's own recusal article, or the general principle where the rule has none. */
+export function recusalBasis(rulebook: Rulebook): Basis {
+  return rulebook.recusal ?? { article: '回避原则（本规则原文未设专条）', quote: '与被调查对象有亲属关系、利害关系等可能影响公正处理的人员应当回避' };
+}

@@ -1,0 +1,48 @@
+/** What every building block of a procedure works with. */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { beijingDate, compareDates, type IsoDate } from '../../domain/calendar';
+import { RefusalType, type CaseInput } from '../../domain/case/contract';
+import type { Rulebook } from '../../domain/rulebooks/schema';
+import { refuse, type Actions } from './actions';
+import type { CaseFile } from './case-file';
+import type { Deadlines } from './deadlines';
+
+export interface CaseContext {
+  input: CaseInput;
+  rulebook: Rulebook;
+  file: CaseFile;
+  deadlines: Deadlines;
+  actions: Actions;
+  /** Work that runs beside the steps (authority-deadline watchers, reminders); awaited before the case ends. */
+  background(task: Promise<void>): void;
+}
+
+export const effects = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+
+/** Today in Beijing, by the workflow's own clock. */
+export function today(): IsoDate {
+  return beijingDate(Date.now());
+}
+
+/** A date an officer reports: not in the future, and not before the event it follows. */
+export function checkDate(field: string, date: IsoDate, notBefore?: { date: IsoDate | undefined; what: string }): void {
+  if (compareDates(date, today()) > 0) refuse(RefusalType.invalidInput, `${field}：${date} 晚于今日 ${today()}`);
+  if (notBefore?.date && compareDates(date, notBefore.date) < 0) {
+    refuse(RefusalType.invalidInput, `${field}：${date} 早于${notBefore.what} ${notBefore.date}`);
+  }
+}
+
+export function checkText(field: string, text: string | undefined): void {
+  if (!text || text.trim().length === 0) refuse(RefusalType.invalidInput, `${field}：不能为空`);
+}
+
+/** Ids cited from a catalogue must exist in it. */
+export function checkItems(field: string, ids: readonly string[], catalogue: { items: { id: string }[] } | undefined): void {
+  const known = new Set(catalogue?.items.map((i) => i.id) ?? []);
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) refuse(RefusalType.invalidInput, `${field}：本规则中没有 ${unknown.join('、')}`);
+}
