@@ -13,7 +13,9 @@ const histories = loadHistories();
 
 describe('replay of recorded case histories', () => {
   it('has fixtures to replay', () => {
-    expect(histories.map((h) => h.workflowId)).toEqual(expect.arrayContaining(['binhai-application-lapsed']));
+    expect(histories.map((h) => h.workflowId)).toEqual(
+      expect.arrayContaining(['binhai-application-lapsed', 'binhai-exempt', 'binhai-denied-appealed', 'hangzhou-exempt', 'hangzhou-denied']),
+    );
   });
 
   it('replays every recorded history deterministically on the current workflow code', async () => {
