@@ -1,32 +1,82 @@
 /**
  * The human steps a caller may take on a case, each a Workflow Update. The
  * API validates the body with the step's schema, adds the caller as actor,
- * and lets the workflow's validator accept or refuse.
+ * checks the caller holds a role the case's rulebook gives the step, and lets
+ * the workflow's validator accept or refuse.
  */
-import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
-import { fileApplicationUpdate, type Actor, type CaseState } from '../domain/case/contract';
-import type { Role } from './auth';
-import { fileApplicationBody } from './schemas';
+import { z } from 'zod';
+import type { ActionName } from '../domain/case/contract';
+import { OUTCOMES } from '../domain/rulebooks/schema';
+import { isoDateSchema } from './schemas';
 
-export interface CaseAction<S extends z.ZodType = z.ZodType> {
-  update: UpdateDefinition<CaseState, [z.infer<S> & { actor: Actor }]>;
-  body: S;
-  roles: readonly Role[];
-  summary: string;
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const party = z.enum(['subject', 'subjectOrganisation']);
+const ids = z.array(z.string().regex(/^[a-z0-9-]+$/, 'is not a catalogue item id')).max(40);
+const person = z.object({ sub: text(100).optional(), name: text(50) }).strict();
+
+export const actionBodies = {
+  fileApplication: z.object({ filedBy: party, receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  approveStart: z.object({ approved: z.boolean(), approvedOn: isoDateSchema, capacity: text(50), reason: text(1000).optional() }).strict(),
+  recordRecusal: z.object({ person, reason: text(1000) }).strict(),
+  appointInvestigationGroup: z
+    .object({
+      appointedOn: isoDateSchema,
+      members: z.array(person.extend({ declaresNoConflict: z.boolean() }).strict()).min(1).max(20),
+    })
+    .strict(),
+  recordStatement: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  recordHearing: z.object({ heldOn: isoDateSchema, summary: text(5000) }).strict(),
+  submitInvestigationReport: z
+    .object({ submittedOn: isoDateSchema, findings: text(20000), recommendation: z.enum(OUTCOMES), circumstances: ids, mitigating: ids })
+    .strict(),
+  referToCommittee: z.object({ referredOn: isoDateSchema, reason: text(2000) }).strict(),
+  reportUpward: z.object({ reportedOn: isoDateSchema, reportedTo: text(100), reason: text(2000) }).strict(),
+  deferDecision: z.object({ until: isoDateSchema, reason: text(2000) }).strict(),
+  recordDetermination: z
+    .object({
+      decidedOn: isoDateSchema,
+      decidedBy: z.enum(['authorityLeadership', 'partyCommittee']),
+      outcome: z.enum(OUTCOMES),
+      circumstances: ids,
+      mitigating: ids,
+      conditions: ids,
+      exclusions: ids,
+      reasons: text(10000),
+      complex: z.boolean(),
+    })
+    .strict(),
+  recordFiling: z.object({ filedOn: isoDateSchema, reference: text(100).optional() }).strict(),
+  serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(party).min(1).max(2) }).strict(),
+  fileAppeal: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  decideAppeal: z.object({ decidedOn: isoDateSchema, result: z.enum(['upheld', 'revised']), reasons: text(10000) }).strict(),
+  recordPublication: z
+    .object({ published: z.boolean(), publishedOn: isoDateSchema.optional(), scope: text(200).optional(), reason: text(1000).optional() })
+    .strict(),
+  archiveCase: z.object({ archivedOn: isoDateSchema, reference: text(100) }).strict(),
+  recordFollowUpVisit: z.object({ visitedOn: isoDateSchema, summary: text(5000) }).strict(),
+} satisfies { [N in ActionName]: z.ZodType };
+
+export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
+  fileApplication: '登记容错免责申请 Record the written application',
+  approveStart: '审批启动 Approve or refuse the start of the review',
+  recordRecusal: '登记回避 Record that a person must recuse',
+  appointInvestigationGroup: '成立调查组 Appoint the investigation group',
+  recordStatement: '听取申诉意见 Record the applicant’s statement',
+  recordHearing: '召开听证会 Record a hearing',
+  submitInvestigationReport: '提交调查报告 Submit the investigation report',
+  referToCommittee: '提交同级党委审议 Refer the decision to the party committee',
+  reportUpward: '向上级报告 Report a complex case upward',
+  deferDecision: '暂缓作出决定 Defer the decision',
+  recordDetermination: '集体研究认定 Record the collective determination',
+  recordFiling: '备案 Record the filing with the superior body',
+  serveNotice: '书面告知/反馈 Record that the conclusion was served',
+  fileAppeal: '登记申诉 Record an appeal',
+  decideAppeal: '申诉处理决定 Record the appeal decision',
+  recordPublication: '结论公开 Record publication or why not',
+  archiveCase: '归档 Archive the case file',
+  recordFollowUpVisit: '回访 Record a follow-up visit',
+};
+
+export function isActionName(name: string): name is ActionName {
+  return Object.hasOwn(actionBodies, name);
 }
-
-function action<S extends z.ZodType>(a: CaseAction<S>): CaseAction<S> {
-  return a;
-}
-
-export const caseActions = {
-  fileApplication: action({
-    update: fileApplicationUpdate,
-    body: fileApplicationBody,
-    roles: ['officer'],
-    summary: 'Record the written application of the subject or its party organisation (登记容错免责申请)',
-  }),
-} satisfies Record<string, CaseAction>;
-
-export type CaseActionName = keyof typeof caseActions;

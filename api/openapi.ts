@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from './auth';
-import { caseActions } from './case-actions';
+import { ACTION_SUMMARIES, actionBodies } from './case-actions';
 import { deadlinePreviewQuery, openCaseBody } from './schemas';
 import { yearScheduleInputSchema } from '../domain/calendar/year-input';
 
@@ -33,17 +33,17 @@ const caseIdParam = { name: 'id', in: 'path', required: true, schema: { type: 's
 
 export function openApiDocument(): Record<string, unknown> {
   const actionPaths = Object.fromEntries(
-    Object.entries(caseActions).map(([name, action]) => [
+    Object.entries(actionBodies).map(([name, schema]) => [
       `/v1/cases/{id}/actions/${name}`,
       {
         post: {
           operationId: name,
-          summary: action.summary,
+          summary: ACTION_SUMMARIES[name as keyof typeof ACTION_SUMMARIES],
+          description: 'The roles that may take this step come from the case’s rulebook; GET /v1/cases/{id} lists them under availableActions.',
           tags: ['case actions'],
           parameters: [caseIdParam],
-          requestBody: body(action.body),
+          requestBody: body(schema),
           responses: { '200': json('The case after the action'), ...errors(400, 401, 403, 404, 409, 422, 503) },
-          ...roles(action.roles),
         },
       },
     ]),

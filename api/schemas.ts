@@ -33,14 +33,6 @@ export type OpenCaseBody = z.infer<typeof openCaseBody>;
 
 export const caseIdParams = z.object({ id: z.string().regex(CASE_ID_PATTERN, 'is not a case id') });
 
-export const fileApplicationBody = z
-  .object({
-    filedBy: z.enum(['subject', 'subjectOrganisation']),
-    receivedOn: isoDateSchema,
-    summary: text(5000),
-  })
-  .strict();
-
 export const deadlinePreviewQuery = z.object({
   from: isoDateSchema,
   amount: z.coerce

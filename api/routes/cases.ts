@@ -1,11 +1,11 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Router } from 'express';
-import { caseStateQuery, RefusalType, type CaseState } from '../../domain/case/contract';
+import { actionUpdate, caseStateQuery, RefusalType, type CaseState } from '../../domain/case/contract';
 import { IdempotencyConflict, NoRulebookInForce, openCase } from '../../services/cases/open-case';
 import type { Db } from '../../store/db';
 import { currentUser, requireRole, type User } from '../auth';
-import { caseActions } from '../case-actions';
+import { actionBodies, isActionName } from '../case-actions';
 import { Problem, problems } from '../problem';
 import { caseIdParams, openCaseBody } from '../schemas';
 import { parse } from '../validate';
@@ -32,8 +32,15 @@ async function loadCase(client: Client, id: string, user: User): Promise<CaseSta
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
   [RefusalType.wrongStage]: { status: 409, code: 'wrong_stage' },
   [RefusalType.windowClosed]: { status: 422, code: 'window_closed' },
-  [RefusalType.invalidInput]: { status: 422, code: 'refused' },
+  [RefusalType.invalidInput]: { status: 422, code: 'invalid_step' },
+  [RefusalType.recused]: { status: 422, code: 'recused' },
+  [RefusalType.notPermitted]: { status: 422, code: 'not_permitted' },
+  [RefusalType.outcomeNotAllowed]: { status: 422, code: 'outcome_not_allowed' },
+  [RefusalType.limitExceeded]: { status: 422, code: 'limit_exceeded' },
 };
+
+const caseClosed = (id: string) =>
+  new Problem({ status: 409, code: 'case_closed', title: 'Case closed', detail: { zh: `案件 ${id} 已终结`, en: `Case ${id} is closed` } });
 
 function refusal(err: WorkflowUpdateFailedError): Problem {
   const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
@@ -78,7 +85,12 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
   router.get('/cases/:id', async (req, res) => {
     const { id } = parse(caseIdParams, req, 'params');
     res.locals.caseId = id;
-    res.json(await loadCase(deps.client, id, currentUser(req)));
+    const user = currentUser(req);
+    const state = await loadCase(deps.client, id, user);
+    // Only the steps this caller may take; none for the subject or someone recused.
+    const excluded = state.subject.userId === user.sub || state.recusals.some((r) => r.person.sub === user.sub);
+    const availableActions = excluded ? [] : state.availableActions.filter((a) => a.roles.some((r) => user.roles.includes(r as never)));
+    res.json({ ...state, availableActions });
   });
 
   router.post('/cases/:id/actions/:action', async (req, res) => {
@@ -86,19 +98,24 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
     res.locals.caseId = id;
     const user = currentUser(req);
     const name = String(req.params.action);
-    const action = Object.hasOwn(caseActions, name) ? caseActions[name as keyof typeof caseActions] : undefined;
-    if (!action) throw problems.notFound(`action ${name}`);
-    await loadCase(deps.client, id, user);
-    if (!user.roles.some((r) => action.roles.includes(r))) throw problems.forbidden(action.roles);
-    const body = parse(action.body, req, 'body');
+    if (!isActionName(name)) throw problems.notFound(`action ${name}`);
+    const state = await loadCase(deps.client, id, user);
+    if (state.closed) throw caseClosed(id);
+    // The rulebook says which roles take the step; while it is open its offer carries them.
+    const offered = state.availableActions.find((a) => a.name === name);
+    if (offered && !user.roles.some((r) => offered.roles.includes(r))) throw problems.forbidden(offered.roles);
+    const body = parse(actionBodies[name], req, 'body');
     try {
-      const state = await deps.client.workflow
+      const after = await deps.client.workflow
         .getHandle(id)
-        .executeUpdate(action.update, { args: [{ ...body, actor: { sub: user.sub, name: user.name } }] });
-      res.json(state);
+        .executeUpdate(actionUpdate(name), { args: [{ ...body, actor: { sub: user.sub, name: user.name, roles: user.roles } } as never] });
+      res.json(after);
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw refusal(err);
       if (err instanceof WorkflowNotFoundError) throw problems.notFound(`case ${id}`);
+      if ((err as { name?: string }).name === 'WorkflowExecutionAlreadyCompletedError' || /already completed/i.test(String((err as Error).message))) {
+        throw caseClosed(id);
+      }
       throw err;
     }
   });
