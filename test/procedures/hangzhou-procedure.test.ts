@@ -187,7 +187,7 @@ describe('Hangzhou verification and deferral (第九条(四))', () => {
     });
   });
 
-  it('accepts a deferral up to three months beyond the verification period and refuses one day more', async () => {
+  it('accepts a deferral up to three months beyond the verification period, refuses one day more, and holds the decision to it', async () => {
     await run(async (tq) => {
       const c = await reported(tq);
       const state = await c.state();
@@ -201,6 +201,11 @@ describe('Hangzhou verification and deferral (第九条(四))', () => {
       const deferred = await c.act('deferDecision', { until: cap.deadline, reason: '一时难以定论' }, supervisor);
       expect(deferred.deadlines.find((d) => d.key === 'verification')?.status).toBe('superseded');
       expect(deferred.deadlines.find((d) => d.key === 'deferredDecision')).toMatchObject({ deadline: cap.deadline, status: 'pending', binds: 'authority' });
+
+      const lapsed = await c.advanceTo('deferredDecision', 60_000);
+      expect(lapsed.deadlines.find((d) => d.key === 'deferredDecision')?.status).toBe('lapsed');
+      expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
+      expect(lapsed.stage).toBe('deliberation');
       await c.handle.terminate('test done');
     });
   });

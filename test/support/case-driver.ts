@@ -17,7 +17,7 @@ import {
   type CaseInput,
   type CaseState,
 } from '../../domain/case/contract';
-import { rulebookInForce } from '../../domain/rulebooks';
+import { rulebookInForce, type Rulebook } from '../../domain/rulebooks';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import type { Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
@@ -44,9 +44,9 @@ export class CaseDriver {
   ) {}
 
   /** Opens a case of `jurisdiction` whose event (the notice, or the start of accountability) is today. */
-  static async open(env: TestWorkflowEnvironment, db: Db, taskQueue: string, jurisdiction: string): Promise<CaseDriver> {
+  static async open(env: TestWorkflowEnvironment, db: Db, taskQueue: string, jurisdiction: string, rulebook?: Rulebook): Promise<CaseDriver> {
     const today = beijingDate(await env.currentTimeMs());
-    const rulebook = rulebookInForce(jurisdiction, today)!;
+    rulebook ??= rulebookInForce(jurisdiction, today)!;
     sequence += 1;
     const input: CaseInput = {
       caseId: `case-${jurisdiction}-${today.slice(0, 4)}-${String(process.pid % 1000).padStart(3, '0')}${String(sequence).padStart(3, '0')}`,
