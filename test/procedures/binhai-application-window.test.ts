@@ -3,45 +3,24 @@
  * organisation may apply within 7 working days after being informed; the
  * window is a durable timer that lapses at 24:00 Beijing time of the last day.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { beijingDate } from '../../domain/calendar';
 import { caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE } from '../../domain/case/contract';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
-import { openDb, type Db } from '../../store/db';
-import { createCaseWorker } from '../../worker/worker';
 import { binhaiCase, officer } from '../support/cases';
 import { recordHistory } from '../support/histories';
-import { startTimeSkippingServer, uniqueTaskQueue, workflowBundle } from '../support/temporal';
+import { timeSkippingSuite } from '../support/time-skipping-suite';
+import { withCaseWorker } from '../support/case-driver';
 
-let env: TestWorkflowEnvironment;
-let db: Db;
+const suite = timeSkippingSuite();
 
-beforeAll(async () => {
-  [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
-});
-afterAll(async () => {
-  await Promise.all([env?.teardown(), db?.close()]);
-});
-
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueTaskQueue('binhai-application');
-  const worker: Worker = await createCaseWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    dependencies: { db, client: env.client },
-    workflowBundle: await workflowBundle(),
-  });
-  return worker.runUntil(fn(taskQueue));
-}
+const withWorker = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'binhai-application', fn);
 
 async function startCase(taskQueue: string) {
-  const today = beijingDate(await env.currentTimeMs());
+  const today = beijingDate(await suite.env.currentTimeMs());
   const input = binhaiCase(today);
-  const handle = await env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
-  const expected = (await loadStatutoryCalendar({ db })).deadline(today, { amount: 7, unit: 'workingDays' });
+  const handle = await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+  const expected = (await loadStatutoryCalendar({ db: suite.db })).deadline(today, { amount: 7, unit: 'workingDays' });
   return { handle, input, expected };
 }
 
@@ -77,12 +56,12 @@ describe('Binhai application window', () => {
       await stateOnceDeadlineSet(handle);
       const endsAt = Date.parse(expected.endsAt);
 
-      await env.sleep(endsAt - 60_000 - (await env.currentTimeMs()));
+      await suite.env.sleep(endsAt - 60_000 - (await suite.env.currentTimeMs()));
       const before = await handle.query(caseStateQuery);
       expect(before.stage).toBe('application');
       expect(before.closed).toBe(false);
 
-      await env.sleep(120_000);
+      await suite.env.sleep(120_000);
       const after = await handle.result();
       expect(after.stage).toBe('closed');
       expect(after.outcome).toBe('noApplication');
@@ -98,7 +77,7 @@ describe('Binhai application window', () => {
     await withWorker(async (taskQueue) => {
       const { handle, expected } = await startCase(taskQueue);
       await stateOnceDeadlineSet(handle);
-      await env.sleep(Date.parse(expected.endsAt) - 60_000 - (await env.currentTimeMs()));
+      await suite.env.sleep(Date.parse(expected.endsAt) - 60_000 - (await suite.env.currentTimeMs()));
       const state = await handle.executeUpdate(fileApplicationUpdate, {
         args: [{ actor: officer, filedBy: 'subject', receivedOn: expected.deadline, summary: '申请容错免责：事实、依据与建议' }],
       });
@@ -115,7 +94,7 @@ describe('Binhai application window', () => {
     await withWorker(async (taskQueue) => {
       const { handle, expected } = await startCase(taskQueue);
       await stateOnceDeadlineSet(handle);
-      await env.sleep(Date.parse(expected.endsAt) - 60_000 - (await env.currentTimeMs()));
+      await suite.env.sleep(Date.parse(expected.endsAt) - 60_000 - (await suite.env.currentTimeMs()));
       const before = await handle.query(caseStateQuery);
       const late = handle.executeUpdate(fileApplicationUpdate, {
         args: [{ actor: officer, filedBy: 'subject', receivedOn: '2099-01-01', summary: '逾期申请' }],

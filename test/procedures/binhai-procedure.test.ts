@@ -5,23 +5,13 @@
  * counting itself is specified against the State Council's schedules in
  * test/calendar.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { searchAttributes } from '../../domain/case/contract';
 import { notificationsForCase } from '../../store/notifications';
-import { openDb, type Db } from '../../store/db';
 import { CaseDriver, officer, otherSupervisor, subjectUser, supervisor, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
-import { startTimeSkippingServer } from '../support/temporal';
+import { timeSkippingSuite } from '../support/time-skipping-suite';
 
-let env: TestWorkflowEnvironment;
-let db: Db;
-
-beforeAll(async () => {
-  [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
-});
-afterAll(async () => {
-  await Promise.all([env?.teardown(), db?.close()]);
-});
+const suite = timeSkippingSuite();
 
 const group = [
   { sub: 'member-1', name: '陈调查', declaresNoConflict: true },
@@ -61,12 +51,12 @@ async function determine(c: CaseDriver, outcome: 'exempt' | 'denied', actor = su
   );
 }
 
-const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(env, db, 'binhai', fn);
+const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'binhai', fn);
 
 describe('Binhai exemption path', () => {
   it('runs from application to archive: exemption decision issued and numbered, accountability stopped, copies sent', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       await throughInvestigation(c);
       let state = await determine(c, 'exempt');
       expect(state.stage).toBe('filing');
@@ -90,7 +80,7 @@ describe('Binhai exemption path', () => {
       state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
       expect(state.accountability.status).toBe('stopped');
       expect(state.timeline.find((e) => e.event === 'accountabilityStopped')?.basis?.article).toBe('第十六条');
-      const sent = await notificationsForCase(db, c.input.caseId);
+      const sent = await notificationsForCase(suite.db, c.input.caseId);
       expect(sent.map((n) => n.recipient)).toEqual(
         expect.arrayContaining([
           { kind: 'party', party: 'subject' },
@@ -118,7 +108,7 @@ describe('Binhai exemption path', () => {
 describe('Binhai denial path', () => {
   it('denies, serves the conclusion, takes an appeal within the window, decides it and closes', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       await throughInvestigation(c, 'denied');
       await determine(c, 'denied');
       await c.act('recordFiling', { filedOn: await c.today() });
@@ -144,7 +134,7 @@ describe('Binhai denial path', () => {
 
   it('refuses an exemption when an excluded circumstance is found, citing 第八条', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       await throughInvestigation(c);
       const refusal = await c.refused(
         'recordDetermination',
@@ -159,7 +149,7 @@ describe('Binhai denial path', () => {
 
   it('lets the party committee decide only after a referral (第十四条(一))', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       await throughInvestigation(c);
       const input = { decidedOn: await c.today(), decidedBy: 'partyCommittee' as const, outcome: 'exempt' as const, circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '符合情形', complex: false };
       expect((await c.refused('recordDetermination', input, supervisor)).message).toContain('第十四条(一)');
@@ -174,7 +164,7 @@ describe('Binhai denial path', () => {
 describe('Binhai investigation group', () => {
   it('needs at least two members, each declaring no conflict, none of them the subject', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       const today = await c.today();
       await c.act('fileApplication', { filedBy: 'subjectOrganisation', receivedOn: today, summary: '所在党组织代为申请' });
       expect((await c.refused('appointInvestigationGroup', { appointedOn: today, members: [group[0]!] })).message).toContain('第十三条(一)');
@@ -192,7 +182,7 @@ describe('Binhai investigation group', () => {
 describe('Binhai recusal', () => {
   it('refuses a decision by someone recorded as recused, and any step by the subject, citing 第二十四条(二)', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       await throughInvestigation(c);
       await c.act('recordRecusal', { person: { sub: otherSupervisor.sub, name: otherSupervisor.name }, reason: '与被调查对象系亲属关系' }, supervisor);
       const refusal = await c.refused(
@@ -218,7 +208,7 @@ describe('Binhai recusal', () => {
 describe('Binhai notice deadline (第十五条, 5 working days from the decision)', () => {
   it('when it lapses records the lapse, marks the case overdue and tells the supervisor; the case still takes the notice', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'binhai');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       await throughInvestigation(c);
       await determine(c, 'exempt');
       await c.act('recordFiling', { filedOn: await c.today() });
@@ -229,7 +219,7 @@ describe('Binhai notice deadline (第十五条, 5 working days from the decision
       expect(state.timeline.find((e) => e.event === 'deadlineLapsed')?.basis?.article).toBe('第十五条');
       const described = await c.handle.describe();
       expect(described.typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
-      const told = await notificationsForCase(db, c.input.caseId);
+      const told = await notificationsForCase(suite.db, c.input.caseId);
       expect(told).toContainEqual(expect.objectContaining({ recipient: { kind: 'role', role: 'supervisor', authority: 'binhai-jw' } }));
 
       state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
@@ -243,7 +233,7 @@ describe('Binhai notice deadline (第十五条, 5 working days from the decision
 
 describe('Binhai appeal window (第十七条, 15 days from the notice being served)', () => {
   async function served(tq: string) {
-    const c = await CaseDriver.open(env, db, tq, 'binhai');
+    const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
     await throughInvestigation(c, 'denied');
     await determine(c, 'denied');
     await c.act('recordFiling', { filedOn: await c.today() });
@@ -288,7 +278,7 @@ describe('Binhai appeal window (第十七条, 15 days from the notice being serv
       let state = await c.advanceTo('appealDecision', 60_000);
       expect(state.deadlines.find((d) => d.key === 'appealDecision')?.status).toBe('lapsed');
       expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
-      expect((await notificationsForCase(db, c.input.caseId)).some((n) => n.subject.includes('作出申诉处理决定'))).toBe(true);
+      expect((await notificationsForCase(suite.db, c.input.caseId)).some((n) => n.subject.includes('作出申诉处理决定'))).toBe(true);
       state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '维持' }, supervisor);
       expect(state.appeal?.decision?.result).toBe('upheld');
       await c.handle.terminate('test done');

@@ -5,31 +5,21 @@
  * most three months, feedback within 3 working days, filing, archive and
  * follow-up visits for an exempted cadre.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addMonthsClamped } from '../../domain/calendar';
 import { searchAttributes, type RecordDeterminationInput } from '../../domain/case/contract';
 import { notificationsForCase } from '../../store/notifications';
-import { openDb, type Db } from '../../store/db';
 import { CaseDriver, subjectUser, supervisor, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
-import { startTimeSkippingServer } from '../support/temporal';
+import { timeSkippingSuite } from '../support/time-skipping-suite';
 
-let env: TestWorkflowEnvironment;
-let db: Db;
+const suite = timeSkippingSuite();
 
-beforeAll(async () => {
-  [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
-});
-afterAll(async () => {
-  await Promise.all([env?.teardown(), db?.close()]);
-});
-
-const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(env, db, 'hangzhou', fn);
+const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'hangzhou', fn);
 const ALL_CONDITIONS = ['hz-7-1', 'hz-7-2', 'hz-7-3', 'hz-7-4', 'hz-7-5', 'hz-7-6'];
 const PRINCIPAL = '局党委主要负责人';
 
 async function started(tq: string) {
-  const c = await CaseDriver.open(env, db, tq, 'hangzhou-education');
+  const c = await CaseDriver.open(suite.env, suite.db, tq, 'hangzhou-education');
   const today = await c.today();
   await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责' });
   await c.act('approveStart', { approved: true, approvedOn: today, capacity: PRINCIPAL }, supervisor);
@@ -97,7 +87,7 @@ describe('Hangzhou exemption path', () => {
       const final = await c.handle.result();
       expect(final).toMatchObject({ closed: true, outcome: 'exempt' });
       expect(final.followUp?.reminders).toHaveLength(4);
-      const reminders = (await notificationsForCase(db, c.input.caseId)).filter((n) => n.subject.startsWith('容错回访提醒'));
+      const reminders = (await notificationsForCase(suite.db, c.input.caseId)).filter((n) => n.subject.startsWith('容错回访提醒'));
       expect(reminders).toHaveLength(4);
       await recordHistory('hangzhou-exempt', c.handle);
     });
@@ -148,7 +138,7 @@ describe('Hangzhou denial path', () => {
 
   it('closes when the principal leader does not approve the start', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'hangzhou-education');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'hangzhou-education');
       const today = await c.today();
       await c.act('fileApplication', { filedBy: 'subjectOrganisation', receivedOn: today, summary: '申请' });
       const wrong = await c.refused('approveStart', { approved: true, approvedOn: today, capacity: '组织处处长' }, supervisor);
@@ -163,7 +153,7 @@ describe('Hangzhou denial path', () => {
 describe('Hangzhou application window (第九条(一), 7 working days)', () => {
   it('closes the case when nobody applies in time', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'hangzhou-education');
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'hangzhou-education');
       const expected = await c.expectedDeadline(c.input.eventDate, 7, 'workingDays');
       const state = await c.advanceTo('application', 60_000);
       expect(state).toMatchObject({ closed: true, outcome: 'noApplication' });
@@ -180,7 +170,7 @@ describe('Hangzhou verification and deferral (第九条(四))', () => {
       expect(state.deadlines.find((d) => d.key === 'verification')?.status).toBe('lapsed');
       expect(state.stage).toBe('deliberation');
       expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
-      expect((await notificationsForCase(db, c.input.caseId)).map((n) => n.recipient)).toContainEqual({ kind: 'role', role: 'supervisor', authority: 'hz-jyj' });
+      expect((await notificationsForCase(suite.db, c.input.caseId)).map((n) => n.recipient)).toContainEqual({ kind: 'role', role: 'supervisor', authority: 'hz-jyj' });
       const decided = await c.act('recordDetermination', exemption(await c.today()), supervisor);
       expect(decided.deadlines.find((d) => d.key === 'verification')?.metAt).toBeDefined();
       await c.handle.terminate('test done');

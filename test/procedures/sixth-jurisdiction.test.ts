@@ -2,20 +2,11 @@
  * A jurisdiction the code has never seen runs on a rulebook alone: the
  * engine's building blocks are composed by data, with no new workflow code.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { rulebookSchema, type RulebookInput } from '../../domain/rulebooks';
-import { openDb, type Db } from '../../store/db';
 import { CaseDriver, supervisor, withCaseWorker } from '../support/case-driver';
-import { startTimeSkippingServer } from '../support/temporal';
+import { timeSkippingSuite } from '../support/time-skipping-suite';
 
-let env: TestWorkflowEnvironment;
-let db: Db;
-beforeAll(async () => {
-  [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
-});
-afterAll(async () => {
-  await Promise.all([env?.teardown(), db?.close()]);
-});
+const suite = timeSkippingSuite();
 
 const art = (article: string) => ({ article, quote: `示例规则${article}` });
 const sixth: RulebookInput = {
@@ -47,8 +38,8 @@ const sixth: RulebookInput = {
 
 describe('a sixth jurisdiction', () => {
   it('runs from application to archive on its rulebook alone', async () => {
-    await withCaseWorker(env, db, 'sixth', async (tq) => {
-      const c = await CaseDriver.open(env, db, tq, 'demo-county', rulebookSchema.parse(sixth));
+    await withCaseWorker(suite.env, suite.db, 'sixth', async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'demo-county', rulebookSchema.parse(sixth));
       const today = await c.today();
       await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请' });
       await c.act('submitInvestigationReport', { submittedOn: today, findings: '先行先试', recommendation: 'exempt', circumstances: ['demo-3-1'], mitigating: [] });

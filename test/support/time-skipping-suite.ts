@@ -1,0 +1,33 @@
+/**
+ * One time-skipping server and one in-memory archive database per test file,
+ * started before its tests and stopped after them.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { openDb, type Db } from '../../store/db';
+import { startTimeSkippingServer } from './temporal';
+
+export interface Suite {
+  readonly env: TestWorkflowEnvironment;
+  readonly db: Db;
+}
+
+export function timeSkippingSuite(): Suite {
+  let env: TestWorkflowEnvironment | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
+  });
+  afterAll(async () => {
+    await Promise.all([env?.teardown(), db?.close()]);
+  });
+  return {
+    get env() {
+      if (!env) throw new Error('the time-skipping server is not started yet');
+      return env;
+    },
+    get db() {
+      if (!db) throw new Error('the archive database is not open yet');
+      return db;
+    },
+  };
+}
