@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ActionName } from '../domain/case/contract';
-import { OUTCOMES } from '../domain/rulebooks/schema';
+import { OUTCOMES, PARTICIPANT_KINDS } from '../domain/rulebooks/schema';
 import { isoDateSchema } from './schemas';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -16,6 +16,22 @@ const person = z.object({ sub: text(100).optional(), name: text(50) }).strict();
 
 export const actionBodies = {
   fileApplication: z.object({ filedBy: party, receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  decideAcceptance: z.object({ accepted: z.boolean(), decidedOn: isoDateSchema, reason: text(2000).optional() }).strict(),
+  extendInvestigation: z.object({ until: isoDateSchema, reason: text(2000), approvedBy: text(100) }).strict(),
+  recordParticipant: z.object({ kind: z.enum(PARTICIPANT_KINDS), name: text(100), summary: text(5000) }).strict(),
+  recordExecution: z
+    .object({ executedOn: isoDateSchema, accountabilityResult: text(2000).optional(), rectificationOrder: text(2000).optional() })
+    .strict(),
+  issueCorrectionList: z
+    .object({
+      items: z
+        .array(z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'is not an item id'), description: text(2000), owner: text(100), dueOn: isoDateSchema }).strict())
+        .min(1)
+        .max(50),
+    })
+    .strict(),
+  fileRectificationReport: z.object({ itemId: text(20), reportedOn: isoDateSchema, summary: text(5000) }).strict(),
+  waiveCorrectionItem: z.object({ itemId: text(20), reason: text(2000) }).strict(),
   approveStart: z.object({ approved: z.boolean(), approvedOn: isoDateSchema, capacity: text(50), reason: text(1000).optional() }).strict(),
   recordRecusal: z.object({ person, reason: text(1000) }).strict(),
   appointInvestigationGroup: z
@@ -27,7 +43,14 @@ export const actionBodies = {
   recordStatement: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
   recordHearing: z.object({ heldOn: isoDateSchema, summary: text(5000) }).strict(),
   submitInvestigationReport: z
-    .object({ submittedOn: isoDateSchema, findings: text(20000), recommendation: z.enum(OUTCOMES), circumstances: ids, mitigating: ids })
+    .object({
+      submittedOn: isoDateSchema,
+      findings: text(20000),
+      recommendation: z.enum(OUTCOMES),
+      circumstances: ids,
+      mitigating: ids,
+      itemFindings: z.array(z.object({ item: text(500), finding: text(5000) }).strict()).max(50).optional(),
+    })
     .strict(),
   referToCommittee: z.object({ referredOn: isoDateSchema, reason: text(2000) }).strict(),
   reportUpward: z.object({ reportedOn: isoDateSchema, reportedTo: text(100), reason: text(2000) }).strict(),
@@ -43,10 +66,12 @@ export const actionBodies = {
       exclusions: ids,
       reasons: text(10000),
       complex: z.boolean(),
+      approval: z.object({ by: text(100), approvedOn: isoDateSchema }).strict().optional(),
+      withAccountabilityDecision: z.boolean().optional(),
     })
     .strict(),
   recordFiling: z.object({ filedOn: isoDateSchema, reference: text(100).optional() }).strict(),
-  serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(party).min(1).max(2) }).strict(),
+  serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(z.enum(['subject', 'subjectOrganisation', 'accountabilityBody'])).min(1).max(3) }).strict(),
   fileAppeal: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
   decideAppeal: z.object({ decidedOn: isoDateSchema, result: z.enum(['upheld', 'revised']), reasons: text(10000) }).strict(),
   recordPublication: z
@@ -58,6 +83,13 @@ export const actionBodies = {
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   fileApplication: '登记容错免责申请 Record the written application',
+  decideAcceptance: '决定是否受理 Decide whether to take the application up',
+  extendInvestigation: '延长调查 Extend the investigation',
+  recordParticipant: '邀请参与调查 Record an outside participant',
+  recordExecution: '执行 Record the execution of the decision',
+  issueCorrectionList: '纠错建议清单 Issue the correction list',
+  fileRectificationReport: '整改报告 Record a rectification report for an item',
+  waiveCorrectionItem: '免于整改 Waive a correction item with a reason',
   approveStart: '审批启动 Approve or refuse the start of the review',
   recordRecusal: '登记回避 Record that a person must recuse',
   appointInvestigationGroup: '成立调查组 Appoint the investigation group',

@@ -7,6 +7,7 @@ import { PERIOD_UNITS } from '../domain/calendar/period';
 import { isoDateSchema } from '../domain/calendar/year-input';
 import { CASE_ID_PATTERN } from '../domain/case/contract';
 import { JURISDICTIONS } from '../domain/rulebooks';
+import { INTAKE_ROUTES } from '../domain/rulebooks/schema';
 
 export { isoDateSchema };
 
@@ -25,8 +26,16 @@ export const openCaseBody = z
       reference: text(100),
       body: text(100).optional(),
     }),
-    /** The day the authority informed the subject; the application window counts from it. */
+    /** The day the authority informed the subject or started accountability; the first window counts from it. */
     eventDate: isoDateSchema,
+    /** How the case came in, where the jurisdiction's rulebook allows more than an application. */
+    route: z.enum(INTAKE_ROUTES).optional(),
+    /** The level of the deciding authority (阳江: county decisions are filed with the city group). */
+    level: z.enum(['city', 'county']).optional(),
+    /** The advance risk filing (报备) of the reform, if there was one (焦作). */
+    advanceFiling: z.object({ reference: text(100), filedWith: text(100), filedOn: isoDateSchema }).strict().optional(),
+    /** The matters raised, for investigations limited to them (阳江 一事一核). */
+    raisedItems: z.array(text(500)).min(1).max(50).optional(),
   })
   .strict();
 export type OpenCaseBody = z.infer<typeof openCaseBody>;

@@ -8,11 +8,15 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { calendarUpdatedSignal, caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
 import type { Step } from '../domain/rulebooks/schema';
+import { acceptance } from './blocks/acceptance';
 import { appeal } from './blocks/appeal';
 import { archive } from './blocks/archive';
+import { correction } from './blocks/correction';
 import { deliberation } from './blocks/deliberation';
+import { execution } from './blocks/execution';
 import { filing } from './blocks/filing';
 import { followUp } from './blocks/follow-up';
+import { intake } from './blocks/intake';
 import { investigation } from './blocks/investigation';
 import { notice } from './blocks/notice';
 import { partyWindow } from './blocks/party-window';
@@ -26,6 +30,8 @@ import { Deadlines } from './engine/deadlines';
 type Blocks = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, ctx: CaseContext) => Promise<void> };
 
 const blocks: Blocks = {
+  intake,
+  acceptance,
   partyWindow,
   startApproval,
   investigation,
@@ -35,6 +41,8 @@ const blocks: Blocks = {
   appeal,
   publication,
   archive,
+  execution,
+  correction,
   followUp,
 };
 

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { Router } from 'express';
 import { actionUpdate, caseStateQuery, RefusalType, type CaseState } from '../../domain/case/contract';
-import { IdempotencyConflict, NoRulebookInForce, openCase } from '../../services/cases/open-case';
+import { IdempotencyConflict, NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
 import type { Db } from '../../store/db';
 import { currentUser, requireRole, type User } from '../auth';
 import { actionBodies, isActionName } from '../case-actions';
@@ -73,6 +73,15 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
           code: 'idempotency_key_reused',
           title: 'Idempotency-Key reused',
           detail: { zh: '该 Idempotency-Key 已用于内容不同的请求', en: 'This Idempotency-Key was used with a different body' },
+        });
+      }
+      if (err instanceof RouteNotAllowed) {
+        throw new Problem({
+          status: 422,
+          code: 'route_not_allowed',
+          title: 'Route not allowed',
+          detail: { zh: `该辖区规则不接受此启动方式：${err.message}`, en: err.message },
+          errors: [{ field: 'body.route', message: err.message }],
         });
       }
       if (err instanceof NoRulebookInForce) {

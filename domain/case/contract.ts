@@ -6,7 +6,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
-import type { Basis, DocumentSpec, Effect, Outcome, Party, Rulebook } from '../rulebooks/schema';
+import type { Basis, DocumentSpec, Effect, IntakeRoute, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -49,6 +49,14 @@ export interface CaseInput {
   eventDate: IsoDate;
   openedBy: Actor;
   openedAt: string;
+  /** How the case came in; an application unless the rulebook's intake allows another route. */
+  route?: IntakeRoute | undefined;
+  /** The level of the deciding authority (阳江: county decisions are filed with the city group). */
+  level?: 'city' | 'county' | undefined;
+  /** The advance risk filing (报备) of the reform the matter belongs to, if there was one (焦作). */
+  advanceFiling?: { reference: string; filedWith: string; filedOn: IsoDate } | undefined;
+  /** The matters raised, which an investigation limited to them (一事一核) must cover and not exceed. */
+  raisedItems?: string[] | undefined;
 }
 
 export type DeadlineStatus = 'pending' | 'met' | 'lapsed' | 'superseded';
@@ -127,7 +135,7 @@ export interface CaseState {
   authority: string;
   subject: CaseInput['subject'];
   matter: string;
-  accountability: CaseInput['accountability'] & { status: 'proceeding' | 'stopped' };
+  accountability: CaseInput['accountability'] & { status: 'proceeding' | 'suspended' | 'stopped' };
   stage: string;
   outcome?: string;
   closed: boolean;
@@ -156,11 +164,30 @@ export interface CaseState {
   limits: { key: string; label: string; deadline: IsoDate; provisional: boolean; basis: Basis }[];
   determination?: Determination;
   filing?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
-  notice?: { servedOn: IsoDate; servedTo: Party[]; recordedBy: Actor };
+  notice?: { servedOn: IsoDate; servedTo: Recipient[]; recordedBy: Actor };
   appeal?: { receivedOn: IsoDate; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
   publication?: { published: boolean; publishedOn?: IsoDate | undefined; scope?: string | undefined; reason?: string | undefined; recordedBy: Actor };
   archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
   followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
+  intake?: { route: IntakeRoute; basis: Basis };
+  acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; decidedBy: Actor };
+  extensions: { until: IsoDate; reason: string; approvedBy: string; recordedBy: Actor }[];
+  participants: { kind: string; name: string; summary: string; recordedBy: Actor }[];
+  /** What the deciders had before them about the advance filing (焦作 报备). */
+  advanceFilingShown?: { present: boolean; reference?: string | undefined };
+  execution?: { executedOn: IsoDate; accountabilityResult?: string | undefined; rectificationOrder?: string | undefined; recordedBy: Actor };
+  correctionList?: { items: CorrectionItem[]; closedOn?: IsoDate };
+}
+
+export interface CorrectionItem {
+  id: string;
+  description: string;
+  owner: string;
+  dueOn: IsoDate;
+  status: 'open' | 'reported' | 'waived';
+  overdue: boolean;
+  report?: { reportedOn: IsoDate; summary: string; recordedBy: Actor };
+  waiver?: { reason: string; waivedBy: Actor };
 }
 
 // ---- Human steps: one Workflow Update each --------------------------------------------------------
@@ -204,6 +231,8 @@ export interface SubmitInvestigationReportInput extends ByActor {
   recommendation: Outcome;
   circumstances: string[];
   mitigating: string[];
+  /** Where the investigation is limited to the matters raised: a finding on each, and on nothing else. */
+  itemFindings?: { item: string; finding: string }[] | undefined;
 }
 export interface ReferToCommitteeInput extends ByActor {
   referredOn: IsoDate;
@@ -231,6 +260,10 @@ export interface RecordDeterminationInput extends ByActor {
   reasons: string;
   /** A complex case must have been reported upward first (杭州 第九条(四)). */
   complex: boolean;
+  /** The approval the rule requires before the decision (阳江: 同级党委、政府批准). */
+  approval?: { by: string; approvedOn: IsoDate } | undefined;
+  /** Taken together with the accountability decision (焦作). */
+  withAccountabilityDecision?: boolean | undefined;
 }
 export interface RecordFilingInput extends ByActor {
   filedOn: IsoDate;
@@ -238,7 +271,7 @@ export interface RecordFilingInput extends ByActor {
 }
 export interface ServeNoticeInput extends ByActor {
   servedOn: IsoDate;
-  servedTo: Party[];
+  servedTo: Recipient[];
 }
 export interface FileAppealInput extends ByActor {
   receivedOn: IsoDate;
@@ -265,8 +298,50 @@ export interface RecordFollowUpVisitInput extends ByActor {
   summary: string;
 }
 
+export interface DecideAcceptanceInput extends ByActor {
+  accepted: boolean;
+  decidedOn: IsoDate;
+  reason?: string | undefined;
+}
+export interface ExtendInvestigationInput extends ByActor {
+  /** The new last day for the written report. */
+  until: IsoDate;
+  reason: string;
+  /** Who approved the extension (阳江: 容错调查工作小组研究同意). */
+  approvedBy: string;
+}
+export interface RecordParticipantInput extends ByActor {
+  kind: string;
+  name: string;
+  summary: string;
+}
+export interface RecordExecutionInput extends ByActor {
+  executedOn: IsoDate;
+  accountabilityResult?: string | undefined;
+  rectificationOrder?: string | undefined;
+}
+export interface IssueCorrectionListInput extends ByActor {
+  items: { id: string; description: string; owner: string; dueOn: IsoDate }[];
+}
+export interface FileRectificationReportInput extends ByActor {
+  itemId: string;
+  reportedOn: IsoDate;
+  summary: string;
+}
+export interface WaiveCorrectionItemInput extends ByActor {
+  itemId: string;
+  reason: string;
+}
+
 export interface ActionInputs {
   fileApplication: FileApplicationInput;
+  decideAcceptance: DecideAcceptanceInput;
+  extendInvestigation: ExtendInvestigationInput;
+  recordParticipant: RecordParticipantInput;
+  recordExecution: RecordExecutionInput;
+  issueCorrectionList: IssueCorrectionListInput;
+  fileRectificationReport: FileRectificationReportInput;
+  waiveCorrectionItem: WaiveCorrectionItemInput;
   approveStart: ApproveStartInput;
   recordRecusal: RecordRecusalInput;
   appointInvestigationGroup: AppointInvestigationGroupInput;
@@ -294,6 +369,13 @@ function action<N extends ActionName>(name: N) {
 /** Every human step as a Workflow Update; each answers with the case state after it. */
 export const actionUpdates = {
   fileApplication: action('fileApplication'),
+  decideAcceptance: action('decideAcceptance'),
+  extendInvestigation: action('extendInvestigation'),
+  recordParticipant: action('recordParticipant'),
+  recordExecution: action('recordExecution'),
+  issueCorrectionList: action('issueCorrectionList'),
+  fileRectificationReport: action('fileRectificationReport'),
+  waiveCorrectionItem: action('waiveCorrectionItem'),
   approveStart: action('approveStart'),
   recordRecusal: action('recordRecusal'),
   appointInvestigationGroup: action('appointInvestigationGroup'),

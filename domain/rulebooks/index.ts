@@ -1,11 +1,14 @@
 import { binhai2021 } from './binhai';
 import { hangzhouEducation2020 } from './hangzhou-education';
+import { jiaozuo2017 } from './jiaozuo';
+import { yangjiang2017 } from './yangjiang';
+import { yinchuan2017 } from './yinchuan';
 import { rulebookSchema, type Rulebook, type RulebookInput } from './schema';
 
 export * from './schema';
 
 /** Every rulebook version the system knows, newest last within a jurisdiction. */
-const ALL: RulebookInput[] = [binhai2021, hangzhouEducation2020];
+const ALL: RulebookInput[] = [binhai2021, hangzhouEducation2020, yinchuan2017, jiaozuo2017, yangjiang2017];
 
 /** Validated when this module loads: a malformed rulebook stops the process at start-up. */
 export const rulebooks: readonly Rulebook[] = ALL.map((book) => {

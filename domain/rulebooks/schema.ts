@@ -12,6 +12,11 @@ export const basisSchema = z.object({
   article: z.string().min(2),
   /** The words of the source that set the rule, quoted. */
   quote: z.string().min(2),
+  /**
+   * Where the source is an OCR page with interleaved columns (焦作), the quote
+   * is the untangled sentence and these are its pieces as they stand in the file.
+   */
+  ocrFragments: z.array(z.string().min(1)).optional(),
 });
 export type Basis = z.infer<typeof basisSchema>;
 
@@ -32,6 +37,15 @@ const roles = z.array(z.enum(ROLE_NAMES)).min(1);
 const stage = z.string().regex(/^[a-z][A-Za-z]*$/);
 const party = z.enum(['subject', 'subjectOrganisation']);
 export type Party = z.infer<typeof party>;
+/** Who is told in writing: the parties, and the body holding the accountability (银川 认定书). */
+const recipient = z.enum(['subject', 'subjectOrganisation', 'accountabilityBody']);
+export type Recipient = z.infer<typeof recipient>;
+
+/** How a case comes in (焦作: ex officio or on application; 阳江: three routes). */
+export const INTAKE_ROUTES = ['application', 'exOfficio', 'accountabilityBodyOpinion', 'functionalDepartmentOpinion'] as const;
+export type IntakeRoute = (typeof INTAKE_ROUTES)[number];
+
+export const PARTICIPANT_KINDS = ['deputy', 'cppccMember', 'expert', 'thirdParty', 'serviceRecipient', 'stakeholder', 'department'] as const;
 
 export const catalogueItemSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
@@ -46,7 +60,7 @@ const catalogueSchema = z.object({
 });
 
 export const documentSpecSchema = z.object({
-  kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter']),
+  kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter', 'acceptanceNotice', 'correctionList']),
   title: z.string().min(2),
   basis: basisSchema,
 });
@@ -76,6 +90,36 @@ export const partyWindowStepSchema = z.object({
   roles: roles.default(['officer']),
   /** What the case becomes when nobody files in time. */
   onLapse: z.object({ outcome: z.string().min(2), explanation: z.string().min(2) }),
+});
+
+/**
+ * How the case came in. An application route waits for the written
+ * application (no window where the rule sets none); the other routes start
+ * the review with the opening of the case itself.
+ */
+export const intakeStepSchema = z.object({
+  kind: z.literal('intake'),
+  stage,
+  label: z.string().min(2),
+  roles,
+  routes: z.array(z.object({ route: z.enum(INTAKE_ROUTES), label: z.string().min(2), basis: basisSchema })).min(1),
+});
+
+/** The decision to take an application up, within an authority deadline, told to the applicant in writing. */
+export const acceptanceStepSchema = z.object({
+  kind: z.literal('acceptance'),
+  stage,
+  label: z.string().min(2),
+  roles,
+  basis: basisSchema,
+  /** Routes the decision is needed for; other routes are taken up as they come. */
+  appliesTo: z.array(z.enum(INTAKE_ROUTES)).min(1),
+  deadline: deadlineRuleSchema.optional(),
+  /** The written answer to the applicant. */
+  document: documentSpecSchema.optional(),
+  /** Accountability waits while the review runs (银川 暂缓追责); other leads are still investigated. */
+  suspendsAccountability: z.object({ basis: basisSchema, otherLeads: basisSchema }).optional(),
+  onRejection: z.object({ outcome: z.string().min(2), explanation: z.string().min(2) }),
 });
 
 /** Someone must approve that the review starts (Hangzhou 第九条(二)). */
@@ -108,6 +152,20 @@ export const investigationStepSchema = z.object({
   statements: basisSchema.optional(),
   /** A hearing (听证会) may be held when needed. */
   hearing: basisSchema.optional(),
+  /** The written report is due within this period from acceptance (or from the application, where there is no acceptance). */
+  deadline: deadlineRuleSchema.optional(),
+  /** The report deadline may be extended: within a total cap counted from the same day, or without one but with an approver. */
+  extensions: z
+    .object({
+      basis: basisSchema,
+      cap: deadlineRuleSchema.optional(),
+      requiresApprover: z.boolean(),
+    })
+    .optional(),
+  /** Outside participants (deputies, CPPCC members, experts, third parties, service recipients) may take part. */
+  participants: z.object({ kinds: z.array(z.enum(PARTICIPANT_KINDS)).min(1), basis: basisSchema }).optional(),
+  /** 一事一核: the report covers exactly the matters raised, no more. */
+  scopeLimited: basisSchema.optional(),
 });
 
 export const deliberationStepSchema = z.object({
@@ -122,6 +180,12 @@ export const deliberationStepSchema = z.object({
   referral: basisSchema.optional(),
   /** Complex cases are reported upward before the decision. */
   upwardReport: basisSchema.optional(),
+  /** The decision needs the approval of one of these bodies first (阳江: 同级党委、政府批准). */
+  approval: z.object({ by: z.array(z.string().min(2)).min(1), basis: basisSchema }).optional(),
+  /** Whether an advance risk filing (报备) of the reform exists is put before the deciders. */
+  advanceFiling: basisSchema.optional(),
+  /** The decision may be taken together with the accountability decision. */
+  jointWithAccountability: basisSchema.optional(),
   /** The decision may be put off, within a cap counted from the first deferral. */
   deferral: z.object({ max: deadlineRuleSchema }).optional(),
   /**
@@ -147,6 +211,10 @@ export const filingStepSchema = z.object({
   basis: basisSchema,
   roles,
   filedWith: z.string().min(2),
+  /** An authority deadline from the decision (阳江: county decisions within 5 working days). */
+  deadline: deadlineRuleSchema.optional(),
+  /** Only cases of this level are filed (阳江: county-level cases with the city group). */
+  onlyForLevel: z.enum(['city', 'county']).optional(),
 });
 
 /** The written conclusion to the parties, within an authority deadline from the decision. */
@@ -154,9 +222,12 @@ export const noticeStepSchema = z.object({
   kind: z.literal('notice'),
   stage,
   label: z.string().min(2),
-  deadline: deadlineRuleSchema,
+  /** The authority's deadline for serving; none where the rule says only 及时. */
+  deadline: deadlineRuleSchema.optional(),
+  /** What the deadline counts from: the decision, or the investigation report (银川: 认定 within 10 working days). */
+  countsFrom: z.enum(['decision', 'investigationReport']).default('decision'),
   roles,
-  recipients: z.array(party).min(1),
+  recipients: z.array(recipient).min(1),
   documents: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), document: documentSpecSchema })),
   copyTo: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), to: z.array(z.string().min(2)).min(1), basis: basisSchema })),
 });
@@ -174,6 +245,34 @@ export const appealStepSchema = z.object({
   /** Execution of the conclusion is not suspended while an appeal runs (滨海 第十七条). */
   suspendsExecution: z.boolean(),
   document: documentSpecSchema,
+  /** Outcomes that may be appealed (焦作: a refusal only); all where unset. */
+  appliesTo: z.array(z.enum(OUTCOMES)).min(1).optional(),
+});
+
+/** The authority carries the decision out; a refusal records the accountability result and a rectification order (焦作). */
+export const executionStepSchema = z.object({
+  kind: z.literal('execution'),
+  stage,
+  label: z.string().min(2),
+  roles,
+  basis: basisSchema,
+  onDenied: z.object({ basis: basisSchema }).optional(),
+});
+
+/**
+ * The correction list issued with the determination (阳江 纠错建议清单): every
+ * item has an owner and a due date, is reported on by the unit or waived with
+ * a reason; an item past its date is escalated.
+ */
+export const correctionStepSchema = z.object({
+  kind: z.literal('correction'),
+  stage,
+  label: z.string().min(2),
+  roles,
+  waiverRoles: roles,
+  basis: basisSchema,
+  document: documentSpecSchema,
+  escalateTo: z.string().min(2),
 });
 
 export const publicationStepSchema = z.object({
@@ -207,6 +306,10 @@ export const followUpStepSchema = z.object({
 });
 
 export const stepSchema = z.discriminatedUnion('kind', [
+  intakeStepSchema,
+  acceptanceStepSchema,
+  executionStepSchema,
+  correctionStepSchema,
   partyWindowStepSchema,
   startApprovalStepSchema,
   investigationStepSchema,

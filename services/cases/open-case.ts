@@ -18,6 +18,10 @@ export interface OpenCaseRequest {
   matter: string;
   accountability: CaseInput['accountability'];
   eventDate: string;
+  route?: CaseInput['route'];
+  level?: CaseInput['level'];
+  advanceFiling?: CaseInput['advanceFiling'];
+  raisedItems?: CaseInput['raisedItems'];
 }
 
 export interface OpenCaseDeps {
@@ -29,6 +33,7 @@ export interface OpenCaseDeps {
 
 export class IdempotencyConflict extends Error {}
 export class NoRulebookInForce extends Error {}
+export class RouteNotAllowed extends Error {}
 
 function canonicalHash(value: unknown): string {
   const canonical = JSON.stringify(value, (_k, v: unknown) =>
@@ -47,6 +52,9 @@ export async function openCase(
   const openedOn = beijingDate(now);
   const rulebook = rulebookInForce(request.jurisdiction, openedOn);
   if (!rulebook) throw new NoRulebookInForce(`no ${request.jurisdiction} rulebook is in force on ${openedOn}`);
+  const intake = rulebook.steps.find((s) => s.kind === 'intake');
+  const routes: string[] = intake?.kind === 'intake' ? intake.routes.map((r) => r.route) : ['application'];
+  if (request.route && !routes.includes(request.route)) throw new RouteNotAllowed(`${rulebook.name} accepts cases by ${routes.join(', ')}, not ${request.route}`);
   const bodySha256 = canonicalHash(request);
 
   let caseId: string | undefined;
@@ -84,6 +92,10 @@ export async function openCase(
     matter: request.matter,
     accountability: request.accountability,
     eventDate: request.eventDate,
+    route: request.route,
+    level: request.level,
+    advanceFiling: request.advanceFiling,
+    raisedItems: request.raisedItems,
     openedBy: { sub: actor.sub, name: actor.name },
     openedAt: new Date(now).toISOString(),
   };

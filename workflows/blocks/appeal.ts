@@ -13,6 +13,8 @@ import { issue } from './documents';
 
 export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, input } = ctx;
+  const outcome = file.state.determination?.outcome;
+  if (step.appliesTo && (!outcome || !step.appliesTo.includes(outcome))) return;
   const servedOn = file.state.notice!.servedOn;
   file.enterStage(step.stage);
   const window = await deadlines.open({ key: 'appealWindow', label: `${step.label}期限`, binds: 'party', rule: step.window, from: servedOn });

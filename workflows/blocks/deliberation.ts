@@ -23,6 +23,15 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
   const catalogues = rulebook.catalogues ?? {};
   const reportedOn = file.state.investigationReport?.submittedOn;
 
+  if (step.advanceFiling) {
+    const filing = ctx.input.advanceFiling;
+    file.state.advanceFilingShown = { present: filing !== undefined, reference: filing?.reference };
+    file.record('advanceFilingShown', {
+      detail: filing ? `事先报备：${filing.reference}（${filing.filedOn} 报${filing.filedWith}）` : '事先报备：无',
+      basis: step.advanceFiling,
+    });
+  }
+
   if (step.referral && step.deciders.some((d) => d.id === 'partyCommittee')) {
     const basis = step.referral;
     actions.offer('referToCommittee', {
@@ -113,6 +122,17 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
       }
       checkDate('decidedOn', input.decidedOn, { date: file.state.upwardReport?.reportedOn ?? file.state.referral?.referredOn ?? reportedOn, what: '前一程序日' });
       checkText('reasons', input.reasons);
+      if (step.approval) {
+        const approval = input.approval;
+        if (!approval || !step.approval.by.includes(approval.by)) {
+          refuse(RefusalType.wrongStage, `须先报经${step.approval.by.join('或')}批准`, step.approval.basis);
+        }
+        checkDate('approval.approvedOn', approval.approvedOn, { date: reportedOn, what: '调查报告日' });
+        if (approval.approvedOn > input.decidedOn) refuse(RefusalType.invalidInput, 'approval.approvedOn：批准日不能晚于决定日');
+      }
+      if (input.withAccountabilityDecision && !step.jointWithAccountability) {
+        refuse(RefusalType.invalidInput, 'withAccountabilityDecision：本规则未规定容错决定可与问责决定一并作出');
+      }
       checkItems('circumstances', input.circumstances, catalogues.eligible);
       checkItems('mitigating', input.mitigating, catalogues.mitigating);
       checkItems('conditions', input.conditions, catalogues.conditions);
@@ -152,8 +172,8 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
       actions.withdraw('recordDetermination', 'referToCommittee', 'reportUpward', 'deferDecision');
       file.record('determined', {
         actor: input.actor,
-        detail: `${step.deciders.find((d) => d.id === input.decidedBy)?.name}于 ${input.decidedOn} 集体研究认定：${OUTCOME_NAMES[input.outcome]}`,
-        basis: step.basis,
+        detail: `${step.deciders.find((d) => d.id === input.decidedBy)?.name}于 ${input.decidedOn} 集体研究认定：${OUTCOME_NAMES[input.outcome]}${input.approval ? `（经${input.approval.by}于 ${input.approval.approvedOn} 批准）` : ''}${input.withAccountabilityDecision ? '（与问责决定一并研究）' : ''}`,
+        basis: input.withAccountabilityDecision && step.jointWithAccountability ? step.jointWithAccountability : step.basis,
       });
     },
   });

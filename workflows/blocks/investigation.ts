@@ -8,12 +8,71 @@ import { condition } from '@temporalio/workflow';
 import { RefusalType } from '../../domain/case/contract';
 import { OUTCOMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
+import { checkDate, checkItems, checkText, effects, type CaseContext } from '../engine/context';
+
+const REPORT = 'investigationReport';
+
+/**
+ * The written report is due within the rule's period; an extension moves the
+ * day, within the rule's total cap (counted from the same start) or, where the
+ * rule sets none, with the approval it names and a reason.
+ */
+async function offerReportDeadline(step: StepOf<'investigation'>, ctx: CaseContext, started: string): Promise<void> {
+  const { file, actions, deadlines } = ctx;
+  const due = await deadlines.open({ key: REPORT, label: '出具书面调查报告', binds: 'authority', rule: step.deadline!, from: started });
+  ctx.background(deadlines.watchAuthority(due));
+  const extensions = step.extensions;
+  if (!extensions) return;
+  const cap = extensions.cap ? await effects.computeDeadline({ from: started, amount: extensions.cap.amount, unit: extensions.cap.unit }) : undefined;
+  if (cap && extensions.cap) {
+    file.state.limits.push({ key: 'extensionLimit', label: '延长调查的最后期限', deadline: cap.deadline, provisional: cap.provisional, basis: extensions.cap.basis });
+    file.record('limitSet', { detail: `调查核实最长至 ${cap.deadline}`, basis: extensions.cap.basis });
+  }
+  actions.offer('extendInvestigation', {
+    label: '延长调查核实时间',
+    roles: step.roles,
+    validate: (ext) => {
+      checkText('reason', ext.reason);
+      if (extensions.requiresApprover) checkText('approvedBy', ext.approvedBy);
+      const current = deadlines.find(REPORT)!;
+      if (ext.until <= current.deadline) refuse(RefusalType.invalidInput, `until：${ext.until} 须晚于现有期限 ${current.deadline}`);
+      if (cap && ext.until > cap.deadline) {
+        refuse(RefusalType.limitExceeded, `延长至 ${ext.until} 超过最长期限 ${cap.deadline}`, extensions.cap!.basis);
+      }
+    },
+    apply: (ext) => {
+      const current = deadlines.find(REPORT)!;
+      if (current.status === 'pending' || (current.status === 'lapsed' && !current.metAt)) deadlines.settle(current, 'superseded');
+      const extended = deadlines.openUntil({ key: REPORT, label: '出具书面调查报告（延长后）', binds: 'authority', basis: extensions.basis, from: started, until: ext.until });
+      ctx.background(deadlines.watchAuthority(extended));
+      file.state.extensions.push({ until: ext.until, reason: ext.reason, approvedBy: ext.approvedBy, recordedBy: ext.actor });
+      file.record('investigationExtended', { actor: ext.actor, detail: `延长至 ${ext.until}（${ext.approvedBy}同意）：${ext.reason}`, basis: extensions.basis });
+    },
+  });
+}
 
 export async function investigation(step: StepOf<'investigation'>, ctx: CaseContext): Promise<void> {
-  const { file, actions, rulebook } = ctx;
+  const { file, actions, rulebook, deadlines, input } = ctx;
   file.enterStage(step.stage);
-  const started = file.state.startApproval?.approvedOn ?? file.state.application?.filedAt;
+  const started = file.state.startApproval?.approvedOn ?? file.state.acceptance?.decidedOn ?? file.state.application?.filedAt ?? input.eventDate;
+
+  if (step.deadline) await offerReportDeadline(step, ctx, started);
+  if (step.participants) {
+    const { kinds, basis } = step.participants;
+    actions.offer('recordParticipant', {
+      label: '邀请参与调查核实',
+      roles: step.roles,
+      validate: (p) => {
+        if (!kinds.includes(p.kind as (typeof kinds)[number])) refuse(RefusalType.invalidInput, `kind：本规则可邀请 ${kinds.join('、')}`, basis);
+        checkText('name', p.name);
+        checkText('summary', p.summary);
+      },
+      apply: (p) => {
+        file.state.participants.push({ kind: p.kind, name: p.name, summary: p.summary, recordedBy: p.actor });
+        file.record('participantRecorded', { actor: p.actor, detail: `${p.kind}：${p.name}`, basis });
+      },
+    });
+  }
 
   if (step.group) {
     const group = step.group;
@@ -81,6 +140,14 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
       if (!OUTCOMES.includes(input.recommendation)) refuse(RefusalType.invalidInput, `recommendation：须为 ${OUTCOMES.join('、')} 之一`);
       checkItems('circumstances', input.circumstances, rulebook.catalogues?.eligible);
       checkItems('mitigating', input.mitigating, rulebook.catalogues?.mitigating);
+      if (step.scopeLimited) {
+        const raised = ctx.input.raisedItems ?? [ctx.input.matter];
+        const covered = (input.itemFindings ?? []).map((f) => f.item);
+        const beyond = covered.filter((item) => !raised.includes(item));
+        const missing = raised.filter((item) => !covered.includes(item));
+        if (beyond.length > 0) refuse(RefusalType.invalidInput, `itemFindings：超出提出的事项：${beyond.join('、')}`, step.scopeLimited);
+        if (missing.length > 0) refuse(RefusalType.invalidInput, `itemFindings：缺少对提出事项的核查结论：${missing.join('、')}`, step.scopeLimited);
+      }
     },
     apply: (input) => {
       file.state.investigationReport = {
@@ -91,7 +158,9 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
         mitigating: input.mitigating,
         submittedBy: input.actor,
       };
-      actions.withdraw('appointInvestigationGroup', 'recordStatement', 'recordHearing', 'submitInvestigationReport');
+      const due = deadlines.find(REPORT);
+      if (due && (due.status === 'pending' || (due.status === 'lapsed' && !due.metAt))) deadlines.settle(due, 'met');
+      actions.withdraw('appointInvestigationGroup', 'recordStatement', 'recordHearing', 'submitInvestigationReport', 'extendInvestigation', 'recordParticipant');
       file.record('investigationReported', { actor: input.actor, detail: `初步建议：${input.recommendation}`, basis: step.basis });
     },
   });

@@ -11,49 +11,52 @@ import { refuse } from '../engine/actions';
 import { checkDate, effects, type CaseContext } from '../engine/context';
 import { issue } from './documents';
 
-const PARTY_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织' } as const;
+const UNIT_NAMES = { days: '日', workingDays: '个工作日', months: '个月' } as const;
+const RECIPIENT_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织', accountabilityBody: '问责实施机关' } as const;
 
 export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, input, rulebook } = ctx;
   const determination = file.state.determination!;
   const outcome = determination.outcome;
   file.enterStage(step.stage);
-  const due = await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from: determination.decidedOn });
-  ctx.background(deadlines.watchAuthority(due));
+  const from = step.countsFrom === 'investigationReport' ? (file.state.investigationReport?.submittedOn ?? determination.decidedOn) : determination.decidedOn;
+  const due = step.deadline ? await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from }) : undefined;
+  if (due) ctx.background(deadlines.watchAuthority(due));
+  const basis = step.deadline?.basis ?? step.documents[0]?.document.basis;
 
   const copyTo = step.copyTo.filter((c) => c.outcomes.includes(outcome));
   const appealStep = rulebook.steps.find((s) => s.kind === 'appeal');
   const appealNote =
-    appealStep?.kind === 'appeal'
-      ? `如对本结论有不同意见，可自接到告知之日起${appealStep.window.amount}日内向${input.authority}提出书面申诉（${appealStep.window.basis.article}）；申诉期间不停止本结论的执行。`
+    appealStep?.kind === 'appeal' && (!appealStep.appliesTo || appealStep.appliesTo.includes(outcome))
+      ? `如对本结论有不同意见，可自接到告知之日起${appealStep.window.amount}${UNIT_NAMES[appealStep.window.unit]}内向${input.authority}提出书面申诉（${appealStep.window.basis.article}）${appealStep.suspendsExecution ? '' : '；申诉期间不停止本结论的执行'}。`
       : undefined;
   for (const { document } of step.documents.filter((d) => d.outcomes.includes(outcome))) {
-    await issue(ctx, step.stage, document, step.recipients.map((p) => PARTY_NAMES[p]), copyTo.flatMap((c) => c.to), determination.recordedBy, appealNote);
+    await issue(ctx, step.stage, document, step.recipients.map((p) => RECIPIENT_NAMES[p]), copyTo.flatMap((c) => c.to), determination.recordedBy, appealNote);
   }
 
   actions.offer('serveNotice', {
     label: step.label,
     roles: step.roles,
-    deadline: due,
+    ...(due ? { deadline: due } : {}),
     validate: (served) => {
       checkDate('servedOn', served.servedOn, { date: determination.decidedOn, what: '决定日' });
       const missing = step.recipients.filter((p) => !served.servedTo.includes(p));
-      if (missing.length > 0) refuse(RefusalType.invalidInput, `servedTo：须书面告知 ${missing.map((p) => PARTY_NAMES[p]).join('、')}`, step.deadline.basis);
+      if (missing.length > 0) refuse(RefusalType.invalidInput, `servedTo：须书面告知 ${missing.map((p) => RECIPIENT_NAMES[p]).join('、')}`, basis);
     },
     apply: (served) => {
       file.state.notice = { servedOn: served.servedOn, servedTo: served.servedTo, recordedBy: served.actor };
-      deadlines.settle(due, 'met');
+      if (due) deadlines.settle(due, 'met');
       actions.withdraw('serveNotice');
-      file.record('noticeServed', { actor: served.actor, detail: `${served.servedOn} 送达：${OUTCOME_NAMES[outcome]}`, basis: step.deadline.basis });
+      file.record('noticeServed', { actor: served.actor, detail: `${served.servedOn} 送达：${OUTCOME_NAMES[outcome]}`, ...(basis ? { basis } : {}) });
     },
   });
   await condition(() => file.state.notice !== undefined);
 
-  for (const party of step.recipients) {
+  for (const to of step.recipients) {
     await effects.notify({
       caseId: input.caseId,
-      idempotencyKey: `${input.caseId}:${step.stage}:${party}`,
-      recipient: { kind: 'party', party },
+      idempotencyKey: `${input.caseId}:${step.stage}:${to}`,
+      recipient: to === 'accountabilityBody' ? { kind: 'body', name: input.accountability.body ?? input.authority } : { kind: 'party', party: to },
       subject: `容错免责结论：${OUTCOME_NAMES[outcome]}`,
       body: `${file.state.caseId} 认定结论为“${OUTCOME_NAMES[outcome]}”，${file.state.documents.map((d) => d.number).join('、')}`,
     });
@@ -70,6 +73,17 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
     }
   }
   const stop = determination.effects.find((e) => e.stopsAccountability);
+  if (!stop && file.state.accountability.status === 'suspended') {
+    file.state.accountability.status = 'proceeding';
+    file.record('accountabilityResumed', { detail: `认定为${OUTCOME_NAMES[outcome]}，通知${input.accountability.body ?? '问责实施机关'}恢复追责程序` });
+    await effects.notify({
+      caseId: input.caseId,
+      idempotencyKey: `${input.caseId}:${step.stage}:accountability-resume`,
+      recipient: { kind: 'body', name: input.accountability.body ?? input.authority },
+      subject: `恢复追责：${input.accountability.reference}`,
+      body: `${file.state.caseId} 认定为${OUTCOME_NAMES[outcome]}，请依认定书恢复 ${input.accountability.reference} 的处理程序。`,
+    });
+  }
   if (stop) {
     file.state.accountability.status = 'stopped';
     file.record('accountabilityStopped', { detail: `通知${input.accountability.body ?? '问责部门'}停止执行处理程序，免于追责`, basis: stop.basis });

@@ -30,6 +30,8 @@ export class CaseFile {
       hearings: [],
       deferrals: [],
       limits: [],
+      extensions: [],
+      participants: [],
     };
     this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}` });
   }

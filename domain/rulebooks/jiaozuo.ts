@@ -1,0 +1,151 @@
+/**
+ * 焦作市支持改革创新激励干部担当有为容错纠错办法（试行）, as printed in the city
+ * newspaper's explainer, shared/regulations/jiaozuo.txt (OCR with interleaved
+ * columns; quotes below are the untangled sentences). The text cites no
+ * article numbers, so citations name its sections.
+ *
+ * The text sets no day counts. Each period here is a parameter of this
+ * rulebook version, its basis stated as 按有关规定; the deploying body sets its
+ * own in a new version.
+ */
+import type { RulebookInput } from './schema';
+
+const art = (article: string, quote: string) => ({ article, quote });
+const byRegulation = (what: string) => art('按有关规定', `${what}（原文未规定期限，由本规则版本设定）`);
+
+export const jiaozuo2017: RulebookInput = {
+  id: 'jiaozuo',
+  name: '焦作市支持改革创新激励干部担当有为容错纠错办法（试行）',
+  issuingBody: '中共焦作市委',
+  version: '2017',
+  inForce: '2017-01-01',
+  source: 'jiaozuo.txt',
+  documentNumberPrefix: '焦容',
+  catalogues: {
+    eligible: {
+      basis: {
+        ...art('容错纠错的条件', '没有造成重大损失或不良社会影响,并符合以下情形之一的失误错误,经研究认定,可予以容错'),
+        ocrFragments: ['没有造成重大损失或不良社会影', '响,并符合以下情形之一的失误错误, 经研究认定, 可予以容错'],
+      },
+      items: [
+        { id: 'jz-1', article: '具体事项(一)', text: '落实党委、政府决策部署中出现工作失误和偏差，但经过民主决策程序，没有谋取私利，且积极主动消除影响或损失' },
+        { id: 'jz-2', article: '具体事项(二)', text: '推动经济结构调整、产业转型升级和创新驱动发展中大胆探索，由于未来的不确定性或外部环境变化未能达到原计划效果' },
+        { id: 'jz-3', article: '具体事项(三)', text: '政府职能转变和重点领域改革中积极采取创新措施改革行政审批制度，对现行政策规定有所突破' },
+        { id: 'jz-4', article: '具体事项(四)', text: '推进工业产业项目、重点基础设施项目建设中大胆履职，出现一定失误或引发矛盾' },
+        { id: 'jz-5', article: '具体事项(五)', text: '城市建设、脱贫攻坚、环境保护等领域创新性开展工作，出现法律法规和上级政策规定尚无明确限制的失误或错误' },
+        { id: 'jz-6', article: '具体事项(六)', text: '区域发展、行业发展决策中自加压力、主动提高工作标准，经努力未能实现预期目标' },
+        { id: 'jz-7', article: '具体事项(七)', text: '处置突发事件或执行急难险重任务中果断决策、事后及时履行报告程序，出现一定失误或非议' },
+        { id: 'jz-8', article: '具体事项(八)', text: '化解矛盾焦点、解决历史遗留问题中勇于破除障碍，出现失误或造成较小负面影响' },
+        { id: 'jz-9', article: '具体事项(九)', text: '由于政策调整、自然灾害等不可抗力或难以预见等因素，导致工作未达到预期目标或造成负面影响' },
+      ],
+    },
+    excluded: {
+      basis: art('不予容错的情形', '不予容错的情形'),
+      items: [
+        { id: 'jz-x1', article: '不予容错的情形1', text: '违反党的纪律、法律法规的强制性或禁止性规定' },
+        { id: 'jz-x2', article: '不予容错的情形2', text: '造成重特大安全责任事故、重大环境污染事故、重大群体性事件以及其他重大损失' },
+        { id: 'jz-x3', article: '不予容错的情形3', text: '发现有错或经提醒仍不及时纠偏纠错，放任错误造成更大损失' },
+        { id: 'jz-x4', article: '不予容错的情形4', text: '同类问题连续出现失误过错' },
+      ],
+    },
+  },
+  effects: {
+    exempt: [
+      { text: '免除责任追究', basis: art('结果运用', '予以容错的,根据其行为性质及造成后果,分别给予从轻、减轻或免除责任追究的处理'), stopsAccountability: true },
+      {
+        text: '考核评价、评先评优、表彰奖励时不受影响；干部选拔任用、职称资格评定及推选党代表、人大代表、政协委员等人选时不作负面评价',
+        basis: art('结果运用(一)', '免除责任追究的,在考核评价、评先评优、表彰奖励时不受影响'),
+      },
+    ],
+    mitigated: [{ text: '根据减轻后的处理措施确定受影响的情形', basis: art('结果运用(二)', '从轻、减轻责任追究的,根据其从轻、减轻后的处理措施,确定受影响的情形') }],
+    lenient: [{ text: '根据从轻后的处理措施确定受影响的情形', basis: art('结果运用(二)', '从轻、减轻责任追究的,根据其从轻、减轻后的处理措施,确定受影响的情形') }],
+    denied: [{ text: '按照问责决定予以问责，记录在案，督促整改', basis: art('结果运用', '不予容错的,按照问责决定予以问责,并记录在案,督促相关干部、单位进行整改') }],
+  },
+  steps: [
+    {
+      kind: 'intake',
+      stage: 'start',
+      label: '启动',
+      roles: ['officer'],
+      routes: [
+        { route: 'exOfficio', label: '执纪问责部门在问责时依职权启动', basis: art('程序(一)启动', '在进行问责时,执纪问责部门认为存在本办法第二章规定容错情形的……应启动容错程序') },
+        { route: 'application', label: '被问责的干部、单位书面申请', basis: art('程序(一)启动', '被问责的干部、单位向执纪问责部门提出书面申请的,应启动容错程序') },
+      ],
+    },
+    {
+      kind: 'investigation',
+      stage: 'investigation',
+      label: '调查',
+      basis: art('程序(二)调查', '应深入开展调查,收集证据材料,充分听取各方面意见。容错调查工作可与问责调查工作同步进行'),
+      roles: ['officer', 'supervisor'],
+      deadline: { amount: 30, unit: 'workingDays', basis: byRegulation('容错调查') },
+      participants: {
+        kinds: ['deputy', 'cppccMember', 'expert', 'thirdParty', 'serviceRecipient'],
+        basis: art('程序(二)调查', '可邀请人大代表、政协委员、专家学者、第三方社会组织以及被问责干部、单位的服务对象等参与调查核实'),
+      },
+    },
+    {
+      kind: 'deliberation',
+      stage: 'decision',
+      label: '党委(党组)集体研究决定',
+      basis: art('程序(四)决定', '按照干部管理权限,党委(党组)需经集体研究,作出予以容错或不予容错的决定'),
+      roles: ['supervisor'],
+      outcomes: ['lenient', 'mitigated', 'exempt', 'denied'],
+      deciders: [{ id: 'partyCommittee', name: '党委(党组)' }],
+      advanceFiling: {
+        ...art('容错纠错的条件', '实施重大改革创新项目或有较大突破、探索的工作,应事先进行风险评估和论证,报上一级全面深化改革领导小组备案'),
+        ocrFragments: ['实施重大改革创新项目或有较大突', '破、探索的工作,应事先进行风险', '评估和论证,报上一级全面深化改', '革领导小组备案'],
+      },
+      jointWithAccountability: art('程序(四)决定', '党委(党组)可在研究问责决定时,一并研究容错决定'),
+      toleranceRequires: {
+        outcomes: ['exempt', 'mitigated', 'lenient'],
+        allConditions: false,
+        eligibleCircumstance: true,
+        noExclusion: true,
+        basis: art('容错纠错的条件、不予容错的情形', '经研究认定, 可予以容错'),
+      },
+    },
+    {
+      kind: 'notice',
+      stage: 'notice',
+      label: '送达容错决定',
+      deadline: { amount: 5, unit: 'workingDays', basis: byRegulation('送达容错决定') },
+      roles: ['officer'],
+      recipients: ['subject', 'subjectOrganisation'],
+      documents: [
+        {
+          outcomes: ['lenient', 'mitigated', 'exempt', 'denied'],
+          document: { kind: 'determinationNotice', title: '容错决定书', basis: art('程序(四)决定', '作出予以容错或不予容错的决定') },
+        },
+      ],
+      copyTo: [],
+    },
+    {
+      kind: 'execution',
+      stage: 'execution',
+      label: '执行',
+      roles: ['officer', 'supervisor'],
+      basis: art('程序(五)执行', '执纪问责部门根据容错决定负责具体执行'),
+      onDenied: { basis: art('结果运用', '不予容错的,按照问责决定予以问责,并记录在案,督促相关干部、单位进行整改') },
+    },
+    {
+      kind: 'appeal',
+      stage: 'appeal',
+      label: '申诉',
+      window: { amount: 1, unit: 'months', basis: byRegulation('对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉；申诉期限默认1个月') },
+      decision: { amount: 30, unit: 'days', basis: byRegulation('作出申诉处理决定') },
+      roles: ['officer'],
+      decisionRoles: ['supervisor'],
+      suspendsExecution: false,
+      appliesTo: ['denied'],
+      document: { kind: 'appealDecision', title: '申诉处理决定书', basis: art('程序(五)执行', '对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉') },
+    },
+    {
+      kind: 'archive',
+      stage: 'archive',
+      label: '记录在案、归档',
+      basis: art('结果运用', '并记录在案'),
+      roles: ['officer'],
+    },
+  ],
+};

@@ -1,0 +1,102 @@
+/**
+ * The correction list (阳江 纠错建议清单): issued with the feedback of the
+ * determination, every item with an owner and a due date. The unit reports on
+ * each item (整改报告) or a supervisor waives it with a reason; an item still
+ * open at the end of its due date is escalated to the discipline body. The
+ * correction phase closes only when every item is reported or waived.
+ */
+import { condition } from '@temporalio/workflow';
+import { endOfDayBeijing } from '../../domain/calendar';
+import { RefusalType, type CorrectionItem } from '../../domain/case/contract';
+import type { StepOf } from '../../domain/rulebooks/schema';
+import { refuse } from '../engine/actions';
+import { checkDate, checkText, effects, today, type CaseContext } from '../engine/context';
+import { issue } from './documents';
+
+export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
+  const { file, actions, input } = ctx;
+  file.enterStage(step.stage);
+
+  const openItem = (itemId: string): CorrectionItem => {
+    const item = file.state.correctionList?.items.find((i) => i.id === itemId);
+    if (!item) refuse(RefusalType.invalidInput, `itemId：清单中没有 ${itemId}`);
+    if (item.status !== 'open') refuse(RefusalType.wrongStage, `${itemId} 已${item.status === 'reported' ? '提交整改报告' : '免于整改'}`);
+    return item;
+  };
+
+  actions.offer('issueCorrectionList', {
+    label: step.label,
+    roles: step.roles,
+    validate: (list) => {
+      if (list.items.length === 0) refuse(RefusalType.invalidInput, 'items：清单至少列出一项', step.basis);
+      const ids = new Set<string>();
+      for (const [i, item] of list.items.entries()) {
+        if (ids.has(item.id)) refuse(RefusalType.invalidInput, `items.${i}.id：${item.id} 重复`);
+        ids.add(item.id);
+        checkText(`items.${i}.description`, item.description);
+        checkText(`items.${i}.owner`, item.owner);
+        if (item.dueOn <= today()) refuse(RefusalType.invalidInput, `items.${i}.dueOn：${item.dueOn} 须晚于今日`);
+      }
+    },
+    apply: (list) => {
+      file.state.correctionList = { items: list.items.map((i) => ({ ...i, status: 'open', overdue: false })) };
+      actions.withdraw('issueCorrectionList');
+      file.record('correctionListIssued', { actor: list.actor, detail: list.items.map((i) => `${i.id} ${i.owner} ${i.dueOn}`).join('；'), basis: step.basis });
+    },
+  });
+  await condition(() => file.state.correctionList !== undefined);
+  const list = file.state.correctionList!;
+  await issue(ctx, step.stage, step.document, list.items.map((i) => i.owner), [], file.state.determination?.recordedBy ?? input.openedBy,
+    `纠错建议清单：\n${list.items.map((i) => `${i.id}. ${i.description}（责任单位：${i.owner}，整改期限：${i.dueOn}）`).join('\n')}`);
+
+  actions.offer('fileRectificationReport', {
+    label: '提交整改报告',
+    roles: step.roles,
+    validate: (report) => {
+      openItem(report.itemId);
+      checkDate('reportedOn', report.reportedOn, { date: file.state.notice?.servedOn, what: '清单下发日' });
+      checkText('summary', report.summary);
+    },
+    apply: (report) => {
+      const item = list.items.find((i) => i.id === report.itemId)!;
+      item.status = 'reported';
+      item.report = { reportedOn: report.reportedOn, summary: report.summary, recordedBy: report.actor };
+      file.record('rectificationReported', { actor: report.actor, detail: `${item.id}（${item.owner}）${report.reportedOn} 提交整改报告${item.overdue ? '（逾期）' : ''}`, basis: step.basis });
+    },
+  });
+  actions.offer('waiveCorrectionItem', {
+    label: '免于整改',
+    roles: step.waiverRoles,
+    validate: (waiver) => {
+      openItem(waiver.itemId);
+      checkText('reason', waiver.reason);
+    },
+    apply: (waiver) => {
+      const item = list.items.find((i) => i.id === waiver.itemId)!;
+      item.status = 'waived';
+      item.waiver = { reason: waiver.reason, waivedBy: waiver.actor };
+      file.record('correctionWaived', { actor: waiver.actor, detail: `${item.id} 免于整改：${waiver.reason}`, basis: step.basis });
+    },
+  });
+
+  await Promise.all(list.items.map((item) => watchItem(item, step, ctx)));
+  actions.withdraw('fileRectificationReport', 'waiveCorrectionItem');
+  list.closedOn = today();
+  file.record('correctionClosed', { detail: '纠错建议清单各项均已整改报告或说明理由免于整改', basis: step.basis });
+}
+
+/** Waits for an item to be reported or waived; past its due date, escalates once and keeps waiting. */
+async function watchItem(item: CorrectionItem, step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
+  const remaining = endOfDayBeijing(item.dueOn) - Date.now();
+  if (await condition(() => item.status !== 'open', Math.max(remaining, 1), { summary: `correction item ${item.id} due ${item.dueOn}` })) return;
+  item.overdue = true;
+  ctx.file.record('correctionOverdue', { detail: `${item.id}（${item.owner}）整改期限 ${item.dueOn} 已过，未提交整改报告，报${step.escalateTo}`, basis: step.basis });
+  await effects.notify({
+    caseId: ctx.input.caseId,
+    idempotencyKey: `${ctx.input.caseId}:${step.stage}:${item.id}:overdue`,
+    recipient: { kind: 'body', name: step.escalateTo },
+    subject: `【整改逾期】${ctx.input.caseId} ${item.id}`,
+    body: `${item.owner} 未按期（${item.dueOn}）提交“${item.description}”的整改报告（${step.basis.article}），请督促。`,
+  });
+  await condition(() => item.status !== 'open');
+}
