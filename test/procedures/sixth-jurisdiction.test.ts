@@ -39,7 +39,7 @@ const sixth: RulebookInput = {
 describe('a sixth jurisdiction', () => {
   it('runs from application to archive on its rulebook alone', async () => {
     await withCaseWorker(suite.env, suite.db, 'sixth', async (tq) => {
-      const c = await CaseDriver.open(suite.env, suite.db, tq, 'demo-county', rulebookSchema.parse(sixth));
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'demo-county', { rulebook: rulebookSchema.parse(sixth) });
       const today = await c.today();
       await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请' });
       await c.act('submitInvestigationReport', { submittedOn: today, findings: '先行先试', recommendation: 'exempt', circumstances: ['demo-3-1'], mitigating: [] });

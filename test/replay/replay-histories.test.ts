@@ -14,7 +14,19 @@ const histories = loadHistories();
 describe('replay of recorded case histories', () => {
   it('has fixtures to replay', () => {
     expect(histories.map((h) => h.workflowId)).toEqual(
-      expect.arrayContaining(['binhai-application-lapsed', 'binhai-exempt', 'binhai-denied-appealed', 'hangzhou-exempt', 'hangzhou-denied']),
+      expect.arrayContaining([
+        'binhai-application-lapsed',
+        'binhai-exempt',
+        'binhai-denied-appealed',
+        'hangzhou-exempt',
+        'hangzhou-denied',
+        'yinchuan-exempt',
+        'yinchuan-denied',
+        'jiaozuo-exofficio-exempt',
+        'jiaozuo-denied-appealed',
+        'yangjiang-exempt-corrected',
+        'yangjiang-denied',
+      ]),
     );
   });
 

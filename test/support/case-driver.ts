@@ -21,6 +21,7 @@ import { rulebookInForce, type Rulebook } from '../../domain/rulebooks';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import type { Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
+import type { exemptionReview } from '../../workflows';
 import { uniqueTaskQueue, workflowBundle } from './temporal';
 
 export const officer: Actor = { sub: 'officer-1', name: '李办案', roles: ['officer'] };
@@ -34,32 +35,43 @@ export interface Refusal {
 }
 
 let sequence = 0;
+/** Cases started by this file's tests; any left running when a test ends are terminated. */
+const started = new Set<WorkflowHandle<typeof exemptionReview>>();
+const AUTHORITIES: Record<string, string> = { binhai: 'binhai-jw', 'hangzhou-education': 'hz-jyj' };
 
 export class CaseDriver {
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly db: Db,
-    readonly handle: WorkflowHandle,
+    readonly handle: WorkflowHandle<typeof exemptionReview>,
     readonly input: CaseInput,
   ) {}
 
   /** Opens a case of `jurisdiction` whose event (the notice, or the start of accountability) is today. */
-  static async open(env: TestWorkflowEnvironment, db: Db, taskQueue: string, jurisdiction: string, rulebook?: Rulebook): Promise<CaseDriver> {
+  static async open(
+    env: TestWorkflowEnvironment,
+    db: Db,
+    taskQueue: string,
+    jurisdiction: string,
+    options: { rulebook?: Rulebook; input?: Partial<CaseInput> } = {},
+  ): Promise<CaseDriver> {
     const today = beijingDate(await env.currentTimeMs());
-    rulebook ??= rulebookInForce(jurisdiction, today)!;
+    const rulebook = options.rulebook ?? rulebookInForce(jurisdiction, today)!;
     sequence += 1;
     const input: CaseInput = {
       caseId: `case-${jurisdiction}-${today.slice(0, 4)}-${String(process.pid % 1000).padStart(3, '0')}${String(sequence).padStart(3, '0')}`,
       rulebook,
-      authority: jurisdiction === 'binhai' ? 'binhai-jw' : 'hz-jyj',
+      authority: AUTHORITIES[jurisdiction] ?? `${jurisdiction}-jw`,
       subject: { name: subjectUser.name, organisation: '某街道党工委', position: '副主任', userId: subjectUser.sub },
       matter: '推进改革试点中先行先试，程序存在瑕疵',
       accountability: { reference: '问〔2026〕12号', body: '区纪委监委' },
       eventDate: today,
       openedBy: officer,
       openedAt: new Date(await env.currentTimeMs()).toISOString(),
+      ...options.input,
     };
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+    const handle = await env.client.workflow.start<typeof exemptionReview>(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+    started.add(handle);
     const driver = new CaseDriver(env, db, handle, input);
     await driver.settled();
     return driver;
@@ -134,5 +146,11 @@ export async function withCaseWorker<T>(env: TestWorkflowEnvironment, db: Db, na
     dependencies: { db, client: env.client },
     workflowBundle: await workflowBundle(),
   });
-  return worker.runUntil(fn(taskQueue));
+  try {
+    return await worker.runUntil(fn(taskQueue));
+  } finally {
+    // A case left running by a failed test would hold the time-skipping server's clock for every later test.
+    await Promise.all([...started].map((h) => h.terminate('test ended').catch(() => undefined)));
+    started.clear();
+  }
 }

@@ -1,0 +1,127 @@
+/**
+ * The Jiaozuo procedure (焦作): started ex officio or on application, an
+ * investigation alongside the accountability one with outside participants,
+ * the party committee's collective decision with the advance filing before it,
+ * execution, and an appeal against a refusal. The text sets no day counts:
+ * each period is a parameter of the rulebook version, marked 按有关规定.
+ */
+import { notificationsForCase } from '../../store/notifications';
+import { CaseDriver, supervisor, withCaseWorker } from '../support/case-driver';
+import { recordHistory } from '../support/histories';
+import { timeSkippingSuite } from '../support/time-skipping-suite';
+
+const suite = timeSkippingSuite();
+const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'jiaozuo', fn);
+
+const determination = (today: string, outcome: 'exempt' | 'denied', joint = false) => ({
+  decidedOn: today,
+  decidedBy: 'partyCommittee' as const,
+  outcome,
+  circumstances: outcome === 'exempt' ? ['jz-4'] : [],
+  mitigating: [],
+  conditions: [],
+  exclusions: outcome === 'denied' ? ['jz-x3'] : [],
+  reasons: outcome === 'exempt' ? '符合具体事项(四)' : '经提醒仍不及时纠偏',
+  complex: false,
+  withAccountabilityDecision: joint,
+});
+
+describe('Jiaozuo ex officio start', () => {
+  it('starts without an application, shows the deciders the advance filing, and runs to archive on exemption', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', {
+        input: { route: 'exOfficio', advanceFiling: { reference: '焦改备〔2026〕5号', filedWith: '市委全面深化改革领导小组', filedOn: '2026-01-10' } },
+      });
+      let state = await c.state();
+      expect(state.stage).toBe('investigation');
+      expect(state.application).toBeUndefined();
+      expect(state.intake).toMatchObject({ route: 'exOfficio', basis: { article: '程序(一)启动' } });
+      expect(state.deadlines.find((d) => d.key === 'investigationReport')?.basis.article).toBe('按有关规定');
+
+      const today = await c.today();
+      await c.act('recordParticipant', { kind: 'deputy', name: '市人大代表某某', summary: '参与调查核实' });
+      await c.act('recordParticipant', { kind: 'serviceRecipient', name: '某企业', summary: '服务对象意见' });
+      expect((await c.refused('recordParticipant', { kind: 'stakeholder', name: '某人', summary: '—' })).type).toBe('InvalidInput');
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '为确保工期采取特事特办措施', recommendation: 'exempt', circumstances: ['jz-4'], mitigating: [] });
+      state = await c.state();
+      expect(state.advanceFilingShown).toEqual({ present: true, reference: '焦改备〔2026〕5号' });
+      expect(state.timeline.find((e) => e.event === 'advanceFilingShown')?.detail).toContain('焦改备〔2026〕5号');
+
+      state = await c.act('recordDetermination', determination(today, 'exempt', true), supervisor);
+      expect(state.timeline.find((e) => e.event === 'determined')?.detail).toContain('与问责决定一并研究');
+      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      state = await c.act('recordExecution', { executedOn: today });
+      expect(state.stage).toBe('archive');
+      expect(state.deadlines.some((d) => d.key === 'appealWindow')).toBe(false);
+      state = await c.act('archiveCase', { archivedOn: today, reference: '焦容档1号' });
+      expect(state).toMatchObject({ closed: true, outcome: 'exempt', accountability: { status: 'stopped' } });
+      await c.handle.result();
+      await recordHistory('jiaozuo-exofficio-exempt', c.handle);
+    });
+  });
+});
+
+describe('Jiaozuo refusal on application', () => {
+  it('records the accountability result and a rectification order, and takes the cadre’s appeal', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', { input: { route: 'application' } });
+      const today = await c.today();
+      expect((await c.state()).stage).toBe('start');
+      await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '书面申请容错' });
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '经提醒仍未纠偏', recommendation: 'denied', circumstances: [], mitigating: [] });
+      expect((await c.state()).advanceFilingShown).toEqual({ present: false });
+      await c.act('recordDetermination', determination(today, 'denied'), supervisor);
+      await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      const bare = await c.refused('recordExecution', { executedOn: today });
+      expect(bare.message).toContain('accountabilityResult');
+      let state = await c.act('recordExecution', { executedOn: today, accountabilityResult: '诫勉谈话', rectificationOrder: '限期一个月完成整改' });
+      expect(state.timeline.find((e) => e.event === 'accountabilityRecorded')?.detail).toContain('限期一个月完成整改');
+      expect(state.stage).toBe('appeal');
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')).toMatchObject({ amount: 1, unit: 'months', basis: { article: '按有关规定' } });
+
+      state = await c.act('fileAppeal', { receivedOn: await c.today(), summary: '对不予容错决定不服' });
+      state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '维持不予容错决定' }, supervisor);
+      state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '焦容档2号' });
+      expect(state).toMatchObject({ closed: true, outcome: 'denied' });
+      await c.handle.result();
+      await recordHistory('jiaozuo-denied-appealed', c.handle);
+    });
+  });
+});
+
+describe('Jiaozuo deadlines lapsing (parameters 按有关规定)', () => {
+  it('marks the investigation and the notice overdue, and closes the appeal window of a refusal when it lapses', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', { input: { route: 'exOfficio' } });
+      let state = await c.advanceTo('investigationReport', 60_000);
+      expect(state.deadlines.find((d) => d.key === 'investigationReport')?.status).toBe('lapsed');
+      await c.act('submitInvestigationReport', { submittedOn: await c.today(), findings: '—', recommendation: 'denied', circumstances: [], mitigating: [] });
+      await c.act('recordDetermination', determination(await c.today(), 'denied'), supervisor);
+      state = await c.advanceTo('notice', 60_000);
+      expect(state.deadlines.find((d) => d.key === 'notice')?.status).toBe('lapsed');
+      await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
+      await c.act('recordExecution', { executedOn: await c.today(), accountabilityResult: '通报批评', rectificationOrder: '整改' });
+      state = await c.advanceTo('appealWindow', 60_000);
+      expect(state.stage).toBe('archive');
+      const late = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
+      expect(late.type).toBe('WindowClosed');
+      expect((await notificationsForCase(suite.db, c.input.caseId)).filter((n) => n.subject.startsWith('【逾期】'))).toHaveLength(2);
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('marks the appeal decision overdue when it lapses', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', { input: { route: 'exOfficio' } });
+      const today = await c.today();
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '—', recommendation: 'denied', circumstances: [], mitigating: [] });
+      await c.act('recordDetermination', determination(today, 'denied'), supervisor);
+      await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      await c.act('recordExecution', { executedOn: today, accountabilityResult: '通报批评', rectificationOrder: '整改' });
+      await c.act('fileAppeal', { receivedOn: today, summary: '不服' });
+      const state = await c.advanceTo('appealDecision', 60_000);
+      expect(state.deadlines.find((d) => d.key === 'appealDecision')).toMatchObject({ status: 'lapsed', basis: { article: '按有关规定' } });
+      await c.handle.terminate('test done');
+    });
+  });
+});
