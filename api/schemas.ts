@@ -20,6 +20,8 @@ export const openCaseBody = z
       name: text(50),
       organisation: text(100),
       position: text(50).optional(),
+      /** The subject's own account, if it has one: it may then read but never act on the case. */
+      userId: text(100).optional(),
     }),
     matter: text(500),
     accountability: z.object({
@@ -37,7 +39,16 @@ export const openCaseBody = z
     /** The matters raised, for investigations limited to them (阳江 一事一核). */
     raisedItems: z.array(text(500)).min(1).max(50).optional(),
   })
-  .strict();
+  .strict()
+  // The matter becomes a search attribute that everyone with Temporal UI access sees.
+  .superRefine((body, ctx) => {
+    if (body.subject?.name && body.matter?.includes(body.subject.name)) {
+      ctx.addIssue({ code: 'custom', path: ['matter'], message: 'must not name the subject: it is visible to operators' });
+    }
+    if (/\d{17}[\dXx]/.test(body.matter ?? '')) {
+      ctx.addIssue({ code: 'custom', path: ['matter'], message: 'must not contain an ID number: it is visible to operators' });
+    }
+  });
 export type OpenCaseBody = z.infer<typeof openCaseBody>;
 
 export const caseIdParams = z.object({ id: z.string().regex(CASE_ID_PATTERN, 'is not a case id') });
@@ -54,4 +65,19 @@ export const deadlinePreviewQuery = z.object({
 
 export const yearParams = z.object({
   year: z.coerce.number().int('must be a year').min(1949, 'must be 1949 or later').max(2200, 'must be 2200 or earlier'),
+});
+
+const keyword = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,40}$/, 'is not a valid value');
+
+export const caseListQuery = z.object({
+  jurisdiction: keyword.optional(),
+  stage: keyword.optional(),
+  outcome: keyword.optional(),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** Cases with a pending deadline before this day (Beijing). */
+  deadlineBefore: isoDateSchema.optional(),
+  /** Words of the matter. */
+  q: z.string().trim().min(1).max(50).regex(/^[^"'\\]*$/, 'must not contain quotes or backslashes').optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z.string().regex(/^[A-Za-z0-9_-]+$/, 'is not a page token').max(2000).optional(),
 });

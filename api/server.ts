@@ -21,8 +21,11 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     db: resources.db,
     verifyToken: verifierFor(config),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: config.TEMPORAL_NAMESPACE,
     baseUrl: config.apiBaseUrl,
     logger: resources.logger,
+    corsOrigins: config.CORS_ORIGINS,
+    writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
   });
   return new Promise((resolve, reject) => {
     const server = app.listen(config.API_PORT, config.API_HOST, () => resolve(server));

@@ -41,6 +41,8 @@ export const envSchema = z.object({
   TOKEN_ISSUER: optionalText,
   TOKEN_AUDIENCE: optionalText,
   CORS_ORIGINS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()) : [])),
+  /** Writes (POST, PUT) each user may make per minute. */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -64,3 +64,43 @@ export async function recordDocument(db: Db, doc: NewDocument): Promise<Document
     throw err;
   }
 }
+
+export interface StoredDocument {
+  documentId: string;
+  caseId: string;
+  kind: string;
+  number: string;
+  title: string;
+  body: string;
+  article: string;
+  issuedAt: string;
+}
+
+interface FullRow extends Row {
+  case_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  article: string;
+}
+
+const toStored = (row: FullRow): StoredDocument => ({
+  documentId: row.id,
+  caseId: row.case_id,
+  kind: row.kind,
+  number: row.number,
+  title: row.title,
+  body: row.body,
+  article: row.article,
+  issuedAt: new Date(row.issued_at).toISOString(),
+});
+
+export async function documentsOfCase(db: Queryable, caseId: string): Promise<StoredDocument[]> {
+  const rows = await db.query<FullRow>('select * from documents where case_id = $1 order by issued_at, number', [caseId]);
+  return rows.map(toStored);
+}
+
+export async function findDocument(db: Queryable, id: string): Promise<StoredDocument | undefined> {
+  const rows = await db.query<FullRow>('select * from documents where id = $1', [id]);
+  return rows[0] ? toStored(rows[0]) : undefined;
+}

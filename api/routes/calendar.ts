@@ -1,57 +1,81 @@
 import type { Client } from '@temporalio/client';
-import { Router } from 'express';
 import type { YearSchedule } from '../../domain/calendar';
-import { yearScheduleInputSchema } from '../../domain/calendar/year-input';
+import { yearScheduleBodySchema, yearScheduleInputSchema } from '../../domain/calendar/year-input';
 import { calendarPropagationWorkflowId, CALENDAR_PROPAGATION_WORKFLOW_TYPE } from '../../domain/case/contract';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import { saveLoadedYear } from '../../store/calendar-years';
 import type { Db } from '../../store/db';
-import { currentUser, requireRole } from '../auth';
+import { ROLES } from '../auth';
 import { validationProblem } from '../problem';
+import { route, type RouteSpec } from '../registry';
 import { deadlinePreviewQuery, yearParams } from '../schemas';
-import { parse } from '../validate';
 
-export function calendarRoutes(deps: { db: Db; client: Client; taskQueue: string; publishedSchedules?: ReadonlyMap<number, YearSchedule> }): Router {
+export interface CalendarRoutesDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  publishedSchedules?: ReadonlyMap<number, YearSchedule> | undefined;
+}
+
+export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
   const source = { db: deps.db, published: deps.publishedSchedules };
-  const router = Router();
-
-  router.get('/calendar/deadline', async (req, res) => {
-    const query = parse(deadlinePreviewQuery, req, 'query');
-    const calendar = await loadStatutoryCalendar(source);
-    res.json(calendar.deadline(query.from, { amount: query.amount, unit: query.unit }));
-  });
-
-  router.get('/calendar/years', async (_req, res) => {
-    const calendar = await loadStatutoryCalendar(source);
-    res.json({ years: calendar.years() });
-  });
-
-  router.put('/calendar/years/:year', requireRole('admin'), async (req, res) => {
-    const { year } = parse(yearParams, req, 'params');
-    const parsed = yearScheduleInputSchema(year).safeParse(req.body ?? {});
-    if (!parsed.success) throw validationProblem('body', parsed.error);
-    const user = currentUser(req);
-    const saved = await saveLoadedYear(
-      deps.db,
-      {
-        year,
-        status: 'official',
-        source: parsed.data.source,
-        holidays: Object.fromEntries(parsed.data.holidays.map((d) => [d.date, d.name])),
-        makeUpWorkdays: Object.fromEntries(parsed.data.makeUpWorkdays.map((d) => [d.date, d.name])),
+  return [
+    route({
+      method: 'get',
+      path: '/v1/calendar/deadline',
+      operationId: 'previewDeadline',
+      summary: 'Count a statutory period (民法典 第二百零一条至第二百零三条)',
+      tags: ['calendar'],
+      access: { kind: 'roles', roles: [...ROLES] },
+      query: deadlinePreviewQuery,
+      responses: { 200: { description: 'The deadline, whether provisional, and the days skipped with why' }, 400: { description: 'Invalid query', schema: 'problem' } },
+      async handle({ query, res }) {
+        res.json((await loadStatutoryCalendar(source)).deadline(query.from, { amount: query.amount, unit: query.unit }));
       },
-      `${user.name} (${user.sub})`,
-    );
-    // Running cases with provisional deadlines in this year recount them; a workflow does the
-    // fan-out so it completes even if this process stops right after answering.
-    const propagation = calendarPropagationWorkflowId(year, saved.loadedAt);
-    await deps.client.workflow.start(CALENDAR_PROPAGATION_WORKFLOW_TYPE, {
-      workflowId: propagation,
-      taskQueue: deps.taskQueue,
-      args: [{ year, source: saved.source }],
-    });
-    res.json({ year: saved.year, source: saved.source, loadedBy: saved.loadedBy, loadedAt: saved.loadedAt, propagation });
-  });
-
-  return router;
+    }),
+    route({
+      method: 'get',
+      path: '/v1/calendar/years',
+      operationId: 'listCalendarYears',
+      summary: 'Years with an official holiday schedule, and where each came from',
+      tags: ['calendar'],
+      access: { kind: 'roles', roles: [...ROLES] },
+      responses: { 200: { description: 'The years' } },
+      async handle({ res }) {
+        res.json({ years: (await loadStatutoryCalendar(source)).years() });
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/v1/calendar/years/{year}',
+      operationId: 'loadCalendarYear',
+      summary: 'Load the State Council’s holiday schedule of a year; running cases recount their provisional deadlines',
+      tags: ['calendar'],
+      access: { kind: 'roles', roles: ['admin'] },
+      write: true,
+      params: yearParams,
+      // The dates must lie in the year of the path: the body schema is refined per year when the request comes in.
+      body: yearScheduleBodySchema,
+      responses: { 200: { description: 'The year as stored, and the workflow telling the running cases' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'Administrators only', schema: 'problem' } },
+      async handle({ params, req, res, user }) {
+        const schedule = yearScheduleInputSchema(params.year).safeParse(req.body);
+        if (!schedule.success) throw validationProblem('body', schedule.error);
+        const saved = await saveLoadedYear(
+          deps.db,
+          {
+            year: params.year,
+            status: 'official',
+            source: schedule.data.source,
+            holidays: Object.fromEntries(schedule.data.holidays.map((d) => [d.date, d.name])),
+            makeUpWorkdays: Object.fromEntries(schedule.data.makeUpWorkdays.map((d) => [d.date, d.name])),
+          },
+          `${user.name} (${user.sub})`,
+        );
+        // A workflow fans the news out, so it completes even if this process stops right after answering.
+        const propagation = calendarPropagationWorkflowId(params.year, saved.loadedAt);
+        await deps.client.workflow.start(CALENDAR_PROPAGATION_WORKFLOW_TYPE, { workflowId: propagation, taskQueue: deps.taskQueue, args: [{ year: params.year, source: saved.source }] });
+        res.json({ year: saved.year, source: saved.source, loadedBy: saved.loadedBy, loadedAt: saved.loadedAt, propagation });
+      },
+    }),
+  ];
 }

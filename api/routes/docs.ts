@@ -2,6 +2,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import { openApiDocument } from '../openapi';
+import { route, type RouteSpec } from '../registry';
 
 const swaggerUiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
@@ -11,15 +12,36 @@ const page = `<!doctype html>
 <body><div id="ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body>
 </html>`;
 
-export function docsRoutes(): Router {
+/** The documented routes of the docs themselves; `documented` is every route the app serves, these included. */
+export function docsRoutes(documented: () => RouteSpec[]): RouteSpec[] {
+  let document: Record<string, unknown> | undefined;
+  return [
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openapi',
+      summary: 'This document',
+      tags: ['operations'],
+      access: { kind: 'public' },
+      responses: { 200: { description: 'OpenAPI 3.1' } },
+      handle: ({ res }) => res.json((document ??= openApiDocument(documented()))),
+    }),
+    route({
+      method: 'get',
+      path: '/docs',
+      operationId: 'docs',
+      summary: 'Interactive documentation',
+      tags: ['operations'],
+      access: { kind: 'public' },
+      responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+      handle: ({ res }) => res.type('html').send(page),
+    }),
+  ];
+}
+
+/** Static files of the docs page; assets, not API routes. */
+export function docsAssets(): Router {
   const router = Router();
-  const document = openApiDocument();
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  router.get('/docs', (_req, res) => {
-    res.type('html').send(page);
-  });
   // A script file rather than an inline one, so the Content-Security-Policy can stay script-src 'self'.
   router.get('/docs/init.js', (_req, res) => {
     res.type('js').send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });\n");

@@ -15,18 +15,19 @@ const namedDay = z.object({
   name: z.string().trim().min(1, 'must name the holiday').max(40),
 });
 
+/** The shape of a year's schedule; `yearScheduleInputSchema` adds the checks that depend on the year. */
+export const yearScheduleBodySchema = z.object({
+  source: z
+    .string()
+    .trim()
+    .min(4, 'must cite the notice the dates come from, e.g. 国办发明电〔2026〕7号')
+    .max(200),
+  holidays: z.array(namedDay).min(1, 'must list at least one day off').max(80),
+  makeUpWorkdays: z.array(namedDay).max(20),
+});
+
 export function yearScheduleInputSchema(year: number) {
-  return z
-    .object({
-      source: z
-        .string()
-        .trim()
-        .min(4, 'must cite the notice the dates come from, e.g. 国办发明电〔2026〕7号')
-        .max(200),
-      holidays: z.array(namedDay).min(1, 'must list at least one day off').max(80),
-      makeUpWorkdays: z.array(namedDay).max(20),
-    })
-    .superRefine((value, ctx) => {
+  return yearScheduleBodySchema.superRefine((value, ctx) => {
       const seen = new Map<string, string>();
       const check = (list: 'holidays' | 'makeUpWorkdays', index: number, date: string) => {
         const where = [list, index, 'date'];
@@ -45,7 +46,7 @@ export function yearScheduleInputSchema(year: number) {
           ctx.addIssue({ code: 'custom', path: ['makeUpWorkdays', i, 'date'], message: `${d.date} is a weekday; a make-up working day is a Saturday or Sunday` });
         }
       });
-    });
+  });
 }
 
 export type YearScheduleInput = z.infer<ReturnType<typeof yearScheduleInputSchema>>;

@@ -26,6 +26,8 @@ export const searchAttributes = {
   nextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
   provisionalDeadline: defineSearchAttributeKey('ProvisionalDeadline', SearchAttributeType.BOOL),
+  /** Set once at the start, for free-text search; the API refuses a matter naming the subject or an ID number. */
+  matter: defineSearchAttributeKey('Matter', SearchAttributeType.TEXT),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 

@@ -110,6 +110,7 @@ export async function openCase(
       { key: sa.jurisdiction, value: rulebook.id },
       { key: sa.authority, value: actor.authority },
       { key: sa.stage, value: 'opened' },
+      { key: sa.matter, value: request.matter },
     ],
     staticSummary: `${rulebook.name} ${caseId}`,
   });

@@ -68,7 +68,16 @@ describe('opening a Binhai case over HTTP', () => {
       return list[0]!;
     });
     const attributes = JSON.stringify(found.typedSearchAttributes.getAll());
-    expect(`${found.workflowId} ${attributes}`).not.toMatch(/王某|街道|老旧小区/);
+    expect(`${found.workflowId} ${attributes}`).not.toMatch(/王某|滨海新区某街道党工委|副主任/);
+  });
+
+  it('refuses a matter that names the subject or carries an ID number, since operators see the matter', async () => {
+    const body = newCase(beijingDate(Date.now()));
+    for (const matter of ['王某在老旧小区改造中的程序瑕疵', '身份证号12010119800101123X相关事项']) {
+      const res = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...body, matter });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.matter']);
+    }
   });
 
   it('gives a retried request with the same Idempotency-Key the same case, and refuses the key with another body', async () => {

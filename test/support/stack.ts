@@ -42,6 +42,7 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     db,
     verifyToken: createVerifier({ kind: 'secret', secret }),
     taskQueue,
+    namespace: env.namespace ?? 'default',
     baseUrl: 'http://rongcuo.test',
     logger: pino({ level: 'silent' }),
     publishedSchedules: options.publishedSchedules,

@@ -1,0 +1,43 @@
+/** The jurisdictions' rulebooks, for building forms: steps, deadlines and catalogues with their articles. */
+import { z } from 'zod';
+import { beijingDate } from '../../domain/calendar';
+import { rulebookInForce, rulebooks } from '../../domain/rulebooks';
+import { ROLES } from '../auth';
+import { problems } from '../problem';
+import { route, type RouteSpec } from '../registry';
+
+export function referenceRoutes(): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/rulebooks',
+      operationId: 'listRulebooks',
+      summary: 'The jurisdictions and their rulebook versions',
+      tags: ['rulebooks'],
+      access: { kind: 'roles', roles: [...ROLES] },
+      responses: { 200: { description: 'The rulebooks' } },
+      handle: ({ res }) =>
+        res.json({
+          rulebooks: rulebooks.map((b) => ({ id: b.id, name: b.name, issuingBody: b.issuingBody, version: b.version, inForce: b.inForce, source: b.source })),
+        }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/rulebooks/{id}',
+      operationId: 'getRulebook',
+      summary: 'A jurisdiction’s rulebook in force today (or the version asked for)',
+      tags: ['rulebooks'],
+      access: { kind: 'roles', roles: [...ROLES] },
+      params: z.object({ id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'is not a rulebook id') }),
+      query: z.object({ version: z.string().max(20).optional() }),
+      responses: { 200: { description: 'The rulebook' }, 404: { description: 'No such rulebook', schema: 'problem' } },
+      handle({ params, query, res }) {
+        const book = query.version
+          ? rulebooks.find((b) => b.id === params.id && b.version === query.version)
+          : rulebookInForce(params.id, beijingDate(Date.now()));
+        if (!book) throw problems.notFound(`rulebook ${params.id}${query.version ? `@${query.version}` : ''}`);
+        res.json(book);
+      },
+    }),
+  ];
+}
