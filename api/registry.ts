@@ -49,6 +49,12 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   headers?: { name: string; description: string }[];
   responses: Record<number, ResponseSpec>;
+  /**
+   * Checks that need the path (the case exists for this caller, the caller's
+   * role may take the step) run before the body is validated, so a caller who
+   * may not act learns nothing from validation errors.
+   */
+  authorize?(ctx: Omit<HandlerContext<P, Q, B>, 'body'>): Promise<void>;
   handle(ctx: HandlerContext<P, Q, B>): unknown;
 }
 
@@ -85,8 +91,9 @@ export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put'>, specs:
     chain.push(async (req, res) => {
       const params = spec.params ? parse(spec.params, req, 'params') : req.params;
       const query = spec.query ? parse(spec.query, req, 'query') : req.query;
-      const body = spec.body ? parse(spec.body, req, 'body') : undefined;
       const user = spec.access.kind === 'public' ? (undefined as unknown as User) : currentUser(req);
+      await spec.authorize?.({ req, res, params, query, user });
+      const body = spec.body ? parse(spec.body, req, 'body') : undefined;
       await spec.handle({ req, res, params, query, body, user });
     });
     router[spec.method](expressPath(spec.path), ...chain);

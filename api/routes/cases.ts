@@ -85,15 +85,17 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         409: problem('The case is not at this step, or closed'),
         422: problem('The workflow refused the step, with its reason and article'),
       },
-      async handle({ params, body, user, res }) {
+      async authorize({ params, user, res }) {
         res.locals.caseId = params.id;
         const state = await loadCase(deps.client, params.id, user);
-        if (state.closed) throw caseClosed(params.id);
         // The rulebook says which roles take the step; while the step is open its offer carries them.
         const offered = state.availableActions.find((a) => a.name === name);
         // A step not open now still needs someone who takes steps at all; auditors and admins read only.
         const roles = offered?.roles ?? ['officer', 'supervisor'];
         if (!user.roles.some((r) => roles.includes(r))) throw problems.forbidden(roles);
+        if (state.closed) throw caseClosed(params.id);
+      },
+      async handle({ params, body, user, res }) {
         try {
           const actor = { sub: user.sub, name: user.name, roles: user.roles };
           res.json(await deps.client.workflow.getHandle(params.id).executeUpdate(actionUpdate(name), { args: [{ ...body, actor } as never] }));

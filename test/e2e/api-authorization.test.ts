@@ -1,0 +1,141 @@
+/**
+ * Who may do what, route by route, against the real stack: every route the
+ * app serves, called by every role of the case's own authority and of
+ * another, by the case's subject and by a recused user, with no token and
+ * with bad tokens (expired, wrong signature, alg: none).
+ */
+import { SignJWT, UnsecuredJWT } from 'jose';
+import request from 'supertest';
+import { beijingDate } from '../../domain/calendar';
+import { ROLES } from '../../api/auth';
+import { appRoutes } from '../../api/app';
+import { expressPath, type RouteSpec } from '../../api/registry';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let caseId: string;
+let routes: RouteSpec[];
+const SUBJECT = { sub: 'subject-1', name: '王某' };
+const RECUSED = { sub: 'recused-1', name: '赵某' };
+
+beforeAll(async () => {
+  stack = await startStack();
+  routes = appRoutes({ client: stack.env.client, db: stack.db, verifyToken: async () => { throw new Error('unused'); }, taskQueue: '', namespace: '', baseUrl: '', logger: undefined as never });
+  const officer = await stack.token({ roles: ['officer', 'supervisor'], authority: 'binhai-jw', sub: 'officer-1' });
+  const created = await request(stack.app)
+    .post('/v1/cases')
+    .set('Authorization', `Bearer ${officer}`)
+    .send({
+      jurisdiction: 'binhai',
+      subject: { name: SUBJECT.name, organisation: '某街道党工委', userId: SUBJECT.sub },
+      matter: '改革试点中的程序瑕疵',
+      accountability: { reference: '滨纪问〔2026〕1号' },
+      eventDate: beijingDate(Date.now()),
+    })
+    .expect(201);
+  caseId = created.body.id;
+  await eventually(async () => {
+    const res = await request(stack.app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${officer}`);
+    expect(res.body.availableActions?.length).toBeGreaterThan(1);
+  });
+  await request(stack.app)
+    .post(`/v1/cases/${caseId}/actions/recordRecusal`)
+    .set('Authorization', `Bearer ${officer}`)
+    .send({ person: RECUSED, reason: '与被调查对象有亲属关系' })
+    .expect(200);
+});
+afterAll(() => stack?.stop());
+
+/** A path of the route with real ids, and a body the route accepts when the caller may call it. */
+function call(spec: RouteSpec, token: string | undefined) {
+  const path = expressPath(spec.path)
+    .replace(':id', spec.path.startsWith('/v1/documents') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
+    .replace(':year', '2099');
+  let req = request(stack.app)[spec.method](path);
+  if (spec.path === '/v1/calendar/deadline') req = req.query({ from: '2026-03-02', amount: 5, unit: 'workingDays' });
+  if (token) req = req.set('Authorization', `Bearer ${token}`);
+  if (spec.method === 'get') return req;
+  if (spec.path === '/v1/cases') {
+    return req.send({ jurisdiction: 'binhai', subject: { name: '李某', organisation: '某局' }, matter: '试点', accountability: { reference: '问1号' }, eventDate: beijingDate(Date.now()) });
+  }
+  if (spec.path.startsWith('/v1/calendar/years')) return req.send({ source: '测试用日程（假设）', holidays: [{ date: '2099-01-01', name: '元旦' }], makeUpWorkdays: [] });
+  // Actions: an empty body, so a caller who may act gets 400 for the body and nothing changes.
+  return req.send({});
+}
+
+const isPublic = (spec: RouteSpec) => spec.access.kind === 'public';
+const isAction = (spec: RouteSpec) => spec.path.includes('/actions/');
+
+function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): number {
+  if (isPublic(spec)) return 200;
+  if (spec.access.kind === 'roles' && !roles.some((r) => (spec.access as { roles: string[] }).roles.includes(r))) return 403;
+  const onTheCase = spec.path.startsWith('/v1/cases/{id}');
+  if (onTheCase && !ownAuthority) return 404;
+  if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
+  if (isAction(spec)) {
+    // Open now in this Binhai case: the application (officers, 第十二条(二)) and recusal (officers and supervisors);
+    // a step not open now needs an officer or a supervisor.
+    const name = spec.path.split('/').at(-1)!;
+    const may = name === 'fileApplication' ? ['officer'] : ['officer', 'supervisor'];
+    return roles.some((r) => may.includes(r)) ? 400 : 403;
+  }
+  if (spec.path === '/v1/cases' && spec.method === 'post') return 201;
+  return 200;
+}
+
+describe('authorization matrix', () => {
+  it('covers every route the app serves', () => {
+    const served = (stack.app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack
+      .filter((l) => l.route)
+      .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m} ${l.route!.path}`))
+      .sort();
+    expect(served).toEqual(routes.map((r) => `${r.method} ${expressPath(r.path)}`).sort());
+  });
+
+  const personas = [
+    ...ROLES.map((role) => ({ label: `${role} of the case's authority`, roles: [role], authority: 'binhai-jw', own: true })),
+    ...ROLES.map((role) => ({ label: `${role} of another authority`, roles: [role], authority: 'hangzhou-jyj', own: false })),
+  ];
+
+  it.each(personas)('answers $label as its roles allow, on every route', async ({ roles, authority, own }) => {
+    const token = await stack.token({ roles, authority, sub: `u-${roles[0]}-${authority}` });
+    const answers: string[] = [];
+    const wanted: string[] = [];
+    for (const spec of routes) {
+      const res = await call(spec, token);
+      answers.push(`${spec.method} ${spec.path} ${res.status}`);
+      wanted.push(`${spec.method} ${spec.path} ${expected(spec, roles, own)}`);
+    }
+    expect(answers).toEqual(wanted);
+  });
+
+  it.each([
+    ['no token', async () => undefined],
+    ['an expired token', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(1_700_000_000).setExpirationTime(1_700_000_100).sign(new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789'))],
+    ['a token with a wrong signature', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another-secret'))],
+    ['an alg: none token', async () => new UnsecuredJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setSubject('u').setExpirationTime('1h').encode()],
+  ])('answers %s with 401 on every route but the public ones', async (_label, token) => {
+    const t = await token();
+    for (const spec of routes) {
+      const res = await call(spec, t);
+      expect(`${spec.method} ${spec.path} ${res.status}`).toBe(`${spec.method} ${spec.path} ${isPublic(spec) ? 200 : 401}`);
+      if (!isPublic(spec)) expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  it.each([
+    ['the case’s subject', SUBJECT],
+    ['a recused user', RECUSED],
+  ])('lets %s read the case but take no step on it', async (_label, person) => {
+    const token = await stack.token({ roles: ['officer', 'supervisor'], authority: 'binhai-jw', ...person });
+    const read = await request(stack.app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${token}`);
+    expect(read.status).toBe(200);
+    expect(read.body.availableActions).toEqual([]);
+    const act = await request(stack.app)
+      .post(`/v1/cases/${caseId}/actions/fileApplication`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ filedBy: 'subject', receivedOn: beijingDate(Date.now()), summary: '申请' });
+    expect([act.status, act.body.code]).toEqual([422, 'recused']);
+  });
+});
