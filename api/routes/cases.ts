@@ -4,6 +4,7 @@ import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/pa
 import { z } from 'zod';
 import { actionUpdate, ACTION_NAMES, RefusalType, searchAttributes as sa } from '../../domain/case/contract';
 import { IdempotencyConflict, NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
+import { queryTerms } from '../../domain/case/matter-terms';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
@@ -60,7 +61,7 @@ function visibilityQuery(authority: string, q: z.infer<typeof caseListQuery>): s
   if (q.outcome) clauses.push(`Outcome = "${q.outcome}"`);
   if (q.overdue !== undefined) clauses.push(`Overdue = ${q.overdue}`);
   if (q.deadlineBefore) clauses.push(`NextDeadline < "${new Date(`${q.deadlineBefore}T00:00:00+08:00`).toISOString()}"`);
-  if (q.q) clauses.push(`Matter = "${q.q}"`);
+  for (const term of q.q ? queryTerms(q.q) : []) clauses.push(`MatterTerms = "${term}"`);
   return clauses.join(' AND ');
 }
 

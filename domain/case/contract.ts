@@ -26,8 +26,10 @@ export const searchAttributes = {
   nextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
   provisionalDeadline: defineSearchAttributeKey('ProvisionalDeadline', SearchAttributeType.BOOL),
-  /** Set once at the start, for free-text search; the API refuses a matter naming the subject or an ID number. */
+  /** Set once at the start; the API refuses a matter naming the subject or an ID number. */
   matter: defineSearchAttributeKey('Matter', SearchAttributeType.TEXT),
+  /** The matter's search terms (domain/case/matter-terms.ts), for free-text search on any visibility store. */
+  matterTerms: defineSearchAttributeKey('MatterTerms', SearchAttributeType.KEYWORD_LIST),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 

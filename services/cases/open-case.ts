@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { beijingDate } from '../../domain/calendar';
 import { caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
+import { matterTerms } from '../../domain/case/matter-terms';
 import { rulebookInForce } from '../../domain/rulebooks';
 import { nextCaseNumber } from '../../store/case-numbers';
 import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
@@ -111,6 +112,7 @@ export async function openCase(
       { key: sa.authority, value: actor.authority },
       { key: sa.stage, value: 'opened' },
       { key: sa.matter, value: request.matter },
+      { key: sa.matterTerms, value: matterTerms(request.matter) },
     ],
     staticSummary: `${rulebook.name} ${caseId}`,
   });

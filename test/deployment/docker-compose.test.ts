@@ -87,7 +87,7 @@ describe('the production topology (docker-compose.yml)', () => {
 
   it('registers every search attribute the workflow sets, with its type', () => {
     const script = String((services['temporal-setup']!.command as string[]).join('\n'));
-    const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text' };
+    const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
     for (const key of ALL_SEARCH_ATTRIBUTES) expect(script).toContain(`${key.name}=${typeName[key.type]}`);
   });
 

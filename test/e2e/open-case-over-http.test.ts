@@ -156,3 +156,40 @@ describe('the documented contract', () => {
     expect(english.body.detail).toBe('Not found: GET /v1/nothing-here');
   });
 });
+
+describe('listing cases from Temporal visibility', () => {
+  it('filters by jurisdiction, stage, overdue, deadline and words of the matter, pages, and shows only the caller’s authority', async () => {
+    const today = beijingDate(Date.now());
+    for (const matter of ['城市更新中的审批瑕疵', '城市更新中的资金拨付', '招商引资先期投入']) {
+      await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...newCase(today), matter }).expect(201);
+    }
+    const list = (query: Record<string, string | number>, token = officer) =>
+      request(stack.app).get('/v1/cases').query(query).set('Authorization', `Bearer ${token}`);
+
+    const urban = await eventually(async () => {
+      const res = await list({ jurisdiction: 'binhai', stage: 'application', q: '城市更新' });
+      expect(res.status).toBe(200);
+      expect(res.body.cases.map((c: { matter: string }) => c.matter).sort()).toEqual(['城市更新中的审批瑕疵', '城市更新中的资金拨付']);
+      // The deadline attribute comes from the workflow a moment after the case starts.
+      for (const c of res.body.cases) expect(c.nextDeadline).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      return res.body.cases;
+    });
+    expect(urban[0]).toMatchObject({ jurisdiction: 'binhai', stage: 'application', overdue: false, outcome: null });
+
+    const first = await list({ jurisdiction: 'binhai', pageSize: 2 });
+    expect(first.body.cases).toHaveLength(2);
+    expect(first.body.nextPageToken).toEqual(expect.any(String));
+    const second = await list({ jurisdiction: 'binhai', pageSize: 2, pageToken: first.body.nextPageToken });
+    expect(second.body.cases.length).toBeGreaterThan(0);
+    expect(second.body.cases.map((c: { id: string }) => c.id)).not.toContain(first.body.cases[0].id);
+
+    expect((await list({ overdue: 'true' })).body.cases).toEqual([]);
+    expect((await list({ deadlineBefore: today })).body.cases).toEqual([]);
+    expect((await list({ deadlineBefore: '2099-01-01' })).body.cases.length).toBeGreaterThanOrEqual(3);
+
+    const stranger = await stack.token({ roles: ['auditor'], authority: 'hangzhou-jyj' });
+    expect((await list({}, stranger)).body.cases).toEqual([]);
+    const bad = await list({ stage: 'x" OR Authority != "' });
+    expect([bad.status, bad.body.errors[0].field]).toEqual([400, 'query.stage']);
+  });
+});

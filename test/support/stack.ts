@@ -46,6 +46,8 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     baseUrl: 'http://rongcuo.test',
     logger: pino({ level: 'silent' }),
     publishedSchedules: options.publishedSchedules,
+    // Tests write far faster than people; the limit itself is tested on an app of its own.
+    writesPerMinute: 100_000,
   });
   return {
     env,
