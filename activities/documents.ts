@@ -1,14 +1,18 @@
 import { beijingDate } from '../domain/calendar';
 import type { IssuedDocument, IssueDocumentRequest, NotifyRequest } from '../domain/case/contract';
 import type { Db } from '../store/db';
+import { renderDocx } from '../services/documents/render-docx';
 import { recordDocument } from '../store/documents';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 import { deliverToInbox } from '../store/notifications';
 
 /** Decision documents and notices: recorded in the archive database, exactly once per key. */
 export function documentActivities(db: Db) {
   return {
     async issueDocument(request: IssueDocumentRequest): Promise<IssuedDocument> {
-      const year = Number(beijingDate(Date.now()).slice(0, 4));
+      const today = beijingDate(Date.now());
+      const year = Number(today.slice(0, 4));
       const record = await recordDocument(db, {
         caseId: request.caseId,
         idempotencyKey: request.idempotencyKey,
@@ -21,6 +25,18 @@ export function documentActivities(db: Db) {
         recipients: request.recipients,
         copyTo: request.copyTo,
         issuedBy: request.issuedBy,
+        render: async (number) => ({
+          mediaType: DOCX,
+          bytes: await renderDocx({
+            issuingBody: request.issuingBody,
+            number,
+            title: request.spec.title,
+            mainRecipient: request.recipients.join('、'),
+            paragraphs: request.body.split('\n'),
+            date: today,
+            copyTo: request.copyTo,
+          }),
+        }),
       });
       return {
         kind: request.spec.kind,

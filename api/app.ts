@@ -54,7 +54,7 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
   const routes: RouteSpec[] = [
     ...healthRoutes({ ...deps, metrics }),
     ...caseRoutes(deps),
-    ...documentRoutes(deps),
+    ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its SHA-256') }),
     ...calendarRoutes(deps),
     ...referenceRoutes(),
   ];

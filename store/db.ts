@@ -22,10 +22,12 @@ export interface DbOptions {
   databaseUrl?: string | undefined;
   /** Folder of the embedded database; `memory://` keeps it in memory (tests). */
   pgliteDir?: string;
+  /** PostgreSQL only: a schema of its own (created if missing), so test runs never meet each other's rows. */
+  schema?: string;
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.pgliteDir ?? 'memory://');
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : await openPglite(options.pgliteDir ?? 'memory://');
   try {
     await migrate(db);
   } catch (err) {
@@ -52,9 +54,11 @@ async function openPglite(dir: string): Promise<Db> {
   };
 }
 
-async function openPostgres(url: string): Promise<Db> {
+async function openPostgres(url: string, schema?: string): Promise<Db> {
   const { Pool } = await import('pg');
-  const pool = new Pool({ connectionString: url, max: 10 });
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
+  const pool = new Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  if (schema) await pool.query(`create schema if not exists ${schema}`);
   await pool.query('select 1');
   return {
     kind: 'postgres',

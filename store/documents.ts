@@ -1,4 +1,5 @@
-import type { Queryable, Db } from './db';
+import { createHash } from 'node:crypto';
+import type { Db, Queryable } from './db';
 
 export interface DocumentRecord {
   documentId: string;
@@ -19,6 +20,11 @@ async function findByKey(db: Queryable, key: string): Promise<DocumentRecord | u
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
+export interface RenderedFile {
+  bytes: Buffer;
+  mediaType: string;
+}
+
 export interface NewDocument {
   caseId: string;
   idempotencyKey: string;
@@ -31,6 +37,8 @@ export interface NewDocument {
   recipients: string[];
   copyTo: string[];
   issuedBy: unknown;
+  /** Renders the file once the number is known; runs inside the transaction that takes the number. */
+  render(number: string): Promise<RenderedFile>;
 }
 
 /**
@@ -50,10 +58,25 @@ export async function recordDocument(db: Db, doc: NewDocument): Promise<Document
         [doc.prefix, doc.year],
       );
       const number = `${doc.prefix}〔${doc.year}〕${seq[0]?.last_number}号`;
+      const file = await doc.render(number);
       const rows = await tx.query<Row>(
-        `insert into documents (case_id, idempotency_key, kind, number, title, body, article, recipients, copy_to, issued_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id, number, issued_at`,
-        [doc.caseId, doc.idempotencyKey, doc.kind, number, doc.title, doc.body, doc.article, JSON.stringify(doc.recipients), JSON.stringify(doc.copyTo), JSON.stringify(doc.issuedBy)],
+        `insert into documents (case_id, idempotency_key, kind, number, title, body, article, recipients, copy_to, issued_by, file, sha256, media_type)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id, number, issued_at`,
+        [
+          doc.caseId,
+          doc.idempotencyKey,
+          doc.kind,
+          number,
+          doc.title,
+          doc.body,
+          doc.article,
+          JSON.stringify(doc.recipients),
+          JSON.stringify(doc.copyTo),
+          JSON.stringify(doc.issuedBy),
+          file.bytes,
+          createHash('sha256').update(file.bytes).digest('hex'),
+          file.mediaType,
+        ],
       );
       return toRecord(rows[0] as Row);
     });
@@ -67,6 +90,8 @@ export async function recordDocument(db: Db, doc: NewDocument): Promise<Document
 
 export interface StoredDocument {
   documentId: string;
+  sha256: string | null;
+  mediaType: string | null;
   caseId: string;
   kind: string;
   number: string;
@@ -78,6 +103,8 @@ export interface StoredDocument {
 
 interface FullRow extends Row {
   case_id: string;
+  sha256: string | null;
+  media_type: string | null;
   kind: string;
   title: string;
   body: string;
@@ -86,6 +113,8 @@ interface FullRow extends Row {
 
 const toStored = (row: FullRow): StoredDocument => ({
   documentId: row.id,
+  sha256: row.sha256,
+  mediaType: row.media_type,
   caseId: row.case_id,
   kind: row.kind,
   number: row.number,
@@ -96,11 +125,23 @@ const toStored = (row: FullRow): StoredDocument => ({
 });
 
 export async function documentsOfCase(db: Queryable, caseId: string): Promise<StoredDocument[]> {
-  const rows = await db.query<FullRow>('select * from documents where case_id = $1 order by issued_at, number', [caseId]);
+  const rows = await db.query<FullRow>(
+    'select id, case_id, kind, number, title, body, article, issued_at, sha256, media_type from documents where case_id = $1 order by issued_at, number',
+    [caseId],
+  );
   return rows.map(toStored);
 }
 
 export async function findDocument(db: Queryable, id: string): Promise<StoredDocument | undefined> {
-  const rows = await db.query<FullRow>('select * from documents where id = $1', [id]);
+  const rows = await db.query<FullRow>('select id, case_id, kind, number, title, body, article, issued_at, sha256, media_type from documents where id = $1', [id]);
   return rows[0] ? toStored(rows[0]) : undefined;
+}
+
+/** The stored file, and whether it still matches the hash recorded when it was issued. */
+export async function documentFile(db: Queryable, id: string): Promise<{ bytes: Buffer; sha256: string; intact: boolean; mediaType: string } | undefined> {
+  const rows = await db.query<{ file: Uint8Array | null; sha256: string | null; media_type: string | null }>('select file, sha256, media_type from documents where id = $1', [id]);
+  const row = rows[0];
+  if (!row?.file || !row.sha256) return undefined;
+  const bytes = Buffer.from(row.file);
+  return { bytes, sha256: row.sha256, intact: createHash('sha256').update(bytes).digest('hex') === row.sha256, mediaType: row.media_type ?? 'application/octet-stream' };
 }

@@ -75,6 +75,15 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `create index notifications_case on notifications (case_id)`,
     ],
   },
+  {
+    id: 3,
+    name: 'rendered document files and their hashes',
+    statements: [
+      `alter table documents add column file bytea`,
+      `alter table documents add column sha256 text`,
+      `alter table documents add column media_type text`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

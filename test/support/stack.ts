@@ -10,7 +10,8 @@ import { createApp } from '../../api/app';
 import { createVerifier } from '../../api/auth';
 import type { YearSchedule } from '../../domain/calendar';
 import { signDevToken } from '../../scripts/token';
-import { openDb, type Db } from '../../store/db';
+import type { Db } from '../../store/db';
+import { openTestDb } from './test-db';
 import { createCaseWorker } from '../../worker/worker';
 import { startDevServer, uniqueTaskQueue, workflowBundle } from './temporal';
 
@@ -27,7 +28,7 @@ export interface Stack {
 const secret = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
 
 export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule> } = {}): Promise<Stack> {
-  const [env, db] = await Promise.all([startDevServer(), openDb({ pgliteDir: 'memory://' })]);
+  const [env, db] = await Promise.all([startDevServer(), openTestDb()]);
   const taskQueue = uniqueTaskQueue('stack');
   const worker = await createCaseWorker({
     connection: env.nativeConnection,

@@ -3,7 +3,8 @@
  * started before its tests and stopped after them.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { openDb, type Db } from '../../store/db';
+import type { Db } from '../../store/db';
+import { openTestDb } from './test-db';
 import { startTimeSkippingServer } from './temporal';
 
 export interface Suite {
@@ -15,7 +16,7 @@ export function timeSkippingSuite(): Suite {
   let env: TestWorkflowEnvironment | undefined;
   let db: Db | undefined;
   beforeAll(async () => {
-    [env, db] = await Promise.all([startTimeSkippingServer(), openDb({ pgliteDir: 'memory://' })]);
+    [env, db] = await Promise.all([startTimeSkippingServer(), openTestDb()]);
   });
   afterAll(async () => {
     await Promise.all([env?.teardown(), db?.close()]);
