@@ -1,8 +1,9 @@
 import { beijingDate } from '../domain/calendar';
-import type { IssuedDocument, IssueDocumentRequest, NotifyRequest } from '../domain/case/contract';
+import type { CaseState, IssuedDocument, IssueDocumentRequest, NotifyRequest } from '../domain/case/contract';
 import type { Db } from '../store/db';
 import { renderDocx } from '../services/documents/render-docx';
 import { recordDocument } from '../store/documents';
+import { saveDossier } from '../store/dossiers';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 import { deliverToInbox } from '../store/notifications';
@@ -48,6 +49,11 @@ export function documentActivities(db: Db) {
         recipients: request.recipients,
         copyTo: request.copyTo,
       };
+    },
+
+    /** The closed case's final state and timeline go to the archive, outliving the workflow history. */
+    async archiveDossier(state: CaseState): Promise<void> {
+      await saveDossier(db, state, state.timeline.at(-1)?.at ?? new Date().toISOString());
     },
 
     async notify(request: NotifyRequest): Promise<{ id: string; created: boolean }> {

@@ -1,16 +1,23 @@
 /** Reading a case as a caller may see it: another authority's case is indistinguishable from none. */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { caseStateQuery, type CaseState } from '../domain/case/contract';
+import type { Queryable } from '../store/db';
+import { findDossier } from '../store/dossiers';
 import type { User } from './auth';
 import { problems } from './problem';
 
-export async function loadCase(client: Client, id: string, user: User): Promise<CaseState> {
-  let state: CaseState;
+/**
+ * A running case answers from its workflow; a closed one whose history
+ * Temporal has already removed answers from its dossier in the archive.
+ */
+export async function loadCase(deps: { client: Client; db: Queryable }, id: string, user: User): Promise<CaseState> {
+  let state: CaseState | undefined;
   try {
-    state = await client.workflow.getHandle(id).query(caseStateQuery);
+    state = await deps.client.workflow.getHandle(id).query(caseStateQuery);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw problems.notFound(`case ${id}`);
-    throw err;
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    state = await findDossier(deps.db, id);
+    if (!state) throw problems.notFound(`case ${id}`);
   }
   if (state.authority !== user.authority) throw problems.notFound(`case ${id}`);
   return state;

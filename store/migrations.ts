@@ -84,6 +84,22 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `alter table documents add column media_type text`,
     ],
   },
+  {
+    id: 4,
+    name: 'dossiers of closed cases',
+    statements: [
+      `create table dossiers (
+        case_id text primary key,
+        authority text not null,
+        jurisdiction text not null,
+        outcome text,
+        state jsonb not null,
+        closed_at timestamptz not null,
+        archived_at timestamptz not null default now()
+      )`,
+      `create index dossiers_authority on dossiers (authority)`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -5,7 +5,7 @@
  * version arrives in the input, so a later amendment never changes a running
  * case or its replay.
  */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { calendarUpdatedSignal, caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
 import type { Step } from '../domain/rulebooks/schema';
 import { acceptance } from './blocks/acceptance';
@@ -24,7 +24,10 @@ import { publication } from './blocks/publication';
 import { startApproval } from './blocks/start-approval';
 import { Actions, recusalBasis } from './engine/actions';
 import { CaseFile } from './engine/case-file';
-import { checkText, type CaseContext } from './engine/context';
+import { checkText, effects, type CaseContext } from './engine/context';
+
+/** Closing a case writes its dossier to the archive database (added after the first cases ran). */
+export const ARCHIVE_DOSSIER_PATCH = 'archive-dossier-on-close';
 import { Deadlines } from './engine/deadlines';
 
 type Blocks = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, ctx: CaseContext) => Promise<void> };
@@ -88,5 +91,7 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
 
   await Promise.all(background);
   await condition(allHandlersFinished);
+  // Cases closed before the dossier existed did not write one; their histories replay without it.
+  if (patched(ARCHIVE_DOSSIER_PATCH)) await effects.archiveDossier(file.state);
   return file.state;
 }

@@ -88,7 +88,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       },
       async authorize({ params, user, res }) {
         res.locals.caseId = params.id;
-        const state = await loadCase(deps.client, params.id, user);
+        const state = await loadCase(deps, params.id, user);
         // The rulebook says which roles take the step; while the step is open its offer carries them.
         const offered = state.availableActions.find((a) => a.name === name);
         // A step not open now still needs someone who takes steps at all; auditors and admins read only.
@@ -191,7 +191,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;
-        const state = await loadCase(deps.client, params.id, user);
+        const state = await loadCase(deps, params.id, user);
         const availableActions = excludedFrom(state, user)
           ? []
           : state.availableActions
@@ -210,7 +210,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       params: caseIdParams,
       responses: { 200: { description: 'The documents' }, 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
-        await loadCase(deps.client, params.id, user);
+        await loadCase(deps, params.id, user);
         const documents = await documentsOfCase(deps.db, params.id);
         res.json({ documents: documents.map(({ body: _body, ...meta }) => ({ ...meta, href: `/v1/documents/${meta.documentId}` })) });
       },

@@ -27,7 +27,7 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
         const document = await findDocument(deps.db, params.id);
         if (!document) throw problems.notFound(`document ${params.id}`);
         // Existence of another authority's document does not leak either.
-        await loadCase(deps.client, document.caseId, user).catch(() => {
+        await loadCase(deps, document.caseId, user).catch(() => {
           throw problems.notFound(`document ${params.id}`);
         });
         res.locals.caseId = document.caseId;

@@ -7,6 +7,7 @@
  */
 import { addMonthsClamped } from '../../domain/calendar';
 import { searchAttributes, type RecordDeterminationInput } from '../../domain/case/contract';
+import { findDossier } from '../../store/dossiers';
 import { notificationsForCase } from '../../store/notifications';
 import { CaseDriver, subjectUser, supervisor, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
@@ -146,6 +147,8 @@ describe('Hangzhou denial path', () => {
       expect(wrong.message).toContain('第九条(二)');
       await c.act('approveStart', { approved: false, approvedOn: today, capacity: PRINCIPAL, reason: '不符合申请条件' }, supervisor);
       expect(await c.handle.result()).toMatchObject({ closed: true, outcome: 'notStarted' });
+      expect(await findDossier(suite.db, c.input.caseId)).toMatchObject({ caseId: c.input.caseId, closed: true, outcome: 'notStarted' });
+      await recordHistory('hangzhou-not-started-with-dossier', c.handle);
     });
   });
 });

@@ -26,6 +26,7 @@ describe('replay of recorded case histories', () => {
         'jiaozuo-denied-appealed',
         'yangjiang-exempt-corrected',
         'yangjiang-denied',
+        'hangzhou-not-started-with-dossier',
       ]),
     );
   });

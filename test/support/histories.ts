@@ -10,9 +10,13 @@ import { temporal } from '@temporalio/proto';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'replay', 'histories');
 
-/** Writes the handle's history as fixture `name` when RECORD_HISTORIES=1; otherwise does nothing. */
+/**
+ * Writes the handle's history as fixture `name` when RECORD_HISTORIES=1 and
+ * no such fixture exists yet; otherwise does nothing. A recorded history is
+ * never replaced: it stands for the cases that ran on the code of its day.
+ */
 export async function recordHistory(name: string, handle: WorkflowHandle): Promise<void> {
-  if (process.env.RECORD_HISTORIES !== '1') return;
+  if (process.env.RECORD_HISTORIES !== '1' || fs.existsSync(path.join(HISTORIES_DIR, `${name}.json`))) return;
   const history = temporal.api.history.v1.History.create(await handle.fetchHistory());
   fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
 }

@@ -37,6 +37,14 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
     server: {
       executable: { type: 'existing-path', path: temporalCliPath },
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      // The server deletes a closed workflow only after its queues' ack levels pass the close,
+      // which it records every 30 s by default; a test that deletes one should not wait that long.
+      extraArgs: [
+        '--dynamic-config-value',
+        'history.transferProcessorUpdateAckInterval="1s"',
+        '--dynamic-config-value',
+        'history.visibilityProcessorUpdateAckInterval="1s"',
+      ],
     },
   });
 }
