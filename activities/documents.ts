@@ -1,14 +1,13 @@
 import { beijingDate } from '../domain/calendar';
-import type { CaseState, IssuedDocument, IssueDocumentRequest, NotifyRequest } from '../domain/case/contract';
+import type { CaseState, IssuedDocument, IssueDocumentRequest } from '../domain/case/contract';
 import type { Db } from '../store/db';
 import { renderDocx } from '../services/documents/render-docx';
 import { recordDocument } from '../store/documents';
 import { saveDossier } from '../store/dossiers';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-import { deliverToInbox } from '../store/notifications';
 
-/** Decision documents and notices: recorded in the archive database, exactly once per key. */
+/** Decision documents and dossiers: recorded in the archive database, exactly once per key. */
 export function documentActivities(db: Db) {
   return {
     async issueDocument(request: IssueDocumentRequest): Promise<IssuedDocument> {
@@ -54,17 +53,6 @@ export function documentActivities(db: Db) {
     /** The closed case's final state and timeline go to the archive, outliving the workflow history. */
     async archiveDossier(state: CaseState): Promise<void> {
       await saveDossier(db, state, state.timeline.at(-1)?.at ?? new Date().toISOString());
-    },
-
-    async notify(request: NotifyRequest): Promise<{ id: string; created: boolean }> {
-      return deliverToInbox(db, {
-        caseId: request.caseId,
-        idempotencyKey: request.idempotencyKey,
-        recipient: request.recipient,
-        channel: 'inbox',
-        subject: request.subject,
-        body: request.body,
-      });
     },
   };
 }

@@ -8,12 +8,15 @@ import type { Db } from '../store/db';
 import { calendarActivities } from './calendar';
 import { caseFleetActivities } from './cases';
 import { documentActivities } from './documents';
+import { noticeActivities, type NoticeSettings } from './notices';
 
 export interface ActivityDependencies {
   db: Db;
   client: Client;
   /** The published holiday schedules; the package's unless a test narrows them. */
   publishedSchedules?: ReadonlyMap<number, YearSchedule>;
+  /** The channels notices take besides the inbox; inbox only unless configured. */
+  notices?: NoticeSettings;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -21,6 +24,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
     ...caseFleetActivities(deps.client),
     ...documentActivities(deps.db),
+    ...noticeActivities(deps.db, deps.client, deps.notices),
   };
 }
 

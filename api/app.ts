@@ -18,6 +18,7 @@ import { mountRoutes, type RouteSpec } from './registry';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
 import { docsAssets, docsRoutes } from './routes/docs';
+import { inboxRoutes } from './routes/inbox';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { referenceRoutes } from './routes/reference';
@@ -56,6 +57,7 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...caseRoutes(deps),
     ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its SHA-256') }),
     ...calendarRoutes(deps),
+    ...inboxRoutes(deps),
     ...referenceRoutes(),
   ];
   routes.push(...docsRoutes(() => routes));

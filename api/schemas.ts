@@ -38,6 +38,15 @@ export const openCaseBody = z
     advanceFiling: z.object({ reference: text(100), filedWith: text(100), filedOn: isoDateSchema }).strict().optional(),
     /** The matters raised, for investigations limited to them (阳江 一事一核). */
     raisedItems: z.array(text(500)).min(1).max(50).optional(),
+    /** Where notices to the parties also go by e-mail. Kept in the archive only, never in Temporal. */
+    contacts: z
+      .object({
+        subject: z.object({ email: z.email('must be an e-mail address') }).strict().optional(),
+        subjectOrganisation: z.object({ email: z.email('must be an e-mail address') }).strict().optional(),
+        accountabilityBody: z.object({ email: z.email('must be an e-mail address') }).strict().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   // The matter becomes a search attribute that everyone with Temporal UI access sees.

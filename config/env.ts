@@ -43,6 +43,15 @@ export const envSchema = z.object({
   CORS_ORIGINS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()) : [])),
   /** Writes (POST, PUT) each user may make per minute. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** smtp://user:pass@host:port (smtps:// for TLS): notices to parties with an e-mail address also go by e-mail. Unset: inbox only. */
+  SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\/[^/]+$/, 'must be smtp://[user:pass@]host:port or smtps://…').optional()),
+  /** The From address of notice e-mails. */
+  SMTP_FROM: z.email('must be an e-mail address').default('rongcuo@localhost'),
+  /** The authority's own system: every notice is also POSTed here, signed with WEBHOOK_SECRET. Unset: no webhook. */
+  WEBHOOK_URL: optionalText.pipe(z.url().optional()),
+  WEBHOOK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Attempts of a failing e-mail or webhook delivery before the responsible officer is told instead. */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,6 +80,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = result.data;
   if (parsed.JWKS_URL && (!parsed.TOKEN_ISSUER || !parsed.TOKEN_AUDIENCE)) {
     throw new ConfigError('configuration error: TOKEN_ISSUER and TOKEN_AUDIENCE: required when JWKS_URL is set');
+  }
+  if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
+    throw new ConfigError('configuration error: WEBHOOK_SECRET: required when WEBHOOK_URL is set, to sign each delivery');
   }
   return {
     ...parsed,

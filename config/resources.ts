@@ -5,6 +5,10 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino, { type Logger } from 'pino';
+import type { NoticeSettings } from '../activities/notices';
+import type { Channel } from '../services/notices/channels';
+import { emailChannel } from '../services/notices/email';
+import { webhookChannel } from '../services/notices/webhook';
 import { openDb, type Db } from '../store/db';
 import type { Config } from './env';
 
@@ -13,7 +17,16 @@ export interface Resources {
   connection: Connection;
   client: Client;
   logger: Logger;
+  /** How notices leave besides the inbox (SMTP_URL, WEBHOOK_URL). */
+  notices: NoticeSettings;
   close(): Promise<void>;
+}
+
+export function noticeSettings(config: Config): NoticeSettings {
+  const channels: Channel[] = [];
+  if (config.SMTP_URL) channels.push(emailChannel({ url: config.SMTP_URL, from: config.SMTP_FROM }));
+  if (config.WEBHOOK_URL && config.WEBHOOK_SECRET) channels.push(webhookChannel({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET }));
+  return { channels, maxAttempts: config.NOTIFY_MAX_ATTEMPTS };
 }
 
 export function pgliteDir(config: Config): string {
@@ -31,12 +44,16 @@ export async function openResources(config: Config, name: string): Promise<Resou
     throw new Error(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
   }
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const notices = noticeSettings(config);
+  logger.info({ channels: ['inbox', ...notices.channels.map((c) => c.name)] }, 'notice channels');
   return {
     db,
     connection,
     client,
     logger,
+    notices,
     async close() {
+      for (const channel of notices.channels) channel.close?.();
       await connection.close();
       await db.close();
     },

@@ -100,6 +100,31 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `create index dossiers_authority on dossiers (authority)`,
     ],
   },
+  {
+    id: 5,
+    name: 'notice channels, inboxes, service receipts and case contacts',
+    statements: [
+      // Who a notice goes to in someone's inbox (user:…, role:authority:role, body:…, party:case:party).
+      `alter table notifications add column recipient_key text`,
+      `alter table notifications add column address text`,
+      `alter table notifications add column last_error text`,
+      `alter table notifications add column escalated_at timestamptz`,
+      // The recipient's acknowledgement of service (送达回证).
+      `alter table notifications add column served_on date`,
+      `alter table notifications add column served_at timestamptz`,
+      `alter table notifications add column served_by text`,
+      `create index notifications_inbox on notifications (recipient_key, created_at) where channel = 'inbox'`,
+      // Addresses stay out of Temporal: the workflow never sees them.
+      `create table case_contacts (
+        case_id text primary key,
+        authority text not null,
+        responsible jsonb not null,
+        subject_user_id text,
+        addresses jsonb not null default '{}'::jsonb,
+        created_at timestamptz not null default now()
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -13,7 +13,7 @@ export async function startWorker(config: Config, resources: Resources): Promise
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dependencies: { db: resources.db, client: resources.client },
+    dependencies: { db: resources.db, client: resources.client, notices: resources.notices },
   });
   return { worker, connection };
 }

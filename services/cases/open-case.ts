@@ -10,6 +10,7 @@ import { caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type
 import { matterTerms } from '../../domain/case/matter-terms';
 import { rulebookInForce } from '../../domain/rulebooks';
 import { nextCaseNumber } from '../../store/case-numbers';
+import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
 import type { Db } from '../../store/db';
 
@@ -23,6 +24,7 @@ export interface OpenCaseRequest {
   level?: CaseInput['level'];
   advanceFiling?: CaseInput['advanceFiling'];
   raisedItems?: CaseInput['raisedItems'];
+  contacts?: CaseContacts['addresses'];
 }
 
 export interface OpenCaseDeps {
@@ -100,6 +102,14 @@ export async function openCase(
     openedBy: { sub: actor.sub, name: actor.name },
     openedAt: new Date(now).toISOString(),
   };
+  // Before the workflow starts, so its first notice already finds them; a retry keeps the first row.
+  await saveCaseContacts(deps.db, {
+    caseId,
+    authority: actor.authority,
+    responsible: { sub: actor.sub, name: actor.name },
+    subjectUserId: request.subject.userId,
+    addresses: request.contacts ?? {},
+  });
   // USE_EXISTING: a retry after a start that did happen finds that workflow, not an error.
   await deps.client.workflow.start(WORKFLOW_TYPE, {
     workflowId: caseId,

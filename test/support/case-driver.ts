@@ -19,6 +19,7 @@ import {
 } from '../../domain/case/contract';
 import { rulebookInForce, type Rulebook } from '../../domain/rulebooks';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import type { ActivityDependencies } from '../../activities';
 import type { Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
 import type { exemptionReview } from '../../workflows';
@@ -137,13 +138,19 @@ export class CaseDriver {
   }
 }
 
-export async function withCaseWorker<T>(env: TestWorkflowEnvironment, db: Db, name: string, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+export async function withCaseWorker<T>(
+  env: TestWorkflowEnvironment,
+  db: Db,
+  name: string,
+  fn: (taskQueue: string) => Promise<T>,
+  dependencies: Partial<ActivityDependencies> = {},
+): Promise<T> {
   const taskQueue = uniqueTaskQueue(name);
   const worker: Worker = await createCaseWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    dependencies: { db, client: env.client },
+    dependencies: { db, client: env.client, ...dependencies },
     workflowBundle: await workflowBundle(),
   });
   try {

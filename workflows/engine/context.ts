@@ -18,10 +18,25 @@ export interface CaseContext {
   background(task: Promise<void>): void;
 }
 
-export const effects = proxyActivities<Activities>({
+const { computeDeadline, issueDocument, archiveDossier } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
+
+/**
+ * Serving a notice heartbeats, so a worker that dies in the middle of sending
+ * is noticed within seconds and another attempt takes over; the activity's
+ * own records keep that attempt from sending twice. A channel that keeps
+ * failing is retried with this backoff, and after the configured attempts the
+ * officer is told instead (activities/notices.ts): the case never fails on it.
+ */
+export const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export const effects = { computeDeadline, issueDocument, archiveDossier, notify };
 
 /** Today in Beijing, by the workflow's own clock. */
 export function today(): IsoDate {

@@ -9,8 +9,9 @@ import { addDays, endOfDayBeijing, type DeadlineComputation, type IsoDate } from
 import type { DeadlineRecord } from '../../domain/case/contract';
 import type { Basis, DeadlineRule } from '../../domain/rulebooks/schema';
 import type { CaseFile } from './case-file';
+import { notify } from './context';
 
-const { computeDeadline, notify } = proxyActivities<Activities>({
+const { computeDeadline } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });

@@ -1,0 +1,89 @@
+/**
+ * Each recipient's own inbox of notices, and its acknowledgement of service
+ * (送达回证): the date a party was served is the date its window counts from.
+ */
+import { z } from 'zod';
+import { beijingDate, compareDates } from '../../domain/calendar';
+import { inboxKeysOf } from '../../services/notices/deliver';
+import type { Db } from '../../store/db';
+import { inbox, inboxNotice, markServed } from '../../store/notifications';
+import { ROLES } from '../auth';
+import { Problem, problems } from '../problem';
+import { route, type RouteSpec } from '../registry';
+import { isoDateSchema } from '../schemas';
+
+const noticeIdParams = z.object({ id: z.uuid('is not a notice id') });
+
+export const inboxQuery = z.object({
+  unserved: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  limit: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+});
+
+export const markServedBody = z
+  .object({
+    /** The day the recipient received the notice; today (Beijing) if omitted. */
+    servedOn: isoDateSchema.optional(),
+  })
+  .strict();
+
+function invalid(field: string, message: string, zh: string): Problem {
+  return new Problem({ status: 400, code: 'invalid_request', title: 'Invalid request', detail: { zh, en: `The request is invalid: ${field} ${message}` }, errors: [{ field, message }] });
+}
+
+export function inboxRoutes(deps: { db: Db }): RouteSpec[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/inbox',
+      operationId: 'listInbox',
+      summary: 'The notices addressed to the caller, or to one of its roles at its authority, newest first',
+      tags: ['notices'],
+      access: { kind: 'roles', roles: [...ROLES] },
+      query: inboxQuery,
+      responses: { 200: { description: 'The caller’s notices' }, 400: { description: 'Invalid filter', schema: 'problem' } },
+      async handle({ query, user, res }) {
+        const notices = await inbox(deps.db, inboxKeysOf(user), { limit: query.limit, unservedOnly: query.unserved === 'true' });
+        res.json({ notices });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v1/inbox/{id}/served',
+      operationId: 'markNoticeServed',
+      summary: 'The recipient acknowledges that it was served with the notice, on a date (today if none)',
+      description: 'The first acknowledgement stands: a repeat with the same date answers it again; another date answers 409.',
+      tags: ['notices'],
+      access: { kind: 'roles', roles: [...ROLES] },
+      write: true,
+      params: noticeIdParams,
+      body: markServedBody,
+      responses: {
+        200: { description: 'The notice with its served date' },
+        400: { description: 'Invalid date', schema: 'problem' },
+        404: { description: 'No such notice in the caller’s inbox', schema: 'problem' },
+        409: { description: 'Already acknowledged on another date', schema: 'problem' },
+      },
+      async handle({ params, body, user, res }) {
+        const today = beijingDate(Date.now());
+        const servedOn = body.servedOn ?? today;
+        if (compareDates(servedOn, today) > 0) throw invalid('body.servedOn', `must not be after today (${today})`, `送达日期 ${servedOn} 晚于今日 ${today}`);
+        const keys = inboxKeysOf(user);
+        const before = await inboxNotice(deps.db, params.id, keys);
+        if (!before) throw problems.notFound(`notice ${params.id}`);
+        const delivered = beijingDate(Date.parse(before.deliveredAt));
+        if (compareDates(servedOn, delivered) < 0) throw invalid('body.servedOn', `must not be before the notice was delivered (${delivered})`, `送达日期 ${servedOn} 早于通知发出日 ${delivered}`);
+        const notice = await markServed(deps.db, params.id, keys, servedOn, user.sub);
+        if (!notice) throw problems.notFound(`notice ${params.id}`);
+        if (notice.servedOn !== servedOn) {
+          throw new Problem({
+            status: 409,
+            code: 'already_served',
+            title: 'Already served',
+            detail: { zh: `该通知已于 ${notice.servedOn} 签收`, en: `This notice was already acknowledged as served on ${notice.servedOn}` },
+          });
+        }
+        res.json(notice);
+      },
+    }),
+  ];
+}
