@@ -17,7 +17,7 @@ export function noticeActivities(db: Db, client: Client, settings: NoticeSetting
   return {
     async notify(request: NotifyRequest): Promise<{ id: string; created: boolean }> {
       const context = Context.current();
-      return deliverNotice(
+      const inbox = await deliverNotice(
         {
           db,
           channels: settings.channels,
@@ -28,6 +28,9 @@ export function noticeActivities(db: Db, client: Client, settings: NoticeSetting
         request,
         { number: context.info.attempt, heartbeat: () => context.heartbeat() },
       );
+      // The embedded default has no other channel: the log shows each notice once, without addresses.
+      if (inbox.created) context.log.info('notice delivered', { caseId: request.caseId, notice: request.idempotencyKey, subject: request.subject, channels: ['inbox', ...settings.channels.map((c) => c.name)] });
+      return inbox;
     },
   };
 }

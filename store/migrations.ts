@@ -113,6 +113,8 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `alter table notifications add column served_on date`,
       `alter table notifications add column served_at timestamptz`,
       `alter table notifications add column served_by text`,
+      // Set when acknowledging this notice serves a party with the conclusion.
+      `alter table notifications add column service jsonb`,
       `create index notifications_inbox on notifications (recipient_key, created_at) where channel = 'inbox'`,
       // Addresses stay out of Temporal: the workflow never sees them.
       `create table case_contacts (

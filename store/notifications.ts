@@ -25,6 +25,8 @@ export interface NewNotification {
   recipientKey: string;
   subject: string;
   body: string;
+  /** The stage and party whose service on the conclusion an acknowledgement of this notice is. */
+  service?: { stage: string; party: string } | undefined;
 }
 
 export interface Delivery {
@@ -42,10 +44,10 @@ export interface Delivery {
 /** Puts a notice in the recipient's inbox once: a repeat with the same key changes nothing. */
 export async function deliverToInbox(db: Queryable, n: NewNotification): Promise<{ id: string; created: boolean }> {
   const inserted = await db.query<{ id: string }>(
-    `insert into notifications (case_id, idempotency_key, recipient, recipient_key, channel, subject, body, status, attempts, sent_at, delivered_at)
-     values ($1, $2, $3, $4, 'inbox', $5, $6, 'delivered', 1, now(), now())
+    `insert into notifications (case_id, idempotency_key, recipient, recipient_key, channel, subject, body, service, status, attempts, sent_at, delivered_at)
+     values ($1, $2, $3, $4, 'inbox', $5, $6, $7, 'delivered', 1, now(), now())
      on conflict (idempotency_key) do nothing returning id`,
-    [n.caseId, n.idempotencyKey, JSON.stringify(n.recipient), n.recipientKey, n.subject, n.body],
+    [n.caseId, n.idempotencyKey, JSON.stringify(n.recipient), n.recipientKey, n.subject, n.body, n.service ? JSON.stringify(n.service) : null],
   );
   if (inserted[0]) return { id: inserted[0].id, created: true };
   const existing = await db.query<{ id: string }>('select id from notifications where idempotency_key = $1', [n.idempotencyKey]);
@@ -105,8 +107,8 @@ export async function recordGivenUp(db: Queryable, id: string, status: 'failed' 
 }
 
 export async function notificationsForCase(db: Queryable, caseId: string) {
-  return db.query<{ idempotency_key: string; recipient: unknown; channel: Channel; subject: string; body: string; status: DeliveryStatus; attempts: number }>(
-    'select idempotency_key, recipient, channel, subject, body, status, attempts from notifications where case_id = $1 order by created_at, idempotency_key',
+  return db.query<{ idempotency_key: string; recipient: unknown; channel: Channel; subject: string; body: string; status: DeliveryStatus; attempts: number; service: unknown }>(
+    'select idempotency_key, recipient, channel, subject, body, status, attempts, service from notifications where case_id = $1 order by created_at, idempotency_key',
     [caseId],
   );
 }
@@ -119,9 +121,11 @@ export interface InboxNotice {
   deliveredAt: string;
   servedOn: string | null;
   servedAt: string | null;
+  /** When acknowledging this notice is service of the conclusion on a party of the case. */
+  service: { stage: string; party: string } | null;
 }
 
-const INBOX_COLUMNS = `id, case_id as "caseId", subject, body, delivered_at as "deliveredAt", to_char(served_on, 'YYYY-MM-DD') as "servedOn", served_at as "servedAt"`;
+const INBOX_COLUMNS = `id, case_id as "caseId", subject, body, delivered_at as "deliveredAt", to_char(served_on, 'YYYY-MM-DD') as "servedOn", served_at as "servedAt", service`;
 
 function isoTimes<T extends { deliveredAt: unknown; servedAt: unknown }>(row: T): T {
   return { ...row, deliveredAt: new Date(row.deliveredAt as string).toISOString(), servedAt: row.servedAt ? new Date(row.servedAt as string).toISOString() : null };

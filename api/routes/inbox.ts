@@ -2,7 +2,10 @@
  * Each recipient's own inbox of notices, and its acknowledgement of service
  * (送达回证): the date a party was served is the date its window counts from.
  */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
+import { acknowledgeServiceUpdate } from '../../domain/case/contract';
+import type { Recipient } from '../../domain/rulebooks/schema';
 import { beijingDate, compareDates } from '../../domain/calendar';
 import { inboxKeysOf } from '../../services/notices/deliver';
 import type { Db } from '../../store/db';
@@ -30,7 +33,29 @@ function invalid(field: string, message: string, zh: string): Problem {
   return new Problem({ status: 400, code: 'invalid_request', title: 'Invalid request', detail: { zh, en: `The request is invalid: ${field} ${message}` }, errors: [{ field, message }] });
 }
 
-export function inboxRoutes(deps: { db: Db }): RouteSpec[] {
+/**
+ * Tells the case that the party was served; the case decides whether that
+ * completes the service of its conclusion. A case that cannot take it (served
+ * already on another date, closed, or removed) leaves the receipt recorded here.
+ */
+async function acknowledgeInCase(
+  client: Client,
+  notice: { id: string; caseId: string; servedOn: string; service: { party: string } },
+  actor: { sub: string; name: string },
+): Promise<{ taken: true } | { taken: false; reason: string }> {
+  try {
+    await client.workflow.getHandle(notice.caseId).executeUpdate(acknowledgeServiceUpdate, {
+      args: [{ party: notice.service.party as Recipient, servedOn: notice.servedOn, notificationId: notice.id, actor }],
+    });
+    return { taken: true };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return { taken: false, reason: (err.cause as Error | undefined)?.message ?? err.message };
+    if (err instanceof WorkflowNotFoundError) return { taken: false, reason: '案件已结束' };
+    throw err;
+  }
+}
+
+export function inboxRoutes(deps: { db: Db; client: Client }): RouteSpec[] {
   return [
     route({
       method: 'get',
@@ -50,8 +75,8 @@ export function inboxRoutes(deps: { db: Db }): RouteSpec[] {
       method: 'post',
       path: '/v1/inbox/{id}/served',
       operationId: 'markNoticeServed',
-      summary: 'The recipient acknowledges that it was served with the notice, on a date (today if none)',
-      description: 'The first acknowledgement stands: a repeat with the same date answers it again; another date answers 409.',
+      summary: 'The recipient acknowledges that it was served with the notice, on a date (today if none); for the conclusion of a case, that date is its service',
+      description: 'The first acknowledgement stands: a repeat with the same date answers it again; another date answers 409. When the notice serves the conclusion of a case, the case is told, and once every recipient is served, the party windows (the appeal) count from the latest service date; `caseService` says whether the case took it.',
       tags: ['notices'],
       access: { kind: 'roles', roles: [...ROLES] },
       write: true,
@@ -82,7 +107,8 @@ export function inboxRoutes(deps: { db: Db }): RouteSpec[] {
             detail: { zh: `该通知已于 ${notice.servedOn} 签收`, en: `This notice was already acknowledged as served on ${notice.servedOn}` },
           });
         }
-        res.json(notice);
+        const caseService = notice.service ? await acknowledgeInCase(deps.client, { ...notice, servedOn: notice.servedOn!, service: notice.service }, user) : undefined;
+        res.json({ ...notice, ...(caseService ? { caseService } : {}) });
       },
     }),
   ];

@@ -169,6 +169,12 @@ export interface CaseState {
   determination?: Determination;
   filing?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
   notice?: { servedOn: IsoDate; servedTo: Recipient[]; recordedBy: Actor };
+  /**
+   * Service of the conclusion to each recipient, while it is under way: by the
+   * recipient's own acknowledgement in its inbox, or recorded by an officer.
+   * The notice counts as served once every recipient is.
+   */
+  noticeReceipts?: { party: Recipient; servedOn: IsoDate; via: 'inbox' | 'officer'; by: Actor }[];
   appeal?: { receivedOn: IsoDate; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
   publication?: { published: boolean; publishedOn?: IsoDate | undefined; scope?: string | undefined; reason?: string | undefined; recordedBy: Actor };
   archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
@@ -414,6 +420,16 @@ export interface CalendarUpdatedSignal {
 }
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
+
+/** A recipient acknowledged, in its own inbox, that it was served with the conclusion (送达回证). */
+export interface AcknowledgeServiceInput {
+  party: Recipient;
+  servedOn: IsoDate;
+  /** The inbox notice acknowledged. */
+  notificationId: string;
+  actor: Actor;
+}
+export const acknowledgeServiceUpdate = defineUpdate<CaseState, [AcknowledgeServiceInput]>('acknowledgeService');
 export const calendarUpdatedSignal = defineSignal<[CalendarUpdatedSignal]>('calendarUpdated');
 
 /** Stable failure types an update can be refused with; the API maps them to HTTP answers. */
@@ -452,4 +468,6 @@ export interface NotifyRequest {
   recipient: { kind: 'role'; role: string; authority: string } | { kind: 'party'; party: Party } | { kind: 'body'; name: string };
   subject: string;
   body: string;
+  /** Set when this notice is the service of the conclusion on a party: its acknowledgement counts as service. */
+  service?: { stage: string; party: Recipient } | undefined;
 }

@@ -73,6 +73,7 @@ export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyReq
     recipientKey: inboxKey(request.recipient, request.caseId, contacts),
     subject: request.subject,
     body: request.body,
+    service: request.service,
   });
 
   const party = request.recipient.kind === 'party' ? request.recipient.party : undefined;

@@ -28,6 +28,10 @@ describe('configuration from the environment', () => {
     [{ TOKEN_SECRET: 'short' }, /TOKEN_SECRET: must be at least 32 characters/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL: /],
     [{ JWKS_URL: 'https://idp.example/jwks' }, /TOKEN_ISSUER and TOKEN_AUDIENCE: required when JWKS_URL is set/],
+    [{ SMTP_URL: 'mail.example.cn' }, /SMTP_URL: must be smtp:\/\/\[user:pass@\]host:port/],
+    [{ SMTP_FROM: 'rongcuo' }, /SMTP_FROM: must be an e-mail address/],
+    [{ WEBHOOK_URL: 'https://oa.example.cn/hooks/rongcuo' }, /WEBHOOK_SECRET: required when WEBHOOK_URL is set/],
+    [{ NOTIFY_MAX_ATTEMPTS: '0' }, /NOTIFY_MAX_ATTEMPTS: /],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {

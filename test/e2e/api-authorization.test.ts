@@ -50,7 +50,7 @@ afterAll(() => stack?.stop());
 /** A path of the route with real ids, and a body the route accepts when the caller may call it. */
 function call(spec: RouteSpec, token: string | undefined) {
   const path = expressPath(spec.path)
-    .replace(':id', spec.path.startsWith('/v1/documents') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
+    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
     .replace(':year', '2099');
   let req = request(stack.app)[spec.method](path);
   if (spec.path === '/v1/calendar/deadline') req = req.query({ from: '2026-03-02', amount: 5, unit: 'workingDays' });
@@ -73,6 +73,7 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   const onTheCase = spec.path.startsWith('/v1/cases/{id}');
   if (onTheCase && !ownAuthority) return 404;
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
+  if (spec.path === '/v1/inbox/{id}/served') return 404; // no such notice in anyone's inbox
   if (isAction(spec)) {
     // Open now in this Binhai case: the application (officers, 第十二条(二)) and recusal (officers and supervisors);
     // a step not open now needs an officer or a supervisor.

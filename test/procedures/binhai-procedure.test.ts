@@ -5,13 +5,15 @@
  * counting itself is specified against the State Council's schedules in
  * test/calendar.
  */
-import { searchAttributes } from '../../domain/case/contract';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { acknowledgeServiceUpdate, searchAttributes, type Actor } from '../../domain/case/contract';
 import { notificationsForCase } from '../../store/notifications';
 import { CaseDriver, officer, otherSupervisor, subjectUser, supervisor, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
 
 const suite = timeSkippingSuite();
+const DAY = 86_400_000;
 
 const group = [
   { sub: 'member-1', name: '陈调查', declaresNoConflict: true },
@@ -282,6 +284,53 @@ describe('Binhai appeal window (第十七条, 15 days from the notice being serv
       state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '维持' }, supervisor);
       expect(state.appeal?.decision?.result).toBe('upheld');
       await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Binhai conclusion served through the parties’ inboxes (第十五条, 第十七条)', () => {
+  const acknowledge = (c: CaseDriver, actor: Pick<Actor, 'sub' | 'name'>, servedOn: string) =>
+    c.handle.executeUpdate(acknowledgeServiceUpdate, { args: [{ party: 'subject', servedOn, notificationId: 'inbox-notice', actor: { ...actor, roles: [] } }] });
+
+  it('puts the conclusion in the inboxes first, and counts the appeal window from the latest service: in person, or the subject’s own acknowledgement', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      await throughInvestigation(c, 'denied');
+      await determine(c, 'denied');
+      await c.act('recordFiling', { filedOn: await c.today() });
+      const told = await notificationsForCase(suite.db, c.input.caseId);
+      expect(told.filter((n) => n.subject.startsWith('容错免责结论')).map((n) => n.service)).toEqual([
+        { stage: 'notice', party: 'subject' },
+        { stage: 'notice', party: 'subjectOrganisation' },
+      ]);
+
+      const organisationServedOn = await c.today();
+      let state = await c.act('serveNotice', { servedOn: organisationServedOn, servedTo: ['subjectOrganisation'] });
+      expect(state.notice).toBeUndefined();
+      expect(state.stage).toBe('notice');
+
+      await c.sleep(3 * DAY);
+      const acknowledgedOn = await c.today();
+      const stranger = await acknowledge(c, { sub: 'someone-else', name: '他人' }, acknowledgedOn).then(() => undefined, (e: unknown) => e);
+      expect(stranger).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((stranger as WorkflowUpdateFailedError).cause?.message).toContain('只有被调查对象本人可以签收');
+
+      state = await acknowledge(c, subjectUser, acknowledgedOn);
+      expect(state.notice).toMatchObject({ servedOn: acknowledgedOn, servedTo: ['subject', 'subjectOrganisation'] });
+      expect(state.noticeReceipts).toEqual([
+        expect.objectContaining({ party: 'subjectOrganisation', servedOn: organisationServedOn, via: 'officer' }),
+        expect.objectContaining({ party: 'subject', servedOn: acknowledgedOn, via: 'inbox', by: expect.objectContaining({ sub: subjectUser.sub }) }),
+      ]);
+      // A retried acknowledgement changes nothing; one with another date is refused.
+      const again = await acknowledge(c, subjectUser, acknowledgedOn);
+      expect(again.noticeReceipts).toHaveLength(2);
+      expect(await acknowledge(c, subjectUser, organisationServedOn).then(() => undefined, (e: unknown) => e)).toBeInstanceOf(WorkflowUpdateFailedError);
+
+      state = await c.settled();
+      const window = state.deadlines.find((d) => d.key === 'appealWindow');
+      expect(window).toMatchObject({ from: acknowledgedOn, deadline: (await c.expectedDeadline(acknowledgedOn, 15, 'days')).deadline, basis: { article: '第十七条' } });
+      await c.handle.terminate('test done');
+      await recordHistory('binhai-served-through-inbox', c.handle);
     });
   });
 });

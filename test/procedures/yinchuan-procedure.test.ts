@@ -66,8 +66,13 @@ describe('Yinchuan exemption path', () => {
       expect(state.documents.map((d) => d.title)).toEqual(['容错免责认定书']);
       expect(state.deadlines.find((d) => d.key === 'determinationNotice')).toMatchObject({ amount: 10, from: today, basis: { article: '程序(三)认定' } });
 
-      expect((await c.refused('serveNotice', { servedOn: today, servedTo: ['subject'] })).message).toContain('问责实施机关');
-      state = await c.act('serveNotice', { servedOn: today, servedTo: ['accountabilityBody', 'subject'] });
+      // The 认定书 is served on the applicant and the accountability body; serving one of them is not yet service.
+      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
+      expect(state.notice).toBeUndefined();
+      expect(state.accountability.status).toBe('suspended');
+      expect((await c.refused('serveNotice', { servedOn: today, servedTo: ['subject'] })).message).toContain(`被调查对象 已于 ${today} 送达`);
+      state = await c.act('serveNotice', { servedOn: today, servedTo: ['accountabilityBody'] });
+      expect(state.notice).toMatchObject({ servedOn: today, servedTo: ['accountabilityBody', 'subject'] });
       expect(state.accountability.status).toBe('stopped');
       state = await c.act('archiveCase', { archivedOn: today, reference: '银纪档〔2026〕1号' });
       expect(state).toMatchObject({ closed: true, outcome: 'exempt' });

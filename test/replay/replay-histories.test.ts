@@ -27,6 +27,7 @@ describe('replay of recorded case histories', () => {
         'yangjiang-exempt-corrected',
         'yangjiang-denied',
         'hangzhou-not-started-with-dossier',
+        'binhai-served-through-inbox',
       ]),
     );
   });

@@ -4,14 +4,18 @@
  * an officer records when they were served, copies go where the rule says,
  * and the outcome's effects on the accountability take hold.
  */
-import { condition } from '@temporalio/workflow';
-import { RefusalType } from '../../domain/case/contract';
-import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
+import { condition, patched, setHandler } from '@temporalio/workflow';
+import type { IsoDate } from '../../domain/calendar';
+import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, type Actor, type CaseState, type DeadlineRecord, type NotifyRequest } from '../../domain/case/contract';
+import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, effects, type CaseContext } from '../engine/context';
 import { issue } from './documents';
 
 const UNIT_NAMES = { days: '日', workingDays: '个工作日', months: '个月' } as const;
+/** The conclusion is served through the recipients' inboxes as well as in person (added after the first cases ran). */
+export const INBOX_SERVICE_PATCH = 'conclusion-served-through-inbox';
+
 const RECIPIENT_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织', accountabilityBody: '问责实施机关' } as const;
 
 export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<void> {
@@ -34,33 +38,9 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
     await issue(ctx, step.stage, document, step.recipients.map((p) => RECIPIENT_NAMES[p]), copyTo.flatMap((c) => c.to), determination.recordedBy, appealNote);
   }
 
-  actions.offer('serveNotice', {
-    label: step.label,
-    roles: step.roles,
-    ...(due ? { deadline: due } : {}),
-    validate: (served) => {
-      checkDate('servedOn', served.servedOn, { date: determination.decidedOn, what: '决定日' });
-      const missing = step.recipients.filter((p) => !served.servedTo.includes(p));
-      if (missing.length > 0) refuse(RefusalType.invalidInput, `servedTo：须书面告知 ${missing.map((p) => RECIPIENT_NAMES[p]).join('、')}`, basis);
-    },
-    apply: (served) => {
-      file.state.notice = { servedOn: served.servedOn, servedTo: served.servedTo, recordedBy: served.actor };
-      if (due) deadlines.settle(due, 'met');
-      actions.withdraw('serveNotice');
-      file.record('noticeServed', { actor: served.actor, detail: `${served.servedOn} 送达：${OUTCOME_NAMES[outcome]}`, ...(basis ? { basis } : {}) });
-    },
-  });
-  await condition(() => file.state.notice !== undefined);
+  if (patched(INBOX_SERVICE_PATCH)) await serveByInboxOrOfficer(step, ctx, due, basis);
+  else await serveByOfficer(step, ctx, due, basis);
 
-  for (const to of step.recipients) {
-    await effects.notify({
-      caseId: input.caseId,
-      idempotencyKey: `${input.caseId}:${step.stage}:${to}`,
-      recipient: to === 'accountabilityBody' ? { kind: 'body', name: input.accountability.body ?? input.authority } : { kind: 'party', party: to },
-      subject: `容错免责结论：${OUTCOME_NAMES[outcome]}`,
-      body: `${file.state.caseId} 认定结论为“${OUTCOME_NAMES[outcome]}”，${file.state.documents.map((d) => d.number).join('、')}`,
-    });
-  }
   for (const copy of copyTo) {
     for (const body of copy.to) {
       await effects.notify({
@@ -95,4 +75,110 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
       body: `${file.state.caseId} 已认定免责，请停止执行 ${input.accountability.reference} 的处理程序。`,
     });
   }
+}
+
+/** What the conclusion says to a party, and its identity as a notice. */
+function conclusionNotice(step: StepOf<'notice'>, ctx: CaseContext, to: Recipient): NotifyRequest {
+  const { file, input } = ctx;
+  const outcome = file.state.determination!.outcome;
+  return {
+    caseId: input.caseId,
+    idempotencyKey: `${input.caseId}:${step.stage}:${to}`,
+    recipient: to === 'accountabilityBody' ? { kind: 'body', name: input.accountability.body ?? input.authority } : { kind: 'party', party: to },
+    subject: `容错免责结论：${OUTCOME_NAMES[outcome]}`,
+    body: `${file.state.caseId} 认定结论为“${OUTCOME_NAMES[outcome]}”，${file.state.documents.map((d) => d.number).join('、')}`,
+  };
+}
+
+/**
+ * Cases started before inbox service: an officer records the service on every
+ * recipient at once, and the parties are told afterwards.
+ */
+async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
+  const { file, actions } = ctx;
+  const determination = file.state.determination!;
+  const outcome = determination.outcome;
+  actions.offer('serveNotice', {
+    label: step.label,
+    roles: step.roles,
+    ...(due ? { deadline: due } : {}),
+    validate: (served) => {
+      checkDate('servedOn', served.servedOn, { date: determination.decidedOn, what: '决定日' });
+      const missing = step.recipients.filter((p) => !served.servedTo.includes(p));
+      if (missing.length > 0) refuse(RefusalType.invalidInput, `servedTo：须书面告知 ${missing.map((p) => RECIPIENT_NAMES[p]).join('、')}`, basis);
+    },
+    apply: (served) => {
+      file.state.notice = { servedOn: served.servedOn, servedTo: served.servedTo, recordedBy: served.actor };
+      if (due) ctx.deadlines.settle(due, 'met');
+      actions.withdraw('serveNotice');
+      file.record('noticeServed', { actor: served.actor, detail: `${served.servedOn} 送达：${OUTCOME_NAMES[outcome]}`, ...(basis ? { basis } : {}) });
+    },
+  });
+  await condition(() => file.state.notice !== undefined);
+  for (const to of step.recipients) await effects.notify(conclusionNotice(step, ctx, to));
+}
+
+/**
+ * The conclusion goes to every recipient's inbox (and e-mail) first; each is
+ * served when it acknowledges receipt there, or when an officer records
+ * serving it in person. The notice counts as served once every recipient is,
+ * on the latest of their dates, so no party's window starts before that
+ * party was served.
+ */
+async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
+  const { file, actions, input } = ctx;
+  const determination = file.state.determination!;
+  const outcome = determination.outcome;
+  const receipts = (file.state.noticeReceipts = []) as NonNullable<CaseState['noticeReceipts']>;
+  const receiptOf = (party: Recipient) => receipts.find((r) => r.party === party);
+
+  const serve = (party: Recipient, servedOn: IsoDate, via: 'inbox' | 'officer', by: Actor) => {
+    receipts.push({ party, servedOn, via, by });
+    file.record(via === 'inbox' ? 'serviceAcknowledged' : 'servedByOfficer', { actor: by, detail: `${servedOn} 送达${RECIPIENT_NAMES[party]}`, ...(basis ? { basis } : {}) });
+    if (!step.recipients.every((p) => receiptOf(p))) return file.publish();
+    const lastServedOn = receipts.map((r) => r.servedOn).sort().at(-1)!;
+    file.state.notice = { servedOn: lastServedOn, servedTo: [...step.recipients], recordedBy: by };
+    if (due) ctx.deadlines.settle(due, 'met');
+    actions.withdraw('serveNotice');
+    file.record('noticeServed', { actor: by, detail: `${lastServedOn} 送达：${OUTCOME_NAMES[outcome]}`, ...(basis ? { basis } : {}) });
+  };
+
+  actions.offer('serveNotice', {
+    label: step.label,
+    roles: step.roles,
+    ...(due ? { deadline: due } : {}),
+    validate: (served) => {
+      checkDate('servedOn', served.servedOn, { date: determination.decidedOn, what: '决定日' });
+      if (served.servedTo.length === 0) refuse(RefusalType.invalidInput, 'servedTo：至少登记一个受送达人', basis);
+      for (const party of served.servedTo) {
+        if (!step.recipients.includes(party)) refuse(RefusalType.invalidInput, `servedTo：${RECIPIENT_NAMES[party]} 不是本结论的受送达人`, basis);
+        const receipt = receiptOf(party);
+        if (receipt) refuse(RefusalType.invalidInput, `servedTo：${RECIPIENT_NAMES[party]} 已于 ${receipt.servedOn} 送达`, basis);
+      }
+    },
+    apply: (served) => {
+      for (const party of served.servedTo) serve(party, served.servedOn, 'officer', served.actor);
+    },
+  });
+
+  setHandler(
+    acknowledgeServiceUpdate,
+    (ack) => {
+      // A repeated acknowledgement (a retried request) changes nothing.
+      if (!receiptOf(ack.party)) serve(ack.party, ack.servedOn, 'inbox', ack.actor);
+      return file.state;
+    },
+    {
+      validator: (ack: AcknowledgeServiceInput) => {
+        if (!step.recipients.includes(ack.party)) refuse(RefusalType.invalidInput, `party：${ack.party} 不是本结论的受送达人`, basis);
+        if (ack.party === 'subject' && ack.actor.sub !== input.subject.userId) refuse(RefusalType.notPermitted, '只有被调查对象本人可以签收送达给本人的结论', basis);
+        const receipt = receiptOf(ack.party);
+        if (receipt && receipt.servedOn !== ack.servedOn) refuse(RefusalType.invalidInput, `${RECIPIENT_NAMES[ack.party]} 已于 ${receipt.servedOn} 送达`, basis);
+        if (!receipt) checkDate('servedOn', ack.servedOn, { date: determination.decidedOn, what: '决定日' });
+      },
+    },
+  );
+
+  for (const to of step.recipients) await effects.notify({ ...conclusionNotice(step, ctx, to), service: { stage: step.stage, party: to } });
+  await condition(() => file.state.notice !== undefined);
 }
