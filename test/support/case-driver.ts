@@ -82,8 +82,36 @@ export class CaseDriver {
     return this.handle.query(caseStateQuery);
   }
 
+  /**
+   * Awaits `work`; if it is still waiting after a minute, prints what the case
+   * is waiting for (pending workflow task, pending activities, last events),
+   * so a stuck test says why before Jest's timeout cuts it off.
+   */
+  private async watched<T>(what: string, work: Promise<T>): Promise<T> {
+    const timer = setTimeout(() => void this.reportStuck(what).catch((err: Error) => process.stderr.write(`[case-driver] ${what}: ${err.message}\n`)), 60_000);
+    try {
+      return await work;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async reportStuck(what: string): Promise<void> {
+    const { raw, status } = await this.handle.describe();
+    const history = await this.handle.fetchHistory();
+    const last = (history.events ?? []).slice(-8).map((e) => `${e.eventId} ${e.eventType}`);
+    process.stderr.write(
+      `[case-driver] ${this.input.caseId}: ${what} still waiting after 60 s; status ${status.name}; ` +
+        `pending workflow task ${JSON.stringify(raw.pendingWorkflowTask ?? null)}; pending activities ${JSON.stringify(raw.pendingActivities ?? [])}; last events ${last.join(', ')}\n`,
+    );
+  }
+
   /** Waits until the workflow has caught up (its pending activities done), by asking until the state stops changing. */
-  async settled(): Promise<CaseState> {
+  settled(): Promise<CaseState> {
+    return this.watched('settling', this.settle());
+  }
+
+  private async settle(): Promise<CaseState> {
     let previous = '';
     for (;;) {
       const state = await this.state();
@@ -99,7 +127,7 @@ export class CaseDriver {
   }
 
   async act<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor = officer): Promise<CaseState> {
-    await this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] });
+    await this.watched(`update ${name}`, this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }));
     return this.settled();
   }
 
@@ -124,12 +152,12 @@ export class CaseDriver {
     if (!deadline) throw new Error(`no deadline ${key}`);
     const target = Date.parse(deadline.endsAt) + offsetMs;
     const now = await this.env.currentTimeMs();
-    if (target > now) await this.env.sleep(target - now);
+    if (target > now) await this.watched(`sleep to ${key}`, this.env.sleep(target - now));
     return this.settled();
   }
 
   async sleep(ms: number): Promise<CaseState> {
-    await this.env.sleep(ms);
+    await this.watched(`sleep ${ms} ms`, this.env.sleep(ms));
     return this.settled();
   }
 
