@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the archive tests against a real PostgreSQL server from Debian's
 # packages: installs it if missing, starts a throwaway cluster on a spare
-# port, runs `npm test -- test/archive` with DATABASE_URL pointing at it,
+# port, runs the archive tests (documents, notices, dossiers, inbox) with DATABASE_URL pointing at it,
 # and removes the cluster again. Needs root (for apt-get and the postgres user).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +23,4 @@ trap cleanup EXIT
 su postgres -c "$PGBIN/initdb -D $DIR/data -A trust -U rongcuo --encoding=UTF8 --locale=C.UTF-8" >/dev/null
 su postgres -c "$PGBIN/pg_ctl -D $DIR/data -o '-p $PORT -k $DIR -c listen_addresses=127.0.0.1' -l $DIR/server.log -w start" >/dev/null
 echo "[test-postgres] PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
-DATABASE_URL="postgres://rongcuo@127.0.0.1:$PORT/postgres" npm test -- test/archive
+DATABASE_URL="postgres://rongcuo@127.0.0.1:$PORT/postgres" npm test -- test/archive test/notices/notice-channels test/e2e/dossier-after-retention test/e2e/inbox-over-http
