@@ -1,0 +1,142 @@
+/**
+ * Prints how fast and how big the parts on a case's path are, on this machine:
+ *   npm run bench
+ * Figures, not assertions: timed tests are flaky on shared machines, so speed
+ * and memory are measured here and read by people.
+ *
+ * - statutory calendar: deadlines counted per second (working days, days, months);
+ * - documents: a GB/T 9704 .docx rendered, numbered and stored (sequential and 50 at once);
+ * - notices: inbox deliveries per second, and a repeat (the retry path);
+ * - replay: the recorded case histories replayed on the current workflow code,
+ *   which is what a worker does for a case that is not in its cache;
+ * - memory: heap and resident size at the end.
+ * The archive is embedded PGlite in memory; PostgreSQL is faster for concurrent writes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { addDays, type IsoDate, type PeriodUnit } from '../domain/calendar';
+import { loadStatutoryCalendar } from '../services/calendar/statutory-calendar';
+import { renderDocx } from '../services/documents/render-docx';
+import { deliverNotice } from '../services/notices/deliver';
+import { openDb } from '../store/db';
+import { recordDocument, type NewDocument } from '../store/documents';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const report = (what: string, figure: string) => {
+  process.stdout.write(`  ${what.padEnd(58)} ${figure}\n`);
+};
+const perSecond = (n: number, ms: number) => `${Math.round((n / ms) * 1000).toLocaleString('en')} /s`;
+const each = (n: number, ms: number) => `${(ms / n).toFixed(2)} ms each`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, performance.now() - start];
+}
+
+function documentOf(i: number, prefix: string): NewDocument {
+  return {
+    caseId: `bench-case-${i}`,
+    idempotencyKey: `bench:${prefix}:${i}`,
+    kind: 'exemptionDecision',
+    prefix,
+    year: 2026,
+    title: '容错免责决定书',
+    body: '经调查核实，该同志在推进改革中先行先试，出现失误符合容错情形。\n决定：予以免责。',
+    article: '第十五条',
+    recipients: ['被调查对象', '所在党组织'],
+    copyTo: ['同级组织部门'],
+    issuedBy: { sub: 'bench', name: '基准' },
+    render: async (number) => ({
+      mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      bytes: await renderDocx({
+        issuingBody: '中共天津市滨海新区纪律检查委员会',
+        number,
+        title: '容错免责决定书',
+        mainRecipient: '被调查对象、所在党组织',
+        paragraphs: ['经调查核实，该同志在推进改革中先行先试，出现失误符合容错情形。', '决定：予以免责。'],
+        date: '2026-11-22',
+        copyTo: ['同级组织部门'],
+      }),
+    }),
+  };
+}
+
+async function main(): Promise<void> {
+  // The replaying workers' state changes are not figures.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  process.stdout.write('rongcuo benchmark\n');
+  const db = await openDb({ pgliteDir: 'memory://' });
+  try {
+    const calendar = await loadStatutoryCalendar({ db });
+    const units: PeriodUnit[] = ['workingDays', 'days', 'months'];
+    const N = 30_000;
+    const [, calendarMs] = await timed(async () => {
+      for (let i = 0; i < N; i++) calendar.deadline(addDays('2024-01-01' as IsoDate, i % 1000), { amount: 1 + (i % 30), unit: units[i % 3]! });
+    });
+    report('statutory calendar: deadlines counted', perSecond(N, calendarMs));
+
+    const D = 100;
+    const [, sequentialMs] = await timed(async () => {
+      for (let i = 0; i < D; i++) await recordDocument(db, documentOf(i, '滨纪免'));
+    });
+    report(`documents: rendered, numbered, stored, one after another`, each(D, sequentialMs));
+    const [, concurrentMs] = await timed(() => Promise.all(Array.from({ length: 50 }, (_, i) => recordDocument(db, documentOf(i, '杭教免')))));
+    report('documents: 50 recorded at once for one issuing body', `${Math.round(concurrentMs)} ms in all`);
+    const [, retryMs] = await timed(async () => {
+      for (let i = 0; i < D; i++) await recordDocument(db, documentOf(i, '滨纪免'));
+    });
+    report('documents: a retried recording (answers the stored one)', each(D, retryMs));
+
+    const M = 2_000;
+    const deps = { db, channels: [], maxAttempts: 6, authorityOf: async () => 'binhai-jw' };
+    const notice = (i: number) => ({
+      caseId: `bench-case-${i % 100}`,
+      idempotencyKey: `bench:notice:${i}`,
+      recipient: { kind: 'party' as const, party: 'subject' as const },
+      subject: '容错免责结论：免责',
+      body: '认定结论为“免责”',
+    });
+    const attempt = { number: 1, heartbeat: () => undefined };
+    const [, noticeMs] = await timed(async () => {
+      for (let i = 0; i < M; i++) await deliverNotice(deps, notice(i), attempt);
+    });
+    report('notices: delivered to an inbox', perSecond(M, noticeMs));
+    const [, repeatMs] = await timed(async () => {
+      for (let i = 0; i < M; i++) await deliverNotice(deps, notice(i), attempt);
+    });
+    report('notices: a repeated delivery (sends nothing)', perSecond(M, repeatMs));
+  } finally {
+    await db.close();
+  }
+
+  const dir = path.join(ROOT, 'test', 'replay', 'histories');
+  const histories = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ workflowId: path.basename(f, '.json'), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) }));
+  const events = histories.reduce((n, h) => n + (h.history.events?.length ?? 0), 0);
+  const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  const [bundle, bundleMs] = await timed(() => bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: silent }));
+  report('workflow bundle: built once per worker start', `${Math.round(bundleMs)} ms, ${Math.round(bundle.code.length / 1024)} KiB`);
+  const rounds = 3;
+  const [, replayMs] = await timed(async () => {
+    for (let r = 0; r < rounds; r++) {
+      for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+        if (result.error) throw new Error(`${result.workflowId} does not replay: ${String(result.error)}`);
+      }
+    }
+  });
+  report(`replay: ${histories.length} recorded cases (${events} events) × ${rounds}`, `${each(histories.length * rounds, replayMs)}, ${perSecond(events * rounds, replayMs)} events`);
+
+  const memory = process.memoryUsage();
+  report('memory at the end: heap used / resident', `${Math.round(memory.heapUsed / 2 ** 20)} MiB / ${Math.round(memory.rss / 2 ** 20)} MiB`);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench: ${err.message}\n`);
+  process.exit(1);
+});
