@@ -29,10 +29,16 @@ export class Problem extends Error {
 }
 
 export function validationProblem(where: 'body' | 'query' | 'params', error: z.ZodError): Problem {
-  const errors = error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  return fieldsProblem(
+    error.issues.map((issue) => ({
+      field: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  );
+}
+
+/** 400 naming each field and what is wrong with it; also for checks a schema cannot make (a date after today, before delivery). */
+export function fieldsProblem(errors: FieldError[]): Problem {
   return new Problem({
     status: 400,
     code: 'validation_failed',

@@ -11,7 +11,7 @@ import { inboxKeysOf } from '../../services/notices/deliver';
 import type { Db } from '../../store/db';
 import { inbox, inboxNotice, markServed } from '../../store/notifications';
 import { ROLES } from '../auth';
-import { Problem, problems } from '../problem';
+import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import { isoDateSchema } from '../schemas';
 
@@ -28,10 +28,6 @@ export const markServedBody = z
     servedOn: isoDateSchema.optional(),
   })
   .strict();
-
-function invalid(field: string, message: string, zh: string): Problem {
-  return new Problem({ status: 400, code: 'invalid_request', title: 'Invalid request', detail: { zh, en: `The request is invalid: ${field} ${message}` }, errors: [{ field, message }] });
-}
 
 /**
  * Tells the case that the party was served; the case decides whether that
@@ -91,12 +87,12 @@ export function inboxRoutes(deps: { db: Db; client: Client }): RouteSpec[] {
       async handle({ params, body, user, res }) {
         const today = beijingDate(Date.now());
         const servedOn = body.servedOn ?? today;
-        if (compareDates(servedOn, today) > 0) throw invalid('body.servedOn', `must not be after today (${today})`, `送达日期 ${servedOn} 晚于今日 ${today}`);
+        if (compareDates(servedOn, today) > 0) throw fieldsProblem([{ field: 'body.servedOn', message: `must not be after today (${today})` }]);
         const keys = inboxKeysOf(user);
         const before = await inboxNotice(deps.db, params.id, keys);
         if (!before) throw problems.notFound(`notice ${params.id}`);
         const delivered = beijingDate(Date.parse(before.deliveredAt));
-        if (compareDates(servedOn, delivered) < 0) throw invalid('body.servedOn', `must not be before the notice was delivered (${delivered})`, `送达日期 ${servedOn} 早于通知发出日 ${delivered}`);
+        if (compareDates(servedOn, delivered) < 0) throw fieldsProblem([{ field: 'body.servedOn', message: `must not be before the notice was delivered (${delivered})` }]);
         const notice = await markServed(deps.db, params.id, keys, servedOn, user.sub);
         if (!notice) throw problems.notFound(`notice ${params.id}`);
         if (notice.servedOn !== servedOn) {

@@ -66,11 +66,12 @@ export function inboxKeysOf(user: { sub: string; roles: readonly string[]; autho
 
 export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyRequest, attempt: AttemptInfo): Promise<{ id: string; created: boolean }> {
   const contacts = await findCaseContacts(deps.db, request.caseId);
+  const recipientKey = inboxKey(request.recipient, request.caseId, contacts);
   const inbox = await deliverToInbox(deps.db, {
     caseId: request.caseId,
     idempotencyKey: request.idempotencyKey,
     recipient: request.recipient,
-    recipientKey: inboxKey(request.recipient, request.caseId, contacts),
+    recipientKey,
     subject: request.subject,
     body: request.body,
     service: request.service,
@@ -85,7 +86,7 @@ export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyReq
       caseId: request.caseId,
       idempotencyKey: `${request.idempotencyKey}:${channel.name}`,
       recipient: request.recipient,
-      recipientKey: inboxKey(request.recipient, request.caseId, contacts),
+      recipientKey,
       channel: channel.name,
       address,
       subject: request.subject,

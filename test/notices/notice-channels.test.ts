@@ -6,6 +6,7 @@
  * and the case goes on.
  */
 import type { NotifyRequest } from '../../domain/case/contract';
+import type { NoticeSettings } from '../../activities/notices';
 import { emailChannel } from '../../services/notices/email';
 import { deliverNotice } from '../../services/notices/deliver';
 import { signWebhook, verifyWebhookSignature, webhookChannel, DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../services/notices/webhook';
@@ -34,8 +35,13 @@ beforeEach(() => {
   hook.received.length = 0;
 });
 
-function channels() {
-  return [emailChannel({ url: smtp.url, from: 'jw@yangjiang.example.cn' }), webhookChannel({ url: hook.url, secret: SECRET })];
+/** A worker whose notices also go by e-mail to the test SMTP server and by webhook to the test receiver. */
+function withChannels(name: string, fn: (taskQueue: string, notices: NoticeSettings) => Promise<void>): Promise<void> {
+  const notices: NoticeSettings = {
+    channels: [emailChannel({ url: smtp.url, from: 'jw@yangjiang.example.cn' }), webhookChannel({ url: hook.url, secret: SECRET })],
+    maxAttempts: 3,
+  };
+  return withCaseWorker(suite.env, suite.db, name, (tq) => fn(tq, notices), { notices });
 }
 
 /** A Yangjiang application accepted the same day: the acceptance notice goes to the applicant (二(三)2). */
@@ -57,87 +63,68 @@ async function decideAcceptance(tq: string) {
 
 describe('Notice by e-mail (SMTP)', () => {
   it('reaches a party with an address once, in Chinese, and is recorded as sent; a retry sends nothing more', async () => {
-    const settings = { channels: channels(), maxAttempts: 3 };
-    await withCaseWorker(
-      suite.env,
-      suite.db,
-      'smtp',
-      async (tq) => {
-        const c = await decideAcceptance(tq);
-        expect(smtp.messages).toHaveLength(1);
-        const [mail] = smtp.messages;
-        expect(mail!.to).toMatchObject({ value: [{ address: SUBJECT_EMAIL }] });
-        expect(mail!.subject).toBe('容错免责申请已受理');
-        expect(mail!.text).toContain(c.input.caseId);
-        expect(mail!.headers.get('x-rongcuo-delivery')).toBe(`${c.input.caseId}:acceptance:applicant:email`);
+    await withChannels('smtp', async (tq, settings) => {
+      const c = await decideAcceptance(tq);
+      expect(smtp.messages).toHaveLength(1);
+      const [mail] = smtp.messages;
+      expect(mail!.to).toMatchObject({ value: [{ address: SUBJECT_EMAIL }] });
+      expect(mail!.subject).toBe('容错免责申请已受理');
+      expect(mail!.text).toContain(c.input.caseId);
+      expect(mail!.headers.get('x-rongcuo-delivery')).toBe(`${c.input.caseId}:acceptance:applicant:email`);
 
-        const rows = await notificationsForCase(suite.db, c.input.caseId);
-        expect(rows.filter((n) => n.channel === 'email')).toEqual([expect.objectContaining({ status: 'sent', attempts: 1 })]);
-        expect(rows.filter((n) => n.channel === 'inbox')).toEqual([expect.objectContaining({ recipient: { kind: 'party', party: 'subject' }, status: 'delivered' })]);
+      const rows = await notificationsForCase(suite.db, c.input.caseId);
+      expect(rows.filter((n) => n.channel === 'email')).toEqual([expect.objectContaining({ status: 'sent', attempts: 1 })]);
+      expect(rows.filter((n) => n.channel === 'inbox')).toEqual([expect.objectContaining({ recipient: { kind: 'party', party: 'subject' }, status: 'delivered' })]);
 
-        // What a retried activity would do: find the delivery done and send nothing.
-        const again: NotifyRequest = {
-          caseId: c.input.caseId,
-          idempotencyKey: `${c.input.caseId}:acceptance:applicant`,
-          recipient: { kind: 'party', party: 'subject' },
-          subject: '容错免责申请已受理',
-          body: 'retry',
-        };
-        await deliverNotice({ db: suite.db, channels: settings.channels, maxAttempts: 3, authorityOf: async () => c.input.authority }, again, { number: 2, heartbeat: () => undefined });
-        expect(smtp.messages).toHaveLength(1);
-        await c.handle.terminate('test done');
-      },
-      { notices: settings },
-    );
+      // What a retried activity would do: find the delivery done and send nothing.
+      const again: NotifyRequest = {
+        caseId: c.input.caseId,
+        idempotencyKey: `${c.input.caseId}:acceptance:applicant`,
+        recipient: { kind: 'party', party: 'subject' },
+        subject: '容错免责申请已受理',
+        body: 'retry',
+      };
+      await deliverNotice({ db: suite.db, channels: settings.channels, maxAttempts: 3, authorityOf: async () => c.input.authority }, again, { number: 2, heartbeat: () => undefined });
+      expect(smtp.messages).toHaveLength(1);
+      await c.handle.terminate('test done');
+    });
   });
 
   it('is retried with backoff while the server refuses, then the responsible officer is told and the case goes on', async () => {
     smtp.refuse.add(SUBJECT_EMAIL);
-    await withCaseWorker(
-      suite.env,
-      suite.db,
-      'smtp-down',
-      async (tq) => {
-        const c = await decideAcceptance(tq);
-        expect(smtp.messages).toHaveLength(0);
-        const rows = await notificationsForCase(suite.db, c.input.caseId);
-        expect(rows.find((n) => n.channel === 'email')).toMatchObject({ status: 'failed', attempts: 3 });
-        const escalation = rows.find((n) => n.subject.startsWith('【送达异常】'));
-        expect(escalation).toMatchObject({ channel: 'inbox', recipient: { kind: 'officer', sub: officer.sub } });
-        expect(escalation!.body).toContain(SUBJECT_EMAIL);
-        expect(escalation!.body).toContain('3 次');
-        await c.handle.terminate('test done');
-      },
-      { notices: { channels: channels(), maxAttempts: 3 } },
-    );
+    await withChannels('smtp-down', async (tq) => {
+      const c = await decideAcceptance(tq);
+      expect(smtp.messages).toHaveLength(0);
+      const rows = await notificationsForCase(suite.db, c.input.caseId);
+      expect(rows.find((n) => n.channel === 'email')).toMatchObject({ status: 'failed', attempts: 3 });
+      const escalation = rows.find((n) => n.subject.startsWith('【送达异常】'));
+      expect(escalation).toMatchObject({ channel: 'inbox', recipient: { kind: 'officer', sub: officer.sub } });
+      expect(escalation!.body).toContain(SUBJECT_EMAIL);
+      expect(escalation!.body).toContain('3 次');
+      await c.handle.terminate('test done');
+    });
   });
 });
 
 describe('Notice by webhook to the authority’s own system', () => {
   it('posts every notice of the case once, signed so that the receiver can verify it, and a tampered body does not verify', async () => {
-    await withCaseWorker(
-      suite.env,
-      suite.db,
-      'webhook',
-      async (tq) => {
-        const c = await decideAcceptance(tq);
-        const posted = hook.received.filter((r) => JSON.parse(r.body).caseId === c.input.caseId);
-        const inbox = (await notificationsForCase(suite.db, c.input.caseId)).filter((n) => n.channel === 'inbox');
-        expect(posted).toHaveLength(inbox.length);
-        expect(new Set(posted.map((r) => r.headers[DELIVERY_HEADER])).size).toBe(posted.length);
-        for (const request of posted) {
-          const signed = { signature: request.headers[SIGNATURE_HEADER] as string, timestamp: request.headers[TIMESTAMP_HEADER] as string, body: request.body };
-          expect(verifyWebhookSignature(SECRET, signed)).toBe(true);
-          expect(verifyWebhookSignature(SECRET, { ...signed, body: request.body.replace('受理', '驳回') })).toBe(false);
-          expect(verifyWebhookSignature('another-secret-another-secret-0123456', signed)).toBe(false);
-        }
-        expect(posted.map((r) => JSON.parse(r.body))).toEqual([
-          expect.objectContaining({ delivery: `${c.input.caseId}:acceptance:applicant:webhook`, recipient: { kind: 'party', party: 'subject' }, subject: '容错免责申请已受理' }),
-        ]);
-        await c.handle.terminate('test done');
-      },
-      { notices: { channels: channels(), maxAttempts: 3 } },
-    );
+    await withChannels('webhook', async (tq) => {
+      const c = await decideAcceptance(tq);
+      const posted = hook.received.filter((r) => JSON.parse(r.body).caseId === c.input.caseId);
+      const inbox = (await notificationsForCase(suite.db, c.input.caseId)).filter((n) => n.channel === 'inbox');
+      expect(posted).toHaveLength(inbox.length);
+      expect(new Set(posted.map((r) => r.headers[DELIVERY_HEADER])).size).toBe(posted.length);
+      for (const request of posted) {
+        const signed = { signature: request.headers[SIGNATURE_HEADER] as string, timestamp: request.headers[TIMESTAMP_HEADER] as string, body: request.body };
+        expect(verifyWebhookSignature(SECRET, signed)).toBe(true);
+        expect(verifyWebhookSignature(SECRET, { ...signed, body: request.body.replace('受理', '驳回') })).toBe(false);
+        expect(verifyWebhookSignature('another-secret-another-secret-0123456', signed)).toBe(false);
+      }
+      expect(posted.map((r) => JSON.parse(r.body))).toEqual([
+        expect.objectContaining({ delivery: `${c.input.caseId}:acceptance:applicant:webhook`, recipient: { kind: 'party', party: 'subject' }, subject: '容错免责申请已受理' }),
+      ]);
+      await c.handle.terminate('test done');
+    });
   });
 
   it('refuses a signature older than five minutes, so a captured request cannot be replayed later', () => {

@@ -19,7 +19,7 @@ export const INBOX_SERVICE_PATCH = 'conclusion-served-through-inbox';
 const RECIPIENT_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织', accountabilityBody: '问责实施机关' } as const;
 
 export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<void> {
-  const { file, actions, deadlines, input, rulebook } = ctx;
+  const { file, deadlines, input, rulebook } = ctx;
   const determination = file.state.determination!;
   const outcome = determination.outcome;
   file.enterStage(step.stage);
@@ -90,6 +90,15 @@ function conclusionNotice(step: StepOf<'notice'>, ctx: CaseContext, to: Recipien
   };
 }
 
+/** The conclusion is served on every recipient: the authority's deadline is met and the step ends. */
+function recordNoticeServed(ctx: CaseContext, due: DeadlineRecord | undefined, basis: Basis | undefined, servedOn: IsoDate, servedTo: Recipient[], by: Actor): void {
+  const { file, actions } = ctx;
+  file.state.notice = { servedOn, servedTo, recordedBy: by };
+  if (due) ctx.deadlines.settle(due, 'met');
+  actions.withdraw('serveNotice');
+  file.record('noticeServed', { actor: by, detail: `${servedOn} 送达：${OUTCOME_NAMES[file.state.determination!.outcome]}`, ...(basis ? { basis } : {}) });
+}
+
 /**
  * Cases started before inbox service: an officer records the service on every
  * recipient at once, and the parties are told afterwards.
@@ -97,7 +106,6 @@ function conclusionNotice(step: StepOf<'notice'>, ctx: CaseContext, to: Recipien
 async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
   const { file, actions } = ctx;
   const determination = file.state.determination!;
-  const outcome = determination.outcome;
   actions.offer('serveNotice', {
     label: step.label,
     roles: step.roles,
@@ -107,12 +115,7 @@ async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: Dea
       const missing = step.recipients.filter((p) => !served.servedTo.includes(p));
       if (missing.length > 0) refuse(RefusalType.invalidInput, `servedTo：须书面告知 ${missing.map((p) => RECIPIENT_NAMES[p]).join('、')}`, basis);
     },
-    apply: (served) => {
-      file.state.notice = { servedOn: served.servedOn, servedTo: served.servedTo, recordedBy: served.actor };
-      if (due) ctx.deadlines.settle(due, 'met');
-      actions.withdraw('serveNotice');
-      file.record('noticeServed', { actor: served.actor, detail: `${served.servedOn} 送达：${OUTCOME_NAMES[outcome]}`, ...(basis ? { basis } : {}) });
-    },
+    apply: (served) => recordNoticeServed(ctx, due, basis, served.servedOn, served.servedTo, served.actor),
   });
   await condition(() => file.state.notice !== undefined);
   for (const to of step.recipients) await effects.notify(conclusionNotice(step, ctx, to));
@@ -128,7 +131,6 @@ async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: Dea
 async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
   const { file, actions, input } = ctx;
   const determination = file.state.determination!;
-  const outcome = determination.outcome;
   const receipts = (file.state.noticeReceipts = []) as NonNullable<CaseState['noticeReceipts']>;
   const receiptOf = (party: Recipient) => receipts.find((r) => r.party === party);
 
@@ -136,11 +138,7 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, d
     receipts.push({ party, servedOn, via, by });
     file.record(via === 'inbox' ? 'serviceAcknowledged' : 'servedByOfficer', { actor: by, detail: `${servedOn} 送达${RECIPIENT_NAMES[party]}`, ...(basis ? { basis } : {}) });
     if (!step.recipients.every((p) => receiptOf(p))) return file.publish();
-    const lastServedOn = receipts.map((r) => r.servedOn).sort().at(-1)!;
-    file.state.notice = { servedOn: lastServedOn, servedTo: [...step.recipients], recordedBy: by };
-    if (due) ctx.deadlines.settle(due, 'met');
-    actions.withdraw('serveNotice');
-    file.record('noticeServed', { actor: by, detail: `${lastServedOn} 送达：${OUTCOME_NAMES[outcome]}`, ...(basis ? { basis } : {}) });
+    recordNoticeServed(ctx, due, basis, receipts.map((r) => r.servedOn).sort().at(-1)!, [...step.recipients], by);
   };
 
   actions.offer('serveNotice', {
