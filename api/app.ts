@@ -15,8 +15,10 @@ import type { TokenVerifier } from './auth';
 import { createMetrics } from './metrics';
 import { notFoundHandler, Problem, problemHandler, sendProblem } from './problem';
 import { mountRoutes, type RouteSpec } from './registry';
+import type { MatterIndex } from '../services/cases/search-terms';
 import { calendarRoutes } from './routes/calendar';
 import { caseRoutes } from './routes/cases';
+import { CODEC_PATH, codecCors, codecRoutes } from './routes/codec';
 import { docsAssets, docsRoutes } from './routes/docs';
 import { inboxRoutes } from './routes/inbox';
 import { documentRoutes } from './routes/documents';
@@ -35,6 +37,12 @@ export interface AppDeps {
   publishedSchedules?: ReadonlyMap<number, YearSchedule> | undefined;
   corsOrigins?: string[];
   writesPerMinute?: number;
+  /** Hashes the matter's search terms; its key comes from config (services/codec/keys.ts). */
+  matterIndex: MatterIndex;
+  /** The Temporal UI's origin: the only one the codec routes answer to from a browser. */
+  temporalUiOrigin?: string | undefined;
+  /** The codec decodes without a token (CODEC_AUTH=none, the embedded UI on loopback). */
+  anonymousCodecDecode?: boolean | undefined;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -59,6 +67,7 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
     ...referenceRoutes(),
+    ...codecRoutes({ ...deps, anonymousDecode: deps.anonymousCodecDecode }),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;
@@ -70,7 +79,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(helmet());
-  if (deps.corsOrigins && deps.corsOrigins.length > 0) app.use(cors({ origin: deps.corsOrigins }));
+  // The codec answers browsers of the Temporal UI only, whatever else CORS_ORIGINS allows.
+  app.use(CODEC_PATH, codecCors(deps.temporalUiOrigin));
+  if (deps.corsOrigins && deps.corsOrigins.length > 0) {
+    const apiCors = cors({ origin: deps.corsOrigins });
+    app.use((req, res, next) => (req.path.startsWith(`${CODEC_PATH}/`) ? next() : apiCors(req, res, next)));
+  }
   app.use(metrics.middleware);
   app.use(
     pinoHttp({
@@ -95,7 +109,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(docsAssets());
-  mountRoutes(app, appRoutes(deps, metrics), { verifyToken: deps.verifyToken, writeLimiter, requireJson, bodyLimit: '100kb' });
+  const routes = appRoutes(deps, metrics);
+  const isCodec = (r: RouteSpec) => r.path.startsWith(`${CODEC_PATH}/`);
+  mountRoutes(app, routes.filter((r) => !isCodec(r)), { verifyToken: deps.verifyToken, writeLimiter, requireJson, bodyLimit: '100kb' });
+  // The UI sends an event's payloads at once, and a case's state grows with its timeline.
+  mountRoutes(app, routes.filter(isCodec), { verifyToken: deps.verifyToken, writeLimiter, requireJson, bodyLimit: '8mb' });
   app.use(notFoundHandler);
   app.use(problemHandler((err, req) => deps.logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error')));
   return app;

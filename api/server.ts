@@ -5,6 +5,8 @@
 import type { Server } from 'node:http';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
+import { matterIndex } from '../services/cases/search-terms';
+import { loadOrCreateSearchTermsKey } from '../services/codec/keys';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 import { loadOrCreateTokenSecret } from './token-secret';
@@ -26,6 +28,9 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     logger: resources.logger,
     corsOrigins: config.CORS_ORIGINS,
     writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+    matterIndex: matterIndex(loadOrCreateSearchTermsKey(config.dataDir, config.SEARCH_TERMS_KEY)),
+    temporalUiOrigin: new URL(config.TEMPORAL_UI_URL).origin,
+    anonymousCodecDecode: config.CODEC_AUTH === 'none',
   });
   return new Promise((resolve, reject) => {
     const server = app.listen(config.API_PORT, config.API_HOST, () => resolve(server));

@@ -3,8 +3,10 @@
  * Defaults give the embedded setup of `npm start`; docker-compose.yml sets the
  * production values. A bad value stops the process with one line naming it.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys, payloadKeyring, SEARCH_TERMS_KEY_MIN_LENGTH, type PayloadKey, type PayloadKeyring } from '../services/codec/keys';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -13,14 +15,33 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** Payload keys as id:base64 entries, parsed here so a bad key stops start-up with one line. */
+const payloadKeyList = (read: (value: string) => string) =>
+  optionalText.transform((value, ctx): PayloadKey[] | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return parsePayloadKeys(read(value));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
+/** Variables whose values never appear in an error line. */
+const SECRETS = new Set(['TOKEN_SECRET', 'WEBHOOK_SECRET', 'PAYLOAD_KEYS', 'SEARCH_TERMS_KEY', 'DATABASE_URL', 'SMTP_URL']);
+
 export const envSchema = z.object({
+  /** `production` (the Dockerfile sets it): keys are never generated, and the codec always wants a token. */
+  NODE_ENV: optionalText,
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('exemption-review'),
-  /** Only for what `npm start` prints; the UI itself belongs to the Temporal server. */
+  /** Where the Temporal UI is: what `npm start` prints, and the only browser origin the codec routes answer. */
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
@@ -53,13 +74,31 @@ export const envSchema = z.object({
   /** Attempts of a failing e-mail or webhook delivery before the responsible officer is told instead. */
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Payload encryption keys, `id:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
+  PAYLOAD_KEYS: payloadKeyList((value) => value),
+  /** A file of `id:base64` lines (`#` comments), instead of PAYLOAD_KEYS. */
+  PAYLOAD_KEYS_FILE: payloadKeyList((file) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }),
+  /** The id of the key that encrypts; unset: the first listed. */
+  PAYLOAD_KEY_CURRENT: optionalText,
+  /** HMAC key of the matter's search terms; unset: one generated into DATA_DIR. Changing it makes earlier cases unfindable by words. */
+  SEARCH_TERMS_KEY: optionalText.pipe(z.string().min(SEARCH_TERMS_KEY_MIN_LENGTH, `must be at least ${SEARCH_TERMS_KEY_MIN_LENGTH} characters`).optional()),
+  /** `token`: decoding payloads needs an auditor's or admin's token. `none`: the embedded UI on loopback decodes without one. */
+  CODEC_AUTH: z.enum(['token', 'none']).default('token'),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEYS_FILE'> {
   dataDir: string;
   apiBaseUrl: string;
+  /** From PAYLOAD_KEYS or PAYLOAD_KEYS_FILE; unset: the embedded default in DATA_DIR (services/codec/keys.ts). */
+  payloadKeys: PayloadKeyring | undefined;
 }
 
 export class ConfigError extends Error {
@@ -73,7 +112,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
       const value = env[name];
-      return `${name}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+      return `${name}: ${issue.message}${value === undefined || SECRETS.has(name) ? '' : ` (got ${JSON.stringify(value)})`}`;
     });
     throw new ConfigError(`configuration error: ${lines.join('; ')}`);
   }
@@ -84,8 +123,29 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
     throw new ConfigError('configuration error: WEBHOOK_SECRET: required when WEBHOOK_URL is set, to sign each delivery');
   }
+  const { PAYLOAD_KEYS, PAYLOAD_KEYS_FILE, ...rest } = parsed;
+  const production = parsed.NODE_ENV === 'production';
+  if (PAYLOAD_KEYS && PAYLOAD_KEYS_FILE) throw new ConfigError('configuration error: PAYLOAD_KEYS and PAYLOAD_KEYS_FILE: set one, not both');
+  const keys = PAYLOAD_KEYS ?? PAYLOAD_KEYS_FILE;
+  if (!keys && parsed.PAYLOAD_KEY_CURRENT) throw new ConfigError('configuration error: PAYLOAD_KEY_CURRENT: names a key, but neither PAYLOAD_KEYS nor PAYLOAD_KEYS_FILE is set');
+  if (!keys && production) {
+    throw new ConfigError('configuration error: PAYLOAD_KEYS: required in production (NODE_ENV=production), the same for every worker and API; e.g. k1:$(openssl rand -base64 32)');
+  }
+  if (!parsed.SEARCH_TERMS_KEY && production) {
+    throw new ConfigError('configuration error: SEARCH_TERMS_KEY: required in production (NODE_ENV=production); e.g. $(openssl rand -base64 48)');
+  }
+  let payloadKeys: PayloadKeyring | undefined;
+  try {
+    payloadKeys = keys ? payloadKeyring(keys, parsed.PAYLOAD_KEY_CURRENT) : undefined;
+  } catch (err) {
+    throw new ConfigError(`configuration error: PAYLOAD_KEY_CURRENT: ${(err as Error).message}`);
+  }
+  if (parsed.CODEC_AUTH === 'none' && (production || !LOOPBACK.includes(parsed.API_HOST))) {
+    throw new ConfigError('configuration error: CODEC_AUTH: none is only for the embedded UI, with API_HOST on loopback and not in production');
+  }
   return {
-    ...parsed,
+    ...rest,
+    payloadKeys,
     dataDir: path.resolve(parsed.DATA_DIR),
     apiBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://${parsed.API_HOST}:${parsed.API_PORT}`,
   };

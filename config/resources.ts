@@ -1,14 +1,18 @@
 /**
  * The long-lived things a process opens once at start and closes at stop:
- * the archive database, one Temporal client and a logger.
+ * the archive database, one Temporal client and a logger, and the data
+ * converter that encrypts what the client and the worker send to Temporal.
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import pino, { type Logger } from 'pino';
 import type { NoticeSettings } from '../activities/notices';
 import type { Channel } from '../services/notices/channels';
 import { emailChannel } from '../services/notices/email';
 import { webhookChannel } from '../services/notices/webhook';
+import { caseDataConverter } from '../services/codec/codec';
+import { loadOrCreatePayloadKeys, type PayloadKeyring } from '../services/codec/keys';
 import { openDb, type Db } from '../store/db';
 import type { Config } from './env';
 
@@ -17,6 +21,9 @@ export interface Resources {
   connection: Connection;
   client: Client;
   logger: Logger;
+  payloadKeys: PayloadKeyring;
+  /** The one data converter of the process: its client's and its worker's. */
+  dataConverter: DataConverter;
   /** How notices leave besides the inbox (SMTP_URL, WEBHOOK_URL). */
   notices: NoticeSettings;
   close(): Promise<void>;
@@ -35,6 +42,8 @@ export function pgliteDir(config: Config): string {
 
 export async function openResources(config: Config, name: string): Promise<Resources> {
   const logger = pino({ name, level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const payloadKeys = config.payloadKeys ?? loadOrCreatePayloadKeys(config.dataDir);
+  const dataConverter = caseDataConverter(payloadKeys);
   const db = await openDb({ databaseUrl: config.DATABASE_URL, pgliteDir: pgliteDir(config) });
   let connection: Connection;
   try {
@@ -43,7 +52,8 @@ export async function openResources(config: Config, name: string): Promise<Resou
     await db.close();
     throw new Error(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
   }
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  logger.info({ payloadKeys: payloadKeys.keys.map((k) => k.id), current: payloadKeys.current }, 'payload keys');
   const notices = noticeSettings(config);
   logger.info({ channels: ['inbox', ...notices.channels.map((c) => c.name)] }, 'notice channels');
   return {
@@ -51,6 +61,8 @@ export async function openResources(config: Config, name: string): Promise<Resou
     connection,
     client,
     logger,
+    payloadKeys,
+    dataConverter,
     notices,
     async close() {
       for (const channel of notices.channels) channel.close?.();

@@ -5,15 +5,19 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
+import { checkKeysOfRunningCases } from '../services/codec/keys';
 import { createCaseWorker } from './worker';
 
 export async function startWorker(config: Config, resources: Resources): Promise<{ worker: Worker; connection: NativeConnection }> {
+  // Refuse to start rather than fail every task of a case it cannot decrypt.
+  await checkKeysOfRunningCases(resources.client, config.TEMPORAL_NAMESPACE, resources.payloadKeys);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createCaseWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dependencies: { db: resources.db, client: resources.client, notices: resources.notices },
+    dataConverter: resources.dataConverter,
   });
   return { worker, connection };
 }

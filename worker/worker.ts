@@ -2,6 +2,7 @@
  * Builds the worker that runs case workflows and their activities. Tests call
  * this too, with their own connection, task queue and dependencies.
  */
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
 
@@ -10,7 +11,9 @@ export interface CaseWorkerOptions {
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
-  /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled from source. */
+  /** caseDataConverter(keys) (services/codec/codec.ts): the same as the clients', or the worker cannot read what they send. */
+  dataConverter: DataConverter;
+  /** A prebuilt bundle (tests bundle once per file), built with the data converter's failureConverterPath; otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -23,5 +26,6 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.dependencies),
+    dataConverter: options.dataConverter,
   });
 }

@@ -1,10 +1,11 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
-import { actionUpdate, ACTION_NAMES, RefusalType, searchAttributes as sa } from '../../domain/case/contract';
+import { actionUpdate, ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa } from '../../domain/case/contract';
 import { IdempotencyConflict, NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
-import { queryTerms } from '../../domain/case/matter-terms';
+import type { MatterIndex } from '../../services/cases/search-terms';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
@@ -20,6 +21,7 @@ export interface CaseRoutesDeps {
   taskQueue: string;
   baseUrl: string;
   namespace: string;
+  matterIndex: MatterIndex;
 }
 
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
@@ -54,14 +56,15 @@ const actionPath = (name: string) => `/v1/cases/{id}/actions/${name}`;
 export const actionSchemaRef = (name: string) => `/openapi.json#/paths/${actionPath(name).replace(/\//g, '~1')}/post/requestBody`;
 
 /** A visibility query from the list filters; values are checked by the query schema, so nothing can be injected. */
-function visibilityQuery(authority: string, q: z.infer<typeof caseListQuery>): string {
+function visibilityQuery(authority: string, q: z.infer<typeof caseListQuery>, matterIndex: MatterIndex): string {
   const clauses = [`WorkflowType = "exemptionReview"`, `Authority = "${authority}"`];
   if (q.jurisdiction) clauses.push(`Jurisdiction = "${q.jurisdiction}"`);
   if (q.stage) clauses.push(`Stage = "${q.stage}"`);
   if (q.outcome) clauses.push(`Outcome = "${q.outcome}"`);
   if (q.overdue !== undefined) clauses.push(`Overdue = ${q.overdue}`);
   if (q.deadlineBefore) clauses.push(`NextDeadline < "${new Date(`${q.deadlineBefore}T00:00:00+08:00`).toISOString()}"`);
-  for (const term of q.q ? queryTerms(q.q) : []) clauses.push(`MatterTerms = "${term}"`);
+  // Hashed as the case's terms were: visibility never holds the words.
+  for (const term of q.q ? matterIndex.query(authority, q.q) : []) clauses.push(`MatterTerms = "${term}"`);
   return clauses.join(' AND ');
 }
 
@@ -158,13 +161,15 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       async handle({ query, user, res }) {
         const page = await deps.client.workflowService.listWorkflowExecutions({
           namespace: deps.namespace,
-          query: visibilityQuery(user.authority, query),
+          query: visibilityQuery(user.authority, query, deps.matterIndex),
           pageSize: query.pageSize,
           nextPageToken: query.pageToken ? Buffer.from(query.pageToken, 'base64url') : null,
         });
-        const cases = (page.executions ?? []).map((e) => {
+        const cases = await Promise.all((page.executions ?? []).map(async (e) => {
           const attributes = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
           const next = attributes.get(sa.nextDeadline);
+          // The matter is in the encrypted memo; cases opened before it was have none there.
+          const memo = await decodeMapFromPayloads(deps.client.options.loadedDataConverter, e.memo?.fields);
           return {
             id: e.execution?.workflowId,
             jurisdiction: attributes.get(sa.jurisdiction),
@@ -172,10 +177,10 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
             outcome: attributes.get(sa.outcome) ?? null,
             overdue: attributes.get(sa.overdue) ?? false,
             nextDeadline: next ? next.toISOString() : null,
-            matter: attributes.get(sa.matter) ?? null,
+            matter: typeof memo?.[CASE_MEMO.matter] === 'string' ? memo[CASE_MEMO.matter] : null,
             openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : null,
           };
-        });
+        }));
         const token = page.nextPageToken && page.nextPageToken.length > 0 ? Buffer.from(page.nextPageToken).toString('base64url') : null;
         res.json({ cases, nextPageToken: token });
       },

@@ -26,12 +26,20 @@ export const searchAttributes = {
   nextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
   provisionalDeadline: defineSearchAttributeKey('ProvisionalDeadline', SearchAttributeType.BOOL),
-  /** Set once at the start; the API refuses a matter naming the subject or an ID number. */
+  /**
+   * No longer set: search attributes are never encrypted, and this held the
+   * matter in clear. Still registered, since cases opened before carry it.
+   */
   matter: defineSearchAttributeKey('Matter', SearchAttributeType.TEXT),
-  /** The matter's search terms (domain/case/matter-terms.ts), for free-text search on any visibility store. */
+  /** Keyed hashes of the matter's search terms (services/cases/search-terms.ts), never the terms themselves. */
   matterTerms: defineSearchAttributeKey('MatterTerms', SearchAttributeType.KEYWORD_LIST),
+  /** The id of the payload key the case was opened with, so a worker knows at start whether it can read every running case. */
+  payloadKey: defineSearchAttributeKey('PayloadKey', SearchAttributeType.KEYWORD),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
+
+/** Memo fields of a case: payloads, so encrypted like its input, and listed with it. */
+export const CASE_MEMO = { matter: 'matter' } as const;
 
 export interface Actor {
   sub: string;

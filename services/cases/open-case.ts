@@ -6,13 +6,14 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { beijingDate } from '../../domain/calendar';
-import { caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
-import { matterTerms } from '../../domain/case/matter-terms';
+import { CASE_MEMO, caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
 import { rulebookInForce } from '../../domain/rulebooks';
+import { currentPayloadKeyId } from '../codec/codec';
 import { nextCaseNumber } from '../../store/case-numbers';
 import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
 import type { Db } from '../../store/db';
+import type { MatterIndex } from './search-terms';
 
 export interface OpenCaseRequest {
   jurisdiction: string;
@@ -31,6 +32,7 @@ export interface OpenCaseDeps {
   db: Db;
   client: Client;
   taskQueue: string;
+  matterIndex: MatterIndex;
   now?: () => number;
 }
 
@@ -110,20 +112,24 @@ export async function openCase(
     subjectUserId: request.subject.userId,
     addresses: request.contacts ?? {},
   });
+  const payloadKey = currentPayloadKeyId(deps.client.options.loadedDataConverter);
   // USE_EXISTING: a retry after a start that did happen finds that workflow, not an error.
   await deps.client.workflow.start(WORKFLOW_TYPE, {
     workflowId: caseId,
     taskQueue: deps.taskQueue,
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    // Search attributes are stored in clear: hashes of the matter's terms, never its words.
     typedSearchAttributes: [
       { key: sa.caseId, value: caseId },
       { key: sa.jurisdiction, value: rulebook.id },
       { key: sa.authority, value: actor.authority },
       { key: sa.stage, value: 'opened' },
-      { key: sa.matter, value: request.matter },
-      { key: sa.matterTerms, value: matterTerms(request.matter) },
+      { key: sa.matterTerms, value: deps.matterIndex.terms(actor.authority, request.matter) },
+      ...(payloadKey ? [{ key: sa.payloadKey, value: payloadKey }] : []),
     ],
+    // The memo is a payload, so it is encrypted: the case list shows the matter from it.
+    memo: { [CASE_MEMO.matter]: request.matter },
     staticSummary: `${rulebook.name} ${caseId}`,
   });
   return { caseId, replayed };

@@ -11,6 +11,7 @@ import { ROLES } from '../../api/auth';
 import { appRoutes } from '../../api/app';
 import { expressPath, type RouteSpec } from '../../api/registry';
 import { eventually } from '../support/eventually';
+import { testMatterIndex } from '../support/keys';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -21,7 +22,7 @@ const RECUSED = { sub: 'recused-1', name: '赵某' };
 
 beforeAll(async () => {
   stack = await startStack();
-  routes = appRoutes({ client: stack.env.client, db: stack.db, verifyToken: async () => { throw new Error('unused'); }, taskQueue: '', namespace: '', baseUrl: '', logger: undefined as never });
+  routes = appRoutes({ client: stack.env.client, db: stack.db, verifyToken: async () => { throw new Error('unused'); }, taskQueue: '', namespace: '', baseUrl: '', logger: undefined as never, matterIndex: testMatterIndex });
   const officer = await stack.token({ roles: ['officer', 'supervisor'], authority: 'binhai-jw', sub: 'officer-1' });
   const created = await request(stack.app)
     .post('/v1/cases')
@@ -59,6 +60,8 @@ function call(spec: RouteSpec, token: string | undefined) {
   if (spec.path === '/v1/cases') {
     return req.send({ jurisdiction: 'binhai', subject: { name: '李某', organisation: '某局' }, matter: '试点', accountability: { reference: '问1号' }, eventDate: beijingDate(Date.now()) });
   }
+  // The codec: no payloads, so a caller who may call it gets an empty answer.
+  if (spec.path.startsWith('/codec/')) return req.send({ payloads: [] });
   if (spec.path.startsWith('/v1/calendar/years')) return req.send({ source: '测试用日程（假设）', holidays: [{ date: '2099-01-01', name: '元旦' }], makeUpWorkdays: [] });
   // Actions: an empty body, so a caller who may act gets 400 for the body and nothing changes.
   return req.send({});

@@ -17,6 +17,7 @@ import { actionBodies } from '../../api/case-actions';
 import { beijingDate } from '../../domain/calendar';
 import { signDevToken } from '../../scripts/token';
 import { eventually } from '../support/eventually';
+import { testMatterIndex } from '../support/keys';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -48,6 +49,7 @@ function appWith(overrides: Partial<AppDeps>) {
     namespace: stack.env.namespace ?? 'default',
     baseUrl: 'http://rongcuo.test',
     logger: pino({ level: 'silent' }),
+    matterIndex: testMatterIndex,
     ...overrides,
   });
 }

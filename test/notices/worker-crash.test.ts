@@ -21,6 +21,7 @@ import { openDb } from '../../store/db';
 import { notificationsForCase } from '../../store/notifications';
 import { officer, supervisor } from '../support/case-driver';
 import { eventually } from '../support/eventually';
+import { TEST_PAYLOAD_KEYS } from '../support/keys';
 import { startSmtpServer, type TestSmtpServer } from '../support/notice-receivers';
 import { startDevServer, uniqueTaskQueue } from '../support/temporal';
 
@@ -74,7 +75,8 @@ it('does not send a notice twice when the worker is killed between sending and r
   await saveCaseContacts(seed, { caseId, authority: 'yangjiang-jw', responsible: { sub: officer.sub, name: officer.name }, addresses: { subject: { email: SUBJECT_EMAIL } } });
   await seed.close();
 
-  const settings = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, SMTP_URL: smtp.url, NOTIFY_MAX_ATTEMPTS: '5' };
+  // The test's client encrypts with the test keys, so the worker must have them too.
+  const settings = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, SMTP_URL: smtp.url, NOTIFY_MAX_ATTEMPTS: '5', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
   let worker = await startWorkerProcess(settings);
   const killed = new Promise<void>((resolve) => {
     smtp.beforeAccepting = async () => {

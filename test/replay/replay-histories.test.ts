@@ -7,6 +7,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { loadHistories } from '../support/histories';
+import { testDataConverter } from '../support/keys';
 import { workflowBundle } from '../support/temporal';
 
 const histories = loadHistories();
@@ -33,7 +34,8 @@ describe('replay of recorded case histories', () => {
   });
 
   it('replays every recorded history deterministically on the current workflow code', async () => {
-    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
+    // With the product's data converter: fixtures recorded before encryption decode unchanged, later ones decrypt.
+    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter }, histories);
     const failures: string[] = [];
     for await (const result of results) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);

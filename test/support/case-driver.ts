@@ -23,6 +23,7 @@ import type { ActivityDependencies } from '../../activities';
 import type { Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
 import type { exemptionReview } from '../../workflows';
+import { testDataConverter } from './keys';
 import { uniqueTaskQueue, workflowBundle } from './temporal';
 
 export const officer: Actor = { sub: 'officer-1', name: '李办案', roles: ['officer'] };
@@ -179,6 +180,7 @@ export async function withCaseWorker<T>(
     namespace: env.namespace ?? 'default',
     taskQueue,
     dependencies: { db, client: env.client, ...dependencies },
+    dataConverter: testDataConverter,
     workflowBundle: await workflowBundle(),
   });
   try {

@@ -13,6 +13,7 @@ import { signDevToken } from '../../scripts/token';
 import type { Db } from '../../store/db';
 import { openTestDb } from './test-db';
 import { createCaseWorker } from '../../worker/worker';
+import { testDataConverter, testMatterIndex } from './keys';
 import { startDevServer, uniqueTaskQueue, workflowBundle } from './temporal';
 
 export interface Stack {
@@ -35,6 +36,7 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     namespace: env.namespace ?? 'default',
     taskQueue,
     dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules },
+    dataConverter: testDataConverter,
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
@@ -49,6 +51,7 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     publishedSchedules: options.publishedSchedules,
     // Tests write far faster than people; the limit itself is tested on an app of its own.
     writesPerMinute: 100_000,
+    matterIndex: testMatterIndex,
   });
   return {
     env,

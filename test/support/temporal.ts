@@ -6,7 +6,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SearchAttributeType } from '@temporalio/common';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
+import { FAILURE_CONVERTER_PATH } from '../../services/codec/codec';
 import { WORKFLOWS_PATH } from '../../worker/worker';
+import { testDataConverter } from './keys';
 import { temporalCliPath, temporalTestServerPath } from './tools';
 
 /** proto enum temporal.api.enums.v1.IndexedValueType */
@@ -23,6 +25,7 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath } },
+    client: { dataConverter: testDataConverter },
   });
   // The test server knows no custom search attributes until told, as a real cluster's operator would.
   await env.connection.operatorService.addSearchAttributes({
@@ -46,13 +49,14 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
         'history.visibilityProcessorUpdateAckInterval="1s"',
       ],
     },
+    client: { dataConverter: testDataConverter },
   });
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test file. */
+/** The workflow bundle, built once per test file, with the failure converter that encodes failure messages. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   return bundle;
 }
 

@@ -1,0 +1,129 @@
+/**
+ * Personal data never reaches Temporal in clear: every payload (workflow
+ * input, update arguments and results, activity inputs and results, queries,
+ * memo, failure messages) is compressed, then encrypted with AES-256-GCM,
+ * the way Temporal's encryption sample does it. The key id travels in the
+ * payload's metadata, so keys can rotate: the current key encrypts, any key
+ * of the keyring decrypts. A payload that is not encrypted (cases started
+ * before, the recorded replay fixtures) decodes unchanged.
+ *
+ * Codecs run outside the workflow sandbox (in clients and in the worker
+ * around it), so Node's zlib is allowed here; workflow code never imports
+ * this module.
+ */
+import type { webcrypto } from 'node:crypto';
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
+import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { PayloadKeyring } from './keys';
+
+export const ENCODING_ENCRYPTED = 'binary/encrypted';
+export const METADATA_KEY_ID = 'encryption-key-id';
+export const METADATA_CIPHER = 'encryption-cipher';
+export const CIPHER = 'AES-256-GCM/deflate';
+const IV_BYTES = 12;
+
+/** The path the worker and the workflow bundle load the failure converter from. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
+
+/** A payload names a key the keyring does not have: the worker cannot read that case until the key is restored. */
+export class PayloadKeyMissing extends Error {
+  override name = 'PayloadKeyMissing';
+  constructor(
+    readonly keyId: string,
+    known: string[],
+  ) {
+    super(`payload encrypted with key "${keyId}", which is not among the payload keys (${known.join(', ')}): restore it to PAYLOAD_KEYS or PAYLOAD_KEYS_FILE`);
+  }
+}
+
+export class PayloadUndecryptable extends Error {
+  override name = 'PayloadUndecryptable';
+}
+
+export class PayloadEncryptionCodec implements PayloadCodec {
+  private readonly cryptoKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+
+  constructor(private readonly keyring: PayloadKeyring) {
+    for (const { id, key } of keyring.keys) {
+      this.cryptoKeys.set(id, globalThis.crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt', 'decrypt']));
+    }
+  }
+
+  /** The key new payloads are encrypted with. */
+  get currentKeyId(): string {
+    return this.keyring.current;
+  }
+
+  encode(payloads: Payload[]): Promise<Payload[]> {
+    return Promise.all(payloads.map((payload) => this.encrypt(payload)));
+  }
+
+  decode(payloads: Payload[]): Promise<Payload[]> {
+    return Promise.all(payloads.map((payload) => this.decrypt(payload)));
+  }
+
+  private async encrypt(payload: Payload): Promise<Payload> {
+    const keyId = this.keyring.current;
+    const plain = await deflate(temporal.api.common.v1.Payload.encode(payload).finish());
+    const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const sealed = await globalThis.crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: associatedData(keyId) },
+      await this.cryptoKeys.get(keyId)!,
+      plain,
+    );
+    const data = new Uint8Array(IV_BYTES + sealed.byteLength);
+    data.set(iv);
+    data.set(new Uint8Array(sealed), IV_BYTES);
+    return {
+      metadata: { [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED), [METADATA_KEY_ID]: utf8(keyId), [METADATA_CIPHER]: utf8(CIPHER) },
+      data,
+    };
+  }
+
+  private async decrypt(payload: Payload): Promise<Payload> {
+    if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCODING_ENCRYPTED) return payload;
+    const keyId = text(payload.metadata?.[METADATA_KEY_ID]);
+    const cipher = text(payload.metadata?.[METADATA_CIPHER]);
+    if (!keyId) throw new PayloadUndecryptable('encrypted payload without an encryption-key-id');
+    if (cipher !== CIPHER) throw new PayloadUndecryptable(`encrypted payload with an unknown cipher ${JSON.stringify(cipher)}`);
+    const key = this.cryptoKeys.get(keyId);
+    if (!key) throw new PayloadKeyMissing(keyId, this.keyring.keys.map((k) => k.id));
+    const data = payload.data ?? new Uint8Array();
+    let plain: ArrayBuffer;
+    try {
+      plain = await globalThis.crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: data.subarray(0, IV_BYTES), additionalData: associatedData(keyId) },
+        await key,
+        data.subarray(IV_BYTES),
+      );
+    } catch {
+      throw new PayloadUndecryptable(`payload does not decrypt with key "${keyId}": altered, or another key of the same id`);
+    }
+    return temporal.api.common.v1.Payload.decode(await inflate(new Uint8Array(plain)));
+  }
+}
+
+/** Binds the ciphertext to its key id and format, so neither can be swapped in the clear metadata. */
+function associatedData(keyId: string): Uint8Array {
+  return utf8(`${ENCODING_ENCRYPTED}\n${CIPHER}\n${keyId}`);
+}
+
+/**
+ * The data converter of every client and worker of the product, and of the
+ * replay harness: one codec for payloads, failures encoded so it seals them too.
+ */
+export function caseDataConverter(keyring: PayloadKeyring): DataConverter {
+  return { payloadCodecs: [new PayloadEncryptionCodec(keyring)], failureConverterPath: FAILURE_CONVERTER_PATH };
+}
+
+/** The key a client encrypts with, recorded on each case so a worker can tell at start whether it has every key it needs. */
+export function currentPayloadKeyId(dataConverter: { payloadCodecs: PayloadCodec[] }): string | undefined {
+  return dataConverter.payloadCodecs.find((c): c is PayloadEncryptionCodec => c instanceof PayloadEncryptionCodec)?.currentKeyId;
+}

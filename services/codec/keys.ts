@@ -1,0 +1,138 @@
+/**
+ * The keys that seal personal data from Temporal: the payload keys (AES-256,
+ * several, for rotation) and the key of the matter's search terms (HMAC).
+ *
+ * Payload keys are written `id:base64`, separated by commas (PAYLOAD_KEYS) or
+ * lines (PAYLOAD_KEYS_FILE, `#` starts a comment). The current key, the one
+ * that encrypts, is PAYLOAD_KEY_CURRENT or else the first; every key listed
+ * decrypts. Rotating is putting a new key first and keeping the old ones for
+ * as long as a case encrypted with them may still run or be read.
+ *
+ * Without either variable the embedded setup generates both keys into
+ * DATA_DIR on first start, like the token secret; in production
+ * (NODE_ENV=production) nothing is generated, since a key that lives only in
+ * one container's folder would lose every case when the container goes.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { searchAttributes as sa } from '../../domain/case/contract';
+
+export interface PayloadKey {
+  id: string;
+  /** 32 bytes: AES-256. */
+  key: Uint8Array;
+}
+
+export interface PayloadKeyring {
+  /** The id of the key that encrypts. */
+  current: string;
+  /** Every key that decrypts, the current one among them. */
+  keys: PayloadKey[];
+}
+
+const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+export const PAYLOAD_KEY_BYTES = 32;
+export const SEARCH_TERMS_KEY_MIN_LENGTH = 32;
+
+/** `id:base64` entries, by commas or lines; throws with one line saying what is wrong, never with key material. */
+export function parsePayloadKeys(text: string): PayloadKey[] {
+  const entries = text
+    .split(/[,\n]/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line !== '');
+  if (entries.length === 0) throw new Error('no key: write id:base64key, e.g. k2026a:$(openssl rand -base64 32)');
+  const keys: PayloadKey[] = [];
+  entries.forEach((entry, index) => {
+    const colon = entry.indexOf(':');
+    const id = colon < 0 ? '' : entry.slice(0, colon).trim();
+    const encoded = colon < 0 ? '' : entry.slice(colon + 1).trim();
+    if (!KEY_ID.test(id)) throw new Error(`entry ${index + 1}: must be id:base64key with an id of letters, digits, '.', '_' or '-' (at most 64)`);
+    if (!BASE64.test(encoded)) throw new Error(`key "${id}": not base64`);
+    const key = new Uint8Array(Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+    if (key.length !== PAYLOAD_KEY_BYTES) throw new Error(`key "${id}": must be ${PAYLOAD_KEY_BYTES} bytes (AES-256), got ${key.length}`);
+    if (keys.some((k) => k.id === id)) throw new Error(`key "${id}": listed twice`);
+    keys.push({ id, key });
+  });
+  return keys;
+}
+
+export function payloadKeyring(keys: PayloadKey[], current?: string): PayloadKeyring {
+  const chosen = current ?? keys[0]?.id;
+  if (!chosen || !keys.some((k) => k.id === chosen)) {
+    throw new Error(`"${chosen}" is not among the keys (${keys.map((k) => k.id).join(', ')})`);
+  }
+  return { current: chosen, keys };
+}
+
+export function payloadKeysFile(dataDir: string): string {
+  return path.join(dataDir, 'payload-keys');
+}
+
+export function searchTermsKeyFile(dataDir: string): string {
+  return path.join(dataDir, 'search-terms-key');
+}
+
+/** Writes `content` to `file` unless it exists ('wx'), so processes starting together agree on one key; answers the file's content. */
+function createOnce(file: string, content: () => string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, content(), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** The embedded default: the keys in DATA_DIR/payload-keys, generated on first start. */
+export function loadOrCreatePayloadKeys(dataDir: string, now = new Date()): PayloadKeyring {
+  const file = payloadKeysFile(dataDir);
+  const text = createOnce(file, () => {
+    const id = `k${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
+    return [
+      '# Payload encryption keys (AES-256) of this data folder: id:base64, the first encrypts, every one decrypts.',
+      '# To rotate, put a new key first; keep the old ones while any case encrypted with them may run or be read.',
+      `${id}:${randomBytes(PAYLOAD_KEY_BYTES).toString('base64')}`,
+      '',
+    ].join('\n');
+  });
+  try {
+    return payloadKeyring(parsePayloadKeys(text));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+}
+
+/** SEARCH_TERMS_KEY, or the embedded default in DATA_DIR/search-terms-key, generated on first start. */
+export function loadOrCreateSearchTermsKey(dataDir: string, configured?: string): Uint8Array {
+  const text = configured ?? createOnce(searchTermsKeyFile(dataDir), () => randomBytes(48).toString('base64url')).trim();
+  return new TextEncoder().encode(text);
+}
+
+/**
+ * Every running case records the key it was opened with (the PayloadKey
+ * search attribute). A worker without one of those keys could not read the
+ * case, so it refuses to start, naming the key and a few of its cases.
+ */
+export async function checkKeysOfRunningCases(client: Client, namespace: string, keyring: PayloadKeyring): Promise<void> {
+  const known = keyring.keys.map((k) => JSON.stringify(k.id)).join(', ');
+  const page = await client.workflowService.listWorkflowExecutions({
+    namespace,
+    query: `ExecutionStatus = "Running" AND ${sa.payloadKey.name} IS NOT NULL AND ${sa.payloadKey.name} NOT IN (${known})`,
+    pageSize: 20,
+  });
+  const missing = new Map<string, string[]>();
+  for (const execution of page.executions ?? []) {
+    const payload = execution.searchAttributes?.indexedFields?.[sa.payloadKey.name];
+    const id = payload?.data ? String(JSON.parse(Buffer.from(payload.data).toString('utf8'))) : '?';
+    missing.set(id, [...(missing.get(id) ?? []), execution.execution?.workflowId ?? '?']);
+  }
+  if (missing.size === 0) return;
+  const [id, cases] = [...missing.entries()][0]!;
+  throw new Error(
+    `payload key "${id}" is missing from PAYLOAD_KEYS/PAYLOAD_KEYS_FILE (have ${keyring.keys.map((k) => k.id).join(', ')}), ` +
+      `but running cases were encrypted with it (${cases.slice(0, 3).join(', ')}${cases.length > 3 ? ', …' : ''}): add it back`,
+  );
+}
