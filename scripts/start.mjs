@@ -83,6 +83,7 @@ async function main() {
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   let uiUrl = config.TEMPORAL_UI_URL;
+  const appEnv = { ...process.env };
   if (!process.env.TEMPORAL_ADDRESS) {
     const [ip, port] = config.TEMPORAL_ADDRESS.split(':');
     const uiPort = new URL(config.TEMPORAL_UI_URL).port || '8233';
@@ -94,9 +95,14 @@ async function main() {
       '--ip', ip, '--port', port, '--ui-port', uiPort,
       '--namespace', config.TEMPORAL_NAMESPACE,
       '--log-level', 'error',
+      // Payloads are encrypted: the UI decrypts them through the API's codec endpoint.
+      '--ui-codec-endpoint', `${config.apiBaseUrl}/codec`,
       ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${typeName[key.type]}`]),
     ]);
     uiUrl = `http://${ip}:${uiPort}`;
+    appEnv.TEMPORAL_UI_URL ??= uiUrl;
+    // This UI has no sign-in, so it cannot pass a token: on loopback the codec decodes for it without one.
+    if (['127.0.0.1', 'localhost', '::1'].includes(config.API_HOST)) appEnv.CODEC_AUTH ??= 'none';
     await waitUntil('the Temporal server', async () => {
       const health = spawnSync(temporalCli, ['operator', 'cluster', 'health', '--address', config.TEMPORAL_ADDRESS], { encoding: 'utf8' });
       return health.status === 0 && health.stdout.includes('SERVING');
@@ -104,16 +110,18 @@ async function main() {
   }
 
   say('starting the worker and the API…');
-  launch('worker and API', process.execPath, [path.join(root, 'dist', 'scripts', 'embedded.js')], { env: process.env });
+  launch('worker and API', process.execPath, [path.join(root, 'dist', 'scripts', 'embedded.js')], { env: appEnv });
   await waitUntil('the API', async () => (await fetch(`${config.apiBaseUrl}/readyz`)).ok, 60_000);
   await waitUntil('the Temporal UI', async () => (await fetch(uiUrl)).ok, 30_000);
+  if (stopping) return;
 
   console.log(`
   容错免责 rongcuo is running.
 
   API          ${config.apiBaseUrl}/v1
   API docs     ${config.apiBaseUrl}/docs
-  Temporal UI  ${uiUrl}   (filter e.g. Jurisdiction = "binhai" AND Stage = "application")
+  Temporal UI  ${uiUrl}   (filter e.g. Jurisdiction = "binhai" AND Stage = "application";
+               payloads decrypted through ${config.apiBaseUrl}/codec, for this origin only)
   Data         ${config.dataDir}
 
   A development token (roles: officer, supervisor, auditor, admin):

@@ -16,6 +16,8 @@ import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw } from 'node:zlib';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+// Imported only so the build compiles it: the worker and the workflow bundle load it by path.
+import './failure-converter';
 import type { PayloadKeyring } from './keys';
 
 export const ENCODING_ENCRYPTED = 'binary/encrypted';

@@ -40,9 +40,10 @@ export const SEARCH_TERMS_KEY_MIN_LENGTH = 32;
 /** `id:base64` entries, by commas or lines; throws with one line saying what is wrong, never with key material. */
 export function parsePayloadKeys(text: string): PayloadKey[] {
   const entries = text
-    .split(/[,\n]/)
-    .map((line) => line.replace(/#.*$/, '').trim())
-    .filter((line) => line !== '');
+    .split('\n')
+    .flatMap((line) => line.replace(/#.*$/, '').split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (entries.length === 0) throw new Error('no key: write id:base64key, e.g. k2026a:$(openssl rand -base64 32)');
   const keys: PayloadKey[] = [];
   entries.forEach((entry, index) => {
@@ -132,7 +133,8 @@ export async function checkKeysOfRunningCases(client: Client, namespace: string,
   if (missing.size === 0) return;
   const [id, cases] = [...missing.entries()][0]!;
   throw new Error(
-    `payload key "${id}" is missing from PAYLOAD_KEYS/PAYLOAD_KEYS_FILE (have ${keyring.keys.map((k) => k.id).join(', ')}), ` +
-      `but running cases were encrypted with it (${cases.slice(0, 3).join(', ')}${cases.length > 3 ? ', …' : ''}): add it back`,
+    `payload key "${id}" is missing (have ${keyring.keys.map((k) => k.id).join(', ')}), ` +
+      `but running cases were encrypted with it (${cases.slice(0, 3).join(', ')}${cases.length > 3 ? ', …' : ''}): ` +
+      'add it back to PAYLOAD_KEYS, PAYLOAD_KEYS_FILE or DATA_DIR/payload-keys',
   );
 }

@@ -2,8 +2,14 @@
  * Configuration comes from the environment, parsed once; a bad value stops
  * start-up with one line naming the variable and what is wrong.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../config/env';
+
+const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
+const KEYS_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-config-')), 'payload-keys');
+fs.writeFileSync(KEYS_FILE, `# rotated 2026-11\n${KEYS.replace(',', '\n')}\n`);
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded setup', () => {
@@ -32,6 +38,16 @@ describe('configuration from the environment', () => {
     [{ SMTP_FROM: 'rongcuo' }, /SMTP_FROM: must be an e-mail address/],
     [{ WEBHOOK_URL: 'https://oa.example.cn/hooks/rongcuo' }, /WEBHOOK_SECRET: required when WEBHOOK_URL is set/],
     [{ NOTIFY_MAX_ATTEMPTS: '0' }, /NOTIFY_MAX_ATTEMPTS: /],
+    [{ PAYLOAD_KEYS: 'k1:c2hvcnQ=' }, /^configuration error: PAYLOAD_KEYS: key "k1": must be 32 bytes \(AES-256\), got 5$/],
+    [{ PAYLOAD_KEYS: KEYS, PAYLOAD_KEY_CURRENT: 'k9' }, /^configuration error: PAYLOAD_KEY_CURRENT: "k9" is not among the keys \(k2, k1\)$/],
+    [{ PAYLOAD_KEY_CURRENT: 'k1' }, /PAYLOAD_KEY_CURRENT: names a key, but neither PAYLOAD_KEYS nor PAYLOAD_KEYS_FILE is set/],
+    [{ PAYLOAD_KEYS: KEYS, PAYLOAD_KEYS_FILE: KEYS_FILE }, /PAYLOAD_KEYS and PAYLOAD_KEYS_FILE: set one, not both/],
+    [{ PAYLOAD_KEYS_FILE: '/nonexistent/payload-keys' }, /^configuration error: PAYLOAD_KEYS_FILE: cannot read \/nonexistent\/payload-keys: ENOENT/],
+    [{ NODE_ENV: 'production', SEARCH_TERMS_KEY: 'x'.repeat(32) }, /PAYLOAD_KEYS: required in production/],
+    [{ NODE_ENV: 'production', PAYLOAD_KEYS: KEYS }, /SEARCH_TERMS_KEY: required in production/],
+    [{ SEARCH_TERMS_KEY: 'short' }, /SEARCH_TERMS_KEY: must be at least 32 characters$/],
+    [{ CODEC_AUTH: 'none', API_HOST: '0.0.0.0' }, /CODEC_AUTH: none is only for the embedded UI/],
+    [{ CODEC_AUTH: 'maybe' }, /CODEC_AUTH: /],
   ])('refuses %j with one line naming the variable', (env, message) => {
     let error: unknown;
     try {
@@ -42,6 +58,20 @@ describe('configuration from the environment', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('never repeats a key in its error line', () => {
+    const secret = Buffer.alloc(31, 7).toString('base64');
+    expect(() => parseConfig({ PAYLOAD_KEYS: `k1:${secret}` })).toThrow(/^configuration error: PAYLOAD_KEYS: key "k1": must be 32 bytes/);
+    expect(() => parseConfig({ PAYLOAD_KEYS: `k1:${secret}` })).not.toThrow(new RegExp(secret.slice(0, 12).replace(/[+/]/g, '.')));
+  });
+
+  it('takes payload keys from PAYLOAD_KEYS or a file, the first or PAYLOAD_KEY_CURRENT encrypting', () => {
+    expect(parseConfig({ PAYLOAD_KEYS: KEYS }).payloadKeys).toMatchObject({ current: 'k2', keys: [{ id: 'k2' }, { id: 'k1' }] });
+    expect(parseConfig({ PAYLOAD_KEYS: KEYS, PAYLOAD_KEY_CURRENT: 'k1' }).payloadKeys?.current).toBe('k1');
+    expect(parseConfig({ PAYLOAD_KEYS_FILE: KEYS_FILE }).payloadKeys?.keys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(parseConfig({}).payloadKeys).toBeUndefined();
+    expect(parseConfig({ CODEC_AUTH: 'none' }).CODEC_AUTH).toBe('none');
   });
 
   it('names every bad variable at once', () => {

@@ -91,6 +91,29 @@ describe('the production topology (docker-compose.yml)', () => {
     for (const key of ALL_SEARCH_ATTRIBUTES) expect(script).toContain(`${key.name}=${typeName[key.type]}`);
   });
 
+  it('signs the UI in at the issuer the API trusts, and lets it read histories through the API’s codec endpoint', () => {
+    const ui = services['temporal-ui']!.environment!;
+    const api = services.api!.environment!;
+    expect(ui).toMatchObject({ TEMPORAL_AUTH_ENABLED: 'true', TEMPORAL_AUTH_TYPE: 'oidc', TEMPORAL_CODEC_PASS_ACCESS_TOKEN: 'true' });
+    expect(ui.TEMPORAL_AUTH_PROVIDER_URL).toMatch(/^\$\{TOKEN_ISSUER:\?/);
+    expect(api.TOKEN_ISSUER).toMatch(/^\$\{TOKEN_ISSUER\b/);
+    for (const name of ['TEMPORAL_AUTH_CLIENT_ID', 'TEMPORAL_AUTH_CLIENT_SECRET']) expect(ui[name]).toMatch(/^\$\{[A-Z_]+:\?/);
+    // The codec endpoint is the API's /codec, reached where browsers reach the API; it answers the UI's origin.
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${api.PUBLIC_BASE_URL}/codec`);
+    const uiOrigin = api.TEMPORAL_UI_URL!;
+    expect(ui.TEMPORAL_AUTH_CALLBACK_URL).toBe(`${uiOrigin}/auth/sso/callback`);
+    expect(services['temporal-ui']!.ports).toEqual([`${new URL(uiOrigin.replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1')).port}:8080`]);
+  });
+
+  it('gives every worker and the API the same payload keys, from the operator and never generated', () => {
+    for (const name of ['worker', 'api']) {
+      expect([name, services[name]!.environment!.PAYLOAD_KEYS]).toEqual([name, expect.stringMatching(/^\$\{PAYLOAD_KEYS:\?/)]);
+      expect([name, services[name]!.environment!.SEARCH_TERMS_KEY]).toEqual([name, expect.stringMatching(/^\$\{SEARCH_TERMS_KEY:\?/)]);
+    }
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production/m);
+  });
+
   it('keeps secrets off command lines and out of the repository', () => {
     const text = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     expect(text).toContain('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}');
