@@ -65,6 +65,30 @@ async function waitUntil(what, probe, timeoutMs) {
   throw new Error(`${what} did not answer within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * start-dev registers search attributes only when it creates its database, so
+ * data/ from an older version lacks newer ones: add the missing ones, in one
+ * request (requests one after another can lose each other's additions), then
+ * wait until queries accept them, which the frontend learns a moment later.
+ */
+async function registerSearchAttributes(config, keys) {
+  const { Connection } = await import('@temporalio/client');
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const namespace = config.TEMPORAL_NAMESPACE;
+    const { customAttributes: known } = await connection.operatorService.listSearchAttributes({ namespace });
+    const indexedValueType = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+    const missing = keys.filter((key) => !(key.name in (known ?? {})));
+    if (missing.length === 0) return;
+    say(`registering search attributes ${missing.map((key) => key.name).join(', ')}…`);
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueType[key.type]])) });
+    const query = missing.map((key) => `${key.name} IS NULL`).join(' OR ');
+    await waitUntil('the search attributes', () => connection.workflowService.countWorkflowExecutions({ namespace, query }).then(() => true), 60_000);
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main() {
   ensureAll();
   say('building…');
@@ -107,6 +131,7 @@ async function main() {
       const health = spawnSync(temporalCli, ['operator', 'cluster', 'health', '--address', config.TEMPORAL_ADDRESS], { encoding: 'utf8' });
       return health.status === 0 && health.stdout.includes('SERVING');
     }, 60_000);
+    await registerSearchAttributes(config, ALL_SEARCH_ATTRIBUTES);
   }
 
   say('starting the worker and the API…');

@@ -119,11 +119,15 @@ export function loadOrCreateSearchTermsKey(dataDir: string, configured?: string)
  */
 export async function checkKeysOfRunningCases(client: Client, namespace: string, keyring: PayloadKeyring): Promise<void> {
   const known = keyring.keys.map((k) => JSON.stringify(k.id)).join(', ');
-  const page = await client.workflowService.listWorkflowExecutions({
-    namespace,
-    query: `ExecutionStatus = "Running" AND ${sa.payloadKey.name} IS NOT NULL AND ${sa.payloadKey.name} NOT IN (${known})`,
-    pageSize: 20,
-  });
+  const page = await client.workflowService
+    .listWorkflowExecutions({
+      namespace,
+      query: `ExecutionStatus = "Running" AND ${sa.payloadKey.name} IS NOT NULL AND ${sa.payloadKey.name} NOT IN (${known})`,
+      pageSize: 20,
+    })
+    .catch((err: Error) => {
+      throw new Error(`cannot check which payload keys running cases need (is the ${sa.payloadKey.name} search attribute registered?): ${err.message}`);
+    });
   const missing = new Map<string, string[]>();
   for (const execution of page.executions ?? []) {
     const payload = execution.searchAttributes?.indexedFields?.[sa.payloadKey.name];
