@@ -4,6 +4,7 @@
  * let time pass to a deadline.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { beijingDate, type DeadlineComputation, type IsoDate, type PeriodUnit } from '../../domain/calendar';
@@ -107,7 +108,7 @@ export class CaseDriver {
     );
   }
 
-  /** Waits until the workflow has caught up (its pending activities done), by asking until the state stops changing. */
+  /** Waits until the workflow has caught up: no workflow task or activity under way, and the state no longer changing. */
   settled(): Promise<CaseState> {
     return this.watched('settling', this.settle());
   }
@@ -115,12 +116,25 @@ export class CaseDriver {
   private async settle(): Promise<CaseState> {
     let previous = '';
     for (;;) {
-      const state = await this.state();
+      const [state, busy] = await Promise.all([this.state(), this.busy()]);
       const now = JSON.stringify(state);
-      if (now === previous) return state;
+      if (!busy && now === previous) return state;
       previous = now;
       await new Promise((r) => setTimeout(r, 40));
     }
+  }
+
+  /**
+   * A workflow task or an activity's first attempt is under way. A stable
+   * state alone is not enough: on a loaded machine an activity can take
+   * longer than two queries, and a case terminated with one in flight keeps
+   * the time-skipping server from skipping time for the rest of the file.
+   * An activity waiting to retry is not under way: skipping time retries it.
+   */
+  private async busy(): Promise<boolean> {
+    const { raw } = await this.handle.describe();
+    if (raw.pendingWorkflowTask) return true;
+    return (raw.pendingActivities ?? []).some((a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED || (a.attempt ?? 1) <= 1);
   }
 
   async today(): Promise<IsoDate> {
