@@ -65,6 +65,7 @@ export class CaseFile {
       next: next ?? null,
       overdue: this.state.deadlines.some((d) => d.binds === 'authority' && d.status === 'lapsed' && !d.metAt),
       provisional: pending.some((d) => d.provisional),
+      attention: (this.state.attention ?? []).some((i) => i.status === 'open'),
     };
     const fingerprint = JSON.stringify(values);
     if (fingerprint === this.published) return;
@@ -78,6 +79,7 @@ export class CaseFile {
       { key: sa.nextDeadline, value: values.next ? new Date(values.next) : null },
       { key: sa.overdue, value: values.overdue },
       { key: sa.provisionalDeadline, value: values.provisional },
+      { key: sa.needsAttention, value: values.attention },
     ]);
   }
 }
