@@ -127,6 +127,26 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 6,
+    name: 'delivery claims, idempotent steps',
+    statements: [
+      // The attempt that holds a delivery's claim; only it may record the delivery sent or given up.
+      `alter table notifications add column claim text`,
+      // A step taken over the API with an Idempotency-Key: a retry answers as the first did.
+      `create table step_requests (
+        authority text not null,
+        requested_by text not null,
+        idempotency_key text not null,
+        case_id text not null,
+        action text not null,
+        body_sha256 text not null,
+        update_id text not null,
+        created_at timestamptz not null default now(),
+        primary key (authority, requested_by, idempotency_key)
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

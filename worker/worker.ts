@@ -4,6 +4,7 @@
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
+import { classifyFailures } from './failures';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -23,5 +24,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.dependencies),
+    // A failure that will not pass is handed to a person by the case instead of being retried forever.
+    interceptors: { activity: [() => ({ inbound: classifyFailures() })] },
   });
 }
