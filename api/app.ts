@@ -35,6 +35,8 @@ export interface AppDeps {
   publishedSchedules?: ReadonlyMap<number, YearSchedule> | undefined;
   corsOrigins?: string[];
   writesPerMinute?: number;
+  /** How long a step waits for the case before answering 202 with where to ask again. */
+  stepWaitMs?: number;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {

@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { beijingDate, type DeadlineComputation, type IsoDate, type PeriodUnit } from '../../domain/calendar';
 import {
   actionUpdate,
+  caseProgressQuery,
   caseStateQuery,
   WORKFLOW_TYPE,
   type ActionInputs,
@@ -33,6 +34,21 @@ export const subjectUser = { sub: 'subject-1', name: '王某' };
 export interface Refusal {
   type: string;
   message: string;
+}
+
+/** The longest a single step may take in a test before it fails instead of hanging. */
+const UPDATE_DEADLINE_MS = 90_000;
+
+/**
+ * Waits until the case is at rest with no effect under way, or closed, then answers its state.
+ * Each look is a query the case answers about itself (caseProgress), not a guess from its state.
+ */
+export async function settle(handle: WorkflowHandle): Promise<CaseState> {
+  for (;;) {
+    const progress = await handle.query(caseProgressQuery);
+    if (progress.closed || (progress.atRest && progress.effectsInFlight === 0)) return handle.query(caseStateQuery);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 let sequence = 0;
@@ -106,20 +122,13 @@ export class CaseDriver {
     );
   }
 
-  /** Waits until the workflow has caught up (its pending activities done), by asking until the state stops changing. */
+  /**
+   * Waits until the case has caught up: at rest (waiting for a person or for time) with no effect
+   * under way, or closed; then answers its state. Asks the case itself (caseProgress), so it never
+   * mistakes a pause between two activities for the end of the work.
+   */
   settled(): Promise<CaseState> {
-    return this.watched('settling', this.settle());
-  }
-
-  private async settle(): Promise<CaseState> {
-    let previous = '';
-    for (;;) {
-      const state = await this.state();
-      const now = JSON.stringify(state);
-      if (now === previous) return state;
-      previous = now;
-      await new Promise((r) => setTimeout(r, 40));
-    }
+    return this.watched('settling', settle(this.handle));
   }
 
   async today(): Promise<IsoDate> {
@@ -127,16 +136,21 @@ export class CaseDriver {
   }
 
   async act<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor = officer): Promise<CaseState> {
-    await this.watched(`update ${name}`, this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }));
+    await this.watched(`update ${name}`, this.update(name, input, actor));
     return this.settled();
+  }
+
+  /** Sends a step with a deadline of its own: a step that hangs fails the test instead of holding it. */
+  private update<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor): Promise<CaseState> {
+    return this.env.client.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }),
+    );
   }
 
   /** Takes a step that must be refused; answers the refusal's type and message. */
   async refused<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor = officer): Promise<Refusal> {
     const before = await this.state();
-    const error = await this.handle
-      .executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] })
-      .then(() => undefined, (e: unknown) => e);
+    const error = await this.update(name, input, actor).then(() => undefined, (e: unknown) => e);
     if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`${name} was not refused (${String(error)})`);
     const cause = error.cause as { type?: string; message: string };
     // A refused step leaves no trace in the case.

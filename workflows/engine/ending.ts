@@ -87,6 +87,8 @@ export function offerWithdrawal(ctx: CaseContext, procedure: CancellationScope):
 export async function closeEarly(ctx: CaseContext, how: 'withdrawn' | 'cancelled'): Promise<void> {
   const { file, input } = ctx;
   const { state } = file;
+  // No deadline runs for a case that has ended: what was still running is superseded, not left pending.
+  for (const record of state.deadlines) if (record.status === 'pending') ctx.deadlines.settle(record, 'superseded');
   if (!state.closed) {
     file.close(how, how === 'withdrawn' ? (state.withdrawal?.by === 'authority' ? '问责部门决定终结容错免责程序' : '当事人撤回容错免责申请') : '流程被运维人员取消');
   }
