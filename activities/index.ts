@@ -22,7 +22,7 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
-    ...caseFleetActivities(deps.client),
+    ...caseFleetActivities(deps.client, deps.db),
     ...documentActivities(deps.db),
     ...noticeActivities(deps.db, deps.client, deps.notices),
   };

@@ -129,7 +129,7 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
   },
   {
     id: 6,
-    name: 'delivery claims, idempotent steps',
+    name: 'delivery claims, idempotent steps, provisional counts',
     statements: [
       // The attempt that holds a delivery's claim; only it may record the delivery sent or given up.
       `alter table notifications add column claim text`,
@@ -144,6 +144,13 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
         update_id text not null,
         created_at timestamptz not null default now(),
         primary key (authority, requested_by, idempotency_key)
+      )`,
+      // Which cases counted a deadline while a year's schedule was not loaded: loading it tells them.
+      `create table provisional_counts (
+        case_id text not null,
+        year integer not null,
+        counted_at timestamptz not null default now(),
+        primary key (case_id, year)
       )`,
     ],
   },

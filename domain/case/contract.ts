@@ -519,8 +519,9 @@ export const RefusalType = {
 } as const;
 
 export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';
-export function calendarPropagationWorkflowId(year: number, loadedAt: string): string {
-  return `calendar-${year}-${loadedAt}`;
+/** One propagation per year and schedule: `version` is a digest of the schedule loaded. */
+export function calendarPropagationWorkflowId(year: number, version: string): string {
+  return `calendar-${year}-${version}`;
 }
 
 export interface IssueDocumentRequest {

@@ -83,7 +83,7 @@ export class Effects {
       key: `deadline:${request.from}:${request.amount}${request.unit}`,
       label: `计算期限（自 ${request.from} 起 ${request.amount} ${request.unit}）`,
       skippable: false,
-      run: () => computeDeadline(request),
+      run: () => computeDeadline({ ...request, caseId: this.file.state.caseId }),
     });
   }
 
