@@ -58,6 +58,8 @@ export const envSchema = z.object({
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Every how many minutes the worker's schedule writes the dossiers of cases closed without one (0: no schedule). */
+  DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

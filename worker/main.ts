@@ -5,6 +5,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
+import { ensureDossierSweep } from './schedules';
 import { createCaseWorker } from './worker';
 
 export async function startWorker(config: Config, resources: Resources): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -14,7 +15,10 @@ export async function startWorker(config: Config, resources: Resources): Promise
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dependencies: { db: resources.db, client: resources.client, notices: resources.notices },
+    shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
   });
+  const sweep = await ensureDossierSweep(resources.client, config.TEMPORAL_TASK_QUEUE, config.DOSSIER_SWEEP_MINUTES);
+  resources.logger.info({ schedule: sweep, everyMinutes: config.DOSSIER_SWEEP_MINUTES }, 'dossier sweep');
   return { worker, connection };
 }
 

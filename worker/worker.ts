@@ -13,6 +13,8 @@ export interface CaseWorkerOptions {
   dependencies: ActivityDependencies;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -24,6 +26,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.dependencies),
+    ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
     // A failure that will not pass is handed to a person by the case instead of being retried forever.
     interceptors: { activity: [() => ({ inbound: classifyFailures() })] },
   });

@@ -519,6 +519,9 @@ export const RefusalType = {
 } as const;
 
 export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';
+/** Writes the dossier of every case closed without one (terminated, timed out, failed), on a schedule. */
+export const DOSSIER_SWEEP_WORKFLOW_TYPE = 'sweepDossiers';
+export const DOSSIER_SWEEP_SCHEDULE_ID = 'dossier-sweep';
 /** One propagation per year and schedule: `version` is a digest of the schedule loaded. */
 export function calendarPropagationWorkflowId(year: number, version: string): string {
   return `calendar-${year}-${version}`;
