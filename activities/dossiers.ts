@@ -7,6 +7,7 @@
 import { Context } from '@temporalio/activity';
 import { type Client } from '@temporalio/client';
 import { caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
+import { openingState } from '../domain/case/opening';
 import type { Db } from '../store/db';
 import { dossiersMissing, saveDossier } from '../store/dossiers';
 
@@ -29,7 +30,7 @@ export function dossierActivities(client: Client, db: Db) {
       const first = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
       const input = (first ? client.options.loadedDataConverter.payloadConverter.fromPayload(first) : undefined) as CaseInput | undefined;
       if (!input) throw new Error(`case ${caseId}: neither its state nor its input can be read`);
-      return openingState(input);
+      return { ...openingState(input), timeline: [{ at: input.openedAt, event: 'caseOpened', actor: input.openedBy, detail: `事由：${input.matter}` }] };
     }
   }
 
@@ -90,30 +91,3 @@ function reconciled(state: CaseState, status: string, closedAt: string): CaseSta
     timeline: [...state.timeline, { at: closedAt, event: 'caseClosed', detail: `${outcome}：${ENDINGS[status] ?? status}；卷宗由存档核对补写` }],
   };
 }
-
-/** What is known of a case from its opening alone. */
-function openingState(input: CaseInput): CaseState {
-  return {
-    caseId: input.caseId,
-    jurisdiction: input.rulebook.id,
-    rulebookVersion: input.rulebook.version,
-    authority: input.authority,
-    subject: input.subject,
-    matter: input.matter,
-    accountability: { ...input.accountability, status: 'proceeding' },
-    stage: 'opened',
-    closed: false,
-    deadlines: [],
-    timeline: [{ at: input.openedAt, event: 'caseOpened', actor: input.openedBy, detail: `事由：${input.matter}` }],
-    availableActions: [],
-    documents: [],
-    recusals: [],
-    statements: [],
-    hearings: [],
-    deferrals: [],
-    limits: [],
-    extensions: [],
-    participants: [],
-  };
-}
-

@@ -5,34 +5,14 @@
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { searchAttributes as sa, type CaseInput, type CaseState, type TimelineEntry } from '../../domain/case/contract';
+import { openingState } from '../../domain/case/opening';
 
 export class CaseFile {
   readonly state: CaseState;
   private published = '';
 
   constructor(input: CaseInput) {
-    this.state = {
-      caseId: input.caseId,
-      jurisdiction: input.rulebook.id,
-      rulebookVersion: input.rulebook.version,
-      authority: input.authority,
-      subject: input.subject,
-      matter: input.matter,
-      accountability: { ...input.accountability, status: 'proceeding' },
-      stage: 'opened',
-      closed: false,
-      deadlines: [],
-      timeline: [],
-      availableActions: [],
-      documents: [],
-      recusals: [],
-      statements: [],
-      hearings: [],
-      deferrals: [],
-      limits: [],
-      extensions: [],
-      participants: [],
-    };
+    this.state = openingState(input);
     this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}` });
   }
 
