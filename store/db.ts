@@ -83,6 +83,8 @@ export async function openDb(options: DbOptions): Promise<Db> {
 async function whileHoldingMigrationLock(url: string, work: () => Promise<void>): Promise<void> {
   const { Client } = await import('pg');
   const client = new Client({ connectionString: url });
+  // A server restarting while we hold the lock fails the migration, not the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('select pg_advisory_lock(7233000)');
@@ -135,14 +137,21 @@ async function openPostgres(url: string, options: DbOptions): Promise<Db> {
     },
     async transaction(work) {
       const client = await pool.connect();
+      // Between the statements of a transaction the connection is checked out but idle: if the server
+      // goes away then, the driver emits 'error' on the client, and with no listener the process dies.
+      // The next statement fails with it instead.
+      const onError = (err: Error) => options.onConnectionProblem?.(`archive database connection lost in a transaction: ${err.message}`);
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await work({ query: async (sql, params) => (await client.query(sql, params)).rows });
         await client.query('commit');
+        client.off('error', onError);
         client.release();
         return result;
       } catch (err) {
         await client.query('rollback').catch(() => undefined);
+        client.off('error', onError);
         // A connection that failed mid-transaction may be broken: drop it rather than hand it out again.
         client.release(err as Error);
         throw err;

@@ -16,7 +16,7 @@ import { saveLoadedYear } from '../../store/calendar-years';
 import { findDossier } from '../../store/dossiers';
 import { notificationsForCase } from '../../store/notifications';
 import { createCaseWorker } from '../../worker/worker';
-import { CaseDriver, officer, settle, supervisor, withCaseWorker } from '../support/case-driver';
+import { CaseDriver, officer, settle, supervisor, trackCase, withCaseWorker } from '../support/case-driver';
 import { uniqueTaskQueue, workflowBundle } from '../support/temporal';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
 
@@ -59,7 +59,7 @@ describe('a step that arrives before the case has come to rest', () => {
     const input = await binhaiInput(1);
     const taskQueue = uniqueTaskQueue('early-step');
     // Started and sent the application with no worker polling: the update is delivered with the first task.
-    const handle = await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+    const handle = trackCase(await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId }));
     const filed = handle.executeUpdate(actionUpdate('fileApplication'), {
       args: [{ actor: officer, filedBy: 'subject', receivedOn: input.eventDate, summary: '随告知书一并收到的书面申请' }],
     });
@@ -86,7 +86,7 @@ describe('a step that arrives before the case has come to rest', () => {
   it('is still refused as the wrong stage when the case comes to rest and the step is not open', async () => {
     await run('early-refused', async (tq) => {
       const input = await binhaiInput(2);
-      const handle = await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue: tq, workflowId: input.caseId });
+      const handle = trackCase(await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue: tq, workflowId: input.caseId }));
       const error = await handle
         .executeUpdate(actionUpdate('archiveCase'), { args: [{ actor: officer, archivedOn: input.eventDate, reference: '卷1' }] })
         .catch((e: unknown) => e);

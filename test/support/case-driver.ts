@@ -52,8 +52,21 @@ export async function settle(handle: WorkflowHandle): Promise<CaseState> {
 }
 
 let sequence = 0;
-/** Cases started by this file's tests; any left running when a test ends are terminated. */
-const started = new Set<WorkflowHandle<typeof exemptionReview>>();
+/** Cases started by this file's tests; any left running when a test ends are terminated (timeSkippingSuite's afterEach). */
+const started = new Set<WorkflowHandle>();
+
+/** Tracks a case a test started itself, so it is terminated when the test ends, passed or failed. */
+export function trackCase<H extends WorkflowHandle>(handle: H): H {
+  started.add(handle);
+  return handle;
+}
+
+/** Terminates every case the test started that is still running: a case left running would hold the time-skipping server's clock. */
+export async function terminateStartedCases(): Promise<void> {
+  const handles = [...started];
+  started.clear();
+  await Promise.all(handles.map((h) => h.terminate('test ended').catch(() => undefined)));
+}
 const AUTHORITIES: Record<string, string> = { binhai: 'binhai-jw', 'hangzhou-education': 'hz-jyj' };
 
 export class CaseDriver {
@@ -198,8 +211,7 @@ export async function withCaseWorker<T>(
   try {
     return await worker.runUntil(fn(taskQueue));
   } finally {
-    // A case left running by a failed test would hold the time-skipping server's clock for every later test.
-    await Promise.all([...started].map((h) => h.terminate('test ended').catch(() => undefined)));
-    started.clear();
+    // Before the worker stops: a case left running by a failed test would hold the server's clock.
+    await terminateStartedCases();
   }
 }

@@ -9,9 +9,10 @@
  * would: right after a case opens, or while a worker restarts, the workflow
  * may not have reached the step yet, and the step would be refused as
  * wrong_stage. The role that takes a step is the one the offer names.
- * Requests the server did not act on (connection refused, 429, 502-504) are
- * sent again; opening a case carries an Idempotency-Key, so it is always safe
- * to send again.
+ * Requests whose answer was lost (connection refused or reset, 429, 502-504)
+ * are sent again; opening a case and every step carry an Idempotency-Key, so
+ * that is always safe, and a step the case is slow to take (202) is asked
+ * after at its status link.
  */
 import { randomUUID } from 'node:crypto';
 import { beijingDate, type IsoDate } from '../../domain/calendar';
@@ -221,10 +222,13 @@ const NAMES: Record<string, string> = { officer: '李办案', supervisor: '张�
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** True for a request that never reached the server: it did nothing, so sending it again is safe. */
-function notDelivered(err: unknown): boolean {
+/**
+ * True for a request whose answer was lost on the way (refused, reset, timed out): sending it again is
+ * safe, because opening a case and every step carry an Idempotency-Key, and reads change nothing.
+ */
+function answerLost(err: unknown): boolean {
   const code = (err as { cause?: { code?: string } }).cause?.code;
-  return code === 'ECONNREFUSED';
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || (err as Error).name === 'TimeoutError';
 }
 
 /** A client of the API for the users of one case: a reader holding every role, and one actor per role. */
@@ -269,7 +273,7 @@ export class CaseClient {
           signal: AbortSignal.timeout(Math.max(1000, deadline - Date.now())),
         });
       } catch (err) {
-        if (notDelivered(err) && Date.now() < deadline) {
+        if (answerLost(err) && Date.now() < deadline) {
           await sleep(Math.min(2000, 100 * attempt));
           continue;
         }
@@ -322,14 +326,14 @@ export interface OpenedCase {
 export async function openFullCase(
   api: FullCaseApi,
   jurisdiction: string,
-  options: { actorId?: string; idempotencyKey?: string } = {},
+  options: { actorId?: string; idempotencyKey?: string; contacts?: Record<string, { email: string }> } = {},
 ): Promise<OpenedCase> {
   const path = FULL_PATHS[jurisdiction];
   if (!path) throw new Error(`no full path for ${jurisdiction}; there are ${FULL_PATH_JURISDICTIONS.join(', ')}`);
   const actorId = options.actorId ?? randomUUID().slice(0, 8);
   const client = new CaseClient(api, path.authority, actorId);
   const key = options.idempotencyKey ?? `full-case-${actorId}`;
-  const res = await client.request<{ id: string }>('POST', '/v1/cases', ['officer'], { jurisdiction, ...path.openBody(beijingDate(Date.now())) }, { 'idempotency-key': key });
+  const res = await client.request<{ id: string }>('POST', '/v1/cases', ['officer'], { jurisdiction, ...path.openBody(beijingDate(Date.now())), ...(options.contacts ? { contacts: options.contacts } : {}) }, { 'idempotency-key': key });
   if (res.status !== 201) throw new ApiError(res.status, res.body as never, `open ${jurisdiction} case`);
   return { caseId: res.body.id, path, client };
 }
@@ -339,6 +343,25 @@ export interface StepInfo {
   jurisdiction: string;
   index: number;
   action: ActionName;
+}
+
+/**
+ * Takes one step, once: it carries an Idempotency-Key of the case and the step's place in the path,
+ * so a request sent again (after a connection reset, a 503) is applied once; a step the case has not
+ * taken within the API's wait (202, while a worker restarts) is asked after at its status link.
+ */
+async function takeStep(client: CaseClient, caseId: string, index: number, action: ActionName, role: string, body: Record<string, unknown>): Promise<void> {
+  const what = `case ${caseId} step ${index + 1} ${action}`;
+  const key = { 'idempotency-key': `${caseId}:${index}:${action}` };
+  let res = await client.request<{ href?: string }>('POST', `/v1/cases/${caseId}/actions/${action}`, [role], body, key);
+  const deadline = Date.now() + client.timeoutMs;
+  while (res.status === 202 && res.body.href && Date.now() < deadline) {
+    await sleep(500);
+    res = await client.request<{ href?: string }>('GET', res.body.href, ['officer', 'supervisor']);
+    // The server lost track of a step it never accepted (its worker died first): send it again, with the same key.
+    if (res.status === 404) res = await client.request<{ href?: string }>('POST', `/v1/cases/${caseId}/actions/${action}`, [role], body, key);
+  }
+  if (res.status !== 200) throw new ApiError(res.status, res.body as never, what);
 }
 
 /** The role that takes an offered step: the officer where officers may, else the first role the rulebook names. */
@@ -361,8 +384,7 @@ export async function driveFullCase(
     const state = await client.waitFor(caseId, `step ${index + 1} ${step.action}`, (s) => s.availableActions.some((a) => a.name === step.action));
     const offer = state.availableActions.find((a) => a.name === step.action)!;
     await options.beforeStep?.({ caseId, jurisdiction: path.jurisdiction, index, action: step.action });
-    const res = await client.request('POST', `/v1/cases/${caseId}/actions/${step.action}`, [roleFor(offer)], step.body(beijingDate(Date.now())));
-    if (res.status !== 200) throw new ApiError(res.status, res.body as never, `case ${caseId} step ${index + 1} ${step.action}`);
+    await takeStep(client, caseId, index, step.action, roleFor(offer), step.body(beijingDate(Date.now())));
   }
   return client.waitFor(caseId, 'closing', (s) => s.closed);
 }
@@ -371,7 +393,7 @@ export async function driveFullCase(
 export async function runFullCase(
   api: FullCaseApi,
   jurisdiction: string,
-  options: { actorId?: string; beforeStep?: (info: StepInfo) => Promise<void> | void } = {},
+  options: { actorId?: string; contacts?: Record<string, { email: string }>; beforeStep?: (info: StepInfo) => Promise<void> | void } = {},
 ): Promise<{ caseId: string; state: CaseState }> {
   const opened = await openFullCase(api, jurisdiction, options);
   return { caseId: opened.caseId, state: await driveFullCase(opened, options) };

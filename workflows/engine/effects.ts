@@ -21,13 +21,21 @@ import type { CaseFile } from './case-file';
 /** The business rule effects rest on: a case is never lost because one of its effects failed. */
 const ATTENTION_BASIS = { article: '本系统规则（非法规条文）', quote: '一项操作失败不得使案件失败或停滞：记录在案、标记需要处理、通知负责人，由人决定重试或跳过' };
 
+/*
+ * A worker that dies takes its running activities with it; the heartbeat timeout is how soon another
+ * attempt starts. These activities take well under a second, so they need not heartbeat themselves:
+ * one that has not finished within the heartbeat timeout is taken for lost and run again (they are
+ * idempotent), rather than waited on for the whole start-to-close timeout.
+ */
 const { computeDeadline } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 const { issueDocument, archiveDossier } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 
