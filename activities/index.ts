@@ -8,6 +8,7 @@ import type { Db } from '../store/db';
 import { calendarActivities } from './calendar';
 import { caseFleetActivities } from './cases';
 import { documentActivities } from './documents';
+import { dossierActivities } from './dossiers';
 import { noticeActivities, type NoticeSettings } from './notices';
 
 export interface ActivityDependencies {
@@ -22,8 +23,9 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
-    ...caseFleetActivities(deps.client),
+    ...caseFleetActivities(deps.client, deps.db),
     ...documentActivities(deps.db),
+    ...dossierActivities(deps.client, deps.db),
     ...noticeActivities(deps.db, deps.client, deps.notices),
   };
 }

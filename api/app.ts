@@ -43,6 +43,8 @@ export interface AppDeps {
   temporalUiOrigin?: string | undefined;
   /** The codec decodes without a token (CODEC_AUTH=none, the embedded UI on loopback). */
   anonymousCodecDecode?: boolean | undefined;
+  /** How long a step waits for the case before answering 202 with where to ask again. */
+  stepWaitMs?: number;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {

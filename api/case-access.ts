@@ -6,14 +6,19 @@ import { findDossier } from '../store/dossiers';
 import type { User } from './auth';
 import { problems } from './problem';
 
+/** How long a read waits for the case to answer when no wait is configured. */
+const QUERY_WAIT_MS = 10_000;
+
 /**
  * A running case answers from its workflow; a closed one whose history
  * Temporal has already removed answers from its dossier in the archive.
  */
-export async function loadCase(deps: { client: Client; db: Queryable }, id: string, user: User): Promise<CaseState> {
+export async function loadCase(deps: { client: Client; db: Queryable; stepWaitMs?: number | undefined }, id: string, user: User): Promise<CaseState> {
   let state: CaseState | undefined;
   try {
-    state = await deps.client.workflow.getHandle(id).query(caseStateQuery);
+    // Bounded: with no worker to answer, the caller gets a 503 with Retry-After, not a hang.
+    const deadline = Date.now() + (deps.stepWaitMs ?? QUERY_WAIT_MS);
+    state = await deps.client.connection.withDeadline(deadline, () => deps.client.workflow.getHandle(id).query(caseStateQuery));
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     state = await findDossier(deps.db, id);

@@ -79,6 +79,11 @@ export const actionBodies = {
     .strict(),
   archiveCase: z.object({ archivedOn: isoDateSchema, reference: text(100) }).strict(),
   recordFollowUpVisit: z.object({ visitedOn: isoDateSchema, summary: text(5000) }).strict(),
+  retryEffect: z.object({ effectId: text(300) }).strict(),
+  skipEffect: z.object({ effectId: text(300), reason: text(2000) }).strict(),
+  withdrawCase: z
+    .object({ reason: text(2000), applicantWithdrawal: z.object({ filedBy: party, receivedOn: isoDateSchema }).strict().optional() })
+    .strict(),
 } satisfies { [N in ActionName]: z.ZodType };
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
@@ -107,6 +112,9 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   recordPublication: '结论公开 Record publication or why not',
   archiveCase: '归档 Archive the case file',
   recordFollowUpVisit: '回访 Record a follow-up visit',
+  retryEffect: '重试失败的操作 Retry an effect that failed and waits for a person',
+  skipEffect: '跳过失败的操作 Let the case go on without an effect that failed, with the reason',
+  withdrawCase: '撤回申请或终结程序 End the case: the applicant withdrew in writing, or the authority ends the review',
 };
 
 export function isActionName(name: string): name is ActionName {

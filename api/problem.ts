@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { z } from 'zod';
+import { isTransient } from '../services/faults';
 
 export interface FieldError {
   /** JSON-pointer-like path of the field, e.g. `subject.name` or `query.amount`. */
@@ -20,6 +21,8 @@ export interface ProblemInit {
   errors?: FieldError[];
   /** Extra members, e.g. the article a refusal rests on. */
   extensions?: Record<string, unknown>;
+  /** For a 503 or 429: when to try again, sent as Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 export class Problem extends Error {
@@ -69,7 +72,16 @@ export const problems = {
       status: 503,
       code: 'temporal_unavailable',
       title: 'Service unavailable',
-      detail: { zh: '流程引擎暂时不可用，请稍后重试', en: 'The workflow service is unavailable; try again shortly' },
+      detail: { zh: '流程引擎暂时无法应答，请稍后重试', en: 'The workflow service did not answer; try again shortly' },
+      retryAfterSeconds: 5,
+    }),
+  databaseUnavailable: () =>
+    new Problem({
+      status: 503,
+      code: 'database_unavailable',
+      title: 'Service unavailable',
+      detail: { zh: '档案数据库暂时不可用，请稍后重试', en: 'The archive database is unavailable; try again shortly' },
+      retryAfterSeconds: 5,
     }),
 };
 
@@ -78,7 +90,8 @@ function english(req: Request): boolean {
 }
 
 export function sendProblem(req: Request, res: Parameters<RequestHandler>[1], problem: Problem): void {
-  const { status, code, title, detail, errors, extensions } = problem.init;
+  const { status, code, title, detail, errors, extensions, retryAfterSeconds } = problem.init;
+  if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
   res
     .status(status)
     .type('application/problem+json')
@@ -109,6 +122,8 @@ export function problemHandler(onUnexpected: (err: unknown, req: Request) => voi
       return sendProblem(req, res, new Problem({ status: 413, code: 'body_too_large', title: 'Payload too large', detail: { zh: '请求体过大', en: 'The request body is too large' } }));
     }
     if (isTemporalUnavailable(err)) return sendProblem(req, res, problems.temporalUnavailable());
+    // The database restarting or unreachable: the pool reconnects by itself; the caller retries.
+    if (isTransient(err)) return sendProblem(req, res, problems.databaseUnavailable());
     onUnexpected(err, req);
     sendProblem(req, res, new Problem({ status: 500, code: 'internal', title: 'Internal error', detail: { zh: '服务器内部错误', en: 'Internal server error' } }));
   };

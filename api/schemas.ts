@@ -62,6 +62,14 @@ export type OpenCaseBody = z.infer<typeof openCaseBody>;
 
 export const caseIdParams = z.object({ id: z.string().regex(CASE_ID_PATTERN, 'is not a case id') });
 
+export const stepParams = caseIdParams.extend({ updateId: z.string().regex(/^step-[0-9a-f-]{36,40}$/, 'is not a step id') });
+
+/** Printable ASCII, at most 200 characters: what the OpenAPI document promises for Idempotency-Key. */
+export const idempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
+  .optional();
+
 export const deadlinePreviewQuery = z.object({
   from: isoDateSchema,
   amount: z.coerce

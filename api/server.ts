@@ -31,6 +31,7 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     matterIndex: matterIndex(loadOrCreateSearchTermsKey(config.dataDir, config.SEARCH_TERMS_KEY)),
     temporalUiOrigin: new URL(config.TEMPORAL_UI_URL).origin,
     anonymousCodecDecode: config.CODEC_AUTH === 'none',
+    stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
   });
   return new Promise((resolve, reject) => {
     const server = app.listen(config.API_PORT, config.API_HOST, () => resolve(server));

@@ -73,6 +73,16 @@ export const envSchema = z.object({
   WEBHOOK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** Attempts of a failing e-mail or webhook delivery before the responsible officer is told instead. */
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /** How long a process waits at start-up for the archive database and Temporal to answer before it gives up. */
+  STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** How long a step over the API waits for the case to take it before answering 202 with where to ask again. */
+  STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Every how many minutes the worker's schedule writes the dossiers of cases closed without one (0: no schedule). */
+  DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
+  /** A workflow bundle built ahead (bundleWorkflowCode): the worker starts in a moment instead of bundling the sources. */
+  WORKFLOW_BUNDLE_PATH: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Payload encryption keys, `id:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
   PAYLOAD_KEYS: payloadKeyList((value) => value),

@@ -40,17 +40,39 @@ export function pgliteDir(config: Config): string {
   return path.join(config.dataDir, 'archive');
 }
 
+/** Start-up waits for the Temporal server (it may start after us, or be restarting), then says why it gave up. */
+export async function connectToTemporal(config: Config, onWait: (message: string) => void): Promise<Connection> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    } catch (err) {
+      const why = (err as Error).message;
+      if (Date.now() - started >= config.STARTUP_WAIT_SECONDS * 1000) {
+        throw new Error(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS) within ${config.STARTUP_WAIT_SECONDS} s: ${why}`);
+      }
+      onWait(`waiting for Temporal at ${config.TEMPORAL_ADDRESS} (try ${attempt}): ${why}`);
+      await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5_000)));
+    }
+  }
+}
+
 export async function openResources(config: Config, name: string): Promise<Resources> {
   const logger = pino({ name, level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
   const payloadKeys = config.payloadKeys ?? loadOrCreatePayloadKeys(config.dataDir);
   const dataConverter = caseDataConverter(payloadKeys);
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, pgliteDir: pgliteDir(config) });
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDir: pgliteDir(config),
+    waitMs: config.STARTUP_WAIT_SECONDS * 1000,
+    onConnectionProblem: (message) => logger.warn(message),
+  });
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    connection = await connectToTemporal(config, (message) => logger.warn(message));
   } catch (err) {
     await db.close();
-    throw new Error(`cannot reach Temporal at ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS): ${(err as Error).message}`);
+    throw err;
   }
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   logger.info({ payloadKeys: payloadKeys.keys.map((k) => k.id), current: payloadKeys.current }, 'payload keys');

@@ -60,6 +60,17 @@ export function ensureTemporalTools() {
   fs.writeFileSync(stamp, wanted);
 }
 
+/** PostgreSQL from Debian's packages, for the tests that run it as a process of its own (the crash test). */
+export function ensurePostgres() {
+  const root = '/usr/lib/postgresql';
+  const installed = fs.existsSync(root) && fs.readdirSync(root).some((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb')));
+  if (installed) return;
+  if (process.getuid?.() !== 0) throw new Error('PostgreSQL is not installed: run `apt-get install postgresql` as root (Debian package), then npm test again');
+  console.log('[tools] installing PostgreSQL from Debian\'s packages (apt-get install postgresql)…');
+  run('apt-get', ['update', '-qq'], 'apt-get update');
+  run('apt-get', ['install', '-y', '-qq', 'postgresql'], 'apt-get install postgresql');
+}
+
 export function ensureAll() {
   ensureNodeModules();
   ensureTemporalTools();
@@ -68,6 +79,8 @@ export function ensureAll() {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     ensureAll();
+    // `node scripts/tools.mjs postgres`: also PostgreSQL, for `npm run chaos`.
+    if (process.argv.includes('postgres')) ensurePostgres();
   } catch (err) {
     console.error(`[tools] ${err.message}`);
     process.exit(1);

@@ -24,17 +24,74 @@ export interface DbOptions {
   pgliteDir?: string;
   /** PostgreSQL only: a schema of its own (created if missing), so test runs never meet each other's rows. */
   schema?: string;
+  /** PostgreSQL only: how long start-up waits for the server to answer (default 60 s). */
+  waitMs?: number;
+  /** PostgreSQL only: told of each failed try while waiting, and of connections the server drops later. */
+  onConnectionProblem?: (message: string) => void;
+}
+
+/** PostgreSQL timeouts: no request waits forever on a server that went away or a statement that hangs. */
+export const POSTGRES_TIMEOUTS = { connectMs: 5_000, statementMs: 30_000, idleInTransactionMs: 60_000 } as const;
+
+/** Start-up waits for the server (it may start after us, or be restarting), then says why it gave up. */
+async function waitForPostgres(pool: import('pg').Pool, url: string, options: DbOptions): Promise<void> {
+  const waitMs = options.waitMs ?? 60_000;
+  const started = Date.now();
+  const where = (() => {
+    try {
+      const u = new URL(url);
+      return `${u.hostname}:${u.port || 5432}`;
+    } catch {
+      return 'DATABASE_URL';
+    }
+  })();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await pool.query('select 1');
+      return;
+    } catch (err) {
+      const why = (err as Error).message;
+      if (Date.now() - started >= waitMs) {
+        await pool.end().catch(() => undefined);
+        throw new Error(`the archive database at ${where} (DATABASE_URL) did not answer within ${Math.round(waitMs / 1000)} s: ${why}`);
+      }
+      options.onConnectionProblem?.(`waiting for the archive database at ${where} (try ${attempt}): ${why}`);
+      await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5_000)));
+    }
+  }
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : await openPglite(options.pgliteDir ?? 'memory://');
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options) : await openPglite(options.pgliteDir ?? 'memory://');
   try {
-    await migrate(db);
+    if (options.databaseUrl) await whileHoldingMigrationLock(options.databaseUrl, () => migrate(db));
+    else await migrate(db);
   } catch (err) {
     await db.close();
     throw err;
   }
   return db;
+}
+
+/**
+ * Several processes (the workers, the API) start together on a new database:
+ * one migrates while the others wait. Without this, their concurrent
+ * `create table if not exists schema_migrations` collide in PostgreSQL's
+ * catalogue and all but one fail to start. A session lock on a connection of
+ * its own, so migrate() keeps using the pool.
+ */
+async function whileHoldingMigrationLock(url: string, work: () => Promise<void>): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  // A server restarting while we hold the lock fails the migration, not the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(7233000)');
+    await work();
+  } finally {
+    await client.end();
+  }
 }
 
 async function openPglite(dir: string): Promise<Db> {
@@ -54,12 +111,25 @@ async function openPglite(dir: string): Promise<Db> {
   };
 }
 
-async function openPostgres(url: string, schema?: string): Promise<Db> {
+async function openPostgres(url: string, options: DbOptions): Promise<Db> {
   const { Pool } = await import('pg');
+  const { schema } = options;
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
-  const pool = new Pool({ connectionString: url, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  const serverOptions = [`-c statement_timeout=${POSTGRES_TIMEOUTS.statementMs}`, `-c idle_in_transaction_session_timeout=${POSTGRES_TIMEOUTS.idleInTransactionMs}`];
+  if (schema) serverOptions.push(`-c search_path=${schema}`);
+  const pool = new Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: POSTGRES_TIMEOUTS.connectMs,
+    // The client gives up a little after the server would have cancelled the statement.
+    query_timeout: POSTGRES_TIMEOUTS.statementMs + 5_000,
+    keepAlive: true,
+    options: serverOptions.join(' '),
+  });
+  // An idle connection the server drops (a restart) is an event, not a crash: the pool opens a new one.
+  pool.on('error', (err) => options.onConnectionProblem?.(`archive database connection lost: ${err.message}`));
+  await waitForPostgres(pool, url, options);
   if (schema) await pool.query(`create schema if not exists ${schema}`);
-  await pool.query('select 1');
   return {
     kind: 'postgres',
     async query(sql, params) {
@@ -67,16 +137,24 @@ async function openPostgres(url: string, schema?: string): Promise<Db> {
     },
     async transaction(work) {
       const client = await pool.connect();
+      // Between the statements of a transaction the connection is checked out but idle: if the server
+      // goes away then, the driver emits 'error' on the client, and with no listener the process dies.
+      // The next statement fails with it instead.
+      const onError = (err: Error) => options.onConnectionProblem?.(`archive database connection lost in a transaction: ${err.message}`);
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await work({ query: async (sql, params) => (await client.query(sql, params)).rows });
         await client.query('commit');
+        client.off('error', onError);
+        client.release();
         return result;
       } catch (err) {
         await client.query('rollback').catch(() => undefined);
+        client.off('error', onError);
+        // A connection that failed mid-transaction may be broken: drop it rather than hand it out again.
+        client.release(err as Error);
         throw err;
-      } finally {
-        client.release();
       }
     },
     close: () => pool.end(),

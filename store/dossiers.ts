@@ -18,3 +18,11 @@ export async function findDossier(db: Queryable, caseId: string): Promise<CaseSt
   const rows = await db.query<{ state: CaseState }>('select state from dossiers where case_id = $1', [caseId]);
   return rows[0]?.state;
 }
+
+/** Of these cases, the ones with no dossier yet. */
+export async function dossiersMissing(db: Queryable, caseIds: string[]): Promise<string[]> {
+  if (caseIds.length === 0) return [];
+  const rows = await db.query<{ case_id: string }>('select case_id from dossiers where case_id = any($1::text[])', [caseIds]);
+  const present = new Set(rows.map((r) => r.case_id));
+  return caseIds.filter((id) => !present.has(id));
+}

@@ -127,6 +127,33 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 6,
+    name: 'delivery claims, idempotent steps, provisional counts',
+    statements: [
+      // The attempt that holds a delivery's claim; only it may record the delivery sent or given up.
+      `alter table notifications add column claim text`,
+      // A step taken over the API with an Idempotency-Key: a retry answers as the first did.
+      `create table step_requests (
+        authority text not null,
+        requested_by text not null,
+        idempotency_key text not null,
+        case_id text not null,
+        action text not null,
+        body_sha256 text not null,
+        update_id text not null,
+        created_at timestamptz not null default now(),
+        primary key (authority, requested_by, idempotency_key)
+      )`,
+      // Which cases counted a deadline while a year's schedule was not loaded: loading it tells them.
+      `create table provisional_counts (
+        case_id text not null,
+        year integer not null,
+        counted_at timestamptz not null default now(),
+        primary key (case_id, year)
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

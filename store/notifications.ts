@@ -73,23 +73,36 @@ export async function ensureDelivery(
 /**
  * Claims a pending delivery for one try, recorded before anything is sent: if
  * the worker dies after sending, the next attempt finds the claim, not a
- * pending row. Answers false when someone else holds or finished it.
+ * pending row. The claim names the try (`claim`), and only the try holding it
+ * may record the outcome. Answers the delivery's tries so far, this one
+ * included, or undefined when someone else holds or finished it.
  */
-export async function claimDelivery(db: Queryable, id: string): Promise<boolean> {
-  const rows = await db.query<{ id: string }>(
-    `update notifications set status = 'sending', attempts = attempts + 1 where id = $1 and status = 'pending' returning id`,
-    [id],
+export async function claimDelivery(db: Queryable, id: string, claim: string): Promise<{ attempts: number } | undefined> {
+  const rows = await db.query<{ attempts: number }>(
+    `update notifications set status = 'sending', attempts = attempts + 1, claim = $2 where id = $1 and status = 'pending' returning attempts`,
+    [id, claim],
   );
-  return rows.length === 1;
+  return rows[0] ? { attempts: Number(rows[0].attempts) } : undefined;
 }
 
-export async function recordSent(db: Queryable, id: string): Promise<void> {
-  await db.query(`update notifications set status = 'sent', sent_at = now(), last_error = null where id = $1`, [id]);
+/**
+ * The try that held the claim sent it. A delivery another try had meanwhile given up as
+ * unconfirmed (this worker was slow, not dead) is sent after all: answers 'confirmedLate' then.
+ */
+export async function recordSent(db: Queryable, id: string, claim: string): Promise<'sent' | 'confirmedLate' | 'notHeld'> {
+  const rows = await db.query<{ was: string }>(
+    `with before as (select status from notifications where id = $1 and claim = $2 and status in ('sending', 'unconfirmed') for update)
+     update notifications set status = 'sent', sent_at = now(), last_error = null
+     where id = $1 and claim = $2 and status in ('sending', 'unconfirmed') returning (select status from before) as was`,
+    [id, claim],
+  );
+  if (!rows[0]) return 'notHeld';
+  return rows[0].was === 'unconfirmed' ? 'confirmedLate' : 'sent';
 }
 
 /** The try failed before anything left: the delivery is pending again, for the next attempt. */
-export async function recordFailedTry(db: Queryable, id: string, error: string): Promise<void> {
-  await db.query(`update notifications set status = 'pending', last_error = $2 where id = $1`, [id, error]);
+export async function recordFailedTry(db: Queryable, id: string, claim: string, error: string): Promise<void> {
+  await db.query(`update notifications set status = 'pending', last_error = $3 where id = $1 and claim = $2 and status = 'sending'`, [id, claim, error]);
 }
 
 /** A crashed try left a claim: resend (a channel whose receiver drops duplicates) or give it to an officer. */
@@ -97,12 +110,21 @@ export async function reclaimDelivery(db: Queryable, id: string): Promise<void> 
   await db.query(`update notifications set status = 'pending' where id = $1 and status = 'sending'`, [id]);
 }
 
-/** Stops trying; the returned flag says whether this call made the change (so the officer is told once). */
-export async function recordGivenUp(db: Queryable, id: string, status: 'failed' | 'unconfirmed', error: string): Promise<boolean> {
-  const rows = await db.query<{ id: string }>(
-    `update notifications set status = $2, last_error = $3, escalated_at = now() where id = $1 and status in ('pending', 'sending') returning id`,
-    [id, status, error],
-  );
+/**
+ * Stops trying; the returned flag says whether this call made the change (so the officer is told
+ * once). `claim`: the try that holds the delivery gives up ('failed'); without it, a later try
+ * gives up on a claim a crashed one left ('unconfirmed').
+ */
+export async function recordGivenUp(db: Queryable, id: string, status: 'failed' | 'unconfirmed', error: string, claim?: string): Promise<boolean> {
+  const rows = claim
+    ? await db.query<{ id: string }>(
+        `update notifications set status = $2, last_error = $3, escalated_at = now() where id = $1 and claim = $4 and status = 'sending' returning id`,
+        [id, status, error, claim],
+      )
+    : await db.query<{ id: string }>(
+        `update notifications set status = $2, last_error = $3, escalated_at = now() where id = $1 and status in ('pending', 'sending') returning id`,
+        [id, status, error],
+      );
   return rows.length === 1;
 }
 

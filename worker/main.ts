@@ -6,6 +6,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
 import { checkKeysOfRunningCases } from '../services/codec/keys';
+import { ensureDossierSweep } from './schedules';
 import { createCaseWorker } from './worker';
 
 export async function startWorker(config: Config, resources: Resources): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -18,7 +19,11 @@ export async function startWorker(config: Config, resources: Resources): Promise
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dependencies: { db: resources.db, client: resources.client, notices: resources.notices },
     dataConverter: resources.dataConverter,
+    shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
   });
+  const sweep = await ensureDossierSweep(resources.client, config.TEMPORAL_TASK_QUEUE, config.DOSSIER_SWEEP_MINUTES);
+  resources.logger.info({ schedule: sweep, everyMinutes: config.DOSSIER_SWEEP_MINUTES }, 'dossier sweep');
   return { worker, connection };
 }
 

@@ -3,8 +3,10 @@
  * this too, with their own connection, task queue and dependencies.
  */
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
+import { FAILURE_CONVERTER_PATH } from '../services/codec/codec';
+import { classifyFailures } from './failures';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -15,9 +17,20 @@ export interface CaseWorkerOptions {
   dataConverter: DataConverter;
   /** A prebuilt bundle (tests bundle once per file), built with the data converter's failureConverterPath; otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/**
+ * The workflow code built ahead (tests, WORKFLOW_BUNDLE_PATH), with the
+ * failure converter that encodes failure messages, as the worker would
+ * bundle it itself: a bundle without it puts refusal messages in clear.
+ */
+export function bundleCaseWorkflows(logger?: Parameters<typeof bundleWorkflowCode>[0]['logger']) {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger });
+}
 
 export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -27,5 +40,8 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
+    ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
+    // A failure that will not pass is handed to a person by the case instead of being retried forever.
+    interceptors: { activity: [() => ({ inbound: classifyFailures() })] },
   });
 }

@@ -1,17 +1,28 @@
 /**
  * After an administrator loads a year's holiday schedule: tell every running
- * case with a provisional deadline, durably, even if the API process that
- * stored the year goes away a moment later.
+ * case that counted a deadline provisionally for that year, durably, even if
+ * the API process that stored the year goes away a moment later. Started with
+ * an id derived from the year and its schedule, so loading the same schedule
+ * again (a retried request) finds the same propagation.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CalendarUpdatedSignal } from '../domain/case/contract';
 
-const { signalCasesWithProvisionalDeadlines } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+/** Propagation pages through the archive's provisional counts, then visibility (added after the first loads ran). */
+export const PROVISIONAL_COUNTS_PATCH = 'propagate-by-provisional-counts';
+
+const { signalCasesWithProvisionalDeadlines, signalCasesCountedProvisionally } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  // A page takes seconds; an attempt that stops heartbeating is taken over and resumes where it was.
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 
-export async function propagateCalendarYear(update: CalendarUpdatedSignal): Promise<{ signalled: string[] }> {
-  return signalCasesWithProvisionalDeadlines(update);
+export async function propagateCalendarYear(update: CalendarUpdatedSignal): Promise<{ signalled: number }> {
+  if (!patched(PROVISIONAL_COUNTS_PATCH)) return signalCasesWithProvisionalDeadlines(update);
+  const counted = await signalCasesCountedProvisionally(update);
+  // Cases opened before provisional counts were recorded are known only by their search attribute.
+  const found = await signalCasesWithProvisionalDeadlines(update);
+  return { signalled: counted.signalled + found.signalled };
 }

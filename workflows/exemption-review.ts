@@ -4,9 +4,13 @@
  * the rulebook's steps with a small set of building blocks; the rulebook
  * version arrives in the input, so a later amendment never changes a running
  * case or its replay.
+ *
+ * However it ends (its course run, withdrawn, or cancelled from the Temporal
+ * UI) the case closes with its dossier written; a terminated one is written
+ * by the dossier sweep (activities/dossiers.ts).
  */
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
-import { calendarUpdatedSignal, caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { calendarUpdatedSignal, caseProgressQuery, caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
 import type { Step } from '../domain/rulebooks/schema';
 import { acceptance } from './blocks/acceptance';
 import { appeal } from './blocks/appeal';
@@ -24,11 +28,13 @@ import { publication } from './blocks/publication';
 import { startApproval } from './blocks/start-approval';
 import { Actions, recusalBasis } from './engine/actions';
 import { CaseFile } from './engine/case-file';
-import { checkText, effects, type CaseContext } from './engine/context';
+import { checkText, type CaseContext } from './engine/context';
+import { Deadlines } from './engine/deadlines';
+import { Effects } from './engine/effects';
+import { closeEarly, offerWithdrawal } from './engine/ending';
 
 /** Closing a case writes its dossier to the archive database (added after the first cases ran). */
 export const ARCHIVE_DOSSIER_PATCH = 'archive-dossier-on-close';
-import { Deadlines } from './engine/deadlines';
 
 type Blocks = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, ctx: CaseContext) => Promise<void> };
 
@@ -70,28 +76,81 @@ function run(step: Step, ctx: CaseContext): Promise<void> {
   return (blocks[step.kind] as (s: Step, c: CaseContext) => Promise<void>)(step, ctx);
 }
 
-export async function exemptionReview(input: CaseInput): Promise<CaseState> {
-  const file = new CaseFile(input);
-  const deadlines = new Deadlines(file);
-  const actions = new Actions(file, input.rulebook);
-  const background: Promise<void>[] = [];
-  const ctx: CaseContext = { input, rulebook: input.rulebook, file, deadlines, actions, background: (task) => void background.push(task) };
+/**
+ * Cases started from here on hand failed effects to people, may be withdrawn, and close with their
+ * dossier when cancelled. Cases started before keep the exact course they were recorded with.
+ */
+export const CASE_INTEGRITY_PATCH = 'effects-handed-to-people-and-withdrawal';
 
+export async function exemptionReview(input: CaseInput): Promise<CaseState> {
+  const integrity = patched(CASE_INTEGRITY_PATCH);
+  const file = new CaseFile(input);
+  const actions = new Actions(file, input.rulebook);
+  const effects = new Effects(file, actions, integrity);
+  const deadlines = new Deadlines(file, effects);
+  const background: Promise<void>[] = [];
+  const ctx: CaseContext = {
+    input,
+    rulebook: input.rulebook,
+    file,
+    deadlines,
+    actions,
+    effects,
+    background: (task) => {
+      background.push(task);
+      // Awaited only when the case ends; until then its cancellation (a withdrawal, a cancel from
+      // the UI) must not surface as an unhandled rejection, which would fail every workflow task.
+      task.catch(() => undefined);
+    },
+  };
+
+  // The steps run in a scope of their own: withdrawing the case cancels it, and whatever step the
+  // case waited in gives way. A cancel from the Temporal UI reaches every scope from the root.
+  const procedure = new CancellationScope();
   offerRecusal(ctx);
+  if (integrity) offerWithdrawal(ctx, procedure);
   setHandler(caseStateQuery, () => file.state);
+  setHandler(caseProgressQuery, () => ({ atRest: actions.atRest, effectsInFlight: effects.inFlight, closed: file.state.closed, offered: actions.offered() }));
   setHandler(calendarUpdatedSignal, async ({ year, source }) => {
     await deadlines.onYearLoaded(year, source);
   });
 
-  for (const step of input.rulebook.steps) {
-    await run(step, ctx);
-    if (file.state.closed) break;
+  let cancelled: unknown;
+  try {
+    if (integrity) {
+      await procedure.run(async () => {
+        for (const step of input.rulebook.steps) {
+          await run(step, ctx);
+          if (file.state.closed) break;
+        }
+      });
+    } else {
+      // As recorded before withdrawal existed: inline, so the order of its commands is unchanged.
+      for (const step of input.rulebook.steps) {
+        await run(step, ctx);
+        if (file.state.closed) break;
+      }
+    }
+    if (!file.state.closed) file.close(file.state.outcome ?? 'completed', '程序终结');
+    await Promise.all(background);
+    await condition(allHandlersFinished);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    if (!file.state.withdrawal) cancelled = err;
+    await CancellationScope.nonCancellable(async () => {
+      await closeEarly(ctx, cancelled ? 'cancelled' : 'withdrawn');
+      await Promise.allSettled(background);
+      await condition(allHandlersFinished);
+    });
   }
-  if (!file.state.closed) file.close(file.state.outcome ?? 'completed', '程序终结');
 
-  await Promise.all(background);
-  await condition(allHandlersFinished);
   // Cases closed before the dossier existed did not write one; their histories replay without it.
-  if (patched(ARCHIVE_DOSSIER_PATCH)) await effects.archiveDossier(file.state);
+  if (!integrity && !cancelled) {
+    if (patched(ARCHIVE_DOSSIER_PATCH)) await effects.archiveDossier(file.state);
+    return file.state;
+  }
+  await CancellationScope.nonCancellable(() => effects.archiveDossier(file.state));
+  // An operator's cancel ends the workflow as cancelled, once the dossier is written.
+  if (cancelled) throw cancelled;
   return file.state;
 }

@@ -1,2 +1,3 @@
 export { exemptionReview } from './exemption-review';
 export { propagateCalendarYear } from './calendar-propagation';
+export { sweepDossiers } from './dossier-sweep';

@@ -3,7 +3,10 @@ import type { YearSchedule } from '../../domain/calendar';
 import { yearScheduleBodySchema, yearScheduleInputSchema } from '../../domain/calendar/year-input';
 import { calendarPropagationWorkflowId, CALENDAR_PROPAGATION_WORKFLOW_TYPE } from '../../domain/case/contract';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { canonicalHash } from '../../services/cases/idempotency';
 import { saveLoadedYear } from '../../store/calendar-years';
+import { loadingCalendarYear } from '../../store/provisional-counts';
 import type { Db } from '../../store/db';
 import { ROLES } from '../auth';
 import { validationProblem } from '../problem';
@@ -58,22 +61,27 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       body: yearScheduleBodySchema,
       responses: { 200: { description: 'The year as stored, and the workflow telling the running cases' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'Administrators only', schema: 'problem' } },
       async handle({ params, req, res, user }) {
-        const schedule = yearScheduleInputSchema(params.year).safeParse(req.body);
-        if (!schedule.success) throw validationProblem('body', schedule.error);
-        const saved = await saveLoadedYear(
-          deps.db,
-          {
-            year: params.year,
-            status: 'official',
-            source: schedule.data.source,
-            holidays: Object.fromEntries(schedule.data.holidays.map((d) => [d.date, d.name])),
-            makeUpWorkdays: Object.fromEntries(schedule.data.makeUpWorkdays.map((d) => [d.date, d.name])),
-          },
-          `${user.name} (${user.sub})`,
-        );
-        // A workflow fans the news out, so it completes even if this process stops right after answering.
-        const propagation = calendarPropagationWorkflowId(params.year, saved.loadedAt);
-        await deps.client.workflow.start(CALENDAR_PROPAGATION_WORKFLOW_TYPE, { workflowId: propagation, taskQueue: deps.taskQueue, args: [{ year: params.year, source: saved.source }] });
+        const parsed = yearScheduleInputSchema(params.year).safeParse(req.body);
+        if (!parsed.success) throw validationProblem('body', parsed.error);
+        const schedule = {
+          year: params.year,
+          status: 'official' as const,
+          source: parsed.data.source,
+          holidays: Object.fromEntries(parsed.data.holidays.map((d) => [d.date, d.name])),
+          makeUpWorkdays: Object.fromEntries(parsed.data.makeUpWorkdays.map((d) => [d.date, d.name])),
+        };
+        // While the year commits no count is half-way (store/provisional-counts.ts): every case that
+        // counted without it is on record for the propagation to tell.
+        const saved = await loadingCalendarYear(deps.db, (tx) => saveLoadedYear(tx, schedule, `${user.name} (${user.sub})`));
+        // Started before answering, with an id from the year and its schedule: a retried request (the
+        // answer was lost, or this process stopped after saving) starts it again safely, or finds it.
+        const propagation = calendarPropagationWorkflowId(params.year, canonicalHash(schedule).slice(0, 16));
+        await deps.client.workflow.start(CALENDAR_PROPAGATION_WORKFLOW_TYPE, {
+          workflowId: propagation,
+          taskQueue: deps.taskQueue,
+          args: [{ year: params.year, source: saved.source }],
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        });
         res.json({ year: saved.year, source: saved.source, loadedBy: saved.loadedBy, loadedAt: saved.loadedAt, propagation });
       },
     }),

@@ -1,11 +1,13 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
-import { actionUpdate, ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa } from '../../domain/case/contract';
-import { IdempotencyConflict, NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
+import { ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa, type CaseState } from '../../domain/case/contract';
+import { IdempotencyConflict } from '../../services/cases/idempotency';
+import { NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
 import type { MatterIndex } from '../../services/cases/search-terms';
+import { stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
@@ -13,7 +15,10 @@ import { excludedFrom, loadCase } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
-import { caseIdParams, caseListQuery, openCaseBody } from '../schemas';
+import type { User } from '../auth';
+import type { Response } from 'express';
+import { caseIdParams, caseListQuery, openCaseBody, stepParams } from '../schemas';
+import { idempotencyKeyOf } from '../validate';
 
 export interface CaseRoutesDeps {
   db: Db;
@@ -22,6 +27,8 @@ export interface CaseRoutesDeps {
   baseUrl: string;
   namespace: string;
   matterIndex: MatterIndex;
+  /** How long a step waits for the case before answering 202 (default 15 s). */
+  stepWaitMs?: number | undefined;
 }
 
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
@@ -50,6 +57,33 @@ function refusal(err: WorkflowUpdateFailedError): Problem {
 const caseClosed = (id: string) =>
   new Problem({ status: 409, code: 'case_closed', title: 'Case closed', detail: { zh: `案件 ${id} 已终结`, en: `Case ${id} is closed` } });
 
+const keyReused = () =>
+  new Problem({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency-Key reused', detail: { zh: '该 Idempotency-Key 已用于内容不同的请求', en: 'This Idempotency-Key was used with a different request' } });
+
+/** Where the outcome of a step can be asked for again. */
+const stepPath = (caseId: string, updateId: string) => `/v1/cases/${caseId}/steps/${updateId}`;
+
+/** A finished step answers the case after it; one still under way answers 202 with where to ask again. */
+function sendOutcome(res: Response, baseUrl: string, caseId: string, outcome: StepOutcome, user: User): void {
+  if (outcome.status === 'done') {
+    res.json(asSeenBy(outcome.state, user));
+    return;
+  }
+  res
+    .status(202)
+    .location(`${baseUrl}${stepPath(caseId, outcome.updateId)}`)
+    .set('Retry-After', '2')
+    .json({ status: 'pending', updateId: outcome.updateId, href: stepPath(caseId, outcome.updateId) });
+}
+
+/** A step's failure as an answer: the workflow's refusal, or the case closed meanwhile. */
+function stepProblem(err: unknown, caseId: string): unknown {
+  if (err instanceof WorkflowUpdateFailedError) return refusal(err);
+  if (err instanceof IdempotencyConflict) return keyReused();
+  if (/already completed/i.test(String((err as Error).message))) return caseClosed(caseId);
+  return err;
+}
+
 const problem = (description: string) => ({ description, schema: 'problem' as const });
 const actionPath = (name: string) => `/v1/cases/{id}/actions/${name}`;
 /** Where a caller finds the body schema of an action in the OpenAPI document. */
@@ -68,6 +102,14 @@ function visibilityQuery(authority: string, q: z.infer<typeof caseListQuery>, ma
   return clauses.join(' AND ');
 }
 
+/** The case as this caller sees it: only the steps its roles may take, each with where its input is described. */
+function asSeenBy(state: CaseState, user: User) {
+  const availableActions = excludedFrom(state, user)
+    ? []
+    : state.availableActions.filter((a) => a.roles.some((r) => user.roles.includes(r as never))).map((a) => ({ ...a, input: actionSchemaRef(a.name) }));
+  return { ...state, availableActions };
+}
+
 export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
   const actionRoutes = ACTION_NAMES.map((name) =>
     route({
@@ -75,19 +117,24 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       path: actionPath(name),
       operationId: name,
       summary: ACTION_SUMMARIES[name],
-      description: 'The roles that may take this step come from the case’s rulebook; GET /v1/cases/{id} lists them under availableActions.',
+      description:
+        'The roles that may take this step come from the case’s rulebook; GET /v1/cases/{id} lists them under availableActions. ' +
+        'With an Idempotency-Key a retried request is applied once and answers as the first did. A step the case has not taken within the wait answers 202 with where to ask for its outcome.',
       tags: ['case actions'],
       access: { kind: 'signedIn' },
       write: true,
       params: caseIdParams,
       body: actionBodies[name] as z.ZodType<Record<string, unknown>>,
+      headers: [{ name: 'Idempotency-Key', description: 'Same caller and key: the step is applied once, a retry answers as the first; same key, other step or body: 409' }],
       responses: {
         200: { description: 'The case after the step' },
+        202: { description: 'The case has not taken the step yet; Location (and href) says where to ask for its outcome' },
         400: problem('Invalid body, every field error listed'),
         403: problem('The caller lacks the role the rulebook gives the step'),
         404: problem('No such case for this caller'),
-        409: problem('The case is not at this step, or closed'),
+        409: problem('The case is not at this step, or closed; or the Idempotency-Key was used for another request'),
         422: problem('The workflow refused the step, with its reason and article'),
+        503: problem('Temporal or the archive database is unavailable; retry after Retry-After'),
       },
       async authorize({ params, user, res }) {
         res.locals.caseId = params.id;
@@ -99,14 +146,22 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         if (!user.roles.some((r) => roles.includes(r))) throw problems.forbidden(roles);
         if (state.closed) throw caseClosed(params.id);
       },
-      async handle({ params, body, user, res }) {
+      async handle({ params, body, user, req, res }) {
         try {
-          const actor = { sub: user.sub, name: user.name, roles: user.roles };
-          res.json(await deps.client.workflow.getHandle(params.id).executeUpdate(actionUpdate(name), { args: [{ ...body, actor } as never] }));
+          const outcome = await takeStep(
+            { db: deps.db, client: deps.client, waitMs: deps.stepWaitMs ?? 15_000 },
+            {
+              caseId: params.id,
+              action: name,
+              body,
+              actor: { sub: user.sub, name: user.name, roles: user.roles },
+              authority: user.authority,
+              idempotencyKey: idempotencyKeyOf(req),
+            },
+          );
+          sendOutcome(res, deps.baseUrl, params.id, outcome, user);
         } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) throw refusal(err);
-          if (/already completed/i.test(String((err as Error).message))) throw caseClosed(params.id);
-          throw err;
+          throw stepProblem(err, params.id);
         }
       },
     }),
@@ -132,13 +187,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       },
       async handle({ req, res, body, user }) {
         try {
-          const { caseId } = await openCase(deps, user, body, req.get('idempotency-key') ?? undefined);
+          const { caseId } = await openCase(deps, user, body, idempotencyKeyOf(req));
           res.locals.caseId = caseId;
           res.status(201).location(`${deps.baseUrl}/v1/cases/${caseId}`).json({ id: caseId });
         } catch (err) {
-          if (err instanceof IdempotencyConflict) {
-            throw new Problem({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency-Key reused', detail: { zh: '该 Idempotency-Key 已用于内容不同的请求', en: 'This Idempotency-Key was used with a different body' } });
-          }
+          if (err instanceof IdempotencyConflict) throw keyReused();
           if (err instanceof RouteNotAllowed) {
             throw new Problem({ status: 422, code: 'route_not_allowed', title: 'Route not allowed', detail: { zh: `该辖区规则不接受此启动方式：${err.message}`, en: err.message }, errors: [{ field: 'body.route', message: err.message }] });
           }
@@ -196,13 +249,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;
-        const state = await loadCase(deps, params.id, user);
-        const availableActions = excludedFrom(state, user)
-          ? []
-          : state.availableActions
-              .filter((a) => a.roles.some((r) => user.roles.includes(r as never)))
-              .map((a) => ({ ...a, input: actionSchemaRef(a.name) }));
-        res.json({ ...state, availableActions });
+        res.json(asSeenBy(await loadCase(deps, params.id, user), user));
       },
     }),
     route({
@@ -218,6 +265,32 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         await loadCase(deps, params.id, user);
         const documents = await documentsOfCase(deps.db, params.id);
         res.json({ documents: documents.map(({ body: _body, ...meta }) => ({ ...meta, href: `/v1/documents/${meta.documentId}` })) });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/cases/{id}/steps/{updateId}',
+      operationId: 'getStepOutcome',
+      summary: 'The outcome of a step that answered 202: the case after it, its refusal, or still pending',
+      tags: ['case actions'],
+      access: { kind: 'roles', roles: [...ROLES] },
+      params: stepParams,
+      responses: {
+        200: { description: 'The step was taken: the case after it' },
+        202: { description: 'Still pending; ask again after Retry-After' },
+        404: problem('No such case for this caller, or no such step (send it again with the same Idempotency-Key)'),
+        409: problem('The case closed'),
+        422: problem('The workflow refused the step, with its reason and article'),
+      },
+      async handle({ params, user, res }) {
+        res.locals.caseId = params.id;
+        await loadCase(deps, params.id, user);
+        try {
+          sendOutcome(res, deps.baseUrl, params.id, await stepOutcome({ db: deps.db, client: deps.client, waitMs: 5_000 }, params.id, params.updateId), user);
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw problems.notFound(`step ${params.updateId}`);
+          throw stepProblem(err, params.id);
+        }
       },
     }),
     ...actionRoutes,

@@ -2,7 +2,7 @@
  * Each recipient's own inbox of notices, and its acknowledgement of service
  * (送达回证): the date a party was served is the date its window counts from.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { acknowledgeServiceUpdate } from '../../domain/case/contract';
 import type { Recipient } from '../../domain/rulebooks/schema';
@@ -14,6 +14,9 @@ import { ROLES } from '../auth';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import { isoDateSchema } from '../schemas';
+
+/** How long acknowledging waits for the case to take the service before answering without it. */
+const ACKNOWLEDGE_WAIT_MS = 15_000;
 
 const noticeIdParams = z.object({ id: z.uuid('is not a notice id') });
 
@@ -40,13 +43,18 @@ async function acknowledgeInCase(
   actor: { sub: string; name: string },
 ): Promise<{ taken: true } | { taken: false; reason: string }> {
   try {
-    await client.workflow.getHandle(notice.caseId).executeUpdate(acknowledgeServiceUpdate, {
-      args: [{ party: notice.service.party as Recipient, servedOn: notice.servedOn, notificationId: notice.id, actor }],
-    });
+    // One update per notice: a retried acknowledgement reaches the same update, applied once.
+    await client.connection.withDeadline(Date.now() + ACKNOWLEDGE_WAIT_MS, () =>
+      client.workflow.getHandle(notice.caseId).executeUpdate(acknowledgeServiceUpdate, {
+        args: [{ party: notice.service.party as Recipient, servedOn: notice.servedOn, notificationId: notice.id, actor }],
+        updateId: `served-${notice.id}`,
+      }),
+    );
     return { taken: true };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) return { taken: false, reason: (err.cause as Error | undefined)?.message ?? err.message };
     if (err instanceof WorkflowNotFoundError) return { taken: false, reason: '案件已结束' };
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { taken: false, reason: '案件暂未应答；签收已登记，以同一日期再次签收即可' };
     throw err;
   }
 }

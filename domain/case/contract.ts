@@ -26,6 +26,8 @@ export const searchAttributes = {
   nextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
   provisionalDeadline: defineSearchAttributeKey('ProvisionalDeadline', SearchAttributeType.BOOL),
+  /** An effect failed in a way retrying cannot fix, and waits for a person (retryEffect or skipEffect). */
+  needsAttention: defineSearchAttributeKey('NeedsAttention', SearchAttributeType.BOOL),
   /**
    * No longer set: search attributes are never encrypted, and this held the
    * matter in clear. Still registered, since cases opened before carry it.
@@ -90,6 +92,18 @@ export interface DeadlineRecord {
   status: DeadlineStatus;
   /** When an authority deadline lapsed and was met late, when it was met. */
   metAt?: string;
+}
+
+export interface LimitRecord {
+  key: string;
+  label: string;
+  deadline: IsoDate;
+  provisional: boolean;
+  basis: Basis;
+  from?: IsoDate;
+  amount?: number;
+  unit?: PeriodUnit;
+  provisionalYears?: number[];
 }
 
 export interface TimelineEntry {
@@ -172,8 +186,12 @@ export interface CaseState {
   referral?: { referredOn: IsoDate; reason: string; referredBy: Actor };
   upwardReport?: { reportedOn: IsoDate; reportedTo: string; reason: string; reportedBy: Actor };
   deferrals: { from: IsoDate; until: IsoDate; reason: string; deferredBy: Actor }[];
-  /** Outer limits an action may not pass, e.g. the latest day a decision may be deferred to. */
-  limits: { key: string; label: string; deadline: IsoDate; provisional: boolean; basis: Basis }[];
+  /**
+   * Outer limits an action may not pass, e.g. the latest day a decision may be deferred to. Counted
+   * like deadlines and recounted with them when a provisional year's schedule is loaded (the
+   * counting fields are absent on limits set before that was so).
+   */
+  limits: LimitRecord[];
   determination?: Determination;
   filing?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
   notice?: { servedOn: IsoDate; servedTo: Recipient[]; recordedBy: Actor };
@@ -195,6 +213,26 @@ export interface CaseState {
   advanceFilingShown?: { present: boolean; reference?: string | undefined };
   execution?: { executedOn: IsoDate; accountabilityResult?: string | undefined; rectificationOrder?: string | undefined; recordedBy: Actor };
   correctionList?: { items: CorrectionItem[]; closedOn?: IsoDate };
+  /** Effects that failed in a way retrying cannot fix and wait for a person; resolved ones stay, marked. */
+  attention?: AttentionItem[];
+  /** The case was withdrawn before it ran its course (撤回申请, or ended by the authority). */
+  withdrawal?: { withdrawnOn: IsoDate; reason: string; by: 'authority' | Party; recordedBy: Actor };
+}
+
+export interface AttentionItem {
+  /** Stable within the case: the effect's own key and the number of its failure. */
+  id: string;
+  /** What the case was doing, in words: 发出通知“…”, 制发《…》. */
+  effect: string;
+  /** The failure's stable type (ApplicationFailure type) and message. */
+  type: string;
+  error: string;
+  failedAt: string;
+  /** Whether the case may go on without it (a notice, a document); counting a deadline or archiving may not be skipped. */
+  skippable: boolean;
+  status: 'open' | 'retried' | 'skipped';
+  resolvedBy?: Actor;
+  reason?: string;
 }
 
 export interface CorrectionItem {
@@ -351,6 +389,23 @@ export interface WaiveCorrectionItemInput extends ByActor {
   reason: string;
 }
 
+export interface RetryEffectInput extends ByActor {
+  effectId: string;
+}
+export interface SkipEffectInput extends ByActor {
+  effectId: string;
+  /** Why the case may go on without it, and what was done instead (e.g. served in person). */
+  reason: string;
+}
+export interface WithdrawCaseInput extends ByActor {
+  reason: string;
+  /**
+   * The applicant's written withdrawal of its application (撤回申请). Without it, the authority
+   * ends the review itself (for example, the accountability it belongs to was dropped).
+   */
+  applicantWithdrawal?: { filedBy: Party; receivedOn: IsoDate } | undefined;
+}
+
 export interface ActionInputs {
   fileApplication: FileApplicationInput;
   decideAcceptance: DecideAcceptanceInput;
@@ -377,6 +432,9 @@ export interface ActionInputs {
   recordPublication: RecordPublicationInput;
   archiveCase: ArchiveCaseInput;
   recordFollowUpVisit: RecordFollowUpVisitInput;
+  retryEffect: RetryEffectInput;
+  skipEffect: SkipEffectInput;
+  withdrawCase: WithdrawCaseInput;
 }
 export type ActionName = keyof ActionInputs;
 
@@ -411,6 +469,9 @@ export const actionUpdates = {
   recordPublication: action('recordPublication'),
   archiveCase: action('archiveCase'),
   recordFollowUpVisit: action('recordFollowUpVisit'),
+  retryEffect: action('retryEffect'),
+  skipEffect: action('skipEffect'),
+  withdrawCase: action('withdrawCase'),
 } as const satisfies { [N in ActionName]: unknown };
 export const ACTION_NAMES = Object.keys(actionUpdates) as ActionName[];
 
@@ -428,6 +489,20 @@ export interface CalendarUpdatedSignal {
 }
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
+
+/**
+ * Whether the case is at rest (waiting for a person or for time) or moving on by itself
+ * (counting a deadline, issuing a document, serving a notice), and how many effects are under way.
+ * Tests and operators wait on this instead of on "the state stopped changing".
+ */
+export interface CaseProgress {
+  atRest: boolean;
+  effectsInFlight: number;
+  closed: boolean;
+  /** The steps on offer now. */
+  offered: ActionName[];
+}
+export const caseProgressQuery = defineQuery<CaseProgress>('caseProgress');
 
 /** A recipient acknowledged, in its own inbox, that it was served with the conclusion (送达回证). */
 export interface AcknowledgeServiceInput {
@@ -452,8 +527,12 @@ export const RefusalType = {
 } as const;
 
 export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';
-export function calendarPropagationWorkflowId(year: number, loadedAt: string): string {
-  return `calendar-${year}-${loadedAt}`;
+/** Writes the dossier of every case closed without one (terminated, timed out, failed), on a schedule. */
+export const DOSSIER_SWEEP_WORKFLOW_TYPE = 'sweepDossiers';
+export const DOSSIER_SWEEP_SCHEDULE_ID = 'dossier-sweep';
+/** One propagation per year and schedule: `version` is a digest of the schedule loaded. */
+export function calendarPropagationWorkflowId(year: number, version: string): string {
+  return `calendar-${year}-${version}`;
 }
 
 export interface IssueDocumentRequest {

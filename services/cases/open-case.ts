@@ -2,13 +2,14 @@
  * Opening a case: number it, pin the rulebook version in force, start its
  * workflow. With an Idempotency-Key a retry gets the same case, never a second.
  */
-import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { beijingDate } from '../../domain/calendar';
 import { CASE_MEMO, caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
 import { rulebookInForce } from '../../domain/rulebooks';
 import { currentPayloadKeyId } from '../codec/codec';
+import { canonicalHash, IdempotencyConflict } from './idempotency';
 import { nextCaseNumber } from '../../store/case-numbers';
 import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
@@ -36,16 +37,8 @@ export interface OpenCaseDeps {
   now?: () => number;
 }
 
-export class IdempotencyConflict extends Error {}
 export class NoRulebookInForce extends Error {}
 export class RouteNotAllowed extends Error {}
-
-function canonicalHash(value: unknown): string {
-  const canonical = JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
-  return createHash('sha256').update(canonical).digest('hex');
-}
 
 export async function openCase(
   deps: OpenCaseDeps,
@@ -112,25 +105,36 @@ export async function openCase(
     subjectUserId: request.subject.userId,
     addresses: request.contacts ?? {},
   });
-  const payloadKey = currentPayloadKeyId(deps.client.options.loadedDataConverter);
   // USE_EXISTING: a retry after a start that did happen finds that workflow, not an error.
-  await deps.client.workflow.start(WORKFLOW_TYPE, {
+  // REJECT_DUPLICATE: a case id names one case for ever, never a second run after it closed.
+  try {
+    await startCaseWorkflow(deps, caseId, input, rulebook.id, actor.authority, request.matter);
+  } catch (err) {
+    // Only a retry can meet its own case already closed; a fresh number never names a closed case.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError && replayed)) throw err;
+  }
+  return { caseId, replayed };
+}
+
+function startCaseWorkflow(deps: OpenCaseDeps, caseId: string, input: CaseInput, jurisdiction: string, authority: string, matter: string) {
+  const payloadKey = currentPayloadKeyId(deps.client.options.loadedDataConverter);
+  return deps.client.workflow.start(WORKFLOW_TYPE, {
     workflowId: caseId,
     taskQueue: deps.taskQueue,
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     // Search attributes are stored in clear: hashes of the matter's terms, never its words.
     typedSearchAttributes: [
       { key: sa.caseId, value: caseId },
-      { key: sa.jurisdiction, value: rulebook.id },
-      { key: sa.authority, value: actor.authority },
+      { key: sa.jurisdiction, value: jurisdiction },
+      { key: sa.authority, value: authority },
       { key: sa.stage, value: 'opened' },
-      { key: sa.matterTerms, value: deps.matterIndex.terms(actor.authority, request.matter) },
+      { key: sa.matterTerms, value: deps.matterIndex.terms(authority, matter) },
       ...(payloadKey ? [{ key: sa.payloadKey, value: payloadKey }] : []),
     ],
     // The memo is a payload, so it is encrypted: the case list shows the matter from it.
-    memo: { [CASE_MEMO.matter]: request.matter },
-    staticSummary: `${rulebook.name} ${caseId}`,
+    memo: { [CASE_MEMO.matter]: matter },
+    staticSummary: `${input.rulebook.name} ${caseId}`,
   });
-  return { caseId, replayed };
 }

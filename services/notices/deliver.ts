@@ -7,9 +7,15 @@
  * - a try is claimed in the database before anything is sent, so a worker
  *   that dies between sending and recording leaves a claim, and the next
  *   attempt does not send a second e-mail (it tells the officer instead);
+ * - a try heartbeats while it sends, so only a dead worker's try is taken
+ *   over, never a slow one; and only the try holding the claim records the
+ *   outcome (a slow try that finds itself given up, sent after all, says so);
  * - a channel that keeps failing is retried with the activity's backoff until
- *   `maxAttempts`, then the responsible officer is told, and the case goes on.
+ *   the delivery's own tries reach `maxAttempts` (time the archive database
+ *   was down counts no tries), then the responsible officer is told, and the
+ *   case goes on.
  */
+import { randomUUID } from 'node:crypto';
 import type { NotifyRequest } from '../../domain/case/contract';
 import { findCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import type { Queryable } from '../../store/db';
@@ -95,8 +101,22 @@ export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyReq
     const failure = await tryOnce(deps, channel, delivery, attempt, request, contacts);
     if (failure) failures.push(`${channel.name}: ${failure}`);
   }
-  if (failures.length > 0) throw new DeliveryIncomplete(`notice ${request.idempotencyKey} not yet delivered (${failures.join('; ')}), attempt ${attempt.number} of ${deps.maxAttempts}`);
+  if (failures.length > 0) throw new DeliveryIncomplete(`notice ${request.idempotencyKey} not yet delivered (${failures.join('; ')})`);
   return inbox;
+}
+
+/** How often a live send tells Temporal it is alive: well inside the activity's 10 s heartbeat timeout. */
+const HEARTBEAT_EVERY_MS = 2_000;
+
+/** Runs `work`, heartbeating all the while, so a slow but live send is never taken for a dead worker. */
+async function heartbeating<T>(attempt: AttemptInfo, work: () => Promise<T>): Promise<T> {
+  attempt.heartbeat();
+  const timer = setInterval(() => attempt.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** One try of one delivery; answers the error when it should be tried again. */
@@ -109,6 +129,7 @@ async function tryOnce(
   contacts: CaseContacts | undefined,
 ): Promise<string | undefined> {
   if (delivery.status === 'sending') {
+    // The try that claimed it stopped heartbeating: its worker died, maybe after sending.
     if (!channel.resendWhenUncertain) {
       const reason = '上次发送在记录结果前中断，无法确认是否已经送达；为免重复送达，系统不再自动重发';
       if (await recordGivenUp(deps.db, delivery.id, 'unconfirmed', 'interrupted between sending and recording')) {
@@ -120,35 +141,42 @@ async function tryOnce(
   } else if (delivery.status !== 'pending') {
     return undefined;
   }
-  if (!(await claimDelivery(deps.db, delivery.id))) return undefined;
-  attempt.heartbeat();
+  const claim = randomUUID();
+  const claimed = await claimDelivery(deps.db, delivery.id, claim);
+  if (!claimed) return undefined;
   try {
-    await channel.send({ deliveryId: delivery.idempotencyKey, caseId: delivery.caseId, address: delivery.address!, recipient: request.recipient, subject: delivery.subject, body: delivery.body });
+    await heartbeating(attempt, () =>
+      channel.send({ deliveryId: delivery.idempotencyKey, caseId: delivery.caseId, address: delivery.address!, recipient: request.recipient, subject: delivery.subject, body: delivery.body }),
+    );
   } catch (err) {
     const error = (err as Error).message;
-    if (attempt.number >= deps.maxAttempts) {
-      if (await recordGivenUp(deps.db, delivery.id, 'failed', error)) {
-        await escalate(deps, delivery, request, contacts, `经 ${attempt.number} 次尝试仍未送达（${error}）。请以其他方式送达，并登记送达情况。`);
+    // Tries are counted per delivery, so time the archive database was down does not use them up.
+    if (claimed.attempts >= deps.maxAttempts) {
+      if (await recordGivenUp(deps.db, delivery.id, 'failed', error, claim)) {
+        await escalate(deps, delivery, request, contacts, `经 ${claimed.attempts} 次尝试仍未送达（${error}）。请以其他方式送达，并登记送达情况。`);
       }
       return undefined;
     }
-    await recordFailedTry(deps.db, delivery.id, error);
+    await recordFailedTry(deps.db, delivery.id, claim, error);
     return error;
   }
-  await recordSent(deps.db, delivery.id);
+  if ((await recordSent(deps.db, delivery.id, claim)) === 'confirmedLate') {
+    // Another try had given this one up as unconfirmed and told the officer; it did go out.
+    await escalate(deps, delivery, request, contacts, '此前因发送中断被标记为无法确认，现已确认发出，无需另行送达。', 'confirmed');
+  }
   return undefined;
 }
 
 /** Tells the officer responsible for the case, in the inbox, which always works. */
-async function escalate(deps: NoticeDeliveryDeps, delivery: Delivery, request: NotifyRequest, contacts: CaseContacts | undefined, what: string): Promise<void> {
+async function escalate(deps: NoticeDeliveryDeps, delivery: Delivery, request: NotifyRequest, contacts: CaseContacts | undefined, what: string, kind: 'escalation' | 'confirmed' = 'escalation'): Promise<void> {
   const authority = contacts?.authority ?? (request.recipient.kind === 'role' ? request.recipient.authority : await deps.authorityOf(request.caseId));
   const recipient = contacts ? { kind: 'officer', sub: contacts.responsible.sub, name: contacts.responsible.name } : { kind: 'role', role: 'officer', authority };
   await deliverToInbox(deps.db, {
     caseId: delivery.caseId,
-    idempotencyKey: `${delivery.idempotencyKey}:escalation`,
+    idempotencyKey: `${delivery.idempotencyKey}:${kind}`,
     recipient,
     recipientKey: contacts ? `user:${contacts.responsible.sub}` : `role:${authority ?? 'unknown'}:officer`,
-    subject: `【送达异常】${delivery.subject}`,
+    subject: kind === 'escalation' ? `【送达异常】${delivery.subject}` : `【已确认送达】${delivery.subject}`,
     body: `${delivery.caseId}：通过${CHANNEL_NAMES[delivery.channel as keyof typeof CHANNEL_NAMES]}向 ${delivery.address} 发送的通知“${delivery.subject}”${what}`,
   });
 }

@@ -19,6 +19,8 @@ interface Service {
   healthcheck?: { test: string[] };
   ports?: string[];
   container_name?: string;
+  restart?: string;
+  stop_grace_period?: string;
 }
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
@@ -83,6 +85,14 @@ describe('the production topology (docker-compose.yml)', () => {
     expect(services.temporal!.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
     expect(services.worker!.depends_on?.['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
     expect(services.api!.depends_on?.['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it('brings the worker and the API back by themselves, and lets a stopping worker finish its activities', () => {
+    for (const name of ['worker', 'api']) expect(services[name]!.restart).toBe('unless-stopped');
+    const grace = Number(services.worker!.environment?.WORKER_SHUTDOWN_GRACE_SECONDS);
+    expect(grace).toBeGreaterThan(0);
+    // Docker kills the container after stop_grace_period; the worker must be done draining before that.
+    expect(Number.parseInt(services.worker!.stop_grace_period ?? '0', 10)).toBeGreaterThan(grace);
   });
 
   it('registers every search attribute the workflow sets, with its type', () => {

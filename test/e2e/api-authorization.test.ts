@@ -52,7 +52,8 @@ afterAll(() => stack?.stop());
 function call(spec: RouteSpec, token: string | undefined) {
   const path = expressPath(spec.path)
     .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
-    .replace(':year', '2099');
+    .replace(':year', '2099')
+    .replace(':updateId', 'step-00000000-0000-4000-8000-000000000000');
   let req = request(stack.app)[spec.method](path);
   if (spec.path === '/v1/calendar/deadline') req = req.query({ from: '2026-03-02', amount: 5, unit: 'workingDays' });
   if (token) req = req.set('Authorization', `Bearer ${token}`);
@@ -77,11 +78,12 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   if (onTheCase && !ownAuthority) return 404;
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
   if (spec.path === '/v1/inbox/{id}/served') return 404; // no such notice in anyone's inbox
+  if (spec.path === '/v1/cases/{id}/steps/{updateId}') return 404; // no such step in the case
   if (isAction(spec)) {
-    // Open now in this Binhai case: the application (officers, 第十二条(二)) and recusal (officers and supervisors);
-    // a step not open now needs an officer or a supervisor.
+    // Open now in this Binhai case: the application (officers, 第十二条(二)), recusal (officers and supervisors)
+    // and withdrawal (supervisors); a step not open now needs an officer or a supervisor.
     const name = spec.path.split('/').at(-1)!;
-    const may = name === 'fileApplication' ? ['officer'] : ['officer', 'supervisor'];
+    const may = name === 'fileApplication' ? ['officer'] : name === 'withdrawCase' ? ['supervisor'] : ['officer', 'supervisor'];
     return roles.some((r) => may.includes(r)) ? 400 : 403;
   }
   if (spec.path === '/v1/cases' && spec.method === 'post') return 201;

@@ -8,6 +8,7 @@ import { addDays, beijingDate, type YearSchedule } from '../../domain/calendar';
 import { fixedHolidaySchedule } from '../../services/calendar/fixed-holidays';
 import { publishedSchedules } from '../../services/calendar/published';
 import { StatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import { casesCountedProvisionally } from '../../store/provisional-counts';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 
@@ -127,6 +128,12 @@ describe('loading a year schedule', () => {
       expect(ids).toEqual([created.body.id]);
     });
 
+    // The archive has the case on record as counting with those years unloaded: that record, not
+    // visibility alone, is what tells the propagation which cases to recount.
+    for (const year of before.provisionalYears as number[]) {
+      expect(await casesCountedProvisionally(stack.db, year, 1000)).toContain(created.body.id);
+    }
+
     // The loaded schedule: the statute's fixed holidays, plus (for the test) the old last day as a day off,
     // so the deadline must move by at least one working day.
     const loaded = new Map<number, YearSchedule>();
@@ -157,6 +164,10 @@ describe('loading a year schedule', () => {
       const res = await request(stack.app).get(caseUrl).set('Authorization', `Bearer ${officer}`);
       expect(res.body.deadlines[0]).toMatchObject({ deadline: expected.deadline, provisional: false, status: 'pending' });
       return res.body;
+    });
+    // Each case told is forgotten for the year, so the record does not grow with every load.
+    await eventually(async () => {
+      for (const year of before.provisionalYears as number[]) expect(await casesCountedProvisionally(stack.db, year, 1000)).not.toContain(created.body.id);
     });
     const recount = after.timeline.filter((e: { event: string }) => e.event === 'deadlineRecomputed').at(-1);
     expect(recount.detail).toContain(`${before.deadline} → ${expected.deadline}`);

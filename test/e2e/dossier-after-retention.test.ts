@@ -6,6 +6,7 @@
  */
 import request from 'supertest';
 import { beijingDate } from '../../domain/calendar';
+import { DOSSIER_SWEEP_WORKFLOW_TYPE } from '../../domain/case/contract';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 
@@ -60,4 +61,44 @@ it('serves a closed case and its documents from the archive after Temporal has d
 
   const stranger = await stack.token({ roles: ['auditor'], authority: 'binhai-jw' });
   expect((await request(stack.app).get(`/v1/cases/${id}`).set('Authorization', `Bearer ${stranger}`)).status).toBe(404);
+});
+
+it('writes the dossier of a terminated case in the sweep, so the API still answers for it once Temporal has deleted the workflow', async () => {
+  const officer = await stack.token({ roles: ['officer', 'supervisor'], authority: 'binhai-jw', sub: 'bh-1', name: '周办案' });
+  const auth = { Authorization: `Bearer ${officer}` };
+  const today = beijingDate(Date.now());
+  const created = await request(stack.app)
+    .post('/v1/cases')
+    .set(auth)
+    .send({ jurisdiction: 'binhai', subject: { name: '吴某', organisation: '某街道' }, matter: '拆违中的程序瑕疵', accountability: { reference: '滨纪问〔2026〕9号' }, eventDate: today })
+    .expect(201);
+  const id: string = created.body.id;
+  await eventually(async () => {
+    expect((await request(stack.app).get(`/v1/cases/${id}`).set(auth)).body.stage).toBe('application');
+  });
+  const handle = stack.env.client.workflow.getHandle(id);
+  await handle.terminate('opened in error');
+  // Visibility shows the run closed before the sweep can find it.
+  await eventually(async () => {
+    const ids: string[] = [];
+    for await (const wf of stack.env.client.workflow.list({ query: `CaseId = "${id}" AND ExecutionStatus = "Terminated"` })) ids.push(wf.workflowId);
+    expect(ids).toEqual([id]);
+  });
+
+  const swept = await stack.env.client.workflow.execute(DOSSIER_SWEEP_WORKFLOW_TYPE, { taskQueue: stack.taskQueue, workflowId: `sweep-${id}`, args: [{ lookbackHours: 1 }] });
+  expect(swept.written).toContain(id);
+  // A second sweep finds nothing more to write for it.
+  const again = await stack.env.client.workflow.execute(DOSSIER_SWEEP_WORKFLOW_TYPE, { taskQueue: stack.taskQueue, workflowId: `sweep-again-${id}`, args: [{ lookbackHours: 1 }] });
+  expect(again.written).not.toContain(id);
+
+  await stack.env.client.workflowService.deleteWorkflowExecution({ namespace: stack.env.namespace ?? 'default', workflowExecution: { workflowId: id } });
+  await eventually(async () => {
+    const error = await handle.fetchHistory().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeDefined();
+  }, 30_000);
+  const archived = await request(stack.app).get(`/v1/cases/${id}`).set(auth);
+  expect(archived.status).toBe(200);
+  expect(archived.body).toMatchObject({ caseId: id, closed: true, outcome: 'terminated', stage: 'closed' });
+  expect(archived.body.timeline.at(-1).detail).toContain('工作流被强制终止');
+  expect(archived.body.deadlines.map((d: { key: string }) => d.key)).toContain('application');
 });

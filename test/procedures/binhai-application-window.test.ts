@@ -10,7 +10,7 @@ import { loadStatutoryCalendar } from '../../services/calendar/statutory-calenda
 import { binhaiCase, officer } from '../support/cases';
 import { recordHistory } from '../support/histories';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
-import { withCaseWorker } from '../support/case-driver';
+import { trackCase, withCaseWorker } from '../support/case-driver';
 
 const suite = timeSkippingSuite();
 
@@ -19,7 +19,7 @@ const withWorker = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(
 async function startCase(taskQueue: string) {
   const today = beijingDate(await suite.env.currentTimeMs());
   const input = binhaiCase(today);
-  const handle = await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+  const handle = trackCase(await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId }));
   const expected = (await loadStatutoryCalendar({ db: suite.db })).deadline(today, { amount: 7, unit: 'workingDays' });
   return { handle, input, expected };
 }

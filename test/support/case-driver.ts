@@ -4,12 +4,12 @@
  * let time pass to a deadline.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { beijingDate, type DeadlineComputation, type IsoDate, type PeriodUnit } from '../../domain/calendar';
 import {
   actionUpdate,
+  caseProgressQuery,
   caseStateQuery,
   WORKFLOW_TYPE,
   type ActionInputs,
@@ -37,9 +37,37 @@ export interface Refusal {
   message: string;
 }
 
+/** The longest a single step may take in a test before it fails instead of hanging. */
+const UPDATE_DEADLINE_MS = 90_000;
+
+/**
+ * Waits until the case is at rest with no effect under way, or closed, then answers its state.
+ * Each look is a query the case answers about itself (caseProgress), not a guess from its state.
+ */
+export async function settle(handle: WorkflowHandle): Promise<CaseState> {
+  for (;;) {
+    const progress = await handle.query(caseProgressQuery);
+    if (progress.closed || (progress.atRest && progress.effectsInFlight === 0)) return handle.query(caseStateQuery);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 let sequence = 0;
-/** Cases started by this file's tests; any left running when a test ends are terminated. */
-const started = new Set<WorkflowHandle<typeof exemptionReview>>();
+/** Cases started by this file's tests; any left running when a test ends are terminated (timeSkippingSuite's afterEach). */
+const started = new Set<WorkflowHandle>();
+
+/** Tracks a case a test started itself, so it is terminated when the test ends, passed or failed. */
+export function trackCase<H extends WorkflowHandle>(handle: H): H {
+  started.add(handle);
+  return handle;
+}
+
+/** Terminates every case the test started that is still running: a case left running would hold the time-skipping server's clock. */
+export async function terminateStartedCases(): Promise<void> {
+  const handles = [...started];
+  started.clear();
+  await Promise.all(handles.map((h) => h.terminate('test ended').catch(() => undefined)));
+}
 const AUTHORITIES: Record<string, string> = { binhai: 'binhai-jw', 'hangzhou-education': 'hz-jyj' };
 
 export class CaseDriver {
@@ -108,33 +136,13 @@ export class CaseDriver {
     );
   }
 
-  /** Waits until the workflow has caught up: no workflow task or activity under way, and the state no longer changing. */
-  settled(): Promise<CaseState> {
-    return this.watched('settling', this.settle());
-  }
-
-  private async settle(): Promise<CaseState> {
-    let previous = '';
-    for (;;) {
-      const [state, busy] = await Promise.all([this.state(), this.busy()]);
-      const now = JSON.stringify(state);
-      if (!busy && now === previous) return state;
-      previous = now;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-  }
-
   /**
-   * A workflow task or an activity's first attempt is under way. A stable
-   * state alone is not enough: on a loaded machine an activity can take
-   * longer than two queries, and a case terminated with one in flight keeps
-   * the time-skipping server from skipping time for the rest of the file.
-   * An activity waiting to retry is not under way: skipping time retries it.
+   * Waits until the case has caught up: at rest (waiting for a person or for time) with no effect
+   * under way, or closed; then answers its state. Asks the case itself (caseProgress), so it never
+   * mistakes a pause between two activities for the end of the work.
    */
-  private async busy(): Promise<boolean> {
-    const { raw } = await this.handle.describe();
-    if (raw.pendingWorkflowTask) return true;
-    return (raw.pendingActivities ?? []).some((a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED || (a.attempt ?? 1) <= 1);
+  settled(): Promise<CaseState> {
+    return this.watched('settling', settle(this.handle));
   }
 
   async today(): Promise<IsoDate> {
@@ -142,16 +150,21 @@ export class CaseDriver {
   }
 
   async act<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor = officer): Promise<CaseState> {
-    await this.watched(`update ${name}`, this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }));
+    await this.watched(`update ${name}`, this.update(name, input, actor));
     return this.settled();
+  }
+
+  /** Sends a step with a deadline of its own: a step that hangs fails the test instead of holding it. */
+  private update<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor): Promise<CaseState> {
+    return this.env.client.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }),
+    );
   }
 
   /** Takes a step that must be refused; answers the refusal's type and message. */
   async refused<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor = officer): Promise<Refusal> {
     const before = await this.state();
-    const error = await this.handle
-      .executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] })
-      .then(() => undefined, (e: unknown) => e);
+    const error = await this.update(name, input, actor).then(() => undefined, (e: unknown) => e);
     if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`${name} was not refused (${String(error)})`);
     const cause = error.cause as { type?: string; message: string };
     // A refused step leaves no trace in the case.
@@ -200,8 +213,7 @@ export async function withCaseWorker<T>(
   try {
     return await worker.runUntil(fn(taskQueue));
   } finally {
-    // A case left running by a failed test would hold the time-skipping server's clock for every later test.
-    await Promise.all([...started].map((h) => h.terminate('test ended').catch(() => undefined)));
-    started.clear();
+    // Before the worker stops: a case left running by a failed test would hold the server's clock.
+    await terminateStartedCases();
   }
 }

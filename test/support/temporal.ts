@@ -4,10 +4,9 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SearchAttributeType } from '@temporalio/common';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
-import { FAILURE_CONVERTER_PATH } from '../../services/codec/codec';
-import { WORKFLOWS_PATH } from '../../worker/worker';
+import { bundleCaseWorkflows } from '../../worker/worker';
 import { testDataConverter } from './keys';
 import { temporalCliPath, temporalTestServerPath } from './tools';
 
@@ -56,7 +55,7 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file, with the failure converter that encodes failure messages. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+  bundle ??= bundleCaseWorkflows(quietLogger);
   return bundle;
 }
 

@@ -5,6 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../store/db';
 import { openTestDb } from './test-db';
+import { terminateStartedCases } from './case-driver';
 import { startTimeSkippingServer } from './temporal';
 
 export interface Suite {
@@ -18,6 +19,8 @@ export function timeSkippingSuite(): Suite {
   beforeAll(async () => {
     [env, db] = await Promise.all([startTimeSkippingServer(), openTestDb()]);
   });
+  // Every case a test started is terminated when the test ends, whatever became of the test.
+  afterEach(terminateStartedCases);
   afterAll(async () => {
     await Promise.all([env?.teardown(), db?.close()]);
   });

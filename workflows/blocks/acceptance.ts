@@ -4,9 +4,8 @@
  * says so, acceptance suspends the accountability (暂缓追责) while other leads
  * in the same matter go on being investigated.
  */
-import { condition } from '@temporalio/workflow';
 import type { StepOf } from '../../domain/rulebooks/schema';
-import { checkDate, checkText, effects, type CaseContext } from '../engine/context';
+import { checkDate, checkText, type CaseContext } from '../engine/context';
 import { issue } from './documents';
 
 export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): Promise<void> {
@@ -38,13 +37,13 @@ export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): 
       });
     },
   });
-  await condition(() => file.state.acceptance !== undefined);
+  await actions.until(() => file.state.acceptance !== undefined);
   const decided = file.state.acceptance!;
 
   if (step.document) {
     await issue(ctx, step.stage, step.document, ['申请单位或个人'], [], decided.decidedBy, decided.accepted ? '决定：予以受理。' : `决定：不予受理。理由：${decided.reason}`);
   }
-  await effects.notify({
+  await ctx.effects.notify({
     caseId: input.caseId,
     idempotencyKey: `${input.caseId}:${step.stage}:applicant`,
     recipient: { kind: 'party', party: file.state.application?.filedBy ?? 'subject' },
@@ -60,7 +59,7 @@ export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): 
     file.state.accountability.status = 'suspended';
     file.record('accountabilitySuspended', { detail: `通知${input.accountability.body ?? '问责实施机关'}对 ${input.accountability.reference} 暂缓追责`, basis });
     file.record('otherLeadsContinue', { detail: '涉及其他问题线索的继续调查', basis: otherLeads });
-    await effects.notify({
+    await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:suspend-accountability`,
       recipient: { kind: 'body', name: input.accountability.body ?? input.authority },

@@ -3,12 +3,11 @@
  * then, if an appeal came in, the authority's deadline for its decision.
  * Execution of the conclusion is not suspended where the rule says so.
  */
-import { condition } from '@temporalio/workflow';
 import { compareDates } from '../../domain/calendar';
 import { RefusalType } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, checkText, effects, type CaseContext } from '../engine/context';
+import { checkDate, checkText, type CaseContext } from '../engine/context';
 import { issue } from './documents';
 
 export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<void> {
@@ -38,7 +37,7 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
     },
   });
 
-  if ((await deadlines.waitFor(window, () => file.state.appeal !== undefined)) === 'lapsed') {
+  if ((await deadlines.waitFor(window, () => file.state.appeal !== undefined, actions)) === 'lapsed') {
     actions.closeWindow('fileAppeal', `申诉期限已于 ${window.deadline} 24时届满，逾期申诉不予受理`, step.window.basis);
     deadlines.settle(window, 'lapsed');
     file.record('appealWindowClosed', { detail: `申诉期限 ${window.deadline} 届满，未提出申诉`, basis: step.window.basis });
@@ -66,11 +65,11 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
       file.record('appealDecided', { actor: decision.actor, detail: `${decision.decidedOn} ${decision.result === 'upheld' ? '维持原结论' : '变更原结论'}：${decision.reasons}`, basis: step.decision.basis });
     },
   });
-  await condition(() => received.decision !== undefined);
+  await actions.until(() => received.decision !== undefined);
   const decided = received.decision!;
   await issue(ctx, step.stage, step.document, ['申诉人', '申诉人所在单位'], [], decided.decidedBy, `申诉处理结果：${decided.result === 'upheld' ? '维持原结论' : '变更原结论'}。${decided.reasons}`);
   for (const party of ['subject', 'subjectOrganisation'] as const) {
-    await effects.notify({
+    await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:decision:${party}`,
       recipient: { kind: 'party', party },

@@ -1,5 +1,4 @@
 /** The bound case file goes to the archive (建档 / 归档). */
-import { condition } from '@temporalio/workflow';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, checkText, type CaseContext } from '../engine/context';
 
@@ -19,5 +18,5 @@ export async function archive(step: StepOf<'archive'>, ctx: CaseContext): Promis
       file.record('archived', { actor: input.actor, detail: `${input.archivedOn} 归档，卷号 ${input.reference}`, basis: step.basis });
     },
   });
-  await condition(() => file.state.archive !== undefined);
+  await actions.until(() => file.state.archive !== undefined);
 }

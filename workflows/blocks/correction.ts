@@ -10,7 +10,7 @@ import { endOfDayBeijing } from '../../domain/calendar';
 import { RefusalType, type CorrectionItem } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, checkText, effects, today, type CaseContext } from '../engine/context';
+import { checkDate, checkText, today, type CaseContext } from '../engine/context';
 import { issue } from './documents';
 
 export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
@@ -44,7 +44,7 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
       file.record('correctionListIssued', { actor: list.actor, detail: list.items.map((i) => `${i.id} ${i.owner} ${i.dueOn}`).join('；'), basis: step.basis });
     },
   });
-  await condition(() => file.state.correctionList !== undefined);
+  await actions.until(() => file.state.correctionList !== undefined);
   const list = file.state.correctionList!;
   await issue(ctx, step.stage, step.document, list.items.map((i) => i.owner), [], file.state.determination?.recordedBy ?? input.openedBy,
     `纠错建议清单：\n${list.items.map((i) => `${i.id}. ${i.description}（责任单位：${i.owner}，整改期限：${i.dueOn}）`).join('\n')}`);
@@ -79,7 +79,9 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
     },
   });
 
+  const resting = actions.rest();
   await Promise.all(list.items.map((item) => watchItem(item, step, ctx)));
+  resting();
   actions.withdraw('fileRectificationReport', 'waiveCorrectionItem');
   list.closedOn = today();
   file.record('correctionClosed', { detail: '纠错建议清单各项均已整改报告或说明理由免于整改', basis: step.basis });
@@ -91,7 +93,7 @@ async function watchItem(item: CorrectionItem, step: StepOf<'correction'>, ctx: 
   if (await condition(() => item.status !== 'open', Math.max(remaining, 1), { summary: `correction item ${item.id} due ${item.dueOn}` })) return;
   item.overdue = true;
   ctx.file.record('correctionOverdue', { detail: `${item.id}（${item.owner}）整改期限 ${item.dueOn} 已过，未提交整改报告，报${step.escalateTo}`, basis: step.basis });
-  await effects.notify({
+  await ctx.effects.notify({
     caseId: ctx.input.caseId,
     idempotencyKey: `${ctx.input.caseId}:${step.stage}:${item.id}:overdue`,
     recipient: { kind: 'body', name: step.escalateTo },

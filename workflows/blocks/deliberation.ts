@@ -6,12 +6,11 @@
  * what the rule requires: an eligible circumstance, every condition affirmed,
  * no exclusion found.
  */
-import { condition } from '@temporalio/workflow';
 import { compareDates } from '../../domain/calendar';
 import { RefusalType } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, checkItems, checkText, effects, today, type CaseContext } from '../engine/context';
+import { checkDate, checkItems, checkText, today, type CaseContext } from '../engine/context';
 
 /** The deadline for the whole verification (杭州 第九条(四)), opened at the start and met by the decision. */
 export const VERIFICATION = 'verification';
@@ -73,9 +72,7 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
     // The cap runs from the end of the verification period (or from now, where none runs): the
     // decision may be put off beyond the normal time by at most the rule's maximum.
     const verification = deadlines.find(VERIFICATION);
-    const cap = await effects.computeDeadline({ from: verification?.deadline ?? today(), amount: max.amount, unit: max.unit });
-    file.state.limits.push({ key: 'deferralLimit', label: '暂缓作出决定的最后期限', deadline: cap.deadline, provisional: cap.provisional, basis: max.basis });
-    file.record('limitSet', { detail: `暂缓作出决定最迟至 ${cap.deadline}`, basis: max.basis });
+    const cap = await deadlines.openLimit({ key: 'deferralLimit', label: '暂缓作出决定的最后期限', rule: max, from: verification?.deadline ?? today() });
     actions.offer('deferDecision', {
       label: '暂缓作出决定',
       roles: step.roles,
@@ -177,5 +174,5 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
       });
     },
   });
-  await condition(() => file.state.determination !== undefined);
+  await actions.until(() => file.state.determination !== undefined);
 }

@@ -1,7 +1,7 @@
 /** Issuing decision documents through the archive activity, and the text they carry. */
 import type { Actor, IssuedDocument } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type DocumentSpec } from '../../domain/rulebooks/schema';
-import { effects, type CaseContext } from '../engine/context';
+import { type CaseContext } from '../engine/context';
 
 /** The body of a decision document: facts, items and articles relied on, outcome, and any appeal route. */
 export function documentBody(ctx: CaseContext, spec: DocumentSpec, appealNote?: string): string {
@@ -26,8 +26,9 @@ export function documentBody(ctx: CaseContext, spec: DocumentSpec, appealNote?: 
   return lines.join('\n');
 }
 
-export async function issue(ctx: CaseContext, key: string, spec: DocumentSpec, recipients: string[], copyTo: string[], issuedBy: Actor, appealNote?: string): Promise<IssuedDocument> {
-  const document = await effects.issueDocument({
+/** Issues the document; undefined when a supervisor decided the case goes on without it (skipEffect, recorded). */
+export async function issue(ctx: CaseContext, key: string, spec: DocumentSpec, recipients: string[], copyTo: string[], issuedBy: Actor, appealNote?: string): Promise<IssuedDocument | undefined> {
+  const document = await ctx.effects.issueDocument({
     caseId: ctx.input.caseId,
     idempotencyKey: `${ctx.input.caseId}:${key}:${spec.kind}`,
     spec,
@@ -38,6 +39,7 @@ export async function issue(ctx: CaseContext, key: string, spec: DocumentSpec, r
     body: documentBody(ctx, spec, appealNote),
     issuedBy,
   });
+  if (!document) return undefined;
   ctx.file.state.documents.push(document);
   ctx.file.record('documentIssued', { detail: `${document.title} ${document.number}`, basis: spec.basis });
   return document;

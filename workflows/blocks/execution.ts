@@ -1,5 +1,4 @@
 /** The authority carries the decision out; a refusal records the accountability result and a rectification order (焦作). */
-import { condition } from '@temporalio/workflow';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, checkText, type CaseContext } from '../engine/context';
 
@@ -35,5 +34,5 @@ export async function execution(step: StepOf<'execution'>, ctx: CaseContext): Pr
       }
     },
   });
-  await condition(() => file.state.execution !== undefined);
+  await actions.until(() => file.state.execution !== undefined);
 }

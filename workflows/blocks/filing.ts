@@ -1,5 +1,4 @@
 /** A report of the decision to the superior body the rule names (备案); where it precedes the notice, execution waits for it. */
-import { condition } from '@temporalio/workflow';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, type CaseContext } from '../engine/context';
 
@@ -22,5 +21,5 @@ export async function filing(step: StepOf<'filing'>, ctx: CaseContext): Promise<
       file.record('filed', { actor: input.actor, detail: `${input.filedOn} 向${step.filedWith}备案${input.reference ? `（${input.reference}）` : ''}`, basis: step.basis });
     },
   });
-  await condition(() => file.state.filing !== undefined);
+  await actions.until(() => file.state.filing !== undefined);
 }

@@ -6,7 +6,7 @@
 import { sleep } from '@temporalio/workflow';
 import { addMonthsClamped, beijingMidnight } from '../../domain/calendar';
 import type { StepOf } from '../../domain/rulebooks/schema';
-import { checkDate, checkText, effects, today, type CaseContext } from '../engine/context';
+import { checkDate, checkText, today, type CaseContext } from '../engine/context';
 
 export async function followUp(step: StepOf<'followUp'>, ctx: CaseContext): Promise<void> {
   const { file, actions, input } = ctx;
@@ -35,9 +35,11 @@ export async function followUp(step: StepOf<'followUp'>, ctx: CaseContext): Prom
     const due = addMonthsClamped(start, n * step.intervalMonths);
     // Reminders go out at 09:00 Beijing time on the day.
     const at = beijingMidnight(due) + 9 * 3_600_000;
+    const resting = actions.rest();
     await sleep(Math.max(at - Date.now(), 1), { summary: `follow-up reminder ${due}` });
+    resting();
     followUp.reminders.push(due);
-    await effects.notify({
+    await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:reminder:${due}`,
       recipient: { kind: 'party', party: 'subjectOrganisation' },

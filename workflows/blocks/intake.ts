@@ -3,7 +3,6 @@
  * (with no window where the rule sets none), or ex officio / on a body's
  * opinion, which starts the review with the opening of the case.
  */
-import { condition } from '@temporalio/workflow';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, checkText, type CaseContext } from '../engine/context';
 
@@ -33,5 +32,5 @@ export async function intake(step: StepOf<'intake'>, ctx: CaseContext): Promise<
       file.record('applicationFiled', { actor: filing.actor, detail: `${filing.receivedOn} 收到书面申请`, basis: allowed.basis });
     },
   });
-  await condition(() => file.state.application !== undefined);
+  await actions.until(() => file.state.application !== undefined);
 }

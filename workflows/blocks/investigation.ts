@@ -4,11 +4,10 @@
  * conflict), the applicant's statements and hearings where the rule allows
  * them, and a written report with a preliminary recommendation.
  */
-import { condition } from '@temporalio/workflow';
 import { RefusalType } from '../../domain/case/contract';
 import { OUTCOMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, checkItems, checkText, effects, type CaseContext } from '../engine/context';
+import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
 
 const REPORT = 'investigationReport';
 
@@ -23,11 +22,8 @@ async function offerReportDeadline(step: StepOf<'investigation'>, ctx: CaseConte
   ctx.background(deadlines.watchAuthority(due));
   const extensions = step.extensions;
   if (!extensions) return;
-  const cap = extensions.cap ? await effects.computeDeadline({ from: started, amount: extensions.cap.amount, unit: extensions.cap.unit }) : undefined;
-  if (cap && extensions.cap) {
-    file.state.limits.push({ key: 'extensionLimit', label: '延长调查的最后期限', deadline: cap.deadline, provisional: cap.provisional, basis: extensions.cap.basis });
-    file.record('limitSet', { detail: `调查核实最长至 ${cap.deadline}`, basis: extensions.cap.basis });
-  }
+  // The cap is a live record: recounted when a provisional year is loaded, read afresh by each extension.
+  const cap = extensions.cap ? await deadlines.openLimit({ key: 'extensionLimit', label: '延长调查核实的最后期限', rule: extensions.cap, from: started }) : undefined;
   actions.offer('extendInvestigation', {
     label: '延长调查核实时间',
     roles: step.roles,
@@ -164,5 +160,5 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
       file.record('investigationReported', { actor: input.actor, detail: `初步建议：${input.recommendation}`, basis: step.basis });
     },
   });
-  await condition(() => file.state.investigationReport !== undefined);
+  await actions.until(() => file.state.investigationReport !== undefined);
 }

@@ -4,12 +4,12 @@
  * an officer records when they were served, copies go where the rule says,
  * and the outcome's effects on the accountability take hold.
  */
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import type { IsoDate } from '../../domain/calendar';
 import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, type Actor, type CaseState, type DeadlineRecord, type NotifyRequest } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, effects, type CaseContext } from '../engine/context';
+import { checkDate, type CaseContext } from '../engine/context';
 import { issue } from './documents';
 
 const UNIT_NAMES = { days: '日', workingDays: '个工作日', months: '个月' } as const;
@@ -43,7 +43,7 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
 
   for (const copy of copyTo) {
     for (const body of copy.to) {
-      await effects.notify({
+      await ctx.effects.notify({
         caseId: input.caseId,
         idempotencyKey: `${input.caseId}:${step.stage}:copy:${body}`,
         recipient: { kind: 'body', name: body },
@@ -56,7 +56,7 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
   if (!stop && file.state.accountability.status === 'suspended') {
     file.state.accountability.status = 'proceeding';
     file.record('accountabilityResumed', { detail: `认定为${OUTCOME_NAMES[outcome]}，通知${input.accountability.body ?? '问责实施机关'}恢复追责程序` });
-    await effects.notify({
+    await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:accountability-resume`,
       recipient: { kind: 'body', name: input.accountability.body ?? input.authority },
@@ -67,7 +67,7 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
   if (stop) {
     file.state.accountability.status = 'stopped';
     file.record('accountabilityStopped', { detail: `通知${input.accountability.body ?? '问责部门'}停止执行处理程序，免于追责`, basis: stop.basis });
-    await effects.notify({
+    await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:accountability-stop`,
       recipient: { kind: 'body', name: input.accountability.body ?? input.authority },
@@ -117,8 +117,8 @@ async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: Dea
     },
     apply: (served) => recordNoticeServed(ctx, due, basis, served.servedOn, served.servedTo, served.actor),
   });
-  await condition(() => file.state.notice !== undefined);
-  for (const to of step.recipients) await effects.notify(conclusionNotice(step, ctx, to));
+  await actions.until(() => file.state.notice !== undefined);
+  for (const to of step.recipients) await ctx.effects.notify(conclusionNotice(step, ctx, to));
 }
 
 /**
@@ -177,6 +177,6 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, d
     },
   );
 
-  for (const to of step.recipients) await effects.notify({ ...conclusionNotice(step, ctx, to), service: { stage: step.stage, party: to } });
-  await condition(() => file.state.notice !== undefined);
+  for (const to of step.recipients) await ctx.effects.notify({ ...conclusionNotice(step, ctx, to), service: { stage: step.stage, party: to } });
+  await actions.until(() => file.state.notice !== undefined);
 }

@@ -39,7 +39,7 @@ export async function partyWindow(step: StepOf<'partyWindow'>, ctx: CaseContext)
     },
   });
 
-  const result = await deadlines.waitFor(window, () => file.state.application !== undefined);
+  const result = await deadlines.waitFor(window, () => file.state.application !== undefined, actions);
   if (result === 'lapsed') {
     actions.closeWindow('fileApplication', `${step.label}期限已于 ${window.deadline} 24时届满，逾期申请不予受理`, step.deadline.basis);
     deadlines.settle(window, 'lapsed');

@@ -1,5 +1,4 @@
 /** Making the conclusion known within a scope, unless it is unsuitable for publication, with the reason. */
-import { condition } from '@temporalio/workflow';
 import { RefusalType } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
@@ -30,5 +29,5 @@ export async function publication(step: StepOf<'publication'>, ctx: CaseContext)
       });
     },
   });
-  await condition(() => file.state.publication !== undefined);
+  await actions.until(() => file.state.publication !== undefined);
 }

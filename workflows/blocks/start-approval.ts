@@ -3,7 +3,6 @@
  * 第九条(二): 局党委主要负责人). Approval may open the authority's deadline for
  * the whole verification.
  */
-import { condition } from '@temporalio/workflow';
 import { RefusalType } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
@@ -29,7 +28,7 @@ export async function startApproval(step: StepOf<'startApproval'>, ctx: CaseCont
       file.record(input.approved ? 'startApproved' : 'startRefused', { actor: input.actor, detail: `${input.capacity}${input.approved ? '批准启动' : `不予启动：${input.reason}`}`, basis: step.basis });
     },
   });
-  await condition(() => file.state.startApproval !== undefined);
+  await actions.until(() => file.state.startApproval !== undefined);
   const approval = file.state.startApproval!;
   if (!approval.approved) {
     file.close(step.onRefusal.outcome, step.onRefusal.explanation);

@@ -6,8 +6,15 @@
  * not on offer, by a role the rulebook does not give it to, by someone who
  * must recuse, or that the block's own checks reject: a refused update never
  * reaches the handler, so it leaves no trace in the case.
+ *
+ * A step can arrive while the case is still moving on by itself: just opened
+ * and counting its first deadline, or issuing the documents of the step
+ * before. Refusing it then as "wrong stage" would refuse an officer for being
+ * quick. Such a step is accepted and waits until the case comes to rest (it
+ * waits for a person or for time), and is decided then, against the steps on
+ * offer at that point.
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import {
   ACTION_NAMES,
   actionUpdate,
@@ -43,6 +50,8 @@ export class Actions {
   private readonly offers = new Map<ActionName, Offer<ActionName>>();
   /** A party's window that has lapsed keeps answering as out of time, not as the wrong stage. */
   private readonly closedWindows = new Map<ActionName, { message: string; basis: Basis }>();
+  /** How many waits for a person or for time are under way; the case is at rest while any is. */
+  private rests = 0;
 
   constructor(
     private readonly file: CaseFile,
@@ -52,13 +61,55 @@ export class Actions {
       setHandler(
         actionUpdate(name),
         async (input: ActionInputs[typeof name]) => {
+          if (!this.offers.has(name) && !this.file.state.closed) {
+            // Accepted while the case was moving on: decided once it comes to rest.
+            await condition(() => this.atRest || this.file.state.closed);
+            this.validate(name, input);
+          }
           await this.offers.get(name)!.apply(input);
           this.file.publish();
           return this.file.state;
         },
-        { validator: (input: ActionInputs[typeof name]) => this.validate(name, input) },
+        { validator: (input: ActionInputs[typeof name]) => this.validate(name, input, { early: !this.atRest }) },
       );
     }
+  }
+
+  /** The case waits for a person or for time: nothing moves until a step is taken or a timer fires. */
+  get atRest(): boolean {
+    return this.rests > 0;
+  }
+
+  /**
+   * Waits for `done` with the case at rest: steps that arrived early are decided now. Returns the
+   * condition's own promise, adding no await of its own, so the order in which a case issues its
+   * commands (and so the replay of cases recorded before this existed) is unchanged.
+   */
+  until(done: () => boolean): Promise<void> {
+    const release = this.rest();
+    return condition(() => {
+      if (!done()) return false;
+      release();
+      return true;
+    });
+  }
+
+  /**
+   * Marks the case at rest (a party's window running, a reminder's interval, an effect waiting for
+   * a person) until the returned function is called. The caller awaits its own promise in between.
+   */
+  rest(): () => void {
+    this.rests += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.rests -= 1;
+    };
+  }
+
+  offered(): ActionName[] {
+    return [...this.offers.keys()];
   }
 
   offer<N extends ActionName>(name: N, offer: Offer<N>): void {
@@ -97,17 +148,22 @@ export class Actions {
     }));
   }
 
-  private validate(name: ActionName, input: ActionInputs[ActionName]): void {
+  /**
+   * Refuses what cannot be taken now. `early`: the case is still moving on by itself, so a step not
+   * on offer yet is let through to wait for the case to come to rest (the handler decides it then).
+   */
+  private validate(name: ActionName, input: ActionInputs[ActionName], { early = false } = {}): void {
     const offer = this.offers.get(name);
     const closed = this.closedWindows.get(name);
     if (!offer && closed) refuse(RefusalType.windowClosed, closed.message, closed.basis);
     if (this.file.state.closed) refuse(RefusalType.wrongStage, `案件已终结（${this.file.state.outcome}），不能再进行 ${name}`);
+    const actor: Actor | undefined = input?.actor;
+    if (!actor?.sub || !actor.name) refuse(RefusalType.invalidInput, 'actor：须注明操作人');
+    if (!offer && early) return;
     if (!offer) {
       const open = [...this.offers.keys()].join('、') || '无';
       refuse(RefusalType.wrongStage, `案件当前阶段为 ${this.file.state.stage}，不能进行 ${name}；当前可进行：${open}`);
     }
-    const actor: Actor | undefined = input?.actor;
-    if (!actor?.sub || !actor.name) refuse(RefusalType.invalidInput, 'actor：须注明操作人');
     if (actor.roles && !actor.roles.some((r) => offer.roles.includes(r))) {
       refuse(RefusalType.notPermitted, `${name} 须由以下角色办理：${offer.roles.join('、')}`);
     }

@@ -5,34 +5,14 @@
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { searchAttributes as sa, type CaseInput, type CaseState, type TimelineEntry } from '../../domain/case/contract';
+import { openingState } from '../../domain/case/opening';
 
 export class CaseFile {
   readonly state: CaseState;
   private published = '';
 
   constructor(input: CaseInput) {
-    this.state = {
-      caseId: input.caseId,
-      jurisdiction: input.rulebook.id,
-      rulebookVersion: input.rulebook.version,
-      authority: input.authority,
-      subject: input.subject,
-      matter: input.matter,
-      accountability: { ...input.accountability, status: 'proceeding' },
-      stage: 'opened',
-      closed: false,
-      deadlines: [],
-      timeline: [],
-      availableActions: [],
-      documents: [],
-      recusals: [],
-      statements: [],
-      hearings: [],
-      deferrals: [],
-      limits: [],
-      extensions: [],
-      participants: [],
-    };
+    this.state = openingState(input);
     this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}` });
   }
 
@@ -65,6 +45,7 @@ export class CaseFile {
       next: next ?? null,
       overdue: this.state.deadlines.some((d) => d.binds === 'authority' && d.status === 'lapsed' && !d.metAt),
       provisional: pending.some((d) => d.provisional),
+      attention: (this.state.attention ?? []).some((i) => i.status === 'open'),
     };
     const fingerprint = JSON.stringify(values);
     if (fingerprint === this.published) return;
@@ -78,6 +59,7 @@ export class CaseFile {
       { key: sa.nextDeadline, value: values.next ? new Date(values.next) : null },
       { key: sa.overdue, value: values.overdue },
       { key: sa.provisionalDeadline, value: values.provisional },
+      { key: sa.needsAttention, value: values.attention },
     ]);
   }
 }

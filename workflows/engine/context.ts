@@ -1,12 +1,11 @@
 /** What every building block of a procedure works with. */
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { beijingDate, compareDates, type IsoDate } from '../../domain/calendar';
 import { RefusalType, type CaseInput } from '../../domain/case/contract';
 import type { Rulebook } from '../../domain/rulebooks/schema';
 import { refuse, type Actions } from './actions';
 import type { CaseFile } from './case-file';
 import type { Deadlines } from './deadlines';
+import type { Effects } from './effects';
 
 export interface CaseContext {
   input: CaseInput;
@@ -14,29 +13,11 @@ export interface CaseContext {
   file: CaseFile;
   deadlines: Deadlines;
   actions: Actions;
+  /** Counting, documents, notices, the dossier: every effect, handed to a person when it fails for good. */
+  effects: Effects;
   /** Work that runs beside the steps (authority-deadline watchers, reminders); awaited before the case ends. */
   background(task: Promise<void>): void;
 }
-
-const { computeDeadline, issueDocument, archiveDossier } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
-});
-
-/**
- * Serving a notice heartbeats, so a worker that dies in the middle of sending
- * is noticed within seconds and another attempt takes over; the activity's
- * own records keep that attempt from sending twice. A channel that keeps
- * failing is retried with this backoff, and after the configured attempts the
- * officer is told instead (activities/notices.ts): the case never fails on it.
- */
-export const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
-
-export const effects = { computeDeadline, issueDocument, archiveDossier, notify };
 
 /** Today in Beijing, by the workflow's own clock. */
 export function today(): IsoDate {

@@ -1,20 +1,20 @@
 /**
  * Statutory deadlines inside a case: computed by the calendar activity (so the
  * result is in history), waited on with durable timers, and recomputed when
- * the schedule of a provisional year is loaded.
+ * the schedule of a provisional year is loaded. Outer limits (the most an
+ * investigation may be extended, or a decision deferred) are counted the same
+ * way and recounted with them.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { condition, patched } from '@temporalio/workflow';
 import { addDays, endOfDayBeijing, type DeadlineComputation, type IsoDate } from '../../domain/calendar';
-import type { DeadlineRecord } from '../../domain/case/contract';
+import type { DeadlineRecord, LimitRecord } from '../../domain/case/contract';
 import type { Basis, DeadlineRule } from '../../domain/rulebooks/schema';
+import type { Actions } from './actions';
 import type { CaseFile } from './case-file';
-import { notify } from './context';
+import type { Effects } from './effects';
 
-const { computeDeadline } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+/** Limits are recounted when a year is loaded (added after the first cases ran; theirs stay as counted). */
+export const RECOUNT_LIMITS_PATCH = 'recount-limits-with-deadlines';
 
 export interface DeadlineSpec {
   key: string;
@@ -33,11 +33,14 @@ function apply(record: DeadlineRecord, computed: DeadlineComputation): void {
 }
 
 export class Deadlines {
-  constructor(private readonly file: CaseFile) {}
+  constructor(
+    private readonly file: CaseFile,
+    private readonly effects: Effects,
+  ) {}
 
   /** Counts a statutory period from `from` and starts tracking it. */
   async open(spec: DeadlineSpec): Promise<DeadlineRecord> {
-    const computed = await computeDeadline({ from: spec.from, amount: spec.rule.amount, unit: spec.rule.unit });
+    const computed = await this.effects.computeDeadline({ from: spec.from, amount: spec.rule.amount, unit: spec.rule.unit });
     return this.track({
       key: spec.key,
       label: spec.label,
@@ -86,10 +89,47 @@ export class Deadlines {
     return record;
   }
 
+  /**
+   * Counts an outer limit from `from`. Validators read the returned record, which stays live: a
+   * recount when a provisional year is loaded moves it.
+   */
+  async openLimit(spec: { key: string; label: string; rule: DeadlineRule; from: IsoDate }): Promise<LimitRecord> {
+    const computed = await this.effects.computeDeadline({ from: spec.from, amount: spec.rule.amount, unit: spec.rule.unit });
+    const limit: LimitRecord = {
+      key: spec.key,
+      label: spec.label,
+      deadline: computed.deadline,
+      provisional: computed.provisional,
+      basis: spec.rule.basis,
+      from: spec.from,
+      amount: spec.rule.amount,
+      unit: spec.rule.unit,
+      provisionalYears: computed.provisionalYears,
+    };
+    this.file.state.limits.push(limit);
+    this.file.record('limitSet', { detail: `${spec.label}：${limit.deadline}${limit.provisional ? '（暂定，该年度节假日安排未公布）' : ''}`, basis: limit.basis });
+    return limit;
+  }
+
+  /** Recounts a limit that was provisional for a year now loaded. */
+  private async recountLimit(limit: LimitRecord, reason: string): Promise<void> {
+    if (!limit.provisional || !limit.from || !limit.amount || !limit.unit) return;
+    const computed = await this.effects.computeDeadline({ from: limit.from, amount: limit.amount, unit: limit.unit });
+    const before = limit.deadline;
+    if (computed.deadline === before && computed.provisional) return;
+    limit.deadline = computed.deadline;
+    limit.provisional = computed.provisional;
+    limit.provisionalYears = computed.provisionalYears;
+    this.file.record('limitRecomputed', {
+      detail: `${limit.label}：${before} → ${computed.deadline}${computed.provisional ? '（仍为暂定）' : '（已确定）'}；${reason}`,
+      basis: limit.basis,
+    });
+  }
+
   /** Recounts a pending provisional deadline; records the change if the date moved or became firm. */
   async recount(record: DeadlineRecord, reason: string): Promise<void> {
     if (record.status !== 'pending' || !record.provisional) return;
-    const computed = await computeDeadline({ from: record.from, amount: record.amount, unit: record.unit });
+    const computed = await this.effects.computeDeadline({ from: record.from, amount: record.amount, unit: record.unit });
     if (record.status !== 'pending') return; // met or lapsed while the activity ran
     const before = record.deadline;
     if (computed.deadline === before && computed.provisional) return;
@@ -101,34 +141,47 @@ export class Deadlines {
     this.file.publish();
   }
 
-  /** After a year's schedule is loaded: recount every pending deadline that was provisional for it. */
+  /** After a year's schedule is loaded: recount every pending deadline, and every limit, that was provisional for it. */
   async onYearLoaded(year: number, source: string): Promise<void> {
+    const reason = `${year}年节假日安排已载入（${source}）`;
     for (const record of this.file.state.deadlines) {
-      if (record.provisionalYears.includes(year)) await this.recount(record, `${year}年节假日安排已载入（${source}）`);
+      if (record.provisionalYears.includes(year)) await this.recount(record, reason);
     }
+    if (!patched(RECOUNT_LIMITS_PATCH)) return;
+    for (const limit of this.file.state.limits) {
+      if (limit.provisionalYears?.includes(year)) await this.recountLimit(limit, reason);
+    }
+    this.file.publish();
   }
 
   /**
    * Waits until `done()` holds or the deadline runs out (24:00 Beijing time of
    * its last day). A provisional deadline is recounted once more before it is
    * allowed to lapse, in case its year was loaded while no signal reached us.
+   * A party's window is waited out at rest (`resting`): the case waits for
+   * the party, and steps that arrived early are decided.
    */
-  async waitFor(record: DeadlineRecord, done: () => boolean): Promise<'done' | 'lapsed'> {
-    for (;;) {
-      if (done()) return 'done';
-      const endsAt = record.endsAt;
-      const remaining = Date.parse(endsAt) - Date.now();
-      if (remaining > 0) {
-        await condition(() => done() || record.endsAt !== endsAt, remaining, {
-          summary: `deadline ${record.key} ${record.deadline}`,
-        });
-        continue;
+  async waitFor(record: DeadlineRecord, done: () => boolean, resting?: Pick<Actions, 'rest'>): Promise<'done' | 'lapsed'> {
+    const release = resting?.rest();
+    try {
+      for (;;) {
+        if (done()) return 'done';
+        const endsAt = record.endsAt;
+        const remaining = Date.parse(endsAt) - Date.now();
+        if (remaining > 0) {
+          await condition(() => done() || record.endsAt !== endsAt, remaining, {
+            summary: `deadline ${record.key} ${record.deadline}`,
+          });
+          continue;
+        }
+        if (record.provisional) {
+          await this.recount(record, '期限届满前复核节假日安排');
+          if (record.endsAt !== endsAt) continue;
+        }
+        return done() ? 'done' : 'lapsed';
       }
-      if (record.provisional) {
-        await this.recount(record, '期限届满前复核节假日安排');
-        if (record.endsAt !== endsAt) continue;
-      }
-      return done() ? 'done' : 'lapsed';
+    } finally {
+      release?.();
     }
   }
 
@@ -145,7 +198,7 @@ export class Deadlines {
       detail: `${record.label}期限 ${record.deadline} 已届满，尚未完成；已标记逾期并通知负责的领导`,
       basis: record.basis,
     });
-    await notify({
+    await this.effects.notify({
       caseId: this.file.state.caseId,
       idempotencyKey: `${this.file.state.caseId}:${record.key}:${record.deadline}:lapsed:supervisor`,
       recipient: { kind: 'role', role: 'supervisor', authority: this.file.state.authority },

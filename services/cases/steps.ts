@@ -1,0 +1,76 @@
+/**
+ * Taking a step on a case: one Workflow Update, applied once however often
+ * the caller retries it, and never waited on for ever.
+ *
+ * With an Idempotency-Key the update id comes from the caller and the key, so
+ * a retry after a timeout reaches the same update and Temporal answers it with
+ * the first outcome. The caller waits a bounded time; a step the case has not
+ * finished by then (the worker is down, the case is busy) answers `pending`
+ * with the update id, whose outcome can be asked for again.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { actionUpdate, type ActionInputs, type ActionName, type Actor, type CaseState } from '../../domain/case/contract';
+import type { Queryable } from '../../store/db';
+import { claimStepRequest } from '../../store/step-requests';
+import { canonicalHash, IdempotencyConflict, stepUpdateId } from './idempotency';
+
+export type StepOutcome = { status: 'done'; state: CaseState; updateId: string } | { status: 'pending'; updateId: string };
+
+export interface StepDeps {
+  db: Queryable;
+  client: Client;
+  /** How long a caller waits for the case to take the step. */
+  waitMs: number;
+}
+
+export interface StepRequest {
+  caseId: string;
+  action: ActionName;
+  body: Record<string, unknown>;
+  actor: Actor & { roles: string[] };
+  authority: string;
+  idempotencyKey?: string | undefined;
+}
+
+export async function takeStep(deps: StepDeps, request: StepRequest): Promise<StepOutcome> {
+  let updateId = `step-${randomUUID()}`;
+  if (request.idempotencyKey) {
+    updateId = stepUpdateId(request.authority, request.actor.sub, request.idempotencyKey);
+    const bodySha256 = canonicalHash(request.body);
+    const first = await claimStepRequest(deps.db, {
+      authority: request.authority,
+      requestedBy: request.actor.sub,
+      idempotencyKey: request.idempotencyKey,
+      caseId: request.caseId,
+      action: request.action,
+      bodySha256,
+      updateId,
+    });
+    if (first.caseId !== request.caseId || first.action !== request.action || first.bodySha256 !== bodySha256) {
+      throw new IdempotencyConflict(request.idempotencyKey);
+    }
+  }
+  const handle = deps.client.workflow.getHandle(request.caseId);
+  const args = [{ ...request.body, actor: request.actor } as ActionInputs[ActionName]] as const;
+  return bounded(deps, updateId, async () => {
+    const update = await handle.startUpdate(actionUpdate(request.action), { args: [...args], updateId, waitForStage: 'ACCEPTED' });
+    return update.result();
+  });
+}
+
+/** The outcome of a step taken earlier, asked for again by its update id. */
+export function stepOutcome(deps: StepDeps, caseId: string, updateId: string): Promise<StepOutcome> {
+  return bounded(deps, updateId, () => deps.client.workflow.getHandle(caseId).getUpdateHandle<CaseState>(updateId).result());
+}
+
+/** Waits at most `waitMs`; a step not finished by then is pending, not failed. Refusals pass through. */
+async function bounded(deps: StepDeps, updateId: string, work: () => Promise<CaseState>): Promise<StepOutcome> {
+  try {
+    const state = await deps.client.connection.withDeadline(Date.now() + deps.waitMs, work);
+    return { status: 'done', state, updateId };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 'pending', updateId };
+    throw err;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The schedules the worker keeps: the dossier sweep. Created at start-up if
+ * missing, so a deployment needs no separate set-up step; a schedule already
+ * there is left as the operators may have tuned it.
+ */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { DOSSIER_SWEEP_SCHEDULE_ID, DOSSIER_SWEEP_WORKFLOW_TYPE } from '../domain/case/contract';
+
+export async function ensureDossierSweep(client: Client, taskQueue: string, everyMinutes: number): Promise<'created' | 'present' | 'disabled'> {
+  if (everyMinutes <= 0) return 'disabled';
+  try {
+    await client.schedule.create({
+      scheduleId: DOSSIER_SWEEP_SCHEDULE_ID,
+      spec: { intervals: [{ every: `${everyMinutes}m` }] },
+      // Each run looks back two days, so a sweep missed while the workers were down is made up.
+      action: { type: 'startWorkflow', workflowType: DOSSIER_SWEEP_WORKFLOW_TYPE, taskQueue, args: [{ lookbackHours: 48 }] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    });
+    return 'created';
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) return 'present';
+    throw err;
+  }
+}

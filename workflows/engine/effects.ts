@@ -1,0 +1,220 @@
+/**
+ * Every effect a case has on the world goes through here: counting a
+ * deadline, issuing a document, serving a notice, archiving the dossier.
+ *
+ * Transient faults (the archive database or SMTP down) are retried by
+ * Temporal with backoff, for as long as they last; the attempt count shows on
+ * the case (GET /v1/cases/{id}, pendingEffects). A failure that retrying
+ * cannot fix (the activity says so with a non-retryable ApplicationFailure of
+ * a stable type) never fails the case: it is recorded in the timeline, the
+ * case is flagged NeedsAttention, the supervisors are told, and the effect
+ * waits for a person: `retryEffect` (after the cause is fixed) or, where the
+ * case can go on without it, `skipEffect` with the reason.
+ */
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import type { Activities, DeadlineRequest } from '../../activities';
+import type { DeadlineComputation } from '../../domain/calendar';
+import { RefusalType, type AttentionItem, type CaseState, type IssueDocumentRequest, type IssuedDocument, type NotifyRequest } from '../../domain/case/contract';
+import { refuse, type Actions } from './actions';
+import type { CaseFile } from './case-file';
+
+/** The business rule effects rest on: a case is never lost because one of its effects failed. */
+const ATTENTION_BASIS = { article: '本系统规则（非法规条文）', quote: '一项操作失败不得使案件失败或停滞：记录在案、标记需要处理、通知负责人，由人决定重试或跳过' };
+
+/*
+ * A worker that dies takes its running activities with it; the heartbeat timeout is how soon another
+ * attempt starts. These activities take well under a second, so they need not heartbeat themselves:
+ * one that has not finished within the heartbeat timeout is taken for lost and run again (they are
+ * idempotent), rather than waited on for the whole start-to-close timeout.
+ */
+const { computeDeadline } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const { issueDocument, archiveDossier } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
+});
+
+/**
+ * Serving a notice heartbeats while it sends, so a worker that dies in the
+ * middle is noticed within seconds and another attempt takes over, while a
+ * slow but live send (SMTP may take a minute) is never mistaken for a dead
+ * one; the activity's own records keep the next attempt from sending twice.
+ */
+const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** Telling the supervisors that an effect needs them: tried a few times, never waited on by a person. */
+const { notify: notifyOfAttention } = proxyActivities<Pick<Activities, 'notify'>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+interface Effect<T> {
+  /** Unique within the case, e.g. the notice's idempotency key. */
+  key: string;
+  /** What the case was doing, in the words the timeline and the supervisor read. */
+  label: string;
+  skippable: boolean;
+  run(): Promise<T>;
+}
+
+export class Effects {
+  private running = 0;
+  private failures = 0;
+
+  /**
+   * `handsFailuresToPeople` is false for cases started before this existed: their effects are the
+   * bare activity calls they were, awaited in the same order, so their histories replay unchanged.
+   */
+  constructor(
+    private readonly file: CaseFile,
+    private readonly actions: Actions,
+    private readonly handsFailuresToPeople: boolean,
+  ) {}
+
+  /** Effects under way now (started and not yet finished or handed to a person). */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  computeDeadline(request: DeadlineRequest): Promise<DeadlineComputation> {
+    return this.required({
+      key: `deadline:${request.from}:${request.amount}${request.unit}`,
+      label: `计算期限（自 ${request.from} 起 ${request.amount} ${request.unit}）`,
+      skippable: false,
+      run: () => computeDeadline({ ...request, caseId: this.file.state.caseId }),
+    });
+  }
+
+  /** The document, or undefined when a supervisor decided the case goes on without it. */
+  issueDocument(request: IssueDocumentRequest): Promise<IssuedDocument | undefined> {
+    return this.perform({ key: request.idempotencyKey, label: `制发《${request.spec.title}》`, skippable: true, run: () => issueDocument(request) });
+  }
+
+  notify(request: NotifyRequest): Promise<{ id: string; created: boolean } | undefined> {
+    return this.perform({ key: request.idempotencyKey, label: `发出通知“${request.subject}”`, skippable: true, run: () => notify(request) });
+  }
+
+  archiveDossier(state: CaseState): Promise<void> {
+    return this.required({ key: `dossier:${state.caseId}`, label: '案卷存档', skippable: false, run: () => archiveDossier(state) });
+  }
+
+  /** An effect the case cannot go on without: never skipped, so its answer is always there. */
+  private required<T>(effect: Effect<T>): Promise<T> {
+    return this.perform(effect) as Promise<T>;
+  }
+
+  /** Runs the effect until it succeeds, or a person skips it (answered as undefined). */
+  private perform<T>(effect: Effect<T>): Promise<T | undefined> {
+    return this.handsFailuresToPeople ? this.performHandingFailuresToPeople(effect) : effect.run();
+  }
+
+  private async performHandingFailuresToPeople<T>(effect: Effect<T>): Promise<T | undefined> {
+    for (;;) {
+      let failure: ApplicationFailure | undefined;
+      this.running += 1;
+      try {
+        return await effect.run();
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        failure = businessFailure(err);
+        if (!failure) throw err;
+      } finally {
+        this.running -= 1;
+      }
+      const item = await this.handToPerson(effect, failure);
+      if (item.status === 'skipped') return undefined;
+    }
+  }
+
+  /** Records the failure, flags the case, tells the supervisors, and waits for one to retry or skip it. */
+  private async handToPerson(effect: Effect<unknown>, failure: ApplicationFailure): Promise<AttentionItem> {
+    const { state } = this.file;
+    this.failures += 1;
+    const item: AttentionItem = {
+      id: `${effect.key}#${this.failures}`,
+      effect: effect.label,
+      type: failure.type ?? 'EffectFailed',
+      error: failure.message,
+      failedAt: new Date(Date.now()).toISOString(),
+      skippable: effect.skippable,
+      status: 'open',
+    };
+    (state.attention ??= []).push(item);
+    this.file.record('effectFailed', { detail: `${effect.label}失败（${item.type}：${item.error}），已标记需要处理并通知负责的领导`, basis: ATTENTION_BASIS });
+    this.offerResolution();
+    this.file.publish();
+    try {
+      await notifyOfAttention({
+        caseId: state.caseId,
+        idempotencyKey: `${state.caseId}:attention:${item.id}`,
+        recipient: { kind: 'role', role: 'supervisor', authority: state.authority },
+        subject: `【需要处理】${state.caseId} ${effect.label}失败`,
+        body: `${state.caseId}：${effect.label}失败（${item.type}），案件等待处理：排除原因后重试，${effect.skippable ? '或说明理由后跳过' : '此项不能跳过'}。`,
+      });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // The search attribute and the timeline still say so; ops filter NeedsAttention = true.
+      this.file.record('attentionNoticeFailed', { detail: '未能通知负责的领导，请运维人员按 NeedsAttention 筛选处理' });
+    }
+    await this.actions.until(() => item.status !== 'open');
+    return item;
+  }
+
+  /** retryEffect and skipEffect are on offer while any effect waits for a person. */
+  private offerResolution(): void {
+    const open = () => (this.file.state.attention ?? []).filter((i) => i.status === 'open');
+    const find = (effectId: string): AttentionItem => {
+      const item = open().find((i) => i.id === effectId);
+      if (!item) refuse(RefusalType.invalidInput, `effectId：没有等待处理的 ${effectId}；等待处理的有：${open().map((i) => i.id).join('、') || '无'}`);
+      return item;
+    };
+    const resolve = (item: AttentionItem, status: AttentionItem['status'], by: AttentionItem['resolvedBy'], reason?: string) => {
+      item.status = status;
+      item.resolvedBy = by;
+      if (reason) item.reason = reason;
+      if (open().length === 0) this.actions.withdraw('retryEffect', 'skipEffect');
+    };
+    this.actions.offer('retryEffect', {
+      label: '重试失败的操作',
+      roles: ['officer', 'supervisor'],
+      validate: (input) => void find(input.effectId),
+      apply: (input) => {
+        const item = find(input.effectId);
+        resolve(item, 'retried', input.actor);
+        this.file.record('effectRetried', { actor: input.actor, detail: `重试：${item.effect}`, basis: ATTENTION_BASIS });
+      },
+    });
+    this.actions.offer('skipEffect', {
+      label: '跳过失败的操作',
+      roles: ['supervisor'],
+      validate: (input) => {
+        const item = find(input.effectId);
+        if (!item.skippable) refuse(RefusalType.notPermitted, `${item.effect}不能跳过，只能在排除原因后重试`, ATTENTION_BASIS);
+        if (!input.reason?.trim()) refuse(RefusalType.invalidInput, 'reason：跳过须说明理由');
+      },
+      apply: (input) => {
+        const item = find(input.effectId);
+        resolve(item, 'skipped', input.actor, input.reason);
+        this.file.record('effectSkipped', { actor: input.actor, detail: `跳过：${item.effect}；理由：${input.reason}`, basis: ATTENTION_BASIS });
+      },
+    });
+  }
+}
+
+/** A failure retrying cannot fix: the activity said so (non-retryable), or its retries ran out. */
+function businessFailure(err: unknown): ApplicationFailure | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return cause;
+  return ApplicationFailure.create({ type: 'EffectFailed', message: cause?.message ?? err.message, nonRetryable: true });
+}
