@@ -81,7 +81,7 @@ export const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Every how many minutes the worker's schedule writes the dossiers of cases closed without one (0: no schedule). */
   DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
-  /** A workflow bundle built ahead (bundleWorkflowCode): the worker starts in a moment instead of bundling the sources. */
+  /** A workflow bundle built ahead with bundleCaseWorkflows (worker/worker.ts), so it has the failure converter: the worker starts in a moment instead of bundling the sources. */
   WORKFLOW_BUNDLE_PATH: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Payload encryption keys, `id:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
