@@ -52,6 +52,8 @@ export const envSchema = z.object({
   WEBHOOK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** Attempts of a failing e-mail or webhook delivery before the responsible officer is told instead. */
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(6),
+  /** A JSON file of the authorities (config/authorities.ts); unset means the embedded demo authorities. */
+  AUTHORITIES_FILE: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,16 +5,23 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
+import { sweepArchivalCopies } from '../activities/documents';
+import { libreOfficeRenderer } from '../services/documents/render-pdf';
 import { createCaseWorker } from './worker';
 
 export async function startWorker(config: Config, resources: Resources): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const renderer = libreOfficeRenderer();
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createCaseWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dependencies: { db: resources.db, client: resources.client, notices: resources.notices },
+    dependencies: { db: resources.db, client: resources.client, notices: resources.notices, authorities: resources.authorities, archivalRenderer: renderer },
   });
+  // Documents issued before archival copies existed, or whose case ended while the renderer was missing, get theirs here.
+  const sweep = () => void sweepArchivalCopies(resources.db, renderer, resources.logger);
+  sweep();
+  setInterval(sweep, 15 * 60_000).unref();
   return { worker, connection };
 }
 

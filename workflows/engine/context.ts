@@ -36,6 +36,16 @@ export const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+/**
+ * Rendering the archival PDF copies: a renderer that is missing or failing is
+ * retried with backoff until it works (an hour between tries at most), so a
+ * copy comes late but is never skipped; the case waits for it before it closes.
+ */
+export const archivalCopies = proxyActivities<Pick<Activities, 'renderArchivalCopies'>>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
 export const effects = { computeDeadline, issueDocument, archiveDossier, notify };
 
 /** Today in Beijing, by the workflow's own clock. */
