@@ -18,10 +18,11 @@ export async function startWorker(config: Config, resources: Resources): Promise
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dependencies: { db: resources.db, client: resources.client, notices: resources.notices, authorities: resources.authorities, archivalRenderer: renderer },
   });
-  // Documents issued before archival copies existed, or whose case ended while the renderer was missing, get theirs here.
+  // Documents of running cases get their archival copies within minutes here (the case renders any still missing when it closes),
+  // as do documents issued before copies existed.
   const sweep = () => void sweepArchivalCopies(resources.db, renderer, resources.logger);
   sweep();
-  setInterval(sweep, 15 * 60_000).unref();
+  setInterval(sweep, 5 * 60_000).unref();
   return { worker, connection };
 }
 

@@ -12,6 +12,7 @@ import { acceptance } from './blocks/acceptance';
 import { appeal } from './blocks/appeal';
 import { archive } from './blocks/archive';
 import { correction } from './blocks/correction';
+import { renderArchivalCopies } from './blocks/documents';
 import { deliberation } from './blocks/deliberation';
 import { execution } from './blocks/execution';
 import { filing } from './blocks/filing';
@@ -91,6 +92,7 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
 
   await Promise.all(background);
   await condition(allHandlersFinished);
+  await renderArchivalCopies(ctx);
   // Cases closed before the dossier existed did not write one; their histories replay without it.
   if (patched(ARCHIVE_DOSSIER_PATCH)) await effects.archiveDossier(file.state);
   return file.state;

@@ -7,7 +7,7 @@
 import { condition } from '@temporalio/workflow';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, checkText, effects, type CaseContext } from '../engine/context';
-import { documentFacts, issue, renderArchivalCopies } from './documents';
+import { documentFacts, issue } from './documents';
 import { accountabilityRecipient } from './notice';
 
 export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): Promise<void> {
@@ -45,7 +45,7 @@ export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): 
   if (step.document) {
     const acceptance = { accepted: decided.accepted, decidedOn: decided.decidedOn, reason: decided.reason, article: step.basis.article };
     const applicant = file.state.application?.filedBy ?? 'subject';
-    renderArchivalCopies(ctx, [await issue(ctx, step.stage, step.document, [applicant], [], decided.decidedBy, documentFacts(ctx, { acceptance }))]);
+    await issue(ctx, step.stage, step.document, [applicant], [], decided.decidedBy, documentFacts(ctx, { acceptance }));
   }
   await effects.notify({
     caseId: input.caseId,

@@ -9,7 +9,7 @@ import { RefusalType } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkText, effects, type CaseContext } from '../engine/context';
-import { documentFacts, issue, renderArchivalCopies } from './documents';
+import { documentFacts, issue } from './documents';
 
 export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, input } = ctx;
@@ -77,7 +77,7 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
     article: step.decision.basis.article,
     earlier: file.state.documents.map((d) => `《${d.title}》（${d.number}）`),
   };
-  renderArchivalCopies(ctx, [await issue(ctx, step.stage, step.document, ['subject', 'subjectOrganisation'], [], decided.decidedBy, documentFacts(ctx, { appealDecision }))]);
+  await issue(ctx, step.stage, step.document, ['subject', 'subjectOrganisation'], [], decided.decidedBy, documentFacts(ctx, { appealDecision }));
   for (const party of ['subject', 'subjectOrganisation'] as const) {
     await effects.notify({
       caseId: input.caseId,

@@ -11,7 +11,7 @@ import { RefusalType, type CorrectionItem } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkText, effects, today, type CaseContext } from '../engine/context';
-import { documentFacts, issue, renderArchivalCopies } from './documents';
+import { documentFacts, issue } from './documents';
 
 export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
   const { file, actions, input } = ctx;
@@ -48,7 +48,7 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
   const list = file.state.correctionList!;
   const owners = [...new Set(list.items.map((i) => i.owner))].map((body) => ({ body }));
   const correctionItems = list.items.map(({ id, description, owner, dueOn }) => ({ id, description, owner, dueOn }));
-  renderArchivalCopies(ctx, [await issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }))]);
+  await issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }));
 
   actions.offer('fileRectificationReport', {
     label: '提交整改报告',

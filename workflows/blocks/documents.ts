@@ -2,9 +2,8 @@
  * Issuing documents through the archive activity. The workflow states the
  * facts a document rests on; the activity words them for the document's kind
  * (services/documents/wording.ts) and names the bodies from the authorities
- * configuration. Once recorded, the documents' archival PDF copies are
- * rendered by their own activity beside the case, and the case does not close
- * before they are.
+ * configuration. Their archival PDF copies are rendered by an activity of
+ * their own once they are recorded (renderArchivalCopies).
  */
 import { patched } from '@temporalio/workflow';
 import type { Actor, DocumentFacts, IssuedDocument, IssueDocumentRequest } from '../../domain/case/contract';
@@ -75,12 +74,16 @@ export async function issue(
   return document;
 }
 
-/** The archival copies of documents just issued, in one rendering beside the case; awaited before the case closes. */
-export function renderArchivalCopies(ctx: CaseContext, documents: IssuedDocument[]): void {
+/**
+ * The archival copies of the case's documents, rendered in one run when the
+ * case closes, for its dossier (建档): the copy belongs to the case file, and
+ * one rendering per case keeps the renderer off the path of every step. The
+ * worker's sweep renders the copies of running cases' documents meanwhile;
+ * this call then finds them done. A missing renderer is retried with backoff
+ * (context.ts) and the dossier waits for it.
+ */
+export async function renderArchivalCopies(ctx: CaseContext): Promise<void> {
+  const documents = ctx.file.state.documents;
   if (documents.length === 0 || !patched(ARCHIVAL_COPY_PATCH)) return;
-  ctx.background(
-    archivalCopies.renderArchivalCopies({ caseId: ctx.input.caseId, documentIds: documents.map((d) => d.documentId) }).then(() => {
-      ctx.file.record('archivalCopiesRendered', { detail: documents.map((d) => d.number).join('、') });
-    }),
-  );
+  await archivalCopies.renderArchivalCopies({ caseId: ctx.input.caseId, documentIds: documents.map((d) => d.documentId) });
 }

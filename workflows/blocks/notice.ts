@@ -6,11 +6,11 @@
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { IsoDate } from '../../domain/calendar';
-import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, type Actor, type CaseInput, type CaseState, type DeadlineRecord, type IssuedDocument, type NotifyRequest } from '../../domain/case/contract';
+import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, type Actor, type CaseInput, type CaseState, type DeadlineRecord, type NotifyRequest } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, effects, type CaseContext } from '../engine/context';
-import { appealRoute, documentFacts, issue, renderArchivalCopies } from './documents';
+import { appealRoute, documentFacts, issue } from './documents';
 
 /** The conclusion is served through the recipients' inboxes as well as in person (added after the first cases ran). */
 export const INBOX_SERVICE_PATCH = 'conclusion-served-through-inbox';
@@ -38,11 +38,9 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
 
   const copyTo = step.copyTo.filter((c) => c.outcomes.includes(outcome));
   const facts = documentFacts(ctx, { appeal: appealRoute(ctx, outcome) });
-  const issued: IssuedDocument[] = [];
   for (const { document } of step.documents.filter((d) => d.outcomes.includes(outcome))) {
-    issued.push(await issue(ctx, step.stage, document, step.recipients, copyTo.flatMap((c) => c.to), determination.recordedBy, facts));
+    await issue(ctx, step.stage, document, step.recipients, copyTo.flatMap((c) => c.to), determination.recordedBy, facts);
   }
-  renderArchivalCopies(ctx, issued);
 
   if (patched(INBOX_SERVICE_PATCH)) await serveByInboxOrOfficer(step, ctx, due, basis);
   else await serveByOfficer(step, ctx, due, basis);
