@@ -61,22 +61,29 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
   });
 }
 
+/**
+ * One profile per process, kept between runs (creating it costs as much as a
+ * conversion), and one queue for it however many renderers the process makes:
+ * a second LibreOffice on a busy profile hands its work to the first and may
+ * never convert it.
+ */
+const home = path.join(os.tmpdir(), `rongcuo-libreoffice-${process.pid}`);
+let queue: Promise<unknown> = Promise.resolve();
+const fontsConf = path.join(home, 'fonts.conf');
+const writeFontsConf = async () => {
+  await fs.mkdir(home, { recursive: true });
+  await fs.writeFile(fontsConf, fontconfigFile());
+};
+
 export function libreOfficeRenderer(options: LibreOfficeOptions = {}): ArchivalRenderer {
   const command = options.command ?? 'soffice';
   const timeoutMs = options.timeoutMs ?? 120_000;
-  // One profile per process, kept between runs: creating it costs as much as a conversion.
-  const home = path.join(os.tmpdir(), `rongcuo-libreoffice-${process.pid}`);
-  let queue: Promise<unknown> = Promise.resolve();
   let version: string | undefined;
 
-  const env = async () => {
-    await fs.mkdir(home, { recursive: true });
-    const fontsConf = path.join(home, 'fonts.conf');
-    await fs.writeFile(fontsConf, fontconfigFile());
-    return { ...process.env, FONTCONFIG_FILE: fontsConf, SAL_USE_VCLPLUGIN: 'svp' };
-  };
+  const env = () => ({ ...process.env, FONTCONFIG_FILE: fontsConf, SAL_USE_VCLPLUGIN: 'svp' });
 
   const convert = async (files: { name: string; bytes: Buffer }[]): Promise<Buffer[]> => {
+    await writeFontsConf();
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rongcuo-pdf-'));
     try {
       const inputs = await Promise.all(
@@ -88,7 +95,7 @@ export function libreOfficeRenderer(options: LibreOfficeOptions = {}): ArchivalR
       );
       const out = path.join(dir, 'out');
       const args = ['--headless', '--norestore', '--nolockcheck', `-env:UserInstallation=file://${path.join(home, 'profile')}`, '--convert-to', PDF_A_FILTER, '--outdir', out, ...inputs];
-      const result = await run(command, args, await env(), timeoutMs);
+      const result = await run(command, args, env(), timeoutMs);
       return await Promise.all(
         files.map(async (f, i) => {
           try {
@@ -111,7 +118,9 @@ export function libreOfficeRenderer(options: LibreOfficeOptions = {}): ArchivalR
     },
     async describe() {
       if (!version) {
-        const result = await run(command, ['--version'], await env(), 30_000);
+        const ask = queue.then(() => run(command, ['--version'], env(), 30_000));
+        queue = ask.catch(() => undefined);
+        const result = await ask;
         version = result.output.trim().split('\n').at(-1)?.split(' ').slice(0, 2).join(' ') || 'LibreOffice';
       }
       return version;
