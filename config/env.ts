@@ -62,6 +62,8 @@ export const envSchema = z.object({
   DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
   /** A workflow bundle built ahead (bundleWorkflowCode): the worker starts in a moment instead of bundling the sources. */
   WORKFLOW_BUNDLE_PATH: optionalText,
+  /** A JSON file of the authorities (config/authorities.ts); unset means the embedded demo authorities. */
+  AUTHORITIES_FILE: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

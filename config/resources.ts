@@ -10,6 +10,7 @@ import type { Channel } from '../services/notices/channels';
 import { emailChannel } from '../services/notices/email';
 import { webhookChannel } from '../services/notices/webhook';
 import { openDb, type Db } from '../store/db';
+import { loadAuthorities, type Authorities } from './authorities';
 import type { Config } from './env';
 
 export interface Resources {
@@ -19,6 +20,8 @@ export interface Resources {
   logger: Logger;
   /** How notices leave besides the inbox (SMTP_URL, WEBHOOK_URL). */
   notices: NoticeSettings;
+  /** The authorities documents and notices name (AUTHORITIES_FILE or the embedded default), validated at start. */
+  authorities: Authorities;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export async function connectToTemporal(config: Config, onWait: (message: string
 
 export async function openResources(config: Config, name: string): Promise<Resources> {
   const logger = pino({ name, level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const authorities = loadAuthorities(config.AUTHORITIES_FILE);
   const db = await openDb({
     databaseUrl: config.DATABASE_URL,
     pgliteDir: pgliteDir(config),
@@ -74,6 +78,7 @@ export async function openResources(config: Config, name: string): Promise<Resou
     client,
     logger,
     notices,
+    authorities,
     async close() {
       for (const channel of notices.channels) channel.close?.();
       await connection.close();

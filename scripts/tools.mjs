@@ -71,9 +71,18 @@ export function ensurePostgres() {
   run('apt-get', ['install', '-y', '-qq', 'postgresql'], 'apt-get install postgresql');
 }
 
+/**
+ * LibreOffice, the CJK fonts and poppler-utils from Debian's packages, for the
+ * archival PDF copies (scripts/install-libreoffice.sh; a no-op when present).
+ */
+export function ensureArchivalRenderer() {
+  run('bash', [path.join(root, 'scripts', 'install-libreoffice.sh')], 'installing LibreOffice for the archival copies');
+}
+
 export function ensureAll() {
   ensureNodeModules();
   ensureTemporalTools();
+  ensureArchivalRenderer();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
