@@ -1,0 +1,33 @@
+/**
+ * The whole-case paths that the cluster test and the crash tests drive
+ * (test/support/full-cases.ts), on the one-process stack: each jurisdiction's
+ * path is still a valid procedure, from opening to a closed case, over HTTP.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FULL_PATHS, FULL_PATH_JURISDICTIONS, runFullCase, type FullCaseApi } from '../support/full-cases';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let server: Server;
+let api: FullCaseApi;
+
+beforeAll(async () => {
+  stack = await startStack();
+  server = stack.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  api = { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sign: (claims) => stack.token(claims) };
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await stack?.stop();
+});
+
+describe('the full path of each jurisdiction', () => {
+  it.each(FULL_PATH_JURISDICTIONS)('%s: opened over HTTP, every step taken once offered, closed with its outcome and documents', async (jurisdiction) => {
+    const path = FULL_PATHS[jurisdiction]!;
+    const { state } = await runFullCase(api, jurisdiction);
+    expect(state).toMatchObject({ jurisdiction, authority: path.authority, closed: true, outcome: path.outcome });
+    expect(state.documents.map((d) => d.kind)).toEqual(path.documents);
+  });
+});
