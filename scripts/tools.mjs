@@ -65,9 +65,30 @@ export function ensureAll() {
   ensureTemporalTools();
 }
 
+/**
+ * What `npm run cluster` and the cluster test need besides: the Temporal server
+ * built from its Go module (minutes, once) and PostgreSQL from Debian's packages.
+ * Not part of ensureAll, so `npm test` never waits for them.
+ */
+export async function ensureCluster() {
+  ensureAll();
+  const { ensureTemporalServer } = await import('./install-temporal-server.mjs');
+  ensureTemporalServer();
+  const pgBin = '/usr/lib/postgresql';
+  const hasPostgres = fs.existsSync(pgBin) && fs.readdirSync(pgBin).some((v) => fs.existsSync(path.join(pgBin, v, 'bin', 'initdb')));
+  if (!hasPostgres) {
+    if (process.getuid?.() !== 0) throw new Error('PostgreSQL is not installed: apt-get install postgresql (as root)');
+    console.log('[tools] installing PostgreSQL from Debian\'s packages…');
+    process.env.DEBIAN_FRONTEND ??= 'noninteractive';
+    run('apt-get', ['update', '-qq'], 'apt-get update');
+    run('apt-get', ['install', '-y', '-qq', 'postgresql'], 'apt-get install postgresql');
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    ensureAll();
+    if (process.argv.includes('--cluster')) await ensureCluster();
+    else ensureAll();
   } catch (err) {
     console.error(`[tools] ${err.message}`);
     process.exit(1);
