@@ -29,12 +29,32 @@ export interface DbOptions {
 export async function openDb(options: DbOptions): Promise<Db> {
   const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : await openPglite(options.pgliteDir ?? 'memory://');
   try {
-    await migrate(db);
+    if (options.databaseUrl) await whileHoldingMigrationLock(options.databaseUrl, () => migrate(db));
+    else await migrate(db);
   } catch (err) {
     await db.close();
     throw err;
   }
   return db;
+}
+
+/**
+ * Several processes (the workers, the API) start together on a new database:
+ * one migrates while the others wait. Without this, their concurrent
+ * `create table if not exists schema_migrations` collide in PostgreSQL's
+ * catalogue and all but one fail to start. A session lock on a connection of
+ * its own, so migrate() keeps using the pool.
+ */
+async function whileHoldingMigrationLock(url: string, work: () => Promise<void>): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(7233000)');
+    await work();
+  } finally {
+    await client.end();
+  }
 }
 
 async function openPglite(dir: string): Promise<Db> {
