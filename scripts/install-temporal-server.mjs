@@ -1,5 +1,6 @@
-// Builds the real Temporal server and its SQL schema tool from the pinned Go
-// module go.temporal.io/server into .tools/temporal-server/<version>/, with the
+// Builds the real Temporal server and its SQL schema tool from the Go module
+// go.temporal.io/server, at the release .env pins for compose (TEMPORAL_VERSION),
+// into .tools/temporal-server/<version>/, with the
 // module's PostgreSQL schema files beside them. Only `npm run cluster` and the
 // cluster test need these; `npm test` runs on the CLI's dev server and the
 // time-skipping test server, so it never waits for this build.
@@ -15,8 +16,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The server release, and the toolchain its go.mod requires (`go 1.26.10`). */
-export const TEMPORAL_SERVER = { module: 'go.temporal.io/server', version: 'v1.32.2', toolchain: 'go1.26.10' };
+/** The server release compose runs (.env TEMPORAL_VERSION), and the toolchain its go.mod requires. */
+function pinnedServerVersion() {
+  const line = fs.readFileSync(path.join(root, '.env'), 'utf8').split('\n').find((l) => l.startsWith('TEMPORAL_VERSION='));
+  if (!line) throw new Error('.env has no TEMPORAL_VERSION');
+  return `v${line.slice('TEMPORAL_VERSION='.length).trim()}`;
+}
+export const TEMPORAL_SERVER = { module: 'go.temporal.io/server', version: pinnedServerVersion(), toolchain: 'go1.26.10' };
 
 export const serverDir = path.join(root, '.tools', 'temporal-server', TEMPORAL_SERVER.version);
 export const temporalServer = path.join(serverDir, 'bin', 'temporal-server');

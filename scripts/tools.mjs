@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTemporalServer } from './install-temporal-server.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -70,9 +71,8 @@ export function ensureAll() {
  * built from its Go module (minutes, once) and PostgreSQL from Debian's packages.
  * Not part of ensureAll, so `npm test` never waits for them.
  */
-export async function ensureCluster() {
+export function ensureCluster() {
   ensureAll();
-  const { ensureTemporalServer } = await import('./install-temporal-server.mjs');
   ensureTemporalServer();
   const pgBin = '/usr/lib/postgresql';
   const hasPostgres = fs.existsSync(pgBin) && fs.readdirSync(pgBin).some((v) => fs.existsSync(path.join(pgBin, v, 'bin', 'initdb')));
@@ -87,7 +87,7 @@ export async function ensureCluster() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    if (process.argv.includes('--cluster')) await ensureCluster();
+    if (process.argv.includes('--cluster')) ensureCluster();
     else ensureAll();
   } catch (err) {
     console.error(`[tools] ${err.message}`);
