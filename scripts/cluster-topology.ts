@@ -53,6 +53,42 @@ export function temporalPortEnv(frontend: number): Record<string, string> {
   return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
 }
 
+/**
+ * A compose service's environment as a process here gets it: Docker's names and
+ * paths made local, nothing else changed. Service hosts become 127.0.0.1,
+ * container ports the ports chosen here, bind-mounted and image paths the
+ * checkout's files and the installed tools; the Dockerfile's ENV comes first
+ * for services built from it, as in the image.
+ */
+export function localEnvironment(
+  service: ComposeService,
+  where: { ports: ClusterPorts; serverDir: string; appDataDir: string },
+): Record<string, string> {
+  const hostPorts: Record<string, string> = { 'postgres:5432': `127.0.0.1:${where.ports.postgres}`, 'temporal:7233': `127.0.0.1:${where.ports.temporal}` };
+  const portVars: Record<string, number> = { DB_PORT: where.ports.postgres, SQL_PORT: where.ports.postgres, API_PORT: where.ports.api };
+  const paths: [string, string][] = [
+    // Where the admin-tools image keeps the schema files, and where scripts/install-temporal-server.mjs put them.
+    ['/etc/temporal/schema', path.join(where.serverDir, 'schema')],
+    ...(service.volumes ?? [])
+      .filter((v) => v.startsWith('./'))
+      .map((v) => v.split(':'))
+      .map(([host, container]) => [container!, path.join(ROOT, host!)] as [string, string]),
+    ['/app/data', where.appDataDir],
+  ];
+  const env: Record<string, string> = {};
+  for (const [key, raw] of Object.entries({ ...(service.build ? dockerfileEnv(ROOT) : {}), ...service.environment })) {
+    let value = raw;
+    const hostVar = /(_SEEDS|_HOST)$/.test(key);
+    if (key in portVars) value = String(portVars[key]);
+    else if (hostVar && (value === 'postgres' || value === 'temporal')) value = '127.0.0.1';
+    else if (hostVar && value === '0.0.0.0') value = '127.0.0.1'; // only this machine's loopback: nothing here listens outward
+    else value = value.replace(/\b(postgres|temporal):(\d+)\b/g, (m) => hostPorts[m] ?? m);
+    for (const [container, host] of paths) if (value.startsWith(container)) value = host + value.slice(container.length);
+    env[key] = value;
+  }
+  return env;
+}
+
 export interface ClusterOptions {
   /** Where PostgreSQL's data, logs and the app's DATA_DIR live. */
   dataDir: string;
@@ -307,31 +343,8 @@ export class Cluster {
     }
   }
 
-  /** Docker's names and paths made local: service hosts to 127.0.0.1, container ports to ours, image paths to the installed tools. */
   private localEnv(service: ComposeService): Record<string, string> {
-    const hostPorts: Record<string, string> = { 'postgres:5432': `127.0.0.1:${this.ports.postgres}`, 'temporal:7233': `127.0.0.1:${this.ports.temporal}` };
-    const portVars: Record<string, number> = { DB_PORT: this.ports.postgres, SQL_PORT: this.ports.postgres, API_PORT: this.ports.api };
-    const paths: [string, string][] = [
-      // Where the admin-tools image keeps the schema files, and where scripts/install-temporal-server.mjs put them.
-      ['/etc/temporal/schema', path.join(this.serverDir, 'schema')],
-      ...(service.volumes ?? [])
-        .filter((v) => v.startsWith('./'))
-        .map((v) => v.split(':'))
-        .map(([host, container]) => [container!, path.join(ROOT, host!)] as [string, string]),
-      ['/app/data', this.appDataDir],
-    ];
-    const env: Record<string, string> = {};
-    for (const [key, raw] of Object.entries({ ...(service.build ? dockerfileEnv(ROOT) : {}), ...service.environment })) {
-      let value = raw;
-      const hostVar = /(_SEEDS|_HOST)$/.test(key);
-      if (key in portVars) value = String(portVars[key]);
-      else if (hostVar && (value === 'postgres' || value === 'temporal')) value = '127.0.0.1';
-      else if (hostVar && value === '0.0.0.0') value = '127.0.0.1'; // only this machine's loopback: nothing here listens outward
-      else value = value.replace(/\b(postgres|temporal):(\d+)\b/g, (m) => hostPorts[m] ?? m);
-      for (const [container, host] of paths) if (value.startsWith(container)) value = host + value.slice(container.length);
-      env[key] = value;
-    }
-    return env;
+    return localEnvironment(service, { ports: this.ports, serverDir: this.serverDir, appDataDir: this.appDataDir });
   }
 
   private baseEnv(): Record<string, string> {
