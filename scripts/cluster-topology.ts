@@ -171,7 +171,9 @@ export class ServiceProcess {
     this.stopping = true;
     if (this.exited) return { graceful: true };
     this.child.kill(this.stopSignal);
-    const graceful = await Promise.race([this.waitExit().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), this.stopGraceMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = await Promise.race([this.waitExit().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.stopGraceMs)))]);
+    clearTimeout(timer);
     if (!graceful) {
       this.child.kill('SIGKILL');
       await this.waitExit();

@@ -251,7 +251,20 @@ describe('a rolling upgrade to a build whose workflow changed behind patched()',
     await cluster.waitForPollers(3, next);
     expect(await currentBuildId()).toBe(oldBuild);
 
-    const finishing = Promise.all(cases.map((c) => driveFullCase(c, { from: middle(c), beforeStep: countStep })));
+    // Each case's last step waits for the switch, so every case takes at least one step on the new build.
+    let switched!: () => void;
+    const switchedOver = new Promise<void>((resolve) => (switched = resolve));
+    const finishing = Promise.all(
+      cases.map((c) =>
+        driveFullCase(c, {
+          from: middle(c),
+          beforeStep: async (step) => {
+            countStep();
+            if (step.index === c.path.steps.length - 1) await switchedOver;
+          },
+        }),
+      ),
+    );
     await afterSteps(3);
     const versions = await client.workflowService.describeWorkerDeployment({ namespace: cluster.namespace, deploymentName: cluster.deploymentName! });
     newBuild = versions.workerDeploymentInfo!.versionSummaries!.map((v) => v.deploymentVersion!.buildId!).find((id) => id !== oldBuild)!;
@@ -261,7 +274,8 @@ describe('a rolling upgrade to a build whose workflow changed behind patched()',
       ['worker', 'deployment', 'set-current-version', '--address', cluster.temporalAddress, '-n', cluster.namespace, '--deployment-name', cluster.deploymentName!, '--build-id', newBuild, '--yes'],
       { encoding: 'utf8' },
     );
-    expect([cli.status, cli.stderr]).toEqual([0, '']);
+    expect({ status: cli.status, output: `${cli.stdout}${cli.stderr}` }).toMatchObject({ status: 0 });
+    switched();
     for (const worker of old) {
       await Promise.race([afterSteps(3), finishing]);
       stops.push({ name: worker.name, ...(await worker.stop()) });
