@@ -74,14 +74,15 @@ export function ensureAll() {
 export function ensureCluster() {
   ensureAll();
   ensureTemporalServer();
-  const pgBin = '/usr/lib/postgresql';
-  const hasPostgres = fs.existsSync(pgBin) && fs.readdirSync(pgBin).some((v) => fs.existsSync(path.join(pgBin, v, 'bin', 'initdb')));
-  if (!hasPostgres) {
-    if (process.getuid?.() !== 0) throw new Error('PostgreSQL is not installed: apt-get install postgresql (as root)');
-    console.log('[tools] installing PostgreSQL from Debian\'s packages…');
+  // The major release compose pins (.env POSTGRES_VERSION), as Debian packages it.
+  const pinned = fs.readFileSync(path.join(root, '.env'), 'utf8').match(/^POSTGRES_VERSION=(\d+)/m)?.[1];
+  if (!pinned) throw new Error('.env has no POSTGRES_VERSION');
+  if (!fs.existsSync(`/usr/lib/postgresql/${pinned}/bin/initdb`)) {
+    if (process.getuid?.() !== 0) throw new Error(`PostgreSQL ${pinned} is not installed: apt-get install postgresql-${pinned} (as root)`);
+    console.log(`[tools] installing PostgreSQL ${pinned} from Debian's packages…`);
     process.env.DEBIAN_FRONTEND ??= 'noninteractive';
     run('apt-get', ['update', '-qq'], 'apt-get update');
-    run('apt-get', ['install', '-y', '-qq', 'postgresql'], 'apt-get install postgresql');
+    run('apt-get', ['install', '-y', '-qq', `postgresql-${pinned}`], `apt-get install postgresql-${pinned}`);
   }
 }
 
