@@ -125,9 +125,13 @@ export class ServiceProcess {
     return this.child.pid!;
   }
 
+  private launchedAt = 0;
+  private restartDelayMs = 500;
+
   private launch(): void {
     const log = fs.openSync(this.logFile, 'a');
     this.exited = false;
+    this.launchedAt = Date.now();
     // A process group of its own: a Ctrl-C in the terminal reaches only the cluster, which stops everything in order.
     this.child = spawn(this.spec.command, this.spec.args, {
       cwd: this.spec.cwd,
@@ -146,10 +150,12 @@ export class ServiceProcess {
       if (this.stopping) return;
       if (this.restartPolicy === 'unless-stopped' || this.restartPolicy === 'always') {
         this.restarts += 1;
-        this.say(`${this.name} exited (${signal ?? `code ${code}`}); restarting (restart: ${this.restartPolicy})`);
+        // As Docker does: the delay doubles while the process keeps dying young, and starts again once it ran 10 s.
+        this.restartDelayMs = Date.now() - this.launchedAt > 10_000 ? 1000 : Math.min(this.restartDelayMs * 2, 30_000);
+        this.say(`${this.name} exited (${signal ?? `code ${code}`}); restarting in ${this.restartDelayMs / 1000} s (restart: ${this.restartPolicy})`);
         setTimeout(() => {
           if (!this.stopping) this.launch();
-        }, 1000);
+        }, this.restartDelayMs);
       } else {
         this.say(`${this.name} exited (${signal ?? `code ${code}`}); see ${this.logFile}`);
       }

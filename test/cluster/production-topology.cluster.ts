@@ -307,6 +307,8 @@ describe('a rolling upgrade to a build whose workflow changed behind patched()',
       workflowTasksCompleted: count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
       workflowTasksTimedOut: count(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT),
       workflowTasksFailed: failed,
+      // Activities a killed worker held, run again elsewhere once their timeout passed.
+      activitiesRetried: [...all.values()].reduce((n, events) => n + events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length, 0),
     });
     expect(all.size).toBe(CASES_PER_JURISDICTION * FULL_PATH_JURISDICTIONS.length + cases.length);
     expect(failed).toBe(0);
