@@ -22,6 +22,7 @@ import { Cluster, ROOT, temporalPortEnv, type ServiceProcess } from '../../scrip
 import { signDevToken } from '../../scripts/token';
 import { driveFullCase, FULL_PATH_JURISDICTIONS, openFullCase, type FullCaseApi, type OpenedCase } from '../support/full-cases';
 import { buildNextRelease, NEXT_BUILD_PATCH } from './next-build';
+import { freePort } from '../support/ports';
 
 const EventType = temporal.api.enums.v1.EventType;
 const CASES_PER_JURISDICTION = 3;
@@ -35,16 +36,6 @@ let tmp: string;
 const started = Date.now();
 const figures: Record<string, unknown> = {};
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function portsFree(ports: number[]): Promise<boolean> {
   for (const port of ports) {
