@@ -3,7 +3,9 @@
  * injects. Workflows import only the type.
  */
 import type { Client } from '@temporalio/client';
+import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
+import { libreOfficeRenderer, type ArchivalRenderer } from '../services/documents/render-pdf';
 import type { Db } from '../store/db';
 import { calendarActivities } from './calendar';
 import { caseFleetActivities } from './cases';
@@ -18,13 +20,17 @@ export interface ActivityDependencies {
   publishedSchedules?: ReadonlyMap<number, YearSchedule>;
   /** The channels notices take besides the inbox; inbox only unless configured. */
   notices?: NoticeSettings;
+  /** The authorities documents name; the embedded default unless configured. */
+  authorities?: Authorities;
+  /** Renders the archival PDF copies; LibreOffice headless unless given. */
+  archivalRenderer?: ArchivalRenderer;
 }
 
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
     ...caseFleetActivities(deps.client, deps.db),
-    ...documentActivities(deps.db),
+    ...documentActivities(deps.db, { authorities: deps.authorities ?? loadAuthorities(), renderer: deps.archivalRenderer ?? libreOfficeRenderer() }),
     ...dossierActivities(deps.client, deps.db),
     ...noticeActivities(deps.db, deps.client, deps.notices),
   };

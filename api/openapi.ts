@@ -26,7 +26,8 @@ function response(spec: ResponseSpec) {
     return { description: spec.description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
   }
   const schema = spec.schema instanceof z.ZodType ? jsonSchema(spec.schema) : (spec.schema ?? { type: 'object' });
-  return { description: spec.description, content: { [spec.contentType ?? 'application/json']: { schema } } };
+  const types = [spec.contentType ?? 'application/json'].flat();
+  return { description: spec.description, content: Object.fromEntries(types.map((type) => [type, { schema }])) };
 }
 
 function security(access: Access) {

@@ -20,7 +20,8 @@ export interface ResponseSpec {
   description: string;
   /** A zod schema, or a JSON schema object, of the JSON answer; `problem` for RFC 9457 problems. */
   schema?: z.ZodType | Record<string, unknown> | 'problem';
-  contentType?: string;
+  /** The media type of the answer, or those it is negotiated between (Accept). */
+  contentType?: string | string[];
 }
 
 export interface HandlerContext<P, Q, B> {

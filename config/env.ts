@@ -41,6 +41,13 @@ export const envSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('exemption-review'),
+  /**
+   * The Worker Deployment the worker joins (production: docker-compose.yml, `npm run cluster`).
+   * Unset: an unversioned worker, as `npm start` runs it.
+   */
+  TEMPORAL_DEPLOYMENT_NAME: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, - and _ only').optional()),
+  /** The worker's build within its deployment; unset: derived from its workflow code, so equal code gives an equal build. */
+  TEMPORAL_WORKER_BUILD_ID: optionalText.pipe(z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, ., - and _ only').optional()),
   /** Where the Temporal UI is: what `npm start` prints, and the only browser origin the codec routes answer. */
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
@@ -66,8 +73,8 @@ export const envSchema = z.object({
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /** smtp://user:pass@host:port (smtps:// for TLS): notices to parties with an e-mail address also go by e-mail. Unset: inbox only. */
   SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\/[^/]+$/, 'must be smtp://[user:pass@]host:port or smtps://…').optional()),
-  /** The From address of notice e-mails. */
-  SMTP_FROM: z.email('must be an e-mail address').default('rongcuo@localhost'),
+  /** The From address of notice e-mails. Empty means the default, as compose passes an unset ${SMTP_FROM:-}. */
+  SMTP_FROM: optionalText.pipe(z.email('must be an e-mail address').optional()).transform((v) => v ?? 'rongcuo@localhost'),
   /** The authority's own system: every notice is also POSTed here, signed with WEBHOOK_SECRET. Unset: no webhook. */
   WEBHOOK_URL: optionalText.pipe(z.url().optional()),
   WEBHOOK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -83,6 +90,8 @@ export const envSchema = z.object({
   DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
   /** A workflow bundle built ahead with bundleCaseWorkflows (worker/worker.ts), so it has the failure converter: the worker starts in a moment instead of bundling the sources. */
   WORKFLOW_BUNDLE_PATH: optionalText,
+  /** A JSON file of the authorities (config/authorities.ts); unset means the embedded demo authorities. */
+  AUTHORITIES_FILE: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Payload encryption keys, `id:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
   PAYLOAD_KEYS: payloadKeyList((value) => value),

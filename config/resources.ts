@@ -14,6 +14,7 @@ import { webhookChannel } from '../services/notices/webhook';
 import { caseDataConverter } from '../services/codec/codec';
 import { loadOrCreatePayloadKeys, type PayloadKeyring } from '../services/codec/keys';
 import { openDb, type Db } from '../store/db';
+import { loadAuthorities, type Authorities } from './authorities';
 import type { Config } from './env';
 
 export interface Resources {
@@ -26,6 +27,8 @@ export interface Resources {
   dataConverter: DataConverter;
   /** How notices leave besides the inbox (SMTP_URL, WEBHOOK_URL). */
   notices: NoticeSettings;
+  /** The authorities documents and notices name (AUTHORITIES_FILE or the embedded default), validated at start. */
+  authorities: Authorities;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export async function openResources(config: Config, name: string): Promise<Resou
   const logger = pino({ name, level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
   const payloadKeys = config.payloadKeys ?? loadOrCreatePayloadKeys(config.dataDir);
   const dataConverter = caseDataConverter(payloadKeys);
+  const authorities = loadAuthorities(config.AUTHORITIES_FILE);
   const db = await openDb({
     databaseUrl: config.DATABASE_URL,
     pgliteDir: pgliteDir(config),
@@ -86,6 +90,7 @@ export async function openResources(config: Config, name: string): Promise<Resou
     payloadKeys,
     dataConverter,
     notices,
+    authorities,
     async close() {
       for (const channel of notices.channels) channel.close?.();
       await connection.close();

@@ -53,13 +53,16 @@ function documentOf(i: number, prefix: string): NewDocument {
     render: async (number) => ({
       mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       bytes: await renderDocx({
-        issuingBody: '中共天津市滨海新区纪律检查委员会',
+        banner: '中共天津市滨海新区纪律检查委员会文件',
         number,
-        title: '容错免责决定书',
-        mainRecipient: '被调查对象、所在党组织',
-        paragraphs: ['经调查核实，该同志在推进改革中先行先试，出现失误符合容错情形。', '决定：予以免责。'],
+        title: '免责决定书',
+        addressees: ['王某同志', '某街道党工委'],
+        body: [{ text: '调查组查明，该同志在推进改革中先行先试，出现失误符合容错情形。' }, { text: '经集体研究，决定对王某同志予以免责。' }],
+        signature: '中共天津市滨海新区纪律检查委员会',
         date: '2026-11-22',
-        copyTo: ['同级组织部门'],
+        copyTo: ['中共天津市滨海新区委员会组织部'],
+        printedBy: '中共天津市滨海新区纪律检查委员会办公室',
+        printedOn: '2026-11-22',
       }),
     }),
   };

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTemporalServer } from './install-temporal-server.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -71,14 +72,44 @@ export function ensurePostgres() {
   run('apt-get', ['install', '-y', '-qq', 'postgresql'], 'apt-get install postgresql');
 }
 
+/**
+ * LibreOffice, the CJK fonts and poppler-utils from Debian's packages, for the
+ * archival PDF copies (scripts/install-libreoffice.sh; a no-op when present).
+ */
+export function ensureArchivalRenderer() {
+  run('bash', [path.join(root, 'scripts', 'install-libreoffice.sh')], 'installing LibreOffice for the archival copies');
+}
+
 export function ensureAll() {
   ensureNodeModules();
   ensureTemporalTools();
+  ensureArchivalRenderer();
+}
+
+/**
+ * What `npm run cluster` and the cluster test need besides: the Temporal server
+ * built from its Go module (minutes, once) and PostgreSQL from Debian's packages.
+ * Not part of ensureAll, so `npm test` never waits for them.
+ */
+export function ensureCluster() {
+  ensureAll();
+  ensureTemporalServer();
+  // The major release compose pins (.env POSTGRES_VERSION), as Debian packages it.
+  const pinned = fs.readFileSync(path.join(root, '.env'), 'utf8').match(/^POSTGRES_VERSION=(\d+)/m)?.[1];
+  if (!pinned) throw new Error('.env has no POSTGRES_VERSION');
+  if (!fs.existsSync(`/usr/lib/postgresql/${pinned}/bin/initdb`)) {
+    if (process.getuid?.() !== 0) throw new Error(`PostgreSQL ${pinned} is not installed: apt-get install postgresql-${pinned} (as root)`);
+    console.log(`[tools] installing PostgreSQL ${pinned} from Debian's packages…`);
+    process.env.DEBIAN_FRONTEND ??= 'noninteractive';
+    run('apt-get', ['update', '-qq'], 'apt-get update');
+    run('apt-get', ['install', '-y', '-qq', `postgresql-${pinned}`], `apt-get install postgresql-${pinned}`);
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    ensureAll();
+    if (process.argv.includes('--cluster')) ensureCluster();
+    else ensureAll();
     // `node scripts/tools.mjs postgres`: also PostgreSQL, for `npm run chaos`.
     if (process.argv.includes('postgres')) ensurePostgres();
   } catch (err) {

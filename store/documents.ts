@@ -99,12 +99,15 @@ export interface StoredDocument {
   body: string;
   article: string;
   issuedAt: string;
+  /** The archival PDF's hash; null until it is rendered. */
+  archivalSha256: string | null;
 }
 
 interface FullRow extends Row {
   case_id: string;
   sha256: string | null;
   media_type: string | null;
+  archival_sha256: string | null;
   kind: string;
   title: string;
   body: string;
@@ -122,18 +125,19 @@ const toStored = (row: FullRow): StoredDocument => ({
   body: row.body,
   article: row.article,
   issuedAt: new Date(row.issued_at).toISOString(),
+  archivalSha256: row.archival_sha256,
 });
 
 export async function documentsOfCase(db: Queryable, caseId: string): Promise<StoredDocument[]> {
   const rows = await db.query<FullRow>(
-    'select id, case_id, kind, number, title, body, article, issued_at, sha256, media_type from documents where case_id = $1 order by issued_at, number',
+    'select id, case_id, kind, number, title, body, article, issued_at, sha256, media_type, archival_sha256 from documents where case_id = $1 order by issued_at, number',
     [caseId],
   );
   return rows.map(toStored);
 }
 
 export async function findDocument(db: Queryable, id: string): Promise<StoredDocument | undefined> {
-  const rows = await db.query<FullRow>('select id, case_id, kind, number, title, body, article, issued_at, sha256, media_type from documents where id = $1', [id]);
+  const rows = await db.query<FullRow>('select id, case_id, kind, number, title, body, article, issued_at, sha256, media_type, archival_sha256 from documents where id = $1', [id]);
   return rows[0] ? toStored(rows[0]) : undefined;
 }
 
@@ -144,4 +148,52 @@ export async function documentFile(db: Queryable, id: string): Promise<{ bytes: 
   if (!row?.file || !row.sha256) return undefined;
   const bytes = Buffer.from(row.file);
   return { bytes, sha256: row.sha256, intact: createHash('sha256').update(bytes).digest('hex') === row.sha256, mediaType: row.media_type ?? 'application/octet-stream' };
+}
+
+/** The archival (fixed-layout) copy of a document: rendered after the document is recorded, with its own hash. */
+export interface ArchivalCopy {
+  bytes: Buffer;
+  mediaType: string;
+  /** The renderer and its version, e.g. LibreOffice 7.4.7.2. */
+  renderer: string;
+}
+
+/** The .docx files of those documents that have no archival copy yet; the others need nothing. */
+export async function documentsAwaitingArchivalCopy(db: Queryable, ids: string[]): Promise<{ documentId: string; number: string; bytes: Buffer }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<{ id: string; number: string; file: Uint8Array }>(
+    'select id, number, file from documents where id = any($1::uuid[]) and archival_file is null and file is not null order by number',
+    [ids],
+  );
+  return rows.map((r) => ({ documentId: r.id, number: r.number, bytes: Buffer.from(r.file) }));
+}
+
+/** Documents issued without an archival copy (before copies existed, or while the renderer was missing), oldest first. */
+export async function documentsWithoutArchivalCopy(db: Queryable, limit = 50): Promise<string[]> {
+  const rows = await db.query<{ id: string }>('select id from documents where archival_file is null and file is not null order by issued_at limit $1', [limit]);
+  return rows.map((r) => r.id);
+}
+
+/** Records the copy once: a repeat (a retried activity, a sweep racing it) leaves the first in place. */
+export async function recordArchivalCopy(db: Queryable, documentId: string, copy: ArchivalCopy): Promise<string> {
+  const sha256 = createHash('sha256').update(copy.bytes).digest('hex');
+  await db.query(
+    `update documents set archival_file = $2, archival_sha256 = $3, archival_media_type = $4, archival_renderer = $5, archival_rendered_at = now()
+     where id = $1 and archival_file is null`,
+    [documentId, copy.bytes, sha256, copy.mediaType, copy.renderer],
+  );
+  const rows = await db.query<{ archival_sha256: string }>('select archival_sha256 from documents where id = $1', [documentId]);
+  return rows[0]!.archival_sha256;
+}
+
+/** The archival copy, and whether it still matches the hash recorded when it was rendered. */
+export async function archivalFile(db: Queryable, id: string): Promise<{ bytes: Buffer; sha256: string; intact: boolean; mediaType: string } | undefined> {
+  const rows = await db.query<{ archival_file: Uint8Array | null; archival_sha256: string | null; archival_media_type: string | null }>(
+    'select archival_file, archival_sha256, archival_media_type from documents where id = $1',
+    [id],
+  );
+  const row = rows[0];
+  if (!row?.archival_file || !row.archival_sha256) return undefined;
+  const bytes = Buffer.from(row.archival_file);
+  return { bytes, sha256: row.archival_sha256, intact: createHash('sha256').update(bytes).digest('hex') === row.archival_sha256, mediaType: row.archival_media_type ?? 'application/pdf' };
 }

@@ -1,14 +1,30 @@
 /**
- * The dossier (卷宗) of a closed case: its final state and timeline, kept
- * after Temporal's retention has removed the workflow history.
+ * The dossier (卷宗) of a closed case: its final state and timeline, and the
+ * documents it holds with the hashes of both their editable (.docx) and
+ * archival (PDF/A) files, kept after Temporal's retention has removed the
+ * workflow history.
  */
 import type { CaseState } from '../domain/case/contract';
 import type { Queryable } from './db';
 
+export interface DossierDocument {
+  documentId: string;
+  number: string;
+  title: string;
+  kind: string;
+  sha256: string | null;
+  /** Null only for a document whose archival copy is still to be rendered (see the worker's sweep). */
+  archivalSha256: string | null;
+}
+
 /** Writes the dossier once; a repeat (a retried activity) leaves the first in place. */
 export async function saveDossier(db: Queryable, state: CaseState, closedAt: string): Promise<void> {
   await db.query(
-    `insert into dossiers (case_id, authority, jurisdiction, outcome, state, closed_at) values ($1, $2, $3, $4, $5, $6)
+    `insert into dossiers (case_id, authority, jurisdiction, outcome, state, closed_at, documents)
+     select $1, $2, $3, $4, $5, $6, coalesce(jsonb_agg(jsonb_build_object(
+       'documentId', id, 'number', number, 'title', title, 'kind', kind, 'sha256', sha256, 'archivalSha256', archival_sha256
+     ) order by issued_at, number), '[]'::jsonb)
+     from documents where case_id = $1
      on conflict (case_id) do nothing`,
     [state.caseId, state.authority, state.jurisdiction, state.outcome ?? null, JSON.stringify(state), closedAt],
   );
@@ -25,4 +41,16 @@ export async function dossiersMissing(db: Queryable, caseIds: string[]): Promise
   const rows = await db.query<{ case_id: string }>('select case_id from dossiers where case_id = any($1::text[])', [caseIds]);
   const present = new Set(rows.map((r) => r.case_id));
   return caseIds.filter((id) => !present.has(id));
+}
+
+/** The documents the dossier holds; a dossier written before they were listed answers from the archive's documents. */
+export async function dossierDocuments(db: Queryable, caseId: string): Promise<DossierDocument[] | undefined> {
+  const rows = await db.query<{ documents: DossierDocument[] | null }>('select documents from dossiers where case_id = $1', [caseId]);
+  if (!rows[0]) return undefined;
+  if (rows[0].documents) return rows[0].documents;
+  const docs = await db.query<{ id: string; number: string; title: string; kind: string; sha256: string | null; archival_sha256: string | null }>(
+    'select id, number, title, kind, sha256, archival_sha256 from documents where case_id = $1 order by issued_at, number',
+    [caseId],
+  );
+  return docs.map((d) => ({ documentId: d.id, number: d.number, title: d.title, kind: d.kind, sha256: d.sha256, archivalSha256: d.archival_sha256 }));
 }

@@ -154,6 +154,21 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 7,
+    name: 'archival PDF copies of documents, and the documents in each dossier',
+    statements: [
+      // The fixed-layout copy (PDF/A) beside the editable .docx, with its own hash, rendered after the document is recorded.
+      `alter table documents add column archival_file bytea`,
+      `alter table documents add column archival_sha256 text`,
+      `alter table documents add column archival_media_type text`,
+      `alter table documents add column archival_renderer text`,
+      `alter table documents add column archival_rendered_at timestamptz`,
+      `create index documents_without_archival_copy on documents (issued_at) where archival_file is null`,
+      // Which documents, with both hashes, the dossier of a closed case holds.
+      `alter table dossiers add column documents jsonb`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -1,38 +1,129 @@
 /**
  * Runs the case worker until SIGINT/SIGTERM; the SDK then stops polling and
- * lets running activities finish before the process exits.
+ * lets running activities finish (WORKER_SHUTDOWN_GRACE_SECONDS) before the
+ * process exits.
+ *
+ * With TEMPORAL_DEPLOYMENT_NAME set the worker serves one Worker Deployment
+ * Version, whose build id is derived from the workflow code unless
+ * TEMPORAL_WORKER_BUILD_ID names it. The first build of a deployment makes
+ * itself current; any later build waits, polling but given no work, until the
+ * operator makes it current (the rolling upgrade in README.md).
  */
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { Client } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { sweepArchivalCopies } from '../activities/documents';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
 import { checkKeysOfRunningCases } from '../services/codec/keys';
+import { libreOfficeRenderer } from '../services/documents/render-pdf';
 import { ensureDossierSweep } from './schedules';
-import { createCaseWorker } from './worker';
+import { bundleCaseWorkflows, createCaseWorker } from './worker';
 
-export async function startWorker(config: Config, resources: Resources): Promise<{ worker: Worker; connection: NativeConnection }> {
+/** Equal workflow code, equal build: every worker of one image or dist reports the same version. */
+export function buildIdOf(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 16);
+}
+
+/** The workflow bundle: built ahead (WORKFLOW_BUNDLE_PATH), built here for a versioned worker, or left to the SDK. */
+async function workflowCode(config: Config, logger: Logger): Promise<{ bundle?: WorkerOptions['workflowBundle']; code?: string }> {
+  if (config.WORKFLOW_BUNDLE_PATH) return { bundle: { codePath: config.WORKFLOW_BUNDLE_PATH }, code: fs.readFileSync(config.WORKFLOW_BUNDLE_PATH, 'utf8') };
+  if (!config.TEMPORAL_DEPLOYMENT_NAME) return {};
+  const log = logger.child({ component: 'bundler' });
+  const bundle = await bundleCaseWorkflows({
+    trace() {},
+    debug() {},
+    info() {},
+    log() {},
+    warn: (m, meta) => log.warn(meta ?? {}, m),
+    error: (m, meta) => log.error(meta ?? {}, m),
+  });
+  return { bundle, code: bundle.code };
+}
+
+export async function startWorker(
+  config: Config,
+  resources: Resources,
+): Promise<{ worker: Worker; connection: NativeConnection; deployment?: WorkerDeploymentVersion }> {
   // Refuse to start rather than fail every task of a case it cannot decrypt.
   await checkKeysOfRunningCases(resources.client, config.TEMPORAL_NAMESPACE, resources.payloadKeys);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const renderer = libreOfficeRenderer();
+  const { bundle, code } = await workflowCode(config, resources.logger);
+  const deployment: WorkerDeploymentVersion | undefined =
+    config.TEMPORAL_DEPLOYMENT_NAME && code ? { deploymentName: config.TEMPORAL_DEPLOYMENT_NAME, buildId: config.TEMPORAL_WORKER_BUILD_ID ?? buildIdOf(code) } : undefined;
   const worker = await createCaseWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dependencies: { db: resources.db, client: resources.client, notices: resources.notices },
+    dependencies: { db: resources.db, client: resources.client, notices: resources.notices, authorities: resources.authorities, archivalRenderer: renderer },
     dataConverter: resources.dataConverter,
+    ...(bundle ? { workflowBundle: bundle } : {}),
+    ...(deployment ? { deployment } : {}),
     shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
-    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
   });
   const sweep = await ensureDossierSweep(resources.client, config.TEMPORAL_TASK_QUEUE, config.DOSSIER_SWEEP_MINUTES);
   resources.logger.info({ schedule: sweep, everyMinutes: config.DOSSIER_SWEEP_MINUTES }, 'dossier sweep');
-  return { worker, connection };
+  // Documents of running cases get their archival copies within minutes here (the case renders any still missing when it closes),
+  // as do documents issued before copies existed.
+  const sweepCopies = () => void sweepArchivalCopies(resources.db, renderer, resources.logger);
+  sweepCopies();
+  setInterval(sweepCopies, 5 * 60_000).unref();
+  return { worker, connection, ...(deployment ? { deployment } : {}) };
+}
+
+const grpcCode = (err: unknown) => (err as { code?: number }).code;
+const NOT_FOUND = 5;
+
+/**
+ * Makes `version` its deployment's current version if the deployment has none
+ * yet (its first build, or the first versioned build after unversioned
+ * workers). The version exists on the server only once this worker has polled,
+ * so this asks again until it does.
+ */
+export async function activateIfFirst(client: Client, namespace: string, version: WorkerDeploymentVersion, logger: Logger, timeoutMs = 120_000): Promise<void> {
+  const { deploymentName, buildId } = version;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { workerDeploymentInfo: info, conflictToken } = await client.workflowService.describeWorkerDeployment({ namespace, deploymentName });
+      const current = info?.routingConfig?.currentDeploymentVersion;
+      if (current?.buildId) {
+        if (current.buildId === buildId) logger.info({ deploymentName, buildId }, 'this build is the current version');
+        else
+          logger.info(
+            { deploymentName, buildId, current: current.buildId },
+            `this build is not current: cases move to it after \`temporal worker deployment set-current-version --deployment-name ${deploymentName} --build-id ${buildId}\``,
+          );
+        return;
+      }
+      const known = info?.versionSummaries?.some((v) => v.deploymentVersion?.buildId === buildId);
+      if (known) {
+        await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName, buildId, conflictToken, identity: `${deploymentName}.${buildId} worker` });
+        logger.info({ deploymentName, buildId }, 'first build of the deployment: made it the current version');
+        return;
+      }
+    } catch (err) {
+      // NotFound: no worker of the deployment has polled yet. Any other answer (a concurrent
+      // first worker changed the deployment) is asked again, as the loop does.
+      if (grpcCode(err) !== NOT_FOUND) logger.debug({ err: (err as Error).message }, 'activating the deployment version; asking again');
+    }
+    if (Date.now() > deadline) throw new Error(`${deploymentName}.${buildId} did not register with the server within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const resources = await openResources(config, 'worker');
-  const { worker, connection } = await startWorker(config, resources);
-  resources.logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-  await worker.run();
+  const { worker, connection, deployment } = await startWorker(config, resources);
+  resources.logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, deployment }, 'worker running');
+  const running = worker.run();
+  if (deployment) await activateIfFirst(resources.client, config.TEMPORAL_NAMESPACE, deployment, resources.logger);
+  await running;
   await connection.close();
   await resources.close();
 }

@@ -2,7 +2,7 @@
  * Builds the worker that runs case workflows and their activities. Tests call
  * this too, with their own connection, task queue and dependencies.
  */
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../services/codec/codec';
@@ -17,6 +17,14 @@ export interface CaseWorkerOptions {
   dataConverter: DataConverter;
   /** A prebuilt bundle (tests bundle once per file), built with the data converter's failureConverterPath; otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * The Worker Deployment Version this worker serves (production). Cases are
+   * AUTO_UPGRADE: a case moves to the deployment's current version at its next
+   * workflow task and never back, so a build must replay every running case's
+   * history (changes behind `patched()`), and no case waits months for an old
+   * build to be kept alive. Unset: an unversioned worker (tests, `npm start`).
+   */
+  deployment?: WorkerDeploymentVersion;
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
@@ -40,6 +48,9 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
+    ...(options.deployment
+      ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' as const } }
+      : {}),
     ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
     // A failure that will not pass is handed to a person by the case instead of being retried forever.
     interceptors: { activity: [() => ({ inbound: classifyFailures() })] },

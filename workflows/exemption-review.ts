@@ -16,6 +16,7 @@ import { acceptance } from './blocks/acceptance';
 import { appeal } from './blocks/appeal';
 import { archive } from './blocks/archive';
 import { correction } from './blocks/correction';
+import { renderArchivalCopies } from './blocks/documents';
 import { deliberation } from './blocks/deliberation';
 import { execution } from './blocks/execution';
 import { filing } from './blocks/filing';
@@ -144,6 +145,8 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
     });
   }
 
+  // The archival PDF copies belong to the dossier (建档): rendered before it is written.
+  await CancellationScope.nonCancellable(() => renderArchivalCopies(ctx));
   // Cases closed before the dossier existed did not write one; their histories replay without it.
   if (!integrity && !cancelled) {
     if (patched(ARCHIVE_DOSSIER_PATCH)) await effects.archiveDossier(file.state);

@@ -13,6 +13,7 @@ import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
 import { excludedFrom, loadCase } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
+import { pendingEffects } from '../pending-effects';
 import { Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import type { User } from '../auth';
@@ -249,7 +250,10 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;
-        res.json(asSeenBy(await loadCase(deps, params.id, user), user));
+        const state = await loadCase(deps, params.id, user);
+        // A closed case retries nothing; a running one shows what it is retrying and how often.
+        const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id).catch(() => []);
+        res.json({ ...asSeenBy(state, user), pendingEffects: retrying });
       },
     }),
     route({

@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../store/db';
-import { documentFile, findDocument } from '../../store/documents';
+import { archivalFile, documentFile, findDocument } from '../../store/documents';
 import { ROLES } from '../auth';
 import { loadCase } from '../case-access';
 import { Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const PDF = 'application/pdf';
 
 export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailure?: (documentId: string) => void }): RouteSpec[] {
   return [
@@ -13,17 +16,18 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
       method: 'get',
       path: '/v1/documents/{id}',
       operationId: 'getDocument',
-      summary: 'Download an issued document (.docx), with the SHA-256 recorded when it was issued',
-      description: 'The X-Content-SHA256 header carries the hash recorded at issue; a stored file that no longer matches it is reported (500 document_integrity), never served.',
+      summary: 'Download an issued document: the editable .docx, or with Accept: application/pdf its archival PDF/A copy; with the SHA-256 recorded for that file',
+      description:
+        'The X-Content-SHA256 header carries the hash recorded when the file was made (at issue for the .docx, at rendering for the PDF); a stored file that no longer matches it is reported (500 document_integrity), never served. The archival copy is rendered shortly after issue; until then a PDF request answers 404 archival_copy_pending with Retry-After.',
       tags: ['documents'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: z.object({ id: z.uuid('is not a document id') }),
       responses: {
-        200: { description: 'The document file', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', schema: { type: 'string', format: 'binary' } },
-        404: { description: 'No such document for this caller', schema: 'problem' },
+        200: { description: 'The document file', contentType: [DOCX, PDF], schema: { type: 'string', format: 'binary' } },
+        404: { description: 'No such document for this caller, or its archival copy is not rendered yet', schema: 'problem' },
         500: { description: 'The stored file no longer matches its hash', schema: 'problem' },
       },
-      async handle({ params, user, res }) {
+      async handle({ req, params, user, res }) {
         const document = await findDocument(deps.db, params.id);
         if (!document) throw problems.notFound(`document ${params.id}`);
         // Existence of another authority's document does not leak either.
@@ -31,7 +35,18 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
           throw problems.notFound(`document ${params.id}`);
         });
         res.locals.caseId = document.caseId;
-        const file = await documentFile(deps.db, params.id);
+        // The .docx unless the caller prefers the PDF (no Accept, or */*, keeps the .docx).
+        const archival = req.accepts([DOCX, PDF]) === PDF;
+        const file = archival ? await archivalFile(deps.db, params.id) : await documentFile(deps.db, params.id);
+        if (!file && archival) {
+          res.set('Retry-After', '60');
+          throw new Problem({
+            status: 404,
+            code: 'archival_copy_pending',
+            title: 'Archival copy not rendered yet',
+            detail: { zh: `文书 ${document.number} 的存档 PDF 尚未生成，请稍后再试`, en: `The archival PDF of ${document.number} is not rendered yet; try again later` },
+          });
+        }
         if (!file) throw problems.notFound(`file of document ${params.id}`);
         if (!file.intact) {
           deps.onIntegrityFailure?.(params.id);
@@ -39,14 +54,15 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
             status: 500,
             code: 'document_integrity',
             title: 'Document integrity failure',
-            detail: { zh: `文书 ${document.number} 的存档文件与签发时记录的 SHA-256 不符，已报告，不予提供`, en: `The archived file of ${document.number} no longer matches the SHA-256 recorded at issue; it was reported and is not served` },
+            detail: { zh: `文书 ${document.number} 的存档文件与${archival ? '生成' : '签发'}时记录的 SHA-256 不符，已报告，不予提供`, en: `The archived file of ${document.number} no longer matches the SHA-256 recorded when it was made; it was reported and is not served` },
           });
         }
         res
           .status(200)
           .type(file.mediaType)
           .set('X-Content-SHA256', file.sha256)
-          .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${document.number}${document.title}.docx`)}`)
+          .set('Vary', 'Accept')
+          .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${document.number}${document.title}.${archival ? 'pdf' : 'docx'}`)}`)
           .send(file.bytes);
       },
     }),

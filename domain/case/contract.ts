@@ -535,17 +535,59 @@ export function calendarPropagationWorkflowId(year: number, version: string): st
   return `calendar-${year}-${version}`;
 }
 
+/**
+ * A document to issue: the facts it states, never its wording. The activity
+ * composes each kind's text (services/documents/wording.ts) and names every
+ * body from the authorities configuration, so the workflow carries no prose
+ * and no body is ever printed by its id.
+ */
 export interface IssueDocumentRequest {
   caseId: string;
   /** Makes a retried issue return the document already recorded. */
   idempotencyKey: string;
   spec: DocumentSpec;
-  prefix: string;
-  issuingBody: string;
-  recipients: string[];
+  /** The issuing authority's id; its names, banner and 文号 prefixes come from the configuration. */
+  issuer: string;
+  rulebook: { id: string; name: string; issuingBody: string; documentNumberPrefix: string };
+  /** 主送: the parties the document is addressed to, or named bodies (a correction item's owner). */
+  addressees: (Recipient | { body: string })[];
+  /** 抄送: the rulebook's copy-to bodies, as it names them; the authority's configuration maps them to names. */
   copyTo: string[];
-  body: string;
+  facts: DocumentFacts;
   issuedBy: Actor;
+}
+
+/** What a document states, as the case file has it. Dates are ISO; the wording writes them out. */
+export interface DocumentFacts {
+  subject: CaseInput['subject'];
+  matter: string;
+  accountability: CaseInput['accountability'];
+  application?: { filedBy: Party; filedAt: IsoDate } | undefined;
+  investigation?: { submittedOn: IsoDate; findings: string } | undefined;
+  determination?:
+    | {
+        outcome: Outcome;
+        decidedOn: IsoDate;
+        /** Who decided: the rulebook's name of the deciding body, and which of the two it is. */
+        decidedBy: { id: Determination['decidedBy']; name: string };
+        /** Catalogue items relied on (情形, 从轻减轻情形), and conditions affirmed, with their articles. */
+        grounds: { article: string; text: string }[];
+        conditions: { article: string; text: string }[];
+        reasons: string;
+        effects: { text: string; article: string }[];
+      }
+    | undefined;
+  /** The right to appeal: its window, where it goes (an authority id; the issuer unless set) and whether execution goes on. */
+  appeal?: { amount: number; unit: PeriodUnit; article: string; to?: string | undefined; suspendsExecution: boolean } | undefined;
+  acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; article: string } | undefined;
+  appealDecision?: { receivedOn: IsoDate; summary: string; decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; article: string; earlier: string[] } | undefined;
+  correctionItems?: { id: string; description: string; owner: string; dueOn: IsoDate }[] | undefined;
+}
+
+/** The archival PDF copies of documents already recorded, rendered together in one run of the renderer. */
+export interface RenderArchivalCopiesRequest {
+  caseId: string;
+  documentIds: string[];
 }
 
 export interface NotifyRequest {

@@ -60,6 +60,12 @@ export function parsePayloadKeys(text: string): PayloadKey[] {
   return keys;
 }
 
+/** The keys as PAYLOAD_KEYS takes them, current first. */
+export function formatPayloadKeys(keyring: PayloadKeyring): string {
+  const ordered = [...keyring.keys].sort((a, b) => Number(b.id === keyring.current) - Number(a.id === keyring.current));
+  return ordered.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64')}`).join(',');
+}
+
 export function payloadKeyring(keys: PayloadKey[], current?: string): PayloadKeyring {
   const chosen = current ?? keys[0]?.id;
   if (!chosen || !keys.some((k) => k.id === chosen)) {

@@ -7,13 +7,15 @@
  */
 import { strFromU8, unzipSync } from 'fflate';
 import { documentActivities } from '../../activities/documents';
+import { DEFAULT_AUTHORITIES, parseAuthorities } from '../../config/authorities';
 import { beijingDate } from '../../domain/calendar';
 import type { IssueDocumentRequest } from '../../domain/case/contract';
-import { binhai2021 } from '../../domain/rulebooks/binhai';
 import type { DocumentSpec } from '../../domain/rulebooks/schema';
+import { libreOfficeRenderer } from '../../services/documents/render-pdf';
 import type { Db } from '../../store/db';
 import { documentFile } from '../../store/documents';
 import { openTestDb } from '../support/test-db';
+import { requestFor, type Kind } from './document-kinds';
 
 let db: Db;
 beforeAll(async () => {
@@ -26,45 +28,41 @@ const docxText = (bytes: Buffer) =>
 
 const year = Number(beijingDate(Date.now()).slice(0, 4));
 const spec = (kind: DocumentSpec['kind'], title: string): DocumentSpec => ({ kind, title, basis: { article: '第十五条', quote: '书面告知' } });
-const request = (key: string, document: DocumentSpec, prefix = '滨纪免'): IssueDocumentRequest => ({
-  caseId: 'case-binhai-2026-0001',
-  idempotencyKey: key,
-  spec: document,
-  prefix,
-  issuingBody: binhai2021.issuingBody,
-  recipients: ['被调查对象', '所在党组织'],
-  copyTo: ['同级纪检监察组织', '组织人事部门'],
-  body: '王某（某街道党工委）：\n经集体研究，认定：免责。\n如对本结论有不同意见，可自接到告知之日起15日内提出书面申诉（第十七条）。',
-  issuedBy: { sub: 'sup-1', name: '张主任' },
+/** Test authorities, each with its own prefixes, so each test's numbers start at 1. */
+const series = (p: string) => ({ decision: `${p}决`, notice: `${p}告`, letter: `${p}函`, appeal: `${p}申`, correction: `${p}纠` });
+const base = DEFAULT_AUTHORITIES.authorities[0]!;
+const authorities = parseAuthorities({
+  authorities: ['测', '并发', '竞争', '篡改', '重试'].map((p, i) => ({ ...base, id: `test-${i}`, series: series(p) })),
 });
+const request = (key: string, document: DocumentSpec, issuer = 'test-0'): IssueDocumentRequest => ({ ...requestFor(document.kind as Kind, key, issuer), idempotencyKey: key, spec: document });
 
 describe('issuing decision documents', () => {
-  const activities = () => documentActivities(db);
+  const activities = () => documentActivities(db, { authorities, renderer: libreOfficeRenderer() });
 
   it.each([
-    ['conclusionNotice', '容错免责结论告知书'],
-    ['exemptionDecision', '免责决定书'],
-    ['determinationNotice', '容错免责认定书'],
-    ['appealDecision', '申诉处理决定书'],
-    ['feedbackLetter', '容错免责认定结果反馈函'],
-    ['acceptanceNotice', '容错申请受理决定告知书'],
-    ['correctionList', '纠错建议清单'],
-  ] as const)('renders a %s as a numbered .docx with its text', async (kind, title) => {
-    const issued = await activities().issueDocument(request(`kind:${kind}`, spec(kind, title), `测${kind.slice(0, 3)}`));
-    expect(issued.number).toBe(`测${kind.slice(0, 3)}〔${year}〕1号`);
+    ['conclusionNotice', '容错免责结论告知书', '测告'],
+    ['exemptionDecision', '免责决定书', '测决'],
+    ['determinationNotice', '容错免责认定书', '测决'],
+    ['appealDecision', '申诉处理决定书', '测申'],
+    ['feedbackLetter', '容错免责认定结果反馈函', '测函'],
+    ['acceptanceNotice', '容错申请受理决定告知书', '测告'],
+    ['correctionList', '纠错建议清单', '测纠'],
+  ] as const)('renders a %s as a .docx numbered in its series', async (kind, title, prefix) => {
+    const issued = await activities().issueDocument(request(`kind:${kind}`, spec(kind, title)));
+    expect(issued.number).toMatch(new RegExp(`^${prefix}〔${year}〕\\d+号$`));
     const file = (await documentFile(db, issued.documentId))!;
     expect(file.intact).toBe(true);
     expect(file.mediaType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     const text = docxText(file.bytes);
-    for (const part of [title, issued.number, '被调查对象、所在党组织：', '经集体研究，认定：免责。', '15日内提出书面申诉', '抄送：同级纪检监察组织，组织人事部门。']) {
+    for (const part of [title, issued.number, `${issued.recipients.join('、')}：`, '中共天津市滨海新区纪律检查委员会']) {
       expect(text).toContain(part);
     }
   });
 
   it('gives a retried recording the same number and the same bytes, and records it once', async () => {
-    const first = await activities().issueDocument(request('retry:1', spec('exemptionDecision', '免责决定书')));
+    const first = await activities().issueDocument(request('retry:1', spec('exemptionDecision', '免责决定书'), 'test-4'));
     const bytes = (await documentFile(db, first.documentId))!.bytes;
-    const again = await activities().issueDocument(request('retry:1', spec('exemptionDecision', '免责决定书')));
+    const again = await activities().issueDocument(request('retry:1', spec('exemptionDecision', '免责决定书'), 'test-4'));
     expect(again).toEqual(first);
     expect((await documentFile(db, again.documentId))!.bytes.equals(bytes)).toBe(true);
     const rows = await db.query<{ n: number }>('select count(*)::int as n from documents where idempotency_key = $1', ['retry:1']);
@@ -73,21 +71,21 @@ describe('issuing decision documents', () => {
 
   it('gives fifty concurrent recordings for one issuing body fifty distinct numbers with no gap', async () => {
     const issued = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => activities().issueDocument(request(`concurrent:${i}`, spec('conclusionNotice', '容错免责结论告知书'), '并发'))),
+      Array.from({ length: 50 }, (_, i) => activities().issueDocument(request(`concurrent:${i}`, spec('conclusionNotice', '容错免责结论告知书'), 'test-1'))),
     );
     const numbers = issued.map((d) => Number(/〕(\d+)号$/.exec(d.number)?.[1])).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
   it('gives concurrent retries of one recording one document and one number', async () => {
-    const issued = await Promise.all(Array.from({ length: 5 }, () => activities().issueDocument(request('racing:1', spec('appealDecision', '申诉处理决定书'), '竞争'))));
-    expect(new Set(issued.map((d) => d.number))).toEqual(new Set([`竞争〔${year}〕1号`]));
-    const next = await activities().issueDocument(request('racing:2', spec('appealDecision', '申诉处理决定书'), '竞争'));
-    expect(next.number).toBe(`竞争〔${year}〕2号`);
+    const issued = await Promise.all(Array.from({ length: 5 }, () => activities().issueDocument(request('racing:1', spec('appealDecision', '申诉处理决定书'), 'test-2'))));
+    expect(new Set(issued.map((d) => d.number))).toEqual(new Set([`竞争申〔${year}〕1号`]));
+    const next = await activities().issueDocument(request('racing:2', spec('appealDecision', '申诉处理决定书'), 'test-2'));
+    expect(next.number).toBe(`竞争申〔${year}〕2号`);
   });
 
   it('reports an archived file that no longer matches its hash', async () => {
-    const issued = await activities().issueDocument(request('tamper:1', spec('exemptionDecision', '免责决定书'), '篡改'));
+    const issued = await activities().issueDocument(request('tamper:1', spec('exemptionDecision', '免责决定书'), 'test-3'));
     await db.query(`update documents set file = $1 where id = $2`, [Buffer.from('not the document'), issued.documentId]);
     expect((await documentFile(db, issued.documentId))!.intact).toBe(false);
   });

@@ -5,9 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { parse } from 'yaml';
 import { envSchema } from '../../config/env';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
+import { localEnvironment, NOT_RUN, START_ORDER, temporalPortEnv } from '../../scripts/cluster-topology';
+import { durationMs, loadCompose } from '../../scripts/compose-settings';
 
 const root = path.resolve(__dirname, '..', '..');
 interface Service {
@@ -87,14 +90,6 @@ describe('the production topology (docker-compose.yml)', () => {
     expect(services.api!.depends_on?.['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
   });
 
-  it('brings the worker and the API back by themselves, and lets a stopping worker finish its activities', () => {
-    for (const name of ['worker', 'api']) expect(services[name]!.restart).toBe('unless-stopped');
-    const grace = Number(services.worker!.environment?.WORKER_SHUTDOWN_GRACE_SECONDS);
-    expect(grace).toBeGreaterThan(0);
-    // Docker kills the container after stop_grace_period; the worker must be done draining before that.
-    expect(Number.parseInt(services.worker!.stop_grace_period ?? '0', 10)).toBeGreaterThan(grace);
-  });
-
   it('registers every search attribute the workflow sets, with its type', () => {
     const script = String((services['temporal-setup']!.command as string[]).join('\n'));
     const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
@@ -105,8 +100,9 @@ describe('the production topology (docker-compose.yml)', () => {
     const ui = services['temporal-ui']!.environment!;
     const api = services.api!.environment!;
     expect(ui).toMatchObject({ TEMPORAL_AUTH_ENABLED: 'true', TEMPORAL_AUTH_TYPE: 'oidc', TEMPORAL_CODEC_PASS_ACCESS_TOKEN: 'true' });
-    expect(ui.TEMPORAL_AUTH_PROVIDER_URL).toMatch(/^\$\{TOKEN_ISSUER:\?/);
-    expect(api.TOKEN_ISSUER).toMatch(/^\$\{TOKEN_ISSUER\b/);
+    // The same issuer as the API's: its tokens are the ones the codec endpoint verifies.
+    expect(ui.TEMPORAL_AUTH_PROVIDER_URL).toBe(api.TOKEN_ISSUER);
+    expect(ui.TEMPORAL_AUTH_ISSUER_URL).toBe(api.TOKEN_ISSUER);
     for (const name of ['TEMPORAL_AUTH_CLIENT_ID', 'TEMPORAL_AUTH_CLIENT_SECRET']) expect(ui[name]).toMatch(/^\$\{[A-Z_]+:\?/);
     // The codec endpoint is the API's /codec, reached where browsers reach the API; it answers the UI's origin.
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${api.PUBLIC_BASE_URL}/codec`);
@@ -124,10 +120,91 @@ describe('the production topology (docker-compose.yml)', () => {
     expect(dockerfile).toMatch(/^ENV NODE_ENV=production/m);
   });
 
+  it('stops and restarts the app as it runs: workers get their drain time, both come back after a crash', () => {
+    const grace = Number(services.worker!.environment?.WORKER_SHUTDOWN_GRACE_SECONDS) * 1000;
+    expect(grace).toBeGreaterThan(0);
+    // The worker's own drain, then ten seconds to close its connections, before Docker's SIGKILL.
+    expect(durationMs(services.worker!.stop_grace_period!)).toBe(grace + 10_000);
+    for (const name of ['postgres', 'temporal', 'worker', 'api']) expect([name, services[name]!.restart]).toEqual([name, 'unless-stopped']);
+  });
+
   it('keeps secrets off command lines and out of the repository', () => {
     const text = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     expect(text).toContain('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}');
     expect(Object.keys(dotenv)).not.toContain('POSTGRES_PASSWORD');
     for (const service of Object.values(services)) expect(JSON.stringify(service.command ?? '')).not.toMatch(/PASSWORD|SECRET/);
+  });
+});
+
+/**
+ * `npm run cluster` runs this topology without Docker from the same files
+ * (scripts/cluster-topology.ts); the cluster test runs it for real. These
+ * check that the two cannot drift apart.
+ */
+describe('compose and `npm run cluster` use the same settings', () => {
+  const vars = {
+    POSTGRES_PASSWORD: 'operator-password',
+    PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    SEARCH_TERMS_KEY: 'operator-search-terms-key-operator-search-terms-key',
+    TEMPORAL_UI_CLIENT_ID: 'rongcuo-ui',
+    TEMPORAL_UI_CLIENT_SECRET: 'operator-ui-secret',
+  };
+  const local = loadCompose(root, vars);
+  const where = { ports: { postgres: 55433, temporal: 17233, api: 13000 }, serverDir: '/opt/temporal-server', appDataDir: '/srv/rongcuo' };
+
+  it('starts every service but the UI, each after the ones it depends on', () => {
+    expect([...START_ORDER, ...NOT_RUN].sort()).toEqual(Object.keys(local.services).sort());
+    for (const [index, name] of START_ORDER.entries()) {
+      for (const dependency of Object.keys(local.services[name]!.depends_on ?? {})) {
+        expect([name, dependency, START_ORDER.indexOf(dependency as never) < index]).toEqual([name, dependency, true]);
+      }
+    }
+  });
+
+  it('gives the worker and the API compose’s environment, with only hosts, ports and paths made local', () => {
+    for (const name of ['worker', 'api']) {
+      const compose = local.services[name]!.environment;
+      const env = localEnvironment(local.services[name]!, where);
+      const changed = Object.keys(compose).filter((k) => env[k] !== compose[k]).sort();
+      expect([name, changed]).toEqual([name, name === 'api' ? ['API_HOST', 'API_PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS'] : ['DATABASE_URL', 'TEMPORAL_ADDRESS']]);
+      expect(env.TEMPORAL_ADDRESS).toBe('127.0.0.1:17233');
+      expect(env.DATABASE_URL).toBe('postgres://rongcuo:operator-password@127.0.0.1:55433/rongcuo');
+      expect(env.DATA_DIR).toBe('/srv/rongcuo'); // the image's DATA_DIR (Dockerfile ENV), here
+      expect(env.NODE_ENV).toBe('production');
+    }
+  });
+
+  it('passes values the app accepts, with the operator’s optional settings left unset', () => {
+    for (const name of ['worker', 'api']) {
+      const parsed = envSchema.safeParse(local.services[name]!.environment);
+      expect([name, parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`)]).toEqual([name, []]);
+    }
+  });
+
+  it('runs the Temporal server and the schema tool of the release .env pins, with the dynamic config compose mounts', () => {
+    expect(services.temporal!.image).toBe('temporalio/server:${TEMPORAL_VERSION}');
+    expect(dotenv.TEMPORAL_ADMINTOOLS_VERSION!.startsWith(dotenv.TEMPORAL_VERSION!)).toBe(true);
+    const env = localEnvironment(local.services.temporal!, where);
+    expect(env.DYNAMIC_CONFIG_FILE_PATH).toBe(path.join(root, 'config', 'temporal', 'dynamicconfig.yaml'));
+    expect(fs.existsSync(env.DYNAMIC_CONFIG_FILE_PATH!)).toBe(true);
+    expect([env.POSTGRES_SEEDS, env.DB_PORT, env.DBNAME, env.VISIBILITY_DBNAME]).toEqual(['127.0.0.1', '55433', 'temporal', 'temporal_visibility']);
+    const schema = localEnvironment(local.services['temporal-schema']!, where);
+    expect(schema.SCHEMA_DIR).toBe('/opt/temporal-server/schema/postgresql/v12');
+    // The schema job creates the databases the server is told to use.
+    const script = local.services['temporal-schema']!.command!.join('\n');
+    for (const db of [env.DBNAME, env.VISIBILITY_DBNAME]) expect(script).toContain(`--db ${db} update-schema`);
+  });
+
+  it('lets the server’s ports follow the frontend port as its defaults do (7233: 7234, 7235, 7239, 6933…)', () => {
+    expect(temporalPortEnv(7233)).toMatchObject({ FRONTEND_GRPC_PORT: '7233', HISTORY_GRPC_PORT: '7234', MATCHING_GRPC_PORT: '7235', WORKER_GRPC_PORT: '7239', FRONTEND_HTTP_PORT: '7243', FRONTEND_MEMBERSHIP_PORT: '6933', WORKER_MEMBERSHIP_PORT: '6939' });
+  });
+
+  it('sets up the namespace the app uses, and hides no failure of its jobs', () => {
+    const setup = local.services['temporal-setup']!;
+    expect(setup.environment.TEMPORAL_NAMESPACE).toBe(local.services.worker!.environment.TEMPORAL_NAMESPACE);
+    for (const job of ['temporal-schema', 'temporal-setup']) {
+      expect(local.services[job]!.entrypoint).toEqual(['/bin/sh', '-ec']);
+      expect([job, local.services[job]!.command!.join('\n')]).not.toEqual([job, expect.stringContaining('|| true')]);
+    }
   });
 });

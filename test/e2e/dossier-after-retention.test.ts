@@ -4,9 +4,11 @@
  * archive, and the API answers from it, documents included, once the
  * workflow is gone (deleted here, as retention would).
  */
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { beijingDate } from '../../domain/calendar';
 import { DOSSIER_SWEEP_WORKFLOW_TYPE } from '../../domain/case/contract';
+import { dossierDocuments } from '../../store/dossiers';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
 
@@ -50,14 +52,30 @@ it('serves a closed case and its documents from the archive after Temporal has d
   expect(archived.body).toMatchObject({ caseId: id, closed: true, outcome: 'notAccepted', timeline: live.timeline });
   const documents = await request(stack.app).get(`/v1/cases/${id}/documents`).set(auth).expect(200);
   expect(documents.body.documents.map((d: { title: string }) => d.title)).toEqual(['容错申请受理决定告知书']);
-  const file = await request(stack.app).get(documents.body.documents[0].href).set(auth).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const download = (accept?: string) => {
+    const req = request(stack.app).get(documents.body.documents[0].href).set(auth);
+    return (accept ? req.set('Accept', accept) : req).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  };
+  const file = await download();
   expect(file.status).toBe(200);
   expect(file.headers['x-content-sha256']).toBe(documents.body.documents[0].sha256);
   expect((file.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+
+  // The archival PDF/A copy, rendered when the case closed, served with its own hash and listed in the dossier.
+  const pdf = await download('application/pdf');
+  expect(pdf.status).toBe(200);
+  expect(pdf.headers['content-type']).toMatch(/^application\/pdf/);
+  expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+  const pdfHash = createHash('sha256').update(pdf.body as Buffer).digest('hex');
+  expect(pdf.headers['x-content-sha256']).toBe(pdfHash);
+  expect(documents.body.documents[0].archivalSha256).toBe(pdfHash);
+  expect(await dossierDocuments(stack.db, id)).toEqual([
+    expect.objectContaining({ documentId: documents.body.documents[0].documentId, sha256: documents.body.documents[0].sha256, archivalSha256: pdfHash }),
+  ]);
 
   const stranger = await stack.token({ roles: ['auditor'], authority: 'binhai-jw' });
   expect((await request(stack.app).get(`/v1/cases/${id}`).set('Authorization', `Bearer ${stranger}`)).status).toBe(404);

@@ -73,8 +73,8 @@ describe('Binhai exemption path', () => {
         ['exemptionDecision', '免责决定书', '第十五条'],
       ]);
       const year = today.slice(0, 4);
-      expect(state.documents.map((d) => d.number)).toEqual([`滨纪免〔${year}〕1号`, `滨纪免〔${year}〕2号`]);
-      expect(state.documents[1]?.copyTo).toEqual(['同级纪检监察组织', '组织人事部门']);
+      expect(state.documents.map((d) => d.number)).toEqual([`滨纪告〔${year}〕1号`, `滨纪免〔${year}〕1号`]);
+      expect(state.documents[1]?.copyTo).toEqual(['天津市滨海新区监察委员会', '中共天津市滨海新区委员会组织部']);
       const notice = state.deadlines.find((d) => d.key === 'notice')!;
       expect(notice).toMatchObject({ binds: 'authority', basis: { article: '第十五条' }, from: today, amount: 5, unit: 'workingDays' });
       expect(notice.deadline).toBe((await c.expectedDeadline(today, 5, 'workingDays')).deadline);

@@ -72,7 +72,7 @@ describe('Hangzhou exemption path', () => {
         expect.arrayContaining(['第十条(一)', '第十条(六)', '第十四条']),
       );
       expect(state.stage).toBe('feedback');
-      expect(state.documents.map((d) => [d.title, d.number])).toEqual([['容错免责认定结果反馈函', `杭教党容〔${today.slice(0, 4)}〕1号`]]);
+      expect(state.documents.map((d) => [d.title, d.number])).toEqual([['容错免责认定结果反馈函', `杭教党函〔${today.slice(0, 4)}〕1号`]]);
       const feedback = state.deadlines.find((d) => d.key === 'feedback')!;
       expect(feedback).toMatchObject({ amount: 3, unit: 'workingDays', basis: { article: '第九条(五)' } });
 

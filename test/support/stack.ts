@@ -4,6 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import type { NoticeSettings } from '../../activities/notices';
 import pino from 'pino';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
@@ -28,14 +29,14 @@ export interface Stack {
 
 const secret = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
 
-export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule> } = {}): Promise<Stack> {
+export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings } = {}): Promise<Stack> {
   const [env, db] = await Promise.all([startDevServer(), openTestDb()]);
   const taskQueue = uniqueTaskQueue('stack');
   const worker = await createCaseWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules },
+    dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules, notices: options.notices },
     dataConverter: testDataConverter,
     workflowBundle: await workflowBundle(),
   });

@@ -6,7 +6,8 @@
  */
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, checkText, type CaseContext } from '../engine/context';
-import { issue } from './documents';
+import { documentFacts, issue } from './documents';
+import { accountabilityRecipient } from './notice';
 
 export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, input } = ctx;
@@ -41,7 +42,9 @@ export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): 
   const decided = file.state.acceptance!;
 
   if (step.document) {
-    await issue(ctx, step.stage, step.document, ['申请单位或个人'], [], decided.decidedBy, decided.accepted ? '决定：予以受理。' : `决定：不予受理。理由：${decided.reason}`);
+    const acceptance = { accepted: decided.accepted, decidedOn: decided.decidedOn, reason: decided.reason, article: step.basis.article };
+    const applicant = file.state.application?.filedBy ?? 'subject';
+    await issue(ctx, step.stage, step.document, [applicant], [], decided.decidedBy, documentFacts(ctx, { acceptance }));
   }
   await ctx.effects.notify({
     caseId: input.caseId,
@@ -62,7 +65,7 @@ export async function acceptance(step: StepOf<'acceptance'>, ctx: CaseContext): 
     await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:suspend-accountability`,
-      recipient: { kind: 'body', name: input.accountability.body ?? input.authority },
+      recipient: accountabilityRecipient(input),
       subject: `暂缓追责：${input.accountability.reference}`,
       body: `${file.state.caseId} 的容错免责申请已受理，请对 ${input.accountability.reference} 暂缓追责；涉及其他问题线索的继续调查（${basis.article}）。`,
     });

@@ -8,7 +8,7 @@ import { RefusalType } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkText, type CaseContext } from '../engine/context';
-import { issue } from './documents';
+import { documentFacts, issue } from './documents';
 
 export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, input } = ctx;
@@ -67,7 +67,16 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
   });
   await actions.until(() => received.decision !== undefined);
   const decided = received.decision!;
-  await issue(ctx, step.stage, step.document, ['申诉人', '申诉人所在单位'], [], decided.decidedBy, `申诉处理结果：${decided.result === 'upheld' ? '维持原结论' : '变更原结论'}。${decided.reasons}`);
+  const appealDecision = {
+    receivedOn: received.receivedOn,
+    summary: received.summary,
+    decidedOn: decided.decidedOn,
+    result: decided.result,
+    reasons: decided.reasons,
+    article: step.decision.basis.article,
+    earlier: file.state.documents.map((d) => `《${d.title}》（${d.number}）`),
+  };
+  await issue(ctx, step.stage, step.document, ['subject', 'subjectOrganisation'], [], decided.decidedBy, documentFacts(ctx, { appealDecision }));
   for (const party of ['subject', 'subjectOrganisation'] as const) {
     await ctx.effects.notify({
       caseId: input.caseId,

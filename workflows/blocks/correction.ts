@@ -11,7 +11,7 @@ import { RefusalType, type CorrectionItem } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkText, today, type CaseContext } from '../engine/context';
-import { issue } from './documents';
+import { documentFacts, issue } from './documents';
 
 export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
   const { file, actions, input } = ctx;
@@ -46,8 +46,9 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
   });
   await actions.until(() => file.state.correctionList !== undefined);
   const list = file.state.correctionList!;
-  await issue(ctx, step.stage, step.document, list.items.map((i) => i.owner), [], file.state.determination?.recordedBy ?? input.openedBy,
-    `纠错建议清单：\n${list.items.map((i) => `${i.id}. ${i.description}（责任单位：${i.owner}，整改期限：${i.dueOn}）`).join('\n')}`);
+  const owners = [...new Set(list.items.map((i) => i.owner))].map((body) => ({ body }));
+  const correctionItems = list.items.map(({ id, description, owner, dueOn }) => ({ id, description, owner, dueOn }));
+  await issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }));
 
   actions.offer('fileRectificationReport', {
     label: '提交整改报告',

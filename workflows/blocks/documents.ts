@@ -1,46 +1,91 @@
-/** Issuing decision documents through the archive activity, and the text they carry. */
-import type { Actor, IssuedDocument } from '../../domain/case/contract';
-import { OUTCOME_NAMES, type DocumentSpec } from '../../domain/rulebooks/schema';
-import { type CaseContext } from '../engine/context';
+/**
+ * Issuing documents through the archive activity. The workflow states the
+ * facts a document rests on; the activity words them for the document's kind
+ * (services/documents/wording.ts) and names the bodies from the authorities
+ * configuration. Their archival PDF copies are rendered by an activity of
+ * their own once they are recorded (renderArchivalCopies).
+ */
+import { patched } from '@temporalio/workflow';
+import type { Actor, DocumentFacts, IssuedDocument, IssueDocumentRequest } from '../../domain/case/contract';
+import type { CatalogueItem, DocumentSpec, Outcome } from '../../domain/rulebooks/schema';
+import type { CaseContext } from '../engine/context';
 
-/** The body of a decision document: facts, items and articles relied on, outcome, and any appeal route. */
-export function documentBody(ctx: CaseContext, spec: DocumentSpec, appealNote?: string): string {
+/** Archival PDF copies are rendered after the documents are recorded (added after the first cases ran). */
+export const ARCHIVAL_COPY_PATCH = 'archival-pdf-copies';
+
+/** What the case file says about the subject, the matter, the investigation and the determination. */
+export function documentFacts(ctx: CaseContext, extra: Partial<DocumentFacts> = {}): DocumentFacts {
   const { state } = ctx.file;
-  const d = state.determination;
   const catalogues = ctx.rulebook.catalogues ?? {};
-  const cite = (ids: string[] | undefined, items: { id: string; article: string; text: string }[] | undefined) =>
-    (ids ?? []).map((id) => items?.find((i) => i.id === id)).filter(Boolean).map((i) => `${i!.article}（${i!.text}）`);
-  const lines = [
-    `${state.subject.name}（${state.subject.organisation}${state.subject.position ? `，${state.subject.position}` : ''}）：`,
-    `关于${state.matter}一事（问责案号：${state.accountability.reference}），经调查核实，${state.investigationReport?.findings ?? ''}`,
-  ];
-  if (d) {
-    const relied = [...cite(d.circumstances, catalogues.eligible?.items), ...cite(d.mitigating, catalogues.mitigating?.items)];
-    if (relied.length) lines.push(`依据${ctx.rulebook.name}${relied.join('、')}，`);
-    if (d.conditions.length) lines.push(`并符合${cite(d.conditions, catalogues.conditions?.items).join('、')}，`);
-    lines.push(`经集体研究，于${d.decidedOn}认定：${OUTCOME_NAMES[d.outcome]}。理由：${d.reasons}`);
-    for (const effect of d.effects) lines.push(`${effect.text}（${effect.basis.article}）。`);
-  }
-  if (appealNote) lines.push(appealNote);
-  lines.push(`（${spec.title}，依据${ctx.rulebook.name}${spec.basis.article}）`);
-  return lines.join('\n');
+  const cite = (ids: string[], items: CatalogueItem[] | undefined) =>
+    ids.map((id) => items?.find((i) => i.id === id)).filter((i): i is CatalogueItem => Boolean(i)).map(({ article, text }) => ({ article, text }));
+  const d = state.determination;
+  const deliberation = ctx.rulebook.steps.find((s) => s.kind === 'deliberation');
+  const deciderName = (id: string) => (deliberation?.kind === 'deliberation' ? deliberation.deciders.find((x) => x.id === id)?.name : undefined) ?? id;
+  return {
+    subject: state.subject,
+    matter: state.matter,
+    accountability: ctx.input.accountability,
+    application: state.application ? { filedBy: state.application.filedBy, filedAt: state.application.filedAt } : undefined,
+    investigation: state.investigationReport ? { submittedOn: state.investigationReport.submittedOn, findings: state.investigationReport.findings } : undefined,
+    determination: d && {
+      outcome: d.outcome,
+      decidedOn: d.decidedOn,
+      decidedBy: { id: d.decidedBy, name: deciderName(d.decidedBy) },
+      grounds: [...cite(d.circumstances, catalogues.eligible?.items), ...cite(d.mitigating, catalogues.mitigating?.items)],
+      conditions: cite(d.conditions, catalogues.conditions?.items),
+      reasons: d.reasons,
+      effects: d.effects.map((e) => ({ text: e.text, article: e.basis.article })),
+    },
+    ...extra,
+  };
+}
+
+/** The right to appeal an outcome, where the rulebook gives one: its window and article; the appeal goes to the deciding authority. */
+export function appealRoute(ctx: CaseContext, outcome: Outcome): DocumentFacts['appeal'] {
+  const step = ctx.rulebook.steps.find((s) => s.kind === 'appeal');
+  if (step?.kind !== 'appeal' || (step.appliesTo && !step.appliesTo.includes(outcome))) return undefined;
+  return { amount: step.window.amount, unit: step.window.unit, article: step.window.basis.article, suspendsExecution: step.suspendsExecution };
 }
 
 /** Issues the document; undefined when a supervisor decided the case goes on without it (skipEffect, recorded). */
-export async function issue(ctx: CaseContext, key: string, spec: DocumentSpec, recipients: string[], copyTo: string[], issuedBy: Actor, appealNote?: string): Promise<IssuedDocument | undefined> {
+export async function issue(
+  ctx: CaseContext,
+  key: string,
+  spec: DocumentSpec,
+  addressees: IssueDocumentRequest['addressees'],
+  copyTo: string[],
+  issuedBy: Actor,
+  facts: DocumentFacts = documentFacts(ctx),
+): Promise<IssuedDocument | undefined> {
+  const { rulebook } = ctx;
   const document = await ctx.effects.issueDocument({
     caseId: ctx.input.caseId,
     idempotencyKey: `${ctx.input.caseId}:${key}:${spec.kind}`,
     spec,
-    prefix: ctx.rulebook.documentNumberPrefix,
-    issuingBody: ctx.rulebook.issuingBody,
-    recipients,
+    issuer: ctx.input.authority,
+    rulebook: { id: rulebook.id, name: rulebook.name, issuingBody: rulebook.issuingBody, documentNumberPrefix: rulebook.documentNumberPrefix },
+    addressees,
     copyTo,
-    body: documentBody(ctx, spec, appealNote),
+    facts,
     issuedBy,
   });
   if (!document) return undefined;
   ctx.file.state.documents.push(document);
   ctx.file.record('documentIssued', { detail: `${document.title} ${document.number}`, basis: spec.basis });
   return document;
+}
+
+/**
+ * The archival copies of the case's documents, rendered in one run when the
+ * case closes, for its dossier (建档): the copy belongs to the case file, and
+ * one rendering per case keeps the renderer off the path of every step. The
+ * worker's sweep renders the copies of running cases' documents meanwhile;
+ * this call then finds them done. A missing renderer is retried with backoff
+ * (context.ts) and the dossier waits for it.
+ */
+export async function renderArchivalCopies(ctx: CaseContext): Promise<void> {
+  const documents = ctx.file.state.documents;
+  if (documents.length === 0 || !patched(ARCHIVAL_COPY_PATCH)) return;
+  await ctx.effects.renderArchivalCopies({ caseId: ctx.input.caseId, documentIds: documents.map((d) => d.documentId) });
 }

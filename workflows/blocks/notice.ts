@@ -6,20 +6,28 @@
  */
 import { patched, setHandler } from '@temporalio/workflow';
 import type { IsoDate } from '../../domain/calendar';
-import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, type Actor, type CaseState, type DeadlineRecord, type NotifyRequest } from '../../domain/case/contract';
+import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, type Actor, type CaseInput, type CaseState, type DeadlineRecord, type NotifyRequest } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, type CaseContext } from '../engine/context';
-import { issue } from './documents';
+import { appealRoute, documentFacts, issue } from './documents';
 
-const UNIT_NAMES = { days: '日', workingDays: '个工作日', months: '个月' } as const;
 /** The conclusion is served through the recipients' inboxes as well as in person (added after the first cases ran). */
 export const INBOX_SERVICE_PATCH = 'conclusion-served-through-inbox';
 
 const RECIPIENT_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织', accountabilityBody: '问责实施机关' } as const;
 
+/**
+ * The body holding the accountability, by the name the case gives it; where
+ * the case names none, the authority holds it itself and its officers are
+ * told (never a body "named" by the authority's id).
+ */
+export function accountabilityRecipient(input: CaseInput): NotifyRequest['recipient'] {
+  return input.accountability.body ? { kind: 'body', name: input.accountability.body } : { kind: 'role', role: 'officer', authority: input.authority };
+}
+
 export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<void> {
-  const { file, deadlines, input, rulebook } = ctx;
+  const { file, deadlines, input } = ctx;
   const determination = file.state.determination!;
   const outcome = determination.outcome;
   file.enterStage(step.stage);
@@ -29,13 +37,9 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
   const basis = step.deadline?.basis ?? step.documents[0]?.document.basis;
 
   const copyTo = step.copyTo.filter((c) => c.outcomes.includes(outcome));
-  const appealStep = rulebook.steps.find((s) => s.kind === 'appeal');
-  const appealNote =
-    appealStep?.kind === 'appeal' && (!appealStep.appliesTo || appealStep.appliesTo.includes(outcome))
-      ? `如对本结论有不同意见，可自接到告知之日起${appealStep.window.amount}${UNIT_NAMES[appealStep.window.unit]}内向${input.authority}提出书面申诉（${appealStep.window.basis.article}）${appealStep.suspendsExecution ? '' : '；申诉期间不停止本结论的执行'}。`
-      : undefined;
+  const facts = documentFacts(ctx, { appeal: appealRoute(ctx, outcome) });
   for (const { document } of step.documents.filter((d) => d.outcomes.includes(outcome))) {
-    await issue(ctx, step.stage, document, step.recipients.map((p) => RECIPIENT_NAMES[p]), copyTo.flatMap((c) => c.to), determination.recordedBy, appealNote);
+    await issue(ctx, step.stage, document, step.recipients, copyTo.flatMap((c) => c.to), determination.recordedBy, facts);
   }
 
   if (patched(INBOX_SERVICE_PATCH)) await serveByInboxOrOfficer(step, ctx, due, basis);
@@ -59,7 +63,7 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
     await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:accountability-resume`,
-      recipient: { kind: 'body', name: input.accountability.body ?? input.authority },
+      recipient: accountabilityRecipient(input),
       subject: `恢复追责：${input.accountability.reference}`,
       body: `${file.state.caseId} 认定为${OUTCOME_NAMES[outcome]}，请依认定书恢复 ${input.accountability.reference} 的处理程序。`,
     });
@@ -70,7 +74,7 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
     await ctx.effects.notify({
       caseId: input.caseId,
       idempotencyKey: `${input.caseId}:${step.stage}:accountability-stop`,
-      recipient: { kind: 'body', name: input.accountability.body ?? input.authority },
+      recipient: accountabilityRecipient(input),
       subject: `停止执行处理程序：${input.accountability.reference}`,
       body: `${file.state.caseId} 已认定免责，请停止执行 ${input.accountability.reference} 的处理程序。`,
     });
@@ -84,7 +88,7 @@ function conclusionNotice(step: StepOf<'notice'>, ctx: CaseContext, to: Recipien
   return {
     caseId: input.caseId,
     idempotencyKey: `${input.caseId}:${step.stage}:${to}`,
-    recipient: to === 'accountabilityBody' ? { kind: 'body', name: input.accountability.body ?? input.authority } : { kind: 'party', party: to },
+    recipient: to === 'accountabilityBody' ? accountabilityRecipient(input) : { kind: 'party', party: to },
     subject: `容错免责结论：${OUTCOME_NAMES[outcome]}`,
     body: `${file.state.caseId} 认定结论为“${OUTCOME_NAMES[outcome]}”，${file.state.documents.map((d) => d.number).join('、')}`,
   };

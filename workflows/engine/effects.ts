@@ -14,7 +14,7 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities, DeadlineRequest } from '../../activities';
 import type { DeadlineComputation } from '../../domain/calendar';
-import { RefusalType, type AttentionItem, type CaseState, type IssueDocumentRequest, type IssuedDocument, type NotifyRequest } from '../../domain/case/contract';
+import { RefusalType, type AttentionItem, type CaseState, type IssueDocumentRequest, type IssuedDocument, type NotifyRequest, type RenderArchivalCopiesRequest } from '../../domain/case/contract';
 import { refuse, type Actions } from './actions';
 import type { CaseFile } from './case-file';
 
@@ -49,6 +49,16 @@ const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * Rendering the archival PDF copies: a renderer that is missing is a fault that passes (it is
+ * installed), retried with backoff up to an hour between tries, so a copy comes late but is never
+ * skipped; the case waits for it before it writes its dossier.
+ */
+const { renderArchivalCopies } = proxyActivities<Pick<Activities, 'renderArchivalCopies'>>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
 /** Telling the supervisors that an effect needs them: tried a few times, never waited on by a person. */
@@ -102,6 +112,10 @@ export class Effects {
 
   notify(request: NotifyRequest): Promise<{ id: string; created: boolean } | undefined> {
     return this.perform({ key: request.idempotencyKey, label: `发出通知“${request.subject}”`, skippable: true, run: () => notify(request) });
+  }
+
+  renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
+    return this.required({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: false, run: () => renderArchivalCopies(request) });
   }
 
   archiveDossier(state: CaseState): Promise<void> {

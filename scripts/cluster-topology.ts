@@ -1,0 +1,541 @@
+/**
+ * The production topology of docker-compose.yml as processes on one machine,
+ * without Docker: PostgreSQL from Debian's packages, the schema job, the real
+ * Temporal server built from its Go module, the set-up job, N workers and the
+ * API. Every setting comes from docker-compose.yml, .env, config/temporal/ and
+ * the Dockerfile's ENV (scripts/compose-settings.ts); what this file adds is
+ * only what Docker would: service names become 127.0.0.1, container ports
+ * become free ports here, image paths become the installed tools, and the
+ * restart and stop policies compose states are carried out here.
+ *
+ * Used by `npm run cluster` (scripts/cluster.ts) and the cluster test
+ * (test/cluster/), which kills and replaces workers through it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { ALL_SEARCH_ATTRIBUTES } from '../domain/case/contract';
+import { formatPayloadKeys, loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey } from '../services/codec/keys';
+import { dockerfileEnv, durationMs, loadCompose, readDotenv, type Compose, type ComposeService } from './compose-settings';
+
+export const ROOT = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'package.json')) ? '' : '..');
+
+/** The order compose's depends_on conditions give; the stop order is the reverse. */
+export const START_ORDER = ['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'worker', 'api'] as const;
+/** Not run here: the UI is a separate web application (compose's temporal-ui image); the CLI and the API serve ops instead. */
+export const NOT_RUN = ['temporal-ui'] as const;
+
+export interface ClusterPorts {
+  postgres: number;
+  /** The frontend's gRPC port; the other services' ports follow it as in the server's defaults (7233: 7234, 7235, 7239, 6933…). */
+  temporal: number;
+  api: number;
+}
+/** Beside `npm start` (7233, 3000) and scripts/test-postgres.sh (55432), so all three can run at once. */
+export const DEFAULT_PORTS: ClusterPorts = { postgres: 55433, temporal: 17233, api: 13000 };
+
+/** The server's configuration template reads its ports from these; offsets as in its defaults. */
+export function temporalPortEnv(frontend: number): Record<string, string> {
+  const ports = {
+    FRONTEND_GRPC_PORT: frontend,
+    HISTORY_GRPC_PORT: frontend + 1,
+    MATCHING_GRPC_PORT: frontend + 2,
+    WORKER_GRPC_PORT: frontend + 6,
+    FRONTEND_HTTP_PORT: frontend + 10,
+    FRONTEND_MEMBERSHIP_PORT: frontend - 300,
+    HISTORY_MEMBERSHIP_PORT: frontend - 299,
+    MATCHING_MEMBERSHIP_PORT: frontend - 298,
+    WORKER_MEMBERSHIP_PORT: frontend - 294,
+  };
+  return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * A compose service's environment as a process here gets it: Docker's names and
+ * paths made local, nothing else changed. Service hosts become 127.0.0.1,
+ * container ports the ports chosen here, bind-mounted and image paths the
+ * checkout's files and the installed tools; the Dockerfile's ENV comes first
+ * for services built from it, as in the image.
+ */
+export function localEnvironment(
+  service: ComposeService,
+  where: { ports: ClusterPorts; serverDir: string; appDataDir: string },
+): Record<string, string> {
+  const hostPorts: Record<string, string> = { 'postgres:5432': `127.0.0.1:${where.ports.postgres}`, 'temporal:7233': `127.0.0.1:${where.ports.temporal}` };
+  const portVars: Record<string, number> = { DB_PORT: where.ports.postgres, SQL_PORT: where.ports.postgres, API_PORT: where.ports.api };
+  const paths: [string, string][] = [
+    // Where the admin-tools image keeps the schema files, and where scripts/install-temporal-server.mjs put them.
+    ['/etc/temporal/schema', path.join(where.serverDir, 'schema')],
+    ...(service.volumes ?? [])
+      .filter((v) => v.startsWith('./'))
+      .map((v) => v.split(':'))
+      .map(([host, container]) => [container!, path.join(ROOT, host!)] as [string, string]),
+    ['/app/data', where.appDataDir],
+  ];
+  const env: Record<string, string> = {};
+  for (const [key, raw] of Object.entries({ ...(service.build ? dockerfileEnv(ROOT) : {}), ...service.environment })) {
+    let value = raw;
+    const hostVar = /(_SEEDS|_HOST)$/.test(key);
+    if (key in portVars) value = String(portVars[key]);
+    else if (hostVar && (value === 'postgres' || value === 'temporal')) value = '127.0.0.1';
+    else if (hostVar && value === '0.0.0.0') value = '127.0.0.1'; // only this machine's loopback: nothing here listens outward
+    else value = value.replace(/\b(postgres|temporal):(\d+)\b/g, (m) => hostPorts[m] ?? m);
+    for (const [container, host] of paths) if (value.startsWith(container)) value = host + value.slice(container.length);
+    env[key] = value;
+  }
+  return env;
+}
+
+export interface ClusterOptions {
+  /** Where PostgreSQL's data, logs and the app's DATA_DIR live. */
+  dataDir: string;
+  workers: number;
+  ports?: Partial<ClusterPorts>;
+  /** The operator's environment for compose's ${…} (POSTGRES_PASSWORD, TOKEN_SECRET, …); process.env by default. */
+  vars?: Record<string, string | undefined>;
+  say?: (line: string) => void;
+}
+
+type StopSignal = 'SIGTERM' | 'SIGINT';
+
+/** One process of a compose service, restarted as its restart policy says until it is stopped. */
+export class ServiceProcess {
+  child!: ChildProcess;
+  restarts = 0;
+  private stopping = false;
+  private exitWaiters: (() => void)[] = [];
+  exited = false;
+
+  constructor(
+    readonly name: string,
+    private readonly spec: { command: string; args: string[]; cwd: string; env: Record<string, string>; uid?: number; gid?: number },
+    readonly logFile: string,
+    readonly restartPolicy: string | undefined,
+    readonly stopGraceMs: number,
+    readonly stopSignal: StopSignal,
+    private readonly say: (line: string) => void,
+  ) {
+    this.launch();
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  private launchedAt = 0;
+  private restartDelayMs = 500;
+
+  private launch(): void {
+    const log = fs.openSync(this.logFile, 'a');
+    this.exited = false;
+    this.launchedAt = Date.now();
+    // A process group of its own: a Ctrl-C in the terminal reaches only the cluster, which stops everything in order.
+    this.child = spawn(this.spec.command, this.spec.args, {
+      cwd: this.spec.cwd,
+      env: this.spec.env,
+      stdio: ['ignore', log, log],
+      detached: true,
+      uid: this.spec.uid,
+      gid: this.spec.gid,
+    });
+    fs.closeSync(log);
+    const child = this.child;
+    child.once('exit', (code, signal) => {
+      if (child !== this.child) return;
+      this.exited = true;
+      for (const resolve of this.exitWaiters.splice(0)) resolve();
+      if (this.stopping) return;
+      if (this.restartPolicy === 'unless-stopped' || this.restartPolicy === 'always') {
+        this.restarts += 1;
+        // As Docker does: the delay doubles while the process keeps dying young, and starts again once it ran 10 s.
+        this.restartDelayMs = Date.now() - this.launchedAt > 10_000 ? 1000 : Math.min(this.restartDelayMs * 2, 30_000);
+        this.say(`${this.name} exited (${signal ?? `code ${code}`}); restarting in ${this.restartDelayMs / 1000} s (restart: ${this.restartPolicy})`);
+        setTimeout(() => {
+          if (!this.stopping) this.launch();
+        }, this.restartDelayMs);
+      } else {
+        this.say(`${this.name} exited (${signal ?? `code ${code}`}); see ${this.logFile}`);
+      }
+    });
+  }
+
+  waitExit(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  /** As a crash would: no drain. The restart policy then applies, as Docker's would. */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  /** As `docker compose stop` does: the stop signal, then SIGKILL after the stop grace period; not restarted. */
+  async stop(): Promise<{ graceful: boolean }> {
+    this.stopping = true;
+    if (this.exited) return { graceful: true };
+    this.child.kill(this.stopSignal);
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = await Promise.race([this.waitExit().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.stopGraceMs)))]);
+    clearTimeout(timer);
+    if (!graceful) {
+      this.child.kill('SIGKILL');
+      await this.waitExit();
+    }
+    return { graceful };
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, died?: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    const why = died?.();
+    if (why) throw new Error(`${what}: ${why}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+}
+
+function secretFile(file: string): string {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  // PostgreSQL refuses to run as root; Debian's package created this user.
+  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  if (!line) throw new Error('running as root, but there is no postgres user to run PostgreSQL as (apt-get install postgresql)');
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+/** Debian's binaries of the major release .env pins for compose (POSTGRES_VERSION). */
+export function postgresBin(pinned: string): string {
+  const major = pinned.split('.')[0]!;
+  const bin = `/usr/lib/postgresql/${major}/bin`;
+  if (!fs.existsSync(path.join(bin, 'postgres'))) throw new Error(`PostgreSQL ${major} (.env POSTGRES_VERSION=${pinned}) is not installed: apt-get install postgresql-${major}`);
+  return bin;
+}
+
+export interface WorkerBuild {
+  /** A compiled tree with dist/worker/main.js and node_modules; this checkout by default. */
+  root: string;
+  label: string;
+}
+
+export class Cluster {
+  readonly workers: ServiceProcess[] = [];
+  private readonly processes: ServiceProcess[] = [];
+  private workerCount = 0;
+  private constructor(
+    readonly options: ClusterOptions,
+    readonly ports: ClusterPorts,
+    readonly compose: Compose,
+    private readonly say: (line: string) => void,
+    private readonly pgBin: string,
+    private readonly serverDir: string,
+  ) {}
+
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+  get logsDir(): string {
+    return path.join(this.dataDir, 'logs');
+  }
+  get appDataDir(): string {
+    return path.join(this.dataDir, 'app');
+  }
+  get temporalAddress(): string {
+    return `127.0.0.1:${this.ports.temporal}`;
+  }
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.ports.api}`;
+  }
+  /** The app's environment (worker, API), as the compose services get it, with Docker's names and ports made local. */
+  appEnv(service: 'worker' | 'api'): Record<string, string> {
+    return this.localEnv(this.compose.services[service]!);
+  }
+  get databaseUrl(): string {
+    return this.appEnv('worker').DATABASE_URL!;
+  }
+  get namespace(): string {
+    return this.appEnv('worker').TEMPORAL_NAMESPACE!;
+  }
+  get taskQueue(): string {
+    return this.appEnv('worker').TEMPORAL_TASK_QUEUE!;
+  }
+  get deploymentName(): string | undefined {
+    return this.appEnv('worker').TEMPORAL_DEPLOYMENT_NAME || undefined;
+  }
+
+  /** Prepares and brings the topology up; on failure stops what it started. */
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const cluster = Cluster.prepare(options);
+    await cluster.up();
+    return cluster;
+  }
+
+  /** Reads the settings and checks the tools and ports; starts nothing yet, so `stop()` may come at any time after. */
+  static prepare(options: ClusterOptions): Cluster {
+    const say = options.say ?? ((line: string) => console.log(`[cluster] ${line}`));
+    const ports = { ...DEFAULT_PORTS, ...options.ports };
+    const dotenv = readDotenv(ROOT);
+    // Where scripts/install-temporal-server.mjs builds the release .env pins.
+    const serverDir = path.join(ROOT, '.tools', 'temporal-server', `v${dotenv.TEMPORAL_VERSION}`);
+    if (!fs.existsSync(path.join(serverDir, 'stamp.json'))) throw new Error(`the Temporal server ${dotenv.TEMPORAL_VERSION} is not built: node scripts/tools.mjs --cluster`);
+    fs.mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
+    fs.mkdirSync(path.join(options.dataDir, 'app'), { recursive: true });
+    const vars: Record<string, string | undefined> = { ...(options.vars ?? process.env) };
+    // What an operator provides: generated once into the data folder and kept there.
+    vars.POSTGRES_PASSWORD ||= secretFile(path.join(options.dataDir, 'postgres-password'));
+    vars.PAYLOAD_KEYS ||= formatPayloadKeys(loadOrCreatePayloadKeys(options.dataDir));
+    vars.SEARCH_TERMS_KEY ||= new TextDecoder().decode(loadOrCreateSearchTermsKey(options.dataDir));
+    // Compose demands the UI's own sign-in settings; no UI runs here (NOT_RUN), so nothing reads them.
+    for (const name of ['TEMPORAL_UI_CLIENT_ID', 'TEMPORAL_UI_CLIENT_SECRET']) vars[name] ||= 'unused: npm run cluster runs no UI';
+    vars.PUBLIC_BASE_URL ||= `http://127.0.0.1:${ports.api}`;
+    const compose = loadCompose(ROOT, vars);
+    const pgBin = postgresBin(compose.dotenv.POSTGRES_VERSION!);
+    const cluster = new Cluster({ ...options, vars }, ports, compose, say, pgBin, serverDir);
+    process.once('exit', () => cluster.killAll());
+    return cluster;
+  }
+
+  private stopping = false;
+
+  /** In compose's order, each step waiting for the condition compose's depends_on names. */
+  async up(): Promise<void> {
+    const taken = [];
+    for (const [name, port] of [['postgres', this.ports.postgres], ['api', this.ports.api], ...Object.entries(temporalPortEnv(this.ports.temporal))] as const) {
+      if (!(await portFree(Number(port)))) taken.push(`${name} ${port}`);
+    }
+    if (taken.length > 0) throw new Error(`ports in use: ${taken.join(', ')} (choose others with --postgres-port, --temporal-port, --api-port)`);
+    const steps: (() => Promise<void>)[] = [
+      () => this.startPostgres(),
+      () => this.runJob('temporal-schema'),
+      () => this.startTemporal(),
+      () => this.runJob('temporal-setup'),
+      () => this.checkSearchAttributes(),
+      async () => {
+        for (let i = 0; i < this.options.workers; i += 1) this.startWorker();
+        await this.waitForPollers(this.options.workers);
+      },
+      () => this.startApi(),
+    ];
+    try {
+      for (const step of steps) {
+        if (this.stopping) throw new Error('stopped while starting');
+        await step();
+      }
+    } catch (err) {
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private localEnv(service: ComposeService): Record<string, string> {
+    return localEnvironment(service, { ports: this.ports, serverDir: this.serverDir, appDataDir: this.appDataDir });
+  }
+
+  private baseEnv(): Record<string, string> {
+    return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', TZ: process.env.TZ ?? 'UTC' };
+  }
+
+  private process(
+    name: string,
+    serviceName: (typeof START_ORDER)[number],
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+    extra: { cwd?: string; uid?: number; gid?: number; signal?: StopSignal } = {},
+  ): ServiceProcess {
+    const service = this.compose.services[serviceName];
+    const grace = service?.stop_grace_period ? durationMs(service.stop_grace_period) : 10_000; // compose's default
+    const proc = new ServiceProcess(
+      name,
+      { command, args, cwd: extra.cwd ?? ROOT, env, uid: extra.uid, gid: extra.gid },
+      path.join(this.logsDir, `${name}.log`),
+      service?.restart,
+      grace,
+      extra.signal ?? 'SIGTERM',
+      this.say,
+    );
+    this.processes.push(proc);
+    return proc;
+  }
+
+  private async startPostgres(): Promise<void> {
+    const env = this.compose.services.postgres!.environment;
+    const pgdata = path.join(this.dataDir, 'postgres');
+    const owner = postgresUser();
+    const version = spawnSync(path.join(this.pgBin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
+    if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
+      this.say(`initialising PostgreSQL (${version}) in ${pgdata}…`);
+      fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
+      const pwfile = path.join(this.dataDir, '.pwfile');
+      fs.writeFileSync(pwfile, env.POSTGRES_PASSWORD!, { mode: 0o600 });
+      if (owner) {
+        fs.chownSync(pgdata, owner.uid, owner.gid);
+        fs.chownSync(pwfile, owner.uid, owner.gid);
+      }
+      // As the postgres image does: the superuser and password from its environment, passwords over TCP.
+      const init = spawnSync(
+        path.join(this.pgBin, 'initdb'),
+        ['-D', pgdata, '-U', env.POSTGRES_USER!, `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '--encoding=UTF8', '--locale=C.UTF-8'],
+        { encoding: 'utf8', uid: owner?.uid, gid: owner?.gid },
+      );
+      fs.rmSync(pwfile);
+      if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
+    }
+    this.say(`starting PostgreSQL on 127.0.0.1:${this.ports.postgres}…`);
+    // SIGINT is PostgreSQL's fast shutdown: it is stopped last, when nothing is connected that should finish.
+    const proc = this.process(
+      'postgres',
+      'postgres',
+      path.join(this.pgBin, 'postgres'),
+      ['-D', pgdata, '-p', String(this.ports.postgres), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      this.baseEnv(),
+      { uid: owner?.uid, gid: owner?.gid, signal: 'SIGINT' },
+    );
+    const admin = () => new pg.Client({ host: '127.0.0.1', port: this.ports.postgres, user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database: 'postgres' });
+    // Compose's health check (pg_isready) over TCP, with the password, as the services will connect.
+    await waitUntil('PostgreSQL accepting connections', async () => {
+      const client = admin();
+      await client.connect();
+      await client.end();
+      return true;
+    }, 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
+    // The postgres image creates POSTGRES_DB on its first start.
+    const client = admin();
+    await client.connect();
+    try {
+      const exists = await client.query('select 1 from pg_database where datname = $1', [env.POSTGRES_DB]);
+      if (exists.rowCount === 0) await client.query(`create database "${env.POSTGRES_DB!.replace(/"/g, '')}"`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** A compose job: its entrypoint and command, its environment, with the installed tools where the image has them. */
+  private async runJob(name: 'temporal-schema' | 'temporal-setup'): Promise<void> {
+    const service = this.compose.services[name]!;
+    const [shell, ...shellArgs] = service.entrypoint!;
+    const tools = [path.join(this.serverDir, 'bin'), path.join(ROOT, '.tools', 'venv', 'bin')];
+    const env = { ...this.baseEnv(), ...this.localEnv(service) };
+    env.PATH = [...tools, env.PATH].join(':');
+    this.say(`running ${name}…`);
+    const log = path.join(this.logsDir, `${name}.log`);
+    const fd = fs.openSync(log, 'a');
+    const result = spawnSync(shell!, [...shellArgs, ...(service.command ?? [])], { cwd: ROOT, env, stdio: ['ignore', fd, fd], timeout: 180_000 });
+    fs.closeSync(fd);
+    if (result.status !== 0) throw new Error(`${name} failed (${result.error?.message ?? `exit code ${result.status}`}); see ${log}`);
+  }
+
+  private async startTemporal(): Promise<void> {
+    const service = this.compose.services.temporal!;
+    const env = { ...this.baseEnv(), ...this.localEnv(service), ...temporalPortEnv(this.ports.temporal), BIND_ON_IP: '127.0.0.1' };
+    this.say(`starting the Temporal server ${this.compose.dotenv.TEMPORAL_VERSION} (all services in one process) on ${this.temporalAddress}…`);
+    // As the image's entrypoint: `temporal-server start` renders the built-in template from the environment.
+    const proc = this.process('temporal', 'temporal', path.join(this.serverDir, 'bin', 'temporal-server'), ['start'], env, { cwd: this.dataDir });
+    // Compose's health check: the frontend port answers (nc -z). The set-up job then waits until it serves.
+    await waitUntil('the Temporal frontend listening', () => tcpOpen(this.ports.temporal), 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
+  }
+
+  async client(): Promise<{ client: Client; connection: Connection }> {
+    const connection = await Connection.connect({ address: this.temporalAddress });
+    return { client: new Client({ connection, namespace: this.namespace }), connection };
+  }
+
+  /** The set-up job registered what the workflow writes: a missing attribute would fail every case's first task. */
+  private async checkSearchAttributes(): Promise<void> {
+    const { connection } = await this.client();
+    try {
+      const listed = await connection.operatorService.listSearchAttributes({ namespace: this.namespace });
+      const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (listed.customAttributes ?? {})));
+      if (missing.length > 0) throw new Error(`search attributes not registered by temporal-setup: ${missing.map((k) => k.name).join(', ')}`);
+    } finally {
+      await connection.close();
+    }
+  }
+
+  /** Starts one more worker, of this checkout's build or another (a rolling upgrade's new build). */
+  startWorker(build: WorkerBuild = { root: ROOT, label: 'worker' }): ServiceProcess {
+    this.workerCount += 1;
+    const env = { ...this.baseEnv(), ...this.appEnv('worker') };
+    const [command, ...args] = this.compose.services.worker!.command!;
+    const proc = this.process(`${build.label}-${this.workerCount}`, 'worker', command === 'node' ? process.execPath : command!, args, env, { cwd: build.root });
+    this.workers.push(proc);
+    return proc;
+  }
+
+  /** Waits until `count` workers (by process id) poll the task queue. */
+  async waitForPollers(count: number, workers: ServiceProcess[] = this.workers.slice(-count), timeoutMs = 180_000): Promise<void> {
+    const { client, connection } = await this.client();
+    try {
+      await waitUntil(
+        `${count} workers polling ${this.taskQueue}`,
+        async () => {
+          const res = await client.workflowService.describeTaskQueue({ namespace: this.namespace, taskQueue: { name: this.taskQueue }, taskQueueType: 1 });
+          const identities = (res.pollers ?? []).map((p) => p.identity ?? '');
+          return workers.every((w) => identities.some((id) => id.startsWith(`${w.pid}@`)));
+        },
+        timeoutMs,
+        () => {
+          const dead = workers.find((w) => w.exited && w.restarts === 0);
+          return dead ? `${dead.name} exited; see ${dead.logFile}` : undefined;
+        },
+      );
+    } finally {
+      await connection.close();
+    }
+  }
+
+  private async startApi(): Promise<void> {
+    const env = { ...this.baseEnv(), ...this.appEnv('api') };
+    const [command, ...args] = this.compose.services.api!.command!;
+    this.say(`starting the API on ${this.apiUrl}…`);
+    const proc = this.process('api', 'api', command === 'node' ? process.execPath : command!, args, env);
+    // Compose's health check: GET /readyz answers 200.
+    await waitUntil('the API ready', async () => (await fetch(`${this.apiUrl}/readyz`)).ok, 60_000, () => (proc.exited && proc.restarts === 0 ? `exited; see ${proc.logFile}` : undefined));
+  }
+
+  /** Workers drain (in parallel, as `docker compose stop` does), then the API, then the Temporal server, then PostgreSQL. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const group of ['worker', 'api', 'temporal', 'postgres']) {
+      const procs = group === 'worker' ? this.workers : this.processes.filter((p) => p.name === group);
+      if (procs.length === 0) continue;
+      this.say(`stopping ${group === 'worker' ? `${procs.filter((p) => !p.exited).length} workers` : group}…`);
+      const results = await Promise.all(procs.map((p) => p.stop()));
+      const forced = results.filter((r) => !r.graceful).length;
+      if (forced > 0) this.say(`${forced} ${group} process(es) did not stop within the grace period and were killed`);
+    }
+  }
+
+  private killAll(): void {
+    for (const p of this.processes) if (!p.exited) p.child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The authorities documents name: one validated file (or the embedded
+ * default), refused with the field and the reason when it is wrong, and a
+ * case whose authority is not configured still names a body, never its id.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AuthoritiesError, DEFAULT_AUTHORITIES, loadAuthorities, parseAuthorities } from '../../config/authorities';
+import { binhai2021 } from '../../domain/rulebooks/binhai';
+import { JURISDICTIONS } from '../../domain/rulebooks';
+
+describe('the authorities configuration', () => {
+  it('has, by default, an authority for every jurisdiction under the ids tokens and tests use', () => {
+    const authorities = loadAuthorities();
+    expect(authorities.list.map((a) => a.id)).toEqual(['binhai-jw', 'hz-jyj', 'yinchuan-jw', 'jiaozuo-jw', 'yangjiang-jw']);
+    for (const jurisdiction of JURISDICTIONS) expect(authorities.list.some((a) => a.jurisdiction === jurisdiction)).toBe(true);
+    expect(authorities.get('binhai-jw')).toMatchObject({ name: '中共天津市滨海新区纪律检查委员会', partyCommittee: '中共天津市滨海新区委员会', series: { decision: '滨纪免', notice: '滨纪告' } });
+  });
+
+  it('is read from AUTHORITIES_FILE when one is given', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'authorities-')), 'authorities.json');
+    fs.writeFileSync(file, JSON.stringify({ authorities: [{ ...DEFAULT_AUTHORITIES.authorities[0], id: 'tj-bh-jw', name: '滨海新区纪委监委机关' }] }));
+    expect(loadAuthorities(file).get('tj-bh-jw')?.name).toBe('滨海新区纪委监委机关');
+  });
+
+  it.each([
+    ['two authorities with one id', [DEFAULT_AUTHORITIES.authorities[0], DEFAULT_AUTHORITIES.authorities[0]], /authorities\.1\.id: binhai-jw appears twice/],
+    ['two series sharing a prefix', [{ ...DEFAULT_AUTHORITIES.authorities[0], series: { ...DEFAULT_AUTHORITIES.authorities[0]!.series, notice: '滨纪免' } }], /authorities\.0\.series\.notice: 滨纪免 is already the prefix/],
+    ['a prefix with the year in it', [{ ...DEFAULT_AUTHORITIES.authorities[0], series: { ...DEFAULT_AUTHORITIES.authorities[0]!.series, appeal: '滨纪申〔2026〕' } }], /authorities\.0\.series\.appeal: must be the 机关代字 only/],
+    ['an authority without a name', [{ ...DEFAULT_AUTHORITIES.authorities[0], name: undefined }], /authorities\.0\.name/],
+  ])('refuses %s, naming the field', (_what, list, message) => {
+    expect(() => parseAuthorities({ authorities: list })).toThrow(AuthoritiesError);
+    expect(() => parseAuthorities({ authorities: list })).toThrow(message);
+  });
+
+  it('speaks of an authority it does not know as its jurisdiction’s, or as the rulebook’s issuing body', () => {
+    const authorities = loadAuthorities();
+    expect(authorities.resolve('binhai-other', binhai2021 as never).name).toBe('中共天津市滨海新区纪律检查委员会');
+    const unknown = authorities.resolve('demo-county-jw', { id: 'demo-county', issuingBody: '中共示范县委员会', documentNumberPrefix: '示容' });
+    expect(unknown).toMatchObject({ name: '中共示范县委员会', banner: '中共示范县委员会文件', series: { decision: '示容' } });
+    expect(JSON.stringify(unknown)).not.toMatch(/"(name|shortName|banner|printedBy)":"[^"]*demo-county-jw/);
+  });
+});
