@@ -133,6 +133,9 @@ export class Deadlines {
     if (record.status !== 'pending') return; // met or lapsed while the activity ran
     const before = record.deadline;
     if (computed.deadline === before && computed.provisional) return;
+    // Two signals for the same year (the propagation's two passes) recount at once: the second finds
+    // the first's result already applied, and records nothing.
+    if (computed.deadline === before && !record.provisional) return;
     apply(record, computed);
     this.file.record('deadlineRecomputed', {
       detail: `${record.label}：${before} → ${computed.deadline}${computed.provisional ? '（仍为暂定）' : '（已确定）'}；${reason}`,
