@@ -116,7 +116,7 @@ export class Deadlines {
     if (!limit.provisional || !limit.from || !limit.amount || !limit.unit) return;
     const computed = await this.effects.computeDeadline({ from: limit.from, amount: limit.amount, unit: limit.unit });
     const before = limit.deadline;
-    if (computed.deadline === before && computed.provisional) return;
+    if (computed.deadline === before && (computed.provisional || !limit.provisional)) return;
     limit.deadline = computed.deadline;
     limit.provisional = computed.provisional;
     limit.provisionalYears = computed.provisionalYears;
