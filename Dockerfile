@@ -15,7 +15,8 @@ COPY services ./services
 COPY store ./store
 COPY worker ./worker
 COPY workflows ./workflows
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+# The workflow bundle is built here too (dist/workflow-bundle.js), so workers start without bundling.
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

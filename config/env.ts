@@ -88,6 +88,22 @@ export const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Every how many minutes the worker's schedule writes the dossiers of cases closed without one (0: no schedule). */
   DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
+  /**
+   * The worker's bounds. Workflows of cases that sleep on timers are evicted from the cache and
+   * replayed when they wake, so memory stays bounded by the cache, not by the number of open cases.
+   * Defaults fit the 2-core embedded machine.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1_000).default(8),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** The Node heap of the worker process (npm start passes it as --max-old-space-size; in production set NODE_OPTIONS). */
+  WORKER_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(512),
+  /** Where the worker serves the Temporal SDK's runtime metrics for Prometheus (cache size, sticky hits, task latencies); empty: off. */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^$|^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464, or empty')
+    .default('127.0.0.1:9464'),
   /** A workflow bundle built ahead with bundleCaseWorkflows (worker/worker.ts), so it has the failure converter: the worker starts in a moment instead of bundling the sources. */
   WORKFLOW_BUNDLE_PATH: optionalText,
   /** A JSON file of the authorities (config/authorities.ts); unset means the embedded demo authorities. */

@@ -92,8 +92,8 @@ async function registerSearchAttributes(config, keys) {
 async function main() {
   ensureAll();
   say('building…');
-  const build = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the TypeScript build failed');
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the build (npm run build) failed');
 
   const { parseConfig, ConfigError } = await import(path.join(root, 'dist', 'config', 'env.js'));
   let config;
@@ -135,7 +135,8 @@ async function main() {
   }
 
   say('starting the worker and the API…');
-  launch('worker and API', process.execPath, [path.join(root, 'dist', 'scripts', 'embedded.js')], { env: appEnv });
+  // The worker's heap is bounded (WORKER_HEAP_MB): its cache, not the number of open cases, sets its memory.
+  launch('worker and API', process.execPath, [`--max-old-space-size=${config.WORKER_HEAP_MB}`, path.join(root, 'dist', 'scripts', 'embedded.js')], { env: appEnv });
   await waitUntil('the API', async () => (await fetch(`${config.apiBaseUrl}/readyz`)).ok, 60_000);
   await waitUntil('the Temporal UI', async () => (await fetch(uiUrl)).ok, 30_000);
   if (stopping) return;

@@ -11,9 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { sweepArchivalCopies } from '../activities/documents';
 import { loadConfigOrExit, type Config } from '../config/env';
@@ -28,9 +29,16 @@ export function buildIdOf(code: string): string {
   return createHash('sha256').update(code).digest('hex').slice(0, 16);
 }
 
-/** The workflow bundle: built ahead (WORKFLOW_BUNDLE_PATH), built here for a versioned worker, or left to the SDK. */
+/** Where `npm run build` writes the workflow bundle (scripts/bundle-workflows.ts), beside the compiled worker. */
+export const BUILT_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
+/**
+ * The workflow bundle: built ahead (WORKFLOW_BUNDLE_PATH, or the one `npm run build` leaves in dist/),
+ * so the worker starts in a moment; built here for a versioned worker; or left to the SDK (sources).
+ */
 async function workflowCode(config: Config, logger: Logger): Promise<{ bundle?: WorkerOptions['workflowBundle']; code?: string }> {
-  if (config.WORKFLOW_BUNDLE_PATH) return { bundle: { codePath: config.WORKFLOW_BUNDLE_PATH }, code: fs.readFileSync(config.WORKFLOW_BUNDLE_PATH, 'utf8') };
+  const built = config.WORKFLOW_BUNDLE_PATH ?? (fs.existsSync(BUILT_BUNDLE_PATH) ? BUILT_BUNDLE_PATH : undefined);
+  if (built) return { bundle: { codePath: built }, code: fs.readFileSync(built, 'utf8') };
   if (!config.TEMPORAL_DEPLOYMENT_NAME) return {};
   const log = logger.child({ component: 'bundler' });
   const bundle = await bundleCaseWorkflows({
@@ -44,12 +52,28 @@ async function workflowCode(config: Config, logger: Logger): Promise<{ bundle?: 
   return { bundle, code: bundle.code };
 }
 
+/**
+ * The SDK runtime, once per process and before the first connection: its Prometheus endpoint shows
+ * the workflow cache, sticky hits, schedule-to-start latencies and task failures.
+ */
+function installRuntime(config: Config, logger: Logger): void {
+  if (!config.WORKER_METRICS_ADDRESS) return;
+  try {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
+    logger.info({ metrics: `http://${config.WORKER_METRICS_ADDRESS}/metrics` }, 'worker runtime metrics');
+  } catch (err) {
+    // Installed already in this process (a test, or the embedded process starting a second worker).
+    logger.warn({ err: (err as Error).message }, 'worker runtime already installed; its metrics setting stands');
+  }
+}
+
 export async function startWorker(
   config: Config,
   resources: Resources,
 ): Promise<{ worker: Worker; connection: NativeConnection; deployment?: WorkerDeploymentVersion }> {
   // Refuse to start rather than fail every task of a case it cannot decrypt.
   await checkKeysOfRunningCases(resources.client, config.TEMPORAL_NAMESPACE, resources.payloadKeys);
+  installRuntime(config, resources.logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const renderer = libreOfficeRenderer();
   const { bundle, code } = await workflowCode(config, resources.logger);
@@ -64,6 +88,11 @@ export async function startWorker(
     ...(bundle ? { workflowBundle: bundle } : {}),
     ...(deployment ? { deployment } : {}),
     shutdownGraceTime: `${config.WORKER_SHUTDOWN_GRACE_SECONDS}s`,
+    bounds: {
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    },
   });
   const sweep = await ensureDossierSweep(resources.client, config.TEMPORAL_TASK_QUEUE, config.DOSSIER_SWEEP_MINUTES);
   resources.logger.info({ schedule: sweep, everyMinutes: config.DOSSIER_SWEEP_MINUTES }, 'dossier sweep');

@@ -27,6 +27,8 @@ export interface CaseWorkerOptions {
   deployment?: WorkerDeploymentVersion;
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Cache and concurrency bounds (config/env.ts WORKER_*); the SDK's defaults when unset (tests). */
+  bounds?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -52,6 +54,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
       ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' as const } }
       : {}),
     ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
+    ...options.bounds,
     // A failure that will not pass is handed to a person by the case instead of being retried forever.
     interceptors: { activity: [() => ({ inbound: classifyFailures() })] },
   });

@@ -23,6 +23,7 @@ import { officer, supervisor } from '../support/case-driver';
 import { eventually } from '../support/eventually';
 import { TEST_PAYLOAD_KEYS } from '../support/keys';
 import { startSmtpServer, type TestSmtpServer } from '../support/notice-receivers';
+import { freePort } from '../support/ports';
 import { startDevServer, uniqueTaskQueue } from '../support/temporal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -76,7 +77,8 @@ it('does not send a notice twice when the worker is killed between sending and r
   await seed.close();
 
   // The test's client encrypts with the test keys, so the worker must have them too.
-  const settings = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, SMTP_URL: smtp.url, NOTIFY_MAX_ATTEMPTS: '5', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
+  const metrics = `127.0.0.1:${await freePort()}`;
+  const settings = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, SMTP_URL: smtp.url, NOTIFY_MAX_ATTEMPTS: '5', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, WORKER_METRICS_ADDRESS: metrics };
   let worker = await startWorkerProcess(settings);
   const killed = new Promise<void>((resolve) => {
     smtp.beforeAccepting = async () => {
@@ -118,6 +120,9 @@ it('does not send a notice twice when the worker is killed between sending and r
     await eventually(async () => expect((await handle.query(caseStateQuery)).stage).not.toBe('acceptance'), 90_000);
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0]!.subject).toBe('容错免责申请已受理');
+    // The restarted worker serves the SDK's runtime metrics: its cache, sticky hits, task latencies.
+    const exported = await (await fetch(`http://${metrics}/metrics`)).text();
+    for (const name of ['temporal_sticky_cache_size', 'temporal_workflow_task_schedule_to_start_latency', 'temporal_worker_task_slots_available']) expect(exported).toContain(name);
   } finally {
     await handle.terminate('test done').catch(() => undefined);
     const exited = once(worker, 'exit');
