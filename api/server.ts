@@ -10,9 +10,10 @@ import { createVerifier } from './auth';
 import { loadOrCreateTokenSecret } from './token-secret';
 
 export function verifierFor(config: Config) {
+  const rules = { maxAgeSeconds: config.TOKEN_MAX_AGE_SECONDS };
   return config.JWKS_URL
-    ? createVerifier({ kind: 'jwks', jwksUrl: config.JWKS_URL, issuer: config.TOKEN_ISSUER!, audience: config.TOKEN_AUDIENCE! })
-    : createVerifier({ kind: 'secret', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET) });
+    ? createVerifier({ kind: 'jwks', jwksUrl: config.JWKS_URL, issuer: config.TOKEN_ISSUER!, audience: config.TOKEN_AUDIENCE!, ...rules })
+    : createVerifier({ kind: 'secret', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET), issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE, ...rules });
 }
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
@@ -26,6 +27,9 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     logger: resources.logger,
     corsOrigins: config.CORS_ORIGINS,
     writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    metricsToken: config.METRICS_TOKEN,
+    authorities: resources.authorities,
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
   });
   return new Promise((resolve, reject) => {
