@@ -40,6 +40,8 @@ export interface AppDeps {
   authFailuresPerMinute?: number;
   /** When set, /metrics answers only this bearer token. */
   metricsToken?: string | undefined;
+  /** Without a token, whether /metrics is open (default true; the server closes it unless it listens on loopback). */
+  metricsOpen?: boolean | undefined;
   /** Which jurisdictions each authority may open cases under; the embedded default unless given. */
   authorities?: Authorities;
   /** How long a step waits for the case before answering 202 with where to ask again. */

@@ -96,21 +96,39 @@ function english(req: Request): boolean {
   return (req.acceptsLanguages('zh', 'en') || 'zh') === 'en';
 }
 
+/** The problem document (RFC 9457) itself. */
+export function problemDocument(problem: Problem, inEnglish: boolean): Record<string, unknown> {
+  const { status, code, title, detail, errors, extensions } = problem.init;
+  return {
+    type: `https://rongcuo.example/problems/${code}`,
+    title,
+    status,
+    detail: inEnglish ? detail.en : detail.zh,
+    code,
+    ...(errors ? { errors } : {}),
+    ...extensions,
+  };
+}
+
 export function sendProblem(req: Request, res: Parameters<RequestHandler>[1], problem: Problem): void {
-  const { status, code, title, detail, errors, extensions, retryAfterSeconds } = problem.init;
+  const { status, retryAfterSeconds } = problem.init;
   if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
-  res
-    .status(status)
-    .type('application/problem+json')
-    .json({
-      type: `https://rongcuo.example/problems/${code}`,
-      title,
-      status,
-      detail: english(req) ? detail.en : detail.zh,
-      code,
-      ...(errors ? { errors } : {}),
-      ...extensions,
-    });
+  res.status(status).type('application/problem+json').json(problemDocument(problem, english(req)));
+}
+
+/**
+ * A request Node's HTTP parser refuses before Express sees it (headers too large, a malformed
+ * request line, a timeout): answered as a problem too, on the raw socket, then closed.
+ */
+export function clientErrorAnswer(err: { code?: string }): string {
+  const [status, code, title, en, zh] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'Request header fields too large', 'The request line or headers are too large', '请求行或请求头过大']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'Request timeout', 'The request did not arrive in time', '请求未能及时送达']
+        : [400, 'malformed_request', 'Malformed request', 'The request is not valid HTTP', '请求不是合法的 HTTP 请求'];
+  const body = JSON.stringify(problemDocument(new Problem({ status, code, title, detail: { zh, en } }), false));
+  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
 export const notFoundHandler: RequestHandler = (req) => {

@@ -20,7 +20,14 @@ function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-export function healthRoutes(deps: { client: Client; db: Db; metrics: Metrics; metricsToken?: string | undefined }): RouteSpec[] {
+export interface MetricsAccess {
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | undefined;
+  /** Without a token, whether /metrics is open: only where the API listens on a loopback address. */
+  metricsOpen?: boolean | undefined;
+}
+
+export function healthRoutes(deps: { client: Client; db: Db; metrics: Metrics } & MetricsAccess): RouteSpec[] {
   return [
     route({
       method: 'get',
@@ -54,7 +61,8 @@ export function healthRoutes(deps: { client: Client; db: Db; metrics: Metrics; m
       path: '/metrics',
       operationId: 'metrics',
       summary: 'Prometheus metrics: request counts and latencies',
-      description: 'Open where METRICS_TOKEN is unset (the embedded setup listens on 127.0.0.1 only); otherwise only with `Authorization: Bearer <METRICS_TOKEN>`, which is not a user token.',
+      description:
+        'With METRICS_TOKEN set, only with `Authorization: Bearer <METRICS_TOKEN>` (not a user token). Without it, open only where the API listens on a loopback address (`npm start`); an API others can reach answers 401 until METRICS_TOKEN is set.',
       tags: ['operations'],
       access: { kind: 'public' },
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' }, 401: { description: 'METRICS_TOKEN is set and the request does not carry it', schema: 'problem' } },
@@ -62,6 +70,8 @@ export function healthRoutes(deps: { client: Client; db: Db; metrics: Metrics; m
         if (deps.metricsToken) {
           const given = /^Bearer +(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
           if (!given || !sameToken(given, deps.metricsToken)) throw problems.unauthenticated('/metrics needs METRICS_TOKEN');
+        } else if (deps.metricsOpen === false) {
+          throw problems.unauthenticated('/metrics is closed on an API others can reach until METRICS_TOKEN is set');
         }
         res.set('Cache-Control', 'no-store');
         res.type(deps.metrics.contentType).send(await deps.metrics.render());

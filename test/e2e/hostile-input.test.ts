@@ -172,6 +172,11 @@ describe('answers', () => {
 });
 
 describe('operations endpoints', () => {
+  it('keep /metrics closed on an API others can reach until METRICS_TOKEN is set', async () => {
+    expectProblem(await request(appWith({ metricsOpen: false })).get('/metrics'), 401, 'unauthenticated');
+    expect((await request(stack.app).get('/metrics')).status).toBe(200);
+  });
+
   it('serve /metrics only with METRICS_TOKEN where it is set', async () => {
     const app = appWith({ metricsToken: 'metrics-token-metrics-token-metrics-token' });
     expectProblem(await request(app).get('/metrics'), 401, 'unauthenticated');
