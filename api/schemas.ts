@@ -38,9 +38,11 @@ export const pastDateSchema = isoDateSchema.refine(
 export const text = (max: number) =>
   z
     .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
     .refine((v) => !hasForbiddenCharacters(v), 'must not contain control characters or broken Unicode')
     .transform((v) => v.trim())
-    .pipe(z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+    .pipe(z.string().min(1, 'must not be empty'));
 
 /** A person's name, normalised (NFKC, invisible characters removed, whitespace trimmed), so one person is written one way. */
 export const personName = (max: number) => text(max).transform(normaliseText).pipe(z.string().min(1, 'must not be empty'));
