@@ -31,13 +31,14 @@ export class Problem extends Error {
   }
 }
 
+/** One error per field, the first the schema found (a wrong type, rather than also its length). */
 export function validationProblem(where: 'body' | 'query' | 'params' | 'headers', error: z.ZodError): Problem {
-  return fieldsProblem(
-    error.issues.map((issue) => ({
-      field: [where, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
+  const byField = new Map<string, string>();
+  for (const issue of error.issues) {
+    const field = [where, ...issue.path.map(String)].join('.');
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return fieldsProblem([...byField].map(([field, message]) => ({ field, message })));
 }
 
 /** At most this many field errors in one answer: an array of 50,000 wrong items gets a short answer, not megabytes. */

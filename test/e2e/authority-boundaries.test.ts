@@ -161,8 +161,9 @@ describe('the subject’s account', () => {
       const rows = await stack.db.query<{ n: number }>(`select count(*)::int as n from notifications where case_id = $1 and recipient_key = $2`, [caseId, `party:${caseId}:subject`]);
       expect(rows[0]!.n).toBeGreaterThan(0);
     });
-    const subject = await stack.token({ roles: ['officer'], authority: 'yinchuan-jw', sub: 'cadre-9', name: '王某' });
-    const namesake = await stack.token({ roles: ['officer'], authority: 'hz-jyj', sub: 'cadre-9', name: '王某' });
+    // Auditors: no notice is addressed to their role here, so what their inbox holds is their own.
+    const subject = await stack.token({ roles: ['auditor'], authority: 'yinchuan-jw', sub: 'cadre-9', name: '王某' });
+    const namesake = await stack.token({ roles: ['auditor'], authority: 'hz-jyj', sub: 'cadre-9', name: '王某' });
     const inboxOf = async (token: string) =>
       ((await request(stack.app).get('/v1/inbox').set(auth(token)).expect(200)).body.notices as { caseId: string }[]).filter((n) => n.caseId === caseId);
     expect(await inboxOf(subject)).toEqual([]);
@@ -179,8 +180,9 @@ describe('the subject’s account', () => {
     const other = await act(officer, caseId, 'bindSubjectAccount', { userId: 'cadre-10' });
     expect([other.status, other.body.code]).toEqual([422, 'invalid_step']);
     expect((await act(officer, caseId, 'bindSubjectAccount', { userId: 'cadre-9' })).status).toBe(200);
-    // The subject may read but never act on its own case.
-    const own = await request(stack.app).post(`/v1/cases/${caseId}/actions/recordRecusal`).set(auth(subject)).send({ person: { name: '某人' }, reason: '—' });
+    // The subject may read but never act on its own case, whatever roles its account holds.
+    const subjectAsOfficer = await stack.token({ roles: ['officer'], authority: 'yinchuan-jw', sub: 'cadre-9', name: '王某' });
+    const own = await request(stack.app).post(`/v1/cases/${caseId}/actions/recordRecusal`).set(auth(subjectAsOfficer)).send({ person: { name: '某人' }, reason: '—' });
     expect([own.status, own.body.code]).toEqual([422, 'recused']);
   });
 });
