@@ -116,7 +116,7 @@ async function main() {
   Temporal UI  ${uiUrl}   (filter e.g. Jurisdiction = "binhai" AND Stage = "application")
   Data         ${config.dataDir}
 
-  A development token (roles: officer, supervisor, auditor, admin):
+  A development token (roles: officer, supervisor, auditor, admin; system-admin loads the calendar):
     npm run token -- --role officer --authority binhai-jw --sub u123 --name 张三
   then: curl -H "Authorization: Bearer $TOKEN" ${config.apiBaseUrl}/v1/calendar/years
 

@@ -8,7 +8,8 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { beijingDate } from '../../domain/calendar';
-import { ROLES, SYSTEM_ROLES } from '../../api/auth';
+import { EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER, ROLES, SYSTEM_ROLES } from '../../api/auth';
+import { signDevToken } from '../../scripts/token';
 import { appRoutes } from '../../api/app';
 import { expressPath, type RouteSpec } from '../../api/registry';
 import { eventually } from '../support/eventually';
@@ -121,8 +122,9 @@ describe('authorization matrix', () => {
 
   it.each([
     ['no token', async () => undefined],
-    ['an expired token', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(1_700_000_000).setExpirationTime(1_700_000_100).sign(new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789'))],
-    ['a token with a wrong signature', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another-secret'))],
+    // Each otherwise as the API wants it (issuer, audience, iat), so only what the label says is wrong.
+    ['an expired token', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(EMBEDDED_TOKEN_ISSUER).setAudience(EMBEDDED_TOKEN_AUDIENCE).setIssuedAt(1_700_000_000).setExpirationTime(1_700_000_100).sign(stack.secret)],
+    ['a token with a wrong signature', async () => signDevToken(new TextEncoder().encode('another-secret-another-secret-another-secret'), { sub: 'u', name: 'x', roles: ['admin'], authority: 'binhai-jw' })],
     ['an alg: none token', async () => new UnsecuredJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setSubject('u').setExpirationTime('1h').encode()],
   ])('answers %s with 401 on every route but the public ones', async (_label, token) => {
     const t = await token();
