@@ -11,6 +11,7 @@ import { caseStateQuery, type CaseInput, type CaseState } from '../domain/case/c
 import { openingState } from '../domain/case/opening';
 import type { Db } from '../store/db';
 import { dossiersMissing, saveDossier } from '../store/dossiers';
+import { visibilityString } from '../services/cases/visibility';
 
 /** How the run ended, in the words of the timeline. */
 const ENDINGS: Record<string, string> = {
@@ -45,7 +46,7 @@ export function dossierActivities(client: Client, db: Db) {
       const context = Context.current();
       const written: string[] = [];
       let pageToken = (context.info.heartbeatDetails as { pageToken?: string } | undefined)?.pageToken;
-      const since = request.closedSince ? ` AND CloseTime >= "${new Date(request.closedSince).toISOString()}"` : '';
+      const since = request.closedSince ? ` AND CloseTime >= ${visibilityString(new Date(request.closedSince))}` : '';
       do {
         const page = await client.workflowService.listWorkflowExecutions({
           namespace: client.options.namespace,

@@ -9,9 +9,10 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
 import type { Db } from '../store/db';
-import type { TokenVerifier } from './auth';
+import { authFailureLimiter, type TokenVerifier } from './auth';
 import { createMetrics } from './metrics';
 import { notFoundHandler, Problem, problemHandler, sendProblem } from './problem';
 import { mountRoutes, type RouteSpec } from './registry';
@@ -43,12 +44,20 @@ export interface AppDeps {
   temporalUiOrigin?: string | undefined;
   /** The codec decodes without a token (CODEC_AUTH=none, the embedded UI on loopback). */
   anonymousCodecDecode?: boolean | undefined;
+  /** Failed sign-ins a client address may make per minute (default 30). */
+  authFailuresPerMinute?: number;
+  /** When set, /metrics answers only this bearer token. */
+  metricsToken?: string | undefined;
+  /** Without a token, whether /metrics is open (default true; the server closes it unless it listens on loopback). */
+  metricsOpen?: boolean | undefined;
+  /** Which jurisdictions each authority may open cases under; the embedded default unless given. */
+  authorities?: Authorities;
   /** How long a step waits for the case before answering 202 with where to ask again. */
   stepWaitMs?: number;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers['content-type'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  const hasBody = req.headers['content-type'] !== undefined || req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (hasBody && !req.is('application/json')) {
     throw new Problem({
       status: 415,
@@ -57,6 +66,11 @@ const requireJson: RequestHandler = (req, _res, next) => {
       detail: { zh: '请求体须为 application/json', en: 'The request body must be application/json' },
     });
   }
+  // JSON is UTF-8 (RFC 8259 §8.1); the body parser would also decode UTF-16 and others.
+  const charset = hasBody ? /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1] : undefined;
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new Problem({ status: 415, code: 'unsupported_charset', title: 'Unsupported charset', detail: { zh: '请求体须以 UTF-8 编码', en: 'The request body must be UTF-8' } });
+  }
   next();
 };
 
@@ -64,7 +78,7 @@ const requireJson: RequestHandler = (req, _res, next) => {
 export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[] {
   const routes: RouteSpec[] = [
     ...healthRoutes({ ...deps, metrics }),
-    ...caseRoutes(deps),
+    ...caseRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
     ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its SHA-256') }),
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
@@ -113,9 +127,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(docsAssets());
   const routes = appRoutes(deps, metrics);
   const isCodec = (r: RouteSpec) => r.path.startsWith(`${CODEC_PATH}/`);
-  mountRoutes(app, routes.filter((r) => !isCodec(r)), { verifyToken: deps.verifyToken, writeLimiter, requireJson, bodyLimit: '100kb' });
+  const mountOptions = { verifyToken: deps.verifyToken, writeLimiter, authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30), requireJson };
+  mountRoutes(app, routes.filter((r) => !isCodec(r)), { ...mountOptions, bodyLimit: '100kb' });
   // The UI sends an event's payloads at once, and a case's state grows with its timeline.
-  mountRoutes(app, routes.filter(isCodec), { verifyToken: deps.verifyToken, writeLimiter, requireJson, bodyLimit: '8mb' });
+  mountRoutes(app, routes.filter(isCodec), { ...mountOptions, bodyLimit: '8mb' });
   app.use(notFoundHandler);
   app.use(problemHandler((err, req) => deps.logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error')));
   return app;

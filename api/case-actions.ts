@@ -7,12 +7,12 @@
 import { z } from 'zod';
 import type { ActionName } from '../domain/case/contract';
 import { OUTCOMES, PARTICIPANT_KINDS } from '../domain/rulebooks/schema';
-import { isoDateSchema } from './schemas';
+import { accountId, isoDateSchema, personName, text } from './schemas';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const party = z.enum(['subject', 'subjectOrganisation']);
-const ids = z.array(z.string().regex(/^[a-z0-9-]+$/, 'is not a catalogue item id')).max(40);
-const person = z.object({ sub: text(100).optional(), name: text(50) }).strict();
+const ids = z.array(z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not a catalogue item id')).max(40);
+/** Someone named in a step: by account where there is one, and by name (normalised, so one person is written one way). */
+const person = z.object({ sub: accountId.optional(), name: personName(50) }).strict();
 
 export const actionBodies = {
   fileApplication: z.object({ filedBy: party, receivedOn: isoDateSchema, summary: text(5000) }).strict(),
@@ -34,6 +34,7 @@ export const actionBodies = {
   waiveCorrectionItem: z.object({ itemId: text(20), reason: text(2000) }).strict(),
   approveStart: z.object({ approved: z.boolean(), approvedOn: isoDateSchema, capacity: text(50), reason: text(1000).optional() }).strict(),
   recordRecusal: z.object({ person, reason: text(1000) }).strict(),
+  bindSubjectAccount: z.object({ userId: accountId }).strict(),
   appointInvestigationGroup: z
     .object({
       appointedOn: isoDateSchema,
@@ -97,6 +98,7 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   waiveCorrectionItem: '免于整改 Waive a correction item with a reason',
   approveStart: '审批启动 Approve or refuse the start of the review',
   recordRecusal: '登记回避 Record that a person must recuse',
+  bindSubjectAccount: '绑定被调查对象账户 Bind the subject’s own account: its notices go to that inbox, and it never acts on the case',
   appointInvestigationGroup: '成立调查组 Appoint the investigation group',
   recordStatement: '听取申诉意见 Record the applicant’s statement',
   recordHearing: '召开听证会 Record a hearing',

@@ -31,26 +31,34 @@ export class Problem extends Error {
   }
 }
 
-export function validationProblem(where: 'body' | 'query' | 'params', error: z.ZodError): Problem {
-  return fieldsProblem(
-    error.issues.map((issue) => ({
-      field: [where, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
+/** One error per field, the first the schema found (a wrong type, rather than also its length). */
+export function validationProblem(where: 'body' | 'query' | 'params' | 'headers', error: z.ZodError): Problem {
+  const byField = new Map<string, string>();
+  for (const issue of error.issues) {
+    const field = [where, ...issue.path.map(String)].join('.');
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return fieldsProblem([...byField].map(([field, message]) => ({ field, message })));
 }
 
+/** At most this many field errors in one answer: an array of 50,000 wrong items gets a short answer, not megabytes. */
+export const MAX_FIELD_ERRORS = 20;
+
 /** 400 naming each field and what is wrong with it; also for checks a schema cannot make (a date after today, before delivery). */
-export function fieldsProblem(errors: FieldError[]): Problem {
+export function fieldsProblem(all: FieldError[]): Problem {
+  const errors = all.slice(0, MAX_FIELD_ERRORS).map((e) => ({ field: e.field.slice(0, 200), message: e.message.slice(0, 300) }));
+  const more = all.length - errors.length;
+  const listed = (sep: string) => errors.map((e) => `${e.field} ${e.message}`).join(sep);
   return new Problem({
     status: 400,
     code: 'validation_failed',
     title: 'Invalid request',
     detail: {
-      zh: `请求内容有误：${errors.map((e) => `${e.field} ${e.message}`).join('；')}`,
-      en: `The request is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+      zh: `请求内容有误：${listed('；')}${more > 0 ? `；另有 ${more} 处错误未列出` : ''}`,
+      en: `The request is invalid: ${listed('; ')}${more > 0 ? `; and ${more} more errors not listed` : ''}`,
     },
     errors,
+    ...(more > 0 ? { extensions: { moreErrors: more } } : {}),
   });
 }
 
@@ -89,38 +97,85 @@ function english(req: Request): boolean {
   return (req.acceptsLanguages('zh', 'en') || 'zh') === 'en';
 }
 
+/** The problem document (RFC 9457) itself. */
+export function problemDocument(problem: Problem, inEnglish: boolean): Record<string, unknown> {
+  const { status, code, title, detail, errors, extensions } = problem.init;
+  return {
+    type: `https://rongcuo.example/problems/${code}`,
+    title,
+    status,
+    detail: inEnglish ? detail.en : detail.zh,
+    code,
+    ...(errors ? { errors } : {}),
+    ...extensions,
+  };
+}
+
 export function sendProblem(req: Request, res: Parameters<RequestHandler>[1], problem: Problem): void {
-  const { status, code, title, detail, errors, extensions, retryAfterSeconds } = problem.init;
+  const { status, retryAfterSeconds } = problem.init;
   if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
-  res
-    .status(status)
-    .type('application/problem+json')
-    .json({
-      type: `https://rongcuo.example/problems/${code}`,
-      title,
-      status,
-      detail: english(req) ? detail.en : detail.zh,
-      code,
-      ...(errors ? { errors } : {}),
-      ...extensions,
-    });
+  res.status(status).type('application/problem+json').json(problemDocument(problem, english(req)));
+}
+
+/**
+ * A request Node's HTTP parser refuses before Express sees it (headers too large, a malformed
+ * request line, a timeout): answered as a problem too, on the raw socket, then closed.
+ */
+export function clientErrorAnswer(err: { code?: string }): string {
+  const [status, code, title, en, zh] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'Request header fields too large', 'The request line or headers are too large', '请求行或请求头过大']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'Request timeout', 'The request did not arrive in time', '请求未能及时送达']
+        : [400, 'malformed_request', 'Malformed request', 'The request is not valid HTTP', '请求不是合法的 HTTP 请求'];
+  const body = JSON.stringify(problemDocument(new Problem({ status, code, title, detail: { zh, en } }), false));
+  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
 export const notFoundHandler: RequestHandler = (req) => {
   throw problems.notFound(`${req.method} ${req.path}`);
 };
 
+/** What the request-reading parts of Express (body parser, router) report, by their error type, as problems. */
+const REQUEST_ERRORS: Record<string, Omit<ProblemInit, 'status'>> = {
+  'entity.parse.failed': { code: 'malformed_json', title: 'Malformed JSON', detail: { zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' } },
+  'entity.too.large': { code: 'body_too_large', title: 'Payload too large', detail: { zh: '请求体过大', en: 'The request body is too large' } },
+  'charset.unsupported': { code: 'unsupported_charset', title: 'Unsupported charset', detail: { zh: '请求体须以 UTF-8 编码', en: 'The request body must be UTF-8' } },
+  'encoding.unsupported': {
+    code: 'unsupported_content_encoding',
+    title: 'Unsupported content encoding',
+    detail: { zh: '不支持该 Content-Encoding（可用 gzip、deflate、br 或不压缩）', en: 'Unsupported Content-Encoding (gzip, deflate, br or none)' },
+  },
+  'request.size.invalid': { code: 'malformed_request', title: 'Malformed request', detail: { zh: '请求体长度与 Content-Length 不符', en: 'The body does not match its Content-Length' } },
+  'request.aborted': { code: 'malformed_request', title: 'Malformed request', detail: { zh: '请求体未完整送达', en: 'The request body was cut short' } },
+};
+
+/** An error Express's own parts raise about the request itself (4xx), as a problem; undefined for anything else. */
+function requestProblem(err: unknown): Problem | undefined {
+  const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean };
+  if (err instanceof URIError) {
+    return new Problem({ status: 400, code: 'malformed_path', title: 'Malformed path', detail: { zh: '路径含有无效的百分号编码', en: 'The path holds malformed percent-encoding' } });
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  const known = e.type ? REQUEST_ERRORS[e.type] : undefined;
+  if (known) return new Problem({ status, ...known });
+  // A body that says it is compressed and is not (zlib's own error), or any other unreadable body.
+  return new Problem({ status, code: 'malformed_body', title: 'Unreadable body', detail: { zh: '请求体无法读取（例如声明为 gzip 却并非 gzip）', en: 'The request body cannot be read (for example it claims gzip and is not)' } });
+}
+
 /** Turns every thrown thing into a problem; unknown errors become a bare 500 or 503. */
 export function problemHandler(onUnexpected: (err: unknown, req: Request) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (res.headersSent) {
+      // Too late for a problem: the answer is under way. End it rather than hang.
+      onUnexpected(err, req);
+      res.end();
+      return;
+    }
     if (err instanceof Problem) return sendProblem(req, res, err);
-    const bodyError = err as { type?: string; status?: number };
-    if (bodyError.type === 'entity.parse.failed') {
-      return sendProblem(req, res, new Problem({ status: 400, code: 'malformed_json', title: 'Malformed JSON', detail: { zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' } }));
-    }
-    if (bodyError.type === 'entity.too.large') {
-      return sendProblem(req, res, new Problem({ status: 413, code: 'body_too_large', title: 'Payload too large', detail: { zh: '请求体过大', en: 'The request body is too large' } }));
-    }
+    const request = requestProblem(err);
+    if (request) return sendProblem(req, res, request);
     if (isTemporalUnavailable(err)) return sendProblem(req, res, problems.temporalUnavailable());
     // The database restarting or unreachable: the pool reconnects by itself; the caller retries.
     if (isTransient(err)) return sendProblem(req, res, problems.databaseUnavailable());

@@ -71,6 +71,8 @@ export function expressPath(path: string): string {
 export interface MountOptions {
   verifyToken: TokenVerifier;
   writeLimiter: RequestHandler;
+  /** Answers 429 to a client address that failed to sign in too often. */
+  authFailures: RequestHandler;
   requireJson: RequestHandler;
   bodyLimit: string;
 }
@@ -85,7 +87,14 @@ export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put'>, specs:
         next();
       },
     ];
-    if (spec.access.kind !== 'public') chain.push(auth);
+    if (spec.access.kind !== 'public') {
+      chain.push((_req, res, next) => {
+        // Everything behind a token is someone's case data or close to it: no cache keeps a copy.
+        res.set('Cache-Control', 'no-store');
+        next();
+      });
+      chain.push(options.authFailures, auth);
+    }
     if (spec.access.kind === 'roles') chain.push(requireRole(...spec.access.roles));
     if (spec.write) chain.push(options.writeLimiter);
     if (spec.body) chain.push(options.requireJson, json);

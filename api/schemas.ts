@@ -3,33 +3,81 @@
  * validate, to type the handlers and to generate the OpenAPI document.
  */
 import { z } from 'zod';
+import { beijingDate, compareDates, isIsoDate, yearOf } from '../domain/calendar';
 import { PERIOD_UNITS } from '../domain/calendar/period';
-import { isoDateSchema } from '../domain/calendar/year-input';
+import { isoDateSchema as calendarDate } from '../domain/calendar/year-input';
 import { CASE_ID_PATTERN } from '../domain/case/contract';
+import { hasForbiddenCharacters, normaliseText } from '../domain/case/text';
 import { JURISDICTIONS } from '../domain/rulebooks';
 import { INTAKE_ROUTES } from '../domain/rulebooks/schema';
+import { publishedSchedules } from '../services/calendar/published';
+import { ACCOUNT_ID_PATTERN } from './auth';
 
-export { isoDateSchema };
+/**
+ * The years the product's calendar knows: from the first year with a published
+ * holiday schedule, to the last year whose lunar holidays (春节, 端午, 中秋) the
+ * calendar package can place (its lunar tables end in 2100). A date outside
+ * could not be counted from, so no field takes one.
+ */
+export const CALENDAR_YEARS = { first: Math.min(...publishedSchedules.keys()), last: 2100 } as const;
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** A calendar date, YYYY-MM-DD, within the years the calendar knows. */
+export const isoDateSchema = calendarDate.refine(
+  // Zod runs every refinement; one that is not a date was already reported.
+  (d) => !isIsoDate(d) || (yearOf(d) >= CALENDAR_YEARS.first && yearOf(d) <= CALENDAR_YEARS.last),
+  `must lie between ${CALENDAR_YEARS.first} and ${CALENDAR_YEARS.last}, the years the statutory calendar knows`,
+);
+
+/** A date that has happened: not after today in Beijing. */
+export const pastDateSchema = isoDateSchema.refine(
+  (d) => !isIsoDate(d) || yearOf(d) > CALENDAR_YEARS.last || compareDates(d, beijingDate(Date.now())) <= 0,
+  'must not be after today (Beijing time)',
+);
+
+/** Free text: trimmed, not empty, bounded, and without control characters (tab and line breaks aside). */
+export const text = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((v) => !hasForbiddenCharacters(v), 'must not contain control characters or broken Unicode')
+    .transform((v) => v.trim())
+    .pipe(z.string().min(1, 'must not be empty'));
+
+/** A person's name, normalised (NFKC, invisible characters removed, whitespace trimmed), so one person is written one way. */
+export const personName = (max: number) => text(max).transform(normaliseText).pipe(z.string().min(1, 'must not be empty'));
+
+/** An account id, as tokens carry it in `sub`. */
+export const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'is not an account id');
+
+/** A whole number written in decimal digits (not 0x10, 1e3, +5 or 5.0), within bounds. */
+export const wholeNumber = (min: number, max: number) =>
+  z
+    .string({ error: 'must be a whole number' })
+    .regex(/^\d{1,9}$/, 'must be a whole number written in decimal digits')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** Invisible characters, spaces and compatibility forms removed, so a name cannot hide in the matter behind them. */
+const comparable = (value: string) => normaliseText(value).replace(/\s/g, '');
 
 export const openCaseBody = z
   .object({
     jurisdiction: z.enum(JURISDICTIONS as [string, ...string[]]),
-    subject: z.object({
-      name: text(50),
-      organisation: text(100),
-      position: text(50).optional(),
-      /** The subject's own account, if it has one: it may then read but never act on the case. */
-      userId: text(100).optional(),
-    }),
-    matter: text(500),
+    subject: z
+      .object({
+        name: personName(50),
+        organisation: text(100),
+        position: text(50).optional(),
+      })
+      .strict(),
+    matter: text(500).transform(normaliseText),
     accountability: z.object({
       reference: text(100),
       body: text(100).optional(),
     }),
     /** The day the authority informed the subject or started accountability; the first window counts from it. */
-    eventDate: isoDateSchema,
+    eventDate: pastDateSchema,
     /** How the case came in, where the jurisdiction's rulebook allows more than an application. */
     route: z.enum(INTAKE_ROUTES).optional(),
     /** The level of the deciding authority (阳江: county decisions are filed with the city group). */
@@ -49,12 +97,14 @@ export const openCaseBody = z
       .optional(),
   })
   .strict()
-  // The matter becomes a search attribute that everyone with Temporal UI access sees.
+  // The matter becomes a search attribute that everyone with Temporal UI access sees. Compared after
+  // normalising both, so full-width digits, spaces and invisible characters cannot slip a name through.
   .superRefine((body, ctx) => {
-    if (body.subject?.name && body.matter?.includes(body.subject.name)) {
+    const matter = comparable(body.matter ?? '');
+    if (body.subject?.name && matter.includes(comparable(body.subject.name))) {
       ctx.addIssue({ code: 'custom', path: ['matter'], message: 'must not name the subject: it is visible to operators' });
     }
-    if (/\d{17}[\dXx]/.test(body.matter ?? '')) {
+    if (/\d{17}[\dXx]/.test(matter.replace(/-/g, ''))) {
       ctx.addIssue({ code: 'custom', path: ['matter'], message: 'must not contain an ID number: it is visible to operators' });
     }
   });
@@ -72,16 +122,12 @@ export const idempotencyKeyHeader = z
 
 export const deadlinePreviewQuery = z.object({
   from: isoDateSchema,
-  amount: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(366, 'must be at most 366'),
+  amount: wholeNumber(1, 366),
   unit: z.enum(PERIOD_UNITS, { error: `must be one of ${PERIOD_UNITS.join(', ')}` }),
 });
 
 export const yearParams = z.object({
-  year: z.coerce.number().int('must be a year').min(1949, 'must be 1949 or later').max(2200, 'must be 2200 or earlier'),
+  year: wholeNumber(CALENDAR_YEARS.first, CALENDAR_YEARS.last),
 });
 
 const keyword = z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,40}$/, 'is not a valid value');
@@ -94,7 +140,8 @@ export const caseListQuery = z.object({
   /** Cases with a pending deadline before this day (Beijing). */
   deadlineBefore: isoDateSchema.optional(),
   /** Words of the matter. */
-  q: z.string().trim().min(1).max(50).regex(/^[^"'\\]*$/, 'must not contain quotes or backslashes').optional(),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: z.string().regex(/^[A-Za-z0-9_-]+$/, 'is not a page token').max(2000).optional(),
+  q: text(50).optional(),
+  pageSize: wholeNumber(1, 100).default(20),
+  /** Only a token this API handed out for the same filters (see api/routes/cases.ts). */
+  pageToken: z.string().max(2000, 'is not a page token').regex(/^[A-Za-z0-9_-]+$/, 'is not a page token').optional(),
 });

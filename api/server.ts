@@ -2,19 +2,27 @@
  * Listens for HTTP and stops cleanly: on SIGINT/SIGTERM it stops taking
  * connections, lets requests in flight finish, then closes its resources.
  */
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
 import { matterIndex } from '../services/cases/search-terms';
 import { loadOrCreateSearchTermsKey } from '../services/codec/keys';
 import { createApp } from './app';
 import { createVerifier } from './auth';
+import { clientErrorAnswer } from './problem';
 import { loadOrCreateTokenSecret } from './token-secret';
 
 export function verifierFor(config: Config) {
+  const rules = { maxAgeSeconds: config.TOKEN_MAX_AGE_SECONDS };
   return config.JWKS_URL
-    ? createVerifier({ kind: 'jwks', jwksUrl: config.JWKS_URL, issuer: config.TOKEN_ISSUER!, audience: config.TOKEN_AUDIENCE! })
-    : createVerifier({ kind: 'secret', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET) });
+    ? createVerifier({ kind: 'jwks', jwksUrl: config.JWKS_URL, issuer: config.TOKEN_ISSUER!, audience: config.TOKEN_AUDIENCE!, ...rules })
+    : createVerifier({ kind: 'secret', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET), issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE, ...rules });
+}
+
+/** Only this machine can reach an API listening here. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
@@ -31,12 +39,26 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     matterIndex: matterIndex(loadOrCreateSearchTermsKey(config.dataDir, config.SEARCH_TERMS_KEY)),
     temporalUiOrigin: new URL(config.TEMPORAL_UI_URL).origin,
     anonymousCodecDecode: config.CODEC_AUTH === 'none',
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    metricsToken: config.METRICS_TOKEN,
+    metricsOpen: isLoopback(config.API_HOST),
+    authorities: resources.authorities,
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
   });
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.API_PORT, config.API_HOST, () => resolve(server));
+    const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));
     server.once('error', (err) => reject(new Error(`cannot listen on ${config.API_HOST}:${config.API_PORT} (API_HOST/API_PORT): ${err.message}`)));
   });
+}
+
+/** The HTTP server of the app: what its parser refuses (oversized headers, broken requests) is answered as a problem too. */
+export function httpServer(app: RequestListener): Server {
+  const server = createServer(app);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    socket.end(clientErrorAnswer(err));
+  });
+  return server;
 }
 
 export function stopServer(server: Server): Promise<void> {

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parsePayloadKeys, payloadKeyring, SEARCH_TERMS_KEY_MIN_LENGTH, type PayloadKey, type PayloadKeyring } from '../services/codec/keys';
 
+/** A whole number written in decimal (not 0x10, 1e3 or an empty string). */
+const decimal = z.string().trim().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number);
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
   .string()
@@ -66,8 +68,15 @@ export const envSchema = z.object({
   TOKEN_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** An OIDC issuer's key set; when set, tokens are verified against it instead of the secret. */
   JWKS_URL: optionalText.pipe(z.url().optional()),
+  /** The `iss` and `aud` every token must carry; with the embedded secret they default to rongcuo and rongcuo-api. */
   TOKEN_ISSUER: optionalText,
   TOKEN_AUDIENCE: optionalText,
+  /** How old (from its `iat`) a token may be, whatever its `exp` says. */
+  TOKEN_MAX_AGE_SECONDS: decimal.pipe(z.number().int().min(60).max(30 * 86_400)).default(12 * 3600),
+  /** Failed sign-ins (401) a client address may make per minute before it is answered 429. */
+  AUTH_FAILURES_PER_MINUTE: decimal.pipe(z.number().int().min(1).max(100_000)).default(30),
+  /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; set it wherever the API is reachable by others. */
+  METRICS_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   CORS_ORIGINS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()) : [])),
   /** Writes (POST, PUT) each user may make per minute. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),

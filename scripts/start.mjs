@@ -150,7 +150,7 @@ async function main() {
                payloads decrypted through ${config.apiBaseUrl}/codec, for this origin only)
   Data         ${config.dataDir}
 
-  A development token (roles: officer, supervisor, auditor, admin):
+  A development token (roles: officer, supervisor, auditor, admin; system-admin loads the calendar):
     npm run token -- --role officer --authority binhai-jw --sub u123 --name 张三
   then: curl -H "Authorization: Bearer $TOKEN" ${config.apiBaseUrl}/v1/calendar/years
 

@@ -6,7 +6,7 @@
  */
 import type { Actor } from '../domain/case/contract';
 import type { Party } from '../domain/rulebooks/schema';
-import type { Queryable } from './db';
+import type { Db, Queryable } from './db';
 
 export interface CaseContacts {
   caseId: string;
@@ -32,4 +32,18 @@ export async function findCaseContacts(db: Queryable, caseId: string): Promise<C
   );
   const row = rows[0];
   return row && { caseId, authority: row.authority, responsible: row.responsible, subjectUserId: row.subject_user_id ?? undefined, addresses: row.addresses };
+}
+
+/**
+ * Binds the subject's own account (the step bindSubjectAccount): the subject's later notices go to
+ * `inbox.to`, and those already delivered to the subject as a party move there. A repeat changes nothing.
+ */
+export async function bindSubjectAccount(db: Db, caseId: string, userId: string, inbox: { from: string; to: string }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(
+      'update case_contacts set subject_user_id = $2, subject_bound_at = now() where case_id = $1 and subject_user_id is distinct from $2',
+      [caseId, userId],
+    );
+    await tx.query(`update notifications set recipient_key = $3 where case_id = $1 and recipient_key = $2 and channel = 'inbox'`, [caseId, inbox.from, inbox.to]);
+  });
 }

@@ -5,19 +5,25 @@ export interface CaseRequest {
   bodySha256: string;
 }
 
-/** What an earlier POST /v1/cases with this Idempotency-Key by this user produced, if any. */
-export async function findCaseRequest(db: Queryable, requestedBy: string, key: string): Promise<CaseRequest | undefined> {
+/** Who sent a request: the same account id at another authority is someone else. */
+export interface Requester {
+  authority: string;
+  sub: string;
+}
+
+/** What an earlier POST /v1/cases with this Idempotency-Key by this user of this authority produced, if any. */
+export async function findCaseRequest(db: Queryable, by: Requester, key: string): Promise<CaseRequest | undefined> {
   const rows = await db.query<{ case_id: string; body_sha256: string }>(
-    'select case_id, body_sha256 from case_requests where requested_by = $1 and idempotency_key = $2',
-    [requestedBy, key],
+    'select case_id, body_sha256 from case_requests where authority = $1 and requested_by = $2 and idempotency_key = $3',
+    [by.authority, by.sub, key],
   );
   const row = rows[0];
   return row ? { caseId: row.case_id, bodySha256: row.body_sha256 } : undefined;
 }
 
-export async function saveCaseRequest(db: Queryable, requestedBy: string, key: string, request: CaseRequest): Promise<void> {
+export async function saveCaseRequest(db: Queryable, by: Requester, key: string, request: CaseRequest): Promise<void> {
   await db.query(
-    'insert into case_requests (requested_by, idempotency_key, body_sha256, case_id) values ($1, $2, $3, $4)',
-    [requestedBy, key, request.bodySha256, request.caseId],
+    'insert into case_requests (authority, requested_by, idempotency_key, body_sha256, case_id) values ($1, $2, $3, $4, $5)',
+    [by.authority, by.sub, key, request.bodySha256, request.caseId],
   );
 }

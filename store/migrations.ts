@@ -169,6 +169,22 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `alter table dossiers add column documents jsonb`,
     ],
   },
+  {
+    id: 10,
+    name: 'idempotency keys of opened cases and user inboxes scoped by authority',
+    statements: [
+      // The same account id at two authorities is two users: a key one used never answers the other's case.
+      `alter table case_requests add column authority text not null default ''`,
+      `update case_requests r set authority = c.authority from case_contacts c where c.case_id = r.case_id`,
+      `alter table case_requests drop constraint case_requests_pkey`,
+      `alter table case_requests add primary key (authority, requested_by, idempotency_key)`,
+      // user:<sub> becomes user:<authority>:<sub>; every user notice belongs to a case whose authority the contacts name.
+      `update notifications n set recipient_key = 'user:' || c.authority || ':' || substr(n.recipient_key, 6)
+         from case_contacts c where c.case_id = n.case_id and n.recipient_key like 'user:%'`,
+      // Who bound the subject's account, and when (bindSubjectAccount).
+      `alter table case_contacts add column subject_bound_at timestamptz`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -10,7 +10,7 @@
  * by the dossier sweep (activities/dossiers.ts).
  */
 import { allHandlersFinished, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { calendarUpdatedSignal, caseProgressQuery, caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
+import { calendarUpdatedSignal, caseProgressQuery, caseStateQuery, RefusalType, type CaseInput, type CaseState } from '../domain/case/contract';
 import type { Step } from '../domain/rulebooks/schema';
 import { acceptance } from './blocks/acceptance';
 import { appeal } from './blocks/appeal';
@@ -27,7 +27,7 @@ import { notice } from './blocks/notice';
 import { partyWindow } from './blocks/party-window';
 import { publication } from './blocks/publication';
 import { startApproval } from './blocks/start-approval';
-import { Actions, recusalBasis } from './engine/actions';
+import { Actions, recusalBasis, refuse } from './engine/actions';
 import { CaseFile } from './engine/case-file';
 import { checkText, type CaseContext } from './engine/context';
 import { Deadlines } from './engine/deadlines';
@@ -73,6 +73,30 @@ function offerRecusal({ actions, file, rulebook }: CaseContext): void {
   });
 }
 
+/**
+ * The subject's own account, bound by an officer of the case's authority: the subject's notices go
+ * to that inbox, it acknowledges service there, and it may never act on its own case.
+ */
+function offerSubjectAccount({ actions, file, rulebook }: CaseContext): void {
+  actions.offer('bindSubjectAccount', {
+    label: '绑定被调查对象账户',
+    roles: ['officer'],
+    validate: (input) => {
+      const bound = file.state.subject.userId;
+      if (bound && bound !== input.userId) refuse(RefusalType.invalidInput, `userId：被调查对象已绑定账户 ${bound}`);
+      if (input.userId === input.actor.sub) refuse(RefusalType.invalidInput, 'userId：不得绑定办理人本人的账户');
+      if (file.state.investigationGroup?.members.some((m) => m.sub === input.userId)) {
+        refuse(RefusalType.recused, 'userId：该账户是调查组成员，被调查对象本人不得参加调查组', rulebook.recusal);
+      }
+    },
+    apply: (input) => {
+      if (file.state.subject.userId === input.userId) return;
+      file.state.subject = { ...file.state.subject, userId: input.userId };
+      file.record('subjectAccountBound', { actor: input.actor, detail: `被调查对象账户：${input.userId}` });
+    },
+  });
+}
+
 function run(step: Step, ctx: CaseContext): Promise<void> {
   return (blocks[step.kind] as (s: Step, c: CaseContext) => Promise<void>)(step, ctx);
 }
@@ -109,6 +133,7 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   // case waited in gives way. A cancel from the Temporal UI reaches every scope from the root.
   const procedure = new CancellationScope();
   offerRecusal(ctx);
+  offerSubjectAccount(ctx);
   if (integrity) offerWithdrawal(ctx, procedure);
   setHandler(caseStateQuery, () => file.state);
   setHandler(caseProgressQuery, () => ({ atRest: actions.atRest, effectsInFlight: effects.inFlight, closed: file.state.closed, offered: actions.offered() }));

@@ -8,7 +8,7 @@ import { canonicalHash } from '../../services/cases/idempotency';
 import { saveLoadedYear } from '../../store/calendar-years';
 import { loadingCalendarYear } from '../../store/provisional-counts';
 import type { Db } from '../../store/db';
-import { ROLES } from '../auth';
+import { ROLES, SYSTEM_ROLES } from '../auth';
 import { validationProblem } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import { deadlinePreviewQuery, yearParams } from '../schemas';
@@ -29,7 +29,7 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       operationId: 'previewDeadline',
       summary: 'Count a statutory period (民法典 第二百零一条至第二百零三条)',
       tags: ['calendar'],
-      access: { kind: 'roles', roles: [...ROLES] },
+      access: { kind: 'roles', roles: [...ROLES, ...SYSTEM_ROLES] },
       query: deadlinePreviewQuery,
       responses: { 200: { description: 'The deadline, whether provisional, and the days skipped with why' }, 400: { description: 'Invalid query', schema: 'problem' } },
       async handle({ query, res }) {
@@ -42,7 +42,7 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       operationId: 'listCalendarYears',
       summary: 'Years with an official holiday schedule, and where each came from',
       tags: ['calendar'],
-      access: { kind: 'roles', roles: [...ROLES] },
+      access: { kind: 'roles', roles: [...ROLES, ...SYSTEM_ROLES] },
       responses: { 200: { description: 'The years' } },
       async handle({ res }) {
         res.json({ years: (await loadStatutoryCalendar(source)).years() });
@@ -54,12 +54,13 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       operationId: 'loadCalendarYear',
       summary: 'Load the State Council’s holiday schedule of a year; running cases recount their provisional deadlines',
       tags: ['calendar'],
-      access: { kind: 'roles', roles: ['admin'] },
+      // The national calendar serves every authority's cases: loading it is for the system's operators, not any authority's admin.
+      access: { kind: 'roles', roles: ['system-admin'] },
       write: true,
       params: yearParams,
       // The dates must lie in the year of the path: the body schema is refined per year when the request comes in.
       body: yearScheduleBodySchema,
-      responses: { 200: { description: 'The year as stored, and the workflow telling the running cases' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'Administrators only', schema: 'problem' } },
+      responses: { 200: { description: 'The year as stored, and the workflow telling the running cases' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'The system-admin role only', schema: 'problem' } },
       async handle({ params, req, res, user }) {
         const parsed = yearScheduleInputSchema(params.year).safeParse(req.body);
         if (!parsed.success) throw validationProblem('body', parsed.error);

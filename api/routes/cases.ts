@@ -1,20 +1,25 @@
+import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
+import type { Authorities } from '../../config/authorities';
 import { ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa, type CaseState } from '../../domain/case/contract';
 import { IdempotencyConflict } from '../../services/cases/idempotency';
 import { NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
 import type { MatterIndex } from '../../services/cases/search-terms';
 import { stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
+import { visibilityString } from '../../services/cases/visibility';
+import { partyInboxKey, userInboxKey } from '../../services/notices/deliver';
+import { bindSubjectAccount } from '../../store/case-contacts';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
-import { excludedFrom, loadCase } from '../case-access';
+import { excludedFrom, loadCase, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
-import { Problem, problems } from '../problem';
+import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import type { User } from '../auth';
 import type { Response } from 'express';
@@ -30,6 +35,8 @@ export interface CaseRoutesDeps {
   matterIndex: MatterIndex;
   /** How long a step waits for the case before answering 202 (default 15 s). */
   stepWaitMs?: number | undefined;
+  /** Which jurisdictions each authority may open cases under. */
+  authorities: Authorities;
 }
 
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
@@ -65,8 +72,10 @@ const keyReused = () =>
 const stepPath = (caseId: string, updateId: string) => `/v1/cases/${caseId}/steps/${updateId}`;
 
 /** A finished step answers the case after it; one still under way answers 202 with where to ask again. */
-function sendOutcome(res: Response, baseUrl: string, caseId: string, outcome: StepOutcome, user: User): void {
+async function sendOutcome(res: Response, deps: CaseRoutesDeps, caseId: string, outcome: StepOutcome, user: User): Promise<void> {
+  const { baseUrl } = deps;
   if (outcome.status === 'done') {
+    await followSubjectAccount(deps.db, outcome.state);
     res.json(asSeenBy(outcome.state, user));
     return;
   }
@@ -90,21 +99,55 @@ const actionPath = (name: string) => `/v1/cases/{id}/actions/${name}`;
 /** Where a caller finds the body schema of an action in the OpenAPI document. */
 export const actionSchemaRef = (name: string) => `/openapi.json#/paths/${actionPath(name).replace(/\//g, '~1')}/post/requestBody`;
 
-/** A visibility query from the list filters; values are checked by the query schema, so nothing can be injected. */
-function visibilityQuery(authority: string, q: z.infer<typeof caseListQuery>, matterIndex: MatterIndex): string {
-  const clauses = [`WorkflowType = "exemptionReview"`, `Authority = "${authority}"`];
-  if (q.jurisdiction) clauses.push(`Jurisdiction = "${q.jurisdiction}"`);
-  if (q.stage) clauses.push(`Stage = "${q.stage}"`);
-  if (q.outcome) clauses.push(`Outcome = "${q.outcome}"`);
-  if (q.overdue !== undefined) clauses.push(`Overdue = ${q.overdue}`);
-  if (q.deadlineBefore) clauses.push(`NextDeadline < "${new Date(`${q.deadlineBefore}T00:00:00+08:00`).toISOString()}"`);
+/**
+ * A visibility query from the caller's authority and its filters. Every value goes through
+ * `visibilityString`, whatever the schemas already checked, so no claim or filter can end its literal.
+ */
+export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseListQuery>, 'pageSize' | 'pageToken'>, matterIndex: MatterIndex): string {
+  const s = visibilityString;
+  const clauses = [`WorkflowType = ${s('exemptionReview')}`, `Authority = ${s(authority)}`];
+  if (q.jurisdiction) clauses.push(`Jurisdiction = ${s(q.jurisdiction)}`);
+  if (q.stage) clauses.push(`Stage = ${s(q.stage)}`);
+  if (q.outcome) clauses.push(`Outcome = ${s(q.outcome)}`);
+  if (q.overdue !== undefined) clauses.push(`Overdue = ${q.overdue === true}`);
+  if (q.deadlineBefore) clauses.push(`NextDeadline < ${s(new Date(`${q.deadlineBefore}T00:00:00+08:00`))}`);
   // Hashed as the case's terms were: visibility never holds the words.
-  for (const term of q.q ? matterIndex.query(authority, q.q) : []) clauses.push(`MatterTerms = "${term}"`);
+  for (const term of q.q ? matterIndex.query(authority, q.q) : []) clauses.push(`MatterTerms = ${s(term)}`);
   return clauses.join(' AND ');
 }
 
-/** The case as this caller sees it: only the steps its roles may take, each with where its input is described. */
+/**
+ * Page tokens are Temporal's, prefixed with a digest of the query they page through: a token from
+ * another query (another filter, another authority) or made up answers 400, and never reaches Temporal.
+ */
+const PAGE_TOKEN_DIGEST_BYTES = 12;
+const queryDigest = (query: string) => createHash('sha256').update(query).digest().subarray(0, PAGE_TOKEN_DIGEST_BYTES);
+const invalidPageToken = () => fieldsProblem([{ field: 'query.pageToken', message: 'is not a page token of this list: ask for the first page again' }]);
+
+function pageTokenOut(query: string, token: Uint8Array | null | undefined): string | null {
+  return token && token.length > 0 ? Buffer.concat([queryDigest(query), token]).toString('base64url') : null;
+}
+
+function pageTokenIn(query: string, token: string | undefined): Buffer | null {
+  if (!token) return null;
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length <= PAGE_TOKEN_DIGEST_BYTES || !bytes.subarray(0, PAGE_TOKEN_DIGEST_BYTES).equals(queryDigest(query))) throw invalidPageToken();
+  return bytes.subarray(PAGE_TOKEN_DIGEST_BYTES);
+}
+
+/** gRPC INVALID_ARGUMENT: Temporal could not use what it was given (here, a page token). */
+const isInvalidArgument = (err: unknown) => (err as { code?: unknown })?.code === 3;
+
+/** Once a step bound the subject's account, its notices go to that account's inbox at the case's authority. */
+async function followSubjectAccount(db: Db, state: CaseState): Promise<void> {
+  const userId = state.subject.userId;
+  if (!userId) return;
+  await bindSubjectAccount(db, state.caseId, userId, { from: partyInboxKey(state.caseId, 'subject'), to: userInboxKey(state.authority, userId) });
+}
+
+/** The case as this caller sees it: only the steps its roles may take, each with where its input is described. A recused user sees it redacted. */
 function asSeenBy(state: CaseState, user: User) {
+  if (recusedFrom(state, user)) return redacted(state);
   const availableActions = excludedFrom(state, user)
     ? []
     : state.availableActions.filter((a) => a.roles.some((r) => user.roles.includes(r as never))).map((a) => ({ ...a, input: actionSchemaRef(a.name) }));
@@ -160,7 +203,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
               idempotencyKey: idempotencyKeyOf(req),
             },
           );
-          sendOutcome(res, deps.baseUrl, params.id, outcome, user);
+          await sendOutcome(res, deps, params.id, outcome, user);
         } catch (err) {
           throw stepProblem(err, params.id);
         }
@@ -182,11 +225,24 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       responses: {
         201: { description: 'Case opened; Location names it', schema: z.object({ id: z.string() }) },
         400: problem('Invalid body'),
-        403: problem('Only officers open cases'),
+        403: problem('Only officers open cases, and only under the jurisdictions their authority is bound to'),
         409: problem('Idempotency-Key reused with another body'),
         422: problem('No rulebook in force, or a route the rulebook does not allow'),
       },
       async handle({ req, res, body, user }) {
+        const bound = deps.authorities.get(user.authority)?.jurisdiction;
+        if (bound !== body.jurisdiction) {
+          throw new Problem({
+            status: 403,
+            code: 'jurisdiction_not_bound',
+            title: 'Jurisdiction not bound to this authority',
+            detail: {
+              zh: bound ? `本机关只能依 ${bound} 规则立案，不能依 ${body.jurisdiction} 规则立案` : `本机关（${user.authority}）未配置可适用的规则，不能立案`,
+              en: bound ? `Your authority opens cases under ${bound} only, not ${body.jurisdiction}` : `Your authority (${user.authority}) is bound to no jurisdiction`,
+            },
+            errors: [{ field: 'body.jurisdiction', message: bound ? `must be ${bound}, the jurisdiction of your authority` : 'your authority is bound to no jurisdiction' }],
+          });
+        }
         try {
           const { caseId } = await openCase(deps, user, body, idempotencyKeyOf(req));
           res.locals.caseId = caseId;
@@ -211,14 +267,15 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['cases'],
       access: { kind: 'roles', roles: [...ROLES] },
       query: caseListQuery,
-      responses: { 200: { description: 'A page of cases and the token of the next' }, 400: problem('Invalid filter') },
+      responses: { 200: { description: 'A page of cases and the token of the next' }, 400: problem('Invalid filter, or a page token not handed out for this list') },
       async handle({ query, user, res }) {
-        const page = await deps.client.workflowService.listWorkflowExecutions({
-          namespace: deps.namespace,
-          query: visibilityQuery(user.authority, query, deps.matterIndex),
-          pageSize: query.pageSize,
-          nextPageToken: query.pageToken ? Buffer.from(query.pageToken, 'base64url') : null,
-        });
+        const visibility = visibilityQuery(user.authority, query, deps.matterIndex);
+        const nextPageToken = pageTokenIn(visibility, query.pageToken);
+        const page = await deps.client.workflowService
+          .listWorkflowExecutions({ namespace: deps.namespace, query: visibility, pageSize: query.pageSize, nextPageToken })
+          .catch((err: unknown) => {
+            throw nextPageToken && isInvalidArgument(err) ? invalidPageToken() : err;
+          });
         const cases = await Promise.all((page.executions ?? []).map(async (e) => {
           const attributes = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
           const next = attributes.get(sa.nextDeadline);
@@ -235,8 +292,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
             openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : null,
           };
         }));
-        const token = page.nextPageToken && page.nextPageToken.length > 0 ? Buffer.from(page.nextPageToken).toString('base64url') : null;
-        res.json({ cases, nextPageToken: token });
+        res.json({ cases, nextPageToken: pageTokenOut(visibility, page.nextPageToken) });
       },
     }),
     route({
@@ -251,6 +307,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;
         const state = await loadCase(deps, params.id, user);
+        if (recusedFrom(state, user)) return void res.json(redacted(state));
         // A closed case retries nothing; a running one shows what it is retrying and how often.
         const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id).catch(() => []);
         res.json({ ...asSeenBy(state, user), pendingEffects: retrying });
@@ -264,9 +321,9 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['documents'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: caseIdParams,
-      responses: { 200: { description: 'The documents' }, 404: problem('No such case for this caller') },
+      responses: { 200: { description: 'The documents' }, 403: problem('The caller is recused from the case'), 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
-        await loadCase(deps, params.id, user);
+        if (recusedFrom(await loadCase(deps, params.id, user), user)) throw recusedProblem(params.id);
         const documents = await documentsOfCase(deps.db, params.id);
         res.json({ documents: documents.map(({ body: _body, ...meta }) => ({ ...meta, href: `/v1/documents/${meta.documentId}` })) });
       },
@@ -290,7 +347,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         res.locals.caseId = params.id;
         await loadCase(deps, params.id, user);
         try {
-          sendOutcome(res, deps.baseUrl, params.id, await stepOutcome({ db: deps.db, client: deps.client, waitMs: 5_000 }, params.id, params.updateId), user);
+          await sendOutcome(res, deps, params.id, await stepOutcome({ db: deps.db, client: deps.client, waitMs: 5_000 }, params.id, params.updateId), user);
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw problems.notFound(`step ${params.updateId}`);
           throw stepProblem(err, params.id);

@@ -1,6 +1,6 @@
 /** The OpenAPI document and an interactive page for it (Swagger UI, served from the npm package, no CDN). */
 import path from 'node:path';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { openApiDocument } from '../openapi';
 import { route, type RouteSpec } from '../registry';
 
@@ -39,6 +39,9 @@ export function docsRoutes(documented: () => RouteSpec[]): RouteSpec[] {
   ];
 }
 
+/** The only files of the Swagger UI package the page loads; nothing else of the package (its manifest, sources, maps) is served. */
+const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js'] as const;
+
 /** Static files of the docs page; assets, not API routes. */
 export function docsAssets(): Router {
   const router = Router();
@@ -46,6 +49,8 @@ export function docsAssets(): Router {
   router.get('/docs/init.js', (_req, res) => {
     res.type('js').send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });\n");
   });
-  router.use('/docs/assets', express.static(swaggerUiDir, { index: false }));
+  for (const asset of ASSETS) {
+    router.get(`/docs/assets/${asset}`, (_req, res, next) => res.sendFile(path.join(swaggerUiDir, asset), { dotfiles: 'deny' }, (err) => err && next(err)));
+  }
   return router;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../store/db';
 import { archivalFile, documentFile, findDocument } from '../../store/documents';
 import { ROLES } from '../auth';
-import { loadCase } from '../case-access';
+import { loadCase, recusedFrom, recusedProblem } from '../case-access';
 import { Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 
@@ -24,6 +24,7 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
       params: z.object({ id: z.uuid('is not a document id') }),
       responses: {
         200: { description: 'The document file', contentType: [DOCX, PDF], schema: { type: 'string', format: 'binary' } },
+        403: { description: 'The caller is recused from the document’s case', schema: 'problem' },
         404: { description: 'No such document for this caller, or its archival copy is not rendered yet', schema: 'problem' },
         500: { description: 'The stored file no longer matches its hash', schema: 'problem' },
       },
@@ -31,9 +32,10 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
         const document = await findDocument(deps.db, params.id);
         if (!document) throw problems.notFound(`document ${params.id}`);
         // Existence of another authority's document does not leak either.
-        await loadCase(deps, document.caseId, user).catch(() => {
+        const state = await loadCase(deps, document.caseId, user).catch(() => {
           throw problems.notFound(`document ${params.id}`);
         });
+        if (recusedFrom(state, user)) throw recusedProblem(document.caseId);
         res.locals.caseId = document.caseId;
         // The .docx unless the caller prefers the PDF (no Accept, or */*, keeps the .docx).
         const archival = req.accepts([DOCX, PDF]) === PDF;

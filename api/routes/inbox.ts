@@ -13,7 +13,7 @@ import { inbox, inboxNotice, markServed } from '../../store/notifications';
 import { ROLES } from '../auth';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
-import { isoDateSchema } from '../schemas';
+import { isoDateSchema, wholeNumber } from '../schemas';
 
 /** How long acknowledging waits for the case to take the service before answering without it. */
 const ACKNOWLEDGE_WAIT_MS = 15_000;
@@ -22,7 +22,7 @@ const noticeIdParams = z.object({ id: z.uuid('is not a notice id') });
 
 export const inboxQuery = z.object({
   unserved: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-  limit: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  limit: wholeNumber(1, 200).default(50),
 });
 
 export const markServedBody = z

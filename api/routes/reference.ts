@@ -29,7 +29,7 @@ export function referenceRoutes(): RouteSpec[] {
       tags: ['rulebooks'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: z.object({ id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'is not a rulebook id') }),
-      query: z.object({ version: z.string().max(20).optional() }),
+      query: z.object({ version: z.string().regex(/^[A-Za-z0-9.-]{1,20}$/, 'is not a rulebook version').optional() }),
       responses: { 200: { description: 'The rulebook' }, 404: { description: 'No such rulebook', schema: 'problem' } },
       handle({ params, query, res }) {
         const book = query.version

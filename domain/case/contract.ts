@@ -55,7 +55,10 @@ export interface CaseInput {
   /** The rulebook version in force when the case was opened, pinned for the life of the case. */
   rulebook: Rulebook;
   authority: string;
-  /** `userId`: the subject's own account, if any; the subject may never act on its own case. */
+  /**
+   * `userId`: the subject's own account, if any; the subject may never act on its own case. Cases
+   * opened since the account is bound by a step (bindSubjectAccount) start without it.
+   */
   subject: { name: string; organisation: string; position?: string | undefined; userId?: string | undefined };
   matter: string;
   accountability: { reference: string; body?: string | undefined };
@@ -265,6 +268,10 @@ export interface ApproveStartInput extends ByActor {
   capacity: string;
   reason?: string | undefined;
 }
+/** The subject's own account, bound by an officer of the case's authority (never typed into the opening form). */
+export interface BindSubjectAccountInput extends ByActor {
+  userId: string;
+}
 export interface RecordRecusalInput extends ByActor {
   person: { sub?: string | undefined; name: string };
   reason: string;
@@ -417,6 +424,7 @@ export interface ActionInputs {
   waiveCorrectionItem: WaiveCorrectionItemInput;
   approveStart: ApproveStartInput;
   recordRecusal: RecordRecusalInput;
+  bindSubjectAccount: BindSubjectAccountInput;
   appointInvestigationGroup: AppointInvestigationGroupInput;
   recordStatement: RecordStatementInput;
   recordHearing: RecordHearingInput;
@@ -454,6 +462,7 @@ export const actionUpdates = {
   waiveCorrectionItem: action('waiveCorrectionItem'),
   approveStart: action('approveStart'),
   recordRecusal: action('recordRecusal'),
+  bindSubjectAccount: action('bindSubjectAccount'),
   appointInvestigationGroup: action('appointInvestigationGroup'),
   recordStatement: action('recordStatement'),
   recordHearing: action('recordHearing'),

@@ -58,7 +58,7 @@ export async function openCase(
   let caseId: string | undefined;
   let replayed = false;
   if (idempotencyKey) {
-    const earlier = await findCaseRequest(deps.db, actor.sub, idempotencyKey);
+    const earlier = await findCaseRequest(deps.db, actor, idempotencyKey);
     if (earlier && earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey);
     if (earlier) {
       caseId = earlier.caseId;
@@ -69,12 +69,12 @@ export async function openCase(
     try {
       caseId = await deps.db.transaction(async (tx) => {
         const id = caseWorkflowId(request.jurisdiction, Number(openedOn.slice(0, 4)), await nextCaseNumber(tx, request.jurisdiction, Number(openedOn.slice(0, 4))));
-        if (idempotencyKey) await saveCaseRequest(tx, actor.sub, idempotencyKey, { caseId: id, bodySha256 });
+        if (idempotencyKey) await saveCaseRequest(tx, actor, idempotencyKey, { caseId: id, bodySha256 });
         return id;
       });
     } catch (err) {
       // A concurrent request with the same key won the race: answer as it did.
-      const earlier = idempotencyKey ? await findCaseRequest(deps.db, actor.sub, idempotencyKey) : undefined;
+      const earlier = idempotencyKey ? await findCaseRequest(deps.db, actor, idempotencyKey) : undefined;
       if (!earlier) throw err;
       if (earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey!);
       caseId = earlier.caseId;

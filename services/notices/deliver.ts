@@ -52,6 +52,19 @@ export class DeliveryIncomplete extends Error {
   override name = 'DeliveryIncomplete';
 }
 
+/**
+ * A user's own inbox, within its authority: the same account id at another authority is another
+ * inbox, so no notice of a case can reach an account of another authority.
+ */
+export function userInboxKey(authority: string, sub: string): string {
+  return `user:${authority}:${sub}`;
+}
+
+/** Where a party's notices wait while the party has no account bound to the case. */
+export function partyInboxKey(caseId: string, party: string): string {
+  return `party:${caseId}:${party}`;
+}
+
 /** Whose inbox a notice lands in. */
 export function inboxKey(recipient: NotifyRequest['recipient'], caseId: string, contacts: CaseContacts | undefined): string {
   switch (recipient.kind) {
@@ -60,14 +73,14 @@ export function inboxKey(recipient: NotifyRequest['recipient'], caseId: string, 
     case 'body':
       return `body:${recipient.name}`;
     case 'party':
-      if (recipient.party === 'subject' && contacts?.subjectUserId) return `user:${contacts.subjectUserId}`;
-      return `party:${caseId}:${recipient.party}`;
+      if (recipient.party === 'subject' && contacts?.subjectUserId) return userInboxKey(contacts.authority, contacts.subjectUserId);
+      return partyInboxKey(caseId, recipient.party);
   }
 }
 
 /** The inbox keys a user reads: its own, and its roles' at its authority. */
 export function inboxKeysOf(user: { sub: string; roles: readonly string[]; authority: string }): string[] {
-  return [`user:${user.sub}`, ...user.roles.map((role) => `role:${user.authority}:${role}`)];
+  return [userInboxKey(user.authority, user.sub), ...user.roles.map((role) => `role:${user.authority}:${role}`)];
 }
 
 export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyRequest, attempt: AttemptInfo): Promise<{ id: string; created: boolean }> {
@@ -175,7 +188,7 @@ async function escalate(deps: NoticeDeliveryDeps, delivery: Delivery, request: N
     caseId: delivery.caseId,
     idempotencyKey: `${delivery.idempotencyKey}:${kind}`,
     recipient,
-    recipientKey: contacts ? `user:${contacts.responsible.sub}` : `role:${authority ?? 'unknown'}:officer`,
+    recipientKey: contacts ? userInboxKey(contacts.authority, contacts.responsible.sub) : `role:${authority ?? 'unknown'}:officer`,
     subject: kind === 'escalation' ? `【送达异常】${delivery.subject}` : `【已确认送达】${delivery.subject}`,
     body: `${delivery.caseId}：通过${CHANNEL_NAMES[delivery.channel as keyof typeof CHANNEL_NAMES]}向 ${delivery.address} 发送的通知“${delivery.subject}”${what}`,
   });

@@ -28,7 +28,7 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 const claims = { name: '张三', roles: ['supervisor'], authority: 'binhai-jw' };
 const sign = (issuer: string, audience: string, key: PrivateKey = privateKey) =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('u123').setIssuer(issuer).setAudience(audience).setExpirationTime('5m').sign(key);
+  new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('u123').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(key);
 
 describe('tokens of an OIDC issuer', () => {
   const verify = () => createVerifier({ kind: 'jwks', jwksUrl, issuer: 'https://idp.example', audience: 'rongcuo' });
@@ -45,7 +45,7 @@ describe('tokens of an OIDC issuer', () => {
   });
 
   it('are refused when signed with a shared secret instead (no algorithm confusion)', async () => {
-    const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('https://idp.example').setAudience('rongcuo').setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(40)));
+    const hs = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer('https://idp.example').setAudience('rongcuo').setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(40)));
     await expect(verify()(hs)).rejects.toThrow();
   });
 });

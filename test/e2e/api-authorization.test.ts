@@ -1,13 +1,15 @@
 /**
  * Who may do what, route by route, against the real stack: every route the
  * app serves, called by every role of the case's own authority and of
- * another, by the case's subject and by a recused user, with no token and
- * with bad tokens (expired, wrong signature, alg: none).
+ * another, by the system administrator, by the case's subject and by a
+ * recused user, with no token and with bad tokens (expired, wrong signature,
+ * alg: none).
  */
 import { SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { beijingDate } from '../../domain/calendar';
-import { ROLES } from '../../api/auth';
+import { EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER, ROLES, SYSTEM_ROLES } from '../../api/auth';
+import { signDevToken } from '../../scripts/token';
 import { appRoutes } from '../../api/app';
 import { expressPath, type RouteSpec } from '../../api/registry';
 import { eventually } from '../support/eventually';
@@ -29,7 +31,7 @@ beforeAll(async () => {
     .set('Authorization', `Bearer ${officer}`)
     .send({
       jurisdiction: 'binhai',
-      subject: { name: SUBJECT.name, organisation: '某街道党工委', userId: SUBJECT.sub },
+      subject: { name: SUBJECT.name, organisation: '某街道党工委' },
       matter: '改革试点中的程序瑕疵',
       accountability: { reference: '滨纪问〔2026〕1号' },
       eventDate: beijingDate(Date.now()),
@@ -40,6 +42,7 @@ beforeAll(async () => {
     const res = await request(stack.app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${officer}`);
     expect(res.body.availableActions?.length).toBeGreaterThan(1);
   });
+  await request(stack.app).post(`/v1/cases/${caseId}/actions/bindSubjectAccount`).set('Authorization', `Bearer ${officer}`).send({ userId: SUBJECT.sub }).expect(200);
   await request(stack.app)
     .post(`/v1/cases/${caseId}/actions/recordRecusal`)
     .set('Authorization', `Bearer ${officer}`)
@@ -73,6 +76,8 @@ const isAction = (spec: RouteSpec) => spec.path.includes('/actions/');
 
 function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): number {
   if (isPublic(spec)) return 200;
+  // The national calendar is loaded by the system administrator, whatever authority its token names.
+  if (spec.path === '/v1/calendar/years/{year}') return roles.includes('system-admin') ? 200 : 403;
   if (spec.access.kind === 'roles' && !roles.some((r) => (spec.access as { roles: string[] }).roles.includes(r))) return 403;
   const onTheCase = spec.path.startsWith('/v1/cases/{id}');
   if (onTheCase && !ownAuthority) return 404;
@@ -83,10 +88,11 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
     // Open now in this Binhai case: the application (officers, 第十二条(二)), recusal (officers and supervisors)
     // and withdrawal (supervisors); a step not open now needs an officer or a supervisor.
     const name = spec.path.split('/').at(-1)!;
-    const may = name === 'fileApplication' ? ['officer'] : name === 'withdrawCase' ? ['supervisor'] : ['officer', 'supervisor'];
+    const may = name === 'fileApplication' || name === 'bindSubjectAccount' ? ['officer'] : name === 'withdrawCase' ? ['supervisor'] : ['officer', 'supervisor'];
     return roles.some((r) => may.includes(r)) ? 400 : 403;
   }
-  if (spec.path === '/v1/cases' && spec.method === 'post') return 201;
+  // An authority opens cases only under the jurisdiction it is bound to (config/authorities.ts).
+  if (spec.path === '/v1/cases' && spec.method === 'post') return ownAuthority ? 201 : 403;
   return 200;
 }
 
@@ -101,7 +107,8 @@ describe('authorization matrix', () => {
 
   const personas = [
     ...ROLES.map((role) => ({ label: `${role} of the case's authority`, roles: [role], authority: 'binhai-jw', own: true })),
-    ...ROLES.map((role) => ({ label: `${role} of another authority`, roles: [role], authority: 'hangzhou-jyj', own: false })),
+    ...ROLES.map((role) => ({ label: `${role} of another authority`, roles: [role], authority: 'hz-jyj', own: false })),
+    ...SYSTEM_ROLES.map((role) => ({ label: `${role} (of no authority in particular)`, roles: [role], authority: 'hz-jyj', own: false })),
   ];
 
   it.each(personas)('answers $label as its roles allow, on every route', async ({ roles, authority, own }) => {
@@ -118,8 +125,9 @@ describe('authorization matrix', () => {
 
   it.each([
     ['no token', async () => undefined],
-    ['an expired token', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(1_700_000_000).setExpirationTime(1_700_000_100).sign(new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789'))],
-    ['a token with a wrong signature', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another-secret'))],
+    // Each otherwise as the API wants it (issuer, audience, iat), so only what the label says is wrong.
+    ['an expired token', async () => new SignJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuer(EMBEDDED_TOKEN_ISSUER).setAudience(EMBEDDED_TOKEN_AUDIENCE).setIssuedAt(1_700_000_000).setExpirationTime(1_700_000_100).sign(stack.secret)],
+    ['a token with a wrong signature', async () => signDevToken(new TextEncoder().encode('another-secret-another-secret-another-secret'), { sub: 'u', name: 'x', roles: ['admin'], authority: 'binhai-jw' })],
     ['an alg: none token', async () => new UnsecuredJWT({ name: 'x', roles: ['admin'], authority: 'binhai-jw' }).setSubject('u').setExpirationTime('1h').encode()],
   ])('answers %s with 401 on every route but the public ones', async (_label, token) => {
     const t = await token();
@@ -138,6 +146,7 @@ describe('authorization matrix', () => {
     const read = await request(stack.app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${token}`);
     expect(read.status).toBe(200);
     expect(read.body.availableActions).toEqual([]);
+    expect(read.body.stage).toBe('application');
     const act = await request(stack.app)
       .post(`/v1/cases/${caseId}/actions/fileApplication`)
       .set('Authorization', `Bearer ${token}`)

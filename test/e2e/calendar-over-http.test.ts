@@ -24,7 +24,8 @@ let admin: string;
 beforeAll(async () => {
   stack = await startStack({ publishedSchedules: published });
   officer = await stack.token({ roles: ['officer'], authority: 'binhai-jw' });
-  admin = await stack.token({ roles: ['admin'], authority: 'binhai-jw', sub: 'admin-1', name: '管理员' });
+  // Loading the national calendar is the system administrator's, not any authority's admin's (see the authorization matrix).
+  admin = await stack.token({ roles: ['system-admin'], authority: 'binhai-jw', sub: 'admin-1', name: '管理员' });
 });
 afterAll(() => stack?.stop());
 
@@ -48,6 +49,10 @@ describe('deadline preview', () => {
     [{ from: '2026-02-03', amount: '367', unit: 'days' }, 'query.amount'],
     [{ from: '2026-02-03', amount: 'x', unit: 'days' }, 'query.amount'],
     [{ from: '2026-02-03', amount: '5', unit: 'weeks' }, 'query.unit'],
+    [{ from: '2026-02-03', amount: '0x5', unit: 'days' }, 'query.amount'],
+    [{ from: '2026-02-03', amount: '5e0', unit: 'days' }, 'query.amount'],
+    [{ from: '9999-12-31', amount: '5', unit: 'days' }, 'query.from'],
+    [{ from: '0099-01-01', amount: '5', unit: 'days' }, 'query.from'],
   ])('answers %j with 400 naming %s', async (query, field) => {
     const res = await request(stack.app).get('/v1/calendar/deadline').query(query).set('Authorization', `Bearer ${officer}`);
     expect(res.status).toBe(400);
@@ -62,12 +67,15 @@ describe('deadline preview', () => {
 });
 
 describe('loading a year schedule', () => {
-  it('is for administrators only', async () => {
-    const res = await request(stack.app)
-      .put(`/v1/calendar/years/${currentYear + 5}`)
-      .set('Authorization', `Bearer ${officer}`)
-      .send({ source: '国办发明电（测试）', holidays: [{ date: `${currentYear + 5}-01-01`, name: '元旦' }], makeUpWorkdays: [] });
-    expect(res.status).toBe(403);
+  it('is for the system administrator only, not an authority’s officer or admin', async () => {
+    const authorityAdmin = await stack.token({ roles: ['admin', 'officer', 'supervisor'], authority: 'binhai-jw' });
+    for (const token of [officer, authorityAdmin]) {
+      const res = await request(stack.app)
+        .put(`/v1/calendar/years/${currentYear + 5}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ source: '国办发明电（测试）', holidays: [{ date: `${currentYear + 5}-01-01`, name: '元旦' }], makeUpWorkdays: [] });
+      expect([res.status, res.body.requiredRoles]).toEqual([403, ['system-admin']]);
+    }
   });
 
   it('refuses dates outside the year, a date both off and worked, and a weekday as make-up day, naming each', async () => {

@@ -1,8 +1,9 @@
 /**
- * A party's inbox over HTTP: the subject of a case, signed in with its own
- * account, finds the conclusion there and acknowledges service; that date is
- * the service the case counts the appeal window from. Nobody else sees or
- * acknowledges it.
+ * A party's inbox over HTTP: the subject of a case, whose account an officer
+ * of the case's authority bound to the case, finds the conclusion there and
+ * acknowledges service; that date is the service the case counts the appeal
+ * window from. Nobody else sees or acknowledges it, and no notice can reach
+ * an account of another authority.
  */
 import request from 'supertest';
 import { beijingDate } from '../../domain/calendar';
@@ -23,7 +24,7 @@ it('lets the subject read its notices and acknowledge the conclusion, which serv
 
   const newCase = {
     jurisdiction: 'binhai',
-    subject: { name: '王某', organisation: '某街道党工委', userId: 'cadre-7' },
+    subject: { name: '王某', organisation: '某街道党工委' },
     matter: '老旧小区改造中的程序瑕疵',
     accountability: { reference: '滨纪问〔2026〕21号' },
     eventDate: today,
@@ -41,6 +42,10 @@ it('lets the subject read its notices and acknowledge the conclusion, which serv
     });
     return request(stack.app).post(`${caseUrl}/actions/${action}`).set('Authorization', staff).send(body).expect(200);
   };
+  // The account is bound by a step, not typed into the opening form.
+  const typedIn = await request(stack.app).post('/v1/cases').set('Authorization', staff).send({ ...newCase, subject: { ...newCase.subject, userId: 'cadre-7' } });
+  expect([typedIn.status, typedIn.body.errors?.[0]?.field]).toEqual([400, 'body.subject']);
+  await act('bindSubjectAccount', { userId: 'cadre-7' });
   await act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责' });
   await act('appointInvestigationGroup', { appointedOn: today, members: [{ name: '陈调查', declaresNoConflict: true }, { name: '刘调查', declaresNoConflict: true }] });
   await act('submitInvestigationReport', { submittedOn: today, findings: '盲目决策', recommendation: 'denied', circumstances: [], mitigating: [] });
@@ -59,6 +64,11 @@ it('lets the subject read its notices and acknowledge the conclusion, which serv
   const others = await request(stack.app).get('/v1/inbox').set('Authorization', neighbour).expect(200);
   expect(others.body.notices.map((n: { id: string }) => n.id)).not.toContain(inbox.id);
   expect((await request(stack.app).post(`/v1/inbox/${inbox.id}/served`).set('Authorization', neighbour).send({})).status).toBe(404);
+  // The same account id at another authority is another user, with another inbox.
+  const namesake = `Bearer ${await stack.token({ roles: ['officer'], authority: 'hz-jyj', sub: 'cadre-7', name: '王某' })}`;
+  const elsewhere = await request(stack.app).get('/v1/inbox').set('Authorization', namesake).expect(200);
+  expect(elsewhere.body.notices.filter((n: { caseId: string }) => n.caseId === opened.body.id)).toEqual([]);
+  expect((await request(stack.app).post(`/v1/inbox/${inbox.id}/served`).set('Authorization', namesake).send({})).status).toBe(404);
 
   const tomorrow = beijingDate(Date.now() + 86_400_000);
   const future = await request(stack.app).post(`/v1/inbox/${inbox.id}/served`).set('Authorization', subject).send({ servedOn: tomorrow });

@@ -23,13 +23,16 @@ export interface Stack {
   app: Express;
   worker: Worker;
   taskQueue: string;
+  /** The HS256 secret the app verifies tokens with, for tests that craft tokens of their own. */
+  secret: Uint8Array;
   token(claims: { roles: string[]; authority: string; sub?: string; name?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
-const secret = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
+export const STACK_TOKEN_SECRET = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
+const secret = STACK_TOKEN_SECRET;
 
-export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings } = {}): Promise<Stack> {
+export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings; stepWaitMs?: number } = {}): Promise<Stack> {
   const [env, db] = await Promise.all([startDevServer(), openTestDb()]);
   const taskQueue = uniqueTaskQueue('stack');
   const worker = await createCaseWorker({
@@ -50,9 +53,11 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     baseUrl: 'http://rongcuo.test',
     logger: pino({ level: 'silent' }),
     publishedSchedules: options.publishedSchedules,
-    // Tests write far faster than people; the limit itself is tested on an app of its own.
+    // Tests write far faster than people, and fail to sign in on purpose; the limits are tested on apps of their own.
     writesPerMinute: 100_000,
     matterIndex: testMatterIndex,
+    authFailuresPerMinute: 100_000,
+    ...(options.stepWaitMs ? { stepWaitMs: options.stepWaitMs } : {}),
   });
   return {
     env,
@@ -60,6 +65,7 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     app,
     worker,
     taskQueue,
+    secret,
     token: ({ roles, authority, sub = 'u-test', name = '测试用户' }) => signDevToken(secret, { sub, name, roles, authority }),
     async stop() {
       worker.shutdown();

@@ -5,6 +5,7 @@
  * them, and a written report with a preliminary recommendation.
  */
 import { RefusalType } from '../../domain/case/contract';
+import { samePerson } from '../../domain/case/persons';
 import { OUTCOMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
@@ -81,7 +82,10 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
           refuse(RefusalType.invalidInput, `members：调查组须由${group.minMembers}人以上组成，现为${input.members.length}人`, group.basis);
         }
         for (const [i, member] of input.members.entries()) {
-          if (member.name === file.state.subject.name || (member.sub && member.sub === file.state.subject.userId)) {
+          // The same person twice does not make a group of two.
+          const twice = input.members.findIndex((other) => samePerson(other, member));
+          if (twice < i) refuse(RefusalType.invalidInput, `members.${i}：与 members.${twice} 是同一人`, group.basis);
+          if (samePerson(member, { name: file.state.subject.name }) || (member.sub && member.sub === file.state.subject.userId)) {
             refuse(RefusalType.recused, `members.${i}：被调查对象本人不得参加调查组`, rulebook.recusal);
           }
           if (!member.declaresNoConflict) {

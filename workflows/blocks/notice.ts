@@ -173,7 +173,8 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, d
     {
       validator: (ack: AcknowledgeServiceInput) => {
         if (!step.recipients.includes(ack.party)) refuse(RefusalType.invalidInput, `party：${ack.party} 不是本结论的受送达人`, basis);
-        if (ack.party === 'subject' && ack.actor.sub !== input.subject.userId) refuse(RefusalType.notPermitted, '只有被调查对象本人可以签收送达给本人的结论', basis);
+        // The account bound to the case now: at its opening, or later by an officer (bindSubjectAccount).
+        if (ack.party === 'subject' && ack.actor.sub !== file.state.subject.userId) refuse(RefusalType.notPermitted, '只有被调查对象本人可以签收送达给本人的结论', basis);
         const receipt = receiptOf(ack.party);
         if (receipt && receipt.servedOn !== ack.servedOn) refuse(RefusalType.invalidInput, `${RECIPIENT_NAMES[ack.party]} 已于 ${receipt.servedOn} 送达`, basis);
         if (!receipt) checkDate('servedOn', ack.servedOn, { date: determination.decidedOn, what: '决定日' });

@@ -24,6 +24,7 @@ import {
   type Actor,
   type DeadlineRecord,
 } from '../../domain/case/contract';
+import { samePerson } from '../../domain/case/persons';
 import type { Basis, Rulebook } from '../../domain/rulebooks/schema';
 import type { CaseFile } from './case-file';
 
@@ -132,11 +133,15 @@ export class Actions {
     return this.offers.has(name);
   }
 
-  /** Whether this person must stay out of the case: the subject itself, or recused (回避). */
+  /**
+   * Whether this person must stay out of the case: the subject itself, or recused (回避): by account
+   * where both have one, by normalised name otherwise. An actor always has an account, so for steps
+   * this decides as it always did; a person named without one (a group member) is caught by name.
+   */
   mustRecuse(person: { sub?: string | undefined; name: string }): boolean {
     const subject = this.file.state.subject;
     if (person.sub && subject.userId && person.sub === subject.userId) return true;
-    return this.file.state.recusals.some((r) => (r.person.sub && r.person.sub === person.sub) || (!r.person.sub && r.person.name === person.name));
+    return this.file.state.recusals.some((r) => samePerson(r.person, person));
   }
 
   private refresh(): void {
