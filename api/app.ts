@@ -10,18 +10,22 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { YearSchedule } from '../domain/calendar';
+import { loadAuthorities, type Authorities } from '../config/authorities';
+import { consoleAssets } from './console-assets';
 import type { Db } from '../store/db';
 import type { TokenVerifier } from './auth';
 import { createMetrics } from './metrics';
 import { notFoundHandler, Problem, problemHandler, sendProblem } from './problem';
 import { mountRoutes, type RouteSpec } from './registry';
 import { calendarRoutes } from './routes/calendar';
+import { calendarFeedRoutes } from './routes/calendar-feed';
 import { caseRoutes } from './routes/cases';
 import { docsAssets, docsRoutes } from './routes/docs';
 import { inboxRoutes } from './routes/inbox';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { referenceRoutes } from './routes/reference';
+import { signInRoutes, type SignInSettings } from './routes/sign-in';
 
 export interface AppDeps {
   client: Client;
@@ -37,6 +41,12 @@ export interface AppDeps {
   writesPerMinute?: number;
   /** How long a step waits for the case before answering 202 with where to ask again. */
   stepWaitMs?: number;
+  /** The configured authorities (the embedded default unless given). */
+  authorities?: Authorities;
+  /** How the console signs people in; none unless given (the API itself takes any valid token). */
+  signIn?: SignInSettings;
+  /** Where the built console is; dist/console unless a test says otherwise. */
+  consoleDir?: string;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -52,6 +62,30 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * The console and the docs page run no inline script (script-src 'self');
+ * the console talks to this API and, signing in through OIDC, to the issuer.
+ * No upgrade-insecure-requests: an intranet may serve plain HTTP, and the
+ * upgrade would break every asset there.
+ */
+function contentSecurityPolicy(signIn: SignInSettings | undefined): Record<string, string[]> {
+  const issuer = signIn?.kind === 'oidc' ? [new URL(signIn.issuer).origin] : [];
+  return {
+    'default-src': ["'self'"],
+    'base-uri': ["'self'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    // Swagger UI sets style attributes; no stylesheet comes from elsewhere.
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': ["'self'", ...issuer],
+    'object-src': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'self'"],
+  };
+}
+
 /** Every route the app serves, in one list: mounted from it, documented from it. */
 export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[] {
   const routes: RouteSpec[] = [
@@ -60,7 +94,9 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its SHA-256') }),
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
-    ...referenceRoutes(),
+    ...calendarFeedRoutes(deps),
+    ...referenceRoutes(deps.authorities ?? loadAuthorities()),
+    ...signInRoutes(deps.signIn ?? { kind: 'none' }, deps.authorities ?? loadAuthorities()),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;
@@ -71,7 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(deps.signIn) } }));
   if (deps.corsOrigins && deps.corsOrigins.length > 0) app.use(cors({ origin: deps.corsOrigins }));
   app.use(metrics.middleware);
   app.use(
@@ -80,7 +116,8 @@ export function createApp(deps: AppDeps): express.Express {
       // One line per request with who and which case, never the token.
       customProps: (req, res) => ({ user: (req as express.Request).user?.sub, caseId: (res as express.Response).locals?.caseId }),
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        // A feed's URL is its credential: the log keeps its path, not its token.
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/feeds\/[^/?]+\.ics/, '/feeds/….ics') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -97,6 +134,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(docsAssets());
+  app.use(consoleAssets(deps.consoleDir));
   mountRoutes(app, appRoutes(deps, metrics), { verifyToken: deps.verifyToken, writeLimiter, requireJson, bodyLimit: '100kb' });
   app.use(notFoundHandler);
   app.use(problemHandler((err, req) => deps.logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error')));

@@ -7,12 +7,24 @@ import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
 import { createApp } from './app';
 import { createVerifier } from './auth';
+import type { SignInSettings } from './routes/sign-in';
 import { loadOrCreateTokenSecret } from './token-secret';
 
 export function verifierFor(config: Config) {
   return config.JWKS_URL
     ? createVerifier({ kind: 'jwks', jwksUrl: config.JWKS_URL, issuer: config.TOKEN_ISSUER!, audience: config.TOKEN_AUDIENCE! })
     : createVerifier({ kind: 'secret', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET) });
+}
+
+/** How the console signs people in: the issuer's own flow, or (embedded default only) the development sign-in. */
+export function signInFor(config: Config): SignInSettings {
+  if (config.JWKS_URL) {
+    return config.OIDC_CLIENT_ID
+      ? { kind: 'oidc', issuer: config.TOKEN_ISSUER!, clientId: config.OIDC_CLIENT_ID, audience: config.TOKEN_AUDIENCE, scope: config.OIDC_SCOPE }
+      : { kind: 'none' };
+  }
+  const development = config.DEV_SIGN_IN ? config.DEV_SIGN_IN === 'true' : !config.TOKEN_SECRET;
+  return development ? { kind: 'development', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET) } : { kind: 'none' };
 }
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
@@ -27,6 +39,8 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     corsOrigins: config.CORS_ORIGINS,
     writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
+    authorities: resources.authorities,
+    signIn: signInFor(config),
   });
   return new Promise((resolve, reject) => {
     const server = app.listen(config.API_PORT, config.API_HOST, () => resolve(server));

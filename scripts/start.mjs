@@ -67,9 +67,9 @@ async function waitUntil(what, probe, timeoutMs) {
 
 async function main() {
   ensureAll();
-  say('building…');
-  const build = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the TypeScript build failed');
+  say('building (npm run build: the server, then the console)…');
+  const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the build (npm run build) failed');
 
   const { parseConfig, ConfigError } = await import(path.join(root, 'dist', 'config', 'env.js'));
   let config;
@@ -79,6 +79,8 @@ async function main() {
     if (err instanceof ConfigError) throw new Error(err.message);
     throw err;
   }
+  const { signInFor } = await import(path.join(root, 'dist', 'api', 'server.js'));
+  const devSignIn = signInFor(config).kind === 'development';
   const { ALL_SEARCH_ATTRIBUTES } = await import(path.join(root, 'dist', 'domain', 'case', 'contract.js'));
   fs.mkdirSync(config.dataDir, { recursive: true });
 
@@ -111,6 +113,7 @@ async function main() {
   console.log(`
   容错免责 rongcuo is running.
 
+  Console      ${config.apiBaseUrl}/   (办案工作台; ${devSignIn ? 'development sign-in: no OIDC issuer is configured' : 'sign-in through the configured OIDC issuer'})
   API          ${config.apiBaseUrl}/v1
   API docs     ${config.apiBaseUrl}/docs
   Temporal UI  ${uiUrl}   (filter e.g. Jurisdiction = "binhai" AND Stage = "application")

@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import type { NoticeSettings } from '../../activities/notices';
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { createVerifier } from '../../api/auth';
 import type { YearSchedule } from '../../domain/calendar';
 import { signDevToken } from '../../scripts/token';
@@ -26,9 +26,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const secret = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
+const secret: Uint8Array = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
 
-export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings } = {}): Promise<Stack> {
+export const STACK_SECRET = secret;
+
+export async function startStack(
+  options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings; app?: Pick<AppDeps, 'baseUrl' | 'signIn'> } = {},
+): Promise<Stack> {
   const [env, db] = await Promise.all([startDevServer(), openTestDb()]);
   const taskQueue = uniqueTaskQueue('stack');
   const worker = await createCaseWorker({
@@ -50,6 +54,7 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     publishedSchedules: options.publishedSchedules,
     // Tests write far faster than people; the limit itself is tested on an app of its own.
     writesPerMinute: 100_000,
+    ...options.app,
   });
   return {
     env,
