@@ -29,7 +29,7 @@ export function consoleAssets(dir: string = CONSOLE_DIR): Router {
     }
     res.set('Cache-Control', 'no-cache').sendFile(index);
   });
-  router.use('/assets', express.static(path.join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
+  router.use('/assets', express.static(path.join(dir, 'assets'), { index: false, immutable: true, maxAge: '365d' }));
   router.get('/favicon.svg', (_req, res, next) => {
     const icon = path.join(dir, 'favicon.svg');
     if (fs.existsSync(icon)) res.sendFile(icon);

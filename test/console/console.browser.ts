@@ -41,6 +41,8 @@ beforeAll(async () => {
   stack = await startStack({ app: { baseUrl: base, signIn: { kind: 'development', secret: STACK_SECRET } } });
   server = stack.app.listen(port, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
+  // This run's pictures only.
+  fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -243,6 +245,9 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   expect(actual).toBe(recorded);
   expect(download.suggestedFilename()).toMatch(/免责决定书\.docx$/);
   await contains(decision, '已校验，与存档记录一致');
+  // The top of the page, with one deadline's quoted rule open, for the README.
+  await officer.locator('.deadlines details.basis summary').first().click();
+  await officer.evaluate('window.scrollTo(0, 0)');
   await shot(officer, 'case', true);
 
   // The printed case page: its summary and deadlines, without the forms.
@@ -259,7 +264,7 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   const pending = state.deadlines.find((d) => d.status === 'pending');
   expect(pending).toBeDefined();
   await officer.getByRole('link', { name: '日历' }).click();
-  await officer.getByRole('heading', { name: '日历' }).waitFor();
+  await officer.getByRole('heading', { name: '日历', exact: true }).waitFor();
   await officer.getByRole('button', { name: '生成订阅地址' }).click();
   const feedUrl = await officer.getByLabel('订阅地址（仅显示这一次）').inputValue();
   expect(feedUrl).toMatch(new RegExp(`^${base}/v1/calendar/feeds/[A-Za-z0-9_-]{43}\\.ics$`));

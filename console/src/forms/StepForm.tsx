@@ -10,7 +10,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api, ApiError, newIdempotencyKey, schemaAt, type CaseView, type Problem, type Rulebook } from '../api';
 import { chineseDate } from '../format';
 import { fieldMessage } from '../labels';
-import { errorSchemaOf, stepForm, type StepForm as StepFormSpec } from './step-schema';
+import { bodyOf, errorSchemaOf, stepForm, type StepForm as StepFormSpec } from './step-schema';
 import { validator } from './validator';
 
 const CHINESE: Partial<Record<TranslatableString, string>> = {
@@ -83,9 +83,18 @@ export function StepForm({ caseView, action, rulebook, onTaken }: Props) {
     if (problem) problemRef.current?.focus();
   }, [problem]);
 
-  async function submit(data: Record<string, unknown>) {
-    setBusy(true);
+  async function submit(formValues: Record<string, unknown>) {
+    if (!spec) return;
+    const asked = bodyOf(formValues);
     setProblem(undefined);
+    // Checked as the body that is sent (untouched optional parts left out), against the form's schema.
+    const checked = validator.validateFormData(asked, spec.schema);
+    if (checked.errors.length) {
+      setExtraErrors(checked.errorSchema);
+      return;
+    }
+    const data = { ...asked, ...spec.fixed };
+    setBusy(true);
     setExtraErrors(undefined);
     const body = JSON.stringify(data);
     // The same body sent again (the answer was lost) keeps its key, so it is applied once; a changed body is a new request.
@@ -125,6 +134,7 @@ export function StepForm({ caseView, action, rulebook, onTaken }: Props) {
         extraErrors={extraErrors}
         showErrorList={false}
         noHtml5Validate
+        noValidate
         idPrefix={`${action.name}`}
         disabled={busy}
         onChange={(e) => setFormData(e.formData as Record<string, unknown>)}

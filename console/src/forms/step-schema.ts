@@ -28,7 +28,8 @@ const LONG_TEXT = 300;
 export interface StepForm {
   schema: RJSFSchema;
   uiSchema: UiSchema;
-  formData: Json;
+  /** Values the form does not ask for and the body carries (a catalogue the rulebook lacks: nothing to cite). */
+  fixed: Json;
 }
 
 function clone<T>(value: T): T {
@@ -44,6 +45,7 @@ interface Context {
   rulebook: Rulebook;
   state: CaseView;
   today: string;
+  fixed: Json;
 }
 
 /** Fills the ui schema of one field (and its children), and may narrow its JSON schema in place. */
@@ -96,13 +98,8 @@ function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required
   if (type === 'array') {
     const items = (schema.items ?? {}) as Json;
     const catalogue = CATALOGUE_OF[name] ? ctx.rulebook.catalogues[CATALOGUE_OF[name]] : undefined;
-    if (CATALOGUE_OF[name]) {
+    if (CATALOGUE_OF[name] && catalogue) {
       schema.default = [];
-      if (!catalogue) {
-        // The rulebook has no such catalogue: nothing to cite, and the API takes an empty list.
-        ui['ui:widget'] = 'hidden';
-        return;
-      }
       items.enum = catalogue.items.map((i) => i.id);
       schema.uniqueItems = true;
       ui['ui:widget'] = 'checkboxes';
@@ -119,30 +116,61 @@ function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required
     }
     if (items.type === 'object') {
       const itemUi: UiSchema = { 'ui:title': ITEM_NAMES[name] ?? FIELD_NAMES[name] ?? name };
-      enrichObject(items, itemUi, ctx);
+      enrichObject(items, itemUi, ctx, true);
       ui.items = itemUi;
       if (typeof schema.minItems === 'number' && schema.minItems > 0) schema.default = [{}];
     }
     return;
   }
-  if (type === 'object') enrichObject(schema, ui, ctx);
+  if (type === 'object') enrichObject(schema, ui, ctx, required);
 }
 
-function enrichObject(schema: Json, ui: UiSchema, ctx: Context): void {
+/**
+ * `present`: the object is always sent (the body, a list's element, a required
+ * part); an optional part gets no defaults, so it stays out unless filled in.
+ */
+function enrichObject(schema: Json, ui: UiSchema, ctx: Context, present: boolean, top = false): void {
   const required = (schema.required as string[] | undefined) ?? [];
-  for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, Json>)) {
+  const properties = (schema.properties ?? {}) as Record<string, Json>;
+  for (const [name, child] of Object.entries(properties)) {
+    if (top && CATALOGUE_OF[name] && !ctx.rulebook.catalogues[CATALOGUE_OF[name]]) {
+      // The rulebook has no such catalogue: nothing to cite, so no field; the API takes the empty list.
+      delete properties[name];
+      schema.required = required.filter((r) => r !== name);
+      ctx.fixed[name] = [];
+      continue;
+    }
     const childUi: UiSchema = {};
-    enrich(name, child, childUi, ctx, required.includes(name));
+    enrich(name, child, childUi, ctx, present && required.includes(name));
     ui[name] = childUi;
   }
+}
+
+/** What the form holds, as a body: empty texts and untouched optional parts left out. */
+export function bodyOf(formData: unknown): Json {
+  const prune = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(prune);
+    if (value && typeof value === 'object') {
+      const out: Json = {};
+      for (const [k, v] of Object.entries(value)) {
+        const p = prune(v);
+        if (p === undefined || p === '' || (p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0)) continue;
+        out[k] = p;
+      }
+      return out;
+    }
+    return value;
+  };
+  return (prune(formData) as Json | undefined) ?? {};
 }
 
 export function stepForm(bodySchema: Json, rulebook: Rulebook, state: CaseView): StepForm {
   const schema = clone(bodySchema);
   delete schema.$schema;
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
-  enrichObject(schema, uiSchema, { rulebook, state, today: beijingToday() });
-  return { schema: schema as RJSFSchema, uiSchema, formData: {} };
+  const fixed: Json = {};
+  enrichObject(schema, uiSchema, { rulebook, state, today: beijingToday(), fixed }, true, true);
+  return { schema: schema as RJSFSchema, uiSchema, fixed };
 }
 
 /**
