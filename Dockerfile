@@ -15,7 +15,9 @@ COPY services ./services
 COPY store ./store
 COPY worker ./worker
 COPY workflows ./workflows
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY console ./console
+# The server, then the console (into dist/console, which the API serves at /); then only what runs stays.
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
