@@ -75,7 +75,23 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
+/** What axe-core (WCAG 2 A and AA: labels, names, contrast, structure) finds on each page photographed. */
+const accessibility: string[] = [];
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+async function audit(page: Page, name: string): Promise<void> {
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => ({ passed: r.passes.length, violations: r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')) }))",
+  )) as { passed: number; violations: string[] };
+  // The audit ran (its checks passed somewhere), and found nothing.
+  expect([name, result.passed > 10]).toEqual([name, true]);
+  accessibility.push(...result.violations.map((f) => `${name}: ${f}`));
+}
+
 async function shot(page: Page, name: string, readme = false): Promise<void> {
+  await audit(page, name);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   if (readme) await page.screenshot({ path: path.join(README_SHOTS, `console-${name}.png`) });
 }
@@ -285,6 +301,8 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // ---- The other pages, photographed ---------------------------------------------------------------------------
   await officer.getByRole('link', { name: '工作台' }).click();
   await contains(officer.locator('table.cases'), caseId);
+  // Focus moves to the new page's heading, so keyboard and screen-reader users start there.
+  expect(await officer.evaluate('document.activeElement.tagName + document.activeElement.textContent')).toBe('H1工作台');
   await shot(officer, 'dashboard', true);
   await officer.getByRole('link', { name: '案件列表' }).click();
   await officer.getByLabel('事项关键词').fill('老旧小区');
@@ -312,4 +330,5 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await shot(admin, 'admin');
 
   expect(violations).toEqual([]);
+  expect(accessibility).toEqual([]);
 });
