@@ -304,6 +304,10 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // Focus moves to the new page's heading, so keyboard and screen-reader users start there.
   expect(await officer.evaluate('document.activeElement.tagName + document.activeElement.textContent')).toBe('H1工作台');
   await shot(officer, 'dashboard', true);
+  // On a 1920 screen the page uses the width and a larger type.
+  await officer.setViewportSize({ width: 1920, height: 1080 });
+  await shot(officer, 'dashboard-1920');
+  await officer.setViewportSize({ width: 1280, height: 800 });
   await officer.getByRole('link', { name: '案件列表' }).click();
   await officer.getByLabel('事项关键词').fill('老旧小区');
   await officer.getByRole('button', { name: '筛选' }).click();
@@ -317,10 +321,12 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   const admin = await newPage();
   await signIn(admin, { sub: 'bh-admin', name: '孙管理', roles: ['admin'] });
   await admin.getByRole('link', { name: '管理' }).click();
-  await admin.getByLabel('年度', { exact: true }).fill('2099');
-  await admin.getByLabel('依据的通知（文号）').fill('国办发明电〔2098〕1号');
-  await admin.getByLabel('放假日 1 日期').fill('2098-01-01');
-  await admin.getByLabel('节日名称').first().fill('元旦');
+  // A schedule uploaded as JSON fills the form; the API's check names the day outside the year.
+  const upload = path.join(profile, 'schedule-2099.json');
+  fs.writeFileSync(upload, JSON.stringify({ year: 2099, source: '国办发明电〔2098〕1号', holidays: [{ date: '2098-01-01', name: '元旦' }], makeUpWorkdays: [] }));
+  await admin.getByLabel('从 JSON 文件读入（可选）').setInputFiles(upload);
+  await hasValue(admin.getByLabel('依据的通知（文号）'), '国办发明电〔2098〕1号');
+  await hasValue(admin.getByLabel('年度', { exact: true }), '2099');
   await admin.getByRole('button', { name: '检查' }).click();
   await contains(admin.locator('.field-error').first(), '须在 2099 年内');
   await admin.getByLabel('放假日 1 日期').fill('2099-01-01');
