@@ -7,23 +7,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from './db';
 
+/** Whose feed it is: the feed shows the deadlines of the owner's authority as it was when the feed was made. */
 export interface CalendarFeedOwner {
   subject: string;
   authority: string;
-  roles: string[];
   createdAt: string;
 }
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new feed for the user, replacing any it had: the old URL stops working at once. */
-export async function createCalendarFeed(db: Queryable, owner: { subject: string; authority: string; roles: string[] }): Promise<{ token: string; createdAt: string }> {
+export async function createCalendarFeed(db: Queryable, owner: { subject: string; authority: string }): Promise<{ token: string; createdAt: string }> {
   const token = randomBytes(32).toString('base64url');
   const rows = await db.query<{ created_at: Date | string }>(
-    `insert into calendar_feeds (subject, token_sha256, authority, roles, created_at) values ($1, $2, $3, $4, now())
-     on conflict (subject) do update set token_sha256 = excluded.token_sha256, authority = excluded.authority, roles = excluded.roles, created_at = now()
+    `insert into calendar_feeds (subject, token_sha256, authority, created_at) values ($1, $2, $3, now())
+     on conflict (subject) do update set token_sha256 = excluded.token_sha256, authority = excluded.authority, created_at = now()
      returning created_at`,
-    [owner.subject, hashOf(token), owner.authority, JSON.stringify(owner.roles)],
+    [owner.subject, hashOf(token), owner.authority],
   );
   return { token, createdAt: new Date(rows[0]!.created_at).toISOString() };
 }
@@ -40,11 +40,10 @@ export async function revokeCalendarFeed(db: Queryable, subject: string): Promis
 }
 
 export async function calendarFeedOwner(db: Queryable, token: string): Promise<CalendarFeedOwner | undefined> {
-  const rows = await db.query<{ subject: string; authority: string; roles: string[] | string; created_at: Date | string }>(
-    'select subject, authority, roles, created_at from calendar_feeds where token_sha256 = $1',
+  const rows = await db.query<{ subject: string; authority: string; created_at: Date | string }>(
+    'select subject, authority, created_at from calendar_feeds where token_sha256 = $1',
     [hashOf(token)],
   );
   const row = rows[0];
-  if (!row) return undefined;
-  return { subject: row.subject, authority: row.authority, roles: typeof row.roles === 'string' ? JSON.parse(row.roles) : row.roles, createdAt: new Date(row.created_at).toISOString() };
+  return row ? { subject: row.subject, authority: row.authority, createdAt: new Date(row.created_at).toISOString() } : undefined;
 }

@@ -178,7 +178,6 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
         subject text primary key,
         token_sha256 text not null unique,
         authority text not null,
-        roles jsonb not null,
         created_at timestamptz not null default now()
       )`,
     ],

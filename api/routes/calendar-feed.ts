@@ -91,7 +91,7 @@ export function calendarFeedRoutes(deps: CalendarFeedDeps): RouteSpec[] {
       write: true,
       responses: { 201: { description: 'The feed’s URL' } },
       async handle({ user, res }) {
-        const { token, createdAt } = await createCalendarFeed(deps.db, { subject: user.sub, authority: user.authority, roles: user.roles });
+        const { token, createdAt } = await createCalendarFeed(deps.db, { subject: user.sub, authority: user.authority });
         res.status(201).json({ url: `${deps.baseUrl}${feedPath(token)}`, createdAt });
       },
     }),
