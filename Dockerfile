@@ -15,7 +15,9 @@ COPY services ./services
 COPY store ./store
 COPY worker ./worker
 COPY workflows ./workflows
-# The workflow bundle is built here too (dist/workflow-bundle.js), so workers start without bundling.
+COPY console ./console
+# The server, the workflow bundle (dist/workflow-bundle.js, so workers start without bundling), then the console
+# (into dist/console, which the API serves at /); then only what runs stays.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
+import { consoleAssets } from './console-assets';
 import type { Db } from '../store/db';
 import { authFailureLimiter, type TokenVerifier } from './auth';
 import { createMetrics } from './metrics';
@@ -18,6 +19,7 @@ import { notFoundHandler, Problem, problemHandler, sendProblem } from './problem
 import { mountRoutes, type RouteSpec } from './registry';
 import type { MatterIndex } from '../services/cases/search-terms';
 import { calendarRoutes } from './routes/calendar';
+import { calendarFeedRoutes } from './routes/calendar-feed';
 import { caseRoutes } from './routes/cases';
 import { CODEC_PATH, codecCors, codecRoutes } from './routes/codec';
 import { docsAssets, docsRoutes } from './routes/docs';
@@ -25,6 +27,7 @@ import { inboxRoutes } from './routes/inbox';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { referenceRoutes } from './routes/reference';
+import { signInRoutes, type SignInSettings } from './routes/sign-in';
 
 export interface AppDeps {
   client: Client;
@@ -50,10 +53,14 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   /** Without a token, whether /metrics is open (default true; the server closes it unless it listens on loopback). */
   metricsOpen?: boolean | undefined;
-  /** Which jurisdictions each authority may open cases under; the embedded default unless given. */
-  authorities?: Authorities;
   /** How long a step waits for the case before answering 202 with where to ask again. */
   stepWaitMs?: number;
+  /** The configured authorities, and the jurisdictions each may open cases under (the embedded default unless given). */
+  authorities?: Authorities;
+  /** How the console signs people in; none unless given (the API itself takes any valid token). */
+  signIn?: SignInSettings;
+  /** Where the built console is; dist/console unless a test says otherwise. */
+  consoleDir?: string;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -74,6 +81,30 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * The console and the docs page run no inline script (script-src 'self');
+ * the console talks to this API and, signing in through OIDC, to the issuer.
+ * No upgrade-insecure-requests: an intranet may serve plain HTTP, and the
+ * upgrade would break every asset there.
+ */
+function contentSecurityPolicy(signIn: SignInSettings | undefined): Record<string, string[]> {
+  const issuer = signIn?.kind === 'oidc' ? [new URL(signIn.issuer).origin] : [];
+  return {
+    'default-src': ["'self'"],
+    'base-uri': ["'self'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    // Swagger UI sets style attributes; no stylesheet comes from elsewhere.
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': ["'self'", ...issuer],
+    'object-src': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'self'"],
+  };
+}
+
 /** Every route the app serves, in one list: mounted from it, documented from it. */
 export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[] {
   const routes: RouteSpec[] = [
@@ -82,7 +113,9 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its SHA-256') }),
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
-    ...referenceRoutes(),
+    ...calendarFeedRoutes(deps),
+    ...referenceRoutes(deps.authorities ?? loadAuthorities()),
+    ...signInRoutes(deps.signIn ?? { kind: 'none' }, deps.authorities ?? loadAuthorities()),
     ...codecRoutes({ ...deps, anonymousDecode: deps.anonymousCodecDecode }),
   ];
   routes.push(...docsRoutes(() => routes));
@@ -94,7 +127,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(deps.signIn) } }));
   // The codec answers browsers of the Temporal UI only, whatever else CORS_ORIGINS allows.
   app.use(CODEC_PATH, codecCors(deps.temporalUiOrigin));
   if (deps.corsOrigins && deps.corsOrigins.length > 0) {
@@ -108,7 +141,8 @@ export function createApp(deps: AppDeps): express.Express {
       // One line per request with who and which case, never the token.
       customProps: (req, res) => ({ user: (req as express.Request).user?.sub, caseId: (res as express.Response).locals?.caseId }),
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        // A feed's URL is its credential: the log keeps its path, not its token.
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/feeds\/[^/?]+\.ics/, '/feeds/….ics') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -125,6 +159,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.use(docsAssets());
+  app.use(consoleAssets(deps.consoleDir));
   const routes = appRoutes(deps, metrics);
   const isCodec = (r: RouteSpec) => r.path.startsWith(`${CODEC_PATH}/`);
   const mountOptions = { verifyToken: deps.verifyToken, writeLimiter, authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30), requireJson };

@@ -35,7 +35,7 @@ export interface HandlerContext<P, Q, B> {
 }
 
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI style, e.g. `/v1/cases/{id}`. */
   path: string;
   operationId: string;
@@ -77,7 +77,7 @@ export interface MountOptions {
   bodyLimit: string;
 }
 
-export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put'>, specs: RouteSpec[], options: MountOptions): void {
+export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put' | 'delete'>, specs: RouteSpec[], options: MountOptions): void {
   const json = express.json({ limit: options.bodyLimit });
   const auth = authenticate(options.verifyToken);
   for (const spec of specs) {

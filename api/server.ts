@@ -11,6 +11,7 @@ import { loadOrCreateSearchTermsKey } from '../services/codec/keys';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 import { clientErrorAnswer } from './problem';
+import type { SignInSettings } from './routes/sign-in';
 import { loadOrCreateTokenSecret } from './token-secret';
 
 export function verifierFor(config: Config) {
@@ -23,6 +24,17 @@ export function verifierFor(config: Config) {
 /** Only this machine can reach an API listening here. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** How the console signs people in: the issuer's own flow, or (embedded default only) the development sign-in. */
+export function signInFor(config: Config): SignInSettings {
+  if (config.JWKS_URL) {
+    return config.OIDC_CLIENT_ID
+      ? { kind: 'oidc', issuer: config.TOKEN_ISSUER!, clientId: config.OIDC_CLIENT_ID, audience: config.TOKEN_AUDIENCE, scope: config.OIDC_SCOPE }
+      : { kind: 'none' };
+  }
+  const development = config.DEV_SIGN_IN ? config.DEV_SIGN_IN === 'true' : !config.TOKEN_SECRET;
+  return development ? { kind: 'development', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET) } : { kind: 'none' };
 }
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
@@ -44,6 +56,7 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     metricsOpen: isLoopback(config.API_HOST),
     authorities: resources.authorities,
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
+    signIn: signInFor(config),
   });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));

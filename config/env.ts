@@ -77,6 +77,15 @@ export const envSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: decimal.pipe(z.number().int().min(1).max(100_000)).default(30),
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; set it wherever the API is reachable by others. */
   METRICS_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** The console's client id at the OIDC issuer (authorization code with PKCE); unset: the console cannot sign in through the issuer. */
+  OIDC_CLIENT_ID: optionalText,
+  /** The scopes the console asks the issuer for. */
+  OIDC_SCOPE: z.string().trim().min(1).default('openid profile'),
+  /**
+   * The console's development sign-in (pick a role and authority). Unset: on in the embedded
+   * default (no issuer, no TOKEN_SECRET), off otherwise; never with an issuer.
+   */
+  DEV_SIGN_IN: optionalText.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
   CORS_ORIGINS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()) : [])),
   /** Writes (POST, PUT) each user may make per minute. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -163,6 +172,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = result.data;
   if (parsed.JWKS_URL && (!parsed.TOKEN_ISSUER || !parsed.TOKEN_AUDIENCE)) {
     throw new ConfigError('configuration error: TOKEN_ISSUER and TOKEN_AUDIENCE: required when JWKS_URL is set');
+  }
+  if (parsed.JWKS_URL && parsed.DEV_SIGN_IN === 'true') {
+    throw new ConfigError('configuration error: DEV_SIGN_IN: must not be true when JWKS_URL is set (tokens come from the OIDC issuer)');
   }
   if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
     throw new ConfigError('configuration error: WEBHOOK_SECRET: required when WEBHOOK_URL is set, to sign each delivery');

@@ -91,7 +91,7 @@ async function registerSearchAttributes(config, keys) {
 
 async function main() {
   ensureAll();
-  say('building…');
+  say('building (npm run build: the server, the workflow bundle, then the console)…');
   const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the build (npm run build) failed');
 
@@ -103,6 +103,8 @@ async function main() {
     if (err instanceof ConfigError) throw new Error(err.message);
     throw err;
   }
+  const { signInFor } = await import(path.join(root, 'dist', 'api', 'server.js'));
+  const devSignIn = signInFor(config).kind === 'development';
   const { ALL_SEARCH_ATTRIBUTES } = await import(path.join(root, 'dist', 'domain', 'case', 'contract.js'));
   fs.mkdirSync(config.dataDir, { recursive: true });
 
@@ -144,6 +146,7 @@ async function main() {
   console.log(`
   容错免责 rongcuo is running.
 
+  Console      ${config.apiBaseUrl}/   (办案工作台; ${devSignIn ? 'development sign-in: no OIDC issuer is configured' : 'sign-in through the configured OIDC issuer'})
   API          ${config.apiBaseUrl}/v1
   API docs     ${config.apiBaseUrl}/docs
   Temporal UI  ${uiUrl}   (filter e.g. Jurisdiction = "binhai" AND Stage = "application";

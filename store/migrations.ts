@@ -185,6 +185,19 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `alter table case_contacts add column subject_bound_at timestamptz`,
     ],
   },
+  {
+    id: 11,
+    name: 'calendar subscription feeds',
+    statements: [
+      // One revocable feed per user: a calendar program sends no header, so the URL's token is the credential; only its hash is kept.
+      `create table calendar_feeds (
+        subject text primary key,
+        token_sha256 text not null unique,
+        authority text not null,
+        created_at timestamptz not null default now()
+      )`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

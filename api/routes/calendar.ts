@@ -2,7 +2,10 @@ import type { Client } from '@temporalio/client';
 import type { YearSchedule } from '../../domain/calendar';
 import { yearScheduleBodySchema, yearScheduleInputSchema } from '../../domain/calendar/year-input';
 import { calendarPropagationWorkflowId, CALENDAR_PROPAGATION_WORKFLOW_TYPE } from '../../domain/case/contract';
-import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import { loadStatutoryCalendar, StatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import { caseStateQuery, type CaseState } from '../../domain/case/contract';
+import { listLoadedYears } from '../../store/calendar-years';
+import { casesCountedProvisionally } from '../../store/provisional-counts';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { canonicalHash } from '../../services/cases/idempotency';
 import { saveLoadedYear } from '../../store/calendar-years';
@@ -19,6 +22,22 @@ export interface CalendarRoutesDeps {
   taskQueue: string;
   publishedSchedules?: ReadonlyMap<number, YearSchedule> | undefined;
 }
+
+/** The schedule a request loads, checked against the year of its path. */
+function scheduleOf(year: number, body: unknown): YearSchedule {
+  const parsed = yearScheduleInputSchema(year).safeParse(body);
+  if (!parsed.success) throw validationProblem('body', parsed.error);
+  return {
+    year,
+    status: 'official' as const,
+    source: parsed.data.source,
+    holidays: Object.fromEntries(parsed.data.holidays.map((d) => [d.date, d.name])),
+    makeUpWorkdays: Object.fromEntries(parsed.data.makeUpWorkdays.map((d) => [d.date, d.name])),
+  };
+}
+
+/** How many of the cases to recount a preview reads one by one; the rest are counted, not shown. */
+const PREVIEW_CASES = 100;
 
 export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
   const source = { db: deps.db, published: deps.publishedSchedules };
@@ -62,15 +81,7 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       body: yearScheduleBodySchema,
       responses: { 200: { description: 'The year as stored, and the workflow telling the running cases' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'The system-admin role only', schema: 'problem' } },
       async handle({ params, req, res, user }) {
-        const parsed = yearScheduleInputSchema(params.year).safeParse(req.body);
-        if (!parsed.success) throw validationProblem('body', parsed.error);
-        const schedule = {
-          year: params.year,
-          status: 'official' as const,
-          source: parsed.data.source,
-          holidays: Object.fromEntries(parsed.data.holidays.map((d) => [d.date, d.name])),
-          makeUpWorkdays: Object.fromEntries(parsed.data.makeUpWorkdays.map((d) => [d.date, d.name])),
-        };
+        const schedule = scheduleOf(params.year, req.body);
         // While the year commits no count is half-way (store/provisional-counts.ts): every case that
         // counted without it is on record for the propagation to tell.
         const saved = await loadingCalendarYear(deps.db, (tx) => saveLoadedYear(tx, schedule, `${user.name} (${user.sub})`));
@@ -84,6 +95,53 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         });
         res.json({ year: saved.year, source: saved.source, loadedBy: saved.loadedBy, loadedAt: saved.loadedAt, propagation });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v1/calendar/years/{year}/preview',
+      operationId: 'previewCalendarYear',
+      summary: 'What loading a year’s schedule would do, without loading it: the checks of the load, and the running cases and deadlines it would recount, with their last day before and after',
+      tags: ['calendar'],
+      access: { kind: 'roles', roles: ['admin'] },
+      params: yearParams,
+      body: yearScheduleBodySchema,
+      responses: { 200: { description: 'The year as it stands, and what the load would recount' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'Administrators only', schema: 'problem' } },
+      async handle({ params, req, res }) {
+        const schedule = scheduleOf(params.year, req.body);
+        const now = await loadStatutoryCalendar(source);
+        const loaded = new Map((await listLoadedYears(deps.db)).map((y) => [y.year, y]));
+        loaded.set(params.year, { ...schedule, loadedBy: '', loadedAt: '' });
+        const after = new StatutoryCalendar(loaded, deps.publishedSchedules);
+        // The same cases the load would tell (store/provisional-counts.ts); each recounts the deadlines it counted without the year.
+        const ids = await casesCountedProvisionally(deps.db, params.year, 10_000);
+        const states = await Promise.all(
+          ids.slice(0, PREVIEW_CASES).map((id) =>
+            deps.client.connection
+              .withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(id).query(caseStateQuery))
+              .catch((): CaseState | undefined => undefined),
+          ),
+        );
+        const cases = states.map((state, i) => {
+          // A case that does not answer now is still recounted by the load; it is listed without its deadlines.
+          if (!state) return { caseId: ids[i]!, jurisdiction: null as string | null, deadlines: [] as unknown[] };
+          const counted = [...state.deadlines.filter((d) => d.status === 'pending'), ...state.limits];
+          const deadlines = counted
+            .filter((d) => d.provisional && d.provisionalYears?.includes(params.year) && d.from && d.amount && d.unit)
+            .map((d) => {
+              const recount = after.deadline(d.from!, { amount: d.amount!, unit: d.unit! });
+              return { key: d.key, label: d.label, article: d.basis.article, before: d.deadline, after: recount.deadline, stillProvisional: recount.provisional };
+            });
+          return { caseId: state.caseId, jurisdiction: state.jurisdiction as string | null, deadlines: deadlines as unknown[] };
+        });
+        res.json({
+          year: params.year,
+          current: now.years().find((y) => y.year === params.year) ?? null,
+          holidays: Object.keys(schedule.holidays).length,
+          makeUpWorkdays: Object.keys(schedule.makeUpWorkdays).length,
+          casesToRecount: ids.length,
+          cases,
+        });
       },
     }),
   ];

@@ -287,6 +287,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
             stage: attributes.get(sa.stage),
             outcome: attributes.get(sa.outcome) ?? null,
             overdue: attributes.get(sa.overdue) ?? false,
+            needsAttention: attributes.get(sa.needsAttention) ?? false,
             nextDeadline: next ? next.toISOString() : null,
             matter: typeof memo?.[CASE_MEMO.matter] === 'string' ? memo[CASE_MEMO.matter] : null,
             openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : null,

@@ -1,25 +1,33 @@
 /** The jurisdictions' rulebooks, for building forms: steps, deadlines and catalogues with their articles. */
 import { z } from 'zod';
+import type { Authorities } from '../../config/authorities';
 import { beijingDate } from '../../domain/calendar';
 import { rulebookInForce, rulebooks } from '../../domain/rulebooks';
 import { ROLES } from '../auth';
 import { problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 
-export function referenceRoutes(): RouteSpec[] {
+/**
+ * `authorities`: the configured authorities, each running reviews under its
+ * jurisdiction's rulebook; a caller's rulebooks are marked `usable` for its own.
+ */
+export function referenceRoutes(authorities?: Authorities): RouteSpec[] {
   return [
     route({
       method: 'get',
       path: '/v1/rulebooks',
       operationId: 'listRulebooks',
-      summary: 'The jurisdictions and their rulebook versions',
+      summary: 'The jurisdictions and their rulebook versions; `usable` marks those the caller’s authority opens cases under',
       tags: ['rulebooks'],
       access: { kind: 'roles', roles: [...ROLES] },
       responses: { 200: { description: 'The rulebooks' } },
-      handle: ({ res }) =>
+      handle: ({ res, user }) => {
+        // An authority that is not configured may open cases under any rulebook, as POST /v1/cases allows.
+        const own = authorities?.get(user.authority)?.jurisdiction;
         res.json({
-          rulebooks: rulebooks.map((b) => ({ id: b.id, name: b.name, issuingBody: b.issuingBody, version: b.version, inForce: b.inForce, source: b.source })),
-        }),
+          rulebooks: rulebooks.map((b) => ({ id: b.id, name: b.name, issuingBody: b.issuingBody, version: b.version, inForce: b.inForce, source: b.source, usable: own === undefined || own === b.id })),
+        });
+      },
     }),
     route({
       method: 'get',

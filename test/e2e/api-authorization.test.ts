@@ -56,11 +56,13 @@ function call(spec: RouteSpec, token: string | undefined) {
   const path = expressPath(spec.path)
     .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
     .replace(':year', '2099')
-    .replace(':updateId', 'step-00000000-0000-4000-8000-000000000000');
+    .replace(':updateId', 'step-00000000-0000-4000-8000-000000000000')
+    .replace(':token', 'A'.repeat(43));
   let req = request(stack.app)[spec.method](path);
   if (spec.path === '/v1/calendar/deadline') req = req.query({ from: '2026-03-02', amount: 5, unit: 'workingDays' });
+  if (spec.path === '/v1/calendar/deadlines') req = req.query({ from: '2026-03-01', to: '2026-03-31' });
   if (token) req = req.set('Authorization', `Bearer ${token}`);
-  if (spec.method === 'get') return req;
+  if (spec.method === 'get' || spec.method === 'delete' || spec.path === '/v1/calendar/feed') return req;
   if (spec.path === '/v1/cases') {
     return req.send({ jurisdiction: 'binhai', subject: { name: '李某', organisation: '某局' }, matter: '试点', accountability: { reference: '问1号' }, eventDate: beijingDate(Date.now()) });
   }
@@ -72,10 +74,12 @@ function call(spec: RouteSpec, token: string | undefined) {
 }
 
 const isPublic = (spec: RouteSpec) => spec.access.kind === 'public';
+/** A public route answers whoever calls; a calendar feed's URL carries its own credential, and this one names no feed. */
+const publicAnswer = (spec: RouteSpec) => (spec.path === '/v1/calendar/feeds/{token}.ics' ? 404 : 200);
 const isAction = (spec: RouteSpec) => spec.path.includes('/actions/');
 
 function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): number {
-  if (isPublic(spec)) return 200;
+  if (isPublic(spec)) return publicAnswer(spec);
   // The national calendar is loaded by the system administrator, whatever authority its token names.
   if (spec.path === '/v1/calendar/years/{year}') return roles.includes('system-admin') ? 200 : 403;
   if (spec.access.kind === 'roles' && !roles.some((r) => (spec.access as { roles: string[] }).roles.includes(r))) return 403;
@@ -93,6 +97,9 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   }
   // An authority opens cases only under the jurisdiction it is bound to (config/authorities.ts).
   if (spec.path === '/v1/cases' && spec.method === 'post') return ownAuthority ? 201 : 403;
+  // Every caller has its own feed: made (201), then revoked (204), in the order the routes are declared.
+  if (spec.path === '/v1/calendar/feed' && spec.method === 'post') return 201;
+  if (spec.path === '/v1/calendar/feed' && spec.method === 'delete') return 204;
   return 200;
 }
 
@@ -133,7 +140,7 @@ describe('authorization matrix', () => {
     const t = await token();
     for (const spec of routes) {
       const res = await call(spec, t);
-      expect(`${spec.method} ${spec.path} ${res.status}`).toBe(`${spec.method} ${spec.path} ${isPublic(spec) ? 200 : 401}`);
+      expect(`${spec.method} ${spec.path} ${res.status}`).toBe(`${spec.method} ${spec.path} ${isPublic(spec) ? publicAnswer(spec) : 401}`);
       if (!isPublic(spec)) expect(res.headers['content-type']).toContain('application/problem+json');
     }
   });

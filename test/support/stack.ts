@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import type { NoticeSettings } from '../../activities/notices';
 import pino from 'pino';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
+import { createApp, type AppDeps } from '../../api/app';
 import { createVerifier } from '../../api/auth';
 import type { YearSchedule } from '../../domain/calendar';
 import { signDevToken } from '../../scripts/token';
@@ -31,8 +31,12 @@ export interface Stack {
 
 export const STACK_TOKEN_SECRET = new TextEncoder().encode('test-secret-test-secret-test-secret-0123456789');
 const secret = STACK_TOKEN_SECRET;
+/** The same secret, under the name the console's tests know it by. */
+export const STACK_SECRET = secret;
 
-export async function startStack(options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings; stepWaitMs?: number } = {}): Promise<Stack> {
+export async function startStack(
+  options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings; stepWaitMs?: number; app?: Pick<AppDeps, 'baseUrl' | 'signIn'> } = {},
+): Promise<Stack> {
   const [env, db] = await Promise.all([startDevServer(), openTestDb()]);
   const taskQueue = uniqueTaskQueue('stack');
   const worker = await createCaseWorker({
@@ -58,6 +62,7 @@ export async function startStack(options: { publishedSchedules?: ReadonlyMap<num
     matterIndex: testMatterIndex,
     authFailuresPerMinute: 100_000,
     ...(options.stepWaitMs ? { stepWaitMs: options.stepWaitMs } : {}),
+    ...options.app,
   });
   return {
     env,

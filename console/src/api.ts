@@ -1,0 +1,285 @@
+/**
+ * The console's only way to the API: every request goes through `request`
+ * here, so a change of the API's rules (tokens, step answers, payloads) is
+ * followed in this one file. The shapes are the API's own (domain/case/contract.ts,
+ * imported as types only, so nothing of the server is bundled).
+ */
+import type { AvailableAction, CaseState } from '../../domain/case/contract';
+import type { Basis, Rulebook } from '../../domain/rulebooks/schema';
+import { session } from './session';
+
+export type { AvailableAction, Basis, CaseState, Rulebook };
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An application/problem+json answer (RFC 9457), with the refusal's basis where the workflow gave one. */
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+  basis?: Basis;
+  [extension: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+  }
+  get status() {
+    return this.problem.status;
+  }
+}
+
+/** The case as GET /v1/cases/{id} answers: the actions carry where their body schema is in /openapi.json. */
+export interface CaseView extends CaseState {
+  availableActions: (AvailableAction & { input: string })[];
+  pendingEffects?: { activity: string; attempt: number; state: string; lastFailure: string | null }[];
+}
+
+export interface CaseSummary {
+  id: string;
+  jurisdiction: string;
+  stage: string;
+  outcome: string | null;
+  overdue: boolean;
+  needsAttention?: boolean;
+  nextDeadline: string | null;
+  matter: string | null;
+  openedAt: string | null;
+}
+
+export interface CaseFilters {
+  jurisdiction?: string;
+  stage?: string;
+  outcome?: string;
+  overdue?: 'true' | 'false';
+  deadlineBefore?: string;
+  q?: string;
+  pageSize?: number;
+  pageToken?: string;
+}
+
+export interface RulebookSummary {
+  id: string;
+  name: string;
+  issuingBody: string;
+  version: string;
+  inForce: string;
+  source: string;
+  usable?: boolean;
+}
+
+export interface InboxNotice {
+  id: string;
+  caseId: string;
+  subject: string;
+  body: string;
+  deliveredAt: string;
+  servedOn: string | null;
+  servedAt: string | null;
+  service: { stage: string; party: string } | null;
+}
+
+export interface CalendarYear {
+  year: number;
+  status: string;
+  origin: 'package' | 'overlay';
+  source: string;
+  holidays: number;
+  makeUpWorkdays: number;
+  loadedBy?: string;
+  loadedAt?: string;
+}
+
+export interface YearSchedule {
+  source: string;
+  holidays: { date: string; name: string }[];
+  makeUpWorkdays: { date: string; name: string }[];
+}
+
+export interface YearPreview {
+  year: number;
+  current: CalendarYear | null;
+  holidays: number;
+  makeUpWorkdays: number;
+  casesToRecount: number;
+  cases: { caseId: string; jurisdiction: string | null; deadlines: { key: string; label: string; article: string; before: string; after: string; stillProvisional: boolean }[] }[];
+}
+
+export interface UpcomingDeadline {
+  caseId: string;
+  jurisdiction: string;
+  stage: string;
+  matter: string;
+  key: string;
+  label: string;
+  binds: 'party' | 'authority';
+  deadline: string;
+  provisional: boolean;
+  basis: Basis;
+  overdue: boolean;
+}
+
+export interface DeadlineComputation {
+  deadline: string;
+  provisional: boolean;
+}
+
+export type SignInSettings =
+  | { mode: 'oidc'; issuer: string; clientId: string; scope: string; audience: string | null }
+  | { mode: 'development'; roles: string[]; authorities: { id: string; name: string; jurisdiction: string }[] }
+  | { mode: 'none' };
+
+export interface DocumentFile {
+  blob: Blob;
+  sha256: string;
+  filename: string;
+}
+
+interface Options {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  idempotencyKey?: string;
+  accept?: string;
+  /** Public routes send no token. */
+  anonymous?: boolean;
+}
+
+function url(path: string, query?: Options['query']): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') params.set(k, String(v));
+  const q = params.toString();
+  return q ? `${path}?${q}` : path;
+}
+
+async function problemOf(res: Response): Promise<Problem> {
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      return (await res.json()) as Problem;
+    } catch {
+      // fall through to a problem of our own
+    }
+  }
+  return { title: res.statusText, status: res.status, detail: `服务器应答 ${res.status}`, code: 'http_error' };
+}
+
+async function request(method: string, path: string, options: Options = {}): Promise<Response> {
+  const headers: Record<string, string> = { 'Accept-Language': 'zh-CN', Accept: options.accept ?? 'application/json' };
+  const token = session.token();
+  if (token && !options.anonymous) headers.Authorization = `Bearer ${token}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+  let res: Response;
+  try {
+    res = await fetch(url(path, options.query), { method, headers, body: options.body === undefined ? null : JSON.stringify(options.body), credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new ApiError({ title: 'Network error', status: 0, detail: '无法连接服务器，请检查网络后重试', code: 'network' });
+  }
+  if (res.status === 401 && !options.anonymous) {
+    session.expire();
+    throw new ApiError(await problemOf(res));
+  }
+  if (!res.ok) throw new ApiError(await problemOf(res));
+  return res;
+}
+
+async function json<T>(method: string, path: string, options?: Options): Promise<T> {
+  const res = await request(method, path, options);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A key for one intended write: the same key on a retry makes the API apply it once. */
+export function newIdempotencyKey(): string {
+  // randomUUID needs a secure context; an intranet may serve plain HTTP, where getRandomValues still works.
+  if (typeof crypto.randomUUID === 'function' && isSecureContext) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+let openApiDocument: Promise<Record<string, unknown>> | undefined;
+
+/** Resolves `/openapi.json#/paths/...` (an action's `input`) in the API's OpenAPI document. */
+export async function schemaAt(ref: string): Promise<Record<string, unknown>> {
+  const [, pointer = ''] = ref.split('#');
+  openApiDocument ??= json<Record<string, unknown>>('GET', '/openapi.json', { anonymous: true }).catch((err) => {
+    openApiDocument = undefined;
+    throw err;
+  });
+  let node: unknown = await openApiDocument;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = (node as Record<string, unknown> | undefined)?.[key];
+  }
+  const body = node as { content?: Record<string, { schema?: Record<string, unknown> }> } | undefined;
+  const schema = body?.content?.['application/json']?.schema;
+  if (!schema) throw new ApiError({ title: 'Schema not found', status: 0, detail: `接口文档中找不到 ${pointer}`, code: 'schema_missing' });
+  return schema;
+}
+
+export const api = {
+  signInSettings: () => json<SignInSettings>('GET', '/v1/sign-in', { anonymous: true }),
+  developmentSignIn: (body: { sub: string; name: string; roles: string[]; authority: string }) =>
+    json<{ token: string }>('POST', '/v1/sign-in/development', { body, anonymous: true }),
+
+  listCases: (filters: CaseFilters) => json<{ cases: CaseSummary[]; nextPageToken: string | null }>('GET', '/v1/cases', { query: { ...filters } }),
+  getCase: (id: string) => json<CaseView>('GET', `/v1/cases/${encodeURIComponent(id)}`),
+  caseDocuments: (id: string) =>
+    json<{ documents: { documentId: string; kind: string; number: string; title: string; article: string; issuedAt: string; sha256: string | null; archivalSha256: string | null; href: string }[] }>(
+      'GET',
+      `/v1/cases/${encodeURIComponent(id)}/documents`,
+    ),
+  openCase: (body: unknown, idempotencyKey: string) => json<{ id: string }>('POST', '/v1/cases', { body, idempotencyKey }),
+
+  /**
+   * Takes a step and waits for its outcome: a 202 is followed to its status link
+   * until the case took or refused it. The caller reads the case afresh after.
+   */
+  async takeStep(caseId: string, action: string, body: unknown, idempotencyKey: string): Promise<void> {
+    const res = await request('POST', `/v1/cases/${encodeURIComponent(caseId)}/actions/${encodeURIComponent(action)}`, { body, idempotencyKey });
+    if (res.status !== 202) return;
+    let { href } = (await res.json()) as { href: string };
+    for (;;) {
+      await sleep(Number(res.headers.get('Retry-After') ?? '2') * 1000);
+      const next = await request('GET', href);
+      if (next.status !== 202) return;
+      ({ href } = (await next.json()) as { href: string });
+    }
+  },
+
+  listRulebooks: () => json<{ rulebooks: RulebookSummary[] }>('GET', '/v1/rulebooks'),
+  getRulebook: (id: string, version?: string) => json<Rulebook>('GET', `/v1/rulebooks/${encodeURIComponent(id)}`, { query: { version } }),
+
+  inbox: (unserved?: boolean) => json<{ notices: InboxNotice[] }>('GET', '/v1/inbox', { query: { unserved: unserved ? 'true' : undefined, limit: 200 } }),
+  markServed: (id: string, servedOn: string) => json<InboxNotice & { caseService?: { taken: boolean; reason?: string } }>('POST', `/v1/inbox/${encodeURIComponent(id)}/served`, { body: { servedOn } }),
+
+  deadlineAfter: (from: string, amount: number, unit: 'workingDays' | 'days') =>
+    json<DeadlineComputation>('GET', '/v1/calendar/deadline', { query: { from, amount, unit } }),
+  calendarYears: () => json<{ years: CalendarYear[] }>('GET', '/v1/calendar/years'),
+  previewYear: (year: number, schedule: YearSchedule) => json<YearPreview>('POST', `/v1/calendar/years/${year}/preview`, { body: schedule }),
+  loadYear: (year: number, schedule: YearSchedule) => json<{ year: number; source: string }>('PUT', `/v1/calendar/years/${year}`, { body: schedule }),
+  upcomingDeadlines: (from: string, to: string) => json<{ deadlines: UpcomingDeadline[] }>('GET', '/v1/calendar/deadlines', { query: { from, to } }),
+  calendarFeed: () => json<{ feed: { createdAt: string } | null }>('GET', '/v1/calendar/feed'),
+  createCalendarFeed: () => json<{ url: string; createdAt: string }>('POST', '/v1/calendar/feed'),
+  revokeCalendarFeed: () => json<void>('DELETE', '/v1/calendar/feed'),
+
+  /** A document's file with the SHA-256 the archive recorded for it (the .docx, or the archival PDF). */
+  async document(id: string, kind: 'docx' | 'pdf'): Promise<DocumentFile> {
+    const accept = kind === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    const res = await request('GET', `/v1/documents/${encodeURIComponent(id)}`, { accept });
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
+    return { blob: await res.blob(), sha256: res.headers.get('x-content-sha256') ?? '', filename: encoded ? decodeURIComponent(encoded) : `${id}.${kind}` };
+  },
+};

@@ -1,0 +1,189 @@
+/**
+ * A step's form, from the action's body schema in the API's OpenAPI document:
+ * the schema decides the fields, their types, what is required and the
+ * limits; the case's rulebook and state only fill in what the schema leaves
+ * as ids (catalogue items become their text with article, correction items
+ * and failed effects their description), and the labels are Chinese.
+ */
+import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { CaseView, Rulebook } from '../api';
+import { ENUM_NAMES, FIELD_NAMES, PARTY_NAMES } from '../labels';
+import { beijingToday } from '../format';
+
+type Json = Record<string, unknown>;
+
+const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+/** Which catalogue of the rulebook an id list cites. */
+const CATALOGUE_OF: Record<string, 'eligible' | 'mitigating' | 'conditions' | 'excluded'> = {
+  circumstances: 'eligible',
+  mitigating: 'mitigating',
+  conditions: 'conditions',
+  exclusions: 'excluded',
+};
+/** What one element of a list of objects is called. */
+const ITEM_NAMES: Record<string, string> = { members: '成员', items: '清单事项', itemFindings: '逐项认定' };
+/** Texts long enough to need a text area. */
+const LONG_TEXT = 300;
+
+export interface StepForm {
+  schema: RJSFSchema;
+  uiSchema: UiSchema;
+  /** Values the form does not ask for and the body carries (a catalogue the rulebook lacks: nothing to cite). */
+  fixed: Json;
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function decidersOf(rulebook: Rulebook): Record<string, string> {
+  const step = rulebook.steps.find((s) => s.kind === 'deliberation');
+  return step && step.kind === 'deliberation' ? Object.fromEntries(step.deciders.map((d) => [d.id, d.name])) : {};
+}
+
+interface Context {
+  rulebook: Rulebook;
+  state: CaseView;
+  today: string;
+  fixed: Json;
+}
+
+/** Fills the ui schema of one field (and its children), and may narrow its JSON schema in place. */
+function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required: boolean): void {
+  ui['ui:title'] = FIELD_NAMES[name] ?? name;
+  const type = schema.type;
+
+  if (type === 'string' && schema.pattern === DATE_PATTERN) {
+    ui['ui:widget'] = 'date';
+    if (required) schema.default = ctx.today;
+    return;
+  }
+  if (type === 'string' && Array.isArray(schema.enum)) {
+    const names = name === 'decidedBy' ? { ...ENUM_NAMES.decidedBy, ...decidersOf(ctx.rulebook) } : ENUM_NAMES[name];
+    if (names) ui['ui:enumNames'] = (schema.enum as string[]).map((v) => names[v] ?? v);
+    if (name === 'decidedBy') {
+      // Only the deciders this rulebook names may decide.
+      const deciders = Object.keys(decidersOf(ctx.rulebook));
+      if (deciders.length) {
+        schema.enum = (schema.enum as string[]).filter((v) => deciders.includes(v));
+        ui['ui:enumNames'] = (schema.enum as string[]).map((v) => names?.[v] ?? v);
+      }
+    }
+    return;
+  }
+  if (type === 'string' && name === 'effectId') {
+    const open = (ctx.state.attention ?? []).filter((a) => a.status === 'open');
+    if (open.length) {
+      schema.enum = open.map((a) => a.id);
+      ui['ui:enumNames'] = open.map((a) => `${a.effect}：${a.error}`);
+    }
+    return;
+  }
+  if (type === 'string' && name === 'itemId') {
+    const items = (ctx.state.correctionList?.items ?? []).filter((i) => i.status === 'open');
+    if (items.length) {
+      schema.enum = items.map((i) => i.id);
+      ui['ui:enumNames'] = items.map((i) => `${i.id} ${i.description}（${i.owner}）`);
+    }
+    return;
+  }
+  if (type === 'string') {
+    if (typeof schema.maxLength === 'number' && schema.maxLength >= LONG_TEXT) ui['ui:widget'] = 'textarea';
+    return;
+  }
+  if (type === 'boolean') {
+    if (required) schema.default = false;
+    return;
+  }
+  if (type === 'array') {
+    const items = (schema.items ?? {}) as Json;
+    const catalogue = CATALOGUE_OF[name] ? ctx.rulebook.catalogues[CATALOGUE_OF[name]] : undefined;
+    if (CATALOGUE_OF[name] && catalogue) {
+      schema.default = [];
+      items.enum = catalogue.items.map((i) => i.id);
+      schema.uniqueItems = true;
+      ui['ui:widget'] = 'checkboxes';
+      ui['ui:enumNames'] = catalogue.items.map((i) => `${i.text}（${i.article}）`);
+      ui['ui:description'] = `依据：${catalogue.basis.article}`;
+      return;
+    }
+    if (Array.isArray(items.enum)) {
+      schema.uniqueItems = true;
+      ui['ui:widget'] = 'checkboxes';
+      const names = ENUM_NAMES[name] ?? PARTY_NAMES;
+      ui['ui:enumNames'] = (items.enum as string[]).map((v) => names[v] ?? v);
+      return;
+    }
+    if (items.type === 'object') {
+      const itemUi: UiSchema = { 'ui:title': ITEM_NAMES[name] ?? FIELD_NAMES[name] ?? name };
+      enrichObject(items, itemUi, ctx, true);
+      ui.items = itemUi;
+      if (typeof schema.minItems === 'number' && schema.minItems > 0) schema.default = [{}];
+    }
+    return;
+  }
+  if (type === 'object') enrichObject(schema, ui, ctx, required);
+}
+
+/**
+ * `present`: the object is always sent (the body, a list's element, a required
+ * part); an optional part gets no defaults, so it stays out unless filled in.
+ */
+function enrichObject(schema: Json, ui: UiSchema, ctx: Context, present: boolean, top = false): void {
+  const required = (schema.required as string[] | undefined) ?? [];
+  const properties = (schema.properties ?? {}) as Record<string, Json>;
+  for (const [name, child] of Object.entries(properties)) {
+    if (top && CATALOGUE_OF[name] && !ctx.rulebook.catalogues[CATALOGUE_OF[name]]) {
+      // The rulebook has no such catalogue: nothing to cite, so no field; the API takes the empty list.
+      delete properties[name];
+      schema.required = required.filter((r) => r !== name);
+      ctx.fixed[name] = [];
+      continue;
+    }
+    const childUi: UiSchema = {};
+    enrich(name, child, childUi, ctx, present && required.includes(name));
+    ui[name] = childUi;
+  }
+}
+
+/** What the form holds, as a body: empty texts and untouched optional parts left out. */
+export function bodyOf(formData: unknown): Json {
+  const prune = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(prune);
+    if (value && typeof value === 'object') {
+      const out: Json = {};
+      for (const [k, v] of Object.entries(value)) {
+        const p = prune(v);
+        if (p === undefined || p === '' || (p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0)) continue;
+        out[k] = p;
+      }
+      return out;
+    }
+    return value;
+  };
+  return (prune(formData) as Json | undefined) ?? {};
+}
+
+export function stepForm(bodySchema: Json, rulebook: Rulebook, state: CaseView): StepForm {
+  const schema = clone(bodySchema);
+  delete schema.$schema;
+  const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
+  const fixed: Json = {};
+  enrichObject(schema, uiSchema, { rulebook, state, today: beijingToday(), fixed }, true, true);
+  return { schema: schema as RJSFSchema, uiSchema, fixed };
+}
+
+/**
+ * The API's field errors (`body.members.0.name`) as RJSF's error schema, so
+ * each shows at its field.
+ */
+export function errorSchemaOf(errors: { field: string; message: string }[], translate: (m: string) => string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const e of errors) {
+    const path = e.field.split('.').slice(e.field.startsWith('body.') ? 1 : 0);
+    let node = root;
+    for (const key of path) node = (node[key] ??= {}) as Record<string, unknown>;
+    ((node.__errors ??= []) as string[]).push(translate(e.message));
+  }
+  return root;
+}

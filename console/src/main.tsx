@@ -1,0 +1,107 @@
+/**
+ * 办案工作台: the console's frame (header, navigation, sign-out) and its pages,
+ * routed on the address's hash (#/cases/…), which names pages and case ids
+ * only, never a person; the server serves one page for all of them.
+ */
+import { StrictMode, useSyncExternalStore } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Link, Route, Router, Switch, useLocation } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import { ROLE_NAMES } from './labels';
+import { Admin } from './pages/Admin';
+import { CalendarPage } from './pages/Calendar';
+import { CaseDetail } from './pages/CaseDetail';
+import { CaseList } from './pages/CaseList';
+import { Dashboard } from './pages/Dashboard';
+import { Inbox } from './pages/Inbox';
+import { OpenCase } from './pages/OpenCase';
+import { RulebookPage, Rulebooks } from './pages/Rulebooks';
+import { SignIn } from './pages/SignIn';
+import { session, sessionSnapshot } from './session';
+import './styles.css';
+
+const NAV: { href: string; label: string; roles?: string[] }[] = [
+  { href: '/', label: '工作台' },
+  { href: '/cases', label: '案件列表' },
+  { href: '/cases/new', label: '立案', roles: ['officer'] },
+  { href: '/inbox', label: '收件箱' },
+  { href: '/calendar', label: '日历' },
+  { href: '/rulebooks', label: '法规' },
+  { href: '/admin', label: '管理', roles: ['admin'] },
+];
+
+function Nav({ roles }: { roles: string[] }) {
+  const [location] = useLocation();
+  const current = (href: string) => (href === '/' ? location === '/' : href === '/cases' ? location === '/cases' || (location.startsWith('/cases/') && location !== '/cases/new') : location.startsWith(href));
+  return (
+    <nav aria-label="主导航">
+      <ul>
+        {NAV.filter((n) => !n.roles || n.roles.some((r) => roles.includes(r))).map((n) => (
+          <li key={n.href}>
+            <Link href={n.href} aria-current={current(n.href) ? 'page' : undefined}>
+              {n.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function NotFound() {
+  return (
+    <>
+      <h1>页面不存在</h1>
+      <p>
+        <Link href="/">返回工作台</Link>
+      </p>
+    </>
+  );
+}
+
+function App() {
+  useSyncExternalStore(session.subscribe, sessionSnapshot);
+  const user = session.user();
+  if (!user) return <SignIn expired={session.wasExpired()} />;
+  return (
+    <Router hook={useHashLocation}>
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        跳到正文
+      </a>
+      <header className="top">
+        <div className="brand">
+          <span aria-hidden="true" className="logo">容</span> 容错免责 · 办案工作台
+        </div>
+        <Nav roles={user.roles} />
+        <div className="who">
+          <span>
+            {user.name}（{user.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')} · {user.authority}）
+          </span>
+          <button type="button" onClick={() => session.signOut()}>
+            退出
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Switch>
+          <Route path="/" component={Dashboard} />
+          <Route path="/cases" component={CaseList} />
+          <Route path="/cases/new" component={OpenCase} />
+          <Route path="/cases/:id">{(params) => <CaseDetail id={params.id} />}</Route>
+          <Route path="/inbox" component={Inbox} />
+          <Route path="/calendar" component={CalendarPage} />
+          <Route path="/rulebooks" component={Rulebooks} />
+          <Route path="/rulebooks/:id">{(params) => <RulebookPage id={params.id} />}</Route>
+          <Route path="/admin" component={Admin} />
+          <Route component={NotFound} />
+        </Switch>
+      </main>
+    </Router>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,137 @@
+/**
+ * 案件列表: the filters of GET /v1/cases, paged with its page tokens. The
+ * filters stay in the page, not in the address: words of a matter are not
+ * for browser history.
+ */
+import { useState, type FormEvent } from 'react';
+import { Link } from 'wouter';
+import { api, type CaseFilters } from '../api';
+import { chineseDate, chineseDateTime, lastDayOf } from '../format';
+import { OUTCOME_NAMES, STAGE_FALLBACK, nameOf } from '../labels';
+import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
+
+const PAGE_SIZE = 20;
+
+export function CaseList() {
+  const rulebooks = useAsync(() => api.listRulebooks(), []);
+  const [draft, setDraft] = useState<CaseFilters>({});
+  const [filters, setFilters] = useState<CaseFilters>({});
+  // Tokens of the pages before the current one, for 上一页.
+  const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
+  const token = pages[pages.length - 1];
+  const list = useAsync(() => api.listCases({ ...filters, pageSize: PAGE_SIZE, ...(token ? { pageToken: token } : {}) }), [filters, token]);
+
+  function apply(e: FormEvent) {
+    e.preventDefault();
+    setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== '' && v !== undefined)));
+    setPages([undefined]);
+  }
+  const set = (key: keyof CaseFilters) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const jurisdictions = [...new Map((rulebooks.data?.rulebooks ?? []).map((b) => [b.id, b])).values()];
+
+  return (
+    <>
+      <PageTitle>案件列表</PageTitle>
+      <form className="filters" onSubmit={apply} aria-label="筛选案件">
+        <div className="field">
+          <label htmlFor="f-jurisdiction">辖区规则</label>
+          <select id="f-jurisdiction" value={draft.jurisdiction ?? ''} onChange={set('jurisdiction')}>
+            <option value="">全部</option>
+            {jurisdictions.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-stage">阶段</label>
+          <select id="f-stage" value={draft.stage ?? ''} onChange={set('stage')}>
+            <option value="">全部</option>
+            {Object.entries(STAGE_FALLBACK).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-outcome">结果</label>
+          <select id="f-outcome" value={draft.outcome ?? ''} onChange={set('outcome')}>
+            <option value="">全部</option>
+            {Object.entries(OUTCOME_NAMES).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-overdue">逾期</label>
+          <select id="f-overdue" value={draft.overdue ?? ''} onChange={set('overdue')}>
+            <option value="">全部</option>
+            <option value="true">已逾期</option>
+            <option value="false">未逾期</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-before">期限早于</label>
+          <input id="f-before" type="date" value={draft.deadlineBefore ?? ''} onChange={set('deadlineBefore')} />
+        </div>
+        <div className="field">
+          <label htmlFor="f-q">事项关键词</label>
+          <input id="f-q" type="search" value={draft.q ?? ''} onChange={set('q')} maxLength={50} />
+        </div>
+        <button type="submit" className="primary">
+          筛选
+        </button>
+      </form>
+      {list.error ? <ErrorNote>{list.error}</ErrorNote> : null}
+      {list.loading && !list.data ? <Loading what="案件" /> : null}
+      {list.data ? (
+        <>
+          <table className="cases" aria-busy={list.loading}>
+            <caption className="sr-only">案件，第 {pages.length} 页</caption>
+            <thead>
+              <tr>
+                <th scope="col">案件</th>
+                <th scope="col">事项</th>
+                <th scope="col">阶段</th>
+                <th scope="col">结果</th>
+                <th scope="col">下一期限</th>
+                <th scope="col">立案时间</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.cases.map((c) => (
+                <tr key={c.id} className={c.overdue ? 'overdue' : ''}>
+                  <td>
+                    <Link href={`/cases/${c.id}`}>{c.id}</Link>
+                  </td>
+                  <td>{c.matter}</td>
+                  <td>{nameOf(STAGE_FALLBACK, c.stage)}</td>
+                  <td>{nameOf(OUTCOME_NAMES, c.outcome) || '—'}</td>
+                  <td>
+                    {c.nextDeadline ? chineseDate(lastDayOf(c.nextDeadline)) : '—'}
+                    {c.overdue ? <span className="badge overdue">已逾期</span> : null}
+                  </td>
+                  <td>{chineseDateTime(c.openedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {list.data.cases.length === 0 ? <p>没有符合条件的案件。</p> : null}
+          <nav aria-label="翻页" className="pager">
+            <button type="button" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
+              上一页
+            </button>
+            <span>第 {pages.length} 页</span>
+            <button type="button" disabled={!list.data.nextPageToken} onClick={() => setPages([...pages, list.data!.nextPageToken ?? undefined])}>
+              下一页
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </>
+  );
+}

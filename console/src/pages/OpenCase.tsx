@@ -1,0 +1,256 @@
+/**
+ * 立案: open a case under a rulebook the caller's authority uses. The rulebook
+ * decides what the event date is (the day the subject was told, from which
+ * the application window counts, or the day accountability started) and
+ * which of the optional parts (intake route, level, advance filing, matters
+ * raised) apply. Errors come back from the API at each field.
+ */
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useLocation } from 'wouter';
+import { api, ApiError, newIdempotencyKey, type Rulebook } from '../api';
+import { beijingToday } from '../format';
+import { ENUM_NAMES, fieldMessage } from '../labels';
+import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
+
+/** What the event date is for this rulebook, and the words of the rule that count from it. */
+export function eventDateLabel(rulebook: Rulebook): { label: string; hint: string } {
+  const first = rulebook.steps[0];
+  if (first?.kind === 'partyWindow') {
+    return {
+      label: '问责部门告知日',
+      hint: `${first.label}的期限自告知之日起算：${first.deadline.amount}${first.deadline.unit === 'workingDays' ? '个工作日' : '日'}（${first.deadline.basis.article}“${first.deadline.basis.quote}”）`,
+    };
+  }
+  if (first?.kind === 'intake') return { label: '问责启动日', hint: `启动方式见${first.routes.map((r) => r.basis.article).join('、')}；以问责程序启动之日为准` };
+  return { label: '问责启动日', hint: '以问责部门告知或启动问责之日为准' };
+}
+
+interface Draft {
+  name: string;
+  organisation: string;
+  position: string;
+  userId: string;
+  matter: string;
+  reference: string;
+  body: string;
+  eventDate: string;
+  route: string;
+  level: string;
+  advanceReference: string;
+  advanceFiledWith: string;
+  advanceFiledOn: string;
+  raisedItems: string;
+  subjectEmail: string;
+}
+
+const EMPTY: Draft = { name: '', organisation: '', position: '', userId: '', matter: '', reference: '', body: '', eventDate: beijingToday(), route: '', level: '', advanceReference: '', advanceFiledWith: '', advanceFiledOn: '', raisedItems: '', subjectEmail: '' };
+
+/** The API's field path → the input that shows its error. */
+const FIELD_OF: Record<string, keyof Draft | 'jurisdiction'> = {
+  'body.jurisdiction': 'jurisdiction',
+  'body.subject.name': 'name',
+  'body.subject.organisation': 'organisation',
+  'body.subject.position': 'position',
+  'body.subject.userId': 'userId',
+  'body.matter': 'matter',
+  'body.accountability.reference': 'reference',
+  'body.accountability.body': 'body',
+  'body.eventDate': 'eventDate',
+  'body.route': 'route',
+  'body.level': 'level',
+  'body.advanceFiling.reference': 'advanceReference',
+  'body.advanceFiling.filedWith': 'advanceFiledWith',
+  'body.advanceFiling.filedOn': 'advanceFiledOn',
+  'body.raisedItems': 'raisedItems',
+  'body.contacts.subject.email': 'subjectEmail',
+};
+
+function Field(props: { id: keyof Draft; label: string; error?: string | undefined; hint?: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.children}
+      {props.hint ? (
+        <span className="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </span>
+      ) : null}
+      {props.error ? (
+        <span className="field-error" id={`${props.id}-error`}>
+          {props.error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function OpenCase() {
+  const [, navigate] = useLocation();
+  const list = useAsync(() => api.listRulebooks(), []);
+  const usable = useMemo(() => [...new Map((list.data?.rulebooks ?? []).filter((b) => b.usable !== false).map((b) => [b.id, b])).values()], [list.data]);
+  const [jurisdiction, setJurisdiction] = useState('');
+  const [rulebook, setRulebook] = useState<Rulebook>();
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [key, setKey] = useState(newIdempotencyKey);
+
+  useEffect(() => {
+    if (!jurisdiction && usable[0]) setJurisdiction(usable[0].id);
+  }, [usable, jurisdiction]);
+  useEffect(() => {
+    if (!jurisdiction) return;
+    setRulebook(undefined);
+    api.getRulebook(jurisdiction).then(setRulebook, (err: Error) => setProblem(err.message));
+  }, [jurisdiction]);
+
+  const intake = rulebook?.steps.find((s) => s.kind === 'intake');
+  const levels = rulebook?.steps.some((s) => s.kind === 'filing' && s.onlyForLevel);
+  const advanceFiling = rulebook?.steps.some((s) => s.kind === 'deliberation' && s.advanceFiling);
+  const scopeLimited = rulebook?.steps.some((s) => s.kind === 'investigation' && s.scopeLimited);
+  const event = rulebook ? eventDateLabel(rulebook) : undefined;
+
+  const set = (k: keyof Draft) => (e: { target: { value: string } }) => {
+    setDraft({ ...draft, [k]: e.target.value });
+    // A changed request is a new request: a new key, so the API does not take it for a retry of the last.
+    setKey(newIdempotencyKey());
+  };
+  const input = (k: keyof Draft, extra: Record<string, unknown> = {}) => ({
+    id: k,
+    value: draft[k],
+    onChange: set(k),
+    'aria-invalid': errors[k] ? true : undefined,
+    'aria-describedby': [errors[k] ? `${k}-error` : '', extra.hint ? `${k}-hint` : ''].filter(Boolean).join(' ') || undefined,
+  });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setProblem(undefined);
+    const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+    const body = {
+      jurisdiction,
+      subject: { name: draft.name, organisation: draft.organisation, position: opt(draft.position), userId: opt(draft.userId) },
+      matter: draft.matter,
+      accountability: { reference: draft.reference, body: opt(draft.body) },
+      eventDate: draft.eventDate,
+      route: intake ? opt(draft.route) : undefined,
+      level: levels ? opt(draft.level) : undefined,
+      advanceFiling: advanceFiling && draft.advanceReference.trim() ? { reference: draft.advanceReference, filedWith: draft.advanceFiledWith, filedOn: draft.advanceFiledOn } : undefined,
+      raisedItems: scopeLimited && draft.raisedItems.trim() ? draft.raisedItems.split('\n').map((s) => s.trim()).filter(Boolean) : undefined,
+      contacts: draft.subjectEmail.trim() ? { subject: { email: draft.subjectEmail.trim() } } : undefined,
+    };
+    try {
+      const { id } = await api.openCase(body, key);
+      navigate(`/cases/${id}`);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      setProblem(err.problem.detail);
+      setErrors(Object.fromEntries((err.problem.errors ?? []).map((f) => [FIELD_OF[f.field] ?? f.field, fieldMessage(f.message)])));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageTitle>立案</PageTitle>
+      {list.error ? <ErrorNote>{list.error}</ErrorNote> : null}
+      {list.loading && !list.data ? <Loading what="可用的规则" /> : null}
+      <form onSubmit={(e) => void submit(e)} className="card" noValidate>
+        <div className="field">
+          <label htmlFor="jurisdiction">辖区规则</label>
+          <select id="jurisdiction" value={jurisdiction} onChange={(e) => setJurisdiction(e.target.value)} aria-invalid={errors.jurisdiction ? true : undefined}>
+            {usable.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name}（{b.issuingBody}）
+              </option>
+            ))}
+          </select>
+          {errors.jurisdiction ? <span className="field-error">{errors.jurisdiction}</span> : null}
+        </div>
+        <fieldset>
+          <legend>被调查对象</legend>
+          <Field id="name" label="姓名" error={errors.name}>
+            <input {...input('name')} autoComplete="off" required />
+          </Field>
+          <Field id="organisation" label="所在单位（党组织）" error={errors.organisation}>
+            <input {...input('organisation')} required />
+          </Field>
+          <Field id="position" label="职务（可选）" error={errors.position}>
+            <input {...input('position')} />
+          </Field>
+          <Field id="userId" label="本人系统账号（可选，填写后本人可查阅、签收，但不能办理本案）" error={errors.userId}>
+            <input {...input('userId')} autoComplete="off" />
+          </Field>
+          <Field id="subjectEmail" label="电子邮件（可选，通知同时发送）" error={errors.subjectEmail}>
+            <input {...input('subjectEmail')} type="email" autoComplete="off" />
+          </Field>
+        </fieldset>
+        <fieldset>
+          <legend>问责事项</legend>
+          <Field id="matter" label="事项（不得写入姓名、身份证号）" error={errors.matter}>
+            <textarea {...input('matter')} rows={2} maxLength={500} required />
+          </Field>
+          <Field id="reference" label="问责文书文号" error={errors.reference}>
+            <input {...input('reference')} required />
+          </Field>
+          <Field id="body" label="问责机关（可选）" error={errors.body}>
+            <input {...input('body')} />
+          </Field>
+          <Field id="eventDate" label={event?.label ?? '问责启动日'} hint={event?.hint} error={errors.eventDate}>
+            <input {...input('eventDate', { hint: true })} type="date" required />
+          </Field>
+          {intake ? (
+            <Field id="route" label="启动方式" error={errors.route}>
+              <select {...input('route')}>
+                <option value="">当事人申请</option>
+                {intake.routes.map((r) => (
+                  <option key={r.route} value={r.route}>
+                    {r.label}（{r.basis.article}）
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : null}
+          {levels ? (
+            <Field id="level" label="作出决定的机关层级" error={errors.level}>
+              <select {...input('level')}>
+                <option value="">未指明</option>
+                {Object.entries(ENUM_NAMES.level ?? {}).map(([id, name]) => (
+                  <option key={id} value={id}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : null}
+          {advanceFiling ? (
+            <>
+              <Field id="advanceReference" label="改革事项事前报备文号（如有）" error={errors.advanceReference}>
+                <input {...input('advanceReference')} />
+              </Field>
+              <Field id="advanceFiledWith" label="报备机关" error={errors.advanceFiledWith}>
+                <input {...input('advanceFiledWith')} />
+              </Field>
+              <Field id="advanceFiledOn" label="报备日期" error={errors.advanceFiledOn}>
+                <input {...input('advanceFiledOn')} type="date" />
+              </Field>
+            </>
+          ) : null}
+          {scopeLimited ? (
+            <Field id="raisedItems" label="提出的问题（一事一核，每行一项）" error={errors.raisedItems}>
+              <textarea {...input('raisedItems')} rows={3} />
+            </Field>
+          ) : null}
+        </fieldset>
+        {problem ? <ErrorNote>{problem}</ErrorNote> : null}
+        <button type="submit" className="primary" disabled={busy || !rulebook}>
+          {busy ? '立案中…' : '立案'}
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the browser of the console's tests from Debian's packages: Chromium
+# (/usr/bin/chromium), driven by playwright-core, which never downloads a
+# browser of its own, and the Noto CJK fonts so the Chinese pages render in
+# the screenshots. A no-op when both are there. Needs root for apt-get.
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list :lang=zh family 2>/dev/null | grep -q 'Noto Sans CJK SC' || missing+=(fonts-noto-cjk)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "[install-chromium] not root: install ${missing[*]} yourself (apt-get install --no-install-recommends ${missing[*]})" >&2
+  exit 1
+fi
+echo "[install-chromium] installing ${missing[*]} from Debian's packages…"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,340 @@
+/**
+ * The console (办案工作台) in a real browser: Debian's Chromium, driven by
+ * playwright-core, against the real stack (Temporal dev server, worker,
+ * archive database, the API serving the built console). People sign in with
+ * the development sign-in, as the embedded default offers it, and do a
+ * Binhai case's work through the pages: an officer opens the case, files the
+ * application and sees a step refused with its article; a supervisor records
+ * the determination; the subject acknowledges the conclusion in its inbox;
+ * the decision document is downloaded and its hash checked; the officer's
+ * calendar feed carries the case's deadline. Every page is photographed into
+ * test-results/console/ (git-ignored).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import ICAL from 'ical.js';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { beijingDate } from '../../domain/calendar';
+import { freePort } from '../support/ports';
+import { STACK_SECRET, startStack, type Stack } from '../support/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '..', '..', 'test-results', 'console');
+const README_SHOTS = path.join(__dirname, '..', '..', 'docs');
+
+let stack: Stack;
+let server: Server;
+let base: string;
+let context: BrowserContext;
+let profile: string;
+/** What the browser reported against the Content-Security-Policy, on any page. */
+const violations: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'console', 'index.html'))) throw new Error('the console is not built: npm run build');
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: bash scripts/install-chromium.sh`);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  stack = await startStack({ app: { baseUrl: base, signIn: { kind: 'development', secret: STACK_SECRET } } });
+  server = stack.app.listen(port, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  // This run's pictures only.
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await stack?.stop();
+});
+
+/** A new tab: its own sessionStorage, so its own signed-in user. */
+async function newPage(): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.addInitScript({
+    content: "document.addEventListener('securitypolicyviolation', (e) => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+  });
+  return page;
+}
+
+/** What axe-core (WCAG 2 A and AA: labels, names, contrast, structure) finds on each page photographed. */
+const accessibility: string[] = [];
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+async function audit(page: Page, name: string): Promise<void> {
+  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not govern.
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => ({ passed: r.passes.length, violations: r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')) }))",
+  )) as { passed: number; violations: string[] };
+  // The audit ran (its checks passed somewhere), and found nothing.
+  expect([name, result.passed > 10]).toEqual([name, true]);
+  accessibility.push(...result.violations.map((f) => `${name}: ${f}`));
+}
+
+async function shot(page: Page, name: string, readme = false): Promise<void> {
+  await audit(page, name);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  if (readme) await page.screenshot({ path: path.join(README_SHOTS, `console-${name}.png`) });
+}
+
+async function signIn(page: Page, who: { sub: string; name: string; roles: string[]; authority?: string }): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: '登录容错免责办案工作台' }).waitFor();
+  await page.getByLabel('所属机关').selectOption(who.authority ?? 'binhai-jw');
+  for (const role of ['officer', 'supervisor', 'auditor', 'admin']) {
+    const box = page.locator(`input[name="roles"][value="${role}"]`);
+    if ((await box.isChecked()) !== who.roles.includes(role)) await box.click();
+  }
+  await page.getByLabel('用户标识').fill(who.sub);
+  await page.getByLabel('姓名').fill(who.name);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '工作台', exact: true }).waitFor();
+}
+
+/** The form of a step on the case page, opened; it appears once the case offers the step. */
+async function step(page: Page, action: string): Promise<Locator> {
+  const box = page.locator(`details.step-box[data-action="${action}"]`);
+  await expectEventually(page, async () => (await box.count()) > 0, `the step ${action} to be offered`);
+  if ((await box.getAttribute('open')) === null) await box.locator('summary').click();
+  await box.locator('form').waitFor();
+  return box;
+}
+
+/** Reloads the case page (刷新) until `holds`: the case moves on by itself after a step (documents, notices). */
+async function expectEventually(page: Page, holds: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!(await holds())) {
+    if (Date.now() - started > timeoutMs) {
+      // What the page showed instead is the first thing to look at.
+      await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true });
+      throw new Error(`timed out waiting for ${what} (the page as it was: test-results/console/failure.png)`);
+    }
+    const refresh = page.getByRole('button', { name: '刷新' });
+    if (await refresh.count()) await refresh.click();
+    await page.waitForTimeout(500);
+  }
+}
+
+// Playwright's assertions belong to its test runner; these wait the same way, on the page's own state.
+async function contains(locator: Locator, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 30_000 });
+}
+
+async function hasValue(locator: Locator, value: string): Promise<void> {
+  const started = Date.now();
+  while ((await locator.inputValue()) !== value) {
+    if (Date.now() - started > 10_000) expect(await locator.inputValue()).toBe(value);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function submitStep(box: Locator): Promise<void> {
+  await box.locator('button[type="submit"]').click();
+}
+
+it('takes a Binhai case from 立案 to its decision through the pages, as officer, supervisor and subject', async () => {
+  const today = beijingDate(Date.now());
+
+  // ---- The officer signs in and opens a case ------------------------------------------------------
+  const officer = await newPage();
+  await officer.goto(`${base}/`);
+  await officer.getByText('开发环境登录').waitFor();
+  await shot(officer, 'sign-in');
+  await signIn(officer, { sub: 'bh-officer', name: '李办案', roles: ['officer'] });
+
+  await officer.getByRole('link', { name: '立案' }).click();
+  await officer.getByRole('heading', { name: '立案' }).waitFor();
+  // The event date is the day the subject was told: Binhai's application window counts from it (第十二条(二)).
+  await officer.getByLabel('问责部门告知日').waitFor();
+  await contains(officer.locator('#eventDate-hint'), '第十二条(二)');
+  await officer.getByLabel('姓名', { exact: true }).fill('王某');
+  await officer.getByLabel('所在单位（党组织）').fill('某街道党工委');
+  await officer.getByLabel('本人系统账号').fill('cadre-7');
+  // A matter naming the subject is refused at the field: operators see matters.
+  await officer.getByLabel('事项（不得写入姓名、身份证号）').fill('王某在老旧小区改造中的程序瑕疵');
+  await officer.getByLabel('问责文书文号').fill('滨纪问〔2026〕31号');
+  await officer.getByLabel('问责部门告知日').fill(today);
+  await officer.getByRole('button', { name: '立案' }).click();
+  await contains(officer.locator('#matter-error'), '不得写入被调查对象姓名');
+  await shot(officer, 'open-case');
+  await officer.getByLabel('事项（不得写入姓名、身份证号）').fill('老旧小区改造中的程序瑕疵');
+  await officer.getByRole('button', { name: '立案' }).click();
+  await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).waitFor();
+  const caseId = (await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).textContent())!.replace('案件 ', '').trim();
+
+  // ---- The application, filed through its generated form --------------------------------------------
+  const application = await step(officer, 'fileApplication');
+  await application.getByLabel('提交人').selectOption({ label: '被调查对象' });
+  await hasValue(application.getByLabel('收到日期'), today);
+  await application.getByLabel('内容摘要').fill('在老旧小区改造中为赶工期简化程序，申请容错免责');
+  await submitStep(application);
+  await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '调查核实', 'the investigation stage');
+  await contains(officer.locator('.deadlines'), '第十二条(二)');
+
+  // ---- A step refused with its article; the form keeps what was typed ---------------------------------
+  const group = await step(officer, 'appointInvestigationGroup');
+  await group.getByLabel('姓名').first().fill('陈调查');
+  await group.getByLabel('声明与被调查对象无亲属、利害关系').first().check();
+  await submitStep(group);
+  const refusal = group.locator('.refusal');
+  await contains(refusal, '调查组须由2人以上组成');
+  await contains(refusal, '第十三条(一)');
+  await hasValue(group.getByLabel('姓名').first(), '陈调查');
+  await shot(officer, 'case-refused');
+  await group.getByRole('button', { name: /添加/ }).click();
+  await group.getByLabel('姓名').nth(1).fill('刘调查');
+  await group.getByLabel('声明与被调查对象无亲属、利害关系').nth(1).check();
+  await submitStep(group);
+  await expectEventually(officer, async () => (await officer.locator('details.step-box[data-action="submitInvestigationReport"]').count()) > 0, 'the report to be offered');
+
+  const report = await step(officer, 'submitInvestigationReport');
+  await report.getByLabel('调查结论').fill('为推进改革简化程序，未谋私利，已及时纠正');
+  await report.getByLabel('初步建议').selectOption({ label: '免责' });
+  const circumstance = report.locator('.checkboxes input[type="checkbox"]').first();
+  await circumstance.check();
+  await submitStep(report);
+  await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '集体研究认定', 'the deliberation stage');
+
+  // ---- The supervisor records the determination ----------------------------------------------------
+  const supervisor = await newPage();
+  await signIn(supervisor, { sub: 'bh-leader', name: '赵主任', roles: ['supervisor'] });
+  await supervisor.goto(`${base}/#/cases/${caseId}`);
+  const determination = await step(supervisor, 'recordDetermination');
+  await determination.getByLabel('决定机构').selectOption({ label: '问责部门领导班子' });
+  await determination.getByLabel('认定结果').selectOption({ label: '免责' });
+  await determination.locator('input[type="checkbox"][id^="recordDetermination_circumstances"]').first().check();
+  await determination.getByLabel('理由').fill('符合第六条所列情形，经领导班子集体研究予以免责');
+  await submitStep(determination);
+  await expectEventually(supervisor, async () => (await supervisor.locator('.summary .outcome').textContent()) === '免责', 'the outcome');
+
+  const filing = await step(supervisor, 'recordFiling');
+  await submitStep(filing);
+  await expectEventually(supervisor, async () => (await supervisor.locator('.summary .stage').textContent()) === '书面告知容错免责结论', 'the notice stage');
+
+  // ---- The subject acknowledges the conclusion in its inbox ---------------------------------------------
+  const subject = await newPage();
+  await signIn(subject, { sub: 'cadre-7', name: '王某', roles: ['auditor'] });
+  await subject.getByRole('link', { name: '收件箱' }).click();
+  const conclusion = subject.locator('li.unserved', { hasText: caseId }).filter({ hasText: '容错免责结论' });
+  await expectEventually(
+    subject,
+    async () => {
+      if ((await conclusion.count()) > 0) return true;
+      await subject.reload();
+      await subject.getByRole('heading', { name: '收件箱' }).waitFor();
+      return (await conclusion.count()) > 0;
+    },
+    'the conclusion in the subject’s inbox',
+  );
+  await hasValue(conclusion.getByLabel('送达日期'), today);
+  await shot(subject, 'inbox');
+  await conclusion.getByRole('button', { name: '签收' }).click();
+  await contains(subject.locator('li.served', { hasText: caseId }).filter({ hasText: '容错免责结论' }), `已于 ${Number(today.slice(0, 4))}年`);
+
+  // ---- The decision document, downloaded, its hash checked -----------------------------------------------
+  await officer.getByRole('button', { name: '刷新' }).click();
+  const decision = officer.locator('.documents tr', { hasText: '免责决定书' });
+  await expectEventually(officer, async () => (await decision.count()) > 0, 'the 免责决定书');
+  const recorded = (await decision.locator('code.hash[data-kind="docx"]').textContent())!.trim();
+  const [download] = await Promise.all([officer.waitForEvent('download'), decision.getByRole('button', { name: /下载 \.docx/ }).click()]);
+  const file = await download.path();
+  const actual = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  expect(actual).toBe(recorded);
+  expect(download.suggestedFilename()).toMatch(/免责决定书\.docx$/);
+  await contains(decision, '已校验，与存档记录一致');
+  // The top of the page, with one deadline's quoted rule open, for the README.
+  await officer.locator('.deadlines details.basis summary').first().click();
+  await officer.evaluate('window.scrollTo(0, 0)');
+  await shot(officer, 'case', true);
+
+  // The printed case page: its summary and deadlines, without the forms.
+  await officer.emulateMedia({ media: 'print' });
+  await officer.locator('.deadlines').waitFor();
+  await officer.locator('section.steps').waitFor({ state: 'hidden' });
+  await officer.locator('header.top').waitFor({ state: 'hidden' });
+  await officer.emulateMedia({ media: 'screen' });
+
+  // ---- The officer subscribes to the .ics feed and finds the case's deadline in it --------------------------
+  const state = (await (await fetch(`${base}/v1/cases/${caseId}`, { headers: { Authorization: `Bearer ${await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer' })}` } })).json()) as {
+    deadlines: { key: string; label: string; deadline: string; status: string; basis: { article: string } }[];
+  };
+  const pending = state.deadlines.find((d) => d.status === 'pending');
+  expect(pending).toBeDefined();
+  await officer.getByRole('link', { name: '日历' }).click();
+  await officer.getByRole('heading', { name: '日历', exact: true }).waitFor();
+  await officer.getByRole('button', { name: '生成订阅地址' }).click();
+  const feedUrl = await officer.getByLabel('订阅地址（仅显示这一次）').inputValue();
+  expect(feedUrl).toMatch(new RegExp(`^${base}/v1/calendar/feeds/[A-Za-z0-9_-]{43}\\.ics$`));
+  if (pending!.deadline.slice(0, 7) === today.slice(0, 7)) await contains(officer.locator('table.month'), pending!.label);
+  await shot(officer, 'calendar');
+  const feed = await fetch(feedUrl);
+  expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
+  const events = new ICAL.Component(ICAL.parse(await feed.text())).getAllSubcomponents('vevent').map((e) => new ICAL.Event(e));
+  const event = events.find((e) => e.uid === `${caseId}.${pending!.key}@rongcuo`);
+  expect(event?.startDate.toString()).toBe(pending!.deadline);
+  expect(event?.summary).toContain(pending!.label);
+  expect(event?.description).toContain(pending!.basis.article);
+  // Revoked, the address answers no more.
+  await officer.getByRole('button', { name: '撤销订阅地址' }).click();
+  await officer.getByText('尚未生成订阅地址').waitFor();
+  expect((await fetch(feedUrl)).status).toBe(404);
+
+  // ---- The other pages, photographed ---------------------------------------------------------------------------
+  await officer.getByRole('link', { name: '工作台' }).click();
+  await contains(officer.locator('table.cases'), caseId);
+  // Focus moves to the new page's heading, so keyboard and screen-reader users start there.
+  expect(await officer.evaluate('document.activeElement.tagName + document.activeElement.textContent')).toBe('H1工作台');
+  await shot(officer, 'dashboard', true);
+  // On a 1920 screen the page uses the width and a larger type.
+  await officer.setViewportSize({ width: 1920, height: 1080 });
+  await shot(officer, 'dashboard-1920');
+  await officer.setViewportSize({ width: 1280, height: 800 });
+  await officer.getByRole('link', { name: '案件列表' }).click();
+  await officer.getByLabel('事项关键词').fill('老旧小区');
+  await officer.getByRole('button', { name: '筛选' }).click();
+  await contains(officer.locator('table.cases'), caseId);
+  await shot(officer, 'cases');
+  await officer.getByRole('link', { name: '法规' }).click();
+  await officer.getByRole('link', { name: /滨海新区/ }).first().click();
+  await contains(officer.locator('.rulebook'), '第十二条(二)');
+  await shot(officer, 'rulebook');
+
+  const admin = await newPage();
+  await signIn(admin, { sub: 'bh-admin', name: '孙管理', roles: ['admin'] });
+  await admin.getByRole('link', { name: '管理' }).click();
+  // A schedule uploaded as JSON fills the form; the API's check names the day outside the year.
+  const upload = path.join(profile, 'schedule-2099.json');
+  fs.writeFileSync(upload, JSON.stringify({ year: 2099, source: '国办发明电〔2098〕1号', holidays: [{ date: '2098-01-01', name: '元旦' }], makeUpWorkdays: [] }));
+  await admin.getByLabel('从 JSON 文件读入（可选）').setInputFiles(upload);
+  await hasValue(admin.getByLabel('依据的通知（文号）'), '国办发明电〔2098〕1号');
+  await hasValue(admin.getByLabel('年度', { exact: true }), '2099');
+  await admin.getByRole('button', { name: '检查' }).click();
+  await contains(admin.locator('.field-error').first(), '须在 2099 年内');
+  await admin.getByLabel('放假日 1 日期').fill('2099-01-01');
+  await admin.getByRole('button', { name: '检查' }).click();
+  await admin.getByRole('heading', { name: '载入前检查：2099年' }).waitFor();
+  await contains(admin.locator('#preview').locator('..'), '将重新计算 0 件');
+  await shot(admin, 'admin');
+
+  expect(violations).toEqual([]);
+  expect(accessibility).toEqual([]);
+});
