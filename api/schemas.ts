@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { PERIOD_UNITS } from '../domain/calendar/period';
 import { isoDateSchema } from '../domain/calendar/year-input';
 import { CASE_ID_PATTERN } from '../domain/case/contract';
-import { JURISDICTIONS } from '../domain/rulebooks';
+import { beijingDate } from '../domain/calendar';
+import { JURISDICTIONS, rulebookInForce } from '../domain/rulebooks';
 import { INTAKE_ROUTES } from '../domain/rulebooks/schema';
 
 export { isoDateSchema };
@@ -28,11 +29,18 @@ export const openCaseBody = z
       reference: text(100),
       body: text(100).optional(),
     }),
-    /** The day the authority informed the subject or started accountability; the first window counts from it. */
+    /**
+     * The day of the opening event the jurisdiction's rulebook names (`openingEvent` in GET
+     * /v1/rulebooks/{id}: 告知 in 滨海, the start of accountability in 银川 and 杭州, the group's
+     * receipt of the opinion on 阳江's opinion routes); the first window counts from it.
+     */
     eventDate: isoDateSchema,
     /** How the case came in, where the jurisdiction's rulebook allows more than an application. */
     route: z.enum(INTAKE_ROUTES).optional(),
-    /** The level of the deciding authority (阳江: county decisions are filed with the city group). */
+    /**
+     * The level of the deciding authority, required where the rulebook files decisions by level
+     * (阳江 二(三)4: county decisions are filed with the city group; a 功能区 case is a city case).
+     */
     level: z.enum(['city', 'county']).optional(),
     /** The advance risk filing (报备) of the reform, if there was one (焦作). */
     advanceFiling: z.object({ reference: text(100), filedWith: text(100), filedOn: isoDateSchema }).strict().optional(),
@@ -51,6 +59,11 @@ export const openCaseBody = z
   .strict()
   // The matter becomes a search attribute that everyone with Temporal UI access sees.
   .superRefine((body, ctx) => {
+    // A county case opened without its level would skip the filing with the city group unseen.
+    const levelled = rulebookInForce(body.jurisdiction, beijingDate(Date.now()))?.steps.find((s) => s.kind === 'filing' && s.onlyForLevel);
+    if (levelled?.kind === 'filing' && !body.level) {
+      ctx.addIssue({ code: 'custom', path: ['level'], message: `is required: ${levelled.label} depends on it (${levelled.basis.article})` });
+    }
     if (body.subject?.name && body.matter?.includes(body.subject.name)) {
       ctx.addIssue({ code: 'custom', path: ['matter'], message: 'must not name the subject: it is visible to operators' });
     }

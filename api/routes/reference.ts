@@ -18,7 +18,16 @@ export function referenceRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The rulebooks' } },
       handle: ({ res }) =>
         res.json({
-          rulebooks: rulebooks.map((b) => ({ id: b.id, name: b.name, issuingBody: b.issuingBody, version: b.version, inForce: b.inForce, source: b.source })),
+          rulebooks: rulebooks.map((b) => ({
+            id: b.id,
+            name: b.name,
+            issuingBody: b.issuingBody,
+            version: b.version,
+            revision: b.revision,
+            inForce: b.inForce,
+            source: b.source,
+            openingEvent: b.openingEvent ?? null,
+          })),
         }),
     }),
     route({

@@ -51,7 +51,11 @@ export interface CaseInput {
   subject: { name: string; organisation: string; position?: string | undefined; userId?: string | undefined };
   matter: string;
   accountability: { reference: string; body?: string | undefined };
-  /** The day the authority informed the subject or started accountability: the first window counts from it. */
+  /**
+   * The day of the event the rulebook names as the case's opening (`openingEvent`: 告知 in 滨海, the
+   * start of accountability in 银川 and 杭州, the group's receipt of an opinion in 阳江): the first
+   * window counts from it.
+   */
   eventDate: IsoDate;
   openedBy: Actor;
   openedAt: string;
@@ -150,11 +154,15 @@ export interface CaseState {
   caseId: string;
   jurisdiction: string;
   rulebookVersion: string;
+  /** The transcription of that version the case runs on (absent on cases opened before revisions). */
+  rulebookRevision?: number;
   authority: string;
   subject: CaseInput['subject'];
   matter: string;
   accountability: CaseInput['accountability'] & { status: 'proceeding' | 'suspended' | 'stopped' };
   stage: string;
+  /** Steps running beside the main line (`stage`), e.g. 纠错 while the appeal window runs. */
+  alongside?: string[];
   outcome?: string;
   closed: boolean;
   deadlines: DeadlineRecord[];

@@ -11,9 +11,11 @@ export const binhai2021: RulebookInput = {
   name: '滨海新区容错免责实施办法（试行）',
   issuingBody: '中共天津市滨海新区委员会',
   version: '2021-10',
+  revision: 2,
   inForce: '2021-10-11',
   source: 'binhai-2021.txt',
   documentNumberPrefix: '滨纪免',
+  openingEvent: { label: '问责部门告知日', basis: art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》') },
   recusal: art('第二十四条(二)', '工作人员与被调查对象有亲属关系、利害关系等可能影响调查处理公正性的应当回避'),
   catalogues: {
     eligible: {

@@ -11,9 +11,11 @@ export const hangzhouEducation2020: RulebookInput = {
   name: '杭州市教育局党员干部改革创新容错免责实施办法（试行）',
   issuingBody: '中共杭州市教育局委员会',
   version: '2020-01',
+  revision: 2,
   inForce: '2020-01-03',
   source: 'hangzhou-education-2020.txt',
   documentNumberPrefix: '杭教党容',
+  openingEvent: { label: '局党委启动问责程序日', basis: art('第九条(一)', '应在局党委启动问责程序后7个工作日内') },
   catalogues: {
     eligible: {
       basis: art('第六条', '下列情形可以申请容错认定'),

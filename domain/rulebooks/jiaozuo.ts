@@ -18,9 +18,15 @@ export const jiaozuo2017: RulebookInput = {
   name: '焦作市支持改革创新激励干部担当有为容错纠错办法（试行）',
   issuingBody: '中共焦作市委',
   version: '2017',
+  revision: 2,
   inForce: '2017-01-01',
   source: 'jiaozuo.txt',
   documentNumberPrefix: '焦容',
+  openingEvent: {
+    label: '问责启动日',
+    basis: art('程序(一)启动', '在进行问责时'),
+    byRoute: { exOfficio: { label: '依职权启动容错程序日', basis: art('程序(一)启动', '执纪问责部门认为存在本办法第二章规定容错情形的') } },
+  },
   catalogues: {
     eligible: {
       basis: {

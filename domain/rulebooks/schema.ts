@@ -17,8 +17,21 @@ export const basisSchema = z.object({
    * is the untangled sentence and these are its pieces as they stand in the file.
    */
   ocrFragments: z.array(z.string().min(1)).optional(),
+  /**
+   * Where reading the quoted words is a choice (the text is silent or ambiguous): the choice made
+   * and why, in a sentence, so an auditor can disagree with it.
+   */
+  reading: z.string().min(2).optional(),
 });
 export type Basis = z.infer<typeof basisSchema>;
+
+/** The article of a value the source text does not set: the product chose it, and says so. */
+export const PRODUCT_CHOICE = '本规则设定（原文未规定）';
+
+/** A basis for a value the product sets where the text sets none: what was chosen, and why. */
+export function productChoice(what: string, reading: string): Basis {
+  return { article: PRODUCT_CHOICE, quote: what, reading };
+}
 
 export const deadlineRuleSchema = z.object({
   amount: z.number().int().min(1).max(366),
@@ -35,6 +48,12 @@ export const ROLE_NAMES = ['officer', 'supervisor', 'auditor', 'admin'] as const
 const roles = z.array(z.enum(ROLE_NAMES)).min(1);
 
 const stage = z.string().regex(/^[a-z][A-Za-z]*$/);
+/**
+ * The step runs beside the main line of the procedure from the point where it stands (纠错 while
+ * the conclusion takes effect, an appeal that does not stop execution); the case closes once both
+ * are done.
+ */
+const alongside = z.boolean().optional();
 const party = z.enum(['subject', 'subjectOrganisation']);
 export type Party = z.infer<typeof party>;
 /** Who is told in writing: the parties, and the body holding the accountability (银川 认定书). */
@@ -273,6 +292,7 @@ export const correctionStepSchema = z.object({
   basis: basisSchema,
   document: documentSpecSchema,
   escalateTo: z.string().min(2),
+  alongside,
 });
 
 export const publicationStepSchema = z.object({
@@ -325,11 +345,19 @@ export type Step = z.infer<typeof stepSchema>;
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 export type PartyWindowStep = StepOf<'partyWindow'>;
 
+/** The event a case's first window or period counts from, as the regulation names it. */
+const openingEventSchema = z.object({ label: z.string().min(2), basis: basisSchema });
+
 export const rulebookSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   name: z.string().min(2),
   issuingBody: z.string().min(2),
   version: z.string().min(1),
+  /**
+   * The transcription of this version: a corrected reading of the same regulation is a new
+   * revision. Running cases keep the revision they were opened with (it is pinned in their input).
+   */
+  revision: z.number().int().min(1).default(1),
   inForce: isoDateSchema,
   /** The file of shared/regulations/ this rulebook transcribes. */
   source: z.string().min(1),
@@ -346,7 +374,24 @@ export const rulebookSchema = z.object({
   effects: z.partialRecord(z.enum(OUTCOMES), z.array(effectSchema)).default({}),
   /** Members with kinship or interest must recuse (回避). */
   recusal: basisSchema.optional(),
+  /**
+   * What the case's event date (`eventDate`) is, in the regulation's words: 告知 (滨海), the start
+   * of accountability (银川, 杭州), the group's receipt of an opinion (阳江). Per intake route where
+   * the routes differ.
+   */
+  openingEvent: openingEventSchema.extend({ byRoute: z.partialRecord(z.enum(INTAKE_ROUTES), openingEventSchema).optional() }).optional(),
   steps: z.array(stepSchema).min(1),
 });
 export type Rulebook = z.infer<typeof rulebookSchema>;
 export type RulebookInput = z.input<typeof rulebookSchema>;
+
+/** The event the case's event date stands for, as the rulebook names it for the route the case came by. */
+export function openingEventOf(rulebook: Pick<Rulebook, 'openingEvent'>, route: IntakeRoute | undefined): { label: string; basis?: Basis } {
+  const event = rulebook.openingEvent;
+  return (route && event?.byRoute?.[route]) ?? event ?? { label: '程序启动日' };
+}
+
+/** Whether a step runs beside the main line. */
+export function runsAlongside(step: Step): boolean {
+  return 'alongside' in step && step.alongside === true;
+}

@@ -8,14 +8,29 @@ import type { RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
 
+/** On the opinion routes there is no acceptance: the group's receipt of the opinion stands for it. */
+const opinionReceived = {
+  label: '容错调查工作小组收到初步意见之日',
+  basis: {
+    ...art('二(三)2', '形成初步意见报送容错调查工作小组'),
+    reading: '初步意见路径无受理决定，以工作小组收到初步意见之日为受理之日，调查期限自此起算',
+  },
+};
+
 export const yangjiang2017: RulebookInput = {
   id: 'yangjiang',
   name: '阳江市贯彻“三个区分开来”治理为官不为的实施意见（试行）',
   issuingBody: '中共阳江市委办公室',
   version: '2017-05',
+  revision: 2,
   inForce: '2017-05-17',
   source: 'yangjiang-2017.txt',
   documentNumberPrefix: '阳纪容',
+  openingEvent: {
+    label: '受到追责调查之日',
+    basis: art('二(三)2', '有关单位或个人因发生履职行为问题而受到追责调查时'),
+    byRoute: { accountabilityBodyOpinion: opinionReceived, functionalDepartmentOpinion: opinionReceived },
+  },
   catalogues: {
     eligible: {
       basis: art('二(二)1', '按照“三个区分开来”原则予以免责或减轻、从轻问责的情形包括六大类共20种情形'),

@@ -13,9 +13,11 @@ export const yinchuan2017: RulebookInput = {
   name: '银川市支持干部干事创业建立容错机制实施办法（试行）',
   issuingBody: '中共银川市委',
   version: '2017',
+  revision: 2,
   inForce: '2017-01-01',
   source: 'yinchuan.txt',
   documentNumberPrefix: '银纪容',
+  openingEvent: { label: '启动追责程序日', basis: art('程序(一)申请', '应在启动追责程序后10个工作日内') },
   catalogues: {
     eligible: {
       basis: art('容错情形', '干部出现下列情形之一的,不予追究相关责任或从轻、减轻处理'),

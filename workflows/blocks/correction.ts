@@ -15,7 +15,8 @@ import { issue } from './documents';
 
 export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
   const { file, actions, input } = ctx;
-  file.enterStage(step.stage);
+  if (step.alongside) file.enterAlongside(step.stage);
+  else file.enterStage(step.stage);
 
   const openItem = (itemId: string): CorrectionItem => {
     const item = file.state.correctionList?.items.find((i) => i.id === itemId);
@@ -85,6 +86,7 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
   actions.withdraw('fileRectificationReport', 'waiveCorrectionItem');
   list.closedOn = today();
   file.record('correctionClosed', { detail: '纠错建议清单各项均已整改报告或说明理由免于整改', basis: step.basis });
+  if (step.alongside) file.leaveAlongside(step.stage);
 }
 
 /** Waits for an item to be reported or waived; past its due date, escalates once and keeps waiting. */

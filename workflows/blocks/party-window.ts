@@ -5,7 +5,7 @@
  */
 import { compareDates } from '../../domain/calendar';
 import { RefusalType } from '../../domain/case/contract';
-import type { StepOf } from '../../domain/rulebooks/schema';
+import { openingEventOf, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkText, type CaseContext } from '../engine/context';
 
@@ -24,7 +24,7 @@ export async function partyWindow(step: StepOf<'partyWindow'>, ctx: CaseContext)
         refuse(RefusalType.windowClosed, `${step.label}期限已于 ${window.deadline} 24时届满，逾期申请不予受理`, step.deadline.basis);
       }
       if (!step.filers.includes(filing.filedBy)) refuse(RefusalType.invalidInput, `filedBy：只能由 ${step.filers.join('、')} 提交`);
-      checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: '告知日' });
+      checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: openingEventOf(ctx.rulebook, input.route).label });
       checkText('summary', filing.summary);
     },
     apply: (filing) => {

@@ -5,6 +5,7 @@
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { searchAttributes as sa, type CaseInput, type CaseState, type TimelineEntry } from '../../domain/case/contract';
+import { openingEventOf } from '../../domain/rulebooks/schema';
 
 export class CaseFile {
   readonly state: CaseState;
@@ -15,6 +16,7 @@ export class CaseFile {
       caseId: input.caseId,
       jurisdiction: input.rulebook.id,
       rulebookVersion: input.rulebook.version,
+      ...(input.rulebook.revision ? { rulebookRevision: input.rulebook.revision } : {}),
       authority: input.authority,
       subject: input.subject,
       matter: input.matter,
@@ -33,7 +35,8 @@ export class CaseFile {
       extensions: [],
       participants: [],
     };
-    this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}` });
+    const opening = openingEventOf(input.rulebook, input.route);
+    this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}；${opening.label}：${input.eventDate}`, ...(opening.basis ? { basis: opening.basis } : {}) });
   }
 
   record(event: string, extra: Omit<TimelineEntry, 'at' | 'event'> = {}): void {
@@ -44,6 +47,17 @@ export class CaseFile {
     this.state.stage = stage;
     this.record('stageEntered', { detail: stage });
     this.publish();
+  }
+
+  /** A step that runs beside the main line starts; the main stage (and its search attribute) stays. */
+  enterAlongside(stage: string): void {
+    (this.state.alongside ??= []).push(stage);
+    this.record('alongsideEntered', { detail: stage });
+  }
+
+  leaveAlongside(stage: string): void {
+    this.state.alongside = (this.state.alongside ?? []).filter((s) => s !== stage);
+    this.record('alongsideLeft', { detail: stage });
   }
 
   close(outcome: string, detail: string): void {

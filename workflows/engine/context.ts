@@ -17,6 +17,12 @@ export interface CaseContext {
   effects: Effects;
   /** Work that runs beside the steps (authority-deadline watchers, reminders); awaited before the case ends. */
   background(task: Promise<void>): void;
+  /**
+   * Whether the main line of steps has run its course (or the case closed early): a step running
+   * beside it that waits for something that may never come (a finding, an appeal with no window)
+   * stops waiting then.
+   */
+  mainLineDone(): boolean;
 }
 
 /** Today in Beijing, by the workflow's own clock. */
