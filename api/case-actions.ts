@@ -72,7 +72,7 @@ export const actionBodies = {
     .strict(),
   recordFiling: z.object({ filedOn: isoDateSchema, reference: text(100).optional() }).strict(),
   serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(z.enum(['subject', 'subjectOrganisation', 'accountabilityBody'])).min(1).max(3) }).strict(),
-  fileAppeal: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  fileAppeal: z.object({ receivedOn: isoDateSchema, filedBy: party.optional(), summary: text(5000) }).strict(),
   decideAppeal: z.object({ decidedOn: isoDateSchema, result: z.enum(['upheld', 'revised']), reasons: text(10000) }).strict(),
   recordPublication: z
     .object({ published: z.boolean(), publishedOn: isoDateSchema.optional(), scope: text(200).optional(), reason: text(1000).optional() })
@@ -87,7 +87,7 @@ export const actionBodies = {
 } satisfies { [N in ActionName]: z.ZodType };
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
-  fileApplication: '登记容错免责申请 Record the written application',
+  fileApplication: '登记容错免责申请 Record the written application; receivedOn is the day it reached the authority (送达日), which decides whether it is in time',
   decideAcceptance: '决定是否受理 Decide whether to take the application up',
   extendInvestigation: '延长调查 Extend the investigation',
   recordParticipant: '邀请参与调查 Record an outside participant',
@@ -107,7 +107,7 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   recordDetermination: '集体研究认定 Record the collective determination',
   recordFiling: '备案 Record the filing with the superior body',
   serveNotice: '书面告知/反馈 Record that the conclusion was served',
-  fileAppeal: '登记申诉 Record an appeal',
+  fileAppeal: '登记申诉 Record an appeal; receivedOn is the day it reached the authority (送达日), which decides whether it is in time',
   decideAppeal: '申诉处理决定 Record the appeal decision',
   recordPublication: '结论公开 Record publication or why not',
   archiveCase: '归档 Archive the case file',

@@ -74,8 +74,12 @@ export type DeadlineStatus = 'pending' | 'met' | 'lapsed' | 'superseded';
 export interface DeadlineRecord {
   key: string;
   label: string;
-  /** A party's window closes when it lapses; an authority's deadline marks the case overdue. */
-  binds: 'party' | 'authority';
+  /**
+   * A party's window closes when it lapses; an authority's deadline marks the case overdue; a
+   * recording period (after a party's window lapsed, for filings that reached the authority in
+   * time) closes the window for good when it ends.
+   */
+  binds: 'party' | 'authority' | 'recording';
   basis: Basis;
   from: IsoDate;
   amount: number;
@@ -170,7 +174,8 @@ export interface CaseState {
   availableActions: AvailableAction[];
   documents: IssuedDocument[];
   recusals: { person: { sub?: string | undefined; name: string }; reason: string; recordedBy: Actor }[];
-  application?: { filedBy: Party; filedAt: IsoDate; recordedBy: Actor; summary: string };
+  /** `filedAt`: the day the application reached the authority; `recordedOn`: the day it was entered. */
+  application?: { filedBy: Party; filedAt: IsoDate; recordedOn?: IsoDate; recordedBy: Actor; summary: string };
   startApproval?: { approved: boolean; approvedOn: IsoDate; approvedBy: Actor; capacity: string; reason?: string | undefined };
   investigationGroup?: { members: InvestigationMember[]; appointedOn: IsoDate; appointedBy: Actor };
   statements: { receivedOn: IsoDate; summary: string; recordedBy: Actor }[];
@@ -201,7 +206,7 @@ export interface CaseState {
    * The notice counts as served once every recipient is.
    */
   noticeReceipts?: { party: Recipient; servedOn: IsoDate; via: 'inbox' | 'officer'; by: Actor }[];
-  appeal?: { receivedOn: IsoDate; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
+  appeal?: { receivedOn: IsoDate; recordedOn?: IsoDate; filedBy?: Party; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
   publication?: { published: boolean; publishedOn?: IsoDate | undefined; scope?: string | undefined; reason?: string | undefined; recordedBy: Actor };
   archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
   followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
@@ -253,7 +258,7 @@ interface ByActor {
 }
 export interface FileApplicationInput extends ByActor {
   filedBy: Party;
-  /** The date the written application reached the authority. */
+  /** The date the written application reached the authority (送达日), which decides whether it is in time; not the day it is entered. */
   receivedOn: IsoDate;
   /** Facts, the basis relied on and the proposal, as the application states them. */
   summary: string;
@@ -330,7 +335,10 @@ export interface ServeNoticeInput extends ByActor {
   servedTo: Recipient[];
 }
 export interface FileAppealInput extends ByActor {
+  /** The date the written appeal reached the authority (送达日), which decides whether it is in time; not the day it is entered. */
   receivedOn: IsoDate;
+  /** Who appeals, where the rulebook names the appellants (滨海: 被问责对象); the subject where unset. */
+  filedBy?: Party | undefined;
   summary: string;
 }
 export interface DecideAppealInput extends ByActor {

@@ -85,7 +85,10 @@ export const binhai2021: RulebookInput = {
       deadline: {
         amount: 7,
         unit: 'workingDays',
-        basis: art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》'),
+        basis: {
+          ...art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》'),
+          reading: '以书面申请送达问责部门之日为准，不以登记之日为准；邮寄在途时间不予扣除（原文未规定）',
+        },
       },
       filers: ['subject', 'subjectOrganisation'],
       onLapse: { outcome: 'noApplication', explanation: '告知后七个工作日内未提交《容错免责申请》，容错免责程序终结，问责程序继续' },
@@ -166,8 +169,12 @@ export const binhai2021: RulebookInput = {
       window: {
         amount: 15,
         unit: 'days',
-        basis: art('第十七条', '自接到告知之日起15日内,可向作出结论的问责部门提出书面申诉'),
+        basis: {
+          ...art('第十七条', '被问责对象对处理结论有不同意见的,自接到告知之日起15日内,可向作出结论的问责部门提出书面申诉'),
+          reading: '申诉人为被问责对象本人，期限自其本人接到告知之日起算，所在单位党组织较晚送达的不延长本人的期限；以书面申诉送达问责部门之日为准，不以登记之日为准',
+        },
       },
+      filers: ['subject'],
       decision: {
         amount: 30,
         unit: 'days',

@@ -82,7 +82,10 @@ export const hangzhouEducation2020: RulebookInput = {
       deadline: {
         amount: 7,
         unit: 'workingDays',
-        basis: art('第九条(一)', '应在局党委启动问责程序后7个工作日内,向局党委提出书面免责申请'),
+        basis: {
+          ...art('第九条(一)', '应在局党委启动问责程序后7个工作日内,向局党委提出书面免责申请'),
+          reading: '以书面申请送达局党委之日为准，不以登记之日为准；邮寄在途时间不予扣除（原文未规定）',
+        },
       },
       filers: ['subject', 'subjectOrganisation'],
       onLapse: { outcome: 'noApplication', explanation: '启动问责程序后7个工作日内未提出书面免责申请，问责程序继续' },

@@ -40,6 +40,20 @@ export const deadlineRuleSchema = z.object({
 });
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
 
+/**
+ * A filing that reached the authority within a party's window may still be recorded for a while
+ * after the window lapsed (an officer enters it the next morning, or after a weekend); only when
+ * this period ends with nothing recorded does the case go on as if nobody filed.
+ */
+export const DEFAULT_RECORDING_PERIOD: DeadlineRule = {
+  amount: 5,
+  unit: 'workingDays',
+  basis: productChoice(
+    '期限届满后5个工作日内，可以登记期限内已送达的申请或申诉；逾期未登记的，视为未提出',
+    '在期限内送达的书面材料不因登记迟延而失效；5个工作日足以跨过周末和短假，又不使案件久悬',
+  ),
+};
+
 export const OUTCOMES = ['exempt', 'mitigated', 'lenient', 'denied'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export const OUTCOME_NAMES: Record<Outcome, string> = { exempt: '免责', mitigated: '减轻', lenient: '从轻', denied: '不予免责' };
@@ -257,6 +271,11 @@ export const appealStepSchema = z.object({
   label: z.string().min(2),
   /** The party's window, counted from the day the notice was served. */
   window: deadlineRuleSchema,
+  /**
+   * Who may appeal. With one filer its window counts from its own service (滨海 第十七条 "自接到告知之日起"),
+   * not from the latest service on every recipient; unset: anyone served, from the latest service.
+   */
+  filers: z.array(party).min(1).optional(),
   /** The authority's deadline for the appeal decision, counted from receipt of the appeal. */
   decision: deadlineRuleSchema,
   roles,
@@ -374,6 +393,8 @@ export const rulebookSchema = z.object({
   effects: z.partialRecord(z.enum(OUTCOMES), z.array(effectSchema)).default({}),
   /** Members with kinship or interest must recuse (回避). */
   recusal: basisSchema.optional(),
+  /** How long after a party's window lapsed a filing that reached the authority in time may still be recorded; DEFAULT_RECORDING_PERIOD where unset. */
+  recordingPeriod: deadlineRuleSchema.optional(),
   /**
    * What the case's event date (`eventDate`) is, in the regulation's words: 告知 (滨海), the start
    * of accountability (银川, 杭州), the group's receipt of an opinion (阳江). Per intake route where

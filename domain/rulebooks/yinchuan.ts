@@ -63,7 +63,10 @@ export const yinchuan2017: RulebookInput = {
       deadline: {
         amount: 10,
         unit: 'workingDays',
-        basis: art('程序(一)申请', '应在启动追责程序后10个工作日内,按照干部管理权限向纪检监察机关或组织部门提出书面容错免责申请'),
+        basis: {
+          ...art('程序(一)申请', '应在启动追责程序后10个工作日内,按照干部管理权限向纪检监察机关或组织部门提出书面容错免责申请'),
+          reading: '以书面申请送达纪检监察机关或组织部门之日为准，不以登记之日为准；邮寄在途时间不予扣除（原文未规定）',
+        },
       },
       filers: ['subject', 'subjectOrganisation'],
       onLapse: { outcome: 'noApplication', explanation: '启动追责程序后10个工作日内未提出书面申请，追责程序继续' },

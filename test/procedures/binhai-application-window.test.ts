@@ -5,10 +5,9 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { beijingDate } from '../../domain/calendar';
-import { caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE } from '../../domain/case/contract';
+import { caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE, type CaseState } from '../../domain/case/contract';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import { binhaiCase, officer } from '../support/cases';
-import { recordHistory } from '../support/histories';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
 import { withCaseWorker } from '../support/case-driver';
 
@@ -24,13 +23,15 @@ async function startCase(taskQueue: string) {
   return { handle, input, expected };
 }
 
-async function stateOnceDeadlineSet(handle: Awaited<ReturnType<typeof startCase>>['handle']) {
+async function stateOnce(handle: Awaited<ReturnType<typeof startCase>>['handle'], holds: (state: CaseState) => boolean) {
   for (;;) {
     const state = await handle.query(caseStateQuery);
-    if (state.deadlines.length > 0) return state;
+    if (holds(state)) return state;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+const stateOnceDeadlineSet = (handle: Awaited<ReturnType<typeof startCase>>['handle']) => stateOnce(handle, (s) => s.deadlines.length > 0);
 
 describe('Binhai application window', () => {
   it('is counted as 7 working days from the notice and cites 第十二条(二)', async () => {
@@ -50,7 +51,7 @@ describe('Binhai application window', () => {
     });
   });
 
-  it('is still open one minute before 24:00 of the last day and closes at 24:00, recording the lapse', async () => {
+  it('is still open one minute before 24:00 of the last day and lapses at 24:00, recording the lapse', async () => {
     await withWorker(async (taskQueue) => {
       const { handle, expected } = await startCase(taskQueue);
       await stateOnceDeadlineSet(handle);
@@ -62,14 +63,14 @@ describe('Binhai application window', () => {
       expect(before.closed).toBe(false);
 
       await suite.env.sleep(120_000);
-      const after = await handle.result();
-      expect(after.stage).toBe('closed');
-      expect(after.outcome).toBe('noApplication');
+      const after = await stateOnce(handle, (s) => s.deadlines.length > 1);
+      // A filing that reached the authority in time may still be recorded (test/procedures/party-windows.test.ts).
+      expect(after.closed).toBe(false);
       expect(after.deadlines[0]?.status).toBe('lapsed');
       const lapse = after.timeline.find((e: { event: string }) => e.event === 'windowLapsed');
       expect(lapse?.basis?.article).toBe('第十二条(二)');
       expect(Date.parse(lapse!.at)).toBeGreaterThanOrEqual(endsAt);
-      await recordHistory('binhai-application-lapsed', handle);
+      await handle.terminate('test done');
     });
   });
 

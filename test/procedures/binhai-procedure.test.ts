@@ -55,6 +55,15 @@ async function determine(c: CaseDriver, outcome: 'exempt' | 'denied', actor = su
 
 const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'binhai', fn);
 
+/** A denial decided and filed: the conclusion is ready to be served. */
+async function deniedAndFiled(tq: string) {
+  const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+  await throughInvestigation(c, 'denied');
+  await determine(c, 'denied');
+  await c.act('recordFiling', { filedOn: await c.today() });
+  return c;
+}
+
 describe('Binhai exemption path', () => {
   it('runs from application to archive: exemption decision issued and numbered, accountability stopped, copies sent', async () => {
     await run(async (tq) => {
@@ -94,7 +103,8 @@ describe('Binhai exemption path', () => {
       );
 
       expect(state.stage).toBe('appeal');
-      state = await c.advanceTo('appealWindow', 1000);
+      await c.advanceTo('appealWindow', 1000);
+      state = await c.advanceTo('appealWindowRecording', 1000);
       expect(state.stage).toBe('publication');
       expect(state.timeline.some((e) => e.event === 'appealWindowClosed')).toBe(true);
       state = await c.act('recordPublication', { published: true, publishedOn: await c.today(), scope: '区纪委监委机关' });
@@ -110,10 +120,7 @@ describe('Binhai exemption path', () => {
 describe('Binhai denial path', () => {
   it('denies, serves the conclusion, takes an appeal within the window, decides it and closes', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
-      await throughInvestigation(c, 'denied');
-      await determine(c, 'denied');
-      await c.act('recordFiling', { filedOn: await c.today() });
+      const c = await deniedAndFiled(tq);
       let state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
       expect(state.documents.map((d) => d.kind)).toEqual(['conclusionNotice']);
       expect(state.accountability.status).toBe('proceeding');
@@ -235,10 +242,7 @@ describe('Binhai notice deadline (第十五条, 5 working days from the decision
 
 describe('Binhai appeal window (第十七条, 15 days from the notice being served)', () => {
   async function served(tq: string) {
-    const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
-    await throughInvestigation(c, 'denied');
-    await determine(c, 'denied');
-    await c.act('recordFiling', { filedOn: await c.today() });
+    const c = await deniedAndFiled(tq);
     const servedOn = await c.today();
     await c.act('serveNotice', { servedOn, servedTo: ['subject', 'subjectOrganisation'] });
     return { c, servedOn };
@@ -258,12 +262,29 @@ describe('Binhai appeal window (第十七条, 15 days from the notice being serv
     });
   });
 
+  it('takes an appeal received on its last day and entered the next morning; the decision is due 30 days from receipt', async () => {
+    await run(async (tq) => {
+      const { c, servedOn } = await served(tq);
+      const expected = await c.expectedDeadline(servedOn, 15, 'days');
+      await c.advanceTo('appealWindow', 9 * 3_600_000);
+      const state = await c.act('fileAppeal', { receivedOn: expected.deadline, summary: '不服结论' });
+      expect(state.appeal).toMatchObject({ receivedOn: expected.deadline, recordedOn: await c.today() });
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')?.status).toBe('lapsed');
+      expect(state.deadlines.find((d) => d.key === 'appealDecision')).toMatchObject({
+        from: expected.deadline,
+        deadline: (await c.expectedDeadline(expected.deadline, 30, 'days')).deadline,
+      });
+      await c.handle.terminate('test done');
+    });
+  });
+
   it('refuses an appeal the day after the last day as out of time, naming the deadline and 第十七条', async () => {
     await run(async (tq) => {
       const { c, servedOn } = await served(tq);
       const expected = await c.expectedDeadline(servedOn, 15, 'days');
       const state = await c.advanceTo('appealWindow', 60_000);
-      expect(state.stage).toBe('publication');
+      // In time filings may still be recorded until the recording period ends.
+      expect(state.stage).toBe('appeal');
       const refusal = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
       expect(refusal.type).toBe('WindowClosed');
       expect(refusal.message).toContain(expected.deadline);
@@ -294,10 +315,7 @@ describe('Binhai conclusion served through the parties’ inboxes (第十五条,
 
   it('puts the conclusion in the inboxes first, and counts the appeal window from the latest service: in person, or the subject’s own acknowledgement', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
-      await throughInvestigation(c, 'denied');
-      await determine(c, 'denied');
-      await c.act('recordFiling', { filedOn: await c.today() });
+      const c = await deniedAndFiled(tq);
       const told = await notificationsForCase(suite.db, c.input.caseId);
       expect(told.filter((n) => n.subject.startsWith('容错免责结论')).map((n) => n.service)).toEqual([
         { stage: 'notice', party: 'subject' },
@@ -331,6 +349,22 @@ describe('Binhai conclusion served through the parties’ inboxes (第十五条,
       expect(window).toMatchObject({ from: acknowledgedOn, deadline: (await c.expectedDeadline(acknowledgedOn, 15, 'days')).deadline, basis: { article: '第十七条' } });
       await c.handle.terminate('test done');
       await recordHistory('binhai-served-through-inbox', c.handle);
+    });
+  });
+
+  it('counts the subject’s appeal window from its own service, not from a later service on its party organisation (第十七条 自接到告知之日起)', async () => {
+    await run(async (tq) => {
+      const c = await deniedAndFiled(tq);
+      const subjectServedOn = await c.today();
+      await acknowledge(c, subjectUser, subjectServedOn);
+      await c.sleep(3 * DAY);
+      let state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subjectOrganisation'] });
+      expect(state.notice?.servedOn).toBe(await c.today());
+      state = await c.settled();
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')).toMatchObject({ from: subjectServedOn, deadline: (await c.expectedDeadline(subjectServedOn, 15, 'days')).deadline });
+      const byUnit = await c.refused('fileAppeal', { receivedOn: await c.today(), filedBy: 'subjectOrganisation', summary: '单位申诉' });
+      expect(byUnit.message).toContain('第十七条');
+      await c.handle.terminate('test done');
     });
   });
 });

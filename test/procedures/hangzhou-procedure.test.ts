@@ -154,11 +154,12 @@ describe('Hangzhou denial path', () => {
 });
 
 describe('Hangzhou application window (第九条(一), 7 working days)', () => {
-  it('closes the case when nobody applies in time', async () => {
+  it('closes the case when nobody applies in time and nothing that arrived in time is recorded afterwards', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'hangzhou-education');
       const expected = await c.expectedDeadline(c.input.eventDate, 7, 'workingDays');
-      const state = await c.advanceTo('application', 60_000);
+      await c.advanceTo('application', 60_000);
+      const state = await c.advanceTo('applicationRecording', 60_000);
       expect(state).toMatchObject({ closed: true, outcome: 'noApplication' });
       expect(state.deadlines[0]).toMatchObject({ deadline: expected.deadline, status: 'lapsed', basis: { article: '第九条(一)' } });
     });

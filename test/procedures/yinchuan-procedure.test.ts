@@ -119,12 +119,22 @@ describe('Yinchuan investigation extension (程序(二), never beyond 30 working
 });
 
 describe('Yinchuan deadlines lapsing', () => {
-  it('closes the case when no application comes within 10 working days', async () => {
+  it('closes the case for want of an application only when the recording period after the 10 working days ends with nothing recorded', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'yinchuan');
-      const state = await c.advanceTo('application', 60_000);
-      expect(state).toMatchObject({ closed: true, outcome: 'noApplication' });
+      let state = await c.advanceTo('application', 60_000);
+      expect(state.closed).toBe(false);
       expect(state.deadlines[0]).toMatchObject({ amount: 10, status: 'lapsed', basis: { article: '程序(一)申请' } });
+      const recording = state.deadlines.find((d) => d.key === 'applicationRecording')!;
+      expect(recording).toMatchObject({ binds: 'recording', amount: 5, unit: 'workingDays', status: 'pending', basis: { article: '本规则设定（原文未规定）' } });
+      expect(recording.deadline).toBe((await c.expectedDeadline(state.deadlines[0]!.deadline, 5, 'workingDays')).deadline);
+      expect(state.availableActions.find((a) => a.name === 'fileApplication')?.deadline).toBe(recording.deadline);
+
+      state = await c.advanceTo('applicationRecording', 60_000);
+      expect(state).toMatchObject({ closed: true, outcome: 'noApplication' });
+      const late = await c.handle.result().then((s) => s.timeline.map((e) => e.event));
+      expect(late).toEqual(expect.arrayContaining(['windowLapsed', 'noApplication', 'caseClosed']));
+      await recordHistory('yinchuan-application-lapsed-after-recording', c.handle);
     });
   });
 

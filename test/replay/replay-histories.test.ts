@@ -28,6 +28,8 @@ describe('replay of recorded case histories', () => {
         'yangjiang-denied',
         'hangzhou-not-started-with-dossier',
         'binhai-served-through-inbox',
+        'binhai-application-recorded-after-lapse',
+        'yinchuan-application-lapsed-after-recording',
       ]),
     );
   });

@@ -1,47 +1,79 @@
 /**
- * The appeal: a party's window counted from the day the notice was served,
- * then, if an appeal came in, the authority's deadline for its decision.
- * Execution of the conclusion is not suspended where the rule says so.
+ * The appeal: a party's window counted from the day the notice was served on
+ * the appellant, then, if an appeal came in, the authority's deadline for its
+ * decision. An appeal that reached the authority by the window's last day is
+ * recorded even when entered after the window lapsed (within the recording
+ * period). Execution of the conclusion is not suspended where the rule says so.
  */
-import { compareDates } from '../../domain/calendar';
-import { RefusalType } from '../../domain/case/contract';
+import { patched } from '@temporalio/workflow';
+import type { IsoDate } from '../../domain/calendar';
+import { RefusalType, type CaseState, type DeadlineRecord } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, checkText, type CaseContext } from '../engine/context';
+import { checkDate, checkText, today, type CaseContext } from '../engine/context';
+import { awaitLateRecording, RECORDING_PERIOD_PATCH, refuseIfLate, settleFiled, type PartyWindow } from '../engine/party-filing';
 import { issue } from './documents';
+
+/**
+ * The day the appellant was served. Where the rule names a single appellant, its own service counts
+ * (a later service on another recipient does not lengthen its window); otherwise the notice's, the
+ * latest service on every recipient.
+ */
+function servedOnAppellant(step: StepOf<'appeal'>, state: CaseState): IsoDate {
+  const only = step.filers?.length === 1 ? step.filers[0] : undefined;
+  return (only && state.noticeReceipts?.find((r) => r.party === only)?.servedOn) || state.notice!.servedOn;
+}
 
 export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, input } = ctx;
   const outcome = file.state.determination?.outcome;
   if (step.appliesTo && (!outcome || !step.appliesTo.includes(outcome))) return;
-  const servedOn = file.state.notice!.servedOn;
+  const servedOn = servedOnAppellant(step, file.state);
   file.enterStage(step.stage);
   const window = await deadlines.open({ key: 'appealWindow', label: `${step.label}期限`, binds: 'party', rule: step.window, from: servedOn });
+  const party: PartyWindow = { window, basis: step.window.basis, label: step.label, what: '申诉' };
+  let recording: DeadlineRecord | undefined;
 
-  actions.offer('fileAppeal', {
-    label: '登记书面申诉',
-    roles: step.roles,
-    deadline: window,
-    validate: (filing) => {
-      if (Date.now() >= Date.parse(window.endsAt) || compareDates(filing.receivedOn, window.deadline) > 0) {
-        refuse(RefusalType.windowClosed, `申诉期限已于 ${window.deadline} 24时届满，逾期申诉不予受理`, step.window.basis);
-      }
-      checkDate('receivedOn', filing.receivedOn, { date: servedOn, what: '送达日' });
-      checkText('summary', filing.summary);
-    },
-    apply: (filing) => {
-      file.state.appeal = { receivedOn: filing.receivedOn, summary: filing.summary, recordedBy: filing.actor };
-      deadlines.settle(window, 'met');
-      actions.withdraw('fileAppeal');
-      file.record('appealFiled', { actor: filing.actor, detail: `${filing.receivedOn} 收到书面申诉`, basis: step.window.basis });
-    },
-  });
+  const offer = (deadline: DeadlineRecord) =>
+    actions.offer('fileAppeal', {
+      label: '登记书面申诉',
+      roles: step.roles,
+      deadline,
+      validate: (filing) => {
+        refuseIfLate(party, filing.receivedOn);
+        if (step.filers && !step.filers.includes(filing.filedBy ?? 'subject')) {
+          refuse(RefusalType.invalidInput, `filedBy：只能由 ${step.filers.join('、')} 提出申诉`, step.window.basis);
+        }
+        checkDate('receivedOn', filing.receivedOn, { date: servedOn, what: '送达日' });
+        checkText('summary', filing.summary);
+      },
+      apply: (filing) => {
+        const recordedOn = today();
+        file.state.appeal = { receivedOn: filing.receivedOn, recordedOn, ...(filing.filedBy ? { filedBy: filing.filedBy } : {}), summary: filing.summary, recordedBy: filing.actor };
+        settleFiled(ctx, party, recording);
+        actions.withdraw('fileAppeal');
+        file.record('appealFiled', { actor: filing.actor, detail: `${filing.receivedOn} 收到书面申诉（期限最后一日 ${window.deadline}），${recordedOn} 登记`, basis: step.window.basis });
+      },
+    });
+  offer(window);
 
-  if ((await deadlines.waitFor(window, () => file.state.appeal !== undefined, actions)) === 'lapsed') {
-    actions.closeWindow('fileAppeal', `申诉期限已于 ${window.deadline} 24时届满，逾期申诉不予受理`, step.window.basis);
-    deadlines.settle(window, 'lapsed');
-    file.record('appealWindowClosed', { detail: `申诉期限 ${window.deadline} 届满，未提出申诉`, basis: step.window.basis });
-    return;
+  const filed = () => file.state.appeal !== undefined;
+  if ((await deadlines.waitFor(window, filed, actions)) === 'lapsed') {
+    if (!patched(RECORDING_PERIOD_PATCH)) {
+      // As recorded before the recording period existed: the window closes at the lapse.
+      actions.closeWindow('fileAppeal', `申诉期限已于 ${window.deadline} 24时届满，逾期申诉不予受理`, step.window.basis);
+      deadlines.settle(window, 'lapsed');
+      file.record('appealWindowClosed', { detail: `申诉期限 ${window.deadline} 届满，未提出申诉`, basis: step.window.basis });
+      return;
+    }
+    const late = await awaitLateRecording(ctx, party, 'fileAppeal', filed, (r) => {
+      recording = r;
+      offer(r);
+    });
+    if (!late) {
+      file.record('appealWindowClosed', { detail: `申诉期限 ${window.deadline} 届满，登记期内未登记期限内送达的申诉`, basis: step.window.basis });
+      return;
+    }
   }
 
   const received = file.state.appeal!;
