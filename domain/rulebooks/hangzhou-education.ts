@@ -100,7 +100,10 @@ export const hangzhouEducation2020: RulebookInput = {
       opensVerificationDeadline: {
         amount: 1,
         unit: 'months',
-        basis: art('第九条(四)', '容错免责核实认定工作一般于1个月内完成'),
+        basis: {
+          ...art('第九条(四)', '容错免责核实认定工作一般于1个月内完成'),
+          reading: '核实认定由局党委主要负责人批准启动（第九条(二)“经局党委主要负责人审批……及时启动容错核实认定”），1个月自批准之日起算，至作出认定决定时止',
+        },
       },
       onRefusal: { outcome: 'notStarted', explanation: '局党委主要负责人未批准启动容错核实认定，问责程序继续' },
     },
@@ -126,7 +129,11 @@ export const hangzhouEducation2020: RulebookInput = {
         max: {
           amount: 3,
           unit: 'months',
-          basis: art('第九条(四)', '对一时难以定论的,可以暂缓作出决定,暂缓时间不超过3个月'),
+          basis: {
+            ...art('第九条(四)', '对一时难以定论的,可以暂缓作出决定,暂缓时间不超过3个月'),
+            reading:
+              '暂缓的是届时应作出的决定：3个月自1个月核实认定期限届满时（其最后一日依民法典第二百零三条顺延的，自顺延后的最后一日）起算，无论何时决定暂缓，最迟不超过该日起3个月，使最长期限固定；若自决定暂缓之日起算，迟作暂缓即可使期限无限延后',
+          },
         },
       },
       toleranceRequires: {

@@ -115,7 +115,14 @@ export const yangjiang2017: RulebookInput = {
       label: '调查核实',
       basis: art('二(三)3', '采取书面审查、实地检查、听取当事人意见、走访询问等多种方式开展调查'),
       roles: ['officer', 'supervisor'],
-      deadline: { amount: 30, unit: 'workingDays', basis: art('二(三)3(3)', '调查工作一般应在受理之日起30个工作日内完成') },
+      deadline: {
+        amount: 30,
+        unit: 'workingDays',
+        basis: {
+          ...art('二(三)3(3)', '调查工作一般应在受理之日起30个工作日内完成'),
+          reading: '申请路径自受理决定之日起算；初步意见路径无受理决定，自工作小组收到初步意见之日起算',
+        },
+      },
       extensions: {
         basis: art('二(三)3(3)', '对涉及事项较为复杂、确需延长调查时间的,经容错调查工作小组研究同意,可以适当延长时间'),
         requiresApprover: true,

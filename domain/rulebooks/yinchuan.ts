@@ -90,10 +90,24 @@ export const yinchuan2017: RulebookInput = {
       label: '核实',
       basis: art('程序(二)核实', '纪检监察机关或组织部门依申请事项开展调查'),
       roles: ['officer', 'supervisor'],
-      deadline: { amount: 15, unit: 'workingDays', basis: art('程序(二)核实', '在15个工作日内出具书面调查报告') },
+      deadline: {
+        amount: 15,
+        unit: 'workingDays',
+        basis: {
+          ...art('程序(二)核实', '在15个工作日内出具书面调查报告'),
+          reading: '原文未写起算点；调查依所受理的申请事项开展（暂缓追责一节以“受理……申请后”为程序起点），故自受理之日起算',
+        },
+      },
       extensions: {
         basis: art('程序(二)核实', '情况复杂,一时难以定论的,可以适当延长调查核实时间'),
-        cap: { amount: 30, unit: 'workingDays', basis: art('程序(二)核实', '可以适当延长调查核实时间,但不得超过30个工作日') },
+        cap: {
+          amount: 30,
+          unit: 'workingDays',
+          basis: {
+            ...art('程序(二)核实', '可以适当延长调查核实时间,但不得超过30个工作日'),
+            reading: '“不得超过”的主语是调查核实时间，故30个工作日是自受理之日起的总长（含原有的15个工作日），而非延长的部分',
+          },
+        },
         requiresApprover: false,
       },
       participants: { kinds: ['expert', 'department'], basis: art('程序(二)核实', '对于重大、复杂事项,必要时可以邀请有关部门或组织专家讨论评估') },

@@ -187,7 +187,9 @@ describe('Hangzhou verification and deferral (第九条(四))', () => {
       const state = await c.state();
       const verification = state.deadlines.find((d) => d.key === 'verification')!;
       const cap = await c.expectedDeadline(verification.deadline, 3, 'months');
-      expect(state.limits).toContainEqual(expect.objectContaining({ key: 'deferralLimit', deadline: cap.deadline, basis: expect.objectContaining({ article: '第九条(四)' }) }));
+      expect(state.limits).toContainEqual(
+        expect.objectContaining({ key: 'deferralLimit', deadline: cap.deadline, basis: expect.objectContaining({ article: '第九条(四)', reading: expect.stringContaining('1个月核实认定期限届满时') }) }),
+      );
       const dayAfter = new Date(Date.parse(`${cap.deadline}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       const beyond = await c.refused('deferDecision', { until: dayAfter, reason: '一时难以定论' }, supervisor);
       expect(beyond.type).toBe('LimitExceeded');

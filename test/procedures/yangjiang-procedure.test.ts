@@ -55,7 +55,7 @@ describe('Yangjiang exemption of a county case, with the correction list followe
       expect(state.documents.map((d) => d.title)).toEqual(['容错申请受理决定告知书']);
       expect(state.deadlines.find((d) => d.key === 'acceptance')).toMatchObject({ status: 'met', basis: { article: '二(三)2' } });
       const today = await c.today();
-      expect(state.deadlines.find((d) => d.key === 'investigationReport')).toMatchObject({ amount: 30, from: today });
+      expect(state.deadlines.find((d) => d.key === 'investigationReport')).toMatchObject({ amount: 30, from: today, basis: { reading: expect.stringContaining('自受理决定之日起算') } });
 
       const beyond = await c.refused('submitInvestigationReport', report(today, [...RAISED, '另查出的其他问题'].map((item) => ({ item, finding: '—' }))));
       expect(beyond.message).toContain('二(三)3(1)');

@@ -58,6 +58,8 @@ describe('Yinchuan exemption path', () => {
       const today = await c.today();
       const report = state.deadlines.find((d) => d.key === 'investigationReport')!;
       expect(report).toMatchObject({ amount: 15, unit: 'workingDays', deadline: (await c.expectedDeadline(today, 15, 'workingDays')).deadline });
+      expect(report.basis.reading).toContain('自受理之日起算');
+      expect(state.limits.find((l) => l.key === 'extensionLimit')?.basis.reading).toContain('总长');
 
       await c.act('recordParticipant', { kind: 'expert', name: '某大学教授', summary: '对容缺受理的风险作出评估' });
       await c.act('submitInvestigationReport', { submittedOn: today, findings: '容缺受理中出现偏差', recommendation: 'exempt', circumstances: ['yc-4'], mitigating: [] });
