@@ -136,7 +136,10 @@ export const binhai2021: RulebookInput = {
       deadline: {
         amount: 5,
         unit: 'workingDays',
-        basis: art('第十五条', '容错免责结论应在作出决定后五个工作日内,书面告知被调查对象及所在单位党组织'),
+        basis: {
+          ...art('第十五条', '容错免责结论应在作出决定后五个工作日内,书面告知被调查对象及所在单位党组织'),
+          reading: '告知属于执行，仍在备案（第十四条(二)“经……备案后执行”）之后进行；但五个工作日自作出决定之日起算并自此计时，备案迟延的，告知即逾期',
+        },
       },
       roles: ['officer'],
       recipients: ['subject', 'subjectOrganisation'],

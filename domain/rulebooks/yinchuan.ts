@@ -135,7 +135,11 @@ export const yinchuan2017: RulebookInput = {
       deadline: {
         amount: 10,
         unit: 'workingDays',
-        basis: art('程序(三)认定', '在10个工作日内向问责实施机关和申请单位或个人下发书面认定书'),
+        basis: {
+          ...art('程序(三)认定', '在10个工作日内向问责实施机关和申请单位或个人下发书面认定书'),
+          reading:
+            '原文未写起算点；“在10个工作日内”同时约束提出认定意见与下发认定书，故自调查报告（调查结果）之日起算并自此计时，使认定阶段整体受时限约束（他处原文指“作出决定后”者皆明言）',
+        },
       },
       countsFrom: 'investigationReport',
       roles: ['officer'],

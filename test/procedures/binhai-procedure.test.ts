@@ -215,6 +215,32 @@ describe('Binhai recusal', () => {
 });
 
 describe('Binhai notice deadline (第十五条, 5 working days from the decision)', () => {
+  it('runs from the decision and lapses 5 working days after it even while the filing is pending', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      await throughInvestigation(c);
+      const decidedOn = await c.today();
+      let state = await determine(c, 'exempt');
+      expect(state.stage).toBe('filing');
+      expect(state.deadlines.find((d) => d.key === 'notice')).toMatchObject({
+        from: decidedOn,
+        deadline: (await c.expectedDeadline(decidedOn, 5, 'workingDays')).deadline,
+        basis: { article: '第十五条', reading: expect.stringContaining('自作出决定之日起算') },
+      });
+      state = await c.advanceTo('notice', 60_000);
+      expect(state.stage).toBe('filing');
+      expect(state.deadlines.find((d) => d.key === 'notice')?.status).toBe('lapsed');
+      expect(state.timeline.find((e) => e.event === 'deadlineLapsed')?.basis?.article).toBe('第十五条');
+      expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
+
+      await c.act('recordFiling', { filedOn: await c.today() });
+      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
+      expect(state.deadlines.filter((d) => d.key === 'notice')).toEqual([expect.objectContaining({ status: 'lapsed', metAt: expect.any(String) })]);
+      await c.handle.terminate('test done');
+      await recordHistory('binhai-notice-overdue-during-filing', c.handle);
+    });
+  });
+
   it('when it lapses records the lapse, marks the case overdue and tells the supervisor; the case still takes the notice', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');

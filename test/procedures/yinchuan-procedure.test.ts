@@ -120,6 +120,24 @@ describe('Yinchuan investigation extension (程序(二), never beyond 30 working
   });
 });
 
+describe('Yinchuan 认定书 deadline (程序(三), 10 working days from the report)', () => {
+  it('runs and is watched from the report, before the determination is made', async () => {
+    await run(async (tq) => {
+      const c = await reported(tq);
+      const reportedOn = (await c.state()).investigationReport!.submittedOn;
+      const expected = (await c.expectedDeadline(reportedOn, 10, 'workingDays')).deadline;
+      let state = await c.state();
+      expect(state.stage).toBe('determination');
+      expect(state.availableActions.find((a) => a.name === 'recordDetermination')?.deadline).toBe(expected);
+      state = await c.advanceTo('determinationNotice', 60_000);
+      expect(state.stage).toBe('determination');
+      expect(state.deadlines.find((d) => d.key === 'determinationNotice')).toMatchObject({ status: 'lapsed', deadline: expected });
+      expect((await notificationsForCase(suite.db, c.input.caseId)).some((n) => n.subject.startsWith('【逾期】') && n.subject.includes('认定书'))).toBe(true);
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
 describe('Yinchuan deadlines lapsing', () => {
   it('closes the case for want of an application only when the recording period after the 10 working days ends with nothing recorded', async () => {
     await run(async (tq) => {

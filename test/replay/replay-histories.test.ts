@@ -30,6 +30,7 @@ describe('replay of recorded case histories', () => {
         'binhai-served-through-inbox',
         'binhai-application-recorded-after-lapse',
         'yinchuan-application-lapsed-after-recording',
+        'binhai-notice-overdue-during-filing',
       ]),
     );
   });

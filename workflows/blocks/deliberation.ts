@@ -10,11 +10,18 @@ import { compareDates } from '../../domain/calendar';
 import { RefusalType } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
+import { clocksAt, startClocks } from '../engine/clocks';
 import { checkDate, checkItems, checkText, today, type CaseContext } from '../engine/context';
 
 /** The deadline for the whole verification (杭州 第九条(四)), opened at the start and met by the decision. */
 export const VERIFICATION = 'verification';
 const DEFERRED = 'deferredDecision';
+
+/** The deadline of the written conclusion, where it already runs before the decision (counted from the report). */
+function conclusionDue(ctx: CaseContext) {
+  const notice = ctx.rulebook.steps.find((s) => s.kind === 'notice' && s.countsFrom === 'investigationReport');
+  return notice ? ctx.deadlines.find(notice.stage) : undefined;
+}
 
 export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, rulebook } = ctx;
@@ -101,7 +108,9 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
   actions.offer('recordDetermination', {
     label: step.label,
     roles: step.roles,
-    deadline: deadlines.find(DEFERRED) ?? deadlines.find(VERIFICATION),
+    // The decision is due by the verification (or deferred) date, or else by the deadline of the
+    // written conclusion already running from the report (银川 程序(三)).
+    deadline: deadlines.find(DEFERRED) ?? deadlines.find(VERIFICATION) ?? conclusionDue(ctx),
     validate: (input) => {
       if (!step.outcomes.includes(input.outcome)) {
         refuse(RefusalType.outcomeNotAllowed, `本规则不允许认定为 ${input.outcome}；可认定为 ${step.outcomes.map((o) => OUTCOME_NAMES[o]).join('、')}`, step.basis);
@@ -175,4 +184,6 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
     },
   });
   await actions.until(() => file.state.determination !== undefined);
+  const clocks = clocksAt(ctx, 'decision');
+  if (clocks.length > 0) await startClocks(ctx, clocks, file.state.determination!.decidedOn);
 }

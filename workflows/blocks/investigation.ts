@@ -7,6 +7,7 @@
 import { RefusalType } from '../../domain/case/contract';
 import { OUTCOMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
+import { clocksAt, startClocks } from '../engine/clocks';
 import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
 
 const REPORT = 'investigationReport';
@@ -161,4 +162,6 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
     },
   });
   await actions.until(() => file.state.investigationReport !== undefined);
+  const clocks = clocksAt(ctx, 'investigationReport');
+  if (clocks.length > 0) await startClocks(ctx, clocks, file.state.investigationReport!.submittedOn);
 }

@@ -24,8 +24,11 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
   const outcome = determination.outcome;
   file.enterStage(step.stage);
   const from = step.countsFrom === 'investigationReport' ? (file.state.investigationReport?.submittedOn ?? determination.decidedOn) : determination.decidedOn;
-  const due = step.deadline ? await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from }) : undefined;
-  if (due) ctx.background(deadlines.watchAuthority(due));
+  // Running since its event (engine/clocks.ts), or, in cases started before that, opened now. Inline,
+  // with the one await it always had, so those cases issue their commands as they did.
+  const running = step.deadline ? deadlines.find(step.stage) : undefined;
+  const due = running ?? (step.deadline ? await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from }) : undefined);
+  if (due && !running) ctx.background(deadlines.watchAuthority(due));
   const basis = step.deadline?.basis ?? step.documents[0]?.document.basis;
 
   const copyTo = step.copyTo.filter((c) => c.outcomes.includes(outcome));
