@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { YearSchedule } from '../domain/calendar';
+import type { RulebookParameters } from '../domain/rulebooks';
 import type { Db } from '../store/db';
 import type { TokenVerifier } from './auth';
 import { createMetrics } from './metrics';
@@ -35,6 +36,8 @@ export interface AppDeps {
   publishedSchedules?: ReadonlyMap<number, YearSchedule> | undefined;
   corsOrigins?: string[];
   writesPerMinute?: number;
+  /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
+  rulebookParameters?: RulebookParameters | undefined;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {

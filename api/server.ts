@@ -26,6 +26,7 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     logger: resources.logger,
     corsOrigins: config.CORS_ORIGINS,
     writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+    rulebookParameters: config.rulebookParameters,
   });
   return new Promise((resolve, reject) => {
     const server = app.listen(config.API_PORT, config.API_HOST, () => resolve(server));

@@ -3,8 +3,10 @@
  * Defaults give the embedded setup of `npm start`; docker-compose.yml sets the
  * production values. A bad value stops the process with one line naming it.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { rulebookParametersSchema, rulebooks, type RulebookParameters } from '../domain/rulebooks';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const optionalText = z
@@ -59,6 +61,8 @@ export const envSchema = z.object({
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A JSON file of the periods the deploying body sets where a regulation leaves them to 有关规定 (焦作's appeal window). Unset: none. */
+  RULEBOOK_PARAMETERS: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,6 +70,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   dataDir: string;
   apiBaseUrl: string;
+  rulebookParameters: RulebookParameters;
 }
 
 export class ConfigError extends Error {
@@ -94,7 +99,37 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...parsed,
     dataDir: path.resolve(parsed.DATA_DIR),
     apiBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://${parsed.API_HOST}:${parsed.API_PORT}`,
+    rulebookParameters: parsed.RULEBOOK_PARAMETERS ? readRulebookParameters(parsed.RULEBOOK_PARAMETERS) : {},
   };
+}
+
+/** Names the parameters a jurisdiction's rulebooks leave to the deploying body. */
+function declaredParameters(jurisdiction: string): string[] {
+  return rulebooks.filter((b) => b.id === jurisdiction).flatMap((b) => b.steps.flatMap((s) => (s.kind === 'appeal' && s.windowParameter ? [s.windowParameter.name] : [])));
+}
+
+/** The deploying body's periods, each naming the rule it rests on; only parameters a rulebook declares. */
+function readRulebookParameters(file: string): RulebookParameters {
+  const fail = (why: string): never => {
+    throw new ConfigError(`configuration error: RULEBOOK_PARAMETERS: ${why} (got ${JSON.stringify(file)})`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail(`cannot read a JSON file: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = rulebookParametersSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    fail(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  for (const [jurisdiction, values] of Object.entries(parsed.data!)) {
+    for (const name of Object.keys(values)) {
+      if (!declaredParameters(jurisdiction).includes(name)) fail(`${jurisdiction}.${name}: no rulebook of ${jurisdiction} leaves this to the deploying body`);
+    }
+  }
+  return parsed.data!;
 }
 
 /** For process entry points: parse, or print the one line and exit. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { actionUpdate, ACTION_NAMES, RefusalType, searchAttributes as sa } from '../../domain/case/contract';
 import { IdempotencyConflict, NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
 import { queryTerms } from '../../domain/case/matter-terms';
+import type { RulebookParameters } from '../../domain/rulebooks';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
@@ -20,6 +21,7 @@ export interface CaseRoutesDeps {
   taskQueue: string;
   baseUrl: string;
   namespace: string;
+  rulebookParameters?: RulebookParameters | undefined;
 }
 
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {

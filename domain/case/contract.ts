@@ -6,7 +6,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
-import type { Basis, DocumentSpec, Effect, IntakeRoute, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
+import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -67,6 +67,8 @@ export interface CaseInput {
   advanceFiling?: { reference: string; filedWith: string; filedOn: IsoDate } | undefined;
   /** The matters raised, which an investigation limited to them (一事一核) must cover and not exceed. */
   raisedItems?: string[] | undefined;
+  /** Periods the deploying body set where the text leaves them open (RULEBOOK_PARAMETERS), pinned at opening. */
+  parameters?: Record<string, DeadlineRule> | undefined;
 }
 
 export type DeadlineStatus = 'pending' | 'met' | 'lapsed' | 'superseded';

@@ -4,14 +4,16 @@
  * columns; quotes below are the untangled sentences). The text cites no
  * article numbers, so citations name its sections.
  *
- * The text sets no day counts. Each period here is a parameter of this
- * rulebook version, its basis stated as 按有关规定; the deploying body sets its
- * own in a new version.
+ * The text sets no day counts. The authority's own periods here are the
+ * product's choices, marked as such with the reason; the deploying body sets
+ * its own in a new version. The party's appeal window, which would bar an
+ * appeal for good, is not invented: the text says only 按有关规定, so a
+ * deploying body sets it as a parameter naming the rule it rests on, or there
+ * is none.
  */
-import type { RulebookInput } from './schema';
+import { productChoice, type RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
-const byRegulation = (what: string) => art('按有关规定', `${what}（原文未规定期限，由本规则版本设定）`);
 
 export const jiaozuo2017: RulebookInput = {
   id: 'jiaozuo',
@@ -84,7 +86,11 @@ export const jiaozuo2017: RulebookInput = {
       label: '调查',
       basis: art('程序(二)调查', '应深入开展调查,收集证据材料,充分听取各方面意见。容错调查工作可与问责调查工作同步进行'),
       roles: ['officer', 'supervisor'],
-      deadline: { amount: 30, unit: 'workingDays', basis: byRegulation('容错调查') },
+      deadline: {
+        amount: 30,
+        unit: 'workingDays',
+        basis: productChoice('容错调查自启动容错程序之日（依职权启动之日或收到书面申请之日）起30个工作日内完成', '原文未规定调查期限；本规则取30个工作日，使调查受时限督办，部署单位可在新版本中调整'),
+      },
       participants: {
         kinds: ['deputy', 'cppccMember', 'expert', 'thirdParty', 'serviceRecipient'],
         basis: art('程序(二)调查', '可邀请人大代表、政协委员、专家学者、第三方社会组织以及被问责干部、单位的服务对象等参与调查核实'),
@@ -115,7 +121,7 @@ export const jiaozuo2017: RulebookInput = {
       kind: 'notice',
       stage: 'notice',
       label: '送达容错决定',
-      deadline: { amount: 5, unit: 'workingDays', basis: byRegulation('送达容错决定') },
+      deadline: { amount: 5, unit: 'workingDays', basis: productChoice('作出容错决定后5个工作日内送达', '原文未规定送达期限；本规则取作出决定后5个工作日，部署单位可在新版本中调整') },
       roles: ['officer'],
       recipients: ['subject', 'subjectOrganisation'],
       documents: [
@@ -127,24 +133,34 @@ export const jiaozuo2017: RulebookInput = {
       copyTo: [],
     },
     {
+      kind: 'appeal',
+      stage: 'appeal',
+      label: '申诉',
+      // No window: see windowParameter. Beside execution, which an appeal does not stop.
+      windowParameter: { name: 'appealWindow', describe: '申诉期限：原文“按有关规定”，由部署单位依其援引的规定设置并注明出处；未设置的，不设申诉期限' },
+      alongside: true,
+      filers: ['subject', 'subjectOrganisation'],
+      decision: { amount: 30, unit: 'days', basis: productChoice('收到申诉之日起30日内作出申诉处理决定', '原文未规定申诉处理期限；本规则取30日，部署单位可在新版本中调整') },
+      roles: ['officer'],
+      decisionRoles: ['supervisor'],
+      suspendsExecution: false,
+      appliesTo: ['denied'],
+      document: {
+        kind: 'appealDecision',
+        title: '申诉处理决定书',
+        basis: {
+          ...art('程序(五)执行', '对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉'),
+          reading: '原文只说“按有关规定”，未设申诉期限；本系统不自设会使申诉权永久丧失的期限，部署单位可依其援引的规定设置（appealWindow）并注明出处',
+        },
+      },
+    },
+    {
       kind: 'execution',
       stage: 'execution',
       label: '执行',
       roles: ['officer', 'supervisor'],
       basis: art('程序(五)执行', '执纪问责部门根据容错决定负责具体执行'),
       onDenied: { basis: art('结果运用', '不予容错的,按照问责决定予以问责,并记录在案,督促相关干部、单位进行整改') },
-    },
-    {
-      kind: 'appeal',
-      stage: 'appeal',
-      label: '申诉',
-      window: { amount: 1, unit: 'months', basis: byRegulation('对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉；申诉期限默认1个月') },
-      decision: { amount: 30, unit: 'days', basis: byRegulation('作出申诉处理决定') },
-      roles: ['officer'],
-      decisionRoles: ['supervisor'],
-      suspendsExecution: false,
-      appliesTo: ['denied'],
-      document: { kind: 'appealDecision', title: '申诉处理决定书', basis: art('程序(五)执行', '对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉') },
     },
     {
       kind: 'archive',

@@ -41,6 +41,14 @@ export const deadlineRuleSchema = z.object({
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
 
 /**
+ * Periods a deploying body sets where the text leaves them to 有关规定, per jurisdiction and
+ * parameter name, each with the article of the rule it rests on (RULEBOOK_PARAMETERS). There are
+ * no defaults: an unset parameter means no period.
+ */
+export const rulebookParametersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.record(z.string(), deadlineRuleSchema.strict()));
+export type RulebookParameters = z.infer<typeof rulebookParametersSchema>;
+
+/**
  * A filing that reached the authority within a party's window may still be recorded for a while
  * after the window lapsed (an officer enters it the next morning, or after a weekend); only when
  * this period ends with nothing recorded does the case go on as if nobody filed.
@@ -269,8 +277,16 @@ export const appealStepSchema = z.object({
   kind: z.literal('appeal'),
   stage,
   label: z.string().min(2),
-  /** The party's window, counted from the day the notice was served. */
-  window: deadlineRuleSchema,
+  /**
+   * The party's window, counted from the day the notice was served. Where the text sets none (焦作
+   * "按有关规定"), none is invented: the deploying body may set one in `windowParameter`, naming the
+   * rule it rests on; with neither, an appeal is taken until the case closes (the step then runs
+   * `alongside`, so it does not hold the case up).
+   */
+  window: deadlineRuleSchema.optional(),
+  /** The deployment parameter (RULEBOOK_PARAMETERS) that sets the window where the text does not. */
+  windowParameter: z.object({ name: z.string().regex(/^[a-z][A-Za-z]*$/), describe: z.string().min(2) }).optional(),
+  alongside,
   /**
    * Who may appeal. With one filer its window counts from its own service (滨海 第十七条 "自接到告知之日起"),
    * not from the latest service on every recipient; unset: anyone served, from the latest service.

@@ -8,7 +8,7 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { beijingDate } from '../../domain/calendar';
 import { caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
 import { matterTerms } from '../../domain/case/matter-terms';
-import { rulebookInForce } from '../../domain/rulebooks';
+import { rulebookInForce, type RulebookParameters } from '../../domain/rulebooks';
 import { nextCaseNumber } from '../../store/case-numbers';
 import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
@@ -32,6 +32,8 @@ export interface OpenCaseDeps {
   client: Client;
   taskQueue: string;
   now?: () => number;
+  /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
+  rulebookParameters?: RulebookParameters | undefined;
 }
 
 export class IdempotencyConflict extends Error {}
@@ -99,6 +101,8 @@ export async function openCase(
     level: request.level,
     advanceFiling: request.advanceFiling,
     raisedItems: request.raisedItems,
+    // Pinned with the rulebook: a later change of the deployment's parameters never moves a running case.
+    parameters: deps.rulebookParameters?.[rulebook.id],
     openedBy: { sub: actor.sub, name: actor.name },
     openedAt: new Date(now).toISOString(),
   };

@@ -31,6 +31,7 @@ describe('replay of recorded case histories', () => {
         'binhai-application-recorded-after-lapse',
         'yinchuan-application-lapsed-after-recording',
         'binhai-notice-overdue-during-filing',
+        'jiaozuo-appeal-open-ended',
       ]),
     );
   });

@@ -10,6 +10,7 @@ import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, ty
 import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, type CaseContext } from '../engine/context';
+import { appealWindowOf } from './appeal';
 import { issue } from './documents';
 
 const UNIT_NAMES = { days: '日', workingDays: '个工作日', months: '个月' } as const;
@@ -33,9 +34,14 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
 
   const copyTo = step.copyTo.filter((c) => c.outcomes.includes(outcome));
   const appealStep = rulebook.steps.find((s) => s.kind === 'appeal');
+  const appealWindow = appealStep?.kind === 'appeal' ? appealWindowOf(appealStep, input) : undefined;
   const appealNote =
     appealStep?.kind === 'appeal' && (!appealStep.appliesTo || appealStep.appliesTo.includes(outcome))
-      ? `如对本结论有不同意见，可自接到告知之日起${appealStep.window.amount}${UNIT_NAMES[appealStep.window.unit]}内向${input.authority}提出书面申诉（${appealStep.window.basis.article}）${appealStep.suspendsExecution ? '' : '；申诉期间不停止本结论的执行'}。`
+      ? `${
+          appealWindow
+            ? `如对本结论有不同意见，可自接到告知之日起${appealWindow.amount}${UNIT_NAMES[appealWindow.unit]}内向${input.authority}提出书面申诉（${appealWindow.basis.article}）`
+            : `如对本结论不服，可以按有关规定提出申诉（${appealStep.document.basis.article}）`
+        }${appealStep.suspendsExecution ? '' : '；申诉期间不停止本结论的执行'}。`
       : undefined;
   for (const { document } of step.documents.filter((d) => d.outcomes.includes(outcome))) {
     await issue(ctx, step.stage, document, step.recipients.map((p) => RECIPIENT_NAMES[p]), copyTo.flatMap((c) => c.to), determination.recordedBy, appealNote);
