@@ -213,6 +213,8 @@ export interface CaseState {
   archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
   followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
   intake?: { route: IntakeRoute; basis: Basis };
+  /** The authority's own decision to go on with the review where nobody applied (滨海 第十二条(一)). */
+  exOfficio?: { proceed: boolean; decidedOn: IsoDate; reasons: string; decidedBy: Actor };
   acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; decidedBy: Actor };
   extensions: { until: IsoDate; reason: string; approvedBy: string; recordedBy: Actor }[];
   participants: { kind: string; name: string; summary: string; recordedBy: Actor }[];
@@ -364,6 +366,13 @@ export interface RecordFollowUpVisitInput extends ByActor {
   summary: string;
 }
 
+export interface DecideExOfficioInput extends ByActor {
+  /** Whether the authority goes on with the review of its own motion. */
+  proceed: boolean;
+  decidedOn: IsoDate;
+  reasons: string;
+}
+
 export interface DecideAcceptanceInput extends ByActor {
   accepted: boolean;
   decidedOn: IsoDate;
@@ -418,6 +427,7 @@ export interface WithdrawCaseInput extends ByActor {
 
 export interface ActionInputs {
   fileApplication: FileApplicationInput;
+  decideExOfficio: DecideExOfficioInput;
   decideAcceptance: DecideAcceptanceInput;
   extendInvestigation: ExtendInvestigationInput;
   recordParticipant: RecordParticipantInput;
@@ -455,6 +465,7 @@ function action<N extends ActionName>(name: N) {
 /** Every human step as a Workflow Update; each answers with the case state after it. */
 export const actionUpdates = {
   fileApplication: action('fileApplication'),
+  decideExOfficio: action('decideExOfficio'),
   decideAcceptance: action('decideAcceptance'),
   extendInvestigation: action('extendInvestigation'),
   recordParticipant: action('recordParticipant'),

@@ -74,7 +74,15 @@ export const binhai2021: RulebookInput = {
     ],
     mitigated: [{ text: '在处理决定中予以体现', basis: art('第十五条', '对从轻、减轻处理的,应在处理决定中予以体现') }],
     lenient: [{ text: '在处理决定中予以体现', basis: art('第十五条', '对从轻、减轻处理的,应在处理决定中予以体现') }],
-    denied: [{ text: '问责程序继续进行', basis: art('第十二条(一)', '对符合条件的应当予以免责或者减责') }],
+    denied: [
+      {
+        text: '问责程序继续进行',
+        basis: {
+          ...art('第十二条(一)', '问责部门在启动问责程序或者责任调查过程中,应当主动考虑是否符合容错免责条件'),
+          reading: '原文无“不予免责的，问责程序继续”的明文；容错免责是问责程序中的考虑，不予免责的，问责部门依原问责程序继续处理',
+        },
+      },
+    ],
   },
   steps: [
     {
@@ -92,6 +100,14 @@ export const binhai2021: RulebookInput = {
       },
       filers: ['subject', 'subjectOrganisation'],
       onLapse: { outcome: 'noApplication', explanation: '告知后七个工作日内未提交《容错免责申请》，容错免责程序终结，问责程序继续' },
+      exOfficio: {
+        basis: {
+          ...art('第十二条(一)', '问责部门在启动问责程序或者责任调查过程中,应当主动考虑是否符合容错免责条件,对符合条件的应当予以免责或者减责'),
+          reading: '申请是当事人的权利（“可……提交”），未申请不免除问责部门主动考虑的义务：当事人的七个工作日申请期照常保留，期满未申请的，依职权立案的案件继续调查，其余由问责部门决定是否依职权继续',
+        },
+        roles: ['supervisor'],
+        declinedOutcome: 'notTolerated',
+      },
     },
     {
       kind: 'investigation',

@@ -131,6 +131,12 @@ export const partyWindowStepSchema = z.object({
   roles: roles.default(['officer']),
   /** What the case becomes when nobody files in time. */
   onLapse: z.object({ outcome: z.string().min(2), explanation: z.string().min(2) }),
+  /**
+   * The authority must consider tolerance of its own motion (滨海 第十二条(一)): a case may be opened
+   * ex officio, and where nobody applies the case does not close for want of an application; the
+   * authority decides whether to go on (`decideExOfficio`), or goes on where it opened the case so.
+   */
+  exOfficio: z.object({ basis: basisSchema, roles, declinedOutcome: z.string().min(2) }).optional(),
 });
 
 /**

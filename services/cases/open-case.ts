@@ -8,7 +8,7 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { beijingDate } from '../../domain/calendar';
 import { caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
 import { matterTerms } from '../../domain/case/matter-terms';
-import { rulebookInForce, type RulebookParameters } from '../../domain/rulebooks';
+import { rulebookInForce, type IntakeRoute, type Rulebook, type RulebookParameters } from '../../domain/rulebooks';
 import { nextCaseNumber } from '../../store/case-numbers';
 import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
@@ -40,6 +40,14 @@ export class IdempotencyConflict extends Error {}
 export class NoRulebookInForce extends Error {}
 export class RouteNotAllowed extends Error {}
 
+/** The routes a case may come in by: the intake's, or an application, and ex officio where the window allows it. */
+function routesOf(rulebook: Rulebook): IntakeRoute[] {
+  const intake = rulebook.steps.find((s) => s.kind === 'intake');
+  if (intake?.kind === 'intake') return intake.routes.map((r) => r.route);
+  const window = rulebook.steps.find((s) => s.kind === 'partyWindow');
+  return window?.kind === 'partyWindow' && window.exOfficio ? ['application', 'exOfficio'] : ['application'];
+}
+
 function canonicalHash(value: unknown): string {
   const canonical = JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
@@ -57,8 +65,7 @@ export async function openCase(
   const openedOn = beijingDate(now);
   const rulebook = rulebookInForce(request.jurisdiction, openedOn);
   if (!rulebook) throw new NoRulebookInForce(`no ${request.jurisdiction} rulebook is in force on ${openedOn}`);
-  const intake = rulebook.steps.find((s) => s.kind === 'intake');
-  const routes: string[] = intake?.kind === 'intake' ? intake.routes.map((r) => r.route) : ['application'];
+  const routes = routesOf(rulebook);
   if (request.route && !routes.includes(request.route)) throw new RouteNotAllowed(`${rulebook.name} accepts cases by ${routes.join(', ')}, not ${request.route}`);
   const bodySha256 = canonicalHash(request);
 

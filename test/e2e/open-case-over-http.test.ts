@@ -123,6 +123,11 @@ describe('opening a Binhai case over HTTP', () => {
     );
   });
 
+  it('opens a Binhai case ex officio, as 第十二条(一) has the authority consider tolerance of its own motion', async () => {
+    const created = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...newCase(beijingDate(Date.now())), route: 'exOfficio' });
+    expect(created.status).toBe(201);
+  });
+
   it('needs the deciding level of a Yangjiang case, since a county decision must be filed with the city group (二(三)4)', async () => {
     const yangjiang = { ...newCase(beijingDate(Date.now())), jurisdiction: 'yangjiang', route: 'application' };
     const missing = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(yangjiang);

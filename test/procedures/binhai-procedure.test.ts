@@ -170,6 +170,47 @@ describe('Binhai denial path', () => {
   });
 });
 
+describe('Binhai ex officio (第十二条(一): the authority considers tolerance of its own motion)', () => {
+  it('goes on to the investigation when the authority opened the case ex officio and nobody applied', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai', { input: { route: 'exOfficio' } });
+      let state = await c.state();
+      expect(state).toMatchObject({ stage: 'application', intake: { route: 'exOfficio', basis: { article: '第十二条(一)' } } });
+      expect(state.availableActions.map((a) => a.name)).toContain('fileApplication');
+      await c.advanceTo('application', 60_000);
+      state = await c.advanceTo('applicationRecording', 60_000);
+      expect(state).toMatchObject({ closed: false, stage: 'investigation', exOfficio: { proceed: true } });
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('asks the authority, where nobody applied after being told, whether it goes on of its own motion; it may', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      await c.advanceTo('application', 60_000);
+      let state = await c.advanceTo('applicationRecording', 60_000);
+      expect(state).toMatchObject({ closed: false, stage: 'exOfficioConsideration' });
+      expect(state.availableActions.map((a) => a.name)).toEqual(expect.arrayContaining(['decideExOfficio']));
+      state = await c.act('decideExOfficio', { proceed: true, decidedOn: await c.today(), reasons: '经主动考虑，符合第六条(三)情形' }, supervisor);
+      expect(state).toMatchObject({ stage: 'investigation', intake: { route: 'exOfficio' }, exOfficio: { proceed: true, decidedBy: { sub: supervisor.sub } } });
+      expect(state.timeline.find((e) => e.event === 'exOfficioProceeds')?.basis?.article).toBe('第十二条(一)');
+      await c.handle.terminate('test done');
+      await recordHistory('binhai-exofficio-after-lapse', c.handle);
+    });
+  });
+
+  it('closes with the authority’s reasons when it decides not to go on', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      await c.advanceTo('application', 60_000);
+      await c.advanceTo('applicationRecording', 60_000);
+      const state = await c.act('decideExOfficio', { proceed: false, decidedOn: await c.today(), reasons: '不符合容错免责情形' }, supervisor);
+      expect(state).toMatchObject({ closed: true, outcome: 'notTolerated' });
+      expect(state.timeline.find((e) => e.event === 'caseClosed')?.detail).toContain('不符合容错免责情形');
+    });
+  });
+});
+
 describe('Binhai investigation group', () => {
   it('needs at least two members, each declaring no conflict, none of them the subject', async () => {
     await run(async (tq) => {

@@ -32,6 +32,7 @@ describe('replay of recorded case histories', () => {
         'yinchuan-application-lapsed-after-recording',
         'binhai-notice-overdue-during-filing',
         'jiaozuo-appeal-open-ended',
+        'binhai-exofficio-after-lapse',
       ]),
     );
   });

@@ -51,7 +51,7 @@ async function offerReportDeadline(step: StepOf<'investigation'>, ctx: CaseConte
 export async function investigation(step: StepOf<'investigation'>, ctx: CaseContext): Promise<void> {
   const { file, actions, rulebook, deadlines, input } = ctx;
   file.enterStage(step.stage);
-  const started = file.state.startApproval?.approvedOn ?? file.state.acceptance?.decidedOn ?? file.state.application?.filedAt ?? input.eventDate;
+  const started = file.state.startApproval?.approvedOn ?? file.state.acceptance?.decidedOn ?? file.state.application?.filedAt ?? file.state.exOfficio?.decidedOn ?? input.eventDate;
 
   if (step.deadline) await offerReportDeadline(step, ctx, started);
   if (step.participants) {
