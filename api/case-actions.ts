@@ -41,7 +41,15 @@ export const actionBodies = {
       members: z.array(person.extend({ declaresNoConflict: z.boolean() }).strict()).min(1).max(20),
     })
     .strict(),
-  recordStatement: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  recordStatement: z
+    .object({
+      receivedOn: isoDateSchema,
+      summary: text(5000),
+      by: party.optional(),
+      declined: z.boolean().optional(),
+      form: z.enum(['transcript', 'interviewRecord', 'written']).optional(),
+    })
+    .strict(),
   recordHearing: z.object({ heldOn: isoDateSchema, summary: text(5000) }).strict(),
   submitInvestigationReport: z
     .object({
@@ -100,7 +108,7 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   approveStart: '审批启动 Approve or refuse the start of the review',
   recordRecusal: '登记回避 Record that a person must recuse',
   appointInvestigationGroup: '成立调查组 Appoint the investigation group',
-  recordStatement: '听取申诉意见 Record the applicant’s statement',
+  recordStatement: '听取意见 Record the statement of the subject or the applicant, or its refusal to give one',
   recordHearing: '召开听证会 Record a hearing',
   submitInvestigationReport: '提交调查报告 Submit the investigation report',
   referToCommittee: '提交同级党委审议 Refer the decision to the party committee',

@@ -180,7 +180,7 @@ export interface CaseState {
   application?: { filedBy: Party; filedAt: IsoDate; recordedOn?: IsoDate; recordedBy: Actor; summary: string };
   startApproval?: { approved: boolean; approvedOn: IsoDate; approvedBy: Actor; capacity: string; reason?: string | undefined };
   investigationGroup?: { members: InvestigationMember[]; appointedOn: IsoDate; appointedBy: Actor };
-  statements: { receivedOn: IsoDate; summary: string; recordedBy: Actor }[];
+  statements: { receivedOn: IsoDate; summary: string; recordedBy: Actor; by?: Party; declined?: boolean; form?: StatementForm }[];
   hearings: { heldOn: IsoDate; summary: string; recordedBy: Actor }[];
   investigationReport?: {
     submittedOn: IsoDate;
@@ -282,9 +282,16 @@ export interface AppointInvestigationGroupInput extends ByActor {
   appointedOn: IsoDate;
   members: InvestigationMember[];
 }
+/** How a hearing was written down: 调查笔录, 谈话记录, or the party's own written statement. */
+export type StatementForm = 'transcript' | 'interviewRecord' | 'written';
 export interface RecordStatementInput extends ByActor {
   receivedOn: IsoDate;
   summary: string;
+  /** Whose statement: the subject where unset. */
+  by?: Party | undefined;
+  /** The party declined to give a statement; the refusal is recorded (it counts as heard). */
+  declined?: boolean | undefined;
+  form?: StatementForm | undefined;
 }
 export interface RecordHearingInput extends ByActor {
   heldOn: IsoDate;

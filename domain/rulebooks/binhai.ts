@@ -116,6 +116,13 @@ export const binhai2021: RulebookInput = {
       basis: art('第十三条(三)', '形成书面报告,提出初步建议'),
       roles: ['officer', 'supervisor'],
       group: { minMembers: 2, basis: art('第十三条(一)', '问责部门受理申请后,成立由2人以上组成的调查组开展调查') },
+      hearSubject: {
+        basis: {
+          ...art('第十三条(二)', '全面听取相关党组织、单位、领导、同事、服务对象和干部本人的意见,形成调查笔录或者谈话记录'),
+          reading: '听取干部本人意见是调查的必经环节，形成调查笔录或谈话记录后方可形成书面报告；本人拒绝陈述的，记录其拒绝即视为已听取',
+        },
+        from: 'subject',
+      },
     },
     {
       kind: 'deliberation',

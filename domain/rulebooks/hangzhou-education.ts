@@ -114,6 +114,13 @@ export const hangzhouEducation2020: RulebookInput = {
       basis: art('第九条(三)', '对申请事项进行调查核实,出具书面调查报告,提出初步处理意见报局党委'),
       roles: ['officer', 'supervisor'],
       statements: art('第九条(三)', '调查应允许申请学校(单位)或个人据实申诉,充分听取当事人的申诉意见'),
+      hearSubject: {
+        basis: {
+          ...art('第九条(三)', '调查应允许申请学校(单位)或个人据实申诉,充分听取当事人的申诉意见'),
+          reading: '“应允许……充分听取”使听取申请人（申请学校(单位)或个人）的申诉意见成为出具调查报告前的必经环节；拒绝陈述的，记录其拒绝即视为已听取',
+        },
+        from: 'applicant',
+      },
       hearing: art('第九条(三)', '必要时可召开听证会'),
     },
     {

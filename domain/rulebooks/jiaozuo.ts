@@ -84,7 +84,10 @@ export const jiaozuo2017: RulebookInput = {
       kind: 'investigation',
       stage: 'investigation',
       label: '调查',
-      basis: art('程序(二)调查', '应深入开展调查,收集证据材料,充分听取各方面意见。容错调查工作可与问责调查工作同步进行'),
+      basis: {
+        ...art('程序(二)调查', '应深入开展调查,收集证据材料,充分听取各方面意见。容错调查工作可与问责调查工作同步进行'),
+        reading: '“充分听取各方面意见”未专指被问责干部本人，本规则不以听取本人意见为出具调查结论的前提（与滨海第十三条(二)、杭州第九条(三)不同）',
+      },
       roles: ['officer', 'supervisor'],
       deadline: {
         amount: 30,

@@ -197,6 +197,11 @@ export const investigationStepSchema = z.object({
     .optional(),
   /** The applicant may state its case (申诉) during the investigation. */
   statements: basisSchema.optional(),
+  /**
+   * The subject (or the applicant) must be heard, or its refusal to speak recorded, before the
+   * report (滨海 第十三条(二), 杭州 第九条(三)). Offers the statement step.
+   */
+  hearSubject: z.object({ basis: basisSchema, from: z.enum(['subject', 'applicant']) }).optional(),
   /** A hearing (听证会) may be held when needed. */
   hearing: basisSchema.optional(),
   /** The written report is due within this period from acceptance (or from the application, where there is no acceptance). */

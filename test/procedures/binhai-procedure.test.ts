@@ -25,6 +25,7 @@ async function throughInvestigation(c: CaseDriver, recommendation: 'exempt' | 'd
   const today = await c.today();
   await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责：事实、依据与建议' });
   await c.act('appointInvestigationGroup', { appointedOn: today, members: group });
+  await c.act('recordStatement', { receivedOn: today, summary: '本人陈述：因缺乏改革样板出现程序瑕疵', form: 'interviewRecord' });
   await c.act('submitInvestigationReport', {
     submittedOn: today,
     findings: '在老旧小区改造试点中先行先试，因缺乏改革样板出现程序瑕疵，已及时整改',
@@ -211,12 +212,18 @@ describe('Binhai ex officio (第十二条(一): the authority considers toleranc
   });
 });
 
+/** The subject's party organisation applied on the subject's behalf; the investigation has begun. */
+async function appliedByOrganisation(tq: string) {
+  const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+  const today = await c.today();
+  await c.act('fileApplication', { filedBy: 'subjectOrganisation', receivedOn: today, summary: '所在党组织代为申请' });
+  return { c, today };
+}
+
 describe('Binhai investigation group', () => {
   it('needs at least two members, each declaring no conflict, none of them the subject', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
-      const today = await c.today();
-      await c.act('fileApplication', { filedBy: 'subjectOrganisation', receivedOn: today, summary: '所在党组织代为申请' });
+      const { c, today } = await appliedByOrganisation(tq);
       expect((await c.refused('appointInvestigationGroup', { appointedOn: today, members: [group[0]!] })).message).toContain('第十三条(一)');
       const withSubject = await c.refused('appointInvestigationGroup', { appointedOn: today, members: [group[0]!, { ...subjectUser, declaresNoConflict: true }] });
       expect(withSubject).toMatchObject({ type: 'Recused' });
@@ -224,6 +231,25 @@ describe('Binhai investigation group', () => {
       expect(undeclared.message).toContain('第二十四条(二)');
       const early = await c.refused('submitInvestigationReport', { submittedOn: today, findings: '—', recommendation: 'exempt', circumstances: [], mitigating: [] });
       expect(early.type).toBe('WrongStage');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Binhai hearing the subject (第十三条(二))', () => {
+  it('refuses the report until the subject was heard, or its refusal to speak recorded', async () => {
+    await run(async (tq) => {
+      const { c, today } = await appliedByOrganisation(tq);
+      await c.act('appointInvestigationGroup', { appointedOn: today, members: group });
+      const report = { submittedOn: today, findings: '先行先试出现瑕疵', recommendation: 'exempt' as const, circumstances: ['binhai-6-3'], mitigating: [] };
+      const early = await c.refused('submitInvestigationReport', report);
+      expect(early.type).toBe('WrongStage');
+      expect(early.message).toContain('第十三条(二)');
+      await c.act('recordStatement', { receivedOn: today, by: 'subjectOrganisation', summary: '党组织意见', form: 'written' });
+      expect((await c.refused('submitInvestigationReport', report)).message).toContain('被调查对象本人');
+      const state = await c.act('recordStatement', { receivedOn: today, summary: '本人拒绝陈述，已形成谈话记录', declined: true, form: 'interviewRecord' });
+      expect(state.statements.at(-1)).toMatchObject({ declined: true, form: 'interviewRecord' });
+      expect((await c.act('submitInvestigationReport', report)).stage).toBe('deliberation');
       await c.handle.terminate('test done');
     });
   });

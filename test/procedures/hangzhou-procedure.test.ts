@@ -30,6 +30,7 @@ async function started(tq: string) {
 async function reported(tq: string) {
   const c = await started(tq);
   const today = await c.today();
+  await c.act('recordStatement', { receivedOn: today, summary: '申请人据实申诉' });
   await c.act('submitInvestigationReport', {
     submittedOn: today,
     findings: '推进集团化办学改革中先行先试，因缺乏经验出现失误',
@@ -149,6 +150,21 @@ describe('Hangzhou denial path', () => {
       expect(await c.handle.result()).toMatchObject({ closed: true, outcome: 'notStarted' });
       expect(await findDossier(suite.db, c.input.caseId)).toMatchObject({ caseId: c.input.caseId, closed: true, outcome: 'notStarted' });
       await recordHistory('hangzhou-not-started-with-dossier', c.handle);
+    });
+  });
+});
+
+describe('Hangzhou hearing the applicant (第九条(三))', () => {
+  it('refuses the report until the applicant’s statement is on file', async () => {
+    await run(async (tq) => {
+      const c = await started(tq);
+      const today = await c.today();
+      const report = { submittedOn: today, findings: '先行先试', recommendation: 'exempt' as const, circumstances: ['hz-6-2'], mitigating: [] };
+      const early = await c.refused('submitInvestigationReport', report);
+      expect(early).toMatchObject({ type: 'WrongStage', message: expect.stringContaining('第九条(三)') });
+      await c.act('recordStatement', { receivedOn: today, summary: '申请人据实申诉', form: 'transcript' });
+      expect((await c.act('submitInvestigationReport', report)).stage).toBe('deliberation');
+      await c.handle.terminate('test done');
     });
   });
 });

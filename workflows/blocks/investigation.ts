@@ -5,12 +5,18 @@
  * them, and a written report with a preliminary recommendation.
  */
 import { RefusalType } from '../../domain/case/contract';
-import { OUTCOMES, type StepOf } from '../../domain/rulebooks/schema';
+import { OUTCOMES, type Party, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { clocksAt, startClocks } from '../engine/clocks';
 import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
 
 const REPORT = 'investigationReport';
+const PARTY_NAMES = { subject: '被调查对象本人', subjectOrganisation: '所在单位（党组织）' } as const;
+
+/** Who must be heard: the subject, or the applicant (the subject where it applied itself or nobody applied). */
+function heardParty(from: 'subject' | 'applicant', applicant: Party | undefined): Party {
+  return from === 'applicant' ? (applicant ?? 'subject') : 'subject';
+}
 
 /**
  * The written report is due within the rule's period; an extension moves the
@@ -97,18 +103,27 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
       },
     });
   }
-  if (step.statements) {
-    const basis = step.statements;
+  const hearing = step.hearSubject ? { basis: step.hearSubject.basis, party: heardParty(step.hearSubject.from, file.state.application?.filedBy) } : undefined;
+  if (step.statements || hearing) {
+    const basis = hearing?.basis ?? step.statements!;
     actions.offer('recordStatement', {
-      label: '听取当事人申诉意见',
+      label: hearing ? `听取${PARTY_NAMES[hearing.party]}意见` : '听取当事人申诉意见',
       roles: step.roles,
       validate: (input) => {
         checkDate('receivedOn', input.receivedOn, { date: started, what: '启动日' });
         checkText('summary', input.summary);
       },
       apply: (input) => {
-        file.state.statements.push({ receivedOn: input.receivedOn, summary: input.summary, recordedBy: input.actor });
-        file.record('statementRecorded', { actor: input.actor, detail: `${input.receivedOn} 听取申诉意见`, basis });
+        const by = input.by ?? 'subject';
+        file.state.statements.push({
+          receivedOn: input.receivedOn,
+          summary: input.summary,
+          recordedBy: input.actor,
+          ...(input.by ? { by } : {}),
+          ...(input.declined ? { declined: true } : {}),
+          ...(input.form ? { form: input.form } : {}),
+        });
+        file.record('statementRecorded', { actor: input.actor, detail: `${input.receivedOn} ${input.declined ? `${PARTY_NAMES[by]}拒绝陈述，已记录` : `听取${PARTY_NAMES[by]}意见`}`, basis });
       },
     });
   }
@@ -132,6 +147,9 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
     roles: step.roles,
     validate: (input) => {
       if (step.group && !file.state.investigationGroup) refuse(RefusalType.wrongStage, '尚未成立调查组', step.group.basis);
+      if (hearing && !file.state.statements.some((s) => (s.by ?? 'subject') === hearing.party)) {
+        refuse(RefusalType.wrongStage, `尚未听取${PARTY_NAMES[hearing.party]}的意见（或记录其拒绝陈述），不能提交调查报告`, hearing.basis);
+      }
       checkDate('submittedOn', input.submittedOn, { date: file.state.investigationGroup?.appointedOn ?? started, what: '调查开始日' });
       checkText('findings', input.findings);
       if (!OUTCOMES.includes(input.recommendation)) refuse(RefusalType.invalidInput, `recommendation：须为 ${OUTCOMES.join('、')} 之一`);
