@@ -27,8 +27,8 @@ export const actionBodies = {
     .object({
       items: z
         .array(z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'is not an item id'), description: text(2000), owner: text(100), dueOn: isoDateSchema }).strict())
-        .min(1)
         .max(50),
+      noneReason: text(2000).optional(),
     })
     .strict(),
   fileRectificationReport: z.object({ itemId: text(20), reportedOn: isoDateSchema, summary: text(5000) }).strict(),

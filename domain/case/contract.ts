@@ -221,7 +221,7 @@ export interface CaseState {
   /** What the deciders had before them about the advance filing (焦作 报备). */
   advanceFilingShown?: { present: boolean; reference?: string | undefined };
   execution?: { executedOn: IsoDate; accountabilityResult?: string | undefined; rectificationOrder?: string | undefined; recordedBy: Actor };
-  correctionList?: { items: CorrectionItem[]; closedOn?: IsoDate };
+  correctionList?: { items: CorrectionItem[]; closedOn?: IsoDate; noneReason?: string };
   /** Effects that failed in a way retrying cannot fix and wait for a person; resolved ones stay, marked. */
   attention?: AttentionItem[];
   /** The case was withdrawn before it ran its course (撤回申请, or ended by the authority). */
@@ -404,6 +404,8 @@ export interface RecordExecutionInput extends ByActor {
 }
 export interface IssueCorrectionListInput extends ByActor {
   items: { id: string; description: string; owner: string; dueOn: IsoDate }[];
+  /** Why nothing needs correcting, where the list is empty (the investigation found no 失误 to put right). */
+  noneReason?: string | undefined;
 }
 export interface FileRectificationReportInput extends ByActor {
   itemId: string;

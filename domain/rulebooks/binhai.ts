@@ -189,6 +189,21 @@ export const binhai2021: RulebookInput = {
       ],
     },
     {
+      kind: 'correction',
+      stage: 'correction',
+      label: '约谈纠错、限期整改',
+      roles: ['officer'],
+      waiverRoles: ['supervisor'],
+      basis: {
+        ...art('第二十三条(四)', '在容错免责的同时必须及时纠错,对改革创新、履职担当过程中出现的失误,同级党委(党组)应及时采取约谈等方式,指出问题所在,督促深入分析原因、举一反三、限期整改;对整改不力或者拒不整改的,按照有关规定给予问责'),
+        reading:
+          '纠错针对已出现的失误，不论认定结果（免责、减责或不予免责）都须进行，与申诉、公开同时进行；约谈、限期整改由同级党委(党组)作出，本系统由办案人员登记整改事项、责任单位和期限；逾期未整改的报问责部门按有关规定问责；调查未发现须纠正的失误的，说明理由登记',
+      },
+      document: { kind: 'correctionList', title: '限期整改通知书', basis: art('第二十三条(四)', '督促深入分析原因、举一反三、限期整改') },
+      escalateTo: '问责部门',
+      alongside: true,
+    },
+    {
       kind: 'appeal',
       stage: 'appeal',
       label: '申诉',

@@ -171,6 +171,21 @@ export const hangzhouEducation2020: RulebookInput = {
       copyTo: [],
     },
     {
+      kind: 'correction',
+      stage: 'correction',
+      label: '责成整改',
+      roles: ['officer'],
+      waiverRoles: ['supervisor'],
+      basis: {
+        ...art('第十一条', '驻局纪检监察组、局组织处及其他具有问责职能的部门应当及时启动问题事项纠错程序'),
+        reading: '第五章纠错改正不以认定结果为条件：无论是否予以容错，均及时启动问题事项纠错程序，与备案、归档同时进行；调查未发现须纠正的问题事项的，说明理由登记',
+      },
+      document: { kind: 'correctionList', title: '责令纠错通知书', basis: art('第十一条(一)', '对出现的问题事项,采取诫勉函询、责令纠错等方式,推动问题整改') },
+      escalateTo: '驻局纪检监察组',
+      escalateBasis: art('第十一条(二)', '对整改不力导致不良影响继续蔓延的,根据情节轻重,采取批评教育、诫勉等组织处理措施,直至党纪政务处分;对拒不整改的,按照有关规定从重问责'),
+      alongside: true,
+    },
+    {
       kind: 'filing',
       stage: 'filing',
       label: '报驻局纪检监察组备案',

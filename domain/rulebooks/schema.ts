@@ -338,6 +338,8 @@ export const correctionStepSchema = z.object({
   basis: basisSchema,
   document: documentSpecSchema,
   escalateTo: z.string().min(2),
+  /** What the escalation of an overdue item rests on (杭州 第十一条(二) 追责问责), where it is not the step's own basis. */
+  escalateBasis: basisSchema.optional(),
   alongside,
 });
 

@@ -14,6 +14,7 @@ import { timeSkippingSuite } from '../support/time-skipping-suite';
 
 const suite = timeSkippingSuite();
 const DAY = 86_400_000;
+const dayAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
 const group = [
   { sub: 'member-1', name: '陈调查', declaresNoConflict: true },
@@ -56,11 +57,11 @@ async function determine(c: CaseDriver, outcome: 'exempt' | 'denied', actor = su
 
 const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'binhai', fn);
 
-/** A denial decided and filed: the conclusion is ready to be served. */
-async function deniedAndFiled(tq: string) {
+/** A conclusion decided and filed: it is ready to be served. */
+async function decidedAndFiled(tq: string, outcome: 'exempt' | 'denied') {
   const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
-  await throughInvestigation(c, 'denied');
-  await determine(c, 'denied');
+  await throughInvestigation(c, outcome);
+  await determine(c, outcome);
   await c.act('recordFiling', { filedOn: await c.today() });
   return c;
 }
@@ -103,12 +104,14 @@ describe('Binhai exemption path', () => {
         ]),
       );
 
-      expect(state.stage).toBe('appeal');
+      expect(state).toMatchObject({ stage: 'appeal', alongside: ['correction'] });
       await c.advanceTo('appealWindow', 1000);
       state = await c.advanceTo('appealWindowRecording', 1000);
       expect(state.stage).toBe('publication');
       expect(state.timeline.some((e) => e.event === 'appealWindowClosed')).toBe(true);
       state = await c.act('recordPublication', { published: true, publishedOn: await c.today(), scope: '区纪委监委机关' });
+      state = await c.act('issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕，无须再行整改' });
+      expect(state.correctionList).toMatchObject({ items: [], noneReason: expect.stringContaining('整改完毕') });
       state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '滨纪档〔2026〕7号' });
       expect(state).toMatchObject({ stage: 'closed', closed: true, outcome: 'exempt' });
       expect(state.availableActions).toEqual([]);
@@ -121,7 +124,7 @@ describe('Binhai exemption path', () => {
 describe('Binhai denial path', () => {
   it('denies, serves the conclusion, takes an appeal within the window, decides it and closes', async () => {
     await run(async (tq) => {
-      const c = await deniedAndFiled(tq);
+      const c = await decidedAndFiled(tq, 'denied');
       let state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
       expect(state.documents.map((d) => d.kind)).toEqual(['conclusionNotice']);
       expect(state.accountability.status).toBe('proceeding');
@@ -136,6 +139,9 @@ describe('Binhai denial path', () => {
       expect(state.documents.map((d) => d.kind)).toEqual(['conclusionNotice', 'appealDecision']);
       state = await c.act('recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' });
       state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '滨纪档〔2026〕8号' });
+      expect(state).toMatchObject({ closed: false, alongside: ['correction'] });
+      await c.act('issueCorrectionList', { items: [{ id: 'C1', description: '完善重大决策论证程序', owner: '某街道党工委', dueOn: dayAfter(await c.today(), 30) }] });
+      state = await c.act('fileRectificationReport', { itemId: 'C1', reportedOn: await c.today(), summary: '已建立重大决策论证制度' });
       expect(state).toMatchObject({ closed: true, outcome: 'denied' });
       await c.handle.result();
       await recordHistory('binhai-denied-appealed', c.handle);
@@ -236,6 +242,33 @@ describe('Binhai investigation group', () => {
   });
 });
 
+describe('Binhai correction alongside tolerance (第二十三条(四))', () => {
+  it('issues the correction list beside the appeal window, escalates an overdue item, and closes once both are done', async () => {
+    await run(async (tq) => {
+      const c = await decidedAndFiled(tq, 'exempt');
+      const servedOn = await c.today();
+      let state = await c.act('serveNotice', { servedOn, servedTo: ['subject', 'subjectOrganisation'] });
+      expect(state).toMatchObject({ stage: 'appeal', alongside: ['correction'] });
+      expect(state.availableActions.map((a) => a.name)).toEqual(expect.arrayContaining(['fileAppeal', 'issueCorrectionList']));
+      state = await c.act('issueCorrectionList', { items: [{ id: 'C1', description: '完善审批档案', owner: '某街道党工委', dueOn: dayAfter(servedOn, 7) }] });
+      expect(state.documents.map((d) => d.title)).toContain('限期整改通知书');
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')?.from).toBe(servedOn);
+
+      state = await c.sleep(8 * DAY);
+      expect(state.timeline.find((e) => e.event === 'correctionOverdue')?.basis?.article).toBe('第二十三条(四)');
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toContainEqual(expect.objectContaining({ recipient: { kind: 'body', name: '问责部门' } }));
+      await c.act('fileRectificationReport', { itemId: 'C1', reportedOn: await c.today(), summary: '已完善审批档案' });
+      await c.advanceTo('appealWindow', 1000);
+      await c.advanceTo('appealWindowRecording', 1000);
+      await c.act('recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' });
+      state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '滨纪档〔2026〕9号' });
+      expect(state).toMatchObject({ closed: true, outcome: 'exempt', alongside: [] });
+      await c.handle.result();
+      await recordHistory('binhai-correction-alongside', c.handle);
+    });
+  });
+});
+
 describe('Binhai hearing the subject (第十三条(二))', () => {
   it('refuses the report until the subject was heard, or its refusal to speak recorded', async () => {
     await run(async (tq) => {
@@ -310,10 +343,7 @@ describe('Binhai notice deadline (第十五条, 5 working days from the decision
 
   it('when it lapses records the lapse, marks the case overdue and tells the supervisor; the case still takes the notice', async () => {
     await run(async (tq) => {
-      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
-      await throughInvestigation(c);
-      await determine(c, 'exempt');
-      await c.act('recordFiling', { filedOn: await c.today() });
+      const c = await decidedAndFiled(tq, 'exempt');
       let state = await c.advanceTo('notice', 60_000);
       const notice = state.deadlines.find((d) => d.key === 'notice')!;
       expect(notice.status).toBe('lapsed');
@@ -335,7 +365,7 @@ describe('Binhai notice deadline (第十五条, 5 working days from the decision
 
 describe('Binhai appeal window (第十七条, 15 days from the notice being served)', () => {
   async function served(tq: string) {
-    const c = await deniedAndFiled(tq);
+    const c = await decidedAndFiled(tq, 'denied');
     const servedOn = await c.today();
     await c.act('serveNotice', { servedOn, servedTo: ['subject', 'subjectOrganisation'] });
     return { c, servedOn };
@@ -408,7 +438,7 @@ describe('Binhai conclusion served through the parties’ inboxes (第十五条,
 
   it('puts the conclusion in the inboxes first, and counts the appeal window from the latest service: in person, or the subject’s own acknowledgement', async () => {
     await run(async (tq) => {
-      const c = await deniedAndFiled(tq);
+      const c = await decidedAndFiled(tq, 'denied');
       const told = await notificationsForCase(suite.db, c.input.caseId);
       expect(told.filter((n) => n.subject.startsWith('容错免责结论')).map((n) => n.service)).toEqual([
         { stage: 'notice', party: 'subject' },
@@ -447,7 +477,7 @@ describe('Binhai conclusion served through the parties’ inboxes (第十五条,
 
   it('counts the subject’s appeal window from its own service, not from a later service on its party organisation (第十七条 自接到告知之日起)', async () => {
     await run(async (tq) => {
-      const c = await deniedAndFiled(tq);
+      const c = await decidedAndFiled(tq, 'denied');
       const subjectServedOn = await c.today();
       await acknowledge(c, subjectUser, subjectServedOn);
       await c.sleep(3 * DAY);

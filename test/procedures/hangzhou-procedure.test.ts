@@ -79,6 +79,8 @@ describe('Hangzhou exemption path', () => {
 
       state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
       expect(state.accountability.status).toBe('stopped');
+      expect(state.alongside).toEqual(['correction']);
+      state = await c.act('issueCorrectionList', { items: [], noneReason: '失误已主动纠正，无须责令纠错' });
       state = await c.act('recordFiling', { filedOn: today, reference: '驻局纪检监察组备案' });
       expect(state.filing?.filedWith).toBe('驻局纪检监察组');
       state = await c.act('archiveCase', { archivedOn: today, reference: '杭教档〔2026〕3号' });
@@ -123,14 +125,22 @@ describe('Hangzhou exemption path', () => {
 });
 
 describe('Hangzhou denial path', () => {
-  it('denies, gives feedback, files and archives, with no follow-up', async () => {
+  it('denies, gives feedback, orders correction (第十一条) and escalates it when overdue, files and archives, with no follow-up', async () => {
     await run(async (tq) => {
       const c = await reported(tq);
       const today = await c.today();
       await c.act('recordDetermination', exemption(today, { outcome: 'denied', conditions: [], circumstances: [], exclusions: ['hz-8-3'], reasons: '未按规定程序决策' }), supervisor);
-      await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      let state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      const dueOn = new Date(Date.parse(`${today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+      state = await c.act('issueCorrectionList', { items: [{ id: 'Z1', description: '补正集体决策程序', owner: '某直属学校党委', dueOn }] });
+      expect(state.documents.map((d) => d.title)).toContain('责令纠错通知书');
       await c.act('recordFiling', { filedOn: today });
       await c.act('archiveCase', { archivedOn: today, reference: '杭教档〔2026〕4号' });
+      state = await c.sleep(4 * 86_400_000);
+      expect(state.closed).toBe(false);
+      expect(state.timeline.find((e) => e.event === 'correctionOverdue')?.basis?.article).toBe('第十一条(二)');
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toContainEqual(expect.objectContaining({ recipient: { kind: 'body', name: '驻局纪检监察组' } }));
+      await c.act('fileRectificationReport', { itemId: 'Z1', reportedOn: await c.today(), summary: '已补正' });
       const final = await c.handle.result();
       expect(final).toMatchObject({ closed: true, outcome: 'denied', accountability: { status: 'proceeding' } });
       expect(final.followUp).toBeUndefined();

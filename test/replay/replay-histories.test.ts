@@ -33,6 +33,7 @@ describe('replay of recorded case histories', () => {
         'binhai-notice-overdue-during-filing',
         'jiaozuo-appeal-open-ended',
         'binhai-exofficio-after-lapse',
+        'binhai-correction-alongside',
       ]),
     );
   });
