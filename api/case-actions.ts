@@ -17,6 +17,9 @@ const person = z.object({ sub: text(100).optional(), name: text(50) }).strict();
 export const actionBodies = {
   fileApplication: z.object({ filedBy: party, receivedOn: isoDateSchema, summary: text(5000) }).strict(),
   decideExOfficio: z.object({ proceed: z.boolean(), decidedOn: isoDateSchema, reasons: text(2000) }).strict(),
+  recordAccusationFalse: z
+    .object({ foundOn: isoDateSchema, finding: text(5000), malicious: z.boolean(), clarifyTo: z.array(text(100)).min(1).max(20), means: text(500) })
+    .strict(),
   decideAcceptance: z.object({ accepted: z.boolean(), decidedOn: isoDateSchema, reason: text(2000).optional() }).strict(),
   extendInvestigation: z.object({ until: isoDateSchema, reason: text(2000), approvedBy: text(100) }).strict(),
   recordParticipant: z.object({ kind: z.enum(PARTICIPANT_KINDS), name: text(100), summary: text(5000) }).strict(),
@@ -97,6 +100,7 @@ export const actionBodies = {
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   fileApplication: '登记容错免责申请 Record the written application; receivedOn is the day it reached the authority (送达日), which decides whether it is in time',
+  recordAccusationFalse: '澄清正名 Record that the accusation was found false; the authority then clears the cadre’s name with the bodies named',
   decideExOfficio: '依职权决定是否继续 Decide, where nobody applied, whether the authority goes on with the review of its own motion',
   decideAcceptance: '决定是否受理 Decide whether to take the application up',
   extendInvestigation: '延长调查 Extend the investigation',

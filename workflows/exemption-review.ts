@@ -15,6 +15,7 @@ import { runsAlongside, type Step } from '../domain/rulebooks/schema';
 import { acceptance } from './blocks/acceptance';
 import { appeal } from './blocks/appeal';
 import { archive } from './blocks/archive';
+import { clarification } from './blocks/clarification';
 import { correction } from './blocks/correction';
 import { deliberation } from './blocks/deliberation';
 import { execution } from './blocks/execution';
@@ -53,6 +54,7 @@ const blocks: Blocks = {
   execution,
   correction,
   followUp,
+  clarification,
 };
 
 /** Anyone with kinship or interest is recorded as recused, at any point of the case, and may not act on it. */

@@ -213,6 +213,8 @@ export interface CaseState {
   archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
   followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
   intake?: { route: IntakeRoute; basis: Basis };
+  /** The accusation was found false (失实举报、诬告), and the cadre's name is being or was cleared. */
+  clarification?: { foundOn: IsoDate; finding: string; malicious: boolean; clarifyTo: string[]; means: string; recordedBy: Actor; clarifiedOn?: IsoDate };
   /** The authority's own decision to go on with the review where nobody applied (滨海 第十二条(一)). */
   exOfficio?: { proceed: boolean; decidedOn: IsoDate; reasons: string; decidedBy: Actor };
   acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; decidedBy: Actor };
@@ -373,6 +375,18 @@ export interface RecordFollowUpVisitInput extends ByActor {
   summary: string;
 }
 
+export interface RecordAccusationFalseInput extends ByActor {
+  foundOn: IsoDate;
+  /** What was found: the report was untrue, unfounded (查无实据), or malicious. */
+  finding: string;
+  /** The accusation was malicious (诬告陷害、恶意举报): it is referred for 查处 where the rule says so. */
+  malicious: boolean;
+  /** The bodies within whose reach the accusation spread, to whom the clarification goes. */
+  clarifyTo: string[];
+  /** How the name is cleared: 谈话、召开会议、通报 … */
+  means: string;
+}
+
 export interface DecideExOfficioInput extends ByActor {
   /** Whether the authority goes on with the review of its own motion. */
   proceed: boolean;
@@ -437,6 +451,7 @@ export interface WithdrawCaseInput extends ByActor {
 export interface ActionInputs {
   fileApplication: FileApplicationInput;
   decideExOfficio: DecideExOfficioInput;
+  recordAccusationFalse: RecordAccusationFalseInput;
   decideAcceptance: DecideAcceptanceInput;
   extendInvestigation: ExtendInvestigationInput;
   recordParticipant: RecordParticipantInput;
@@ -475,6 +490,7 @@ function action<N extends ActionName>(name: N) {
 export const actionUpdates = {
   fileApplication: action('fileApplication'),
   decideExOfficio: action('decideExOfficio'),
+  recordAccusationFalse: action('recordAccusationFalse'),
   decideAcceptance: action('decideAcceptance'),
   extendInvestigation: action('extendInvestigation'),
   recordParticipant: action('recordParticipant'),

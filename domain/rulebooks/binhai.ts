@@ -86,6 +86,19 @@ export const binhai2021: RulebookInput = {
   },
   steps: [
     {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '澄清正名',
+      roles: ['supervisor'],
+      basis: {
+        ...art('第二十二条(三)', '严肃查处诬告陷害、恶意举报等行为,及时为受到失实举报或恶意举报的干部澄清正名、消除影响、挽回声誉'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的问责部门以书面方式向举报影响所及的单位澄清；恶意举报的，移送纪检监察组织查处',
+      },
+      document: { kind: 'clarification', title: '澄清正名通知书', basis: art('第二十二条(三)', '及时为受到失实举报或恶意举报的干部澄清正名、消除影响、挽回声誉') },
+      referMalicious: { to: '纪检监察组织', basis: art('第二十二条(三)', '严肃查处诬告陷害、恶意举报等行为') },
+      alongside: true,
+    },
+    {
       kind: 'partyWindow',
       stage: 'application',
       label: '提交《容错免责申请》',

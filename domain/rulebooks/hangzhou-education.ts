@@ -75,6 +75,19 @@ export const hangzhouEducation2020: RulebookInput = {
   },
   steps: [
     {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '澄清事实',
+      roles: ['supervisor'],
+      basis: {
+        ...art('第十三条(一)', '对查无实据或轻微违纪不需追究纪律责任的问题,可以通过与相关人员谈话、召开会议或通报等适当方式,及时澄清事实,消除负面影响'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的局党委以书面方式向举报影响所及的单位澄清；诬告陷害等的，移送驻局纪检监察组查处；“反映问题失实”含查无实据或轻微违纪不需追究纪律责任的问题',
+      },
+      document: { kind: 'clarification', title: '澄清事实通知书', basis: art('第十三条', '对反映问题失实或受到诬告的学校(单位)或个人,可以采取以下措施予以澄清') },
+      referMalicious: { to: '驻局纪检监察组', basis: art('第十三条(二)', '对诬告陷害、恶意炒作、造谣中伤、干扰改革创新或无理上访、甚至缠访闹访的,坚决依法依规查处') },
+      alongside: true,
+    },
+    {
       kind: 'partyWindow',
       stage: 'application',
       label: '提出书面免责申请',

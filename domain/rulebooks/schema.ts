@@ -101,7 +101,7 @@ const catalogueSchema = z.object({
 });
 
 export const documentSpecSchema = z.object({
-  kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter', 'acceptanceNotice', 'correctionList']),
+  kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter', 'acceptanceNotice', 'correctionList', 'clarification']),
   title: z.string().min(2),
   basis: basisSchema,
 });
@@ -343,6 +343,23 @@ export const correctionStepSchema = z.object({
   alongside,
 });
 
+/**
+ * Clearing the name of a cadre falsely or maliciously reported (澄清正名): at any point of the case
+ * the finding that the accusation was false is recorded, the authority issues the clarification to
+ * the bodies named and tells them, and a malicious accusation is referred for 查处. Runs beside the
+ * whole case (place it first, `alongside`); it does not change the outcome.
+ */
+export const clarificationStepSchema = z.object({
+  kind: z.literal('clarification'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+  document: documentSpecSchema,
+  referMalicious: z.object({ to: z.string().min(2), basis: basisSchema }).optional(),
+  alongside,
+});
+
 export const publicationStepSchema = z.object({
   kind: z.literal('publication'),
   stage,
@@ -388,6 +405,7 @@ export const stepSchema = z.discriminatedUnion('kind', [
   publicationStepSchema,
   archiveStepSchema,
   followUpStepSchema,
+  clarificationStepSchema,
 ]);
 export type Step = z.infer<typeof stepSchema>;
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;

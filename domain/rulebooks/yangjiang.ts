@@ -88,6 +88,18 @@ export const yangjiang2017: RulebookInput = {
   },
   steps: [
     {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '澄清问题',
+      roles: ['supervisor'],
+      basis: {
+        ...art('二(三)5', '确有需要给当事人澄清问题的,由相关部门及时澄清,消除负面影响'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的纪检监察机关以书面方式向举报影响所及的单位澄清；原文未规定查处恶意举报，不移送',
+      },
+      document: { kind: 'clarification', title: '澄清问题通知书', basis: art('二(三)5', '由相关部门及时澄清,消除负面影响') },
+      alongside: true,
+    },
+    {
       kind: 'intake',
       stage: 'intake',
       label: '提出',

@@ -56,6 +56,19 @@ export const yinchuan2017: RulebookInput = {
   },
   steps: [
     {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '及时澄清',
+      roles: ['supervisor'],
+      basis: {
+        ...art('支持保障(二)', '对因坚持原则、办事公正而受到造谣、诬陷、诽谤的干部,及时调查,及时澄清'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的纪检监察机关或组织部门以书面方式向举报影响所及的单位澄清；恶意造谣、诽谤的，移送纪检监察机关依纪依法惩处',
+      },
+      document: { kind: 'clarification', title: '澄清通知书', basis: art('支持保障(二)', '及时调查,及时澄清') },
+      referMalicious: { to: '纪检监察机关', basis: art('支持保障(二)', '调查过程中发现有恶意造谣、诽谤他人依纪依法严肃惩处') },
+      alongside: true,
+    },
+    {
       kind: 'partyWindow',
       stage: 'application',
       label: '提出书面容错免责申请',

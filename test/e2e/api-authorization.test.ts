@@ -75,10 +75,11 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
   if (spec.path === '/v1/inbox/{id}/served') return 404; // no such notice in anyone's inbox
   if (isAction(spec)) {
-    // Open now in this Binhai case: the application (officers, 第十二条(二)) and recusal (officers and supervisors);
-    // a step not open now needs an officer or a supervisor.
+    // Open now in this Binhai case: the application (officers, 第十二条(二)), recusal (officers and supervisors),
+    // withdrawal and the finding that an accusation was false (supervisors); a step not open now needs an
+    // officer or a supervisor.
     const name = spec.path.split('/').at(-1)!;
-    const may = name === 'fileApplication' ? ['officer'] : ['officer', 'supervisor'];
+    const may = name === 'fileApplication' ? ['officer'] : ['withdrawCase', 'recordAccusationFalse'].includes(name) ? ['supervisor'] : ['officer', 'supervisor'];
     return roles.some((r) => may.includes(r)) ? 400 : 403;
   }
   if (spec.path === '/v1/cases' && spec.method === 'post') return 201;

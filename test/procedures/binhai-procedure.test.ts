@@ -269,6 +269,31 @@ describe('Binhai correction alongside tolerance (第二十三条(四))', () => {
   });
 });
 
+describe('Binhai clarification of a false accusation (第二十二条(三))', () => {
+  it('clears the cadre’s name with the bodies the report reached and refers a malicious report, whenever it is found, without changing the case', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      expect((await c.state()).availableActions.map((a) => a.name)).toContain('recordAccusationFalse');
+      const today = await c.today();
+      const found = { foundOn: today, finding: '举报反映的违规审批查无实据', malicious: true, clarifyTo: ['某街道党工委'], means: '通报' };
+      expect((await c.refused('recordAccusationFalse', found)).type).toBe('NotPermitted');
+      await c.act('recordAccusationFalse', found, supervisor);
+      const state = await c.settled();
+      expect(state).toMatchObject({ stage: 'application', closed: false, clarification: { clarifiedOn: today, malicious: true } });
+      expect(state.documents.map((d) => [d.kind, d.title, d.basis.article])).toEqual([['clarification', '澄清正名通知书', '第二十二条(三)']]);
+      expect(state.timeline.find((e) => e.event === 'maliciousAccusationReferred')?.basis?.article).toBe('第二十二条(三)');
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ recipient: { kind: 'body', name: '某街道党工委' } }),
+          expect.objectContaining({ recipient: { kind: 'body', name: '纪检监察组织' }, subject: expect.stringContaining('移送查处') }),
+        ]),
+      );
+      await c.handle.terminate('test done');
+      await recordHistory('binhai-clarification', c.handle);
+    });
+  });
+});
+
 describe('Binhai hearing the subject (第十三条(二))', () => {
   it('refuses the report until the subject was heard, or its refusal to speak recorded', async () => {
     await run(async (tq) => {

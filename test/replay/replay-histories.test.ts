@@ -34,6 +34,7 @@ describe('replay of recorded case histories', () => {
         'jiaozuo-appeal-open-ended',
         'binhai-exofficio-after-lapse',
         'binhai-correction-alongside',
+        'binhai-clarification',
       ]),
     );
   });
