@@ -149,13 +149,25 @@ export const binhai2021: RulebookInput = {
         { id: 'partyCommittee', name: '同级党委(党组)领导班子' },
       ],
       referral: art('第十四条(一)', '需要同级党委(党组)审定的事项,问责部门提交同级党委(党组)领导班子审议决定'),
-      toleranceRequires: {
-        outcomes: ['exempt'],
-        allConditions: false,
-        eligibleCircumstance: true,
-        noExclusion: true,
-        basis: art('第六条、第八条', '对下列情形可以申请免责……对下列情形不予免责'),
-      },
+      toleranceRequires: [
+        {
+          outcomes: ['exempt'],
+          allConditions: false,
+          eligibleCircumstance: true,
+          noExclusion: true,
+          basis: art('第六条、第八条', '对下列情形可以申请免责……对下列情形不予免责'),
+        },
+        {
+          outcomes: ['mitigated', 'lenient'],
+          allConditions: false,
+          eligibleCircumstance: true,
+          noExclusion: false,
+          basis: {
+            ...art('第七条', '对下列情形可以申请减责'),
+            reading: '减责、从轻须援引第七条所列情形，或举重以明轻援引第六条、第九条的免责情形；第八条只排除免责（“不予免责”），不排除减责',
+          },
+        },
+      ],
     },
     {
       kind: 'filing',

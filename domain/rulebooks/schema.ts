@@ -92,6 +92,13 @@ export const catalogueItemSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   article: z.string().min(2),
   text: z.string().min(2),
+  /**
+   * The outcomes the item may ground, where not its catalogue's (an eligible item grounds every
+   * tolerance outcome, a mitigating one 减轻 and 从轻).
+   */
+  supports: z.array(z.enum(OUTCOMES)).min(1).optional(),
+  /** Conditions of one group are alternatives: affirming one of them meets the group. */
+  group: z.string().regex(/^[a-z][A-Za-z]*$/).optional(),
 });
 export type CatalogueItem = z.infer<typeof catalogueItemSchema>;
 
@@ -220,6 +227,14 @@ export const investigationStepSchema = z.object({
   scopeLimited: basisSchema.optional(),
 });
 
+const toleranceRuleSchema = z.object({
+  outcomes: z.array(z.enum(OUTCOMES)).min(1),
+  allConditions: z.boolean(),
+  eligibleCircumstance: z.boolean(),
+  noExclusion: z.boolean(),
+  basis: basisSchema,
+});
+
 export const deliberationStepSchema = z.object({
   kind: z.literal('deliberation'),
   stage,
@@ -241,18 +256,11 @@ export const deliberationStepSchema = z.object({
   /** The decision may be put off, within a cap counted from the first deferral. */
   deferral: z.object({ max: deadlineRuleSchema }).optional(),
   /**
-   * Conditions that must all be affirmed, and catalogues that must (eligible)
-   * or must not (excluded) be cited, before a tolerance outcome may be decided.
+   * Conditions that must all be affirmed, and catalogues that must (an item grounding the outcome)
+   * or must not (excluded) be cited, before a tolerance outcome may be decided; one rule, or one per
+   * group of outcomes where they differ.
    */
-  toleranceRequires: z
-    .object({
-      outcomes: z.array(z.enum(OUTCOMES)).min(1),
-      allConditions: z.boolean(),
-      eligibleCircumstance: z.boolean(),
-      noExclusion: z.boolean(),
-      basis: basisSchema,
-    })
-    .optional(),
+  toleranceRequires: z.union([toleranceRuleSchema, z.array(toleranceRuleSchema).min(1)]).optional(),
 });
 
 /** A report of the decision to a superior body (备案). */

@@ -51,6 +51,8 @@ export const yangjiang2017: RulebookInput = {
         { id: 'yj-14', article: '二(二)1(14)', text: '综合效果良好：妥善解决群众反映强烈的历史遗留问题，取得良好综合效果但存在失误' },
         { id: 'yj-15', article: '二(二)1(15)', text: '综合效果良好：为解决疑难复杂问题大胆尝试，有所突破，出现偏差但未造成严重后果' },
         { id: 'yj-16', article: '二(二)1(16)', text: '综合效果良好：根据上级部署探索性试验，方向原则正确但方式方法不够完善' },
+        // (20) reads 可以免责或减轻、从轻问责: it may ground an exemption as well as the lesser outcomes.
+        { id: 'yj-20', article: '二(二)1(20)', text: '依据有关党纪法规或政策可以免责或减轻、从轻问责的其他情形' },
       ],
     },
     mitigating: {
@@ -59,7 +61,6 @@ export const yangjiang2017: RulebookInput = {
         { id: 'yj-17', article: '二(二)1(17)', text: '敢于担当：对职责范围内发生的问题及时如实报告' },
         { id: 'yj-18', article: '二(二)1(18)', text: '敢于担当：问责调查前主动查处和纠正，有效避免损失或挽回负面影响' },
         { id: 'yj-19', article: '二(二)1(19)', text: '敢于担当：积极配合组织调查，主动承担责任' },
-        { id: 'yj-20', article: '二(二)1(20)', text: '依据有关党纪法规或政策可以免责或减轻、从轻问责的其他情形' },
       ],
     },
     excluded: {
@@ -154,13 +155,19 @@ export const yangjiang2017: RulebookInput = {
       outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
       deciders: [{ id: 'authorityLeadership', name: '纪检监察部门（依容错调查工作小组审查意见）' }],
       approval: { by: ['同级党委', '同级政府'], basis: art('二(三)4', '应当按照干部管理权限报送同级党委、政府批准') },
-      toleranceRequires: {
-        outcomes: ['exempt'],
-        allConditions: false,
-        eligibleCircumstance: true,
-        noExclusion: true,
-        basis: art('二(二)1、二(二)2', '予以免责或减轻、从轻问责的情形……应当依法依纪追究责任'),
-      },
+      toleranceRequires: [
+        {
+          outcomes: ['exempt', 'mitigated', 'lenient'],
+          allConditions: false,
+          eligibleCircumstance: true,
+          noExclusion: true,
+          basis: {
+            ...art('二(二)1、二(二)2', '予以免责或减轻、从轻问责的情形……不予免责和减轻、从轻问责的情形'),
+            reading:
+              '二(二)2的标题“不予免责和减轻、从轻问责的情形”排除全部三种处理；(1)–(16)可以免责者，举重以明轻，亦可作为减轻、从轻的依据；(17)–(19)只可作为减轻、从轻的依据；(20)按其文义可作免责或减轻、从轻的依据',
+          },
+        },
+      ],
     },
     {
       kind: 'filing',

@@ -163,6 +163,19 @@ describe('Binhai denial path', () => {
     });
   });
 
+  it('mitigates only on a ground of 第七条 (or a heavier one of 第六条), and 第八条 does not bar it', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      await throughInvestigation(c);
+      const input = { decidedOn: await c.today(), decidedBy: 'authorityLeadership' as const, outcome: 'mitigated' as const, circumstances: [], mitigating: [], conditions: [], exclusions: ['binhai-8-6'], reasons: '—', complex: false };
+      const bare = await c.refused('recordDetermination', input, supervisor);
+      expect(bare).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('第七条') });
+      const state = await c.act('recordDetermination', { ...input, mitigating: ['binhai-7-3'], reasons: '主动说清情况，积极配合调查' }, supervisor);
+      expect(state.determination).toMatchObject({ outcome: 'mitigated', exclusions: ['binhai-8-6'] });
+      await c.handle.terminate('test done');
+    });
+  });
+
   it('lets the party committee decide only after a referral (第十四条(一))', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');

@@ -112,6 +112,24 @@ describe('Yangjiang exemption of a county case, with the correction list followe
   });
 });
 
+describe('Yangjiang grounds and exclusions (二(二)1, 二(二)2)', () => {
+  it('bars 减轻 and 从轻 as well as 免责 when an excluded circumstance is found, and lets (20) ground an exemption', async () => {
+    await run(async (tq) => {
+      const c = await accepted(tq);
+      const today = await c.today();
+      await c.act('submitInvestigationReport', report(today));
+      const mitigated = await c.refused('recordDetermination', { ...decision(today, 'exempt'), outcome: 'mitigated', circumstances: [], mitigating: ['yj-19'], exclusions: ['yj-x2'] }, supervisor);
+      expect(mitigated.type).toBe('OutcomeNotAllowed');
+      expect(mitigated.message).toContain('二(二)2');
+      const exemptOnMitigating = await c.refused('recordDetermination', { ...decision(today, 'exempt'), circumstances: [], mitigating: ['yj-19'] }, supervisor);
+      expect(exemptOnMitigating.message).toContain('可作为免责依据');
+      const state = await c.act('recordDetermination', { ...decision(today, 'exempt'), circumstances: ['yj-20'] }, supervisor);
+      expect(state.determination).toMatchObject({ outcome: 'exempt', circumstances: ['yj-20'] });
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
 describe('Yangjiang refusal to accept', () => {
   it('closes the case and tells the applicant in writing', async () => {
     await run(async (tq) => {

@@ -11,6 +11,7 @@ import { RefusalType } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { clocksAt, startClocks } from '../engine/clocks';
+import { checkTolerance } from '../engine/tolerance';
 import { checkDate, checkItems, checkText, today, type CaseContext } from '../engine/context';
 
 /** The deadline for the whole verification (杭州 第九条(四)), opened at the start and met by the decision. */
@@ -143,19 +144,7 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
       checkItems('mitigating', input.mitigating, catalogues.mitigating);
       checkItems('conditions', input.conditions, catalogues.conditions);
       checkItems('exclusions', input.exclusions, catalogues.excluded);
-      const requires = step.toleranceRequires;
-      if (requires?.outcomes.includes(input.outcome)) {
-        if (requires.noExclusion && input.exclusions.length > 0) {
-          refuse(RefusalType.outcomeNotAllowed, `存在不予容错情形 ${input.exclusions.join('、')}，不能认定为${OUTCOME_NAMES[input.outcome]}`, requires.basis);
-        }
-        if (requires.eligibleCircumstance && input.circumstances.length === 0) {
-          refuse(RefusalType.outcomeNotAllowed, `认定为${OUTCOME_NAMES[input.outcome]}须援引至少一项可以容错的情形`, requires.basis);
-        }
-        const missing = requires.allConditions ? (catalogues.conditions?.items ?? []).filter((c) => !input.conditions.includes(c.id)) : [];
-        if (missing.length > 0) {
-          refuse(RefusalType.outcomeNotAllowed, `认定为${OUTCOME_NAMES[input.outcome]}须同时符合全部条件，未确认：${missing.map((c) => c.article).join('、')}`, requires.basis);
-        }
-      }
+      checkTolerance(step, rulebook, input);
     },
     apply: (input) => {
       file.state.determination = {
