@@ -44,6 +44,8 @@ export const openCaseBody = z
     level: z.enum(['city', 'county']).optional(),
     /** The advance risk filing (报备) of the reform, if there was one (焦作). */
     advanceFiling: z.object({ reference: text(100), filedWith: text(100), filedOn: isoDateSchema }).strict().optional(),
+    /** Facts about the case its rulebook declares (`caseAttributes`, e.g. 滨海 specialZone), which decide which rules apply. */
+    attributes: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not an attribute name'), z.boolean()).optional(),
     /** The matters raised, for investigations limited to them (阳江 一事一核). */
     raisedItems: z.array(text(500)).min(1).max(50).optional(),
     /** Where notices to the parties also go by e-mail. Kept in the archive only, never in Temporal. */
@@ -59,8 +61,13 @@ export const openCaseBody = z
   .strict()
   // The matter becomes a search attribute that everyone with Temporal UI access sees.
   .superRefine((body, ctx) => {
+    const rulebook = rulebookInForce(body.jurisdiction, beijingDate(Date.now()));
+    for (const name of Object.keys(body.attributes ?? {})) {
+      const declared = rulebook?.caseAttributes.map((a) => a.id) ?? [];
+      if (!declared.includes(name)) ctx.addIssue({ code: 'custom', path: ['attributes', name], message: `is not a fact this jurisdiction's rulebook records (it records: ${declared.join(', ') || 'none'})` });
+    }
     // A county case opened without its level would skip the filing with the city group unseen.
-    const levelled = rulebookInForce(body.jurisdiction, beijingDate(Date.now()))?.steps.find((s) => s.kind === 'filing' && s.onlyForLevel);
+    const levelled = rulebook?.steps.find((s) => s.kind === 'filing' && s.onlyForLevel);
     if (levelled?.kind === 'filing' && !body.level) {
       ctx.addIssue({ code: 'custom', path: ['level'], message: `is required: ${levelled.label} depends on it (${levelled.basis.article})` });
     }

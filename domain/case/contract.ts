@@ -67,6 +67,8 @@ export interface CaseInput {
   advanceFiling?: { reference: string; filedWith: string; filedOn: IsoDate } | undefined;
   /** The matters raised, which an investigation limited to them (一事一核) must cover and not exceed. */
   raisedItems?: string[] | undefined;
+  /** Facts about the case the rulebook declares (`caseAttributes`), recorded at opening. */
+  attributes?: Record<string, boolean> | undefined;
   /** Periods the deploying body set where the text leaves them open (RULEBOOK_PARAMETERS), pinned at opening. */
   parameters?: Record<string, DeadlineRule> | undefined;
 }
@@ -165,6 +167,8 @@ export interface CaseState {
   authority: string;
   subject: CaseInput['subject'];
   matter: string;
+  /** Facts about the case the rulebook declares, as recorded at opening. */
+  attributes?: Record<string, boolean>;
   accountability: CaseInput['accountability'] & { status: 'proceeding' | 'suspended' | 'stopped' };
   stage: string;
   /** Steps running beside the main line (`stage`), e.g. 纠错 while the appeal window runs. */

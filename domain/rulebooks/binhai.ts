@@ -16,6 +16,16 @@ export const binhai2021: RulebookInput = {
   source: 'binhai-2021.txt',
   documentNumberPrefix: '滨纪免',
   openingEvent: { label: '问责部门告知日', basis: art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》') },
+  caseAttributes: [
+    {
+      id: 'specialZone',
+      label: '被调查对象所在单位属自贸试验区或开发区',
+      basis: {
+        ...art('第三章', '对自贸试验区和各开发区的容错免责,除上述情形之外,采取相对宽泛的标准'),
+        reading: '第三章（第九条）只适用于自贸试验区和各开发区：以被调查对象所在单位属自贸试验区或开发区为准，由立案时登记',
+      },
+    },
+  ],
   recusal: art('第二十四条(二)', '工作人员与被调查对象有亲属关系、利害关系等可能影响调查处理公正性的应当回避'),
   catalogues: {
     eligible: {
@@ -36,11 +46,11 @@ export const binhai2021: RulebookInput = {
         { id: 'binhai-6-13', article: '第六条(十三)', text: '政策规定未明确时作出决策，与后出台的法律法规不一致，或部门政策规定不一致，但未造成重大损失或不良影响' },
         { id: 'binhai-6-14', article: '第六条(十四)', text: '借鉴深圳、上海浦东等先进地区做法突破现有规范，出现失误但未造成重大损失或不良影响' },
         { id: 'binhai-6-15', article: '第六条(十五)', text: '其他符合容错免责情形的' },
-        { id: 'binhai-9-1', article: '第九条(一)', text: '自贸试验区和各开发区：扶持智能科技等产业，制定优先发展政策、采取特殊支持手段，现有规定没有明文禁止或限制性要求与形势发展脱节' },
-        { id: 'binhai-9-2', article: '第九条(二)', text: '自贸试验区和各开发区：采取首创性、重构性、颠覆性制度创新，对现行体制机制有较大突破，但存在一定风险' },
-        { id: 'binhai-9-3', article: '第九条(三)', text: '自贸试验区和各开发区：推进市场化管理改革，因缺乏经验、先行先试或顾全大局损害小部分群体利益造成失误、引发信访' },
-        { id: 'binhai-9-4', article: '第九条(四)', text: '自贸试验区和各开发区：为项目落地和人才引进给予支持、激励，但由于不可预见因素造成损失' },
-        { id: 'binhai-9-5', article: '第九条(五)', text: '自贸试验区和各开发区：其他立足特殊情况需要申请免责的情形' },
+        { id: 'binhai-9-1', requiresAttribute: 'specialZone', article: '第九条(一)', text: '自贸试验区和各开发区：扶持智能科技等产业，制定优先发展政策、采取特殊支持手段，现有规定没有明文禁止或限制性要求与形势发展脱节' },
+        { id: 'binhai-9-2', requiresAttribute: 'specialZone', article: '第九条(二)', text: '自贸试验区和各开发区：采取首创性、重构性、颠覆性制度创新，对现行体制机制有较大突破，但存在一定风险' },
+        { id: 'binhai-9-3', requiresAttribute: 'specialZone', article: '第九条(三)', text: '自贸试验区和各开发区：推进市场化管理改革，因缺乏经验、先行先试或顾全大局损害小部分群体利益造成失误、引发信访' },
+        { id: 'binhai-9-4', requiresAttribute: 'specialZone', article: '第九条(四)', text: '自贸试验区和各开发区：为项目落地和人才引进给予支持、激励，但由于不可预见因素造成损失' },
+        { id: 'binhai-9-5', requiresAttribute: 'specialZone', article: '第九条(五)', text: '自贸试验区和各开发区：其他立足特殊情况需要申请免责的情形' },
       ],
     },
     mitigating: {

@@ -99,6 +99,8 @@ export const catalogueItemSchema = z.object({
   supports: z.array(z.enum(OUTCOMES)).min(1).optional(),
   /** Conditions of one group are alternatives: affirming one of them meets the group. */
   group: z.string().regex(/^[a-z][A-Za-z]*$/).optional(),
+  /** The item may be relied on only in a case with this attribute (滨海 第九条: a unit in a free-trade or development zone). */
+  requiresAttribute: z.string().regex(/^[a-z][A-Za-z]*$/).optional(),
 });
 export type CatalogueItem = z.infer<typeof catalogueItemSchema>;
 
@@ -448,6 +450,11 @@ export const rulebookSchema = z.object({
   effects: z.partialRecord(z.enum(OUTCOMES), z.array(effectSchema)).default({}),
   /** Members with kinship or interest must recuse (回避). */
   recusal: basisSchema.optional(),
+  /**
+   * Facts about the case, recorded when it is opened, that decide which rules apply to it (滨海
+   * 第三章: the subject's unit is in a free-trade or development zone).
+   */
+  caseAttributes: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2), basis: basisSchema })).default([]),
   /** How long after a party's window lapsed a filing that reached the authority in time may still be recorded; DEFAULT_RECORDING_PERIOD where unset. */
   recordingPeriod: deadlineRuleSchema.optional(),
   /**

@@ -24,6 +24,7 @@ export interface OpenCaseRequest {
   level?: CaseInput['level'];
   advanceFiling?: CaseInput['advanceFiling'];
   raisedItems?: CaseInput['raisedItems'];
+  attributes?: CaseInput['attributes'];
   contacts?: CaseContacts['addresses'];
 }
 
@@ -108,6 +109,7 @@ export async function openCase(
     level: request.level,
     advanceFiling: request.advanceFiling,
     raisedItems: request.raisedItems,
+    attributes: request.attributes,
     // Pinned with the rulebook: a later change of the deployment's parameters never moves a running case.
     parameters: deps.rulebookParameters?.[rulebook.id],
     openedBy: { sub: actor.sub, name: actor.name },

@@ -128,6 +128,15 @@ describe('opening a Binhai case over HTTP', () => {
     expect(created.status).toBe(201);
   });
 
+  it('records the facts the rulebook declares, and refuses any it does not (滨海 第三章 specialZone)', async () => {
+    const body = newCase(beijingDate(Date.now()));
+    const zone = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...body, attributes: { specialZone: true } });
+    expect(zone.status).toBe(201);
+    const unknown = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...body, attributes: { seaside: true } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'body.attributes.seaside', message: expect.stringContaining('specialZone') })]);
+  });
+
   it('needs the deciding level of a Yangjiang case, since a county decision must be filed with the city group (二(三)4)', async () => {
     const yangjiang = { ...newCase(beijingDate(Date.now())), jurisdiction: 'yangjiang', route: 'application' };
     const missing = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(yangjiang);

@@ -239,6 +239,38 @@ async function appliedByOrganisation(tq: string) {
   return { c, today };
 }
 
+describe('Binhai free-trade and development zones (第三章, 第九条)', () => {
+  const report = (today: string) => ({ submittedOn: today, findings: '首创性制度创新，存在一定风险', recommendation: 'exempt' as const, circumstances: ['binhai-9-2'], mitigating: [] });
+  const heard = async (c: CaseDriver) => {
+    const today = await c.today();
+    await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请' });
+    await c.act('appointInvestigationGroup', { appointedOn: today, members: group });
+    await c.act('recordStatement', { receivedOn: today, summary: '本人陈述' });
+    return today;
+  };
+
+  it('lets a case rely on 第九条 only where the subject’s unit is in such a zone', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      const refusal = await c.refused('submitInvestigationReport', report(await heard(c)));
+      expect(refusal.type).toBe('InvalidInput');
+      expect(refusal.message).toContain('第九条(二) 仅适用于被调查对象所在单位属自贸试验区或开发区的案件（第三章）');
+
+      const zone = await CaseDriver.open(suite.env, suite.db, tq, 'binhai', { input: { attributes: { specialZone: true } } });
+      const today = await heard(zone);
+      await zone.act('submitInvestigationReport', report(today));
+      const state = await zone.act(
+        'recordDetermination',
+        { decidedOn: today, decidedBy: 'authorityLeadership', outcome: 'exempt', circumstances: ['binhai-9-2'], mitigating: [], conditions: [], exclusions: [], reasons: '符合第九条(二)', complex: false },
+        supervisor,
+      );
+      expect(state).toMatchObject({ attributes: { specialZone: true }, determination: { outcome: 'exempt', circumstances: ['binhai-9-2'] } });
+      await c.handle.terminate('test done');
+      await zone.handle.terminate('test done');
+    });
+  });
+});
+
 describe('Binhai investigation group', () => {
   it('needs at least two members, each declaring no conflict, none of them the subject', async () => {
     await run(async (tq) => {

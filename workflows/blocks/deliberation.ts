@@ -140,8 +140,8 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
       if (input.withAccountabilityDecision && !step.jointWithAccountability) {
         refuse(RefusalType.invalidInput, 'withAccountabilityDecision：本规则未规定容错决定可与问责决定一并作出');
       }
-      checkItems('circumstances', input.circumstances, catalogues.eligible);
-      checkItems('mitigating', input.mitigating, catalogues.mitigating);
+      checkItems('circumstances', input.circumstances, catalogues.eligible, ctx);
+      checkItems('mitigating', input.mitigating, catalogues.mitigating, ctx);
       checkItems('conditions', input.conditions, catalogues.conditions);
       checkItems('exclusions', input.exclusions, catalogues.excluded);
       checkTolerance(step, rulebook, input);

@@ -153,8 +153,8 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
       checkDate('submittedOn', input.submittedOn, { date: file.state.investigationGroup?.appointedOn ?? started, what: '调查开始日' });
       checkText('findings', input.findings);
       if (!OUTCOMES.includes(input.recommendation)) refuse(RefusalType.invalidInput, `recommendation：须为 ${OUTCOMES.join('、')} 之一`);
-      checkItems('circumstances', input.circumstances, rulebook.catalogues?.eligible);
-      checkItems('mitigating', input.mitigating, rulebook.catalogues?.mitigating);
+      checkItems('circumstances', input.circumstances, rulebook.catalogues?.eligible, ctx);
+      checkItems('mitigating', input.mitigating, rulebook.catalogues?.mitigating, ctx);
       if (step.scopeLimited) {
         const raised = ctx.input.raisedItems ?? [ctx.input.matter];
         const covered = (input.itemFindings ?? []).map((f) => f.item);

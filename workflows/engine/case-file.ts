@@ -20,6 +20,7 @@ export class CaseFile {
       authority: input.authority,
       subject: input.subject,
       matter: input.matter,
+      ...(input.attributes ? { attributes: input.attributes } : {}),
       accountability: { ...input.accountability, status: 'proceeding' },
       stage: 'opened',
       closed: false,
