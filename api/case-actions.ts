@@ -16,6 +16,9 @@ const person = z.object({ sub: text(100).optional(), name: text(50) }).strict();
 
 export const actionBodies = {
   fileApplication: z.object({ filedBy: party, receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  recordAdvanceStep: z
+    .object({ requirement: z.string().regex(/^[a-z][A-Za-z]*$/), item: z.string().regex(/^[a-z][A-Za-z]*$/), reference: text(100), by: text(100), on: isoDateSchema })
+    .strict(),
   decideExOfficio: z.object({ proceed: z.boolean(), decidedOn: isoDateSchema, reasons: text(2000) }).strict(),
   recordAccusationFalse: z
     .object({ foundOn: isoDateSchema, finding: text(5000), malicious: z.boolean(), clarifyTo: z.array(text(100)).min(1).max(20), means: text(500) })
@@ -100,6 +103,7 @@ export const actionBodies = {
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   fileApplication: '登记容错免责申请 Record the written application; receivedOn is the day it reached the authority (送达日), which decides whether it is in time',
+  recordAdvanceStep: '事前程序 Record a step taken before the measure was implemented (焦作 特事特办: consent, report)',
   recordAccusationFalse: '澄清正名 Record that the accusation was found false; the authority then clears the cadre’s name with the bodies named',
   decideExOfficio: '依职权决定是否继续 Decide, where nobody applied, whether the authority goes on with the review of its own motion',
   decideAcceptance: '决定是否受理 Decide whether to take the application up',

@@ -46,6 +46,8 @@ export const openCaseBody = z
     advanceFiling: z.object({ reference: text(100), filedWith: text(100), filedOn: isoDateSchema }).strict().optional(),
     /** Facts about the case its rulebook declares (`caseAttributes`, e.g. 滨海 specialZone), which decide which rules apply. */
     attributes: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not an attribute name'), z.boolean()).optional(),
+    /** When the measure an advance requirement concerns was implemented (焦作 特事特办: advanceMatters.specialMeasure). */
+    advanceMatters: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not a requirement name'), z.object({ implementedOn: isoDateSchema }).strict()).optional(),
     /** The matters raised, for investigations limited to them (阳江 一事一核). */
     raisedItems: z.array(text(500)).min(1).max(50).optional(),
     /** Where notices to the parties also go by e-mail. Kept in the archive only, never in Temporal. */

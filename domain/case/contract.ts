@@ -69,6 +69,8 @@ export interface CaseInput {
   raisedItems?: string[] | undefined;
   /** Facts about the case the rulebook declares (`caseAttributes`), recorded at opening. */
   attributes?: Record<string, boolean> | undefined;
+  /** When the measure an advance requirement concerns was implemented (焦作 特事特办), per requirement. */
+  advanceMatters?: Record<string, { implementedOn: IsoDate }> | undefined;
   /** Periods the deploying body set where the text leaves them open (RULEBOOK_PARAMETERS), pinned at opening. */
   parameters?: Record<string, DeadlineRule> | undefined;
 }
@@ -224,6 +226,8 @@ export interface CaseState {
   acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; decidedBy: Actor };
   extensions: { until: IsoDate; reason: string; approvedBy: string; recordedBy: Actor }[];
   participants: { kind: string; name: string; summary: string; recordedBy: Actor }[];
+  /** Steps taken before a measure was implemented, as the rule requires for its tolerance (焦作 特事特办). */
+  advanceSteps?: { requirement: string; item: string; reference: string; by: string; on: IsoDate; recordedBy: Actor }[];
   /** What the deciders had before them about the advance filing (焦作 报备). */
   advanceFilingShown?: { present: boolean; reference?: string | undefined };
   execution?: { executedOn: IsoDate; accountabilityResult?: string | undefined; rectificationOrder?: string | undefined; recordedBy: Actor };
@@ -391,6 +395,17 @@ export interface RecordAccusationFalseInput extends ByActor {
   means: string;
 }
 
+export interface RecordAdvanceStepInput extends ByActor {
+  /** The rulebook's advance requirement (焦作: specialMeasure) and which of its steps (e.g. governmentConsent). */
+  requirement: string;
+  item: string;
+  /** The document that shows it, e.g. 焦政函〔2026〕1号. */
+  reference: string;
+  /** The body that consented or was reported to. */
+  by: string;
+  on: IsoDate;
+}
+
 export interface DecideExOfficioInput extends ByActor {
   /** Whether the authority goes on with the review of its own motion. */
   proceed: boolean;
@@ -456,6 +471,7 @@ export interface ActionInputs {
   fileApplication: FileApplicationInput;
   decideExOfficio: DecideExOfficioInput;
   recordAccusationFalse: RecordAccusationFalseInput;
+  recordAdvanceStep: RecordAdvanceStepInput;
   decideAcceptance: DecideAcceptanceInput;
   extendInvestigation: ExtendInvestigationInput;
   recordParticipant: RecordParticipantInput;
@@ -495,6 +511,7 @@ export const actionUpdates = {
   fileApplication: action('fileApplication'),
   decideExOfficio: action('decideExOfficio'),
   recordAccusationFalse: action('recordAccusationFalse'),
+  recordAdvanceStep: action('recordAdvanceStep'),
   decideAcceptance: action('decideAcceptance'),
   extendInvestigation: action('extendInvestigation'),
   recordParticipant: action('recordParticipant'),

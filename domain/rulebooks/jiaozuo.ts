@@ -15,6 +15,43 @@ import { productChoice, type RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
 
+/** 容错纠错的条件, first sentence: three conditions (the text's columns untangled). */
+const CONDITIONS = {
+  ...art(
+    '容错纠错的条件',
+    '对于主观上没有为自己、他人或单位谋取私利,客观上严格执行集体研究和民主决策程序(紧急情况临时处置的除外),实际效果上没有造成重大损失或不良社会影响,并符合以下情形之一的失误错误,经研究认定,可予以容错',
+  ),
+  ocrFragments: [
+    '对于主观上没有为自己、他人',
+    '或单位谋取私利,客观上严格执行',
+    '集体研究和民主决策程序(紧急情',
+    '况临时处置的除外),实际效果上',
+    '没有造成重大损失或不良社会影',
+    '响,并符合以下情形之一的失误错',
+    '经研究认定,',
+    '可予以容错:',
+  ],
+};
+
+/** 容错纠错的条件, the special measures (特事特办) of the second kind of mistake. */
+const SPECIAL_MEASURES = {
+  ...art(
+    '容错纠错的条件',
+    '在推动重大工程、重点项目建设时为确保工作进度,使用财政资金时为避免国家、群众利益受损,解决复杂矛盾纠纷、历史遗留问题时为维护社会稳定等情况下,采取的特事特办措施,要经同级人民政府同意后,在实施前向上级业务主管部门报告并征得同意',
+  ),
+  ocrFragments: [
+    '中出现的失误错误。在推动重大工',
+    '程、重点项目建设时为确保工作进',
+    '度,使用财政资金时为避免国家、',
+    '群众利益受损,解决复杂矛盾纠',
+    '纷、历史遗留问题时为维护社会稳',
+    '定等情况下,采取的特事特办措',
+    '施,要经同级人民政府同意后,在',
+    '实施前向上级业务主管部门报告并',
+    '征得同意。',
+  ],
+};
+
 export const jiaozuo2017: RulebookInput = {
   id: 'jiaozuo',
   name: '焦作市支持改革创新激励干部担当有为容错纠错办法（试行）',
@@ -29,6 +66,24 @@ export const jiaozuo2017: RulebookInput = {
     basis: art('程序(一)启动', '在进行问责时'),
     byRoute: { exOfficio: { label: '依职权启动容错程序日', basis: art('程序(一)启动', '执纪问责部门认为存在本办法第二章规定容错情形的') } },
   },
+  caseAttributes: [{ id: 'specialMeasure', label: '失误出自特事特办措施', basis: SPECIAL_MEASURES }],
+  advanceRequirements: [
+    {
+      id: 'specialMeasure',
+      label: '特事特办措施',
+      basis: {
+        ...SPECIAL_MEASURES,
+        reading: '事前经同级人民政府同意、向上级业务主管部门报告并征得同意，是该类失误得以容错的条件：任何一项缺失或晚于实施的，不予容错、减轻或从轻',
+      },
+      appliesWhenAttribute: 'specialMeasure',
+      outcomes: ['exempt', 'mitigated', 'lenient'],
+      items: [
+        { id: 'governmentConsent', label: '经同级人民政府同意' },
+        { id: 'superiorReport', label: '向上级业务主管部门报告' },
+        { id: 'superiorConsent', label: '征得上级业务主管部门同意' },
+      ],
+    },
+  ],
   catalogues: {
     eligible: {
       basis: {
@@ -45,6 +100,15 @@ export const jiaozuo2017: RulebookInput = {
         { id: 'jz-7', article: '具体事项(七)', text: '处置突发事件或执行急难险重任务中果断决策、事后及时履行报告程序，出现一定失误或非议' },
         { id: 'jz-8', article: '具体事项(八)', text: '化解矛盾焦点、解决历史遗留问题中勇于破除障碍，出现失误或造成较小负面影响' },
         { id: 'jz-9', article: '具体事项(九)', text: '由于政策调整、自然灾害等不可抗力或难以预见等因素，导致工作未达到预期目标或造成负面影响' },
+      ],
+    },
+    conditions: {
+      basis: CONDITIONS,
+      items: [
+        { id: 'jz-c1', article: '容错纠错的条件（主观）', text: '主观上没有为自己、他人或单位谋取私利', group: 'selfless' },
+        { id: 'jz-c2', article: '容错纠错的条件（客观）', text: '客观上严格执行集体研究和民主决策程序', group: 'procedure' },
+        { id: 'jz-c2e', article: '容错纠错的条件（客观，除外）', text: '紧急情况临时处置（集体研究和民主决策程序的除外情形）', group: 'procedure' },
+        { id: 'jz-c3', article: '容错纠错的条件（实际效果）', text: '实际效果上没有造成重大损失或不良社会影响', group: 'effect' },
       ],
     },
     excluded: {
@@ -114,10 +178,13 @@ export const jiaozuo2017: RulebookInput = {
       jointWithAccountability: art('程序(四)决定', '党委(党组)可在研究问责决定时,一并研究容错决定'),
       toleranceRequires: {
         outcomes: ['exempt', 'mitigated', 'lenient'],
-        allConditions: false,
+        allConditions: true,
         eligibleCircumstance: true,
         noExclusion: true,
-        basis: art('容错纠错的条件、不予容错的情形', '经研究认定, 可予以容错'),
+        basis: {
+          ...art('容错纠错的条件、不予容错的情形', '经研究认定, 可予以容错'),
+          reading: '“没有造成重大损失或不良社会影响”接“实际效果上”，是与主观、客观并列的第三项条件；三项须同时具备，紧急情况临时处置的可不具备集体研究和民主决策程序一项',
+        },
       },
     },
     {

@@ -455,6 +455,23 @@ export const rulebookSchema = z.object({
    * 第三章: the subject's unit is in a free-trade or development zone).
    */
   caseAttributes: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2), basis: basisSchema })).default([]),
+  /**
+   * Steps that must have been taken before a measure was implemented for the mistake to be tolerated
+   * (焦作 特事特办: the same-level government's consent, then a report to and the consent of the
+   * superior department, all before implementation), where the case has the attribute.
+   */
+  advanceRequirements: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z][A-Za-z]*$/),
+        label: z.string().min(2),
+        basis: basisSchema,
+        appliesWhenAttribute: z.string().regex(/^[a-z][A-Za-z]*$/),
+        outcomes: z.array(z.enum(OUTCOMES)).min(1),
+        items: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2) })).min(1),
+      }),
+    )
+    .default([]),
   /** How long after a party's window lapsed a filing that reached the authority in time may still be recorded; DEFAULT_RECORDING_PERIOD where unset. */
   recordingPeriod: deadlineRuleSchema.optional(),
   /**

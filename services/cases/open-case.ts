@@ -25,6 +25,7 @@ export interface OpenCaseRequest {
   advanceFiling?: CaseInput['advanceFiling'];
   raisedItems?: CaseInput['raisedItems'];
   attributes?: CaseInput['attributes'];
+  advanceMatters?: CaseInput['advanceMatters'];
   contacts?: CaseContacts['addresses'];
 }
 
@@ -110,6 +111,7 @@ export async function openCase(
     advanceFiling: request.advanceFiling,
     raisedItems: request.raisedItems,
     attributes: request.attributes,
+    advanceMatters: request.advanceMatters,
     // Pinned with the rulebook: a later change of the deployment's parameters never moves a running case.
     parameters: deps.rulebookParameters?.[rulebook.id],
     openedBy: { sub: actor.sub, name: actor.name },

@@ -6,6 +6,7 @@
  * counts: the authority's periods are the product's stated choices, and the
  * appeal has no window unless the deploying body sets one naming its rule.
  */
+import { beijingDate } from '../../domain/calendar';
 import type { CaseInput } from '../../domain/case/contract';
 import { PRODUCT_CHOICE } from '../../domain/rulebooks';
 import { documentsOfCase } from '../../store/documents';
@@ -24,7 +25,7 @@ const determination = (today: string, outcome: 'exempt' | 'denied', joint = fals
   outcome,
   circumstances: outcome === 'exempt' ? ['jz-4'] : [],
   mitigating: [],
-  conditions: [],
+  conditions: outcome === 'exempt' ? ['jz-c1', 'jz-c2', 'jz-c3'] : [],
   exclusions: outcome === 'denied' ? ['jz-x3'] : [],
   reasons: outcome === 'exempt' ? '符合具体事项(四)' : '经提醒仍不及时纠偏',
   complex: false,
@@ -176,6 +177,50 @@ describe('Jiaozuo appeal against a refusal (程序(五) 按有关规定)', () =>
       const late = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
       expect(late.type).toBe('WindowClosed');
       expect(late.message).toContain('《示例申诉规定》第八条');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Jiaozuo conditions of tolerance (容错纠错的条件)', () => {
+  const reported = async (tq: string, input: Partial<CaseInput> = {}) => {
+    const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', { input: { route: 'exOfficio', ...input } });
+    return c;
+  };
+
+  it('needs all three conditions affirmed, an emergency’s 临时处置 standing in for 集体研究和民主决策', async () => {
+    await run(async (tq) => {
+      const c = await reported(tq);
+      const today = await c.today();
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '为确保工期临机处置', recommendation: 'exempt', circumstances: ['jz-7'], mitigating: [] });
+      const bare = await c.refused('recordDetermination', { ...determination(today, 'exempt'), circumstances: ['jz-7'], conditions: [] }, supervisor);
+      expect(bare).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('容错纠错的条件') });
+      expect(bare.message).toContain('容错纠错的条件（客观）或容错纠错的条件（客观，除外）');
+      const state = await c.act('recordDetermination', { ...determination(today, 'exempt'), circumstances: ['jz-7'], conditions: ['jz-c1', 'jz-c2e', 'jz-c3'] }, supervisor);
+      expect(state.determination?.outcome).toBe('exempt');
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('tolerates a 特事特办 measure only with the government’s consent and the superior department’s, reported before it was implemented', async () => {
+    await run(async (tq) => {
+      const today = beijingDate(await suite.env.currentTimeMs());
+      const dayBefore = new Date(Date.parse(`${today}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
+      const c = await reported(tq, { attributes: { specialMeasure: true }, advanceMatters: { specialMeasure: { implementedOn: dayBefore } } });
+      const step = (item: string, on: string) => ({ requirement: 'specialMeasure', item, reference: '焦政函〔2026〕1号', by: '焦作市人民政府', on });
+      await c.act('recordAdvanceStep', step('governmentConsent', dayBefore));
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '为确保工期采取特事特办措施', recommendation: 'exempt', circumstances: ['jz-4'], mitigating: [] });
+      const unreported = await c.refused('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(unreported).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('向上级业务主管部门报告') });
+      await c.act('recordAdvanceStep', step('superiorReport', dayBefore));
+      await c.act('recordAdvanceStep', step('superiorConsent', today));
+      const late = await c.refused('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(late.message).toContain('晚于实施日');
+      await c.act('recordAdvanceStep', { ...step('superiorConsent', dayBefore), reference: '焦发改函〔2026〕2号', by: '河南省发展和改革委员会' });
+      const state = await c.act('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(state.determination?.outcome).toBe('exempt');
+      expect(state.advanceSteps).toHaveLength(4);
+      expect(state.timeline.find((e) => e.event === 'advanceStepRecorded')?.basis?.article).toBe('容错纠错的条件');
       await c.handle.terminate('test done');
     });
   });

@@ -12,6 +12,7 @@ import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { clocksAt, startClocks } from '../engine/clocks';
 import { checkTolerance } from '../engine/tolerance';
+import { checkAdvanceSteps } from './advance-steps';
 import { checkDate, checkItems, checkText, today, type CaseContext } from '../engine/context';
 
 /** The deadline for the whole verification (杭州 第九条(四)), opened at the start and met by the decision. */
@@ -145,6 +146,7 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
       checkItems('conditions', input.conditions, catalogues.conditions);
       checkItems('exclusions', input.exclusions, catalogues.excluded);
       checkTolerance(step, rulebook, input);
+      checkAdvanceSteps(ctx, input.outcome);
     },
     apply: (input) => {
       file.state.determination = {
@@ -164,7 +166,7 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
         const open = deadlines.find(key);
         if (open && (open.status === 'pending' || (open.status === 'lapsed' && !open.metAt))) deadlines.settle(open, 'met');
       }
-      actions.withdraw('recordDetermination', 'referToCommittee', 'reportUpward', 'deferDecision');
+      actions.withdraw('recordDetermination', 'referToCommittee', 'reportUpward', 'deferDecision', 'recordAdvanceStep');
       file.record('determined', {
         actor: input.actor,
         detail: `${step.deciders.find((d) => d.id === input.decidedBy)?.name}于 ${input.decidedOn} 集体研究认定：${OUTCOME_NAMES[input.outcome]}${input.approval ? `（经${input.approval.by}于 ${input.approval.approvedOn} 批准）` : ''}${input.withAccountabilityDecision ? '（与问责决定一并研究）' : ''}`,

@@ -8,6 +8,7 @@ import { RefusalType } from '../../domain/case/contract';
 import { OUTCOMES, type Party, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { clocksAt, startClocks } from '../engine/clocks';
+import { offerAdvanceSteps } from './advance-steps';
 import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
 
 const REPORT = 'investigationReport';
@@ -60,6 +61,7 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
   const started = file.state.startApproval?.approvedOn ?? file.state.acceptance?.decidedOn ?? file.state.application?.filedAt ?? file.state.exOfficio?.decidedOn ?? input.eventDate;
 
   if (step.deadline) await offerReportDeadline(step, ctx, started);
+  offerAdvanceSteps(ctx, step.roles);
   if (step.participants) {
     const { kinds, basis } = step.participants;
     actions.offer('recordParticipant', {
