@@ -88,7 +88,18 @@ export const actionBodies = {
   recordFiling: z.object({ filedOn: isoDateSchema, reference: text(100).optional() }).strict(),
   serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(z.enum(['subject', 'subjectOrganisation', 'accountabilityBody'])).min(1).max(3) }).strict(),
   fileAppeal: z.object({ receivedOn: isoDateSchema, filedBy: party.optional(), summary: text(5000) }).strict(),
-  decideAppeal: z.object({ decidedOn: isoDateSchema, result: z.enum(['upheld', 'revised']), reasons: text(10000) }).strict(),
+  decideAppeal: z
+    .object({
+      decidedOn: isoDateSchema,
+      result: z.enum(['upheld', 'revised']),
+      reasons: text(10000),
+      /** The changed conclusion, required when the result is revised. */
+      revision: z
+        .object({ outcome: z.enum(OUTCOMES), circumstances: ids, mitigating: ids, conditions: ids, exclusions: ids, reasons: text(10000) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   recordPublication: z
     .object({ published: z.boolean(), publishedOn: isoDateSchema.optional(), scope: text(200).optional(), reason: text(1000).optional() })
     .strict(),

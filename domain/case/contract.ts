@@ -158,7 +158,10 @@ export interface Determination {
   reasons: string;
   recordedBy: Actor;
   effects: Effect[];
+  /** The conclusion as changed by the decision on an appeal (the one it replaced is in `determinationHistory`). */
+  revisedOnAppeal?: boolean;
 }
+
 
 export interface CaseState {
   caseId: string;
@@ -206,6 +209,8 @@ export interface CaseState {
    */
   limits: LimitRecord[];
   determination?: Determination;
+  /** Conclusions replaced by an appeal decision, oldest first; kept on file with their documents. */
+  determinationHistory?: Determination[];
   filing?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
   notice?: { servedOn: IsoDate; servedTo: Recipient[]; recordedBy: Actor };
   /**
@@ -347,6 +352,8 @@ export interface RecordDeterminationInput extends ByActor {
   /** Taken together with the accountability decision (焦作). */
   withAccountabilityDecision?: boolean | undefined;
 }
+/** What an appeal decision that changes the conclusion puts in its place: a conclusion as a determination states it. */
+export type DeterminationRevision = Pick<RecordDeterminationInput, 'outcome' | 'circumstances' | 'mitigating' | 'conditions' | 'exclusions' | 'reasons'>;
 export interface RecordFilingInput extends ByActor {
   filedOn: IsoDate;
   reference?: string | undefined;
@@ -366,6 +373,8 @@ export interface DecideAppealInput extends ByActor {
   decidedOn: IsoDate;
   result: 'upheld' | 'revised';
   reasons: string;
+  /** The changed conclusion; required when the result is `revised`. */
+  revision?: DeterminationRevision | undefined;
 }
 export interface RecordPublicationInput extends ByActor {
   published: boolean;

@@ -254,7 +254,10 @@ export const binhai2021: RulebookInput = {
       decision: {
         amount: 30,
         unit: 'days',
-        basis: art('第十七条', '问责部门接到申诉后,应当在30日内作出申诉处理决定'),
+        basis: {
+          ...art('第十七条', '问责部门接到申诉后,应当在30日内作出申诉处理决定'),
+          reading: '申诉处理决定变更原结论的，以变更后的结论为准：重新制发结论文书、告知当事人并依其停止或恢复处理程序；原结论及文书保留在案',
+        },
       },
       roles: ['officer'],
       decisionRoles: ['supervisor'],

@@ -148,6 +148,44 @@ describe('Binhai denial path', () => {
     });
   });
 
+  it('follows a revised appeal decision through: the exemption takes the denial’s place, its documents are issued anew and accountability stops', async () => {
+    await run(async (tq) => {
+      const c = await decidedAndFiled(tq, 'denied');
+      const today = await c.today();
+      await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      await c.act('fileAppeal', { receivedOn: today, summary: '原认定遗漏第六条(三)情形' });
+      const revision = { outcome: 'exempt' as const, circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '符合第六条(三)' };
+      const bare = await c.refused('decideAppeal', { decidedOn: today, result: 'revised', reasons: '原认定遗漏情形' }, supervisor);
+      expect(bare).toMatchObject({ type: 'InvalidInput', message: expect.stringContaining('第十七条') });
+      const excluded = await c.refused('decideAppeal', { decidedOn: today, result: 'revised', reasons: '—', revision: { ...revision, exclusions: ['binhai-8-7'] } }, supervisor);
+      expect(excluded).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('第六条、第八条') });
+
+      let state = await c.act('decideAppeal', { decidedOn: today, result: 'revised', reasons: '原认定遗漏第六条(三)情形', revision }, supervisor);
+      expect(state).toMatchObject({ outcome: 'exempt', accountability: { status: 'stopped' }, determination: { outcome: 'exempt', revisedOnAppeal: true } });
+      expect(state.determinationHistory?.map((d) => d.outcome)).toEqual(['denied']);
+      const year = today.slice(0, 4);
+      expect(state.documents.map((d) => [d.kind, d.title, d.number])).toEqual([
+        ['conclusionNotice', '容错免责结论告知书', `滨纪免〔${year}〕1号`],
+        ['appealDecision', '申诉处理决定书', `滨纪免〔${year}〕2号`],
+        ['conclusionNotice', '容错免责结论告知书（申诉变更）', `滨纪免〔${year}〕3号`],
+        ['exemptionDecision', '免责决定书（申诉变更）', `滨纪免〔${year}〕4号`],
+      ]);
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ recipient: { kind: 'party', party: 'subject' }, subject: '容错免责结论（申诉变更）：免责' }),
+          expect.objectContaining({ recipient: { kind: 'body', name: '同级纪检监察组织' } }),
+          expect.objectContaining({ recipient: { kind: 'body', name: '区纪委监委' }, subject: expect.stringContaining('停止执行处理程序') }),
+        ]),
+      );
+      await c.act('recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' });
+      await c.act('issueCorrectionList', { items: [], noneReason: '已整改' });
+      state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '滨纪档〔2026〕10号' });
+      expect(state).toMatchObject({ closed: true, outcome: 'exempt' });
+      await c.handle.result();
+      await recordHistory('binhai-revised-on-appeal', c.handle);
+    });
+  });
+
   it('refuses an exemption when an excluded circumstance is found, citing 第八条', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');

@@ -35,6 +35,7 @@ describe('replay of recorded case histories', () => {
         'binhai-exofficio-after-lapse',
         'binhai-correction-alongside',
         'binhai-clarification',
+        'binhai-revised-on-appeal',
       ]),
     );
   });

@@ -12,6 +12,7 @@ import type { DeadlineRule, StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkText, today, type CaseContext } from '../engine/context';
 import { awaitLateRecording, RECORDING_PERIOD_PATCH, refuseIfLate, settleFiled, type PartyWindow } from '../engine/party-filing';
+import { applyRevision, APPEAL_REVISION_PATCH, checkRevision, followRevision } from './appeal-revision';
 import { issue } from './documents';
 
 /**
@@ -106,9 +107,11 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
       validate: (decision) => {
         checkDate('decidedOn', decision.decidedOn, { date: received.receivedOn, what: '收到申诉日' });
         checkText('reasons', decision.reasons);
+        checkRevision(ctx, step, decision);
       },
       apply: (decision) => {
         received.decision = { decidedOn: decision.decidedOn, result: decision.result, reasons: decision.reasons, decidedBy: decision.actor };
+        applyRevision(ctx, step, decision);
         deadlines.settle(due, 'met');
         actions.withdraw('decideAppeal');
         file.record('appealDecided', { actor: decision.actor, detail: `${decision.decidedOn} ${decision.result === 'upheld' ? '维持原结论' : '变更原结论'}：${decision.reasons}`, basis: step.decision.basis });
@@ -126,6 +129,8 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
         body: `${file.state.caseId}：申诉处理决定已作出（${decided.result === 'upheld' ? '维持原结论' : '变更原结论'}）。`,
       });
     }
+    // Cases recorded before a revision changed the case never had one (no await added for them).
+    if (file.state.determination?.revisedOnAppeal && patched(APPEAL_REVISION_PATCH)) await followRevision(ctx);
   } finally {
     if (step.alongside) file.leaveAlongside(step.stage);
   }
