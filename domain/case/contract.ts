@@ -6,7 +6,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
-import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
+import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, IssuerRole, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -130,6 +130,8 @@ export interface IssuedDocument {
   issuedAt: string;
   recipients: string[];
   copyTo: string[];
+  /** The role of the body that issued it, where the rulebook says (see IssueDocumentRequest.issuer). */
+  issuer?: IssuerRole;
 }
 
 export interface AvailableAction {
@@ -158,6 +160,8 @@ export interface Determination {
   reasons: string;
   recordedBy: Actor;
   effects: Effect[];
+  /** The body that approved the decision (批准机关): the approving body where the rule requires one, else the deciding body. */
+  approvingBody?: string;
   /** The conclusion as changed by the decision on an appeal (the one it replaced is in `determinationHistory`). */
   revisedOnAppeal?: boolean;
 }
@@ -614,6 +618,14 @@ export interface IssueDocumentRequest {
   spec: DocumentSpec;
   prefix: string;
   issuingBody: string;
+  /**
+   * The body that issues the document by its role in the case, and the article that says so
+   * (spec.issuer); the document service resolves the role to the deployment's body. Absent: the
+   * regulation's issuer (`issuingBody`), as before.
+   */
+  issuer?: { role: IssuerRole; basis: Basis } | undefined;
+  /** The 批准机关 the document names (滨海 第十五条), where the spec says it names one. */
+  approvingBody?: string | undefined;
   recipients: string[];
   copyTo: string[];
   body: string;

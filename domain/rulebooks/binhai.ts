@@ -6,6 +6,9 @@ import type { RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
 
+/** The 问责部门 issues the review's documents (第十一条), not the district committee that issued the regulation. */
+const AUTHORITY = { role: 'authority' as const, basis: art('第十一条', '纪检监察组织、组织人事部门以及其他具有问责职能的部门(以下简称“问责部门”),具体负责受理容错免责申请、开展调查核实等工作') };
+
 export const binhai2021: RulebookInput = {
   id: 'binhai',
   name: '滨海新区容错免责实施办法（试行）',
@@ -104,7 +107,7 @@ export const binhai2021: RulebookInput = {
         ...art('第二十二条(三)', '严肃查处诬告陷害、恶意举报等行为,及时为受到失实举报或恶意举报的干部澄清正名、消除影响、挽回声誉'),
         reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的问责部门以书面方式向举报影响所及的单位澄清；恶意举报的，移送纪检监察组织查处',
       },
-      document: { kind: 'clarification', title: '澄清正名通知书', basis: art('第二十二条(三)', '及时为受到失实举报或恶意举报的干部澄清正名、消除影响、挽回声誉') },
+      document: { kind: 'clarification', title: '澄清正名通知书', basis: art('第二十二条(三)', '及时为受到失实举报或恶意举报的干部澄清正名、消除影响、挽回声誉'), issuer: AUTHORITY },
       referMalicious: { to: '纪检监察组织', basis: art('第二十二条(三)', '严肃查处诬告陷害、恶意举报等行为') },
       alongside: true,
     },
@@ -204,7 +207,7 @@ export const binhai2021: RulebookInput = {
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
-          document: { kind: 'conclusionNotice', title: '容错免责结论告知书', basis: art('第十五条', '书面告知被调查对象及所在单位党组织') },
+          document: { kind: 'conclusionNotice', title: '容错免责结论告知书', basis: art('第十五条', '书面告知被调查对象及所在单位党组织'), issuer: AUTHORITY },
         },
         {
           outcomes: ['exempt'],
@@ -212,6 +215,14 @@ export const binhai2021: RulebookInput = {
             kind: 'exemptionDecision',
             title: '免责决定书',
             basis: art('第十五条', '对予以免责的,应向提出申请的党组织和个人印发《免责决定书》'),
+            issuer: {
+              role: 'authority',
+              basis: {
+                ...art('第十五条、第十六条', '对予以免责的,应向提出申请的党组织和个人印发《免责决定书》……批准机关……问责部门依规停止执行处理程序,免于追责,并将《免责决定书》抄送同级纪检监察组织和组织人事部门'),
+                reading: '第十六条由问责部门抄送《免责决定书》，第十五条把“批准机关”列为其内容，故由问责部门印发并写明批准机关：在问责部门权限内的为问责部门领导班子，经同级党委(党组)审定的为其领导班子',
+              },
+            },
+            namesApprovingBody: true,
           },
         },
       ],
@@ -234,7 +245,7 @@ export const binhai2021: RulebookInput = {
         reading:
           '纠错针对已出现的失误，不论认定结果（免责、减责或不予免责）都须进行，与申诉、公开同时进行；约谈、限期整改由同级党委(党组)作出，本系统由办案人员登记整改事项、责任单位和期限；逾期未整改的报问责部门按有关规定问责；调查未发现须纠正的失误的，说明理由登记',
       },
-      document: { kind: 'correctionList', title: '限期整改通知书', basis: art('第二十三条(四)', '督促深入分析原因、举一反三、限期整改') },
+      document: { kind: 'correctionList', title: '限期整改通知书', basis: art('第二十三条(四)', '督促深入分析原因、举一反三、限期整改'), issuer: { role: 'partyCommittee', basis: art('第二十三条(四)', '同级党委(党组)应及时采取约谈等方式,指出问题所在,督促深入分析原因、举一反三、限期整改') } },
       escalateTo: '问责部门',
       alongside: true,
     },
@@ -262,7 +273,7 @@ export const binhai2021: RulebookInput = {
       roles: ['officer'],
       decisionRoles: ['supervisor'],
       suspendsExecution: false,
-      document: { kind: 'appealDecision', title: '申诉处理决定书', basis: art('第十七条', '以书面形式告知申诉人及其所在单位') },
+      document: { kind: 'appealDecision', title: '申诉处理决定书', basis: art('第十七条', '以书面形式告知申诉人及其所在单位'), issuer: { role: 'authority', basis: art('第十七条', '问责部门接到申诉后,应当在30日内作出申诉处理决定,以书面形式告知申诉人及其所在单位') } },
     },
     {
       kind: 'publication',

@@ -6,6 +6,9 @@ import type { RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
 
+/** 局党委 starts, investigates and decides the review (第五条), and issues its documents. */
+const COMMITTEE = { role: 'decider' as const, basis: art('第五条', '按照干部管理权限,由局党委负责启动、调查和认定容错免责工作') };
+
 export const hangzhouEducation2020: RulebookInput = {
   id: 'hangzhou-education',
   name: '杭州市教育局党员干部改革创新容错免责实施办法（试行）',
@@ -83,7 +86,7 @@ export const hangzhouEducation2020: RulebookInput = {
         ...art('第十三条(一)', '对查无实据或轻微违纪不需追究纪律责任的问题,可以通过与相关人员谈话、召开会议或通报等适当方式,及时澄清事实,消除负面影响'),
         reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的局党委以书面方式向举报影响所及的单位澄清；诬告陷害等的，移送驻局纪检监察组查处；“反映问题失实”含查无实据或轻微违纪不需追究纪律责任的问题',
       },
-      document: { kind: 'clarification', title: '澄清事实通知书', basis: art('第十三条', '对反映问题失实或受到诬告的学校(单位)或个人,可以采取以下措施予以澄清') },
+      document: { kind: 'clarification', title: '澄清事实通知书', basis: art('第十三条', '对反映问题失实或受到诬告的学校(单位)或个人,可以采取以下措施予以澄清'), issuer: COMMITTEE },
       referMalicious: { to: '驻局纪检监察组', basis: art('第十三条(二)', '对诬告陷害、恶意炒作、造谣中伤、干扰改革创新或无理上访、甚至缠访闹访的,坚决依法依规查处') },
       alongside: true,
     },
@@ -178,7 +181,7 @@ export const hangzhouEducation2020: RulebookInput = {
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
-          document: { kind: 'feedbackLetter', title: '容错免责认定结果反馈函', basis: art('第九条(五)', '将认定结果向申请学校(单位)或个人反馈并予以答复解释') },
+          document: { kind: 'feedbackLetter', title: '容错免责认定结果反馈函', basis: art('第九条(五)', '将认定结果向申请学校(单位)或个人反馈并予以答复解释'), issuer: COMMITTEE },
         },
       ],
       copyTo: [],
@@ -193,7 +196,7 @@ export const hangzhouEducation2020: RulebookInput = {
         ...art('第十一条', '驻局纪检监察组、局组织处及其他具有问责职能的部门应当及时启动问题事项纠错程序'),
         reading: '第五章纠错改正不以认定结果为条件：无论是否予以容错，均及时启动问题事项纠错程序，与备案、归档同时进行；调查未发现须纠正的问题事项的，说明理由登记',
       },
-      document: { kind: 'correctionList', title: '责令纠错通知书', basis: art('第十一条(一)', '对出现的问题事项,采取诫勉函询、责令纠错等方式,推动问题整改') },
+      document: { kind: 'correctionList', title: '责令纠错通知书', basis: art('第十一条(一)', '对出现的问题事项,采取诫勉函询、责令纠错等方式,推动问题整改'), issuer: { role: 'authority', basis: art('第十一条', '驻局纪检监察组、局组织处及其他具有问责职能的部门应当及时启动问题事项纠错程序') } },
       escalateTo: '驻局纪检监察组',
       escalateBasis: art('第十一条(二)', '对整改不力导致不良影响继续蔓延的,根据情节轻重,采取批评教育、诫勉等组织处理措施,直至党纪政务处分;对拒不整改的,按照有关规定从重问责'),
       alongside: true,

@@ -197,7 +197,18 @@ export const jiaozuo2017: RulebookInput = {
       documents: [
         {
           outcomes: ['lenient', 'mitigated', 'exempt', 'denied'],
-          document: { kind: 'determinationNotice', title: '容错决定书', basis: art('程序(四)决定', '作出予以容错或不予容错的决定') },
+          document: {
+            kind: 'determinationNotice',
+            title: '容错决定书',
+            basis: art('程序(四)决定', '作出予以容错或不予容错的决定'),
+            issuer: {
+              role: 'decider',
+              basis: {
+                ...art('程序(四)决定', '按照干部管理权限,党委(党组)需经集体研究,作出予以容错或不予容错的决定'),
+                reading: '谁问责谁容错：容错决定由有干部管理权限的党委(党组)作出并印发，而非发布本办法的市委',
+              },
+            },
+          },
         },
       ],
       copyTo: [],
@@ -221,6 +232,10 @@ export const jiaozuo2017: RulebookInput = {
         basis: {
           ...art('程序(五)执行', '对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉'),
           reading: '原文只说“按有关规定”，未设申诉期限；本系统不自设会使申诉权永久丧失的期限，部署单位可依其援引的规定设置（appealWindow）并注明出处',
+        },
+        issuer: {
+          role: 'decider',
+          basis: { ...art('程序(四)决定', '党委(党组)需经集体研究,作出予以容错或不予容错的决定'), reading: '原文未规定申诉由谁处理；本规则取作出不予容错决定的党委(党组)' },
         },
       },
     },

@@ -109,10 +109,22 @@ const catalogueSchema = z.object({
   items: z.array(catalogueItemSchema).min(1),
 });
 
+/**
+ * The body that issues a document, by its role in the case (the names are the deployment's):
+ * the case's authority (问责部门、纪检监察机关), the body that made the determination (党委(党组)
+ * or the authority's leadership), the same-level party committee, or the investigation group.
+ */
+export const ISSUER_ROLES = ['authority', 'decider', 'partyCommittee', 'investigationGroup'] as const;
+export type IssuerRole = (typeof ISSUER_ROLES)[number];
+
 export const documentSpecSchema = z.object({
   kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter', 'acceptanceNotice', 'correctionList', 'clarification']),
   title: z.string().min(2),
   basis: basisSchema,
+  /** Who issues it, and the article that says so; the regulation's issuer where unset (rulebooks of the first release). */
+  issuer: z.object({ role: z.enum(ISSUER_ROLES), basis: basisSchema }).optional(),
+  /** The document names the body that approved the decision (滨海 第十五条 批准机关). */
+  namesApprovingBody: z.boolean().optional(),
 });
 export type DocumentSpec = z.infer<typeof documentSpecSchema>;
 

@@ -97,7 +97,7 @@ export const yangjiang2017: RulebookInput = {
         ...art('二(三)5', '确有需要给当事人澄清问题的,由相关部门及时澄清,消除负面影响'),
         reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的纪检监察机关以书面方式向举报影响所及的单位澄清；原文未规定查处恶意举报，不移送',
       },
-      document: { kind: 'clarification', title: '澄清问题通知书', basis: art('二(三)5', '由相关部门及时澄清,消除负面影响') },
+      document: { kind: 'clarification', title: '澄清问题通知书', basis: art('二(三)5', '由相关部门及时澄清,消除负面影响'), issuer: { role: 'authority', basis: { ...art('二(三)5', '由相关部门及时澄清'), reading: '“相关部门”未指明，本规则取作出审查决定的纪检监察部门' } } },
       alongside: true,
     },
     {
@@ -119,7 +119,7 @@ export const yangjiang2017: RulebookInput = {
       basis: art('二(三)2', '容错调查工作小组应当在收到申请之日起10个工作日内决定是否受理,并书面告知当事人'),
       appliesTo: ['application'],
       deadline: { amount: 10, unit: 'workingDays', basis: art('二(三)2', '应当在收到申请之日起10个工作日内决定是否受理') },
-      document: { kind: 'acceptanceNotice', title: '容错申请受理决定告知书', basis: art('二(三)2', '并书面告知当事人') },
+      document: { kind: 'acceptanceNotice', title: '容错申请受理决定告知书', basis: art('二(三)2', '并书面告知当事人'), issuer: { role: 'investigationGroup', basis: art('二(三)2', '容错调查工作小组应当在收到申请之日起10个工作日内决定是否受理,并书面告知当事人') } },
       onRejection: { outcome: 'notAccepted', explanation: '容错调查工作小组决定不予受理，已书面告知当事人' },
     },
     {
@@ -189,7 +189,7 @@ export const yangjiang2017: RulebookInput = {
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
-          document: { kind: 'feedbackLetter', title: '容错调查处理情况反馈函', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈') },
+          document: { kind: 'feedbackLetter', title: '容错调查处理情况反馈函', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈'), issuer: { role: 'authority', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈') } },
         },
       ],
       copyTo: [
@@ -207,7 +207,7 @@ export const yangjiang2017: RulebookInput = {
       roles: ['officer'],
       waiverRoles: ['supervisor'],
       basis: art('二(五)4', '纠错建议与调查认定一并反馈……一项一项落实整改……并按时提交整改报告'),
-      document: { kind: 'correctionList', title: '纠错建议清单', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单') },
+      document: { kind: 'correctionList', title: '纠错建议清单', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单'), issuer: { role: 'investigationGroup', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单') } },
       escalateTo: '纪检监察机关',
     },
   ],

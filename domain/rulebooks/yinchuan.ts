@@ -64,7 +64,7 @@ export const yinchuan2017: RulebookInput = {
         ...art('支持保障(二)', '对因坚持原则、办事公正而受到造谣、诬陷、诽谤的干部,及时调查,及时澄清'),
         reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的纪检监察机关或组织部门以书面方式向举报影响所及的单位澄清；恶意造谣、诽谤的，移送纪检监察机关依纪依法惩处',
       },
-      document: { kind: 'clarification', title: '澄清通知书', basis: art('支持保障(二)', '及时调查,及时澄清') },
+      document: { kind: 'clarification', title: '澄清通知书', basis: art('支持保障(二)', '及时调查,及时澄清'), issuer: { role: 'authority', basis: art('支持保障(二)', '纪检监察机关应当准确把握政策界限') } },
       referMalicious: { to: '纪检监察机关', basis: art('支持保障(二)', '调查过程中发现有恶意造谣、诽谤他人依纪依法严肃惩处') },
       alongside: true,
     },
@@ -160,7 +160,7 @@ export const yinchuan2017: RulebookInput = {
       documents: [
         {
           outcomes: ['lenient', 'mitigated', 'exempt', 'denied'],
-          document: { kind: 'determinationNotice', title: '容错免责认定书', basis: art('程序(三)认定', '向问责实施机关和申请单位或个人下发书面认定书') },
+          document: { kind: 'determinationNotice', title: '容错免责认定书', basis: art('程序(三)认定', '向问责实施机关和申请单位或个人下发书面认定书'), issuer: { role: 'authority', basis: art('程序(三)认定', '纪检监察机关或组织部门根据调查结果提出予以从轻、减轻、免责或不予免责的认定意见') } },
         },
       ],
       copyTo: [],

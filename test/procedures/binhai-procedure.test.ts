@@ -6,8 +6,9 @@
  * test/calendar.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { acknowledgeServiceUpdate, searchAttributes, type Actor } from '../../domain/case/contract';
+import { acknowledgeServiceUpdate, caseProgressQuery, searchAttributes, type Actor } from '../../domain/case/contract';
 import { notificationsForCase } from '../../store/notifications';
+import { eventually } from '../support/eventually';
 import { CaseDriver, officer, otherSupervisor, subjectUser, supervisor, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
@@ -160,7 +161,12 @@ describe('Binhai denial path', () => {
       const excluded = await c.refused('decideAppeal', { decidedOn: today, result: 'revised', reasons: '—', revision: { ...revision, exclusions: ['binhai-8-7'] } }, supervisor);
       expect(excluded).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('第六条、第八条') });
 
-      let state = await c.act('decideAppeal', { decidedOn: today, result: 'revised', reasons: '原认定遗漏第六条(三)情形', revision }, supervisor);
+      await c.act('decideAppeal', { decidedOn: today, result: 'revised', reasons: '原认定遗漏第六条(三)情形', revision }, supervisor);
+      // The revision's documents and notices are issued after the decision: wait until the case rests in publication.
+      let state = await eventually(async () => {
+        expect(await c.handle.query(caseProgressQuery)).toMatchObject({ atRest: true, effectsInFlight: 0, offered: expect.arrayContaining(['recordPublication']) });
+        return c.state();
+      });
       expect(state).toMatchObject({ outcome: 'exempt', accountability: { status: 'stopped' }, determination: { outcome: 'exempt', revisedOnAppeal: true } });
       expect(state.determinationHistory?.map((d) => d.outcome)).toEqual(['denied']);
       const year = today.slice(0, 4);
@@ -214,15 +220,20 @@ describe('Binhai denial path', () => {
     });
   });
 
-  it('lets the party committee decide only after a referral (第十四条(一))', async () => {
+  it('lets the party committee decide only after a referral (第十四条(一)); the 问责部门 issues the 免责决定书 naming the committee as 批准机关 (第十五条)', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       await throughInvestigation(c);
       const input = { decidedOn: await c.today(), decidedBy: 'partyCommittee' as const, outcome: 'exempt' as const, circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '符合情形', complex: false };
       expect((await c.refused('recordDetermination', input, supervisor)).message).toContain('第十四条(一)');
       await c.act('referToCommittee', { referredOn: await c.today(), reason: '涉及区管干部，超出问责部门权限' }, supervisor);
-      const state = await c.act('recordDetermination', input, supervisor);
-      expect(state.determination?.decidedBy).toBe('partyCommittee');
+      let state = await c.act('recordDetermination', input, supervisor);
+      expect(state.determination).toMatchObject({ decidedBy: 'partyCommittee', approvingBody: '同级党委(党组)领导班子' });
+      state = await c.act('recordFiling', { filedOn: await c.today() });
+      expect(state.documents.map((d) => [d.kind, d.issuer])).toEqual([
+        ['conclusionNotice', 'authority'],
+        ['exemptionDecision', 'authority'],
+      ]);
       await c.handle.terminate('test done');
     });
   });

@@ -55,6 +55,7 @@ describe('Jiaozuo ex officio start', () => {
 
       state = await c.act('recordDetermination', determination(today, 'exempt', true), supervisor);
       expect(state.timeline.find((e) => e.event === 'determined')?.detail).toContain('与问责决定一并研究');
+      expect(state.documents.map((d) => [d.title, d.issuer])).toEqual([['容错决定书', 'decider']]);
       state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
       state = await c.act('recordExecution', { executedOn: today });
       expect(state.stage).toBe('archive');

@@ -52,7 +52,7 @@ describe('Yangjiang exemption of a county case, with the correction list followe
     await run(async (tq) => {
       const c = await accepted(tq);
       let state = await c.state();
-      expect(state.documents.map((d) => d.title)).toEqual(['容错申请受理决定告知书']);
+      expect(state.documents.map((d) => [d.title, d.issuer])).toEqual([['容错申请受理决定告知书', 'investigationGroup']]);
       expect(state.deadlines.find((d) => d.key === 'acceptance')).toMatchObject({ status: 'met', basis: { article: '二(三)2' } });
       const today = await c.today();
       expect(state.deadlines.find((d) => d.key === 'investigationReport')).toMatchObject({ amount: 30, from: today, basis: { reading: expect.stringContaining('自受理决定之日起算') } });

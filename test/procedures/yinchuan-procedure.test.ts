@@ -65,7 +65,7 @@ describe('Yinchuan exemption path', () => {
       await c.act('submitInvestigationReport', { submittedOn: today, findings: '容缺受理中出现偏差', recommendation: 'exempt', circumstances: ['yc-4'], mitigating: [] });
       state = await decide(c, 'exempt');
       expect(state.determination?.effects.map((e) => e.basis.article)).toEqual(['容错情形', '结果运用(一)', '结果运用(二)', '结果运用(三)']);
-      expect(state.documents.map((d) => d.title)).toEqual(['容错免责认定书']);
+      expect(state.documents.map((d) => [d.title, d.issuer])).toEqual([['容错免责认定书', 'authority']]);
       expect(state.deadlines.find((d) => d.key === 'determinationNotice')).toMatchObject({ amount: 10, from: today, basis: { article: '程序(三)认定' } });
 
       // The 认定书 is served on the applicant and the accountability body; serving one of them is not yet service.

@@ -48,6 +48,7 @@ export function applyRevision(ctx: CaseContext, step: StepOf<'appeal'>, decision
     decidedOn: decision.decidedOn,
     recordedBy: decision.actor,
     effects: rulebook.effects?.[revision.outcome] ?? [],
+    ...(original.approvingBody ? { approvingBody: original.approvingBody } : {}),
     revisedOnAppeal: true,
   };
   file.state.determination = revised;

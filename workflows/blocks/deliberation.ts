@@ -160,6 +160,7 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
         reasons: input.reasons,
         recordedBy: input.actor,
         effects: rulebook.effects?.[input.outcome] ?? [],
+        approvingBody: input.approval?.by ?? step.deciders.find((d) => d.id === input.decidedBy)!.name,
       };
       file.state.outcome = input.outcome;
       for (const key of [VERIFICATION, DEFERRED]) {

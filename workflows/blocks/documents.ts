@@ -34,13 +34,15 @@ export async function issue(ctx: CaseContext, key: string, spec: DocumentSpec, r
     spec,
     prefix: ctx.rulebook.documentNumberPrefix,
     issuingBody: ctx.rulebook.issuingBody,
+    ...(spec.issuer ? { issuer: spec.issuer } : {}),
+    ...(spec.namesApprovingBody && ctx.file.state.determination?.approvingBody ? { approvingBody: ctx.file.state.determination.approvingBody } : {}),
     recipients,
     copyTo,
     body: documentBody(ctx, spec, appealNote),
     issuedBy,
   });
   if (!document) return undefined;
-  ctx.file.state.documents.push(document);
+  ctx.file.state.documents.push(spec.issuer ? { ...document, issuer: spec.issuer.role } : document);
   ctx.file.record('documentIssued', { detail: `${document.title} ${document.number}`, basis: spec.basis });
   return document;
 }
