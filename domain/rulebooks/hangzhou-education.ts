@@ -177,7 +177,7 @@ export const hangzhouEducation2020: RulebookInput = {
         basis: art('第九条(五)', '在党组织作出容错免责认定决定后3个工作日内,将认定结果向申请学校(单位)或个人反馈并予以答复解释'),
       },
       roles: ['officer'],
-      recipients: ['subject', 'subjectOrganisation'],
+      recipients: ['applicant'],
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],

@@ -81,6 +81,12 @@ export type Party = z.infer<typeof party>;
 /** Who is told in writing: the parties, and the body holding the accountability (银川 认定书). */
 const recipient = z.enum(['subject', 'subjectOrganisation', 'accountabilityBody']);
 export type Recipient = z.infer<typeof recipient>;
+/**
+ * Who a rulebook's notice goes to: a recipient, or the applicant, whoever applied (银川 程序(三)、
+ * 阳江 二(三)5、杭州 第九条(五) 申请单位或个人); the subject where nobody applied.
+ */
+const noticeRecipient = z.enum([...recipient.options, 'applicant']);
+export type NoticeRecipient = z.infer<typeof noticeRecipient>;
 
 /** How a case comes in (焦作: ex officio or on application; 阳江: three routes). */
 export const INTAKE_ROUTES = ['application', 'exOfficio', 'accountabilityBodyOpinion', 'functionalDepartmentOpinion'] as const;
@@ -301,7 +307,7 @@ export const noticeStepSchema = z.object({
   /** What the deadline counts from: the decision, or the investigation report (银川: 认定 within 10 working days). */
   countsFrom: z.enum(['decision', 'investigationReport']).default('decision'),
   roles,
-  recipients: z.array(recipient).min(1),
+  recipients: z.array(noticeRecipient).min(1),
   documents: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), document: documentSpecSchema })),
   copyTo: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), to: z.array(z.string().min(2)).min(1), basis: basisSchema })),
 });

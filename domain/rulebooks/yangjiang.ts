@@ -185,11 +185,19 @@ export const yangjiang2017: RulebookInput = {
       label: '反馈意见',
       roles: ['officer'],
       countsFrom: 'decision',
-      recipients: ['subject'],
+      recipients: ['applicant'],
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
-          document: { kind: 'feedbackLetter', title: '容错调查处理情况反馈函', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈'), issuer: { role: 'authority', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈') } },
+          document: {
+            kind: 'feedbackLetter',
+            title: '容错调查处理情况反馈函',
+            basis: {
+              ...art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈'),
+              reading: '反馈给申请的单位或个人，谁申请向谁反馈；经问责机关或职能部门初步意见启动、无申请人的，向当事人本人反馈',
+            },
+            issuer: { role: 'authority', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈') },
+          },
         },
       ],
       copyTo: [

@@ -156,7 +156,7 @@ export const yinchuan2017: RulebookInput = {
       },
       countsFrom: 'investigationReport',
       roles: ['officer'],
-      recipients: ['accountabilityBody', 'subject'],
+      recipients: ['accountabilityBody', 'applicant'],
       documents: [
         {
           outcomes: ['lenient', 'mitigated', 'exempt', 'denied'],

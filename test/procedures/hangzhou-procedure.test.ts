@@ -77,7 +77,7 @@ describe('Hangzhou exemption path', () => {
       const feedback = state.deadlines.find((d) => d.key === 'feedback')!;
       expect(feedback).toMatchObject({ amount: 3, unit: 'workingDays', basis: { article: '第九条(五)' } });
 
-      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
       expect(state.accountability.status).toBe('stopped');
       expect(state.alongside).toEqual(['correction']);
       state = await c.act('issueCorrectionList', { items: [], noneReason: '失误已主动纠正，无须责令纠错' });
@@ -130,7 +130,7 @@ describe('Hangzhou denial path', () => {
       const c = await reported(tq);
       const today = await c.today();
       await c.act('recordDetermination', exemption(today, { outcome: 'denied', conditions: [], circumstances: [], exclusions: ['hz-8-3'], reasons: '未按规定程序决策' }), supervisor);
-      let state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      let state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
       const dueOn = new Date(Date.parse(`${today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
       state = await c.act('issueCorrectionList', { items: [{ id: 'Z1', description: '补正集体决策程序', owner: '某直属学校党委', dueOn }] });
       expect(state.documents.map((d) => d.title)).toContain('责令纠错通知书');
@@ -241,7 +241,7 @@ describe('Hangzhou feedback deadline (第九条(五), 3 working days)', () => {
       let state = await c.advanceTo('feedback', 60_000);
       expect(state.deadlines.find((d) => d.key === 'feedback')?.status).toBe('lapsed');
       expect(state.timeline.find((e) => e.event === 'deadlineLapsed')?.basis?.article).toBe('第九条(五)');
-      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
+      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject'] });
       expect(state.stage).toBe('filing');
       await c.handle.terminate('test done');
     });

@@ -84,6 +84,30 @@ describe('Yinchuan exemption path', () => {
   });
 });
 
+describe('Yinchuan 认定书 to the applicant, whoever applied (程序(三) 申请单位或个人)', () => {
+  it('goes to the unit that applied and the accountability body, not to the subject', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'yinchuan');
+      const today = await c.today();
+      await c.act('fileApplication', { filedBy: 'subjectOrganisation', receivedOn: today, summary: '单位申请容错免责' });
+      await c.act('decideAcceptance', { accepted: true, decidedOn: today }, supervisor);
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '容缺受理中出现偏差', recommendation: 'exempt', circumstances: ['yc-4'], mitigating: [] });
+      await decide(c, 'exempt');
+      const notTheApplicant = await c.refused('serveNotice', { servedOn: today, servedTo: ['subject'] });
+      expect(notTheApplicant.message).toContain('被调查对象 不是本结论的受送达人');
+      let state = await c.act('serveNotice', { servedOn: today, servedTo: ['accountabilityBody', 'subjectOrganisation'] });
+      expect(state.notice?.servedTo).toEqual(['accountabilityBody', 'subjectOrganisation']);
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toContainEqual(
+        expect.objectContaining({ recipient: { kind: 'party', party: 'subjectOrganisation' }, service: { stage: 'determinationNotice', party: 'subjectOrganisation' } }),
+      );
+      state = await c.act('archiveCase', { archivedOn: today, reference: '银纪档〔2026〕3号' });
+      expect(state).toMatchObject({ closed: true, outcome: 'exempt' });
+      await c.handle.result();
+      await recordHistory('yinchuan-unit-applicant', c.handle);
+    });
+  });
+});
+
 describe('Yinchuan refusal', () => {
   it('denies, resumes the suspended accountability and archives', async () => {
     await run(async (tq) => {

@@ -36,6 +36,7 @@ describe('replay of recorded case histories', () => {
         'binhai-correction-alongside',
         'binhai-clarification',
         'binhai-revised-on-appeal',
+        'yinchuan-unit-applicant',
       ]),
     );
   });

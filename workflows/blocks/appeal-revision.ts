@@ -11,11 +11,11 @@ import { refuse } from '../engine/actions';
 import { checkItems, checkText, type CaseContext } from '../engine/context';
 import { checkTolerance } from '../engine/tolerance';
 import { issue } from './documents';
+import { RECIPIENT_NAMES, recipientsOf } from './recipients';
 
 /** Cases whose appeal is decided from here on follow a revised conclusion through (added after the first cases ran). */
 export const APPEAL_REVISION_PATCH = 'revised-appeal-decision-changes-case';
 
-const RECIPIENT_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织', accountabilityBody: '问责实施机关' } as const;
 
 /** A revised result needs the changed conclusion, which must meet what a determination must. */
 export function checkRevision(ctx: CaseContext, step: StepOf<'appeal'>, decision: DecideAppealInput): void {
@@ -68,9 +68,9 @@ export async function followRevision(ctx: CaseContext): Promise<void> {
   if (notice?.kind === 'notice') {
     const copyTo = notice.copyTo.filter((c) => c.outcomes.includes(revised.outcome));
     for (const { document } of notice.documents.filter((d) => d.outcomes.includes(revised.outcome))) {
-      await issue(ctx, `${notice.stage}-revision`, { ...document, title: `${document.title}（申诉变更）` }, notice.recipients.map((p) => RECIPIENT_NAMES[p]), copyTo.flatMap((c) => c.to), revised.recordedBy);
+      await issue(ctx, `${notice.stage}-revision`, { ...document, title: `${document.title}（申诉变更）` }, recipientsOf(notice, file.state).map((p) => RECIPIENT_NAMES[p]), copyTo.flatMap((c) => c.to), revised.recordedBy);
     }
-    for (const to of notice.recipients) {
+    for (const to of recipientsOf(notice, file.state)) {
       await ctx.effects.notify({
         caseId: input.caseId,
         idempotencyKey: `${input.caseId}:${notice.stage}-revision:${to}`,
