@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { beijingDate, type DeadlineComputation, type IsoDate, type PeriodUnit } from '../../domain/calendar';
 import {
   actionUpdate,
+  caseProgressQuery,
   caseStateQuery,
   WORKFLOW_TYPE,
   type ActionInputs,
@@ -114,9 +115,11 @@ export class CaseDriver {
   private async settle(): Promise<CaseState> {
     let previous = '';
     for (;;) {
-      const state = await this.state();
+      const [state, progress] = await Promise.all([this.state(), this.handle.query(caseProgressQuery)]);
       const now = JSON.stringify(state);
-      if (now === previous) return state;
+      // An effect still running (a deadline being counted after a decision) would otherwise be cut off by a
+      // test's terminate, which leaves the time-skipping server's clock locked for every later test.
+      if (now === previous && progress.effectsInFlight === 0) return state;
       previous = now;
       await new Promise((r) => setTimeout(r, 40));
     }
