@@ -115,11 +115,14 @@ export class CaseDriver {
   private async settle(): Promise<CaseState> {
     let previous = '';
     for (;;) {
-      const [state, progress] = await Promise.all([this.state(), this.handle.query(caseProgressQuery)]);
+      // One query at a time: two at once on a finished workflow (answered by replay) can hang the test server.
+      const state = await this.state();
+      const progress = await this.handle.query(caseProgressQuery);
       const now = JSON.stringify(state);
       // An effect still running (a deadline being counted after a decision) would otherwise be cut off by a
       // test's terminate, which leaves the time-skipping server's clock locked for every later test.
-      if (now === previous && progress.effectsInFlight === 0) return state;
+      // A finished workflow answers queries by replay, and its count of effects may not come back to 0 then.
+      if (now === previous && (progress.effectsInFlight === 0 || (await this.handle.describe()).status.name !== 'RUNNING')) return state;
       previous = now;
       await new Promise((r) => setTimeout(r, 40));
     }
