@@ -118,11 +118,10 @@ describe('Binhai application window', () => {
 });
 
 const HOUR = 3_600_000;
-const run = withWorker;
 
 describe('Binhai application decided by the day it reached the authority', () => {
   it('records an application that reached the authority on its last day, entered at 09:00 the next morning', async () => {
-    await run(async (tq) => {
+    await withWorker(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       const window = (await c.state()).deadlines.find((d) => d.key === 'application')!;
       let state = await c.advanceTo('application', 9 * HOUR);
@@ -144,7 +143,7 @@ describe('Binhai application decided by the day it reached the authority', () =>
   });
 
   it('refuses an application that reached the authority a day late, naming the last day and 第十二条(二)', async () => {
-    await run(async (tq) => {
+    await withWorker(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
       const window = (await c.state()).deadlines.find((d) => d.key === 'application')!;
       await c.advanceTo('application', 9 * HOUR);
