@@ -31,7 +31,7 @@ interface EarlierIssueDocumentRequest {
 function composeEarlier(request: EarlierIssueDocumentRequest, authorities: Authorities): { composed: ComposedDocument; prefix: string } {
   const issuer = authorities.resolve('', { id: '', issuingBody: request.issuingBody, documentNumberPrefix: request.prefix });
   return {
-    composed: { title: request.spec.title, addressees: request.recipients, body: request.body.split('\n').map((text) => ({ text })), copyTo: request.copyTo, issuer },
+    composed: { title: request.spec.title, addressees: request.recipients, body: request.body.split('\n').map((text) => ({ text })), copyTo: request.copyTo, issuer, signatory: issuer.name },
     prefix: request.prefix,
   };
 }
@@ -69,7 +69,7 @@ export function documentActivities(db: Db, deps: { authorities: Authorities; ren
             title: composed.title,
             addressees: composed.addressees,
             body: composed.body,
-            signature: composed.issuer.name,
+            signature: composed.signatory,
             date: today,
             copyTo: composed.copyTo,
             printedBy: composed.issuer.printedBy,

@@ -12,6 +12,7 @@ import { pinoHttp } from 'pino-http';
 import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
 import { consoleAssets } from './console-assets';
+import type { RulebookParameters } from '../domain/rulebooks';
 import type { Db } from '../store/db';
 import { authFailureLimiter, type TokenVerifier } from './auth';
 import { createMetrics } from './metrics';
@@ -61,6 +62,8 @@ export interface AppDeps {
   signIn?: SignInSettings;
   /** Where the built console is; dist/console unless a test says otherwise. */
   consoleDir?: string;
+  /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
+  rulebookParameters?: RulebookParameters | undefined;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {

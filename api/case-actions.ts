@@ -16,6 +16,13 @@ const person = z.object({ sub: accountId.optional(), name: personName(50) }).str
 
 export const actionBodies = {
   fileApplication: z.object({ filedBy: party, receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  recordAdvanceStep: z
+    .object({ requirement: z.string().regex(/^[a-z][A-Za-z]*$/), item: z.string().regex(/^[a-z][A-Za-z]*$/), reference: text(100), by: text(100), on: isoDateSchema })
+    .strict(),
+  decideExOfficio: z.object({ proceed: z.boolean(), decidedOn: isoDateSchema, reasons: text(2000) }).strict(),
+  recordAccusationFalse: z
+    .object({ foundOn: isoDateSchema, finding: text(5000), malicious: z.boolean(), clarifyTo: z.array(text(100)).min(1).max(20), means: text(500) })
+    .strict(),
   decideAcceptance: z.object({ accepted: z.boolean(), decidedOn: isoDateSchema, reason: text(2000).optional() }).strict(),
   extendInvestigation: z.object({ until: isoDateSchema, reason: text(2000), approvedBy: text(100) }).strict(),
   recordParticipant: z.object({ kind: z.enum(PARTICIPANT_KINDS), name: text(100), summary: text(5000) }).strict(),
@@ -26,8 +33,8 @@ export const actionBodies = {
     .object({
       items: z
         .array(z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'is not an item id'), description: text(2000), owner: text(100), dueOn: isoDateSchema }).strict())
-        .min(1)
         .max(50),
+      noneReason: text(2000).optional(),
     })
     .strict(),
   fileRectificationReport: z.object({ itemId: text(20), reportedOn: isoDateSchema, summary: text(5000) }).strict(),
@@ -41,7 +48,15 @@ export const actionBodies = {
       members: z.array(person.extend({ declaresNoConflict: z.boolean() }).strict()).min(1).max(20),
     })
     .strict(),
-  recordStatement: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  recordStatement: z
+    .object({
+      receivedOn: isoDateSchema,
+      summary: text(5000),
+      by: party.optional(),
+      declined: z.boolean().optional(),
+      form: z.enum(['transcript', 'interviewRecord', 'written']).optional(),
+    })
+    .strict(),
   recordHearing: z.object({ heldOn: isoDateSchema, summary: text(5000) }).strict(),
   submitInvestigationReport: z
     .object({
@@ -73,8 +88,19 @@ export const actionBodies = {
     .strict(),
   recordFiling: z.object({ filedOn: isoDateSchema, reference: text(100).optional() }).strict(),
   serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(z.enum(['subject', 'subjectOrganisation', 'accountabilityBody'])).min(1).max(3) }).strict(),
-  fileAppeal: z.object({ receivedOn: isoDateSchema, summary: text(5000) }).strict(),
-  decideAppeal: z.object({ decidedOn: isoDateSchema, result: z.enum(['upheld', 'revised']), reasons: text(10000) }).strict(),
+  fileAppeal: z.object({ receivedOn: isoDateSchema, filedBy: party.optional(), summary: text(5000) }).strict(),
+  decideAppeal: z
+    .object({
+      decidedOn: isoDateSchema,
+      result: z.enum(['upheld', 'revised']),
+      reasons: text(10000),
+      /** The changed conclusion, required when the result is revised. */
+      revision: z
+        .object({ outcome: z.enum(OUTCOMES), circumstances: ids, mitigating: ids, conditions: ids, exclusions: ids, reasons: text(10000) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   recordPublication: z
     .object({ published: z.boolean(), publishedOn: isoDateSchema.optional(), scope: text(200).optional(), reason: text(1000).optional() })
     .strict(),
@@ -88,7 +114,10 @@ export const actionBodies = {
 } satisfies { [N in ActionName]: z.ZodType };
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
-  fileApplication: '登记容错免责申请 Record the written application',
+  fileApplication: '登记容错免责申请 Record the written application; receivedOn is the day it reached the authority (送达日), which decides whether it is in time',
+  recordAdvanceStep: '事前程序 Record a step taken before the measure was implemented (焦作 特事特办: consent, report)',
+  recordAccusationFalse: '澄清正名 Record that the accusation was found false; the authority then clears the cadre’s name with the bodies named',
+  decideExOfficio: '依职权决定是否继续 Decide, where nobody applied, whether the authority goes on with the review of its own motion',
   decideAcceptance: '决定是否受理 Decide whether to take the application up',
   extendInvestigation: '延长调查 Extend the investigation',
   recordParticipant: '邀请参与调查 Record an outside participant',
@@ -100,7 +129,7 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   recordRecusal: '登记回避 Record that a person must recuse',
   bindSubjectAccount: '绑定被调查对象账户 Bind the subject’s own account: its notices go to that inbox, and it never acts on the case',
   appointInvestigationGroup: '成立调查组 Appoint the investigation group',
-  recordStatement: '听取申诉意见 Record the applicant’s statement',
+  recordStatement: '听取意见 Record the statement of the subject or the applicant, or its refusal to give one',
   recordHearing: '召开听证会 Record a hearing',
   submitInvestigationReport: '提交调查报告 Submit the investigation report',
   referToCommittee: '提交同级党委审议 Refer the decision to the party committee',
@@ -109,7 +138,7 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   recordDetermination: '集体研究认定 Record the collective determination',
   recordFiling: '备案 Record the filing with the superior body',
   serveNotice: '书面告知/反馈 Record that the conclusion was served',
-  fileAppeal: '登记申诉 Record an appeal',
+  fileAppeal: '登记申诉 Record an appeal; receivedOn is the day it reached the authority (送达日), which decides whether it is in time',
   decideAppeal: '申诉处理决定 Record the appeal decision',
   recordPublication: '结论公开 Record publication or why not',
   archiveCase: '归档 Archive the case file',

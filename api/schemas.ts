@@ -8,7 +8,7 @@ import { PERIOD_UNITS } from '../domain/calendar/period';
 import { isoDateSchema as calendarDate } from '../domain/calendar/year-input';
 import { CASE_ID_PATTERN } from '../domain/case/contract';
 import { hasForbiddenCharacters, normaliseText } from '../domain/case/text';
-import { JURISDICTIONS } from '../domain/rulebooks';
+import { JURISDICTIONS, rulebookInForce } from '../domain/rulebooks';
 import { INTAKE_ROUTES } from '../domain/rulebooks/schema';
 import { publishedSchedules } from '../services/calendar/published';
 import { ACCOUNT_ID_PATTERN } from './auth';
@@ -76,14 +76,25 @@ export const openCaseBody = z
       reference: text(100),
       body: text(100).optional(),
     }),
-    /** The day the authority informed the subject or started accountability; the first window counts from it. */
+    /**
+     * The day of the opening event the jurisdiction's rulebook names (`openingEvent` in GET
+     * /v1/rulebooks/{id}: 告知 in 滨海, the start of accountability in 银川 and 杭州, the group's
+     * receipt of the opinion on 阳江's opinion routes); the first window counts from it.
+     */
     eventDate: pastDateSchema,
     /** How the case came in, where the jurisdiction's rulebook allows more than an application. */
     route: z.enum(INTAKE_ROUTES).optional(),
-    /** The level of the deciding authority (阳江: county decisions are filed with the city group). */
+    /**
+     * The level of the deciding authority, required where the rulebook files decisions by level
+     * (阳江 二(三)4: county decisions are filed with the city group; a 功能区 case is a city case).
+     */
     level: z.enum(['city', 'county']).optional(),
     /** The advance risk filing (报备) of the reform, if there was one (焦作). */
     advanceFiling: z.object({ reference: text(100), filedWith: text(100), filedOn: isoDateSchema }).strict().optional(),
+    /** Facts about the case its rulebook declares (`caseAttributes`, e.g. 滨海 specialZone), which decide which rules apply. */
+    attributes: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not an attribute name'), z.boolean()).optional(),
+    /** When the measure an advance requirement concerns was implemented (焦作 特事特办: advanceMatters.specialMeasure). */
+    advanceMatters: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not a requirement name'), z.object({ implementedOn: isoDateSchema }).strict()).optional(),
     /** The matters raised, for investigations limited to them (阳江 一事一核). */
     raisedItems: z.array(text(500)).min(1).max(50).optional(),
     /** Where notices to the parties also go by e-mail. Kept in the archive only, never in Temporal. */
@@ -100,6 +111,16 @@ export const openCaseBody = z
   // The matter becomes a search attribute that everyone with Temporal UI access sees. Compared after
   // normalising both, so full-width digits, spaces and invisible characters cannot slip a name through.
   .superRefine((body, ctx) => {
+    const rulebook = rulebookInForce(body.jurisdiction, beijingDate(Date.now()));
+    for (const name of Object.keys(body.attributes ?? {})) {
+      const declared = rulebook?.caseAttributes.map((a) => a.id) ?? [];
+      if (!declared.includes(name)) ctx.addIssue({ code: 'custom', path: ['attributes', name], message: `is not a fact this jurisdiction's rulebook records (it records: ${declared.join(', ') || 'none'})` });
+    }
+    // A county case opened without its level would skip the filing with the city group unseen.
+    const levelled = rulebook?.steps.find((s) => s.kind === 'filing' && s.onlyForLevel);
+    if (levelled?.kind === 'filing' && !body.level) {
+      ctx.addIssue({ code: 'custom', path: ['level'], message: `is required: ${levelled.label} depends on it (${levelled.basis.article})` });
+    }
     const matter = comparable(body.matter ?? '');
     if (body.subject?.name && matter.includes(comparable(body.subject.name))) {
       ctx.addIssue({ code: 'custom', path: ['matter'], message: 'must not name the subject: it is visible to operators' });

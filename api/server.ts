@@ -57,6 +57,7 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     authorities: resources.authorities,
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
     signIn: signInFor(config),
+    rulebookParameters: config.rulebookParameters,
   });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));

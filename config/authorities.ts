@@ -21,8 +21,8 @@ export const DOCUMENT_SERIES = {
   decision: ['exemptionDecision', 'determinationNotice'],
   /** 告知书: telling a party a conclusion or the acceptance of its application. */
   notice: ['conclusionNotice', 'acceptanceNotice'],
-  /** 函: the feedback letter to the applicant. */
-  letter: ['feedbackLetter'],
+  /** 函: the feedback letter to the applicant, and the clarification (澄清函) to the bodies an accusation reached. */
+  letter: ['feedbackLetter', 'clarification'],
   /** 申诉处理决定. */
   appeal: ['appealDecision'],
   /** 纠错建议清单. */

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parsePayloadKeys, payloadKeyring, SEARCH_TERMS_KEY_MIN_LENGTH, type PayloadKey, type PayloadKeyring } from '../services/codec/keys';
+import { rulebookParametersSchema, rulebooks, type RulebookParameters } from '../domain/rulebooks';
 
 /** A whole number written in decimal (not 0x10, 1e3 or an empty string). */
 const decimal = z.string().trim().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number);
@@ -143,6 +144,8 @@ export const envSchema = z.object({
   SEARCH_TERMS_KEY: optionalText.pipe(z.string().min(SEARCH_TERMS_KEY_MIN_LENGTH, `must be at least ${SEARCH_TERMS_KEY_MIN_LENGTH} characters`).optional()),
   /** `token`: decoding payloads needs an auditor's or admin's token. `none`: the embedded UI on loopback decodes without one. */
   CODEC_AUTH: z.enum(['token', 'none']).default('token'),
+  /** A JSON file of the periods the deploying body sets where a regulation leaves them to 有关规定 (焦作's appeal window). Unset: none. */
+  RULEBOOK_PARAMETERS: optionalText,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -152,6 +155,7 @@ export interface Config extends Omit<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEYS_FILE'> 
   apiBaseUrl: string;
   /** From PAYLOAD_KEYS or PAYLOAD_KEYS_FILE; unset: the embedded default in DATA_DIR (services/codec/keys.ts). */
   payloadKeys: PayloadKeyring | undefined;
+  rulebookParameters: RulebookParameters;
 }
 
 export class ConfigError extends Error {
@@ -204,7 +208,37 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payloadKeys,
     dataDir: path.resolve(parsed.DATA_DIR),
     apiBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://${parsed.API_HOST}:${parsed.API_PORT}`,
+    rulebookParameters: parsed.RULEBOOK_PARAMETERS ? readRulebookParameters(parsed.RULEBOOK_PARAMETERS) : {},
   };
+}
+
+/** Names the parameters a jurisdiction's rulebooks leave to the deploying body. */
+function declaredParameters(jurisdiction: string): string[] {
+  return rulebooks.filter((b) => b.id === jurisdiction).flatMap((b) => b.steps.flatMap((s) => (s.kind === 'appeal' && s.windowParameter ? [s.windowParameter.name] : [])));
+}
+
+/** The deploying body's periods, each naming the rule it rests on; only parameters a rulebook declares. */
+function readRulebookParameters(file: string): RulebookParameters {
+  const fail = (why: string): never => {
+    throw new ConfigError(`configuration error: RULEBOOK_PARAMETERS: ${why} (got ${JSON.stringify(file)})`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail(`cannot read a JSON file: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = rulebookParametersSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    fail(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  for (const [jurisdiction, values] of Object.entries(parsed.data!)) {
+    for (const name of Object.keys(values)) {
+      if (!declaredParameters(jurisdiction).includes(name)) fail(`${jurisdiction}.${name}: no rulebook of ${jurisdiction} leaves this to the deploying body`);
+    }
+  }
+  return parsed.data!;
 }
 
 /** For process entry points: parse, or print the one line and exit. */

@@ -11,10 +11,11 @@
  */
 import { allHandlersFinished, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { calendarUpdatedSignal, caseProgressQuery, caseStateQuery, RefusalType, type CaseInput, type CaseState } from '../domain/case/contract';
-import type { Step } from '../domain/rulebooks/schema';
+import { runsAlongside, type Step } from '../domain/rulebooks/schema';
 import { acceptance } from './blocks/acceptance';
 import { appeal } from './blocks/appeal';
 import { archive } from './blocks/archive';
+import { clarification } from './blocks/clarification';
 import { correction } from './blocks/correction';
 import { renderArchivalCopies } from './blocks/documents';
 import { deliberation } from './blocks/deliberation';
@@ -54,6 +55,7 @@ const blocks: Blocks = {
   execution,
   correction,
   followUp,
+  clarification,
 };
 
 /** Anyone with kinship or interest is recorded as recused, at any point of the case, and may not act on it. */
@@ -101,6 +103,16 @@ function run(step: Step, ctx: CaseContext): Promise<void> {
   return (blocks[step.kind] as (s: Step, c: CaseContext) => Promise<void>)(step, ctx);
 }
 
+/** Starts a step beside the main line, with waits of its own; the case closes once it is done too. */
+function runAlongside(step: Step, ctx: CaseContext): Promise<void> {
+  const lane = ctx.actions.inLane();
+  const task = run(step, { ...ctx, actions: lane.actions }).finally(lane.leave);
+  // Awaited when the main line is done; until then a withdrawal's cancellation must not surface
+  // as an unhandled rejection.
+  task.catch(() => undefined);
+  return task;
+}
+
 /**
  * Cases started from here on hand failed effects to people, may be withdrawn, and close with their
  * dossier when cancelled. Cases started before keep the exact course they were recorded with.
@@ -114,6 +126,7 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   const effects = new Effects(file, actions, integrity);
   const deadlines = new Deadlines(file, effects);
   const background: Promise<void>[] = [];
+  let mainLineDone = false;
   const ctx: CaseContext = {
     input,
     rulebook: input.rulebook,
@@ -127,6 +140,7 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
       // the UI) must not surface as an unhandled rejection, which would fail every workflow task.
       task.catch(() => undefined);
     },
+    mainLineDone: () => mainLineDone,
   };
 
   // The steps run in a scope of their own: withdrawing the case cancels it, and whatever step the
@@ -145,9 +159,21 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   try {
     if (integrity) {
       await procedure.run(async () => {
+        // Steps beside the main line start where they stand in the rulebook; with none (every
+        // rulebook before they existed) the case issues its commands exactly as before.
+        const alongside: Promise<void>[] = [];
         for (const step of input.rulebook.steps) {
+          if (runsAlongside(step)) {
+            alongside.push(runAlongside(step, ctx));
+            continue;
+          }
           await run(step, ctx);
           if (file.state.closed) break;
+        }
+        if (alongside.length > 0) {
+          mainLineDone = true;
+          actions.endMainLine();
+          await Promise.all(alongside);
         }
       });
     } else {

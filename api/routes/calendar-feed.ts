@@ -32,7 +32,7 @@ const FEED_AHEAD_DAYS = 366;
 const MAX_RANGE_DAYS = 400;
 
 const feedPath = (token: string) => `/v1/calendar/feeds/${token}.ics`;
-const BINDS = { authority: '机关期限', party: '当事人期限' } as const;
+const BINDS = { authority: '机关期限', party: '当事人期限', recording: '登记期（逾期前送达的申请仍可登记）' } as const;
 
 function icsOf(deadlines: UpcomingDeadline[], baseUrl: string): string {
   const calendar = ical({ name: '容错免责 办案期限', prodId: { company: 'rongcuo', product: 'console', language: 'ZH' }, ttl: 3600 });

@@ -46,7 +46,7 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       method: 'get',
       path: '/v1/calendar/deadline',
       operationId: 'previewDeadline',
-      summary: 'Count a statutory period (民法典 第二百零一条至第二百零三条)',
+      summary: 'Count a statutory period (民法典 第二百零一条至第二百零四条)',
       tags: ['calendar'],
       access: { kind: 'roles', roles: [...ROLES, ...SYSTEM_ROLES] },
       query: deadlinePreviewQuery,

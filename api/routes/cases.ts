@@ -13,6 +13,7 @@ import { stepOutcome, takeStep, type StepOutcome } from '../../services/cases/st
 import { visibilityString } from '../../services/cases/visibility';
 import { partyInboxKey, userInboxKey } from '../../services/notices/deliver';
 import { bindSubjectAccount } from '../../store/case-contacts';
+import type { RulebookParameters } from '../../domain/rulebooks';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
@@ -37,6 +38,7 @@ export interface CaseRoutesDeps {
   stepWaitMs?: number | undefined;
   /** Which jurisdictions each authority may open cases under. */
   authorities: Authorities;
+  rulebookParameters?: RulebookParameters | undefined;
 }
 
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {

@@ -25,7 +25,17 @@ export function referenceRoutes(authorities?: Authorities): RouteSpec[] {
         // An authority that is not configured may open cases under any rulebook, as POST /v1/cases allows.
         const own = authorities?.get(user.authority)?.jurisdiction;
         res.json({
-          rulebooks: rulebooks.map((b) => ({ id: b.id, name: b.name, issuingBody: b.issuingBody, version: b.version, inForce: b.inForce, source: b.source, usable: own === undefined || own === b.id })),
+          rulebooks: rulebooks.map((b) => ({
+            id: b.id,
+            name: b.name,
+            issuingBody: b.issuingBody,
+            version: b.version,
+            revision: b.revision,
+            inForce: b.inForce,
+            source: b.source,
+            openingEvent: b.openingEvent ?? null,
+            usable: own === undefined || own === b.id,
+          })),
         });
       },
     }),

@@ -54,7 +54,7 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 
 /**
  * The day of the same number N months later; where that month has no such day,
- * its last day (民法典 第二百零三条 as read in shared/glossary.md).
+ * its last day (民法典 第二百零二条: 没有对应日的，月末日为期间的最后一日).
  */
 export function addMonthsClamped(date: IsoDate, months: number): IsoDate {
   const { year, month, day } = requireDate(date);

@@ -47,10 +47,23 @@ export interface DeadlineComputation {
   rules: string[];
 }
 
+/** 民法典 第一编 第十章 期间计算, word for word: every counting rule below quotes one of these. */
+export const CIVIL_CODE_PERIODS = {
+  第二百零一条: '按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算。按照小时计算期间的，自法律规定或者当事人约定的时间开始计算。',
+  第二百零二条: '按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日。',
+  第二百零三条: '期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。期间的最后一日的截止时间为二十四时；有业务时间的，停止业务活动的时间为截止时间。',
+  第二百零四条: '期间的计算方法依照本法的规定，但是法律另有规定或者当事人另有约定的除外。',
+} as const;
+
 export const COUNTING_RULES = {
   startNextDay: '民法典第二百零一条：开始的当日不计入，自下一日开始计算',
-  monthEnd: '民法典第二百零二条：按照月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日',
+  monthEnd: '民法典第二百零二条：按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日',
   holidayExtends: '民法典第二百零三条第一款：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日',
+  /**
+   * The second clause (有业务时间的，停止业务活动的时间为截止时间) is not applied: a filing is decided
+   * by the date it reached the authority (`receivedOn`), so one that arrives after office hours bears
+   * the next date on the authority's own receipt.
+   */
   endsAtMidnight: '民法典第二百零三条第二款：期间的最后一日的截止时间为二十四时',
   workingDays: '以工作日计算的期间，不含休息日和法定节假日，含调休上班日',
 } as const;

@@ -6,7 +6,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
-import type { Basis, DocumentSpec, Effect, IntakeRoute, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
+import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, IssuerRole, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -62,7 +62,11 @@ export interface CaseInput {
   subject: { name: string; organisation: string; position?: string | undefined; userId?: string | undefined };
   matter: string;
   accountability: { reference: string; body?: string | undefined };
-  /** The day the authority informed the subject or started accountability: the first window counts from it. */
+  /**
+   * The day of the event the rulebook names as the case's opening (`openingEvent`: 告知 in 滨海, the
+   * start of accountability in 银川 and 杭州, the group's receipt of an opinion in 阳江): the first
+   * window counts from it.
+   */
   eventDate: IsoDate;
   openedBy: Actor;
   openedAt: string;
@@ -74,6 +78,12 @@ export interface CaseInput {
   advanceFiling?: { reference: string; filedWith: string; filedOn: IsoDate } | undefined;
   /** The matters raised, which an investigation limited to them (一事一核) must cover and not exceed. */
   raisedItems?: string[] | undefined;
+  /** Facts about the case the rulebook declares (`caseAttributes`), recorded at opening. */
+  attributes?: Record<string, boolean> | undefined;
+  /** When the measure an advance requirement concerns was implemented (焦作 特事特办), per requirement. */
+  advanceMatters?: Record<string, { implementedOn: IsoDate }> | undefined;
+  /** Periods the deploying body set where the text leaves them open (RULEBOOK_PARAMETERS), pinned at opening. */
+  parameters?: Record<string, DeadlineRule> | undefined;
 }
 
 export type DeadlineStatus = 'pending' | 'met' | 'lapsed' | 'superseded';
@@ -81,8 +91,12 @@ export type DeadlineStatus = 'pending' | 'met' | 'lapsed' | 'superseded';
 export interface DeadlineRecord {
   key: string;
   label: string;
-  /** A party's window closes when it lapses; an authority's deadline marks the case overdue. */
-  binds: 'party' | 'authority';
+  /**
+   * A party's window closes when it lapses; an authority's deadline marks the case overdue; a
+   * recording period (after a party's window lapsed, for filings that reached the authority in
+   * time) closes the window for good when it ends.
+   */
+  binds: 'party' | 'authority' | 'recording';
   basis: Basis;
   from: IsoDate;
   amount: number;
@@ -127,6 +141,8 @@ export interface IssuedDocument {
   issuedAt: string;
   recipients: string[];
   copyTo: string[];
+  /** The role of the body that issued it, where the rulebook says (see IssueDocumentRequest.issuer). */
+  issuer?: IssuerRole;
 }
 
 export interface AvailableAction {
@@ -155,17 +171,28 @@ export interface Determination {
   reasons: string;
   recordedBy: Actor;
   effects: Effect[];
+  /** The body that approved the decision (批准机关): the approving body where the rule requires one, else the deciding body. */
+  approvingBody?: string;
+  /** The conclusion as changed by the decision on an appeal (the one it replaced is in `determinationHistory`). */
+  revisedOnAppeal?: boolean;
 }
+
 
 export interface CaseState {
   caseId: string;
   jurisdiction: string;
   rulebookVersion: string;
+  /** The transcription of that version the case runs on (absent on cases opened before revisions). */
+  rulebookRevision?: number;
   authority: string;
   subject: CaseInput['subject'];
   matter: string;
+  /** Facts about the case the rulebook declares, as recorded at opening. */
+  attributes?: Record<string, boolean>;
   accountability: CaseInput['accountability'] & { status: 'proceeding' | 'suspended' | 'stopped' };
   stage: string;
+  /** Steps running beside the main line (`stage`), e.g. 纠错 while the appeal window runs. */
+  alongside?: string[];
   outcome?: string;
   closed: boolean;
   deadlines: DeadlineRecord[];
@@ -173,10 +200,11 @@ export interface CaseState {
   availableActions: AvailableAction[];
   documents: IssuedDocument[];
   recusals: { person: { sub?: string | undefined; name: string }; reason: string; recordedBy: Actor }[];
-  application?: { filedBy: Party; filedAt: IsoDate; recordedBy: Actor; summary: string };
+  /** `filedAt`: the day the application reached the authority; `recordedOn`: the day it was entered. */
+  application?: { filedBy: Party; filedAt: IsoDate; recordedOn?: IsoDate; recordedBy: Actor; summary: string };
   startApproval?: { approved: boolean; approvedOn: IsoDate; approvedBy: Actor; capacity: string; reason?: string | undefined };
   investigationGroup?: { members: InvestigationMember[]; appointedOn: IsoDate; appointedBy: Actor };
-  statements: { receivedOn: IsoDate; summary: string; recordedBy: Actor }[];
+  statements: { receivedOn: IsoDate; summary: string; recordedBy: Actor; by?: Party; declined?: boolean; form?: StatementForm }[];
   hearings: { heldOn: IsoDate; summary: string; recordedBy: Actor }[];
   investigationReport?: {
     submittedOn: IsoDate;
@@ -196,6 +224,8 @@ export interface CaseState {
    */
   limits: LimitRecord[];
   determination?: Determination;
+  /** Conclusions replaced by an appeal decision, oldest first; kept on file with their documents. */
+  determinationHistory?: Determination[];
   filing?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
   notice?: { servedOn: IsoDate; servedTo: Recipient[]; recordedBy: Actor };
   /**
@@ -204,18 +234,24 @@ export interface CaseState {
    * The notice counts as served once every recipient is.
    */
   noticeReceipts?: { party: Recipient; servedOn: IsoDate; via: 'inbox' | 'officer'; by: Actor }[];
-  appeal?: { receivedOn: IsoDate; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
+  appeal?: { receivedOn: IsoDate; recordedOn?: IsoDate; filedBy?: Party; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
   publication?: { published: boolean; publishedOn?: IsoDate | undefined; scope?: string | undefined; reason?: string | undefined; recordedBy: Actor };
   archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
   followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
   intake?: { route: IntakeRoute; basis: Basis };
+  /** The accusation was found false (失实举报、诬告), and the cadre's name is being or was cleared. */
+  clarification?: { foundOn: IsoDate; finding: string; malicious: boolean; clarifyTo: string[]; means: string; recordedBy: Actor; clarifiedOn?: IsoDate };
+  /** The authority's own decision to go on with the review where nobody applied (滨海 第十二条(一)). */
+  exOfficio?: { proceed: boolean; decidedOn: IsoDate; reasons: string; decidedBy: Actor };
   acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; decidedBy: Actor };
   extensions: { until: IsoDate; reason: string; approvedBy: string; recordedBy: Actor }[];
   participants: { kind: string; name: string; summary: string; recordedBy: Actor }[];
+  /** Steps taken before a measure was implemented, as the rule requires for its tolerance (焦作 特事特办). */
+  advanceSteps?: { requirement: string; item: string; reference: string; by: string; on: IsoDate; recordedBy: Actor }[];
   /** What the deciders had before them about the advance filing (焦作 报备). */
   advanceFilingShown?: { present: boolean; reference?: string | undefined };
   execution?: { executedOn: IsoDate; accountabilityResult?: string | undefined; rectificationOrder?: string | undefined; recordedBy: Actor };
-  correctionList?: { items: CorrectionItem[]; closedOn?: IsoDate };
+  correctionList?: { items: CorrectionItem[]; closedOn?: IsoDate; noneReason?: string };
   /** Effects that failed in a way retrying cannot fix and wait for a person; resolved ones stay, marked. */
   attention?: AttentionItem[];
   /** The case was withdrawn before it ran its course (撤回申请, or ended by the authority). */
@@ -256,7 +292,7 @@ interface ByActor {
 }
 export interface FileApplicationInput extends ByActor {
   filedBy: Party;
-  /** The date the written application reached the authority. */
+  /** The date the written application reached the authority (送达日), which decides whether it is in time; not the day it is entered. */
   receivedOn: IsoDate;
   /** Facts, the basis relied on and the proposal, as the application states them. */
   summary: string;
@@ -280,9 +316,16 @@ export interface AppointInvestigationGroupInput extends ByActor {
   appointedOn: IsoDate;
   members: InvestigationMember[];
 }
+/** How a hearing was written down: 调查笔录, 谈话记录, or the party's own written statement. */
+export type StatementForm = 'transcript' | 'interviewRecord' | 'written';
 export interface RecordStatementInput extends ByActor {
   receivedOn: IsoDate;
   summary: string;
+  /** Whose statement: the subject where unset. */
+  by?: Party | undefined;
+  /** The party declined to give a statement; the refusal is recorded (it counts as heard). */
+  declined?: boolean | undefined;
+  form?: StatementForm | undefined;
 }
 export interface RecordHearingInput extends ByActor {
   heldOn: IsoDate;
@@ -328,6 +371,8 @@ export interface RecordDeterminationInput extends ByActor {
   /** Taken together with the accountability decision (焦作). */
   withAccountabilityDecision?: boolean | undefined;
 }
+/** What an appeal decision that changes the conclusion puts in its place: a conclusion as a determination states it. */
+export type DeterminationRevision = Pick<RecordDeterminationInput, 'outcome' | 'circumstances' | 'mitigating' | 'conditions' | 'exclusions' | 'reasons'>;
 export interface RecordFilingInput extends ByActor {
   filedOn: IsoDate;
   reference?: string | undefined;
@@ -337,13 +382,18 @@ export interface ServeNoticeInput extends ByActor {
   servedTo: Recipient[];
 }
 export interface FileAppealInput extends ByActor {
+  /** The date the written appeal reached the authority (送达日), which decides whether it is in time; not the day it is entered. */
   receivedOn: IsoDate;
+  /** Who appeals, where the rulebook names the appellants (滨海: 被问责对象); the subject where unset. */
+  filedBy?: Party | undefined;
   summary: string;
 }
 export interface DecideAppealInput extends ByActor {
   decidedOn: IsoDate;
   result: 'upheld' | 'revised';
   reasons: string;
+  /** The changed conclusion; required when the result is `revised`. */
+  revision?: DeterminationRevision | undefined;
 }
 export interface RecordPublicationInput extends ByActor {
   published: boolean;
@@ -359,6 +409,36 @@ export interface ArchiveCaseInput extends ByActor {
 export interface RecordFollowUpVisitInput extends ByActor {
   visitedOn: IsoDate;
   summary: string;
+}
+
+export interface RecordAccusationFalseInput extends ByActor {
+  foundOn: IsoDate;
+  /** What was found: the report was untrue, unfounded (查无实据), or malicious. */
+  finding: string;
+  /** The accusation was malicious (诬告陷害、恶意举报): it is referred for 查处 where the rule says so. */
+  malicious: boolean;
+  /** The bodies within whose reach the accusation spread, to whom the clarification goes. */
+  clarifyTo: string[];
+  /** How the name is cleared: 谈话、召开会议、通报 … */
+  means: string;
+}
+
+export interface RecordAdvanceStepInput extends ByActor {
+  /** The rulebook's advance requirement (焦作: specialMeasure) and which of its steps (e.g. governmentConsent). */
+  requirement: string;
+  item: string;
+  /** The document that shows it, e.g. 焦政函〔2026〕1号. */
+  reference: string;
+  /** The body that consented or was reported to. */
+  by: string;
+  on: IsoDate;
+}
+
+export interface DecideExOfficioInput extends ByActor {
+  /** Whether the authority goes on with the review of its own motion. */
+  proceed: boolean;
+  decidedOn: IsoDate;
+  reasons: string;
 }
 
 export interface DecideAcceptanceInput extends ByActor {
@@ -385,6 +465,8 @@ export interface RecordExecutionInput extends ByActor {
 }
 export interface IssueCorrectionListInput extends ByActor {
   items: { id: string; description: string; owner: string; dueOn: IsoDate }[];
+  /** Why nothing needs correcting, where the list is empty (the investigation found no 失误 to put right). */
+  noneReason?: string | undefined;
 }
 export interface FileRectificationReportInput extends ByActor {
   itemId: string;
@@ -415,6 +497,9 @@ export interface WithdrawCaseInput extends ByActor {
 
 export interface ActionInputs {
   fileApplication: FileApplicationInput;
+  decideExOfficio: DecideExOfficioInput;
+  recordAccusationFalse: RecordAccusationFalseInput;
+  recordAdvanceStep: RecordAdvanceStepInput;
   decideAcceptance: DecideAcceptanceInput;
   extendInvestigation: ExtendInvestigationInput;
   recordParticipant: RecordParticipantInput;
@@ -453,6 +538,9 @@ function action<N extends ActionName>(name: N) {
 /** Every human step as a Workflow Update; each answers with the case state after it. */
 export const actionUpdates = {
   fileApplication: action('fileApplication'),
+  decideExOfficio: action('decideExOfficio'),
+  recordAccusationFalse: action('recordAccusationFalse'),
+  recordAdvanceStep: action('recordAdvanceStep'),
   decideAcceptance: action('decideAcceptance'),
   extendInvestigation: action('extendInvestigation'),
   recordParticipant: action('recordParticipant'),
@@ -557,6 +645,14 @@ export interface IssueDocumentRequest {
   spec: DocumentSpec;
   /** The issuing authority's id; its names, banner and 文号 prefixes come from the configuration. */
   issuer: string;
+  /**
+   * The body that issues the document by its role in the case, and the article that says so
+   * (spec.issuer); the document service resolves the role to the body the authority's configuration
+   * names. Absent: the authority itself.
+   */
+  issuerRole?: { role: IssuerRole; basis: Basis } | undefined;
+  /** The 批准机关 the document names (滨海 第十五条), where the spec says it names one. */
+  approvingBody?: string | undefined;
   rulebook: { id: string; name: string; issuingBody: string; documentNumberPrefix: string };
   /** 主送: the parties the document is addressed to, or named bodies (a correction item's owner). */
   addressees: (Recipient | { body: string })[];
@@ -587,10 +683,13 @@ export interface DocumentFacts {
       }
     | undefined;
   /** The right to appeal: its window, where it goes (an authority id; the issuer unless set) and whether execution goes on. */
-  appeal?: { amount: number; unit: PeriodUnit; article: string; to?: string | undefined; suspendsExecution: boolean } | undefined;
+  /** The right to appeal: its window where one is set (焦作: 按有关规定, none unless the deployment sets it), its article, where it goes. */
+  appeal?: { amount?: number | undefined; unit?: PeriodUnit | undefined; article: string; to?: string | undefined; suspendsExecution: boolean } | undefined;
   acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; article: string } | undefined;
   appealDecision?: { receivedOn: IsoDate; summary: string; decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; article: string; earlier: string[] } | undefined;
   correctionItems?: { id: string; description: string; owner: string; dueOn: IsoDate }[] | undefined;
+  /** What was found of a false accusation, and how the name is cleared (澄清正名). */
+  clarification?: { foundOn: IsoDate; finding: string; malicious: boolean; means: string } | undefined;
 }
 
 /** The archival PDF copies of documents already recorded, rendered together in one run of the renderer. */

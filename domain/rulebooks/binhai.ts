@@ -6,14 +6,29 @@ import type { RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
 
+/** The 问责部门 issues the review's documents (第十一条), not the district committee that issued the regulation. */
+const AUTHORITY = { role: 'authority' as const, basis: art('第十一条', '纪检监察组织、组织人事部门以及其他具有问责职能的部门(以下简称“问责部门”),具体负责受理容错免责申请、开展调查核实等工作') };
+
 export const binhai2021: RulebookInput = {
   id: 'binhai',
   name: '滨海新区容错免责实施办法（试行）',
   issuingBody: '中共天津市滨海新区委员会',
   version: '2021-10',
+  revision: 2,
   inForce: '2021-10-11',
   source: 'binhai-2021.txt',
   documentNumberPrefix: '滨纪免',
+  openingEvent: { label: '问责部门告知日', basis: art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》') },
+  caseAttributes: [
+    {
+      id: 'specialZone',
+      label: '被调查对象所在单位属自贸试验区或开发区',
+      basis: {
+        ...art('第三章', '对自贸试验区和各开发区的容错免责,除上述情形之外,采取相对宽泛的标准'),
+        reading: '第三章（第九条）只适用于自贸试验区和各开发区：以被调查对象所在单位属自贸试验区或开发区为准，由立案时登记',
+      },
+    },
+  ],
   recusal: art('第二十四条(二)', '工作人员与被调查对象有亲属关系、利害关系等可能影响调查处理公正性的应当回避'),
   catalogues: {
     eligible: {
@@ -34,11 +49,11 @@ export const binhai2021: RulebookInput = {
         { id: 'binhai-6-13', article: '第六条(十三)', text: '政策规定未明确时作出决策，与后出台的法律法规不一致，或部门政策规定不一致，但未造成重大损失或不良影响' },
         { id: 'binhai-6-14', article: '第六条(十四)', text: '借鉴深圳、上海浦东等先进地区做法突破现有规范，出现失误但未造成重大损失或不良影响' },
         { id: 'binhai-6-15', article: '第六条(十五)', text: '其他符合容错免责情形的' },
-        { id: 'binhai-9-1', article: '第九条(一)', text: '自贸试验区和各开发区：扶持智能科技等产业，制定优先发展政策、采取特殊支持手段，现有规定没有明文禁止或限制性要求与形势发展脱节' },
-        { id: 'binhai-9-2', article: '第九条(二)', text: '自贸试验区和各开发区：采取首创性、重构性、颠覆性制度创新，对现行体制机制有较大突破，但存在一定风险' },
-        { id: 'binhai-9-3', article: '第九条(三)', text: '自贸试验区和各开发区：推进市场化管理改革，因缺乏经验、先行先试或顾全大局损害小部分群体利益造成失误、引发信访' },
-        { id: 'binhai-9-4', article: '第九条(四)', text: '自贸试验区和各开发区：为项目落地和人才引进给予支持、激励，但由于不可预见因素造成损失' },
-        { id: 'binhai-9-5', article: '第九条(五)', text: '自贸试验区和各开发区：其他立足特殊情况需要申请免责的情形' },
+        { id: 'binhai-9-1', requiresAttribute: 'specialZone', article: '第九条(一)', text: '自贸试验区和各开发区：扶持智能科技等产业，制定优先发展政策、采取特殊支持手段，现有规定没有明文禁止或限制性要求与形势发展脱节' },
+        { id: 'binhai-9-2', requiresAttribute: 'specialZone', article: '第九条(二)', text: '自贸试验区和各开发区：采取首创性、重构性、颠覆性制度创新，对现行体制机制有较大突破，但存在一定风险' },
+        { id: 'binhai-9-3', requiresAttribute: 'specialZone', article: '第九条(三)', text: '自贸试验区和各开发区：推进市场化管理改革，因缺乏经验、先行先试或顾全大局损害小部分群体利益造成失误、引发信访' },
+        { id: 'binhai-9-4', requiresAttribute: 'specialZone', article: '第九条(四)', text: '自贸试验区和各开发区：为项目落地和人才引进给予支持、激励，但由于不可预见因素造成损失' },
+        { id: 'binhai-9-5', requiresAttribute: 'specialZone', article: '第九条(五)', text: '自贸试验区和各开发区：其他立足特殊情况需要申请免责的情形' },
       ],
     },
     mitigating: {
@@ -72,9 +87,30 @@ export const binhai2021: RulebookInput = {
     ],
     mitigated: [{ text: '在处理决定中予以体现', basis: art('第十五条', '对从轻、减轻处理的,应在处理决定中予以体现') }],
     lenient: [{ text: '在处理决定中予以体现', basis: art('第十五条', '对从轻、减轻处理的,应在处理决定中予以体现') }],
-    denied: [{ text: '问责程序继续进行', basis: art('第十二条(一)', '对符合条件的应当予以免责或者减责') }],
+    denied: [
+      {
+        text: '问责程序继续进行',
+        basis: {
+          ...art('第十二条(一)', '问责部门在启动问责程序或者责任调查过程中,应当主动考虑是否符合容错免责条件'),
+          reading: '原文无“不予免责的，问责程序继续”的明文；容错免责是问责程序中的考虑，不予免责的，问责部门依原问责程序继续处理',
+        },
+      },
+    ],
   },
   steps: [
+    {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '澄清正名',
+      roles: ['supervisor'],
+      basis: {
+        ...art('第二十二条(三)', '严肃查处诬告陷害、恶意举报等行为,及时为受到失实举报或恶意举报的干部澄清正名、消除影响、挽回声誉'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的问责部门以书面方式向举报影响所及的单位澄清；恶意举报的，移送纪检监察组织查处',
+      },
+      document: { kind: 'clarification', title: '澄清正名通知书', basis: art('第二十二条(三)', '及时为受到失实举报或恶意举报的干部澄清正名、消除影响、挽回声誉'), issuer: AUTHORITY },
+      referMalicious: { to: '纪检监察组织', basis: art('第二十二条(三)', '严肃查处诬告陷害、恶意举报等行为') },
+      alongside: true,
+    },
     {
       kind: 'partyWindow',
       stage: 'application',
@@ -83,10 +119,21 @@ export const binhai2021: RulebookInput = {
       deadline: {
         amount: 7,
         unit: 'workingDays',
-        basis: art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》'),
+        basis: {
+          ...art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》'),
+          reading: '以书面申请送达问责部门之日为准，不以登记之日为准；邮寄在途时间不予扣除（原文未规定）',
+        },
       },
       filers: ['subject', 'subjectOrganisation'],
       onLapse: { outcome: 'noApplication', explanation: '告知后七个工作日内未提交《容错免责申请》，容错免责程序终结，问责程序继续' },
+      exOfficio: {
+        basis: {
+          ...art('第十二条(一)', '问责部门在启动问责程序或者责任调查过程中,应当主动考虑是否符合容错免责条件,对符合条件的应当予以免责或者减责'),
+          reading: '申请是当事人的权利（“可……提交”），未申请不免除问责部门主动考虑的义务：当事人的七个工作日申请期照常保留，期满未申请的，依职权立案的案件继续调查，其余由问责部门决定是否依职权继续',
+        },
+        roles: ['supervisor'],
+        declinedOutcome: 'notTolerated',
+      },
     },
     {
       kind: 'investigation',
@@ -95,6 +142,13 @@ export const binhai2021: RulebookInput = {
       basis: art('第十三条(三)', '形成书面报告,提出初步建议'),
       roles: ['officer', 'supervisor'],
       group: { minMembers: 2, basis: art('第十三条(一)', '问责部门受理申请后,成立由2人以上组成的调查组开展调查') },
+      hearSubject: {
+        basis: {
+          ...art('第十三条(二)', '全面听取相关党组织、单位、领导、同事、服务对象和干部本人的意见,形成调查笔录或者谈话记录'),
+          reading: '听取干部本人意见是调查的必经环节，形成调查笔录或谈话记录后方可形成书面报告；本人拒绝陈述的，记录其拒绝即视为已听取',
+        },
+        from: 'subject',
+      },
     },
     {
       kind: 'deliberation',
@@ -108,13 +162,25 @@ export const binhai2021: RulebookInput = {
         { id: 'partyCommittee', name: '同级党委(党组)领导班子' },
       ],
       referral: art('第十四条(一)', '需要同级党委(党组)审定的事项,问责部门提交同级党委(党组)领导班子审议决定'),
-      toleranceRequires: {
-        outcomes: ['exempt'],
-        allConditions: false,
-        eligibleCircumstance: true,
-        noExclusion: true,
-        basis: art('第六条、第八条', '对下列情形可以申请免责……对下列情形不予免责'),
-      },
+      toleranceRequires: [
+        {
+          outcomes: ['exempt'],
+          allConditions: false,
+          eligibleCircumstance: true,
+          noExclusion: true,
+          basis: art('第六条、第八条', '对下列情形可以申请免责……对下列情形不予免责'),
+        },
+        {
+          outcomes: ['mitigated', 'lenient'],
+          allConditions: false,
+          eligibleCircumstance: true,
+          noExclusion: false,
+          basis: {
+            ...art('第七条', '对下列情形可以申请减责'),
+            reading: '减责、从轻须援引第七条所列情形，或举重以明轻援引第六条、第九条的免责情形；第八条只排除免责（“不予免责”），不排除减责',
+          },
+        },
+      ],
     },
     {
       kind: 'filing',
@@ -131,14 +197,17 @@ export const binhai2021: RulebookInput = {
       deadline: {
         amount: 5,
         unit: 'workingDays',
-        basis: art('第十五条', '容错免责结论应在作出决定后五个工作日内,书面告知被调查对象及所在单位党组织'),
+        basis: {
+          ...art('第十五条', '容错免责结论应在作出决定后五个工作日内,书面告知被调查对象及所在单位党组织'),
+          reading: '告知属于执行，仍在备案（第十四条(二)“经……备案后执行”）之后进行；但五个工作日自作出决定之日起算并自此计时，备案迟延的，告知即逾期',
+        },
       },
       roles: ['officer'],
       recipients: ['subject', 'subjectOrganisation'],
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
-          document: { kind: 'conclusionNotice', title: '容错免责结论告知书', basis: art('第十五条', '书面告知被调查对象及所在单位党组织') },
+          document: { kind: 'conclusionNotice', title: '容错免责结论告知书', basis: art('第十五条', '书面告知被调查对象及所在单位党组织'), issuer: AUTHORITY },
         },
         {
           outcomes: ['exempt'],
@@ -146,6 +215,14 @@ export const binhai2021: RulebookInput = {
             kind: 'exemptionDecision',
             title: '免责决定书',
             basis: art('第十五条', '对予以免责的,应向提出申请的党组织和个人印发《免责决定书》'),
+            issuer: {
+              role: 'authority',
+              basis: {
+                ...art('第十五条、第十六条', '对予以免责的,应向提出申请的党组织和个人印发《免责决定书》……批准机关……问责部门依规停止执行处理程序,免于追责,并将《免责决定书》抄送同级纪检监察组织和组织人事部门'),
+                reading: '第十六条由问责部门抄送《免责决定书》，第十五条把“批准机关”列为其内容，故由问责部门印发并写明批准机关：在问责部门权限内的为问责部门领导班子，经同级党委(党组)审定的为其领导班子',
+              },
+            },
+            namesApprovingBody: true,
           },
         },
       ],
@@ -158,23 +235,45 @@ export const binhai2021: RulebookInput = {
       ],
     },
     {
+      kind: 'correction',
+      stage: 'correction',
+      label: '约谈纠错、限期整改',
+      roles: ['officer'],
+      waiverRoles: ['supervisor'],
+      basis: {
+        ...art('第二十三条(四)', '在容错免责的同时必须及时纠错,对改革创新、履职担当过程中出现的失误,同级党委(党组)应及时采取约谈等方式,指出问题所在,督促深入分析原因、举一反三、限期整改;对整改不力或者拒不整改的,按照有关规定给予问责'),
+        reading:
+          '纠错针对已出现的失误，不论认定结果（免责、减责或不予免责）都须进行，与申诉、公开同时进行；约谈、限期整改由同级党委(党组)作出，本系统由办案人员登记整改事项、责任单位和期限；逾期未整改的报问责部门按有关规定问责；调查未发现须纠正的失误的，说明理由登记',
+      },
+      document: { kind: 'correctionList', title: '限期整改通知书', basis: art('第二十三条(四)', '督促深入分析原因、举一反三、限期整改'), issuer: { role: 'partyCommittee', basis: art('第二十三条(四)', '同级党委(党组)应及时采取约谈等方式,指出问题所在,督促深入分析原因、举一反三、限期整改') } },
+      escalateTo: '问责部门',
+      alongside: true,
+    },
+    {
       kind: 'appeal',
       stage: 'appeal',
       label: '申诉',
       window: {
         amount: 15,
         unit: 'days',
-        basis: art('第十七条', '自接到告知之日起15日内,可向作出结论的问责部门提出书面申诉'),
+        basis: {
+          ...art('第十七条', '被问责对象对处理结论有不同意见的,自接到告知之日起15日内,可向作出结论的问责部门提出书面申诉'),
+          reading: '申诉人为被问责对象本人，期限自其本人接到告知之日起算，所在单位党组织较晚送达的不延长本人的期限；以书面申诉送达问责部门之日为准，不以登记之日为准',
+        },
       },
+      filers: ['subject'],
       decision: {
         amount: 30,
         unit: 'days',
-        basis: art('第十七条', '问责部门接到申诉后,应当在30日内作出申诉处理决定'),
+        basis: {
+          ...art('第十七条', '问责部门接到申诉后,应当在30日内作出申诉处理决定'),
+          reading: '申诉处理决定变更原结论的，以变更后的结论为准：重新制发结论文书、告知当事人并依其停止或恢复处理程序；原结论及文书保留在案',
+        },
       },
       roles: ['officer'],
       decisionRoles: ['supervisor'],
       suspendsExecution: false,
-      document: { kind: 'appealDecision', title: '申诉处理决定书', basis: art('第十七条', '以书面形式告知申诉人及其所在单位') },
+      document: { kind: 'appealDecision', title: '申诉处理决定书', basis: art('第十七条', '以书面形式告知申诉人及其所在单位'), issuer: { role: 'authority', basis: art('第十七条', '问责部门接到申诉后,应当在30日内作出申诉处理决定,以书面形式告知申诉人及其所在单位') } },
     },
     {
       kind: 'publication',

@@ -6,14 +6,19 @@ import type { RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
 
+/** 局党委 starts, investigates and decides the review (第五条), and issues its documents. */
+const COMMITTEE = { role: 'decider' as const, basis: art('第五条', '按照干部管理权限,由局党委负责启动、调查和认定容错免责工作') };
+
 export const hangzhouEducation2020: RulebookInput = {
   id: 'hangzhou-education',
   name: '杭州市教育局党员干部改革创新容错免责实施办法（试行）',
   issuingBody: '中共杭州市教育局委员会',
   version: '2020-01',
+  revision: 2,
   inForce: '2020-01-03',
   source: 'hangzhou-education-2020.txt',
   documentNumberPrefix: '杭教党容',
+  openingEvent: { label: '局党委启动问责程序日', basis: art('第九条(一)', '应在局党委启动问责程序后7个工作日内') },
   catalogues: {
     eligible: {
       basis: art('第六条', '下列情形可以申请容错认定'),
@@ -73,6 +78,19 @@ export const hangzhouEducation2020: RulebookInput = {
   },
   steps: [
     {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '澄清事实',
+      roles: ['supervisor'],
+      basis: {
+        ...art('第十三条(一)', '对查无实据或轻微违纪不需追究纪律责任的问题,可以通过与相关人员谈话、召开会议或通报等适当方式,及时澄清事实,消除负面影响'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的局党委以书面方式向举报影响所及的单位澄清；诬告陷害等的，移送驻局纪检监察组查处；“反映问题失实”含查无实据或轻微违纪不需追究纪律责任的问题',
+      },
+      document: { kind: 'clarification', title: '澄清事实通知书', basis: art('第十三条', '对反映问题失实或受到诬告的学校(单位)或个人,可以采取以下措施予以澄清'), issuer: COMMITTEE },
+      referMalicious: { to: '驻局纪检监察组', basis: art('第十三条(二)', '对诬告陷害、恶意炒作、造谣中伤、干扰改革创新或无理上访、甚至缠访闹访的,坚决依法依规查处') },
+      alongside: true,
+    },
+    {
       kind: 'partyWindow',
       stage: 'application',
       label: '提出书面免责申请',
@@ -80,7 +98,10 @@ export const hangzhouEducation2020: RulebookInput = {
       deadline: {
         amount: 7,
         unit: 'workingDays',
-        basis: art('第九条(一)', '应在局党委启动问责程序后7个工作日内,向局党委提出书面免责申请'),
+        basis: {
+          ...art('第九条(一)', '应在局党委启动问责程序后7个工作日内,向局党委提出书面免责申请'),
+          reading: '以书面申请送达局党委之日为准，不以登记之日为准；邮寄在途时间不予扣除（原文未规定）',
+        },
       },
       filers: ['subject', 'subjectOrganisation'],
       onLapse: { outcome: 'noApplication', explanation: '启动问责程序后7个工作日内未提出书面免责申请，问责程序继续' },
@@ -95,7 +116,10 @@ export const hangzhouEducation2020: RulebookInput = {
       opensVerificationDeadline: {
         amount: 1,
         unit: 'months',
-        basis: art('第九条(四)', '容错免责核实认定工作一般于1个月内完成'),
+        basis: {
+          ...art('第九条(四)', '容错免责核实认定工作一般于1个月内完成'),
+          reading: '核实认定由局党委主要负责人批准启动（第九条(二)“经局党委主要负责人审批……及时启动容错核实认定”），1个月自批准之日起算，至作出认定决定时止',
+        },
       },
       onRefusal: { outcome: 'notStarted', explanation: '局党委主要负责人未批准启动容错核实认定，问责程序继续' },
     },
@@ -106,6 +130,13 @@ export const hangzhouEducation2020: RulebookInput = {
       basis: art('第九条(三)', '对申请事项进行调查核实,出具书面调查报告,提出初步处理意见报局党委'),
       roles: ['officer', 'supervisor'],
       statements: art('第九条(三)', '调查应允许申请学校(单位)或个人据实申诉,充分听取当事人的申诉意见'),
+      hearSubject: {
+        basis: {
+          ...art('第九条(三)', '调查应允许申请学校(单位)或个人据实申诉,充分听取当事人的申诉意见'),
+          reading: '“应允许……充分听取”使听取申请人（申请学校(单位)或个人）的申诉意见成为出具调查报告前的必经环节；拒绝陈述的，记录其拒绝即视为已听取',
+        },
+        from: 'applicant',
+      },
       hearing: art('第九条(三)', '必要时可召开听证会'),
     },
     {
@@ -121,7 +152,11 @@ export const hangzhouEducation2020: RulebookInput = {
         max: {
           amount: 3,
           unit: 'months',
-          basis: art('第九条(四)', '对一时难以定论的,可以暂缓作出决定,暂缓时间不超过3个月'),
+          basis: {
+            ...art('第九条(四)', '对一时难以定论的,可以暂缓作出决定,暂缓时间不超过3个月'),
+            reading:
+              '暂缓的是届时应作出的决定：3个月自1个月核实认定期限届满时（其最后一日依民法典第二百零三条顺延的，自顺延后的最后一日）起算，无论何时决定暂缓，最迟不超过该日起3个月，使最长期限固定；若自决定暂缓之日起算，迟作暂缓即可使期限无限延后',
+          },
         },
       },
       toleranceRequires: {
@@ -142,14 +177,29 @@ export const hangzhouEducation2020: RulebookInput = {
         basis: art('第九条(五)', '在党组织作出容错免责认定决定后3个工作日内,将认定结果向申请学校(单位)或个人反馈并予以答复解释'),
       },
       roles: ['officer'],
-      recipients: ['subject', 'subjectOrganisation'],
+      recipients: ['applicant'],
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
-          document: { kind: 'feedbackLetter', title: '容错免责认定结果反馈函', basis: art('第九条(五)', '将认定结果向申请学校(单位)或个人反馈并予以答复解释') },
+          document: { kind: 'feedbackLetter', title: '容错免责认定结果反馈函', basis: art('第九条(五)', '将认定结果向申请学校(单位)或个人反馈并予以答复解释'), issuer: COMMITTEE },
         },
       ],
       copyTo: [],
+    },
+    {
+      kind: 'correction',
+      stage: 'correction',
+      label: '责成整改',
+      roles: ['officer'],
+      waiverRoles: ['supervisor'],
+      basis: {
+        ...art('第十一条', '驻局纪检监察组、局组织处及其他具有问责职能的部门应当及时启动问题事项纠错程序'),
+        reading: '第五章纠错改正不以认定结果为条件：无论是否予以容错，均及时启动问题事项纠错程序，与备案、归档同时进行；调查未发现须纠正的问题事项的，说明理由登记',
+      },
+      document: { kind: 'correctionList', title: '责令纠错通知书', basis: art('第十一条(一)', '对出现的问题事项,采取诫勉函询、责令纠错等方式,推动问题整改'), issuer: { role: 'authority', basis: art('第十一条', '驻局纪检监察组、局组织处及其他具有问责职能的部门应当及时启动问题事项纠错程序') } },
+      escalateTo: '驻局纪检监察组',
+      escalateBasis: art('第十一条(二)', '对整改不力导致不良影响继续蔓延的,根据情节轻重,采取批评教育、诫勉等组织处理措施,直至党纪政务处分;对拒不整改的,按照有关规定从重问责'),
+      alongside: true,
     },
     {
       kind: 'filing',

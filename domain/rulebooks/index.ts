@@ -22,10 +22,13 @@ export const rulebooks: readonly Rulebook[] = ALL.map((book) => {
 
 export const JURISDICTIONS = [...new Set(rulebooks.map((b) => b.id))];
 
-/** The version in force on `date` (YYYY-MM-DD): the latest whose in-force date is not after it. */
+/**
+ * The version in force on `date` (YYYY-MM-DD): the latest whose in-force date is not after it, in
+ * its latest revision.
+ */
 export function rulebookInForce(jurisdiction: string, date: string): Rulebook | undefined {
   return rulebooks
     .filter((b) => b.id === jurisdiction && b.inForce <= date)
-    .sort((a, b) => (a.inForce < b.inForce ? -1 : 1))
+    .sort((a, b) => (a.inForce === b.inForce ? a.revision - b.revision : a.inForce < b.inForce ? -1 : 1))
     .at(-1);
 }

@@ -4,23 +4,86 @@
  * columns; quotes below are the untangled sentences). The text cites no
  * article numbers, so citations name its sections.
  *
- * The text sets no day counts. Each period here is a parameter of this
- * rulebook version, its basis stated as 按有关规定; the deploying body sets its
- * own in a new version.
+ * The text sets no day counts. The authority's own periods here are the
+ * product's choices, marked as such with the reason; the deploying body sets
+ * its own in a new version. The party's appeal window, which would bar an
+ * appeal for good, is not invented: the text says only 按有关规定, so a
+ * deploying body sets it as a parameter naming the rule it rests on, or there
+ * is none.
  */
-import type { RulebookInput } from './schema';
+import { productChoice, type RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
-const byRegulation = (what: string) => art('按有关规定', `${what}（原文未规定期限，由本规则版本设定）`);
+
+/** 容错纠错的条件, first sentence: three conditions (the text's columns untangled). */
+const CONDITIONS = {
+  ...art(
+    '容错纠错的条件',
+    '对于主观上没有为自己、他人或单位谋取私利,客观上严格执行集体研究和民主决策程序(紧急情况临时处置的除外),实际效果上没有造成重大损失或不良社会影响,并符合以下情形之一的失误错误,经研究认定,可予以容错',
+  ),
+  ocrFragments: [
+    '对于主观上没有为自己、他人',
+    '或单位谋取私利,客观上严格执行',
+    '集体研究和民主决策程序(紧急情',
+    '况临时处置的除外),实际效果上',
+    '没有造成重大损失或不良社会影',
+    '响,并符合以下情形之一的失误错',
+    '经研究认定,',
+    '可予以容错:',
+  ],
+};
+
+/** 容错纠错的条件, the special measures (特事特办) of the second kind of mistake. */
+const SPECIAL_MEASURES = {
+  ...art(
+    '容错纠错的条件',
+    '在推动重大工程、重点项目建设时为确保工作进度,使用财政资金时为避免国家、群众利益受损,解决复杂矛盾纠纷、历史遗留问题时为维护社会稳定等情况下,采取的特事特办措施,要经同级人民政府同意后,在实施前向上级业务主管部门报告并征得同意',
+  ),
+  ocrFragments: [
+    '中出现的失误错误。在推动重大工',
+    '程、重点项目建设时为确保工作进',
+    '度,使用财政资金时为避免国家、',
+    '群众利益受损,解决复杂矛盾纠',
+    '纷、历史遗留问题时为维护社会稳',
+    '定等情况下,采取的特事特办措',
+    '施,要经同级人民政府同意后,在',
+    '实施前向上级业务主管部门报告并',
+    '征得同意。',
+  ],
+};
 
 export const jiaozuo2017: RulebookInput = {
   id: 'jiaozuo',
   name: '焦作市支持改革创新激励干部担当有为容错纠错办法（试行）',
   issuingBody: '中共焦作市委',
   version: '2017',
+  revision: 2,
   inForce: '2017-01-01',
   source: 'jiaozuo.txt',
   documentNumberPrefix: '焦容',
+  openingEvent: {
+    label: '问责启动日',
+    basis: art('程序(一)启动', '在进行问责时'),
+    byRoute: { exOfficio: { label: '依职权启动容错程序日', basis: art('程序(一)启动', '执纪问责部门认为存在本办法第二章规定容错情形的') } },
+  },
+  caseAttributes: [{ id: 'specialMeasure', label: '失误出自特事特办措施', basis: SPECIAL_MEASURES }],
+  advanceRequirements: [
+    {
+      id: 'specialMeasure',
+      label: '特事特办措施',
+      basis: {
+        ...SPECIAL_MEASURES,
+        reading: '事前经同级人民政府同意、向上级业务主管部门报告并征得同意，是该类失误得以容错的条件：任何一项缺失或晚于实施的，不予容错、减轻或从轻',
+      },
+      appliesWhenAttribute: 'specialMeasure',
+      outcomes: ['exempt', 'mitigated', 'lenient'],
+      items: [
+        { id: 'governmentConsent', label: '经同级人民政府同意' },
+        { id: 'superiorReport', label: '向上级业务主管部门报告' },
+        { id: 'superiorConsent', label: '征得上级业务主管部门同意' },
+      ],
+    },
+  ],
   catalogues: {
     eligible: {
       basis: {
@@ -37,6 +100,15 @@ export const jiaozuo2017: RulebookInput = {
         { id: 'jz-7', article: '具体事项(七)', text: '处置突发事件或执行急难险重任务中果断决策、事后及时履行报告程序，出现一定失误或非议' },
         { id: 'jz-8', article: '具体事项(八)', text: '化解矛盾焦点、解决历史遗留问题中勇于破除障碍，出现失误或造成较小负面影响' },
         { id: 'jz-9', article: '具体事项(九)', text: '由于政策调整、自然灾害等不可抗力或难以预见等因素，导致工作未达到预期目标或造成负面影响' },
+      ],
+    },
+    conditions: {
+      basis: CONDITIONS,
+      items: [
+        { id: 'jz-c1', article: '容错纠错的条件（主观）', text: '主观上没有为自己、他人或单位谋取私利', group: 'selfless' },
+        { id: 'jz-c2', article: '容错纠错的条件（客观）', text: '客观上严格执行集体研究和民主决策程序', group: 'procedure' },
+        { id: 'jz-c2e', article: '容错纠错的条件（客观，除外）', text: '紧急情况临时处置（集体研究和民主决策程序的除外情形）', group: 'procedure' },
+        { id: 'jz-c3', article: '容错纠错的条件（实际效果）', text: '实际效果上没有造成重大损失或不良社会影响', group: 'effect' },
       ],
     },
     excluded: {
@@ -76,9 +148,16 @@ export const jiaozuo2017: RulebookInput = {
       kind: 'investigation',
       stage: 'investigation',
       label: '调查',
-      basis: art('程序(二)调查', '应深入开展调查,收集证据材料,充分听取各方面意见。容错调查工作可与问责调查工作同步进行'),
+      basis: {
+        ...art('程序(二)调查', '应深入开展调查,收集证据材料,充分听取各方面意见。容错调查工作可与问责调查工作同步进行'),
+        reading: '“充分听取各方面意见”未专指被问责干部本人，本规则不以听取本人意见为出具调查结论的前提（与滨海第十三条(二)、杭州第九条(三)不同）',
+      },
       roles: ['officer', 'supervisor'],
-      deadline: { amount: 30, unit: 'workingDays', basis: byRegulation('容错调查') },
+      deadline: {
+        amount: 30,
+        unit: 'workingDays',
+        basis: productChoice('容错调查自启动容错程序之日（依职权启动之日或收到书面申请之日）起30个工作日内完成', '原文未规定调查期限；本规则取30个工作日，使调查受时限督办，部署单位可在新版本中调整'),
+      },
       participants: {
         kinds: ['deputy', 'cppccMember', 'expert', 'thirdParty', 'serviceRecipient'],
         basis: art('程序(二)调查', '可邀请人大代表、政协委员、专家学者、第三方社会组织以及被问责干部、单位的服务对象等参与调查核实'),
@@ -99,26 +178,66 @@ export const jiaozuo2017: RulebookInput = {
       jointWithAccountability: art('程序(四)决定', '党委(党组)可在研究问责决定时,一并研究容错决定'),
       toleranceRequires: {
         outcomes: ['exempt', 'mitigated', 'lenient'],
-        allConditions: false,
+        allConditions: true,
         eligibleCircumstance: true,
         noExclusion: true,
-        basis: art('容错纠错的条件、不予容错的情形', '经研究认定, 可予以容错'),
+        basis: {
+          ...art('容错纠错的条件、不予容错的情形', '经研究认定, 可予以容错'),
+          reading: '“没有造成重大损失或不良社会影响”接“实际效果上”，是与主观、客观并列的第三项条件；三项须同时具备，紧急情况临时处置的可不具备集体研究和民主决策程序一项',
+        },
       },
     },
     {
       kind: 'notice',
       stage: 'notice',
       label: '送达容错决定',
-      deadline: { amount: 5, unit: 'workingDays', basis: byRegulation('送达容错决定') },
+      deadline: { amount: 5, unit: 'workingDays', basis: productChoice('作出容错决定后5个工作日内送达', '原文未规定送达期限；本规则取作出决定后5个工作日，部署单位可在新版本中调整') },
       roles: ['officer'],
       recipients: ['subject', 'subjectOrganisation'],
       documents: [
         {
           outcomes: ['lenient', 'mitigated', 'exempt', 'denied'],
-          document: { kind: 'determinationNotice', title: '容错决定书', basis: art('程序(四)决定', '作出予以容错或不予容错的决定') },
+          document: {
+            kind: 'determinationNotice',
+            title: '容错决定书',
+            basis: art('程序(四)决定', '作出予以容错或不予容错的决定'),
+            issuer: {
+              role: 'decider',
+              basis: {
+                ...art('程序(四)决定', '按照干部管理权限,党委(党组)需经集体研究,作出予以容错或不予容错的决定'),
+                reading: '谁问责谁容错：容错决定由有干部管理权限的党委(党组)作出并印发，而非发布本办法的市委',
+              },
+            },
+          },
         },
       ],
       copyTo: [],
+    },
+    {
+      kind: 'appeal',
+      stage: 'appeal',
+      label: '申诉',
+      // No window: see windowParameter. Beside execution, which an appeal does not stop.
+      windowParameter: { name: 'appealWindow', describe: '申诉期限：原文“按有关规定”，由部署单位依其援引的规定设置并注明出处；未设置的，不设申诉期限' },
+      alongside: true,
+      filers: ['subject', 'subjectOrganisation'],
+      decision: { amount: 30, unit: 'days', basis: productChoice('收到申诉之日起30日内作出申诉处理决定', '原文未规定申诉处理期限；本规则取30日，部署单位可在新版本中调整') },
+      roles: ['officer'],
+      decisionRoles: ['supervisor'],
+      suspendsExecution: false,
+      appliesTo: ['denied'],
+      document: {
+        kind: 'appealDecision',
+        title: '申诉处理决定书',
+        basis: {
+          ...art('程序(五)执行', '对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉'),
+          reading: '原文只说“按有关规定”，未设申诉期限；本系统不自设会使申诉权永久丧失的期限，部署单位可依其援引的规定设置（appealWindow）并注明出处',
+        },
+        issuer: {
+          role: 'decider',
+          basis: { ...art('程序(四)决定', '党委(党组)需经集体研究,作出予以容错或不予容错的决定'), reading: '原文未规定申诉由谁处理；本规则取作出不予容错决定的党委(党组)' },
+        },
+      },
     },
     {
       kind: 'execution',
@@ -127,18 +246,6 @@ export const jiaozuo2017: RulebookInput = {
       roles: ['officer', 'supervisor'],
       basis: art('程序(五)执行', '执纪问责部门根据容错决定负责具体执行'),
       onDenied: { basis: art('结果运用', '不予容错的,按照问责决定予以问责,并记录在案,督促相关干部、单位进行整改') },
-    },
-    {
-      kind: 'appeal',
-      stage: 'appeal',
-      label: '申诉',
-      window: { amount: 1, unit: 'months', basis: byRegulation('对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉；申诉期限默认1个月') },
-      decision: { amount: 30, unit: 'days', basis: byRegulation('作出申诉处理决定') },
-      roles: ['officer'],
-      decisionRoles: ['supervisor'],
-      suspendsExecution: false,
-      appliesTo: ['denied'],
-      document: { kind: 'appealDecision', title: '申诉处理决定书', basis: art('程序(五)执行', '对不予容错决定不服的,相关干部、单位可以按有关规定提出申诉') },
     },
     {
       kind: 'archive',

@@ -17,8 +17,21 @@ export const basisSchema = z.object({
    * is the untangled sentence and these are its pieces as they stand in the file.
    */
   ocrFragments: z.array(z.string().min(1)).optional(),
+  /**
+   * Where reading the quoted words is a choice (the text is silent or ambiguous): the choice made
+   * and why, in a sentence, so an auditor can disagree with it.
+   */
+  reading: z.string().min(2).optional(),
 });
 export type Basis = z.infer<typeof basisSchema>;
+
+/** The article of a value the source text does not set: the product chose it, and says so. */
+export const PRODUCT_CHOICE = '本规则设定（原文未规定）';
+
+/** A basis for a value the product sets where the text sets none: what was chosen, and why. */
+export function productChoice(what: string, reading: string): Basis {
+  return { article: PRODUCT_CHOICE, quote: what, reading };
+}
 
 export const deadlineRuleSchema = z.object({
   amount: z.number().int().min(1).max(366),
@@ -26,6 +39,28 @@ export const deadlineRuleSchema = z.object({
   basis: basisSchema,
 });
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
+
+/**
+ * Periods a deploying body sets where the text leaves them to 有关规定, per jurisdiction and
+ * parameter name, each with the article of the rule it rests on (RULEBOOK_PARAMETERS). There are
+ * no defaults: an unset parameter means no period.
+ */
+export const rulebookParametersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.record(z.string(), deadlineRuleSchema.strict()));
+export type RulebookParameters = z.infer<typeof rulebookParametersSchema>;
+
+/**
+ * A filing that reached the authority within a party's window may still be recorded for a while
+ * after the window lapsed (an officer enters it the next morning, or after a weekend); only when
+ * this period ends with nothing recorded does the case go on as if nobody filed.
+ */
+export const DEFAULT_RECORDING_PERIOD: DeadlineRule = {
+  amount: 5,
+  unit: 'workingDays',
+  basis: productChoice(
+    '期限届满后5个工作日内，可以登记期限内已送达的申请或申诉；逾期未登记的，视为未提出',
+    '在期限内送达的书面材料不因登记迟延而失效；5个工作日足以跨过周末和短假，又不使案件久悬',
+  ),
+};
 
 export const OUTCOMES = ['exempt', 'mitigated', 'lenient', 'denied'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -35,11 +70,23 @@ export const ROLE_NAMES = ['officer', 'supervisor', 'auditor', 'admin'] as const
 const roles = z.array(z.enum(ROLE_NAMES)).min(1);
 
 const stage = z.string().regex(/^[a-z][A-Za-z]*$/);
+/**
+ * The step runs beside the main line of the procedure from the point where it stands (纠错 while
+ * the conclusion takes effect, an appeal that does not stop execution); the case closes once both
+ * are done.
+ */
+const alongside = z.boolean().optional();
 const party = z.enum(['subject', 'subjectOrganisation']);
 export type Party = z.infer<typeof party>;
 /** Who is told in writing: the parties, and the body holding the accountability (银川 认定书). */
 const recipient = z.enum(['subject', 'subjectOrganisation', 'accountabilityBody']);
 export type Recipient = z.infer<typeof recipient>;
+/**
+ * Who a rulebook's notice goes to: a recipient, or the applicant, whoever applied (银川 程序(三)、
+ * 阳江 二(三)5、杭州 第九条(五) 申请单位或个人); the subject where nobody applied.
+ */
+const noticeRecipient = z.enum([...recipient.options, 'applicant']);
+export type NoticeRecipient = z.infer<typeof noticeRecipient>;
 
 /** How a case comes in (焦作: ex officio or on application; 阳江: three routes). */
 export const INTAKE_ROUTES = ['application', 'exOfficio', 'accountabilityBodyOpinion', 'functionalDepartmentOpinion'] as const;
@@ -51,6 +98,15 @@ export const catalogueItemSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   article: z.string().min(2),
   text: z.string().min(2),
+  /**
+   * The outcomes the item may ground, where not its catalogue's (an eligible item grounds every
+   * tolerance outcome, a mitigating one 减轻 and 从轻).
+   */
+  supports: z.array(z.enum(OUTCOMES)).min(1).optional(),
+  /** Conditions of one group are alternatives: affirming one of them meets the group. */
+  group: z.string().regex(/^[a-z][A-Za-z]*$/).optional(),
+  /** The item may be relied on only in a case with this attribute (滨海 第九条: a unit in a free-trade or development zone). */
+  requiresAttribute: z.string().regex(/^[a-z][A-Za-z]*$/).optional(),
 });
 export type CatalogueItem = z.infer<typeof catalogueItemSchema>;
 
@@ -59,10 +115,22 @@ const catalogueSchema = z.object({
   items: z.array(catalogueItemSchema).min(1),
 });
 
+/**
+ * The body that issues a document, by its role in the case (the names are the deployment's):
+ * the case's authority (问责部门、纪检监察机关), the body that made the determination (党委(党组)
+ * or the authority's leadership), the same-level party committee, or the investigation group.
+ */
+export const ISSUER_ROLES = ['authority', 'decider', 'partyCommittee', 'investigationGroup'] as const;
+export type IssuerRole = (typeof ISSUER_ROLES)[number];
+
 export const documentSpecSchema = z.object({
-  kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter', 'acceptanceNotice', 'correctionList']),
+  kind: z.enum(['conclusionNotice', 'exemptionDecision', 'determinationNotice', 'appealDecision', 'feedbackLetter', 'acceptanceNotice', 'correctionList', 'clarification']),
   title: z.string().min(2),
   basis: basisSchema,
+  /** Who issues it, and the article that says so; the regulation's issuer where unset (rulebooks of the first release). */
+  issuer: z.object({ role: z.enum(ISSUER_ROLES), basis: basisSchema }).optional(),
+  /** The document names the body that approved the decision (滨海 第十五条 批准机关). */
+  namesApprovingBody: z.boolean().optional(),
 });
 export type DocumentSpec = z.infer<typeof documentSpecSchema>;
 
@@ -90,6 +158,12 @@ export const partyWindowStepSchema = z.object({
   roles: roles.default(['officer']),
   /** What the case becomes when nobody files in time. */
   onLapse: z.object({ outcome: z.string().min(2), explanation: z.string().min(2) }),
+  /**
+   * The authority must consider tolerance of its own motion (滨海 第十二条(一)): a case may be opened
+   * ex officio, and where nobody applies the case does not close for want of an application; the
+   * authority decides whether to go on (`decideExOfficio`), or goes on where it opened the case so.
+   */
+  exOfficio: z.object({ basis: basisSchema, roles, declinedOutcome: z.string().min(2) }).optional(),
 });
 
 /**
@@ -150,6 +224,11 @@ export const investigationStepSchema = z.object({
     .optional(),
   /** The applicant may state its case (申诉) during the investigation. */
   statements: basisSchema.optional(),
+  /**
+   * The subject (or the applicant) must be heard, or its refusal to speak recorded, before the
+   * report (滨海 第十三条(二), 杭州 第九条(三)). Offers the statement step.
+   */
+  hearSubject: z.object({ basis: basisSchema, from: z.enum(['subject', 'applicant']) }).optional(),
   /** A hearing (听证会) may be held when needed. */
   hearing: basisSchema.optional(),
   /** The written report is due within this period from acceptance (or from the application, where there is no acceptance). */
@@ -166,6 +245,14 @@ export const investigationStepSchema = z.object({
   participants: z.object({ kinds: z.array(z.enum(PARTICIPANT_KINDS)).min(1), basis: basisSchema }).optional(),
   /** 一事一核: the report covers exactly the matters raised, no more. */
   scopeLimited: basisSchema.optional(),
+});
+
+const toleranceRuleSchema = z.object({
+  outcomes: z.array(z.enum(OUTCOMES)).min(1),
+  allConditions: z.boolean(),
+  eligibleCircumstance: z.boolean(),
+  noExclusion: z.boolean(),
+  basis: basisSchema,
 });
 
 export const deliberationStepSchema = z.object({
@@ -189,18 +276,11 @@ export const deliberationStepSchema = z.object({
   /** The decision may be put off, within a cap counted from the first deferral. */
   deferral: z.object({ max: deadlineRuleSchema }).optional(),
   /**
-   * Conditions that must all be affirmed, and catalogues that must (eligible)
-   * or must not (excluded) be cited, before a tolerance outcome may be decided.
+   * Conditions that must all be affirmed, and catalogues that must (an item grounding the outcome)
+   * or must not (excluded) be cited, before a tolerance outcome may be decided; one rule, or one per
+   * group of outcomes where they differ.
    */
-  toleranceRequires: z
-    .object({
-      outcomes: z.array(z.enum(OUTCOMES)).min(1),
-      allConditions: z.boolean(),
-      eligibleCircumstance: z.boolean(),
-      noExclusion: z.boolean(),
-      basis: basisSchema,
-    })
-    .optional(),
+  toleranceRequires: z.union([toleranceRuleSchema, z.array(toleranceRuleSchema).min(1)]).optional(),
 });
 
 /** A report of the decision to a superior body (备案). */
@@ -227,7 +307,7 @@ export const noticeStepSchema = z.object({
   /** What the deadline counts from: the decision, or the investigation report (银川: 认定 within 10 working days). */
   countsFrom: z.enum(['decision', 'investigationReport']).default('decision'),
   roles,
-  recipients: z.array(recipient).min(1),
+  recipients: z.array(noticeRecipient).min(1),
   documents: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), document: documentSpecSchema })),
   copyTo: z.array(z.object({ outcomes: z.array(z.enum(OUTCOMES)).min(1), to: z.array(z.string().min(2)).min(1), basis: basisSchema })),
 });
@@ -236,8 +316,21 @@ export const appealStepSchema = z.object({
   kind: z.literal('appeal'),
   stage,
   label: z.string().min(2),
-  /** The party's window, counted from the day the notice was served. */
-  window: deadlineRuleSchema,
+  /**
+   * The party's window, counted from the day the notice was served. Where the text sets none (焦作
+   * "按有关规定"), none is invented: the deploying body may set one in `windowParameter`, naming the
+   * rule it rests on; with neither, an appeal is taken until the case closes (the step then runs
+   * `alongside`, so it does not hold the case up).
+   */
+  window: deadlineRuleSchema.optional(),
+  /** The deployment parameter (RULEBOOK_PARAMETERS) that sets the window where the text does not. */
+  windowParameter: z.object({ name: z.string().regex(/^[a-z][A-Za-z]*$/), describe: z.string().min(2) }).optional(),
+  alongside,
+  /**
+   * Who may appeal. With one filer its window counts from its own service (滨海 第十七条 "自接到告知之日起"),
+   * not from the latest service on every recipient; unset: anyone served, from the latest service.
+   */
+  filers: z.array(party).min(1).optional(),
   /** The authority's deadline for the appeal decision, counted from receipt of the appeal. */
   decision: deadlineRuleSchema,
   roles,
@@ -273,6 +366,26 @@ export const correctionStepSchema = z.object({
   basis: basisSchema,
   document: documentSpecSchema,
   escalateTo: z.string().min(2),
+  /** What the escalation of an overdue item rests on (杭州 第十一条(二) 追责问责), where it is not the step's own basis. */
+  escalateBasis: basisSchema.optional(),
+  alongside,
+});
+
+/**
+ * Clearing the name of a cadre falsely or maliciously reported (澄清正名): at any point of the case
+ * the finding that the accusation was false is recorded, the authority issues the clarification to
+ * the bodies named and tells them, and a malicious accusation is referred for 查处. Runs beside the
+ * whole case (place it first, `alongside`); it does not change the outcome.
+ */
+export const clarificationStepSchema = z.object({
+  kind: z.literal('clarification'),
+  stage,
+  label: z.string().min(2),
+  basis: basisSchema,
+  roles,
+  document: documentSpecSchema,
+  referMalicious: z.object({ to: z.string().min(2), basis: basisSchema }).optional(),
+  alongside,
 });
 
 export const publicationStepSchema = z.object({
@@ -320,16 +433,25 @@ export const stepSchema = z.discriminatedUnion('kind', [
   publicationStepSchema,
   archiveStepSchema,
   followUpStepSchema,
+  clarificationStepSchema,
 ]);
 export type Step = z.infer<typeof stepSchema>;
 export type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 export type PartyWindowStep = StepOf<'partyWindow'>;
+
+/** The event a case's first window or period counts from, as the regulation names it. */
+const openingEventSchema = z.object({ label: z.string().min(2), basis: basisSchema });
 
 export const rulebookSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   name: z.string().min(2),
   issuingBody: z.string().min(2),
   version: z.string().min(1),
+  /**
+   * The transcription of this version: a corrected reading of the same regulation is a new
+   * revision. Running cases keep the revision they were opened with (it is pinned in their input).
+   */
+  revision: z.number().int().min(1).default(1),
   inForce: isoDateSchema,
   /** The file of shared/regulations/ this rulebook transcribes. */
   source: z.string().min(1),
@@ -346,7 +468,48 @@ export const rulebookSchema = z.object({
   effects: z.partialRecord(z.enum(OUTCOMES), z.array(effectSchema)).default({}),
   /** Members with kinship or interest must recuse (回避). */
   recusal: basisSchema.optional(),
+  /**
+   * Facts about the case, recorded when it is opened, that decide which rules apply to it (滨海
+   * 第三章: the subject's unit is in a free-trade or development zone).
+   */
+  caseAttributes: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2), basis: basisSchema })).default([]),
+  /**
+   * Steps that must have been taken before a measure was implemented for the mistake to be tolerated
+   * (焦作 特事特办: the same-level government's consent, then a report to and the consent of the
+   * superior department, all before implementation), where the case has the attribute.
+   */
+  advanceRequirements: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z][A-Za-z]*$/),
+        label: z.string().min(2),
+        basis: basisSchema,
+        appliesWhenAttribute: z.string().regex(/^[a-z][A-Za-z]*$/),
+        outcomes: z.array(z.enum(OUTCOMES)).min(1),
+        items: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2) })).min(1),
+      }),
+    )
+    .default([]),
+  /** How long after a party's window lapsed a filing that reached the authority in time may still be recorded; DEFAULT_RECORDING_PERIOD where unset. */
+  recordingPeriod: deadlineRuleSchema.optional(),
+  /**
+   * What the case's event date (`eventDate`) is, in the regulation's words: 告知 (滨海), the start
+   * of accountability (银川, 杭州), the group's receipt of an opinion (阳江). Per intake route where
+   * the routes differ.
+   */
+  openingEvent: openingEventSchema.extend({ byRoute: z.partialRecord(z.enum(INTAKE_ROUTES), openingEventSchema).optional() }).optional(),
   steps: z.array(stepSchema).min(1),
 });
 export type Rulebook = z.infer<typeof rulebookSchema>;
 export type RulebookInput = z.input<typeof rulebookSchema>;
+
+/** The event the case's event date stands for, as the rulebook names it for the route the case came by. */
+export function openingEventOf(rulebook: Pick<Rulebook, 'openingEvent'>, route: IntakeRoute | undefined): { label: string; basis?: Basis } {
+  const event = rulebook.openingEvent;
+  return (route && event?.byRoute?.[route]) ?? event ?? { label: '程序启动日' };
+}
+
+/** Whether a step runs beside the main line. */
+export function runsAlongside(step: Step): boolean {
+  return 'alongside' in step && step.alongside === true;
+}

@@ -8,14 +8,29 @@ import type { RulebookInput } from './schema';
 
 const art = (article: string, quote: string) => ({ article, quote });
 
+/** On the opinion routes there is no acceptance: the group's receipt of the opinion stands for it. */
+const opinionReceived = {
+  label: '容错调查工作小组收到初步意见之日',
+  basis: {
+    ...art('二(三)2', '形成初步意见报送容错调查工作小组'),
+    reading: '初步意见路径无受理决定，以工作小组收到初步意见之日为受理之日，调查期限自此起算',
+  },
+};
+
 export const yangjiang2017: RulebookInput = {
   id: 'yangjiang',
   name: '阳江市贯彻“三个区分开来”治理为官不为的实施意见（试行）',
   issuingBody: '中共阳江市委办公室',
   version: '2017-05',
+  revision: 2,
   inForce: '2017-05-17',
   source: 'yangjiang-2017.txt',
   documentNumberPrefix: '阳纪容',
+  openingEvent: {
+    label: '受到追责调查之日',
+    basis: art('二(三)2', '有关单位或个人因发生履职行为问题而受到追责调查时'),
+    byRoute: { accountabilityBodyOpinion: opinionReceived, functionalDepartmentOpinion: opinionReceived },
+  },
   catalogues: {
     eligible: {
       basis: art('二(二)1', '按照“三个区分开来”原则予以免责或减轻、从轻问责的情形包括六大类共20种情形'),
@@ -36,6 +51,8 @@ export const yangjiang2017: RulebookInput = {
         { id: 'yj-14', article: '二(二)1(14)', text: '综合效果良好：妥善解决群众反映强烈的历史遗留问题，取得良好综合效果但存在失误' },
         { id: 'yj-15', article: '二(二)1(15)', text: '综合效果良好：为解决疑难复杂问题大胆尝试，有所突破，出现偏差但未造成严重后果' },
         { id: 'yj-16', article: '二(二)1(16)', text: '综合效果良好：根据上级部署探索性试验，方向原则正确但方式方法不够完善' },
+        // (20) reads 可以免责或减轻、从轻问责: it may ground an exemption as well as the lesser outcomes.
+        { id: 'yj-20', article: '二(二)1(20)', text: '依据有关党纪法规或政策可以免责或减轻、从轻问责的其他情形' },
       ],
     },
     mitigating: {
@@ -44,7 +61,6 @@ export const yangjiang2017: RulebookInput = {
         { id: 'yj-17', article: '二(二)1(17)', text: '敢于担当：对职责范围内发生的问题及时如实报告' },
         { id: 'yj-18', article: '二(二)1(18)', text: '敢于担当：问责调查前主动查处和纠正，有效避免损失或挽回负面影响' },
         { id: 'yj-19', article: '二(二)1(19)', text: '敢于担当：积极配合组织调查，主动承担责任' },
-        { id: 'yj-20', article: '二(二)1(20)', text: '依据有关党纪法规或政策可以免责或减轻、从轻问责的其他情形' },
       ],
     },
     excluded: {
@@ -73,6 +89,18 @@ export const yangjiang2017: RulebookInput = {
   },
   steps: [
     {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '澄清问题',
+      roles: ['supervisor'],
+      basis: {
+        ...art('二(三)5', '确有需要给当事人澄清问题的,由相关部门及时澄清,消除负面影响'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的纪检监察机关以书面方式向举报影响所及的单位澄清；原文未规定查处恶意举报，不移送',
+      },
+      document: { kind: 'clarification', title: '澄清问题通知书', basis: art('二(三)5', '由相关部门及时澄清,消除负面影响'), issuer: { role: 'authority', basis: { ...art('二(三)5', '由相关部门及时澄清'), reading: '“相关部门”未指明，本规则取作出审查决定的纪检监察部门' } } },
+      alongside: true,
+    },
+    {
       kind: 'intake',
       stage: 'intake',
       label: '提出',
@@ -91,7 +119,7 @@ export const yangjiang2017: RulebookInput = {
       basis: art('二(三)2', '容错调查工作小组应当在收到申请之日起10个工作日内决定是否受理,并书面告知当事人'),
       appliesTo: ['application'],
       deadline: { amount: 10, unit: 'workingDays', basis: art('二(三)2', '应当在收到申请之日起10个工作日内决定是否受理') },
-      document: { kind: 'acceptanceNotice', title: '容错申请受理决定告知书', basis: art('二(三)2', '并书面告知当事人') },
+      document: { kind: 'acceptanceNotice', title: '容错申请受理决定告知书', basis: art('二(三)2', '并书面告知当事人'), issuer: { role: 'investigationGroup', basis: art('二(三)2', '容错调查工作小组应当在收到申请之日起10个工作日内决定是否受理,并书面告知当事人') } },
       onRejection: { outcome: 'notAccepted', explanation: '容错调查工作小组决定不予受理，已书面告知当事人' },
     },
     {
@@ -100,7 +128,14 @@ export const yangjiang2017: RulebookInput = {
       label: '调查核实',
       basis: art('二(三)3', '采取书面审查、实地检查、听取当事人意见、走访询问等多种方式开展调查'),
       roles: ['officer', 'supervisor'],
-      deadline: { amount: 30, unit: 'workingDays', basis: art('二(三)3(3)', '调查工作一般应在受理之日起30个工作日内完成') },
+      deadline: {
+        amount: 30,
+        unit: 'workingDays',
+        basis: {
+          ...art('二(三)3(3)', '调查工作一般应在受理之日起30个工作日内完成'),
+          reading: '申请路径自受理决定之日起算；初步意见路径无受理决定，自工作小组收到初步意见之日起算',
+        },
+      },
       extensions: {
         basis: art('二(三)3(3)', '对涉及事项较为复杂、确需延长调查时间的,经容错调查工作小组研究同意,可以适当延长时间'),
         requiresApprover: true,
@@ -120,13 +155,19 @@ export const yangjiang2017: RulebookInput = {
       outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
       deciders: [{ id: 'authorityLeadership', name: '纪检监察部门（依容错调查工作小组审查意见）' }],
       approval: { by: ['同级党委', '同级政府'], basis: art('二(三)4', '应当按照干部管理权限报送同级党委、政府批准') },
-      toleranceRequires: {
-        outcomes: ['exempt'],
-        allConditions: false,
-        eligibleCircumstance: true,
-        noExclusion: true,
-        basis: art('二(二)1、二(二)2', '予以免责或减轻、从轻问责的情形……应当依法依纪追究责任'),
-      },
+      toleranceRequires: [
+        {
+          outcomes: ['exempt', 'mitigated', 'lenient'],
+          allConditions: false,
+          eligibleCircumstance: true,
+          noExclusion: true,
+          basis: {
+            ...art('二(二)1、二(二)2', '予以免责或减轻、从轻问责的情形……不予免责和减轻、从轻问责的情形'),
+            reading:
+              '二(二)2的标题“不予免责和减轻、从轻问责的情形”排除全部三种处理；(1)–(16)可以免责者，举重以明轻，亦可作为减轻、从轻的依据；(17)–(19)只可作为减轻、从轻的依据；(20)按其文义可作免责或减轻、从轻的依据',
+          },
+        },
+      ],
     },
     {
       kind: 'filing',
@@ -144,11 +185,19 @@ export const yangjiang2017: RulebookInput = {
       label: '反馈意见',
       roles: ['officer'],
       countsFrom: 'decision',
-      recipients: ['subject'],
+      recipients: ['applicant'],
       documents: [
         {
           outcomes: ['exempt', 'mitigated', 'lenient', 'denied'],
-          document: { kind: 'feedbackLetter', title: '容错调查处理情况反馈函', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈') },
+          document: {
+            kind: 'feedbackLetter',
+            title: '容错调查处理情况反馈函',
+            basis: {
+              ...art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈'),
+              reading: '反馈给申请的单位或个人，谁申请向谁反馈；经问责机关或职能部门初步意见启动、无申请人的，向当事人本人反馈',
+            },
+            issuer: { role: 'authority', basis: art('二(三)5', '纪检监察机关应当及时将调查处理情况向申请单位或个人反馈') },
+          },
         },
       ],
       copyTo: [
@@ -166,7 +215,7 @@ export const yangjiang2017: RulebookInput = {
       roles: ['officer'],
       waiverRoles: ['supervisor'],
       basis: art('二(五)4', '纠错建议与调查认定一并反馈……一项一项落实整改……并按时提交整改报告'),
-      document: { kind: 'correctionList', title: '纠错建议清单', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单') },
+      document: { kind: 'correctionList', title: '纠错建议清单', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单'), issuer: { role: 'investigationGroup', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单') } },
       escalateTo: '纪检监察机关',
     },
   ],

@@ -13,9 +13,11 @@ export const yinchuan2017: RulebookInput = {
   name: '银川市支持干部干事创业建立容错机制实施办法（试行）',
   issuingBody: '中共银川市委',
   version: '2017',
+  revision: 2,
   inForce: '2017-01-01',
   source: 'yinchuan.txt',
   documentNumberPrefix: '银纪容',
+  openingEvent: { label: '启动追责程序日', basis: art('程序(一)申请', '应在启动追责程序后10个工作日内') },
   catalogues: {
     eligible: {
       basis: art('容错情形', '干部出现下列情形之一的,不予追究相关责任或从轻、减轻处理'),
@@ -54,6 +56,19 @@ export const yinchuan2017: RulebookInput = {
   },
   steps: [
     {
+      kind: 'clarification',
+      stage: 'clarification',
+      label: '及时澄清',
+      roles: ['supervisor'],
+      basis: {
+        ...art('支持保障(二)', '对因坚持原则、办事公正而受到造谣、诬陷、诽谤的干部,及时调查,及时澄清'),
+        reading: '澄清不改变认定结果，也不以案件进行到哪一步为限：查实反映的问题失实的，由办案的纪检监察机关或组织部门以书面方式向举报影响所及的单位澄清；恶意造谣、诽谤的，移送纪检监察机关依纪依法惩处',
+      },
+      document: { kind: 'clarification', title: '澄清通知书', basis: art('支持保障(二)', '及时调查,及时澄清'), issuer: { role: 'authority', basis: art('支持保障(二)', '纪检监察机关应当准确把握政策界限') } },
+      referMalicious: { to: '纪检监察机关', basis: art('支持保障(二)', '调查过程中发现有恶意造谣、诽谤他人依纪依法严肃惩处') },
+      alongside: true,
+    },
+    {
       kind: 'partyWindow',
       stage: 'application',
       label: '提出书面容错免责申请',
@@ -61,7 +76,10 @@ export const yinchuan2017: RulebookInput = {
       deadline: {
         amount: 10,
         unit: 'workingDays',
-        basis: art('程序(一)申请', '应在启动追责程序后10个工作日内,按照干部管理权限向纪检监察机关或组织部门提出书面容错免责申请'),
+        basis: {
+          ...art('程序(一)申请', '应在启动追责程序后10个工作日内,按照干部管理权限向纪检监察机关或组织部门提出书面容错免责申请'),
+          reading: '以书面申请送达纪检监察机关或组织部门之日为准，不以登记之日为准；邮寄在途时间不予扣除（原文未规定）',
+        },
       },
       filers: ['subject', 'subjectOrganisation'],
       onLapse: { outcome: 'noApplication', explanation: '启动追责程序后10个工作日内未提出书面申请，追责程序继续' },
@@ -85,10 +103,24 @@ export const yinchuan2017: RulebookInput = {
       label: '核实',
       basis: art('程序(二)核实', '纪检监察机关或组织部门依申请事项开展调查'),
       roles: ['officer', 'supervisor'],
-      deadline: { amount: 15, unit: 'workingDays', basis: art('程序(二)核实', '在15个工作日内出具书面调查报告') },
+      deadline: {
+        amount: 15,
+        unit: 'workingDays',
+        basis: {
+          ...art('程序(二)核实', '在15个工作日内出具书面调查报告'),
+          reading: '原文未写起算点；调查依所受理的申请事项开展（暂缓追责一节以“受理……申请后”为程序起点），故自受理之日起算',
+        },
+      },
       extensions: {
         basis: art('程序(二)核实', '情况复杂,一时难以定论的,可以适当延长调查核实时间'),
-        cap: { amount: 30, unit: 'workingDays', basis: art('程序(二)核实', '可以适当延长调查核实时间,但不得超过30个工作日') },
+        cap: {
+          amount: 30,
+          unit: 'workingDays',
+          basis: {
+            ...art('程序(二)核实', '可以适当延长调查核实时间,但不得超过30个工作日'),
+            reading: '“不得超过”的主语是调查核实时间，故30个工作日是自受理之日起的总长（含原有的15个工作日），而非延长的部分',
+          },
+        },
         requiresApprover: false,
       },
       participants: { kinds: ['expert', 'department'], basis: art('程序(二)核实', '对于重大、复杂事项,必要时可以邀请有关部门或组织专家讨论评估') },
@@ -116,15 +148,19 @@ export const yinchuan2017: RulebookInput = {
       deadline: {
         amount: 10,
         unit: 'workingDays',
-        basis: art('程序(三)认定', '在10个工作日内向问责实施机关和申请单位或个人下发书面认定书'),
+        basis: {
+          ...art('程序(三)认定', '在10个工作日内向问责实施机关和申请单位或个人下发书面认定书'),
+          reading:
+            '原文未写起算点；“在10个工作日内”同时约束提出认定意见与下发认定书，故自调查报告（调查结果）之日起算并自此计时，使认定阶段整体受时限约束（他处原文指“作出决定后”者皆明言）',
+        },
       },
       countsFrom: 'investigationReport',
       roles: ['officer'],
-      recipients: ['accountabilityBody', 'subject'],
+      recipients: ['accountabilityBody', 'applicant'],
       documents: [
         {
           outcomes: ['lenient', 'mitigated', 'exempt', 'denied'],
-          document: { kind: 'determinationNotice', title: '容错免责认定书', basis: art('程序(三)认定', '向问责实施机关和申请单位或个人下发书面认定书') },
+          document: { kind: 'determinationNotice', title: '容错免责认定书', basis: art('程序(三)认定', '向问责实施机关和申请单位或个人下发书面认定书'), issuer: { role: 'authority', basis: art('程序(三)认定', '纪检监察机关或组织部门根据调查结果提出予以从轻、减轻、免责或不予免责的认定意见') } },
         },
       ],
       copyTo: [],

@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { beijingDate } from '../../domain/calendar';
 import { CASE_MEMO, caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
-import { rulebookInForce } from '../../domain/rulebooks';
+import { rulebookInForce, type IntakeRoute, type Rulebook, type RulebookParameters } from '../../domain/rulebooks';
 import { currentPayloadKeyId } from '../codec/codec';
 import { canonicalHash, IdempotencyConflict } from './idempotency';
 import { nextCaseNumber } from '../../store/case-numbers';
@@ -26,6 +26,8 @@ export interface OpenCaseRequest {
   level?: CaseInput['level'];
   advanceFiling?: CaseInput['advanceFiling'];
   raisedItems?: CaseInput['raisedItems'];
+  attributes?: CaseInput['attributes'];
+  advanceMatters?: CaseInput['advanceMatters'];
   contacts?: CaseContacts['addresses'];
 }
 
@@ -35,10 +37,20 @@ export interface OpenCaseDeps {
   taskQueue: string;
   matterIndex: MatterIndex;
   now?: () => number;
+  /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
+  rulebookParameters?: RulebookParameters | undefined;
 }
 
 export class NoRulebookInForce extends Error {}
 export class RouteNotAllowed extends Error {}
+
+/** The routes a case may come in by: the intake's, or an application, and ex officio where the window allows it. */
+function routesOf(rulebook: Rulebook): IntakeRoute[] {
+  const intake = rulebook.steps.find((s) => s.kind === 'intake');
+  if (intake?.kind === 'intake') return intake.routes.map((r) => r.route);
+  const window = rulebook.steps.find((s) => s.kind === 'partyWindow');
+  return window?.kind === 'partyWindow' && window.exOfficio ? ['application', 'exOfficio'] : ['application'];
+}
 
 export async function openCase(
   deps: OpenCaseDeps,
@@ -50,8 +62,7 @@ export async function openCase(
   const openedOn = beijingDate(now);
   const rulebook = rulebookInForce(request.jurisdiction, openedOn);
   if (!rulebook) throw new NoRulebookInForce(`no ${request.jurisdiction} rulebook is in force on ${openedOn}`);
-  const intake = rulebook.steps.find((s) => s.kind === 'intake');
-  const routes: string[] = intake?.kind === 'intake' ? intake.routes.map((r) => r.route) : ['application'];
+  const routes = routesOf(rulebook);
   if (request.route && !routes.includes(request.route)) throw new RouteNotAllowed(`${rulebook.name} accepts cases by ${routes.join(', ')}, not ${request.route}`);
   const bodySha256 = canonicalHash(request);
 
@@ -94,6 +105,10 @@ export async function openCase(
     level: request.level,
     advanceFiling: request.advanceFiling,
     raisedItems: request.raisedItems,
+    attributes: request.attributes,
+    advanceMatters: request.advanceMatters,
+    // Pinned with the rulebook: a later change of the deployment's parameters never moves a running case.
+    parameters: deps.rulebookParameters?.[rulebook.id],
     openedBy: { sub: actor.sub, name: actor.name },
     openedAt: new Date(now).toISOString(),
   };

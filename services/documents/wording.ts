@@ -23,8 +23,10 @@ export interface ComposedDocument {
   body: BodyParagraph[];
   /** 抄送机关 (7.4.2), by name. */
   copyTo: string[];
-  /** The issuing authority, as configured. */
+  /** The issuing authority, as configured: its banner and 文号 series. */
   issuer: Authority;
+  /** 发文机关署名 (7.3.5.1): the body that issues this document by its role in the case (the rulebook's `issuer`). */
+  signatory: string;
 }
 
 const OUTCOME_DECISIONS: Record<Outcome, string> = { exempt: '予以免责', mitigated: '予以减轻处理', lenient: '予以从轻处理', denied: '不予免责' };
@@ -73,6 +75,23 @@ function decider(facts: DocumentFacts, issuer: Authority): string {
   return `${issuer.name}领导班子`;
 }
 
+/**
+ * The body that signs: the rulebook names it by its role in the case (who decides, who issues),
+ * the authority's configuration names the body. Without a role, the authority itself.
+ */
+function signatoryOf(request: IssueDocumentRequest, issuer: Authority): string {
+  switch (request.issuerRole?.role) {
+    case 'partyCommittee':
+      return issuer.partyCommittee ?? issuer.name;
+    case 'decider':
+      return request.facts.determination?.decidedBy.id === 'partyCommittee' ? (issuer.partyCommittee ?? issuer.name) : issuer.name;
+    case 'investigationGroup':
+      return `${issuer.shortName}容错调查工作小组`;
+    default:
+      return issuer.name;
+  }
+}
+
 function groundsText(facts: DocumentFacts, cite: (article: string) => string): string | undefined {
   const d = facts.determination!;
   const items = [...d.grounds, ...d.conditions];
@@ -85,7 +104,9 @@ function appealClause(facts: DocumentFacts, issuer: Authority, authorities: Auth
   if (!a) return undefined;
   const to = a.to ? authorities.resolve(a.to, rulebook).name : issuer.name;
   const execution = a.suspendsExecution ? '' : `申诉期间，本${what}不停止执行。`;
-  return { text: `如对本${what}不服，可自收到本${what === '结论' ? '告知书' : '决定书'}之日起${a.amount}${UNITS[a.unit]}内，向${to}提出书面申诉（${cite(a.article)}）。${execution}` };
+  // Where the text sets no window (焦作: 按有关规定) and the deployment has set none, none is invented.
+  const within = a.amount && a.unit ? `可自收到本${what === '结论' ? '告知书' : '决定书'}之日起${a.amount}${UNITS[a.unit]}内，` : '可按有关规定';
+  return { text: `如对本${what}不服，${within}向${to}提出书面申诉（${cite(a.article)}）。${execution}` };
 }
 
 function effectsParagraphs(facts: DocumentFacts, cite: (a: string) => string): BodyParagraph[] {
@@ -136,7 +157,7 @@ const composers: Record<IssueDocumentRequest['spec']['kind'], Composer> = {
         [
           { text: `经集体研究，决定对${subjectName(facts)}${OUTCOME_DECISIONS[d.outcome]}。${sentence(d.reasons)}` },
           ...effectsParagraphs(facts, cite),
-          { text: `批准机关：${decider(facts, issuer)}（${writtenDate(d.decidedOn)}）。` },
+          { text: `批准机关：${request.approvingBody ?? decider(facts, issuer)}（${writtenDate(d.decidedOn)}）。` },
         ],
       ],
     ];
@@ -213,6 +234,18 @@ const composers: Record<IssueDocumentRequest['spec']['kind'], Composer> = {
     ];
   },
 
+  /** 澄清函: what was found of the accusation, and the clearing of the cadre's name within its reach. */
+  clarification(request) {
+    const { facts } = request;
+    const c = facts.clarification!;
+    const cite = citer(request.rulebook.name);
+    return [
+      { text: `关于反映${subjectWithPost(facts)}${matterWithReference(facts)}，本机关于${writtenDate(c.foundOn)}查明：${sentence(c.finding)}` },
+      { text: `依照${cite(request.spec.basis.article)}，现予澄清正名，请在反映所及范围内以${sentence(c.means).replace(/。$/, '')}的方式消除影响${c.malicious ? '；对恶意举报，依纪依法查处' : ''}。` },
+      { text: '特此函告。' },
+    ];
+  },
+
   /** 纠错建议清单: each item, its owner and its date, and the report the owner owes. */
   correctionList(request) {
     const { facts } = request;
@@ -237,6 +270,7 @@ export function composeDocument(request: IssueDocumentRequest, authorities: Auth
     body: composers[request.spec.kind](request, issuer, authorities),
     copyTo: request.copyTo.flatMap((generic) => (issuer.copyTo[generic] ?? generic).split('、')),
     issuer,
+    signatory: signatoryOf(request, issuer),
   };
 }
 

@@ -8,6 +8,7 @@
 import { StatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import type { LoadedYear } from '../../store/calendar-years';
 import type { PeriodUnit } from '../../domain/calendar';
+import { CIVIL_CODE_PERIODS, COUNTING_RULES } from '../../domain/calendar/period';
 
 const published = new StatutoryCalendar(new Map());
 
@@ -137,6 +138,20 @@ describe('statutory periods on published schedules', () => {
     expect(moved.rules.join('\n')).toContain('第二百零三条第一款');
     const stayed = published.deadline('2026-03-02', { amount: 30, unit: 'days' });
     expect(stayed.rules.join('\n')).not.toContain('第二百零三条第一款');
+  });
+
+  it('cites 第二百零二条, in its own words, for a period counted in months that ends on a month without the day', () => {
+    const result = published.deadline('2026-01-31', { amount: 1, unit: 'months' });
+    expect(result.nominalDeadline).toBe('2026-02-28');
+    expect(result.rules.join('\n')).toContain('第二百零二条：按照年、月计算期间的，到期月的对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日');
+  });
+
+  it('quotes the Civil Code word for word in every counting rule it cites', () => {
+    for (const rule of Object.values(COUNTING_RULES).filter((r) => r.startsWith('民法典'))) {
+      const [head, excerpt] = rule.split('：');
+      const article = head!.replace('民法典', '').replace(/第[一二]款$/, '') as keyof typeof CIVIL_CODE_PERIODS;
+      expect(CIVIL_CODE_PERIODS[article]).toContain(excerpt);
+    }
   });
 });
 

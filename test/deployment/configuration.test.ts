@@ -78,3 +78,27 @@ describe('configuration from the environment', () => {
     expect(() => parseConfig({ API_PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/API_PORT: .*; LOG_LEVEL: /);
   });
 });
+
+describe('periods a regulation leaves to 有关规定 (RULEBOOK_PARAMETERS)', () => {
+  const file = (content: unknown) => {
+    const where = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-params-')), 'parameters.json');
+    fs.writeFileSync(where, JSON.stringify(content));
+    return where;
+  };
+  const appealWindow = { amount: 15, unit: 'days', basis: { article: '《示例申诉规定》第八条', quote: '申诉应当自收到决定之日起十五日内提出' } };
+
+  it('has none unless the deploying body sets them', () => {
+    expect(parseConfig({}).rulebookParameters).toEqual({});
+  });
+
+  it('reads the Jiaozuo appeal window with the rule it rests on', () => {
+    expect(parseConfig({ RULEBOOK_PARAMETERS: file({ jiaozuo: { appealWindow } }) }).rulebookParameters).toEqual({ jiaozuo: { appealWindow } });
+  });
+
+  it.each([
+    [{ jiaozuo: { appealWindow: { amount: 15, unit: 'days' } } }, /RULEBOOK_PARAMETERS: jiaozuo\.appealWindow\.basis/],
+    [{ binhai: { appealWindow } }, /RULEBOOK_PARAMETERS: binhai\.appealWindow: no rulebook of binhai leaves this/],
+  ])('refuses %j, naming what is wrong', (content, message) => {
+    expect(() => parseConfig({ RULEBOOK_PARAMETERS: file(content) })).toThrow(message);
+  });
+});

@@ -89,10 +89,11 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   if (spec.path === '/v1/inbox/{id}/served') return 404; // no such notice in anyone's inbox
   if (spec.path === '/v1/cases/{id}/steps/{updateId}') return 404; // no such step in the case
   if (isAction(spec)) {
-    // Open now in this Binhai case: the application (officers, 第十二条(二)), recusal (officers and supervisors)
-    // and withdrawal (supervisors); a step not open now needs an officer or a supervisor.
+    // Open now in this Binhai case: the application and binding the subject's account (officers), recusal
+    // (officers and supervisors), withdrawal and the finding that an accusation was false (supervisors); a step
+    // not open now needs an officer or a supervisor.
     const name = spec.path.split('/').at(-1)!;
-    const may = name === 'fileApplication' || name === 'bindSubjectAccount' ? ['officer'] : name === 'withdrawCase' ? ['supervisor'] : ['officer', 'supervisor'];
+    const may = ['fileApplication', 'bindSubjectAccount'].includes(name) ? ['officer'] : ['withdrawCase', 'recordAccusationFalse'].includes(name) ? ['supervisor'] : ['officer', 'supervisor'];
     return roles.some((r) => may.includes(r)) ? 400 : 403;
   }
   // An authority opens cases only under the jurisdiction it is bound to (config/authorities.ts).

@@ -57,6 +57,7 @@ describe('taking the Binhai steps over HTTP', () => {
         { name: '刘调查', declaresNoConflict: true },
       ],
     }).expect(200);
+    await act(officer, 'recordStatement', { receivedOn: today, summary: '本人陈述：系先行先试', form: 'interviewRecord' }).expect(200);
     await act(officer, 'submitInvestigationReport', { submittedOn: today, findings: '先行先试', recommendation: 'exempt', circumstances: ['binhai-6-3'], mitigating: [] }).expect(200);
 
     const asOfficer = await request(stack.app).get(caseUrl).set('Authorization', `Bearer ${officer}`);

@@ -25,7 +25,7 @@ it('serves a closed case and its documents from the archive after Temporal has d
   const created = await request(stack.app)
     .post('/v1/cases')
     .set(auth)
-    .send({ jurisdiction: 'yangjiang', route: 'application', subject: { name: '陈某', organisation: '某镇政府' }, matter: '征地补偿中的程序问题', accountability: { reference: '阳纪问〔2026〕3号' }, eventDate: today })
+    .send({ jurisdiction: 'yangjiang', route: 'application', level: 'city', subject: { name: '陈某', organisation: '某镇政府' }, matter: '征地补偿中的程序问题', accountability: { reference: '阳纪问〔2026〕3号' }, eventDate: today })
     .expect(201);
   const id: string = created.body.id;
   await eventually(async () => {

@@ -48,6 +48,7 @@ it('lets the subject read its notices and acknowledge the conclusion, which serv
   await act('bindSubjectAccount', { userId: 'cadre-7' });
   await act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责' });
   await act('appointInvestigationGroup', { appointedOn: today, members: [{ name: '陈调查', declaresNoConflict: true }, { name: '刘调查', declaresNoConflict: true }] });
+  await act('recordStatement', { receivedOn: today, summary: '本人陈述', form: 'interviewRecord' });
   await act('submitInvestigationReport', { submittedOn: today, findings: '盲目决策', recommendation: 'denied', circumstances: [], mitigating: [] });
   await act('recordDetermination', {
     decidedOn: today, decidedBy: 'authorityLeadership', outcome: 'denied', circumstances: [], mitigating: [], conditions: [], exclusions: ['binhai-8-5'], reasons: '不经论证盲目决策造成损失', complex: false,

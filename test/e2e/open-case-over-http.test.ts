@@ -122,6 +122,43 @@ describe('opening a Binhai case over HTTP', () => {
       expect.arrayContaining(['body.jurisdiction', 'body.subject.name', 'body.subject.organisation', 'body.accountability.reference', 'body.eventDate']),
     );
   });
+
+  it('opens a Binhai case ex officio, as 第十二条(一) has the authority consider tolerance of its own motion', async () => {
+    const created = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...newCase(beijingDate(Date.now())), route: 'exOfficio' });
+    expect(created.status).toBe(201);
+  });
+
+  it('records the facts the rulebook declares, and refuses any it does not (滨海 第三章 specialZone)', async () => {
+    const body = newCase(beijingDate(Date.now()));
+    const zone = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...body, attributes: { specialZone: true } });
+    expect(zone.status).toBe(201);
+    const unknown = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...body, attributes: { seaside: true } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'body.attributes.seaside', message: expect.stringContaining('specialZone') })]);
+  });
+
+  it('needs the deciding level of a Yangjiang case, since a county decision must be filed with the city group (二(三)4)', async () => {
+    const yangjiang = { ...newCase(beijingDate(Date.now())), jurisdiction: 'yangjiang', route: 'application' };
+    const missing = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(yangjiang);
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ field: 'body.level', message: expect.stringContaining('二(三)4') }]);
+    const county = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...yangjiang, level: 'county' });
+    expect(county.status).toBe(201);
+  });
+
+  it('names the opening event the rulebook counts from, in the rulebook list and on the case', async () => {
+    const books = await request(stack.app).get('/v1/rulebooks').set('Authorization', `Bearer ${officer}`);
+    const labels = Object.fromEntries(books.body.rulebooks.map((b: { id: string; openingEvent: { label: string } }) => [b.id, b.openingEvent.label]));
+    expect(labels).toMatchObject({ binhai: '问责部门告知日', yinchuan: '启动追责程序日', 'hangzhou-education': '局党委启动问责程序日' });
+    const today = beijingDate(Date.now());
+    const created = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(newCase(today));
+    const opened = await eventually(async () => {
+      const read = await request(stack.app).get(`/v1/cases/${created.body.id}`).set('Authorization', `Bearer ${officer}`);
+      expect(read.status).toBe(200);
+      return read.body.timeline[0];
+    });
+    expect(opened).toMatchObject({ event: 'caseOpened', detail: expect.stringContaining(`问责部门告知日：${today}`), basis: { article: '第十二条(二)' } });
+  });
 });
 
 describe('the documented contract', () => {

@@ -185,6 +185,8 @@ describe('an effect that fails in a way retrying cannot fix', () => {
         { name: '调查员乙', declaresNoConflict: true },
       ],
     });
+    // The subject is heard before the report (第十三条(二)).
+    await c.act('recordStatement', { receivedOn: today, summary: '本人陈述：先行先试，程序有瑕疵' });
     await c.act('submitInvestigationReport', { submittedOn: today, findings: '先行先试', recommendation: 'exempt', circumstances: ['binhai-6-3'], mitigating: [] });
     return { c, today };
   }

@@ -30,6 +30,7 @@ async function started(tq: string) {
 async function reported(tq: string) {
   const c = await started(tq);
   const today = await c.today();
+  await c.act('recordStatement', { receivedOn: today, summary: '申请人据实申诉' });
   await c.act('submitInvestigationReport', {
     submittedOn: today,
     findings: '推进集团化办学改革中先行先试，因缺乏经验出现失误',
@@ -76,8 +77,10 @@ describe('Hangzhou exemption path', () => {
       const feedback = state.deadlines.find((d) => d.key === 'feedback')!;
       expect(feedback).toMatchObject({ amount: 3, unit: 'workingDays', basis: { article: '第九条(五)' } });
 
-      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
       expect(state.accountability.status).toBe('stopped');
+      expect(state.alongside).toEqual(['correction']);
+      state = await c.act('issueCorrectionList', { items: [], noneReason: '失误已主动纠正，无须责令纠错' });
       state = await c.act('recordFiling', { filedOn: today, reference: '驻局纪检监察组备案' });
       expect(state.filing?.filedWith).toBe('驻局纪检监察组');
       state = await c.act('archiveCase', { archivedOn: today, reference: '杭教档〔2026〕3号' });
@@ -122,14 +125,22 @@ describe('Hangzhou exemption path', () => {
 });
 
 describe('Hangzhou denial path', () => {
-  it('denies, gives feedback, files and archives, with no follow-up', async () => {
+  it('denies, gives feedback, orders correction (第十一条) and escalates it when overdue, files and archives, with no follow-up', async () => {
     await run(async (tq) => {
       const c = await reported(tq);
       const today = await c.today();
       await c.act('recordDetermination', exemption(today, { outcome: 'denied', conditions: [], circumstances: [], exclusions: ['hz-8-3'], reasons: '未按规定程序决策' }), supervisor);
-      await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+      let state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
+      const dueOn = new Date(Date.parse(`${today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+      state = await c.act('issueCorrectionList', { items: [{ id: 'Z1', description: '补正集体决策程序', owner: '某直属学校党委', dueOn }] });
+      expect(state.documents.map((d) => d.title)).toContain('责令纠错通知书');
       await c.act('recordFiling', { filedOn: today });
       await c.act('archiveCase', { archivedOn: today, reference: '杭教档〔2026〕4号' });
+      state = await c.sleep(4 * 86_400_000);
+      expect(state.closed).toBe(false);
+      expect(state.timeline.find((e) => e.event === 'correctionOverdue')?.basis?.article).toBe('第十一条(二)');
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toContainEqual(expect.objectContaining({ recipient: { kind: 'body', name: '驻局纪检监察组' } }));
+      await c.act('fileRectificationReport', { itemId: 'Z1', reportedOn: await c.today(), summary: '已补正' });
       const final = await c.handle.result();
       expect(final).toMatchObject({ closed: true, outcome: 'denied', accountability: { status: 'proceeding' } });
       expect(final.followUp).toBeUndefined();
@@ -153,12 +164,28 @@ describe('Hangzhou denial path', () => {
   });
 });
 
+describe('Hangzhou hearing the applicant (第九条(三))', () => {
+  it('refuses the report until the applicant’s statement is on file', async () => {
+    await run(async (tq) => {
+      const c = await started(tq);
+      const today = await c.today();
+      const report = { submittedOn: today, findings: '先行先试', recommendation: 'exempt' as const, circumstances: ['hz-6-2'], mitigating: [] };
+      const early = await c.refused('submitInvestigationReport', report);
+      expect(early).toMatchObject({ type: 'WrongStage', message: expect.stringContaining('第九条(三)') });
+      await c.act('recordStatement', { receivedOn: today, summary: '申请人据实申诉', form: 'transcript' });
+      expect((await c.act('submitInvestigationReport', report)).stage).toBe('deliberation');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
 describe('Hangzhou application window (第九条(一), 7 working days)', () => {
-  it('closes the case when nobody applies in time', async () => {
+  it('closes the case when nobody applies in time and nothing that arrived in time is recorded afterwards', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'hangzhou-education');
       const expected = await c.expectedDeadline(c.input.eventDate, 7, 'workingDays');
-      const state = await c.advanceTo('application', 60_000);
+      await c.advanceTo('application', 60_000);
+      const state = await c.advanceTo('applicationRecording', 60_000);
       expect(state).toMatchObject({ closed: true, outcome: 'noApplication' });
       expect(state.deadlines[0]).toMatchObject({ deadline: expected.deadline, status: 'lapsed', basis: { article: '第九条(一)' } });
     });
@@ -186,7 +213,9 @@ describe('Hangzhou verification and deferral (第九条(四))', () => {
       const state = await c.state();
       const verification = state.deadlines.find((d) => d.key === 'verification')!;
       const cap = await c.expectedDeadline(verification.deadline, 3, 'months');
-      expect(state.limits).toContainEqual(expect.objectContaining({ key: 'deferralLimit', deadline: cap.deadline, basis: expect.objectContaining({ article: '第九条(四)' }) }));
+      expect(state.limits).toContainEqual(
+        expect.objectContaining({ key: 'deferralLimit', deadline: cap.deadline, basis: expect.objectContaining({ article: '第九条(四)', reading: expect.stringContaining('1个月核实认定期限届满时') }) }),
+      );
       const dayAfter = new Date(Date.parse(`${cap.deadline}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       const beyond = await c.refused('deferDecision', { until: dayAfter, reason: '一时难以定论' }, supervisor);
       expect(beyond.type).toBe('LimitExceeded');
@@ -212,7 +241,7 @@ describe('Hangzhou feedback deadline (第九条(五), 3 working days)', () => {
       let state = await c.advanceTo('feedback', 60_000);
       expect(state.deadlines.find((d) => d.key === 'feedback')?.status).toBe('lapsed');
       expect(state.timeline.find((e) => e.event === 'deadlineLapsed')?.basis?.article).toBe('第九条(五)');
-      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
+      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject'] });
       expect(state.stage).toBe('filing');
       await c.handle.terminate('test done');
     });

@@ -2,9 +2,14 @@
  * The Jiaozuo procedure (焦作): started ex officio or on application, an
  * investigation alongside the accountability one with outside participants,
  * the party committee's collective decision with the advance filing before it,
- * execution, and an appeal against a refusal. The text sets no day counts:
- * each period is a parameter of the rulebook version, marked 按有关规定.
+ * execution, and an appeal against a refusal beside it. The text sets no day
+ * counts: the authority's periods are the product's stated choices, and the
+ * appeal has no window unless the deploying body sets one naming its rule.
  */
+import { beijingDate } from '../../domain/calendar';
+import type { CaseInput } from '../../domain/case/contract';
+import { PRODUCT_CHOICE } from '../../domain/rulebooks';
+import { documentsOfCase } from '../../store/documents';
 import { notificationsForCase } from '../../store/notifications';
 import { CaseDriver, supervisor, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
@@ -12,6 +17,7 @@ import { timeSkippingSuite } from '../support/time-skipping-suite';
 
 const suite = timeSkippingSuite();
 const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'jiaozuo', fn);
+const DAY = 86_400_000;
 
 const determination = (today: string, outcome: 'exempt' | 'denied', joint = false) => ({
   decidedOn: today,
@@ -19,7 +25,7 @@ const determination = (today: string, outcome: 'exempt' | 'denied', joint = fals
   outcome,
   circumstances: outcome === 'exempt' ? ['jz-4'] : [],
   mitigating: [],
-  conditions: [],
+  conditions: outcome === 'exempt' ? ['jz-c1', 'jz-c2', 'jz-c3'] : [],
   exclusions: outcome === 'denied' ? ['jz-x3'] : [],
   reasons: outcome === 'exempt' ? '符合具体事项(四)' : '经提醒仍不及时纠偏',
   complex: false,
@@ -36,7 +42,7 @@ describe('Jiaozuo ex officio start', () => {
       expect(state.stage).toBe('investigation');
       expect(state.application).toBeUndefined();
       expect(state.intake).toMatchObject({ route: 'exOfficio', basis: { article: '程序(一)启动' } });
-      expect(state.deadlines.find((d) => d.key === 'investigationReport')?.basis.article).toBe('按有关规定');
+      expect(state.deadlines.find((d) => d.key === 'investigationReport')?.basis).toMatchObject({ article: PRODUCT_CHOICE, reading: expect.stringContaining('原文未规定调查期限') });
 
       const today = await c.today();
       await c.act('recordParticipant', { kind: 'deputy', name: '市人大代表某某', summary: '参与调查核实' });
@@ -49,6 +55,7 @@ describe('Jiaozuo ex officio start', () => {
 
       state = await c.act('recordDetermination', determination(today, 'exempt', true), supervisor);
       expect(state.timeline.find((e) => e.event === 'determined')?.detail).toContain('与问责决定一并研究');
+      expect(state.documents.map((d) => [d.title, d.issuer])).toEqual([['容错决定书', 'decider']]);
       state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
       state = await c.act('recordExecution', { executedOn: today });
       expect(state.stage).toBe('archive');
@@ -76,8 +83,7 @@ describe('Jiaozuo refusal on application', () => {
       expect(bare.message).toContain('accountabilityResult');
       let state = await c.act('recordExecution', { executedOn: today, accountabilityResult: '诫勉谈话', rectificationOrder: '限期一个月完成整改' });
       expect(state.timeline.find((e) => e.event === 'accountabilityRecorded')?.detail).toContain('限期一个月完成整改');
-      expect(state.stage).toBe('appeal');
-      expect(state.deadlines.find((d) => d.key === 'appealWindow')).toMatchObject({ amount: 1, unit: 'months', basis: { article: '按有关规定' } });
+      expect(state).toMatchObject({ stage: 'archive', alongside: ['appeal'] });
 
       state = await c.act('fileAppeal', { receivedOn: await c.today(), summary: '对不予容错决定不服' });
       state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '维持不予容错决定' }, supervisor);
@@ -89,8 +95,8 @@ describe('Jiaozuo refusal on application', () => {
   });
 });
 
-describe('Jiaozuo deadlines lapsing (parameters 按有关规定)', () => {
-  it('marks the investigation and the notice overdue, and closes the appeal window of a refusal when it lapses', async () => {
+describe('Jiaozuo deadlines lapsing (the product’s periods, stated as its choice)', () => {
+  it('marks the investigation and the notice overdue', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', { input: { route: 'exOfficio' } });
       let state = await c.advanceTo('investigationReport', 60_000);
@@ -99,12 +105,6 @@ describe('Jiaozuo deadlines lapsing (parameters 按有关规定)', () => {
       await c.act('recordDetermination', determination(await c.today(), 'denied'), supervisor);
       state = await c.advanceTo('notice', 60_000);
       expect(state.deadlines.find((d) => d.key === 'notice')?.status).toBe('lapsed');
-      await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subject', 'subjectOrganisation'] });
-      await c.act('recordExecution', { executedOn: await c.today(), accountabilityResult: '通报批评', rectificationOrder: '整改' });
-      state = await c.advanceTo('appealWindow', 60_000);
-      expect(state.stage).toBe('archive');
-      const late = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
-      expect(late.type).toBe('WindowClosed');
       expect((await notificationsForCase(suite.db, c.input.caseId)).filter((n) => n.subject.startsWith('【逾期】'))).toHaveLength(2);
       await c.handle.terminate('test done');
     });
@@ -120,8 +120,111 @@ describe('Jiaozuo deadlines lapsing (parameters 按有关规定)', () => {
       await c.act('recordExecution', { executedOn: today, accountabilityResult: '通报批评', rectificationOrder: '整改' });
       await c.act('fileAppeal', { receivedOn: today, summary: '不服' });
       const state = await c.advanceTo('appealDecision', 60_000);
-      expect(state.deadlines.find((d) => d.key === 'appealDecision')).toMatchObject({ status: 'lapsed', basis: { article: '按有关规定' } });
+      expect(state.deadlines.find((d) => d.key === 'appealDecision')).toMatchObject({ status: 'lapsed', basis: { article: PRODUCT_CHOICE } });
       await c.handle.terminate('test done');
     });
   });
 });
+
+describe('Jiaozuo appeal against a refusal (程序(五) 按有关规定)', () => {
+  /** A refusal decided and served ex officio: the appeal runs beside the execution. */
+  async function refusedAndServed(tq: string, input: Partial<CaseInput> = {}) {
+    const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', { input: { route: 'exOfficio', ...input } });
+    const today = await c.today();
+    await c.act('submitInvestigationReport', { submittedOn: today, findings: '经提醒仍未纠偏', recommendation: 'denied', circumstances: [], mitigating: [] });
+    await c.act('recordDetermination', determination(today, 'denied'), supervisor);
+    await c.act('serveNotice', { servedOn: today, servedTo: ['subject', 'subjectOrganisation'] });
+    return c;
+  }
+
+  it('has no window the text does not set: an appeal 40 days after service is taken, while execution and archive go on', async () => {
+    await run(async (tq) => {
+      const c = await refusedAndServed(tq);
+      let state = await c.state();
+      expect(state.deadlines.some((d) => d.key === 'appealWindow')).toBe(false);
+      const [decision] = await documentsOfCase(suite.db, c.input.caseId);
+      // No window is invented: the document says the appeal goes by 有关规定, to the deciding authority by name.
+      expect(decision?.body).toContain('可按有关规定向中共焦作市纪律检查委员会提出书面申诉（《办法》程序(五)执行）');
+      expect(state.availableActions.map((a) => a.name)).toEqual(expect.arrayContaining(['fileAppeal', 'recordExecution']));
+      state = await c.act('recordExecution', { executedOn: await c.today(), accountabilityResult: '通报批评', rectificationOrder: '整改' });
+      state = await c.sleep(40 * DAY);
+      state = await c.act('fileAppeal', { receivedOn: await c.today(), summary: '不服不予容错决定' });
+      expect(state.appeal?.receivedOn).toBe(await c.today());
+      state = await c.act('archiveCase', { archivedOn: await c.today(), reference: '焦容档3号' });
+      expect(state.closed).toBe(false);
+      state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '维持不予容错决定' }, supervisor);
+      expect(await c.handle.result()).toMatchObject({ closed: true, outcome: 'denied', alongside: [] });
+      await recordHistory('jiaozuo-appeal-open-ended', c.handle);
+    });
+  });
+
+  it('closes the case when it has run its course with no appeal', async () => {
+    await run(async (tq) => {
+      const c = await refusedAndServed(tq);
+      await c.act('recordExecution', { executedOn: await c.today(), accountabilityResult: '通报批评', rectificationOrder: '整改' });
+      await c.act('archiveCase', { archivedOn: await c.today(), reference: '焦容档4号' });
+      expect(await c.handle.result()).toMatchObject({ closed: true, outcome: 'denied' });
+    });
+  });
+
+  it('takes the window the deploying body set, naming its rule, and refuses an appeal once it closed', async () => {
+    await run(async (tq) => {
+      const appealWindow = { amount: 15, unit: 'days' as const, basis: { article: '《示例申诉规定》第八条', quote: '申诉应当自收到决定之日起十五日内提出' } };
+      const c = await refusedAndServed(tq, { parameters: { appealWindow } });
+      let state = await c.state();
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')).toMatchObject({ amount: 15, unit: 'days', basis: { article: '《示例申诉规定》第八条' } });
+      await c.advanceTo('appealWindow', 60_000);
+      state = await c.advanceTo('appealWindowRecording', 60_000);
+      expect(state.timeline.some((e) => e.event === 'appealWindowClosed')).toBe(true);
+      const late = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
+      expect(late.type).toBe('WindowClosed');
+      expect(late.message).toContain('《示例申诉规定》第八条');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Jiaozuo conditions of tolerance (容错纠错的条件)', () => {
+  const reported = async (tq: string, input: Partial<CaseInput> = {}) => {
+    const c = await CaseDriver.open(suite.env, suite.db, tq, 'jiaozuo', { input: { route: 'exOfficio', ...input } });
+    return c;
+  };
+
+  it('needs all three conditions affirmed, an emergency’s 临时处置 standing in for 集体研究和民主决策', async () => {
+    await run(async (tq) => {
+      const c = await reported(tq);
+      const today = await c.today();
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '为确保工期临机处置', recommendation: 'exempt', circumstances: ['jz-7'], mitigating: [] });
+      const bare = await c.refused('recordDetermination', { ...determination(today, 'exempt'), circumstances: ['jz-7'], conditions: [] }, supervisor);
+      expect(bare).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('容错纠错的条件') });
+      expect(bare.message).toContain('容错纠错的条件（客观）或容错纠错的条件（客观，除外）');
+      const state = await c.act('recordDetermination', { ...determination(today, 'exempt'), circumstances: ['jz-7'], conditions: ['jz-c1', 'jz-c2e', 'jz-c3'] }, supervisor);
+      expect(state.determination?.outcome).toBe('exempt');
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('tolerates a 特事特办 measure only with the government’s consent and the superior department’s, reported before it was implemented', async () => {
+    await run(async (tq) => {
+      const today = beijingDate(await suite.env.currentTimeMs());
+      const dayBefore = new Date(Date.parse(`${today}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
+      const c = await reported(tq, { attributes: { specialMeasure: true }, advanceMatters: { specialMeasure: { implementedOn: dayBefore } } });
+      const step = (item: string, on: string) => ({ requirement: 'specialMeasure', item, reference: '焦政函〔2026〕1号', by: '焦作市人民政府', on });
+      await c.act('recordAdvanceStep', step('governmentConsent', dayBefore));
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '为确保工期采取特事特办措施', recommendation: 'exempt', circumstances: ['jz-4'], mitigating: [] });
+      const unreported = await c.refused('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(unreported).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('向上级业务主管部门报告') });
+      await c.act('recordAdvanceStep', step('superiorReport', dayBefore));
+      await c.act('recordAdvanceStep', step('superiorConsent', today));
+      const late = await c.refused('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(late.message).toContain('晚于实施日');
+      await c.act('recordAdvanceStep', { ...step('superiorConsent', dayBefore), reference: '焦发改函〔2026〕2号', by: '河南省发展和改革委员会' });
+      const state = await c.act('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(state.determination?.outcome).toBe('exempt');
+      expect(state.advanceSteps).toHaveLength(4);
+      expect(state.timeline.find((e) => e.event === 'advanceStepRecorded')?.basis?.article).toBe('容错纠错的条件');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+

@@ -62,3 +62,37 @@ describe('a sixth jurisdiction', () => {
     });
   });
 });
+
+describe('a step beside the main line', () => {
+  const correction = {
+    kind: 'correction' as const, stage: 'correction', label: '限期整改', roles: ['officer' as const], waiverRoles: ['supervisor' as const], basis: art('第十一条'),
+    document: { kind: 'correctionList' as const, title: '整改通知书', basis: art('第十一条') }, escalateTo: '县纪委', alongside: true,
+  };
+  const withCorrection = rulebookSchema.parse({ ...sixth, steps: [...sixth.steps.slice(0, 4), correction, sixth.steps[4]] });
+
+  it('runs beside the later steps without holding them up, and the case closes only once both are done', async () => {
+    await withCaseWorker(suite.env, suite.db, 'sixth', async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'demo-county', { rulebook: withCorrection });
+      const today = await c.today();
+      await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请' });
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '先行先试', recommendation: 'exempt', circumstances: ['demo-3-1'], mitigating: [] });
+      await c.act(
+        'recordDetermination',
+        { decidedOn: today, decidedBy: 'authorityLeadership', outcome: 'exempt', circumstances: ['demo-3-1'], mitigating: [], conditions: [], exclusions: [], reasons: '符合第三条(一)', complex: false },
+        supervisor,
+      );
+      let state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
+      expect(state.stage).toBe('archive');
+      expect(state.alongside).toEqual(['correction']);
+      expect(state.availableActions.map((a) => a.name)).toEqual(expect.arrayContaining(['archiveCase', 'issueCorrectionList']));
+
+      state = await c.act('archiveCase', { archivedOn: today, reference: '示档2号' });
+      expect(state.closed).toBe(false);
+      const dueOn = new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+      await c.act('issueCorrectionList', { items: [{ id: 'C1', description: '完善审批档案', owner: '某街道党工委', dueOn }] });
+      state = await c.act('fileRectificationReport', { itemId: 'C1', reportedOn: today, summary: '已完善' });
+      expect(await c.handle.result()).toMatchObject({ closed: true, outcome: 'exempt', alongside: [] });
+    });
+  });
+});
+

@@ -52,10 +52,10 @@ describe('Yangjiang exemption of a county case, with the correction list followe
     await run(async (tq) => {
       const c = await accepted(tq);
       let state = await c.state();
-      expect(state.documents.map((d) => d.title)).toEqual(['容错申请受理决定告知书']);
+      expect(state.documents.map((d) => [d.title, d.issuer])).toEqual([['容错申请受理决定告知书', 'investigationGroup']]);
       expect(state.deadlines.find((d) => d.key === 'acceptance')).toMatchObject({ status: 'met', basis: { article: '二(三)2' } });
       const today = await c.today();
-      expect(state.deadlines.find((d) => d.key === 'investigationReport')).toMatchObject({ amount: 30, from: today });
+      expect(state.deadlines.find((d) => d.key === 'investigationReport')).toMatchObject({ amount: 30, from: today, basis: { reading: expect.stringContaining('自受理决定之日起算') } });
 
       const beyond = await c.refused('submitInvestigationReport', report(today, [...RAISED, '另查出的其他问题'].map((item) => ({ item, finding: '—' }))));
       expect(beyond.message).toContain('二(三)3(1)');
@@ -108,6 +108,24 @@ describe('Yangjiang exemption of a county case, with the correction list followe
         ['C2', 'reported', true],
       ]);
       await recordHistory('yangjiang-exempt-corrected', c.handle);
+    });
+  });
+});
+
+describe('Yangjiang grounds and exclusions (二(二)1, 二(二)2)', () => {
+  it('bars 减轻 and 从轻 as well as 免责 when an excluded circumstance is found, and lets (20) ground an exemption', async () => {
+    await run(async (tq) => {
+      const c = await accepted(tq);
+      const today = await c.today();
+      await c.act('submitInvestigationReport', report(today));
+      const mitigated = await c.refused('recordDetermination', { ...decision(today, 'exempt'), outcome: 'mitigated', circumstances: [], mitigating: ['yj-19'], exclusions: ['yj-x2'] }, supervisor);
+      expect(mitigated.type).toBe('OutcomeNotAllowed');
+      expect(mitigated.message).toContain('二(二)2');
+      const exemptOnMitigating = await c.refused('recordDetermination', { ...decision(today, 'exempt'), circumstances: [], mitigating: ['yj-19'] }, supervisor);
+      expect(exemptOnMitigating.message).toContain('可作为免责依据');
+      const state = await c.act('recordDetermination', { ...decision(today, 'exempt'), circumstances: ['yj-20'] }, supervisor);
+      expect(state.determination).toMatchObject({ outcome: 'exempt', circumstances: ['yj-20'] });
+      await c.handle.terminate('test done');
     });
   });
 });

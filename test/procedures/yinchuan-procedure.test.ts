@@ -58,12 +58,14 @@ describe('Yinchuan exemption path', () => {
       const today = await c.today();
       const report = state.deadlines.find((d) => d.key === 'investigationReport')!;
       expect(report).toMatchObject({ amount: 15, unit: 'workingDays', deadline: (await c.expectedDeadline(today, 15, 'workingDays')).deadline });
+      expect(report.basis.reading).toContain('自受理之日起算');
+      expect(state.limits.find((l) => l.key === 'extensionLimit')?.basis.reading).toContain('总长');
 
       await c.act('recordParticipant', { kind: 'expert', name: '某大学教授', summary: '对容缺受理的风险作出评估' });
       await c.act('submitInvestigationReport', { submittedOn: today, findings: '容缺受理中出现偏差', recommendation: 'exempt', circumstances: ['yc-4'], mitigating: [] });
       state = await decide(c, 'exempt');
       expect(state.determination?.effects.map((e) => e.basis.article)).toEqual(['容错情形', '结果运用(一)', '结果运用(二)', '结果运用(三)']);
-      expect(state.documents.map((d) => d.title)).toEqual(['容错免责认定书']);
+      expect(state.documents.map((d) => [d.title, d.issuer])).toEqual([['容错免责认定书', 'authority']]);
       expect(state.deadlines.find((d) => d.key === 'determinationNotice')).toMatchObject({ amount: 10, from: today, basis: { article: '程序(三)认定' } });
 
       // The 认定书 is served on the applicant and the accountability body; serving one of them is not yet service.
@@ -78,6 +80,30 @@ describe('Yinchuan exemption path', () => {
       expect(state).toMatchObject({ closed: true, outcome: 'exempt' });
       await c.handle.result();
       await recordHistory('yinchuan-exempt', c.handle);
+    });
+  });
+});
+
+describe('Yinchuan 认定书 to the applicant, whoever applied (程序(三) 申请单位或个人)', () => {
+  it('goes to the unit that applied and the accountability body, not to the subject', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'yinchuan');
+      const today = await c.today();
+      await c.act('fileApplication', { filedBy: 'subjectOrganisation', receivedOn: today, summary: '单位申请容错免责' });
+      await c.act('decideAcceptance', { accepted: true, decidedOn: today }, supervisor);
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '容缺受理中出现偏差', recommendation: 'exempt', circumstances: ['yc-4'], mitigating: [] });
+      await decide(c, 'exempt');
+      const notTheApplicant = await c.refused('serveNotice', { servedOn: today, servedTo: ['subject'] });
+      expect(notTheApplicant.message).toContain('被调查对象 不是本结论的受送达人');
+      let state = await c.act('serveNotice', { servedOn: today, servedTo: ['accountabilityBody', 'subjectOrganisation'] });
+      expect(state.notice?.servedTo).toEqual(['accountabilityBody', 'subjectOrganisation']);
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toContainEqual(
+        expect.objectContaining({ recipient: { kind: 'party', party: 'subjectOrganisation' }, service: { stage: 'determinationNotice', party: 'subjectOrganisation' } }),
+      );
+      state = await c.act('archiveCase', { archivedOn: today, reference: '银纪档〔2026〕3号' });
+      expect(state).toMatchObject({ closed: true, outcome: 'exempt' });
+      await c.handle.result();
+      await recordHistory('yinchuan-unit-applicant', c.handle);
     });
   });
 });
@@ -118,13 +144,41 @@ describe('Yinchuan investigation extension (程序(二), never beyond 30 working
   });
 });
 
+describe('Yinchuan 认定书 deadline (程序(三), 10 working days from the report)', () => {
+  it('runs and is watched from the report, before the determination is made', async () => {
+    await run(async (tq) => {
+      const c = await reported(tq);
+      const reportedOn = (await c.state()).investigationReport!.submittedOn;
+      const expected = (await c.expectedDeadline(reportedOn, 10, 'workingDays')).deadline;
+      let state = await c.state();
+      expect(state.stage).toBe('determination');
+      expect(state.availableActions.find((a) => a.name === 'recordDetermination')?.deadline).toBe(expected);
+      state = await c.advanceTo('determinationNotice', 60_000);
+      expect(state.stage).toBe('determination');
+      expect(state.deadlines.find((d) => d.key === 'determinationNotice')).toMatchObject({ status: 'lapsed', deadline: expected });
+      expect((await notificationsForCase(suite.db, c.input.caseId)).some((n) => n.subject.startsWith('【逾期】') && n.subject.includes('认定书'))).toBe(true);
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
 describe('Yinchuan deadlines lapsing', () => {
-  it('closes the case when no application comes within 10 working days', async () => {
+  it('closes the case for want of an application only when the recording period after the 10 working days ends with nothing recorded', async () => {
     await run(async (tq) => {
       const c = await CaseDriver.open(suite.env, suite.db, tq, 'yinchuan');
-      const state = await c.advanceTo('application', 60_000);
-      expect(state).toMatchObject({ closed: true, outcome: 'noApplication' });
+      let state = await c.advanceTo('application', 60_000);
+      expect(state.closed).toBe(false);
       expect(state.deadlines[0]).toMatchObject({ amount: 10, status: 'lapsed', basis: { article: '程序(一)申请' } });
+      const recording = state.deadlines.find((d) => d.key === 'applicationRecording')!;
+      expect(recording).toMatchObject({ binds: 'recording', amount: 5, unit: 'workingDays', status: 'pending', basis: { article: '本规则设定（原文未规定）' } });
+      expect(recording.deadline).toBe((await c.expectedDeadline(state.deadlines[0]!.deadline, 5, 'workingDays')).deadline);
+      expect(state.availableActions.find((a) => a.name === 'fileApplication')?.deadline).toBe(recording.deadline);
+
+      state = await c.advanceTo('applicationRecording', 60_000);
+      expect(state).toMatchObject({ closed: true, outcome: 'noApplication' });
+      const late = await c.handle.result().then((s) => s.timeline.map((e) => e.event));
+      expect(late).toEqual(expect.arrayContaining(['windowLapsed', 'noApplication', 'caseClosed']));
+      await recordHistory('yinchuan-application-lapsed-after-recording', c.handle);
     });
   });
 

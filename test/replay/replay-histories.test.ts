@@ -29,6 +29,15 @@ describe('replay of recorded case histories', () => {
         'yangjiang-denied',
         'hangzhou-not-started-with-dossier',
         'binhai-served-through-inbox',
+        'binhai-application-recorded-after-lapse',
+        'yinchuan-application-lapsed-after-recording',
+        'binhai-notice-overdue-during-filing',
+        'jiaozuo-appeal-open-ended',
+        'binhai-exofficio-after-lapse',
+        'binhai-correction-alongside',
+        'binhai-clarification',
+        'binhai-revised-on-appeal',
+        'yinchuan-unit-applicant',
       ]),
     );
   });

@@ -1,12 +1,12 @@
 /**
  * Statutes are cited: every quote a rulebook gives as the basis of a deadline,
  * step, document, effect or catalogue appears in the regulation's source text
- * (shared/regulations), so an auditor can find it. Periods the source leaves
- * open are marked 按有关规定 and say so.
+ * (shared/regulations), so an auditor can find it. Values the source leaves
+ * open are marked as the product's own choice and say why.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { rulebooks, type Basis } from '../../domain/rulebooks';
+import { PRODUCT_CHOICE, rulebooks, type Basis } from '../../domain/rulebooks';
 
 const regulations = path.resolve(__dirname, '..', '..', '..', 'shared', 'regulations');
 /** Compare text without punctuation, spaces or OCR line breaks, which differ between copies. */
@@ -27,7 +27,7 @@ describe.each(rulebooks.map((b) => [b.id, b] as const))('%s rulebook', (_id, boo
 
   it('quotes its source for every basis it cites', () => {
     const missing = bases(book)
-      .filter((b) => b.article !== '按有关规定')
+      .filter((b) => b.article !== '按有关规定' && b.article !== PRODUCT_CHOICE)
       .flatMap((b) => (b.ocrFragments ?? b.quote.split('……')).map((fragment) => ({ article: b.article, fragment })))
       .filter(({ fragment }) => !source.includes(normalise(fragment)));
     expect(missing).toEqual([]);
@@ -35,6 +35,11 @@ describe.each(rulebooks.map((b) => [b.id, b] as const))('%s rulebook', (_id, boo
 
   it('states, where the source sets no period, that the rulebook chose it', () => {
     for (const b of bases(book).filter((x) => x.article === '按有关规定')) expect(b.quote).toContain('原文未规定期限');
+  });
+
+  it('gives the reason for every value the product chose where the source is silent', () => {
+    const unexplained = bases(book).filter((b) => b.article === PRODUCT_CHOICE && !b.reading);
+    expect(unexplained).toEqual([]);
   });
 
   it('numbers its catalogue items uniquely', () => {

@@ -81,6 +81,8 @@ export const FULL_PATHS: Record<string, FullPath> = {
         action: 'appointInvestigationGroup',
         body: (today) => ({ appointedOn: today, members: [{ name: '陈调查', declaresNoConflict: true }, { name: '刘调查', declaresNoConflict: true }] }),
       },
+      // The subject is heard before the report (第十三条(二)).
+      { action: 'recordStatement', body: (today) => ({ receivedOn: today, summary: '本人陈述：决策经过与依据' }) },
       {
         action: 'submitInvestigationReport',
         body: (today) => ({ submittedOn: today, findings: '不经论证决策造成损失', recommendation: 'denied', circumstances: ['binhai-6-3'], mitigating: ['binhai-7-1'] }),
@@ -88,6 +90,8 @@ export const FULL_PATHS: Record<string, FullPath> = {
       { action: 'recordDetermination', body: (today) => determination(today, { outcome: 'denied', circumstances: [], exclusions: ['binhai-8-5'], reasons: '不经论证盲目决策造成损失' }) },
       { action: 'recordFiling', body: (today) => ({ filedOn: today }) },
       { action: 'serveNotice', body: (today) => ({ servedOn: today, servedTo: ['subject', 'subjectOrganisation'] }) },
+      // Correction alongside, whatever the outcome (第二十三条(四)): here nothing is left to correct.
+      { action: 'issueCorrectionList', body: () => ({ items: [], noneReason: '程序瑕疵已于调查前整改完毕' }) },
       { action: 'fileAppeal', body: (today) => ({ receivedOn: today, summary: '对不予免责结论有不同意见' }) },
       { action: 'decideAppeal', body: (today) => ({ decidedOn: today, result: 'upheld', reasons: '原结论事实清楚' }) },
       { action: 'recordPublication', body: () => ({ published: false, reason: '涉及个人隐私，不宜公开' }) },
@@ -114,7 +118,9 @@ export const FULL_PATHS: Record<string, FullPath> = {
         action: 'recordDetermination',
         body: (today) => determination(today, { decidedBy: 'partyCommittee', outcome: 'denied', circumstances: [], exclusions: ['hz-8-3'], reasons: '未按规定程序决策' }),
       },
-      { action: 'serveNotice', body: (today) => ({ servedOn: today, servedTo: ['subject', 'subjectOrganisation'] }) },
+      // Feedback to the applicant (第九条(五)), and correction whatever the outcome (第十一条).
+      { action: 'serveNotice', body: (today) => ({ servedOn: today, servedTo: ['subject'] }) },
+      { action: 'issueCorrectionList', body: () => ({ items: [], noneReason: '失误已主动纠正' }) },
       { action: 'recordFiling', body: (today) => ({ filedOn: today }) },
       { action: 'archiveCase', body: (today) => ({ archivedOn: today, reference: '杭教档〔2026〕4号' }) },
     ],
@@ -157,7 +163,15 @@ export const FULL_PATHS: Record<string, FullPath> = {
       {
         action: 'recordDetermination',
         body: (today) =>
-          determination(today, { decidedBy: 'partyCommittee', outcome: 'exempt', circumstances: ['jz-4'], exclusions: [], reasons: '符合具体事项(四)', withAccountabilityDecision: true }),
+          determination(today, {
+            decidedBy: 'partyCommittee',
+            outcome: 'exempt',
+            circumstances: ['jz-4'],
+            conditions: ['jz-c1', 'jz-c2', 'jz-c3'],
+            exclusions: [],
+            reasons: '符合具体事项(四)',
+            withAccountabilityDecision: true,
+          }),
       },
       { action: 'serveNotice', body: (today) => ({ servedOn: today, servedTo: ['subject', 'subjectOrganisation'] }) },
       { action: 'recordExecution', body: (today) => ({ executedOn: today }) },

@@ -15,7 +15,8 @@ import { documentFacts, issue } from './documents';
 
 export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
   const { file, actions, input } = ctx;
-  file.enterStage(step.stage);
+  if (step.alongside) file.enterAlongside(step.stage);
+  else file.enterStage(step.stage);
 
   const openItem = (itemId: string): CorrectionItem => {
     const item = file.state.correctionList?.items.find((i) => i.id === itemId);
@@ -28,7 +29,7 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
     label: step.label,
     roles: step.roles,
     validate: (list) => {
-      if (list.items.length === 0) refuse(RefusalType.invalidInput, 'items：清单至少列出一项', step.basis);
+      if (list.items.length === 0 && !list.noneReason?.trim()) refuse(RefusalType.invalidInput, 'items：清单至少列出一项，或在 noneReason 中说明无需整改的理由', step.basis);
       const ids = new Set<string>();
       for (const [i, item] of list.items.entries()) {
         if (ids.has(item.id)) refuse(RefusalType.invalidInput, `items.${i}.id：${item.id} 重复`);
@@ -39,13 +40,22 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
       }
     },
     apply: (list) => {
-      file.state.correctionList = { items: list.items.map((i) => ({ ...i, status: 'open', overdue: false })) };
+      file.state.correctionList = { items: list.items.map((i) => ({ ...i, status: 'open', overdue: false })), ...(list.items.length === 0 ? { noneReason: list.noneReason! } : {}) };
       actions.withdraw('issueCorrectionList');
-      file.record('correctionListIssued', { actor: list.actor, detail: list.items.map((i) => `${i.id} ${i.owner} ${i.dueOn}`).join('；'), basis: step.basis });
+      file.record('correctionListIssued', {
+        actor: list.actor,
+        detail: list.items.length === 0 ? `无需整改：${list.noneReason}` : list.items.map((i) => `${i.id} ${i.owner} ${i.dueOn}`).join('；'),
+        basis: step.basis,
+      });
     },
   });
   await actions.until(() => file.state.correctionList !== undefined);
   const list = file.state.correctionList!;
+  if (list.items.length === 0) {
+    list.closedOn = today();
+    if (step.alongside) file.leaveAlongside(step.stage);
+    return;
+  }
   const owners = [...new Set(list.items.map((i) => i.owner))].map((body) => ({ body }));
   const correctionItems = list.items.map(({ id, description, owner, dueOn }) => ({ id, description, owner, dueOn }));
   await issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }));
@@ -86,6 +96,7 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
   actions.withdraw('fileRectificationReport', 'waiveCorrectionItem');
   list.closedOn = today();
   file.record('correctionClosed', { detail: '纠错建议清单各项均已整改报告或说明理由免于整改', basis: step.basis });
+  if (step.alongside) file.leaveAlongside(step.stage);
 }
 
 /** Waits for an item to be reported or waived; past its due date, escalates once and keeps waiting. */
@@ -93,13 +104,14 @@ async function watchItem(item: CorrectionItem, step: StepOf<'correction'>, ctx: 
   const remaining = endOfDayBeijing(item.dueOn) - Date.now();
   if (await condition(() => item.status !== 'open', Math.max(remaining, 1), { summary: `correction item ${item.id} due ${item.dueOn}` })) return;
   item.overdue = true;
-  ctx.file.record('correctionOverdue', { detail: `${item.id}（${item.owner}）整改期限 ${item.dueOn} 已过，未提交整改报告，报${step.escalateTo}`, basis: step.basis });
+  const basis = step.escalateBasis ?? step.basis;
+  ctx.file.record('correctionOverdue', { detail: `${item.id}（${item.owner}）整改期限 ${item.dueOn} 已过，未提交整改报告，报${step.escalateTo}`, basis });
   await ctx.effects.notify({
     caseId: ctx.input.caseId,
     idempotencyKey: `${ctx.input.caseId}:${step.stage}:${item.id}:overdue`,
     recipient: { kind: 'body', name: step.escalateTo },
     subject: `【整改逾期】${ctx.input.caseId} ${item.id}`,
-    body: `${item.owner} 未按期（${item.dueOn}）提交“${item.description}”的整改报告（${step.basis.article}），请督促。`,
+    body: `${item.owner} 未按期（${item.dueOn}）提交“${item.description}”的整改报告（${basis.article}），请督促。`,
   });
   await condition(() => item.status !== 'open');
 }

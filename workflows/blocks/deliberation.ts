@@ -10,11 +10,20 @@ import { compareDates } from '../../domain/calendar';
 import { RefusalType } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
+import { clocksAt, startClocks } from '../engine/clocks';
+import { checkTolerance } from '../engine/tolerance';
+import { checkAdvanceSteps } from './advance-steps';
 import { checkDate, checkItems, checkText, today, type CaseContext } from '../engine/context';
 
 /** The deadline for the whole verification (杭州 第九条(四)), opened at the start and met by the decision. */
 export const VERIFICATION = 'verification';
 const DEFERRED = 'deferredDecision';
+
+/** The deadline of the written conclusion, where it already runs before the decision (counted from the report). */
+function conclusionDue(ctx: CaseContext) {
+  const notice = ctx.rulebook.steps.find((s) => s.kind === 'notice' && s.countsFrom === 'investigationReport');
+  return notice ? ctx.deadlines.find(notice.stage) : undefined;
+}
 
 export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContext): Promise<void> {
   const { file, actions, deadlines, rulebook } = ctx;
@@ -101,7 +110,9 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
   actions.offer('recordDetermination', {
     label: step.label,
     roles: step.roles,
-    deadline: deadlines.find(DEFERRED) ?? deadlines.find(VERIFICATION),
+    // The decision is due by the verification (or deferred) date, or else by the deadline of the
+    // written conclusion already running from the report (银川 程序(三)).
+    deadline: deadlines.find(DEFERRED) ?? deadlines.find(VERIFICATION) ?? conclusionDue(ctx),
     validate: (input) => {
       if (!step.outcomes.includes(input.outcome)) {
         refuse(RefusalType.outcomeNotAllowed, `本规则不允许认定为 ${input.outcome}；可认定为 ${step.outcomes.map((o) => OUTCOME_NAMES[o]).join('、')}`, step.basis);
@@ -130,23 +141,12 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
       if (input.withAccountabilityDecision && !step.jointWithAccountability) {
         refuse(RefusalType.invalidInput, 'withAccountabilityDecision：本规则未规定容错决定可与问责决定一并作出');
       }
-      checkItems('circumstances', input.circumstances, catalogues.eligible);
-      checkItems('mitigating', input.mitigating, catalogues.mitigating);
+      checkItems('circumstances', input.circumstances, catalogues.eligible, ctx);
+      checkItems('mitigating', input.mitigating, catalogues.mitigating, ctx);
       checkItems('conditions', input.conditions, catalogues.conditions);
       checkItems('exclusions', input.exclusions, catalogues.excluded);
-      const requires = step.toleranceRequires;
-      if (requires?.outcomes.includes(input.outcome)) {
-        if (requires.noExclusion && input.exclusions.length > 0) {
-          refuse(RefusalType.outcomeNotAllowed, `存在不予容错情形 ${input.exclusions.join('、')}，不能认定为${OUTCOME_NAMES[input.outcome]}`, requires.basis);
-        }
-        if (requires.eligibleCircumstance && input.circumstances.length === 0) {
-          refuse(RefusalType.outcomeNotAllowed, `认定为${OUTCOME_NAMES[input.outcome]}须援引至少一项可以容错的情形`, requires.basis);
-        }
-        const missing = requires.allConditions ? (catalogues.conditions?.items ?? []).filter((c) => !input.conditions.includes(c.id)) : [];
-        if (missing.length > 0) {
-          refuse(RefusalType.outcomeNotAllowed, `认定为${OUTCOME_NAMES[input.outcome]}须同时符合全部条件，未确认：${missing.map((c) => c.article).join('、')}`, requires.basis);
-        }
-      }
+      checkTolerance(step, rulebook, input);
+      checkAdvanceSteps(ctx, input.outcome);
     },
     apply: (input) => {
       file.state.determination = {
@@ -160,13 +160,14 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
         reasons: input.reasons,
         recordedBy: input.actor,
         effects: rulebook.effects?.[input.outcome] ?? [],
+        approvingBody: input.approval?.by ?? step.deciders.find((d) => d.id === input.decidedBy)!.name,
       };
       file.state.outcome = input.outcome;
       for (const key of [VERIFICATION, DEFERRED]) {
         const open = deadlines.find(key);
         if (open && (open.status === 'pending' || (open.status === 'lapsed' && !open.metAt))) deadlines.settle(open, 'met');
       }
-      actions.withdraw('recordDetermination', 'referToCommittee', 'reportUpward', 'deferDecision');
+      actions.withdraw('recordDetermination', 'referToCommittee', 'reportUpward', 'deferDecision', 'recordAdvanceStep');
       file.record('determined', {
         actor: input.actor,
         detail: `${step.deciders.find((d) => d.id === input.decidedBy)?.name}于 ${input.decidedOn} 集体研究认定：${OUTCOME_NAMES[input.outcome]}${input.approval ? `（经${input.approval.by}于 ${input.approval.approvedOn} 批准）` : ''}${input.withAccountabilityDecision ? '（与问责决定一并研究）' : ''}`,
@@ -175,4 +176,6 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
     },
   });
   await actions.until(() => file.state.determination !== undefined);
+  const clocks = clocksAt(ctx, 'decision');
+  if (clocks.length > 0) await startClocks(ctx, clocks, file.state.determination!.decidedOn);
 }

@@ -41,14 +41,6 @@ export function documentFacts(ctx: CaseContext, extra: Partial<DocumentFacts> = 
   };
 }
 
-/** The right to appeal an outcome, where the rulebook gives one: its window and article; the appeal goes to the deciding authority. */
-export function appealRoute(ctx: CaseContext, outcome: Outcome): DocumentFacts['appeal'] {
-  const step = ctx.rulebook.steps.find((s) => s.kind === 'appeal');
-  if (step?.kind !== 'appeal' || (step.appliesTo && !step.appliesTo.includes(outcome))) return undefined;
-  return { amount: step.window.amount, unit: step.window.unit, article: step.window.basis.article, suspendsExecution: step.suspendsExecution };
-}
-
-/** Issues the document; undefined when a supervisor decided the case goes on without it (skipEffect, recorded). */
 export async function issue(
   ctx: CaseContext,
   key: string,
@@ -64,6 +56,8 @@ export async function issue(
     idempotencyKey: `${ctx.input.caseId}:${key}:${spec.kind}`,
     spec,
     issuer: ctx.input.authority,
+    ...(spec.issuer ? { issuerRole: spec.issuer } : {}),
+    ...(spec.namesApprovingBody && ctx.file.state.determination?.approvingBody ? { approvingBody: ctx.file.state.determination.approvingBody } : {}),
     rulebook: { id: rulebook.id, name: rulebook.name, issuingBody: rulebook.issuingBody, documentNumberPrefix: rulebook.documentNumberPrefix },
     addressees,
     copyTo,
@@ -71,7 +65,7 @@ export async function issue(
     issuedBy,
   });
   if (!document) return undefined;
-  ctx.file.state.documents.push(document);
+  ctx.file.state.documents.push(spec.issuer ? { ...document, issuer: spec.issuer.role } : document);
   ctx.file.record('documentIssued', { detail: `${document.title} ${document.number}`, basis: spec.basis });
   return document;
 }

@@ -7,8 +7,10 @@ export async function filing(step: StepOf<'filing'>, ctx: CaseContext): Promise<
   if (step.onlyForLevel && ctx.input.level !== step.onlyForLevel) return;
   file.enterStage(step.stage);
   const decidedOn = file.state.determination?.decidedOn;
-  const due = step.deadline && decidedOn ? await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from: decidedOn }) : undefined;
-  if (due) ctx.background(deadlines.watchAuthority(due));
+  // Running since the decision (engine/clocks.ts), or, in cases started before that, opened now.
+  const running = step.deadline ? deadlines.find(step.stage) : undefined;
+  const due = running ?? (step.deadline && decidedOn ? await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from: decidedOn }) : undefined);
+  if (due && !running) ctx.background(deadlines.watchAuthority(due));
   actions.offer('recordFiling', {
     label: step.label,
     roles: step.roles,

@@ -3,7 +3,7 @@
  * (with no window where the rule sets none), or ex officio / on a body's
  * opinion, which starts the review with the opening of the case.
  */
-import type { StepOf } from '../../domain/rulebooks/schema';
+import { openingEventOf, type StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, checkText, type CaseContext } from '../engine/context';
 
 export async function intake(step: StepOf<'intake'>, ctx: CaseContext): Promise<void> {
@@ -23,7 +23,7 @@ export async function intake(step: StepOf<'intake'>, ctx: CaseContext): Promise<
     label: allowed.label,
     roles: step.roles,
     validate: (filing) => {
-      checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: '问责启动日' });
+      checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: openingEventOf(ctx.rulebook, route).label });
       checkText('summary', filing.summary);
     },
     apply: (filing) => {

@@ -6,11 +6,19 @@
  */
 import { RefusalType } from '../../domain/case/contract';
 import { samePerson } from '../../domain/case/persons';
-import { OUTCOMES, type StepOf } from '../../domain/rulebooks/schema';
+import { OUTCOMES, type Party, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
+import { clocksAt, startClocks } from '../engine/clocks';
+import { offerAdvanceSteps } from './advance-steps';
 import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
 
 const REPORT = 'investigationReport';
+const PARTY_NAMES = { subject: '被调查对象本人', subjectOrganisation: '所在单位（党组织）' } as const;
+
+/** Who must be heard: the subject, or the applicant (the subject where it applied itself or nobody applied). */
+function heardParty(from: 'subject' | 'applicant', applicant: Party | undefined): Party {
+  return from === 'applicant' ? (applicant ?? 'subject') : 'subject';
+}
 
 /**
  * The written report is due within the rule's period; an extension moves the
@@ -51,9 +59,10 @@ async function offerReportDeadline(step: StepOf<'investigation'>, ctx: CaseConte
 export async function investigation(step: StepOf<'investigation'>, ctx: CaseContext): Promise<void> {
   const { file, actions, rulebook, deadlines, input } = ctx;
   file.enterStage(step.stage);
-  const started = file.state.startApproval?.approvedOn ?? file.state.acceptance?.decidedOn ?? file.state.application?.filedAt ?? input.eventDate;
+  const started = file.state.startApproval?.approvedOn ?? file.state.acceptance?.decidedOn ?? file.state.application?.filedAt ?? file.state.exOfficio?.decidedOn ?? input.eventDate;
 
   if (step.deadline) await offerReportDeadline(step, ctx, started);
+  offerAdvanceSteps(ctx, step.roles);
   if (step.participants) {
     const { kinds, basis } = step.participants;
     actions.offer('recordParticipant', {
@@ -100,18 +109,27 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
       },
     });
   }
-  if (step.statements) {
-    const basis = step.statements;
+  const hearing = step.hearSubject ? { basis: step.hearSubject.basis, party: heardParty(step.hearSubject.from, file.state.application?.filedBy) } : undefined;
+  if (step.statements || hearing) {
+    const basis = hearing?.basis ?? step.statements!;
     actions.offer('recordStatement', {
-      label: '听取当事人申诉意见',
+      label: hearing ? `听取${PARTY_NAMES[hearing.party]}意见` : '听取当事人申诉意见',
       roles: step.roles,
       validate: (input) => {
         checkDate('receivedOn', input.receivedOn, { date: started, what: '启动日' });
         checkText('summary', input.summary);
       },
       apply: (input) => {
-        file.state.statements.push({ receivedOn: input.receivedOn, summary: input.summary, recordedBy: input.actor });
-        file.record('statementRecorded', { actor: input.actor, detail: `${input.receivedOn} 听取申诉意见`, basis });
+        const by = input.by ?? 'subject';
+        file.state.statements.push({
+          receivedOn: input.receivedOn,
+          summary: input.summary,
+          recordedBy: input.actor,
+          ...(input.by ? { by } : {}),
+          ...(input.declined ? { declined: true } : {}),
+          ...(input.form ? { form: input.form } : {}),
+        });
+        file.record('statementRecorded', { actor: input.actor, detail: `${input.receivedOn} ${input.declined ? `${PARTY_NAMES[by]}拒绝陈述，已记录` : `听取${PARTY_NAMES[by]}意见`}`, basis });
       },
     });
   }
@@ -135,11 +153,14 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
     roles: step.roles,
     validate: (input) => {
       if (step.group && !file.state.investigationGroup) refuse(RefusalType.wrongStage, '尚未成立调查组', step.group.basis);
+      if (hearing && !file.state.statements.some((s) => (s.by ?? 'subject') === hearing.party)) {
+        refuse(RefusalType.wrongStage, `尚未听取${PARTY_NAMES[hearing.party]}的意见（或记录其拒绝陈述），不能提交调查报告`, hearing.basis);
+      }
       checkDate('submittedOn', input.submittedOn, { date: file.state.investigationGroup?.appointedOn ?? started, what: '调查开始日' });
       checkText('findings', input.findings);
       if (!OUTCOMES.includes(input.recommendation)) refuse(RefusalType.invalidInput, `recommendation：须为 ${OUTCOMES.join('、')} 之一`);
-      checkItems('circumstances', input.circumstances, rulebook.catalogues?.eligible);
-      checkItems('mitigating', input.mitigating, rulebook.catalogues?.mitigating);
+      checkItems('circumstances', input.circumstances, rulebook.catalogues?.eligible, ctx);
+      checkItems('mitigating', input.mitigating, rulebook.catalogues?.mitigating, ctx);
       if (step.scopeLimited) {
         const raised = ctx.input.raisedItems ?? [ctx.input.matter];
         const covered = (input.itemFindings ?? []).map((f) => f.item);
@@ -165,4 +186,6 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
     },
   });
   await actions.until(() => file.state.investigationReport !== undefined);
+  const clocks = clocksAt(ctx, 'investigationReport');
+  if (clocks.length > 0) await startClocks(ctx, clocks, file.state.investigationReport!.submittedOn);
 }

@@ -10,12 +10,14 @@ import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, ty
 import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, type CaseContext } from '../engine/context';
-import { appealRoute, documentFacts, issue } from './documents';
+import { appealRoute } from './appeal';
+import { documentFacts, issue } from './documents';
+import { RECIPIENT_NAMES, recipientsOf } from './recipients';
 
 /** The conclusion is served through the recipients' inboxes as well as in person (added after the first cases ran). */
 export const INBOX_SERVICE_PATCH = 'conclusion-served-through-inbox';
 
-const RECIPIENT_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织', accountabilityBody: '问责实施机关' } as const;
+
 
 /**
  * The body holding the accountability, by the name the case gives it; where
@@ -30,20 +32,24 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
   const { file, deadlines, input } = ctx;
   const determination = file.state.determination!;
   const outcome = determination.outcome;
+  const recipients = recipientsOf(step, file.state);
   file.enterStage(step.stage);
   const from = step.countsFrom === 'investigationReport' ? (file.state.investigationReport?.submittedOn ?? determination.decidedOn) : determination.decidedOn;
-  const due = step.deadline ? await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from }) : undefined;
-  if (due) ctx.background(deadlines.watchAuthority(due));
+  // Running since its event (engine/clocks.ts), or, in cases started before that, opened now. Inline,
+  // with the one await it always had, so those cases issue their commands as they did.
+  const running = step.deadline ? deadlines.find(step.stage) : undefined;
+  const due = running ?? (step.deadline ? await deadlines.open({ key: step.stage, label: step.label, binds: 'authority', rule: step.deadline, from }) : undefined);
+  if (due && !running) ctx.background(deadlines.watchAuthority(due));
   const basis = step.deadline?.basis ?? step.documents[0]?.document.basis;
 
   const copyTo = step.copyTo.filter((c) => c.outcomes.includes(outcome));
   const facts = documentFacts(ctx, { appeal: appealRoute(ctx, outcome) });
   for (const { document } of step.documents.filter((d) => d.outcomes.includes(outcome))) {
-    await issue(ctx, step.stage, document, step.recipients, copyTo.flatMap((c) => c.to), determination.recordedBy, facts);
+    await issue(ctx, step.stage, document, recipients, copyTo.flatMap((c) => c.to), determination.recordedBy, facts);
   }
 
-  if (patched(INBOX_SERVICE_PATCH)) await serveByInboxOrOfficer(step, ctx, due, basis);
-  else await serveByOfficer(step, ctx, due, basis);
+  if (patched(INBOX_SERVICE_PATCH)) await serveByInboxOrOfficer(step, ctx, recipients, due, basis);
+  else await serveByOfficer(step, ctx, recipients, due, basis);
 
   for (const copy of copyTo) {
     for (const body of copy.to) {
@@ -107,7 +113,7 @@ function recordNoticeServed(ctx: CaseContext, due: DeadlineRecord | undefined, b
  * Cases started before inbox service: an officer records the service on every
  * recipient at once, and the parties are told afterwards.
  */
-async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
+async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, recipients: Recipient[], due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
   const { file, actions } = ctx;
   const determination = file.state.determination!;
   actions.offer('serveNotice', {
@@ -116,13 +122,13 @@ async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: Dea
     ...(due ? { deadline: due } : {}),
     validate: (served) => {
       checkDate('servedOn', served.servedOn, { date: determination.decidedOn, what: '决定日' });
-      const missing = step.recipients.filter((p) => !served.servedTo.includes(p));
+      const missing = recipients.filter((p) => !served.servedTo.includes(p));
       if (missing.length > 0) refuse(RefusalType.invalidInput, `servedTo：须书面告知 ${missing.map((p) => RECIPIENT_NAMES[p]).join('、')}`, basis);
     },
     apply: (served) => recordNoticeServed(ctx, due, basis, served.servedOn, served.servedTo, served.actor),
   });
   await actions.until(() => file.state.notice !== undefined);
-  for (const to of step.recipients) await ctx.effects.notify(conclusionNotice(step, ctx, to));
+  for (const to of recipients) await ctx.effects.notify(conclusionNotice(step, ctx, to));
 }
 
 /**
@@ -132,7 +138,7 @@ async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: Dea
  * on the latest of their dates, so no party's window starts before that
  * party was served.
  */
-async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
+async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, recipients: Recipient[], due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
   const { file, actions, input } = ctx;
   const determination = file.state.determination!;
   const receipts = (file.state.noticeReceipts = []) as NonNullable<CaseState['noticeReceipts']>;
@@ -141,8 +147,8 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, d
   const serve = (party: Recipient, servedOn: IsoDate, via: 'inbox' | 'officer', by: Actor) => {
     receipts.push({ party, servedOn, via, by });
     file.record(via === 'inbox' ? 'serviceAcknowledged' : 'servedByOfficer', { actor: by, detail: `${servedOn} 送达${RECIPIENT_NAMES[party]}`, ...(basis ? { basis } : {}) });
-    if (!step.recipients.every((p) => receiptOf(p))) return file.publish();
-    recordNoticeServed(ctx, due, basis, receipts.map((r) => r.servedOn).sort().at(-1)!, [...step.recipients], by);
+    if (!recipients.every((p) => receiptOf(p))) return file.publish();
+    recordNoticeServed(ctx, due, basis, receipts.map((r) => r.servedOn).sort().at(-1)!, [...recipients], by);
   };
 
   actions.offer('serveNotice', {
@@ -153,7 +159,7 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, d
       checkDate('servedOn', served.servedOn, { date: determination.decidedOn, what: '决定日' });
       if (served.servedTo.length === 0) refuse(RefusalType.invalidInput, 'servedTo：至少登记一个受送达人', basis);
       for (const party of served.servedTo) {
-        if (!step.recipients.includes(party)) refuse(RefusalType.invalidInput, `servedTo：${RECIPIENT_NAMES[party]} 不是本结论的受送达人`, basis);
+        if (!recipients.includes(party)) refuse(RefusalType.invalidInput, `servedTo：${RECIPIENT_NAMES[party]} 不是本结论的受送达人`, basis);
         const receipt = receiptOf(party);
         if (receipt) refuse(RefusalType.invalidInput, `servedTo：${RECIPIENT_NAMES[party]} 已于 ${receipt.servedOn} 送达`, basis);
       }
@@ -172,7 +178,7 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, d
     },
     {
       validator: (ack: AcknowledgeServiceInput) => {
-        if (!step.recipients.includes(ack.party)) refuse(RefusalType.invalidInput, `party：${ack.party} 不是本结论的受送达人`, basis);
+        if (!recipients.includes(ack.party)) refuse(RefusalType.invalidInput, `party：${ack.party} 不是本结论的受送达人`, basis);
         // The account bound to the case now: at its opening, or later by an officer (bindSubjectAccount).
         if (ack.party === 'subject' && ack.actor.sub !== file.state.subject.userId) refuse(RefusalType.notPermitted, '只有被调查对象本人可以签收送达给本人的结论', basis);
         const receipt = receiptOf(ack.party);
@@ -182,6 +188,6 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, d
     },
   );
 
-  for (const to of step.recipients) await ctx.effects.notify({ ...conclusionNotice(step, ctx, to), service: { stage: step.stage, party: to } });
+  for (const to of recipients) await ctx.effects.notify({ ...conclusionNotice(step, ctx, to), service: { stage: step.stage, party: to } });
   await actions.until(() => file.state.notice !== undefined);
 }

@@ -52,7 +52,10 @@ export class Actions {
   /** A party's window that has lapsed keeps answering as out of time, not as the wrong stage. */
   private readonly closedWindows = new Map<ActionName, { message: string; basis: Basis }>();
   /** How many waits for a person or for time are under way; the case is at rest while any is. */
-  private rests = 0;
+  private readonly main: Line = { rests: 0 };
+  /** Steps running beside the main line, each with its own waits (see `inLane`). */
+  private readonly lanes = new Set<Line>();
+  private mainLineDone = false;
 
   constructor(
     private readonly file: CaseFile,
@@ -76,9 +79,31 @@ export class Actions {
     }
   }
 
-  /** The case waits for a person or for time: nothing moves until a step is taken or a timer fires. */
+  /**
+   * The case waits for a person or for time: nothing moves until a step is taken or a timer fires.
+   * Where steps run beside the main line, every line must be waiting (a line still moving may be
+   * about to offer the step that arrived early); a case with none is at rest as it always was.
+   */
   get atRest(): boolean {
-    return this.rests > 0;
+    if (this.lanes.size === 0 && !this.mainLineDone) return this.main.rests > 0;
+    return (this.mainLineDone || this.main.rests > 0) && [...this.lanes].every((lane) => lane.rests > 0);
+  }
+
+  /**
+   * The actions as a step running beside the main line sees them: the same offers, but its waits
+   * count for its own line. `leave` when the step is done.
+   */
+  inLane(): { actions: Actions; leave: () => void } {
+    const lane: Line = { rests: 0 };
+    this.lanes.add(lane);
+    const view = Object.create(this) as Actions;
+    view.rest = () => restOn(lane);
+    return { actions: view, leave: () => void this.lanes.delete(lane) };
+  }
+
+  /** The main line has run its course; only the steps beside it may still be moving. */
+  endMainLine(): void {
+    this.mainLineDone = true;
   }
 
   /**
@@ -100,13 +125,7 @@ export class Actions {
    * a person) until the returned function is called. The caller awaits its own promise in between.
    */
   rest(): () => void {
-    this.rests += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.rests -= 1;
-    };
+    return restOn(this.main);
   }
 
   offered(): ActionName[] {
@@ -177,6 +196,22 @@ export class Actions {
     }
     offer.validate?.(input);
   }
+}
+
+/** A line of steps (the main line, or one beside it) and how many of its waits are under way. */
+interface Line {
+  rests: number;
+}
+
+/** Counts one wait on `line` until the returned function is called (once; later calls do nothing). */
+function restOn(line: Line): () => void {
+  line.rests += 1;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    line.rests -= 1;
+  };
 }
 
 /** The rule's own recusal article, or the general principle where the rule has none. */

@@ -6,6 +6,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { searchAttributes as sa, type CaseInput, type CaseState, type TimelineEntry } from '../../domain/case/contract';
 import { openingState } from '../../domain/case/opening';
+import { openingEventOf } from '../../domain/rulebooks/schema';
 
 export class CaseFile {
   readonly state: CaseState;
@@ -13,7 +14,8 @@ export class CaseFile {
 
   constructor(input: CaseInput) {
     this.state = openingState(input);
-    this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}` });
+    const opening = openingEventOf(input.rulebook, input.route);
+    this.record('caseOpened', { actor: input.openedBy, detail: `事由：${input.matter}；${opening.label}：${input.eventDate}`, ...(opening.basis ? { basis: opening.basis } : {}) });
   }
 
   record(event: string, extra: Omit<TimelineEntry, 'at' | 'event'> = {}): void {
@@ -24,6 +26,17 @@ export class CaseFile {
     this.state.stage = stage;
     this.record('stageEntered', { detail: stage });
     this.publish();
+  }
+
+  /** A step that runs beside the main line starts; the main stage (and its search attribute) stays. */
+  enterAlongside(stage: string): void {
+    (this.state.alongside ??= []).push(stage);
+    this.record('alongsideEntered', { detail: stage });
+  }
+
+  leaveAlongside(stage: string): void {
+    this.state.alongside = (this.state.alongside ?? []).filter((s) => s !== stage);
+    this.record('alongsideLeft', { detail: stage });
   }
 
   close(outcome: string, detail: string): void {
