@@ -34,7 +34,15 @@ export function signInFor(config: Config): SignInSettings {
       : { kind: 'none' };
   }
   const development = config.DEV_SIGN_IN ? config.DEV_SIGN_IN === 'true' : !config.TOKEN_SECRET;
-  return development ? { kind: 'development', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET) } : { kind: 'none' };
+  if (!development) return { kind: 'none' };
+  // Signed by the rules the verifier checks (verifierFor), or the API would refuse its own sign-in.
+  return {
+    kind: 'development',
+    secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET),
+    issuer: config.TOKEN_ISSUER,
+    audience: config.TOKEN_AUDIENCE,
+    maxAgeSeconds: config.TOKEN_MAX_AGE_SECONDS,
+  };
 }
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {

@@ -103,10 +103,11 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       operationId: 'previewCalendarYear',
       summary: 'What loading a year’s schedule would do, without loading it: the checks of the load, and the running cases and deadlines it would recount, with their last day before and after',
       tags: ['calendar'],
-      access: { kind: 'roles', roles: ['admin'] },
+      // Whoever loads a year checks it first; an authority's admin may check what a load would do, and ask the system administrator to load it.
+      access: { kind: 'roles', roles: ['admin', 'system-admin'] },
       params: yearParams,
       body: yearScheduleBodySchema,
-      responses: { 200: { description: 'The year as it stands, and what the load would recount' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'Administrators only', schema: 'problem' } },
+      responses: { 200: { description: 'The year as it stands, and what the load would recount' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'Administrators (admin, system-admin) only', schema: 'problem' } },
       async handle({ params, req, res }) {
         const schedule = scheduleOf(params.year, req.body);
         const now = await loadStatutoryCalendar(source);

@@ -11,7 +11,7 @@ import { route, type RouteSpec } from '../registry';
  * `authorities`: the configured authorities, each running reviews under its
  * jurisdiction's rulebook; a caller's rulebooks are marked `usable` for its own.
  */
-export function referenceRoutes(authorities?: Authorities): RouteSpec[] {
+export function referenceRoutes(authorities: Authorities): RouteSpec[] {
   return [
     route({
       method: 'get',
@@ -22,8 +22,8 @@ export function referenceRoutes(authorities?: Authorities): RouteSpec[] {
       access: { kind: 'roles', roles: [...ROLES] },
       responses: { 200: { description: 'The rulebooks' } },
       handle: ({ res, user }) => {
-        // An authority that is not configured may open cases under any rulebook, as POST /v1/cases allows.
-        const own = authorities?.get(user.authority)?.jurisdiction;
+        // As POST /v1/cases decides: an authority opens cases under its configured jurisdiction only, and one not configured under none.
+        const own = authorities.get(user.authority)?.jurisdiction;
         res.json({
           rulebooks: rulebooks.map((b) => ({
             id: b.id,
@@ -34,7 +34,7 @@ export function referenceRoutes(authorities?: Authorities): RouteSpec[] {
             inForce: b.inForce,
             source: b.source,
             openingEvent: b.openingEvent ?? null,
-            usable: own === undefined || own === b.id,
+            usable: own === b.id,
           })),
         });
       },

@@ -5,30 +5,52 @@
  * default of `npm start`), a development sign-in mints a token for a role and
  * authority the tester picks, signed with the embedded secret; the console
  * says on screen that this is what it is. It is never mounted beside an issuer.
+ *
+ * A development token is held to the rules the API verifies every token by
+ * (api/auth.ts): the configured issuer and audience, a lifetime within the
+ * maximum token age, and claims the API's claim schema accepts. A sign-in that
+ * answered 200 with a token the API then refuses would be no sign-in at all.
  */
 import { z } from 'zod';
 import type { Authorities } from '../../config/authorities';
 import { signDevToken } from '../../scripts/token';
-import { ROLES } from '../auth';
+import { ACCOUNT_ID_PATTERN, AUTHORITY_ID_PATTERN, DEFAULT_TOKEN_MAX_AGE_SECONDS, ROLES, SYSTEM_ROLES } from '../auth';
+import { fieldsProblem } from '../problem';
 import { route, type RouteSpec } from '../registry';
+import { personName } from '../schemas';
 
 export type SignInSettings =
   | { kind: 'oidc'; issuer: string; clientId: string; audience?: string | undefined; scope?: string | undefined }
-  | { kind: 'development'; secret: Uint8Array }
+  | {
+      kind: 'development';
+      secret: Uint8Array;
+      /** The `iss` and `aud` the API verifies (TOKEN_ISSUER, TOKEN_AUDIENCE); the embedded ones unless given. */
+      issuer?: string | undefined;
+      audience?: string | undefined;
+      /** TOKEN_MAX_AGE_SECONDS: no development token outlives what the API accepts. */
+      maxAgeSeconds?: number | undefined;
+    }
   /** Tokens come from elsewhere (a configured secret, an issuer without a console client): the console cannot sign anyone in. */
   | { kind: 'none' };
 
-/** How long a development sign-in lasts: a working day. */
-const DEV_TOKEN_LIFETIME = '8h';
+/** How long a development sign-in lasts: a working day, unless the maximum token age is shorter. */
+const DEV_TOKEN_LIFETIME_SECONDS = 8 * 3600;
+
+/** The roles a development token may carry: an authority's, and the system administrator's (loading the national calendar). */
+const DEV_ROLES = [...ROLES, ...SYSTEM_ROLES] as const;
 
 export const devSignInBody = z
   .object({
-    sub: z.string().trim().regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be letters, digits and . _ @ - only'),
-    name: z.string().trim().min(1, 'must not be empty').max(50),
-    roles: z.array(z.enum(ROLES)).min(1, 'must hold at least one role').max(ROLES.length),
-    authority: z.string().regex(/^[a-z][a-z0-9-]*$/, 'is not an authority id'),
+    sub: z.string().trim().regex(ACCOUNT_ID_PATTERN, 'must be 1 to 128 letters, digits or . _ @ : | + = -, starting with a letter or digit'),
+    name: personName(50),
+    roles: z.array(z.enum(DEV_ROLES, { error: 'is not a role' })).min(1, 'must hold at least one role').max(DEV_ROLES.length),
+    authority: z.string().regex(AUTHORITY_ID_PATTERN, 'is not an authority id'),
   })
   .strict();
+
+function devTokenLifetime(settings: Extract<SignInSettings, { kind: 'development' }>): number {
+  return Math.min(DEV_TOKEN_LIFETIME_SECONDS, settings.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS);
+}
 
 export function signInRoutes(settings: SignInSettings, authorities: Authorities): RouteSpec[] {
   const routes: RouteSpec[] = [
@@ -52,13 +74,15 @@ export function signInRoutes(settings: SignInSettings, authorities: Authorities)
         res.json({
           mode: 'development',
           roles: ROLES,
+          systemRoles: SYSTEM_ROLES,
+          tokenLifetimeSeconds: devTokenLifetime(settings),
           authorities: authorities.list.map((a) => ({ id: a.id, name: a.name, jurisdiction: a.jurisdiction })),
         });
       },
     }),
   ];
   if (settings.kind === 'development') {
-    const secret = settings.secret;
+    const development = settings;
     routes.push(
       route({
         method: 'post',
@@ -69,10 +93,15 @@ export function signInRoutes(settings: SignInSettings, authorities: Authorities)
         access: { kind: 'public' },
         write: true,
         body: devSignInBody,
-        responses: { 200: { description: 'A Bearer token and when it expires' }, 400: { description: 'Invalid body', schema: 'problem' } },
+        responses: { 200: { description: 'A Bearer token and when it expires' }, 400: { description: 'Invalid body, or an authority that is not configured', schema: 'problem' } },
         async handle({ body, res }) {
-          const token = await signDevToken(secret, body, { expires: DEV_TOKEN_LIFETIME });
-          res.set('Cache-Control', 'no-store').json({ token, tokenType: 'Bearer' });
+          // Only the authorities GET /v1/sign-in offers: a token for another would find no rulebook to open cases under.
+          if (!authorities.get(body.authority)) throw fieldsProblem([{ field: 'body.authority', message: 'is not a configured authority' }]);
+          const lifetime = devTokenLifetime(development);
+          const token = await signDevToken(development.secret, body, { expires: `${lifetime}s`, issuer: development.issuer, audience: development.audience });
+          // The token's own `exp`, to the second (jose counts from the whole second it signs in).
+          const expiresAt = new Date((Math.floor(Date.now() / 1000) + lifetime) * 1000).toISOString();
+          res.set('Cache-Control', 'no-store').json({ token, tokenType: 'Bearer', expiresAt });
         },
       }),
     );

@@ -42,6 +42,18 @@ export interface CaseView extends CaseState {
   pendingEffects?: { activity: string; attempt: number; state: string; lastFailure: string | null }[];
 }
 
+/** What GET /v1/cases/{id} shows a user recused (回避) from the case: that it exists and where it stands, not its file. */
+export interface RedactedCaseView {
+  caseId: string;
+  jurisdiction: string;
+  authority: string;
+  stage: string;
+  closed: boolean;
+  outcome?: string;
+  availableActions: [];
+  redacted: { reason: string; detail: string };
+}
+
 export interface CaseSummary {
   id: string;
   jurisdiction: string;
@@ -72,7 +84,8 @@ export interface RulebookSummary {
   version: string;
   inForce: string;
   source: string;
-  usable?: boolean;
+  /** The caller’s authority opens cases under it (its configured jurisdiction). */
+  usable: boolean;
 }
 
 export interface InboxNotice {
@@ -133,7 +146,16 @@ export interface DeadlineComputation {
 
 export type SignInSettings =
   | { mode: 'oidc'; issuer: string; clientId: string; scope: string; audience: string | null }
-  | { mode: 'development'; roles: string[]; authorities: { id: string; name: string; jurisdiction: string }[] }
+  | {
+      mode: 'development';
+      /** Roles within the authority picked. */
+      roles: string[];
+      /** Roles over the whole system (system-admin: loading the national calendar), whatever authority the token names. */
+      systemRoles: string[];
+      /** How long a development sign-in lasts: a working day, or TOKEN_MAX_AGE_SECONDS if shorter. */
+      tokenLifetimeSeconds: number;
+      authorities: { id: string; name: string; jurisdiction: string }[];
+    }
   | { mode: 'none' };
 
 export interface DocumentFile {
@@ -186,6 +208,14 @@ async function request(method: string, path: string, options: Options = {}): Pro
     session.expire();
     throw new ApiError(await problemOf(res));
   }
+  if (res.status === 400 && !options.anonymous) {
+    // A token that verified but whose claims the API refuses (api/auth.ts: `token.sub`, `token.roles`…) fails
+    // every request alike: no page can work with it, so the user signs in again and learns why.
+    const problem = await problemOf(res);
+    const claims = (problem.errors ?? []).filter((e) => e.field.startsWith('token.'));
+    if (claims.length) session.expire(`登录凭证的内容不符合本系统要求（${claims.map((e) => e.field).join('、')}），请联系统一身份认证服务的管理员。`);
+    throw new ApiError(problem);
+  }
   if (!res.ok) throw new ApiError(await problemOf(res));
   return res;
 }
@@ -231,10 +261,10 @@ export async function schemaAt(ref: string): Promise<Record<string, unknown>> {
 export const api = {
   signInSettings: () => json<SignInSettings>('GET', '/v1/sign-in', { anonymous: true }),
   developmentSignIn: (body: { sub: string; name: string; roles: string[]; authority: string }) =>
-    json<{ token: string }>('POST', '/v1/sign-in/development', { body, anonymous: true }),
+    json<{ token: string; tokenType: 'Bearer'; expiresAt: string }>('POST', '/v1/sign-in/development', { body, anonymous: true }),
 
   listCases: (filters: CaseFilters) => json<{ cases: CaseSummary[]; nextPageToken: string | null }>('GET', '/v1/cases', { query: { ...filters } }),
-  getCase: (id: string) => json<CaseView>('GET', `/v1/cases/${encodeURIComponent(id)}`),
+  getCase: (id: string) => json<CaseView | RedactedCaseView>('GET', `/v1/cases/${encodeURIComponent(id)}`),
   caseDocuments: (id: string) =>
     json<{ documents: { documentId: string; kind: string; number: string; title: string; article: string; issuedAt: string; sha256: string | null; archivalSha256: string | null; href: string }[] }>(
       'GET',

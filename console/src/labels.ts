@@ -8,8 +8,18 @@ export const ROLE_NAMES: Record<string, string> = {
   officer: '办案人员',
   supervisor: '审核领导',
   auditor: '审计人员',
-  admin: '系统管理员',
+  admin: '本机关管理员',
+  'system-admin': '系统管理员',
 };
+
+/**
+ * Roles over the whole system (api/auth.ts SYSTEM_ROLES), not within the token's authority: the
+ * authority's cases, inbox, calendar and rulebooks answer only the roles within an authority.
+ */
+export const SYSTEM_ROLES: readonly string[] = ['system-admin'];
+
+/** Whether the user holds a role within its authority, which the case pages need. */
+export const worksInAuthority = (roles: readonly string[]) => roles.some((r) => !SYSTEM_ROLES.includes(r));
 
 export const OUTCOME_NAMES: Record<string, string> = {
   exempt: '免责',
@@ -131,6 +141,8 @@ export const FIELD_NAMES: Record<string, string> = {
   visitedOn: '回访日期',
   effectId: '待处理的失败操作',
   applicantWithdrawal: '申请人书面撤回（如有）',
+  userId: '被调查对象本人的系统账号',
+  result: '处理结果',
 };
 
 /** The API's field messages are English; the common ones in Chinese, the rest as they come. */
@@ -143,6 +155,16 @@ const MESSAGES: [RegExp, string][] = [
   [/^Invalid option.*$/, '请从选项中选择'],
   [/^Too small: expected array to have >=(\d+) items?$/, '至少填写 $1 项'],
   [/^must be an e-mail address$/, '不是有效的电子邮件地址'],
+  [/^is not an account id$/, '不是有效的系统账号（以字母或数字开头，可含 . _ @ : | + = -，至多 128 个字符）'],
+  [/^must be 1 to 128 letters, digits or \. _ @ : \| \+ = -.*$/, '须为 1 至 128 个字母、数字或 . _ @ : | + = -，以字母或数字开头'],
+  [/^is not a configured authority$/, '不是已配置的机关'],
+  [/^must hold at least one role$/, '至少选择一个角色'],
+  [/^must be ([a-z][a-z0-9-]*), the jurisdiction of your authority$/, '本机关只能依 $1 规则立案'],
+  [/^your authority is bound to no jurisdiction$/, '本机关未配置可适用的规则，不能立案'],
+  [/^is not a page token of this list.*$/, '翻页位置已失效，请从第一页重新查看'],
+  [/^must not contain control characters.*$/, '不得包含控制字符或无效字符'],
+  [/^must lie between (\d+) and (\d+).*$/, '须在 $1 年至 $2 年之间（法定节假日日历所及的年份）'],
+  [/^must be a whole number.*$/, '须为整数'],
   [/^must not name the subject: it is visible to operators$/, '不得写入被调查对象姓名（运维人员可见）'],
   [/^must not contain an ID number: it is visible to operators$/, '不得包含身份证号码（运维人员可见）'],
   [/^must not be after today \((.+)\)$/, '不能晚于今天（$1）'],
@@ -213,6 +235,7 @@ export const EVENT_NAMES: Record<string, string> = {
   referredToCommittee: '提交同级党委审议',
   reportedUpward: '向上级报告',
   stageEntered: '进入阶段',
+  subjectAccountBound: '绑定被调查对象账户',
   statementRecorded: '听取申诉意见',
   windowLapsed: '申请期限届满',
 };

@@ -7,7 +7,7 @@ import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { ROLE_NAMES } from './labels';
+import { ROLE_NAMES, worksInAuthority } from './labels';
 import { Admin } from './pages/Admin';
 import { CalendarPage } from './pages/Calendar';
 import { CaseDetail } from './pages/CaseDetail';
@@ -20,15 +20,22 @@ import { SignIn } from './pages/SignIn';
 import { session, sessionSnapshot } from './session';
 import './styles.css';
 
-const NAV: { href: string; label: string; roles?: string[] }[] = [
+/**
+ * `roles`: who the page is for, as the API answers it; `authority`: any role within an authority
+ * (the cases, inbox, calendar and rulebooks answer no system-wide role such as system-admin).
+ */
+const NAV: { href: string; label: string; roles?: string[] | 'authority' }[] = [
   { href: '/', label: '工作台' },
-  { href: '/cases', label: '案件列表' },
+  { href: '/cases', label: '案件列表', roles: 'authority' },
   { href: '/cases/new', label: '立案', roles: ['officer'] },
-  { href: '/inbox', label: '收件箱' },
-  { href: '/calendar', label: '日历' },
-  { href: '/rulebooks', label: '法规' },
-  { href: '/admin', label: '管理', roles: ['admin'] },
+  { href: '/inbox', label: '收件箱', roles: 'authority' },
+  { href: '/calendar', label: '日历', roles: 'authority' },
+  { href: '/rulebooks', label: '法规', roles: 'authority' },
+  // An authority's admin checks a year's schedule; the system administrator loads it.
+  { href: '/admin', label: '管理', roles: ['admin', 'system-admin'] },
 ];
+
+const shown = (roles: string[]) => (n: (typeof NAV)[number]) => (n.roles === undefined ? true : n.roles === 'authority' ? worksInAuthority(roles) : n.roles.some((r) => roles.includes(r)));
 
 function Nav({ roles }: { roles: string[] }) {
   const [location] = useLocation();
@@ -36,7 +43,7 @@ function Nav({ roles }: { roles: string[] }) {
   return (
     <nav aria-label="主导航">
       <ul>
-        {NAV.filter((n) => !n.roles || n.roles.some((r) => roles.includes(r))).map((n) => (
+        {NAV.filter(shown(roles)).map((n) => (
           <li key={n.href}>
             <Link href={n.href} aria-current={current(n.href) ? 'page' : undefined}>
               {n.label}
@@ -75,7 +82,8 @@ function App() {
         <Nav roles={user.roles} />
         <div className="who">
           <span>
-            {user.name}（{user.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')} · {user.authority}）
+            {user.name}（{user.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}
+            {worksInAuthority(user.roles) ? ` · ${user.authority}` : ''}）
           </span>
           <button type="button" onClick={() => session.signOut()}>
             退出

@@ -18,7 +18,8 @@ export interface User {
 const TOKEN_KEY = 'rongcuo.token';
 const OIDC_KEY = 'rongcuo.oidc';
 const listeners = new Set<() => void>();
-let expired = false;
+/** Why the user was sent back to sign in, if the API refused its token. */
+let expired: string | undefined;
 
 function decode(token: string): User | undefined {
   try {
@@ -48,7 +49,7 @@ export const session = {
     return token ? decode(token) : undefined;
   },
   signIn(token: string) {
-    expired = false;
+    expired = undefined;
     sessionStorage.setItem(TOKEN_KEY, token);
     changed();
   },
@@ -57,8 +58,8 @@ export const session = {
     changed();
   },
   /** The API said the token is no longer good: back to the sign-in page, saying why. */
-  expire() {
-    expired = true;
+  expire(reason = '登录已失效，请重新登录。') {
+    expired = reason;
     sessionStorage.removeItem(TOKEN_KEY);
     changed();
   },

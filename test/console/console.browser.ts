@@ -3,11 +3,13 @@
  * playwright-core, against the real stack (Temporal dev server, worker,
  * archive database, the API serving the built console). People sign in with
  * the development sign-in, as the embedded default offers it, and do a
- * Binhai case's work through the pages: an officer opens the case, files the
- * application and sees a step refused with its article; a supervisor records
- * the determination; the subject acknowledges the conclusion in its inbox;
- * the decision document is downloaded and its hash checked; the officer's
- * calendar feed carries the case's deadline. Every page is photographed into
+ * Binhai case's work through the pages: an officer opens the case, binds the
+ * subject's own account to it, files the application and sees a step refused
+ * with its article; a supervisor records the determination; the subject
+ * acknowledges the conclusion in its inbox; the decision document is
+ * downloaded and its hash checked; the officer's calendar feed carries the
+ * case's deadline; an authority's admin checks a year's holiday schedule and
+ * the system administrator loads it. Every page is photographed into
  * test-results/console/ (git-ignored).
  */
 import { createHash } from 'node:crypto';
@@ -100,7 +102,7 @@ async function signIn(page: Page, who: { sub: string; name: string; roles: strin
   await page.goto(`${base}/`);
   await page.getByRole('heading', { name: '登录容错免责办案工作台' }).waitFor();
   await page.getByLabel('所属机关').selectOption(who.authority ?? 'binhai-jw');
-  for (const role of ['officer', 'supervisor', 'auditor', 'admin']) {
+  for (const role of ['officer', 'supervisor', 'auditor', 'admin', 'system-admin']) {
     const box = page.locator(`input[name="roles"][value="${role}"]`);
     if ((await box.isChecked()) !== who.roles.includes(role)) await box.click();
   }
@@ -168,7 +170,8 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(officer.locator('#eventDate-hint'), '第十二条(二)');
   await officer.getByLabel('姓名', { exact: true }).fill('王某');
   await officer.getByLabel('所在单位（党组织）').fill('某街道党工委');
-  await officer.getByLabel('本人系统账号').fill('cadre-7');
+  // The subject's account is no field of the opening: an officer binds it to the case afterwards.
+  expect(await officer.getByLabel(/系统账号/).count()).toBe(0);
   // A matter naming the subject is refused at the field: operators see matters.
   await officer.getByLabel('事项（不得写入姓名、身份证号）').fill('王某在老旧小区改造中的程序瑕疵');
   await officer.getByLabel('问责文书文号').fill('滨纪问〔2026〕31号');
@@ -180,6 +183,14 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.getByRole('button', { name: '立案' }).click();
   await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).waitFor();
   const caseId = (await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).textContent())!.replace('案件 ', '').trim();
+
+  // ---- The subject's own account, bound through its generated form: its notices go to that inbox ----------------
+  await contains(officer.locator('.summary .subject-account'), '未绑定');
+  const account = await step(officer, 'bindSubjectAccount');
+  await account.getByLabel('被调查对象本人的系统账号').fill('cadre-7');
+  await submitStep(account);
+  await expectEventually(officer, async () => (await officer.locator('.summary .subject-account').textContent()) === 'cadre-7', 'the subject’s account to be bound');
+  await contains(officer.locator('.timeline'), '绑定被调查对象账户');
 
   // ---- The application, filed through its generated form --------------------------------------------
   const application = await step(officer, 'fileApplication');
@@ -318,12 +329,14 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(officer.locator('.rulebook'), '第十二条(二)');
   await shot(officer, 'rulebook');
 
+  // ---- The calendar: an authority's admin checks a year, the system administrator loads it --------------------------
+  const upload = path.join(profile, 'schedule-2099.json');
+  fs.writeFileSync(upload, JSON.stringify({ year: 2099, source: '国办发明电〔2098〕1号', holidays: [{ date: '2098-01-01', name: '元旦' }], makeUpWorkdays: [] }));
+  const fixed = { ...JSON.parse(fs.readFileSync(upload, 'utf8')), holidays: [{ date: '2099-01-01', name: '元旦' }] };
   const admin = await newPage();
   await signIn(admin, { sub: 'bh-admin', name: '孙管理', roles: ['admin'] });
   await admin.getByRole('link', { name: '管理' }).click();
   // A schedule uploaded as JSON fills the form; the API's check names the day outside the year.
-  const upload = path.join(profile, 'schedule-2099.json');
-  fs.writeFileSync(upload, JSON.stringify({ year: 2099, source: '国办发明电〔2098〕1号', holidays: [{ date: '2098-01-01', name: '元旦' }], makeUpWorkdays: [] }));
   await admin.getByLabel('从 JSON 文件读入（可选）').setInputFiles(upload);
   await hasValue(admin.getByLabel('依据的通知（文号）'), '国办发明电〔2098〕1号');
   await hasValue(admin.getByLabel('年度', { exact: true }), '2099');
@@ -333,7 +346,28 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await admin.getByRole('button', { name: '检查' }).click();
   await admin.getByRole('heading', { name: '载入前检查：2099年' }).waitFor();
   await contains(admin.locator('#preview').locator('..'), '将重新计算 0 件');
+  // Checked, but an authority's admin does not load the national calendar: the page says who does.
+  expect(await admin.getByRole('button', { name: '载入' }).isDisabled()).toBe(true);
+  await contains(admin.locator('#load-who'), '系统管理员');
   await shot(admin, 'admin');
+
+  // The system administrator: no authority's cases on its 工作台, and the year loaded from the same file.
+  const system = await newPage();
+  await signIn(system, { sub: 'sys-admin', name: '周系统', roles: ['system-admin'] });
+  await contains(system.locator('#main'), '系统管理员不属于任何机关');
+  expect(await system.getByRole('link', { name: '案件列表' }).count()).toBe(0);
+  fs.writeFileSync(upload, JSON.stringify(fixed));
+  await system.getByRole('link', { name: '管理', exact: true }).click();
+  await system.getByLabel('从 JSON 文件读入（可选）').setInputFiles(upload);
+  await hasValue(system.getByLabel('放假日 1 日期'), '2099-01-01');
+  await system.getByRole('button', { name: '检查' }).click();
+  await system.getByRole('heading', { name: '载入前检查：2099年' }).waitFor();
+  await system.getByRole('button', { name: '载入' }).click();
+  await contains(system.locator('p.ok[role="status"]'), '已载入 2099 年放假安排');
+  const loaded = system.locator('section[aria-labelledby="years"] tr', { hasText: '国办发明电〔2098〕1号' });
+  await contains(loaded, '2099');
+  await contains(loaded, '周系统');
+  await shot(system, 'admin-loaded');
 
   expect(violations).toEqual([]);
   expect(accessibility).toEqual([]);

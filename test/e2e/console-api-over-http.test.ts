@@ -13,9 +13,10 @@ import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import ICAL from 'ical.js';
+import { decodeJwt } from 'jose';
 import { createApp } from '../../api/app';
 import { createVerifier } from '../../api/auth';
-import { signInFor } from '../../api/server';
+import { signInFor, verifierFor } from '../../api/server';
 import { ConfigError, parseConfig } from '../../config/env';
 import { addDays, beijingDate } from '../../domain/calendar';
 import { publishedSchedules } from '../../services/calendar/published';
@@ -124,10 +125,59 @@ describe('signing in', () => {
     await request(stack.app).post('/v1/cases').set('Authorization', auth).send({}).expect(403);
   });
 
-  it('marks the rulebooks the caller’s authority opens cases under', async () => {
+  it('offers the system administrator’s role too, and mints tokens only for the authorities it offers', async () => {
+    const settings = await request(stack.app).get('/v1/sign-in').expect(200);
+    expect(settings.body.systemRoles).toEqual(['system-admin']);
+    const signedIn = await request(stack.app).post('/v1/sign-in/development').send({ sub: 'sys-1', name: '系统管理员', roles: ['system-admin'], authority: 'binhai-jw' }).expect(200);
+    const auth = `Bearer ${signedIn.body.token}`;
+    // The role the API wants for the national calendar: it checks a year (and loads one, test/console), and reads no authority's cases.
+    const schedule = { source: '国办发明电〔测试〕9号', holidays: [{ date: '2099-01-01', name: '元旦' }], makeUpWorkdays: [] };
+    await request(stack.app).post('/v1/calendar/years/2099/preview').set('Authorization', auth).send(schedule).expect(200);
+    await request(stack.app).get(`/v1/cases/${caseId}`).set('Authorization', auth).expect(403);
+    const unknown = await request(stack.app).post('/v1/sign-in/development').send({ sub: 'x-1', name: '某', roles: ['officer'], authority: 'nowhere-jw' }).expect(400);
+    expect(unknown.body.errors).toEqual([{ field: 'body.authority', message: 'is not a configured authority' }]);
+    // An account id the API's claims would refuse is refused here, not minted into a token that answers 400 on every call.
+    const dotted = await request(stack.app).post('/v1/sign-in/development').send({ sub: '.x', name: '某', roles: ['officer'], authority: 'binhai-jw' }).expect(400);
+    expect(dotted.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.sub']);
+  });
+
+  it('signs development tokens by the rules the API verifies them with: issuer, audience and the maximum token age', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signin-'));
+    const config = parseConfig({ DATA_DIR: dataDir, TOKEN_ISSUER: 'https://sso.test', TOKEN_AUDIENCE: 'rongcuo-test', TOKEN_MAX_AGE_SECONDS: '3600' });
+    const app = createApp({
+      client: stack.env.client,
+      db: stack.db,
+      verifyToken: verifierFor(config),
+      taskQueue: stack.taskQueue,
+      namespace: 'default',
+      baseUrl: 'http://console.test',
+      logger: pino({ level: 'silent' }),
+      matterIndex: testMatterIndex,
+      signIn: signInFor(config),
+    });
+    expect((await request(app).get('/v1/sign-in').expect(200)).body.tokenLifetimeSeconds).toBe(3600);
+    const signedIn = await request(app).post('/v1/sign-in/development').send({ sub: 'bh-officer', name: '李办案', roles: ['officer'], authority: 'binhai-jw' }).expect(200);
+    const claims = decodeJwt(signedIn.body.token);
+    expect([claims.iss, claims.aud, claims.exp! - claims.iat!]).toEqual(['https://sso.test', 'rongcuo-test', 3600]);
+    expect(signedIn.body.expiresAt).toBe(new Date(claims.exp! * 1000).toISOString());
+    await request(app).get('/v1/rulebooks').set('Authorization', `Bearer ${signedIn.body.token}`).expect(200);
+    fs.rmSync(dataDir, { recursive: true });
+  });
+
+  it('marks the rulebooks the caller’s authority opens cases under, as POST /v1/cases decides', async () => {
     const res = await request(stack.app).get('/v1/rulebooks').set('Authorization', officer).expect(200);
     const usable = res.body.rulebooks.filter((b: { usable: boolean }) => b.usable).map((b: { id: string }) => b.id);
     expect(usable).toEqual(['binhai']);
+    // An authority bound to no jurisdiction opens no case (403 jurisdiction_not_bound), so no rulebook is usable to it.
+    const unbound = `Bearer ${await stack.token({ roles: ['officer'], authority: 'nowhere-jw' })}`;
+    const theirs = await request(stack.app).get('/v1/rulebooks').set('Authorization', unbound).expect(200);
+    expect(theirs.body.rulebooks.filter((b: { usable: boolean }) => b.usable)).toEqual([]);
+    const refused = await request(stack.app)
+      .post('/v1/cases')
+      .set('Authorization', unbound)
+      .send({ jurisdiction: 'binhai', subject: { name: '王某', organisation: '某街道党工委' }, matter: '程序瑕疵', accountability: { reference: '滨纪问〔2026〕42号' }, eventDate: today })
+      .expect(403);
+    expect(refused.body.code).toBe('jurisdiction_not_bound');
   });
 });
 

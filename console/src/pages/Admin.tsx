@@ -2,13 +2,16 @@
  * 管理: the statutory calendar's years and where each came from, and loading
  * a year's holiday schedule (the State Council's notice), typed in or
  * uploaded as JSON. The API checks it and says what the load would recount
- * before anything is loaded.
+ * before anything is loaded. The calendar is national and every authority's
+ * cases count by it, so only the system administrator (system-admin) loads a
+ * year; an authority's admin may check one and see what a load would do.
  */
 import { useState, type ChangeEvent } from 'react';
 import { Link } from 'wouter';
 import { api, ApiError, type YearPreview, type YearSchedule } from '../api';
 import { beijingToday, chineseDate, chineseDateTime } from '../format';
-import { fieldMessage } from '../labels';
+import { fieldMessage, worksInAuthority } from '../labels';
+import { session } from '../session';
 import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
 
 type Day = { date: string; name: string };
@@ -42,7 +45,7 @@ function DayRows({ list, days, errors, onChange }: { list: ListName; days: Day[]
   );
 }
 
-function Preview({ preview }: { preview: YearPreview }) {
+function Preview({ preview, linkCases }: { preview: YearPreview; linkCases: boolean }) {
   return (
     <section aria-labelledby="preview" className="card" role="status">
       <h2 id="preview">载入前检查：{preview.year}年</h2>
@@ -69,9 +72,7 @@ function Preview({ preview }: { preview: YearPreview }) {
               c.deadlines.length
                 ? c.deadlines.map((d) => (
                     <tr key={`${c.caseId}-${d.key}`} className={d.before !== d.after ? 'changed' : ''}>
-                      <td>
-                        <Link href={`/cases/${c.caseId}`}>{c.caseId}</Link>
-                      </td>
+                      <td>{linkCases ? <Link href={`/cases/${c.caseId}`}>{c.caseId}</Link> : c.caseId}</td>
                       <td>{d.label}</td>
                       <td>{d.article}</td>
                       <td>{chineseDate(d.before)}</td>
@@ -97,6 +98,8 @@ function Preview({ preview }: { preview: YearPreview }) {
 }
 
 export function Admin() {
+  const roles = session.user()?.roles ?? [];
+  const mayLoad = roles.includes('system-admin');
   const years = useAsync(() => api.calendarYears(), []);
   const [year, setYear] = useState(Number(beijingToday().slice(0, 4)) + 1);
   const [source, setSource] = useState('');
@@ -218,12 +221,16 @@ export function Admin() {
         <button type="button" className="primary" disabled={busy} onClick={() => void check()}>
           检查
         </button>{' '}
-        <button type="button" disabled={busy || !preview} onClick={() => void load()} title={preview ? '' : '请先检查'}>
+        <button type="button" disabled={busy || !preview || !mayLoad} onClick={() => void load()} aria-describedby="load-who">
           载入
         </button>
+        <p id="load-who" className="hint">
+          {mayLoad ? '载入前须先检查。' : '载入须以“系统管理员”（system-admin）角色登录：法定节假日安排全国统一，载入后所有机关办理中的案件都重新计算期限。本机关管理员可以检查，并请系统管理员载入。'}
+        </p>
         {loaded ? <p role="status" className="ok">{loaded}</p> : null}
       </section>
-      {preview ? <Preview preview={preview} /> : null}
+      {/* The preview lists every authority's cases; only those of the user's own authority open for it. */}
+      {preview ? <Preview preview={preview} linkCases={worksInAuthority(roles)} /> : null}
     </>
   );
 }

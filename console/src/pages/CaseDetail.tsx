@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { api, ApiError, type CaseView, type Rulebook } from '../api';
+import { api, ApiError, type CaseView, type RedactedCaseView, type Rulebook } from '../api';
 import type { DeadlineRecord, LimitRecord } from '../../../domain/case/contract';
 import { StepForm } from '../forms/StepForm';
 import { chineseDate, chineseDateTime } from '../format';
@@ -229,10 +229,33 @@ function Timeline({ state, rulebook }: { state: CaseView; rulebook: Rulebook }) 
   );
 }
 
+/** A case the user is recused from: where it stands, and why nothing more is shown. */
+function RedactedCase({ state, rulebook }: { state: RedactedCaseView; rulebook: Rulebook }) {
+  return (
+    <article className="case">
+      <PageTitle>{`案件 ${state.caseId}`}</PageTitle>
+      <p role="note" className="warning">
+        {state.redacted.detail}
+      </p>
+      <dl className="summary">
+        <dt>辖区规则</dt>
+        <dd>
+          <Link href={`/rulebooks/${rulebook.id}`}>{rulebook.name}</Link>
+        </dd>
+        <dt>阶段</dt>
+        <dd className="stage">{state.closed ? '已结案' : stageName(rulebook, state.stage)}</dd>
+        <dt>结果</dt>
+        <dd className="outcome">{state.outcome ? nameOf(OUTCOME_NAMES, state.outcome) : '尚未作出'}</dd>
+      </dl>
+    </article>
+  );
+}
+
 export function CaseDetail({ id }: { id: string }) {
   const view = useAsync(async () => {
     const state = await api.getCase(id);
-    const rulebook = await api.getRulebook(state.jurisdiction, state.rulebookVersion);
+    // A redacted case does not say its rulebook version: the one in force names its stages.
+    const rulebook = await api.getRulebook(state.jurisdiction, 'redacted' in state ? undefined : state.rulebookVersion);
     return { state, rulebook };
   }, [id]);
   const [docsVersion, setDocsVersion] = useState(0);
@@ -246,7 +269,9 @@ export function CaseDetail({ id }: { id: string }) {
     );
   }
   if (!view.data) return <Loading what="案件" />;
-  const { state, rulebook } = view.data;
+  const { rulebook } = view.data;
+  if ('redacted' in view.data.state) return <RedactedCase state={view.data.state} rulebook={rulebook} />;
+  const state = view.data.state;
   const openAttention = (state.attention ?? []).filter((a) => a.status === 'open');
 
   return (
@@ -270,6 +295,8 @@ export function CaseDetail({ id }: { id: string }) {
             {state.subject.name}，{state.subject.organisation}
             {state.subject.position ? `，${state.subject.position}` : ''}
           </dd>
+          <dt>本人账号</dt>
+          <dd className="subject-account">{state.subject.userId ?? '未绑定（绑定后本人在收件箱查阅、签收通知）'}</dd>
           <dt>事项</dt>
           <dd>{state.matter}</dd>
           <dt>问责</dt>

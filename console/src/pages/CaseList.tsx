@@ -87,6 +87,12 @@ export function CaseList() {
         </button>
       </form>
       {list.error ? <ErrorNote>{list.error}</ErrorNote> : null}
+      {/* A page token is good only for the list that handed it out, and Temporal lets old ones lapse: start again from the first page. */}
+      {list.error && pages.length > 1 ? (
+        <button type="button" onClick={() => setPages([undefined])}>
+          回到第一页
+        </button>
+      ) : null}
       {list.loading && !list.data ? <Loading what="案件" /> : null}
       {list.data ? (
         <>

@@ -6,7 +6,7 @@
 import { Link } from 'wouter';
 import { api, type CaseSummary } from '../api';
 import { beijingToday, chineseDate, lastDayOf } from '../format';
-import { OUTCOME_NAMES, STAGE_FALLBACK, nameOf } from '../labels';
+import { OUTCOME_NAMES, STAGE_FALLBACK, nameOf, worksInAuthority } from '../labels';
 import { session } from '../session';
 import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
 
@@ -31,15 +31,37 @@ async function load() {
   return { rows, soon: soon.deadline, unserved: inbox.notices.length, attention: running.filter((c) => c.needsAttention), more: list.nextPageToken !== null };
 }
 
+/** A system-wide role only (system-admin): no authority's cases, notices or deadlines are its to see. */
+function SystemDashboard() {
+  return (
+    <section className="card" aria-labelledby="system">
+      <h2 id="system">系统管理</h2>
+      <p>系统管理员不属于任何机关，不办理、不查阅各机关的案件、通知和期限。</p>
+      <p>
+        <Link href="/admin">在“管理”中检查并载入国务院公布的年度法定节假日安排</Link>，办理中的案件随即重新计算暂定期限。
+      </p>
+    </section>
+  );
+}
+
 export function Dashboard() {
   const user = session.user();
-  const { data, error, loading } = useAsync(load, []);
+  const inAuthority = worksInAuthority(user?.roles ?? []);
   return (
     <>
       <PageTitle>工作台</PageTitle>
       <p className="muted">
         {user?.name}，今天是 {chineseDate(beijingToday())}。
       </p>
+      {inAuthority ? <AuthorityDashboard /> : <SystemDashboard />}
+    </>
+  );
+}
+
+function AuthorityDashboard() {
+  const { data, error, loading } = useAsync(load, []);
+  return (
+    <>
       {error ? <ErrorNote>{error}</ErrorNote> : null}
       {loading && !data ? <Loading what="案件" /> : null}
       {data ? (

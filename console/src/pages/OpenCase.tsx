@@ -29,7 +29,6 @@ interface Draft {
   name: string;
   organisation: string;
   position: string;
-  userId: string;
   matter: string;
   reference: string;
   body: string;
@@ -43,7 +42,7 @@ interface Draft {
   subjectEmail: string;
 }
 
-const EMPTY: Draft = { name: '', organisation: '', position: '', userId: '', matter: '', reference: '', body: '', eventDate: beijingToday(), route: '', level: '', advanceReference: '', advanceFiledWith: '', advanceFiledOn: '', raisedItems: '', subjectEmail: '' };
+const EMPTY: Draft = { name: '', organisation: '', position: '', matter: '', reference: '', body: '', eventDate: beijingToday(), route: '', level: '', advanceReference: '', advanceFiledWith: '', advanceFiledOn: '', raisedItems: '', subjectEmail: '' };
 
 /** The API's field path → the input that shows its error. */
 const FIELD_OF: Record<string, keyof Draft | 'jurisdiction'> = {
@@ -51,7 +50,6 @@ const FIELD_OF: Record<string, keyof Draft | 'jurisdiction'> = {
   'body.subject.name': 'name',
   'body.subject.organisation': 'organisation',
   'body.subject.position': 'position',
-  'body.subject.userId': 'userId',
   'body.matter': 'matter',
   'body.accountability.reference': 'reference',
   'body.accountability.body': 'body',
@@ -87,7 +85,8 @@ function Field(props: { id: keyof Draft; label: string; error?: string | undefin
 export function OpenCase() {
   const [, navigate] = useLocation();
   const list = useAsync(() => api.listRulebooks(), []);
-  const usable = useMemo(() => [...new Map((list.data?.rulebooks ?? []).filter((b) => b.usable !== false).map((b) => [b.id, b])).values()], [list.data]);
+  // Only the jurisdiction the authority is bound to (config/authorities.ts): POST /v1/cases refuses any other with 403.
+  const usable = useMemo(() => [...new Map((list.data?.rulebooks ?? []).filter((b) => b.usable).map((b) => [b.id, b])).values()], [list.data]);
   const [jurisdiction, setJurisdiction] = useState('');
   const [rulebook, setRulebook] = useState<Rulebook>();
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -132,7 +131,7 @@ export function OpenCase() {
     const opt = (v: string) => (v.trim() ? v.trim() : undefined);
     const body = {
       jurisdiction,
-      subject: { name: draft.name, organisation: draft.organisation, position: opt(draft.position), userId: opt(draft.userId) },
+      subject: { name: draft.name, organisation: draft.organisation, position: opt(draft.position) },
       matter: draft.matter,
       accountability: { reference: draft.reference, body: opt(draft.body) },
       eventDate: draft.eventDate,
@@ -147,8 +146,11 @@ export function OpenCase() {
       navigate(`/cases/${id}`);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      setProblem(err.problem.detail);
-      setErrors(Object.fromEntries((err.problem.errors ?? []).map((f) => [FIELD_OF[f.field] ?? f.field, fieldMessage(f.message)])));
+      const fields = err.problem.errors ?? [];
+      // Each field's error shows at its input; the summary names only those no input shows.
+      const unshown = fields.filter((f) => !FIELD_OF[f.field]).map((f) => `${f.field}：${fieldMessage(f.message)}`);
+      setProblem(err.problem.status === 400 && fields.length ? ['填写有误，请按各项下方的提示更正', ...unshown].join('；') : err.problem.detail);
+      setErrors(Object.fromEntries(fields.map((f) => [FIELD_OF[f.field] ?? f.field, fieldMessage(f.message)])));
     } finally {
       setBusy(false);
     }
@@ -159,6 +161,7 @@ export function OpenCase() {
       <PageTitle>立案</PageTitle>
       {list.error ? <ErrorNote>{list.error}</ErrorNote> : null}
       {list.loading && !list.data ? <Loading what="可用的规则" /> : null}
+      {list.data && usable.length === 0 ? <ErrorNote>本机关未配置可适用的辖区规则，不能立案。请联系系统管理员在机关配置（AUTHORITIES_FILE）中为本机关指定辖区。</ErrorNote> : null}
       <form onSubmit={(e) => void submit(e)} className="card" noValidate>
         <div className="field">
           <label htmlFor="jurisdiction">辖区规则</label>
@@ -171,8 +174,11 @@ export function OpenCase() {
           </select>
           {errors.jurisdiction ? <span className="field-error">{errors.jurisdiction}</span> : null}
         </div>
-        <fieldset>
+        <fieldset aria-describedby="subject-note">
           <legend>被调查对象</legend>
+          <p className="hint" id="subject-note">
+            被调查对象本人的系统账号不在立案时填写：立案后由办案人员在案件页面“绑定被调查对象账户”，此后本人在收件箱查阅、签收通知，但不能办理本案。
+          </p>
           <Field id="name" label="姓名" error={errors.name}>
             <input {...input('name')} autoComplete="off" required />
           </Field>
@@ -181,9 +187,6 @@ export function OpenCase() {
           </Field>
           <Field id="position" label="职务（可选）" error={errors.position}>
             <input {...input('position')} />
-          </Field>
-          <Field id="userId" label="本人系统账号（可选，填写后本人可查阅、签收，但不能办理本案）" error={errors.userId}>
-            <input {...input('userId')} autoComplete="off" />
           </Field>
           <Field id="subjectEmail" label="电子邮件（可选，通知同时发送）" error={errors.subjectEmail}>
             <input {...input('subjectEmail')} type="email" autoComplete="off" />

@@ -8,6 +8,20 @@ import { ROLE_NAMES, fieldMessage } from '../labels';
 import { finishOidcSignIn, session, startOidcSignIn } from '../session';
 import { ErrorNote, Loading, PageTitle } from '../util';
 
+/** A lifetime in seconds as people say it: 8 小时, 30 分钟. */
+function hours(seconds: number): string {
+  return seconds >= 3600 && seconds % 3600 === 0 ? ` ${seconds / 3600} 小时` : ` ${Math.max(1, Math.floor(seconds / 60))} 分钟`;
+}
+
+function RoleBox({ role, roles, setRoles }: { role: string; roles: string[]; setRoles: (roles: string[]) => void }) {
+  return (
+    <label className="inline">
+      <input type="checkbox" name="roles" value={role} checked={roles.includes(role)} onChange={(e) => setRoles(e.target.checked ? [...roles, role] : roles.filter((x) => x !== role))} />
+      {ROLE_NAMES[role] ?? role}
+    </label>
+  );
+}
+
 function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { mode: 'development' }> }) {
   const [authority, setAuthority] = useState(settings.authorities[0]?.id ?? '');
   const [roles, setRoles] = useState<string[]>(['officer']);
@@ -16,6 +30,7 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
   const noteId = useId();
+  const systemNoteId = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -34,7 +49,7 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
   return (
     <form onSubmit={(e) => void submit(e)} aria-describedby={noteId} className="card narrow">
       <p id={noteId} className="warning" role="note">
-        <strong>开发环境登录。</strong>本系统未配置 OIDC 统一身份认证服务，因此可任选角色和所属机关登录，仅供开发和测试使用；生产环境请配置认证服务（JWKS_URL、TOKEN_ISSUER、OIDC_CLIENT_ID）。
+        <strong>开发环境登录。</strong>本系统未配置 OIDC 统一身份认证服务，因此可任选角色和所属机关登录，仅供开发和测试使用；生产环境请配置认证服务（JWKS_URL、TOKEN_ISSUER、OIDC_CLIENT_ID）。登录有效期{hours(settings.tokenLifetimeSeconds)}。
       </p>
       <div className="field">
         <label htmlFor="authority">所属机关</label>
@@ -48,15 +63,23 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
         {errors.authority ? <span className="field-error">{errors.authority}</span> : null}
       </div>
       <fieldset className="field">
-        <legend>角色</legend>
+        <legend>本机关角色</legend>
         {settings.roles.map((r) => (
-          <label key={r} className="inline">
-            <input type="checkbox" name="roles" value={r} checked={roles.includes(r)} onChange={(e) => setRoles(e.target.checked ? [...roles, r] : roles.filter((x) => x !== r))} />
-            {ROLE_NAMES[r] ?? r}
-          </label>
+          <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
         ))}
-        {errors.roles ? <span className="field-error">{errors.roles}</span> : null}
       </fieldset>
+      {settings.systemRoles.length ? (
+        <fieldset className="field" aria-describedby={systemNoteId}>
+          <legend>全系统角色</legend>
+          {settings.systemRoles.map((r) => (
+            <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
+          ))}
+          <span className="hint" id={systemNoteId}>
+            系统管理员载入全国统一的法定节假日安排，不属于任何机关；所属机关仅用于登录标识。
+          </span>
+        </fieldset>
+      ) : null}
+      {errors.roles ? <span className="field-error">{errors.roles}</span> : null}
       <div className="field">
         <label htmlFor="sub">用户标识</label>
         <input id="sub" value={sub} onChange={(e) => setSub(e.target.value)} autoComplete="username" aria-invalid={errors.sub ? true : undefined} />
@@ -75,7 +98,7 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
   );
 }
 
-export function SignIn({ expired }: { expired: boolean }) {
+export function SignIn({ expired }: { expired: string | undefined }) {
   const [settings, setSettings] = useState<SignInSettings>();
   const [error, setError] = useState<string>();
 
@@ -92,7 +115,7 @@ export function SignIn({ expired }: { expired: boolean }) {
   return (
     <main id="main" className="signin">
       <PageTitle>登录容错免责办案工作台</PageTitle>
-      {expired ? <p role="alert" className="warning">登录已失效，请重新登录。</p> : null}
+      {expired ? <p role="alert" className="warning">{expired}</p> : null}
       {error ? <ErrorNote>{error}</ErrorNote> : null}
       {!settings && !error ? <Loading what="登录方式" /> : null}
       {settings?.mode === 'oidc' ? (
