@@ -2,6 +2,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { caseStateQuery, type CaseState } from '../domain/case/contract';
 import type { Queryable } from '../store/db';
+import { findCaseView } from '../store/case-views';
 import { findDossier } from '../store/dossiers';
 import type { User } from './auth';
 import { samePerson } from '../domain/case/persons';
@@ -10,23 +11,57 @@ import { Problem, problems } from './problem';
 /** How long a read waits for the case to answer when no wait is configured. */
 const QUERY_WAIT_MS = 10_000;
 
+/** Where a read came from, and as of when: the caller can tell how fresh the state it sees is. */
+export interface Freshness {
+  /** caseView: the case's own view in the archive (written with each change); workflow: asked of the running case; dossier: the closed case's file. */
+  source: 'caseView' | 'workflow' | 'dossier';
+  /** The state's version (caseView), which a step's answer names. */
+  version?: number;
+  /** When the state was written (caseView, dossier) or asked (workflow). */
+  asOf: string;
+}
+
 /**
- * A running case answers from its workflow; a closed one whose history
- * Temporal has already removed answers from its dossier in the archive.
+ * A case as the caller may see it, and how fresh it is: from the case's view in the archive, which
+ * every case started since the view existed keeps current in the workflow task of each change (no
+ * worker needed to read or authorise); from the running case itself where no view is that new (cases
+ * started before, or `atLeast` a version the view has not reached); from its dossier once Temporal
+ * has removed a closed case's history.
  */
-export async function loadCase(deps: { client: Client; db: Queryable; stepWaitMs?: number | undefined }, id: string, user: User): Promise<CaseState> {
-  let state: CaseState | undefined;
-  try {
-    // Bounded: with no worker to answer, the caller gets a 503 with Retry-After, not a hang.
-    const deadline = Date.now() + (deps.stepWaitMs ?? QUERY_WAIT_MS);
-    state = await deps.client.connection.withDeadline(deadline, () => deps.client.workflow.getHandle(id).query(caseStateQuery));
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-    state = await findDossier(deps.db, id);
-    if (!state) throw problems.notFound(`case ${id}`);
+export async function readCase(
+  deps: { client: Client; db: Queryable; stepWaitMs?: number | undefined },
+  id: string,
+  user: User,
+  atLeast = 0,
+): Promise<{ state: CaseState; freshness: Freshness }> {
+  const view = await findCaseView(deps.db, id);
+  let read: { state: CaseState; freshness: Freshness } | undefined =
+    view && view.version >= Math.max(atLeast, 1) ? { state: view.state, freshness: { source: 'caseView', version: view.version, asOf: view.savedAt } } : undefined;
+  if (!read) {
+    try {
+      // Bounded: with no worker to answer, the caller gets a 503 with Retry-After, not a hang.
+      const deadline = Date.now() + (deps.stepWaitMs ?? QUERY_WAIT_MS);
+      const state = await deps.client.connection.withDeadline(deadline, () => deps.client.workflow.getHandle(id).query(caseStateQuery));
+      read = { state, freshness: { source: 'workflow', asOf: new Date().toISOString() } };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) {
+        // The worker is away: the view, if any, is the freshest answer there is.
+        if (view) read = { state: view.state, freshness: { source: 'caseView', version: view.version, asOf: view.savedAt } };
+        else throw err;
+      } else {
+        const dossier = await findDossier(deps.db, id);
+        if (!dossier) throw problems.notFound(`case ${id}`);
+        read = { state: dossier, freshness: { source: 'dossier', asOf: dossier.timeline.at(-1)?.at ?? new Date().toISOString() } };
+      }
+    }
   }
-  if (state.authority !== user.authority) throw problems.notFound(`case ${id}`);
-  return state;
+  if (read.state.authority !== user.authority) throw problems.notFound(`case ${id}`);
+  return read;
+}
+
+/** A case as the caller may see it (readCase, without the freshness). */
+export async function loadCase(deps: { client: Client; db: Queryable; stepWaitMs?: number | undefined }, id: string, user: User): Promise<CaseState> {
+  return (await readCase(deps, id, user)).state;
 }
 
 /** Someone recused (回避) from the case: by account where the recusal names one, by normalised name otherwise. */

@@ -198,6 +198,23 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 12,
+    name: 'case views: the read model of running cases',
+    statements: [
+      // Each case's state as of its last change, written by the case itself (a local activity in the same
+      // workflow task as the change), so reads and authorisation need no round trip to a worker.
+      `create table case_views (
+        case_id text primary key,
+        authority text not null,
+        version integer not null,
+        closed boolean not null,
+        state jsonb not null,
+        saved_at timestamptz not null default now()
+      )`,
+      `create index case_views_authority on case_views (authority)`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

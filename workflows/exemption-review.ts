@@ -119,9 +119,15 @@ function runAlongside(step: Step, ctx: CaseContext): Promise<void> {
  */
 export const CASE_INTEGRITY_PATCH = 'effects-handed-to-people-and-withdrawal';
 
+/**
+ * Cases started from here on keep their view in the archive (the read model the API answers from) and
+ * answer each step with a version, not their whole state. Cases started before are read from the case.
+ */
+export const CASE_VIEW_PATCH = 'case-view-read-model';
+
 export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   const integrity = patched(CASE_INTEGRITY_PATCH);
-  const file = new CaseFile(input);
+  const file = new CaseFile(input, patched(CASE_VIEW_PATCH));
   const actions = new Actions(file, input.rulebook);
   const effects = new Effects(file, actions, integrity);
   const deadlines = new Deadlines(file, effects);

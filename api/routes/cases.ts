@@ -17,7 +17,7 @@ import type { RulebookParameters } from '../../domain/rulebooks';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
-import { excludedFrom, loadCase, recusedFrom, recusedProblem, redacted } from '../case-access';
+import { excludedFrom, loadCase, readCase, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
 import { fieldsProblem, Problem, problems } from '../problem';
@@ -73,12 +73,16 @@ const keyReused = () =>
 /** Where the outcome of a step can be asked for again. */
 const stepPath = (caseId: string, updateId: string) => `/v1/cases/${caseId}/steps/${updateId}`;
 
-/** A finished step answers the case after it; one still under way answers 202 with where to ask again. */
+/**
+ * A finished step answers the case after it, read as GET reads it (the case's view at least as new as
+ * the version the step answered with); one still under way answers 202 with where to ask again.
+ */
 async function sendOutcome(res: Response, deps: CaseRoutesDeps, caseId: string, outcome: StepOutcome, user: User): Promise<void> {
   const { baseUrl } = deps;
   if (outcome.status === 'done') {
-    await followSubjectAccount(deps.db, outcome.state);
-    res.json(asSeenBy(outcome.state, user));
+    const { state, freshness } = await readCase(deps, caseId, user, outcome.result.version);
+    await followSubjectAccount(deps.db, state);
+    res.json({ ...asSeenBy(state, user), freshness });
     return;
   }
   res
@@ -309,11 +313,12 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;
-        const state = await loadCase(deps, params.id, user);
+        const { state, freshness } = await readCase(deps, params.id, user);
         if (recusedFrom(state, user)) return void res.json(redacted(state));
         // A closed case retries nothing; a running one shows what it is retrying and how often.
         const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id).catch(() => []);
-        res.json({ ...asSeenBy(state, user), pendingEffects: retrying });
+        // freshness: where the state was read (the case's view, the case itself, its dossier) and as of when.
+        res.json({ ...asSeenBy(state, user), pendingEffects: retrying, freshness });
       },
     }),
     route({

@@ -531,11 +531,23 @@ export interface ActionInputs {
 }
 export type ActionName = keyof ActionInputs;
 
-function action<N extends ActionName>(name: N) {
-  return defineUpdate<CaseState, [ActionInputs[N]], N>(name);
+/**
+ * What a step answers: that it was taken, and the version of the case's state after it. The state
+ * itself is read from the case's view (a step's answer is kept in the history, so it stays small).
+ */
+export interface StepResult {
+  caseId: string;
+  /** The view of the case at least this new has the step (the API reads it). */
+  version: number;
+  stage: string;
+  closed: boolean;
 }
 
-/** Every human step as a Workflow Update; each answers with the case state after it. */
+function action<N extends ActionName>(name: N) {
+  return defineUpdate<StepResult, [ActionInputs[N]], N>(name);
+}
+
+/** Every human step as a Workflow Update; each answers with the version of the case after it. */
 export const actionUpdates = {
   fileApplication: action('fileApplication'),
   decideExOfficio: action('decideExOfficio'),
@@ -573,8 +585,8 @@ export const actionUpdates = {
 export const ACTION_NAMES = Object.keys(actionUpdates) as ActionName[];
 
 /** The update of one action, typed by its name (TypeScript cannot narrow the indexed union itself). */
-export function actionUpdate<N extends ActionName>(name: N): UpdateDefinition<CaseState, [ActionInputs[N]], N> {
-  return actionUpdates[name] as unknown as UpdateDefinition<CaseState, [ActionInputs[N]], N>;
+export function actionUpdate<N extends ActionName>(name: N): UpdateDefinition<StepResult, [ActionInputs[N]], N> {
+  return actionUpdates[name] as unknown as UpdateDefinition<StepResult, [ActionInputs[N]], N>;
 }
 
 /** Kept for callers of the first release; the same update as `actionUpdates.fileApplication`. */
@@ -609,7 +621,7 @@ export interface AcknowledgeServiceInput {
   notificationId: string;
   actor: Actor;
 }
-export const acknowledgeServiceUpdate = defineUpdate<CaseState, [AcknowledgeServiceInput]>('acknowledgeService');
+export const acknowledgeServiceUpdate = defineUpdate<StepResult, [AcknowledgeServiceInput]>('acknowledgeService');
 export const calendarUpdatedSignal = defineSignal<[CalendarUpdatedSignal]>('calendarUpdated');
 
 /** Stable failure types an update can be refused with; the API maps them to HTTP answers. */

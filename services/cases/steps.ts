@@ -10,12 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import { actionUpdate, type ActionInputs, type ActionName, type Actor, type CaseState } from '../../domain/case/contract';
+import { actionUpdate, type ActionInputs, type ActionName, type Actor, type StepResult } from '../../domain/case/contract';
 import type { Queryable } from '../../store/db';
 import { claimStepRequest } from '../../store/step-requests';
 import { canonicalHash, IdempotencyConflict, stepUpdateId } from './idempotency';
 
-export type StepOutcome = { status: 'done'; state: CaseState; updateId: string } | { status: 'pending'; updateId: string };
+export type StepOutcome = { status: 'done'; result: StepResult; updateId: string } | { status: 'pending'; updateId: string };
 
 export interface StepDeps {
   db: Queryable;
@@ -61,14 +61,14 @@ export async function takeStep(deps: StepDeps, request: StepRequest): Promise<St
 
 /** The outcome of a step taken earlier, asked for again by its update id. */
 export function stepOutcome(deps: StepDeps, caseId: string, updateId: string): Promise<StepOutcome> {
-  return bounded(deps, updateId, () => deps.client.workflow.getHandle(caseId).getUpdateHandle<CaseState>(updateId).result());
+  return bounded(deps, updateId, () => deps.client.workflow.getHandle(caseId).getUpdateHandle<StepResult>(updateId).result());
 }
 
 /** Waits at most `waitMs`; a step not finished by then is pending, not failed. Refusals pass through. */
-async function bounded(deps: StepDeps, updateId: string, work: () => Promise<CaseState>): Promise<StepOutcome> {
+async function bounded(deps: StepDeps, updateId: string, work: () => Promise<StepResult>): Promise<StepOutcome> {
   try {
-    const state = await deps.client.connection.withDeadline(Date.now() + deps.waitMs, work);
-    return { status: 'done', state, updateId };
+    const result = await deps.client.connection.withDeadline(Date.now() + deps.waitMs, work);
+    return { status: 'done', result, updateId };
   } catch (err) {
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 'pending', updateId };
     throw err;

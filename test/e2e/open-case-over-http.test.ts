@@ -139,6 +139,8 @@ describe('opening a Binhai case over HTTP', () => {
 
   it('needs the deciding level of a Yangjiang case, since a county decision must be filed with the city group (二(三)4)', async () => {
     const yangjiang = { ...newCase(beijingDate(Date.now())), jurisdiction: 'yangjiang', route: 'application' };
+    // An officer of Yangjiang's own authority: an authority opens cases only under its jurisdiction.
+    const officer = await stack.token({ roles: ['officer'], authority: 'yangjiang-jw', sub: 'yj-officer', name: '林办案' });
     const missing = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(yangjiang);
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([{ field: 'body.level', message: expect.stringContaining('二(三)4') }]);

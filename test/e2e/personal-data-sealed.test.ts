@@ -39,6 +39,7 @@ const FACTS = {
   application: '申请人称规划许可批复迟迟未下，为赶在汛期前完工而先行开工，事后补办手续',
   investigators: ['司马调查', '诸葛核实'],
   findings: '经核实确属先行先试，未谋取私利，损失已挽回',
+  statement: '本人陈述汛期将至来不及等待批复只好先行开工',
 };
 const TODAY = beijingDate(Date.now());
 const UI_ORIGIN = 'http://ui.rongcuo.test:8233';
@@ -69,6 +70,8 @@ beforeAll(async () => {
   });
   await act('fileApplication', { filedBy: 'subject', receivedOn: TODAY, summary: FACTS.application });
   await act('appointInvestigationGroup', { appointedOn: TODAY, members: FACTS.investigators.map((name) => ({ name, declaresNoConflict: true })) });
+  // The subject is heard before the report (第十三条(二)).
+  await act('recordStatement', { receivedOn: TODAY, summary: FACTS.statement });
   await act('submitInvestigationReport', { submittedOn: TODAY, findings: FACTS.findings, recommendation: 'exempt', circumstances: ['binhai-6-3'], mitigating: [] });
 });
 afterAll(() => stack?.stop());
@@ -97,7 +100,7 @@ const keyIdOf = (p: Payload) => Buffer.from(p.metadata?.['encryption-key-id'] ??
 
 /** The name, and every two characters in a row of the facts: none may be found in what Temporal stores. */
 const SECRETS = [SUBJECT.name, SUBJECT.organisation, SUBJECT.position, ...FACTS.investigators].concat(
-  [MATTER, FACTS.application, FACTS.findings].flatMap((text) => [...text].slice(0, -1).map((c, i) => c + [...text][i + 1]).filter((pair) => /^\p{Script=Han}{2}$/u.test(pair))),
+  [MATTER, FACTS.application, FACTS.findings, FACTS.statement].flatMap((text) => [...text].slice(0, -1).map((c, i) => c + [...text][i + 1]).filter((pair) => /^\p{Script=Han}{2}$/u.test(pair))),
 );
 const found = (bytes: Uint8Array) => SECRETS.filter((secret) => Buffer.from(bytes).includes(Buffer.from(secret)));
 
@@ -109,13 +112,19 @@ describe('what Temporal stores of a case', () => {
 
     // Patch markers (patched()) are written by the SDK's core, not through the codec: they hold the patch id only.
     const isPatchMarker = (p: { at: string }) => /markerRecordedEventAttributes\.details\.patch-data\./.test(p.at);
-    const payloads = payloadsIn(history).filter((p) => !p.at.includes('searchAttributes') && !isPatchMarker(p));
+    // The marker of a local activity (the case writing its view): the SDK core writes what it needs to replay
+    // it (its sequence, type, attempt, times), not the activity's input, and never through the data converter.
+    const isLocalActivityMarker = (p: { at: string }) => /markerRecordedEventAttributes\.details\.data\./.test(p.at);
+    const payloads = payloadsIn(history).filter((p) => !p.at.includes('searchAttributes') && !isPatchMarker(p) && !isLocalActivityMarker(p));
     expect(payloads.length).toBeGreaterThan(10);
     expect(payloads.filter((p) => encodingOf(p.payload) !== 'binary/encrypted').map((p) => `${p.at}: ${encodingOf(p.payload)}`)).toEqual([]);
     expect(new Set(payloads.map((p) => keyIdOf(p.payload)))).toEqual(new Set([testPayloadKeys.current]));
     for (const marker of payloadsIn(history).filter(isPatchMarker)) {
       expect(Object.keys(JSON.parse(Buffer.from(marker.payload.data!).toString())).sort()).toEqual(['deprecated', 'id']);
     }
+    const localActivities = payloadsIn(history).filter(isLocalActivityMarker);
+    expect(localActivities.length).toBeGreaterThan(0);
+    for (const marker of localActivities) expect(Object.keys(JSON.parse(Buffer.from(marker.payload.data!).toString())).sort()).toEqual(['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq']);
   });
 
   it('keeps search attributes free of it: hashed search terms, no Matter, the key the case was opened with', async () => {

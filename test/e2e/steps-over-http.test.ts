@@ -18,6 +18,7 @@ import { eventually } from '../support/eventually';
 import { testDataConverter, testMatterIndex } from '../support/keys';
 import { startStack, type Stack } from '../support/stack';
 import { uniqueTaskQueue, workflowBundle } from '../support/temporal';
+import { findCaseView } from '../../store/case-views';
 
 let stack: Stack;
 let officer: string;
@@ -113,7 +114,11 @@ describe('a step the case cannot take now', () => {
         if (outcome.status !== 'done') throw new Error('still pending');
         return outcome;
       }, 60_000);
-      expect(done.state.recusals.map((r) => r.person.name)).toEqual(['郑某']);
+      // The step answers with the version of the case after it; the case's view at that version has it.
+      expect(done.result.version).toBeGreaterThan(0);
+      const view = await findCaseView(stack.db, caseId);
+      expect(view!.version).toBeGreaterThanOrEqual(done.result.version);
+      expect(view!.state.recusals.map((r) => r.person.name)).toEqual(['郑某']);
       await stack.env.client.workflow.getHandle(caseId).terminate('test done');
     });
   });

@@ -13,7 +13,7 @@ import { caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE, type
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import { binhaiCase, officer } from '../support/cases';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
-import { CaseDriver, trackCase, withCaseWorker } from '../support/case-driver';
+import { CaseDriver, settle, trackCase, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
 
 const suite = timeSkippingSuite();
@@ -84,9 +84,12 @@ describe('Binhai application window', () => {
       const { handle, expected } = await startCase(taskQueue);
       await stateOnceDeadlineSet(handle);
       await suite.env.sleep(Date.parse(expected.endsAt) - 60_000 - (await suite.env.currentTimeMs()));
-      const state = await handle.executeUpdate(fileApplicationUpdate, {
+      const taken = await handle.executeUpdate(fileApplicationUpdate, {
         args: [{ actor: officer, filedBy: 'subject', receivedOn: expected.deadline, summary: '申请容错免责：事实、依据与建议' }],
       });
+      // A step answers with the version of the case after it, not the whole state (which is read).
+      expect(taken).toMatchObject({ caseId: expect.any(String), version: expect.any(Number), closed: false });
+      const state = await settle(handle);
       expect(state.application).toMatchObject({ filedBy: 'subject', filedAt: expected.deadline, recordedBy: officer });
       expect(state.deadlines[0]?.status).toBe('met');
       const after = await handle.query(caseStateQuery);

@@ -553,8 +553,11 @@ describe('Binhai appeal window (第十七条, 15 days from the notice being serv
 });
 
 describe('Binhai conclusion served through the parties’ inboxes (第十五条, 第十七条)', () => {
-  const acknowledge = (c: CaseDriver, actor: Pick<Actor, 'sub' | 'name'>, servedOn: string) =>
-    c.handle.executeUpdate(acknowledgeServiceUpdate, { args: [{ party: 'subject', servedOn, notificationId: 'inbox-notice', actor: { ...actor, roles: [] } }] });
+  /** The subject acknowledges service in its inbox; answers the case after it. */
+  const acknowledge = async (c: CaseDriver, actor: Pick<Actor, 'sub' | 'name'>, servedOn: string) => {
+    await c.handle.executeUpdate(acknowledgeServiceUpdate, { args: [{ party: 'subject', servedOn, notificationId: 'inbox-notice', actor: { ...actor, roles: [] } }] });
+    return c.settled();
+  };
 
   it('puts the conclusion in the inboxes first, and counts the appeal window from the latest service: in person, or the subject’s own acknowledgement', async () => {
     await run(async (tq) => {

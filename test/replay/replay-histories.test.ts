@@ -38,6 +38,7 @@ describe('replay of recorded case histories', () => {
         'binhai-clarification',
         'binhai-revised-on-appeal',
         'yinchuan-unit-applicant',
+        'binhai-application-with-case-view',
       ]),
     );
   });

@@ -17,6 +17,7 @@ import {
   type Actor,
   type CaseInput,
   type CaseState,
+  type StepResult,
 } from '../../domain/case/contract';
 import { rulebookInForce, type Rulebook } from '../../domain/rulebooks';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
@@ -160,7 +161,7 @@ export class CaseDriver {
   }
 
   /** Sends a step with a deadline of its own: a step that hangs fails the test instead of holding it. */
-  private update<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor): Promise<CaseState> {
+  private update<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor): Promise<StepResult> {
     return this.env.client.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
       this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }),
     );

@@ -26,6 +26,10 @@ export interface Stack {
   /** The HS256 secret the app verifies tokens with, for tests that craft tokens of their own. */
   secret: Uint8Array;
   token(claims: { roles: string[]; authority: string; sub?: string; name?: string }): Promise<string>;
+  /** Stops the worker (the API goes on), as when every worker is down. */
+  stopWorker(): Promise<void>;
+  /** Starts a new worker on the same task queue. */
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,15 +43,24 @@ export async function startStack(
 ): Promise<Stack> {
   const [env, db] = await Promise.all([startDevServer(), openTestDb()]);
   const taskQueue = uniqueTaskQueue('stack');
-  const worker = await createCaseWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules, notices: options.notices },
-    dataConverter: testDataConverter,
-    workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
+  const newWorker = async () =>
+    createCaseWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules, notices: options.notices },
+      dataConverter: testDataConverter,
+      workflowBundle: await workflowBundle(),
+    });
+  let worker: Worker | undefined = await newWorker();
+  let running: Promise<void> | undefined = worker.run();
+  const stopWorker = async () => {
+    if (!worker) return;
+    worker.shutdown();
+    await running;
+    worker = undefined;
+    running = undefined;
+  };
   const app = createApp({
     client: env.client,
     db,
@@ -68,13 +81,21 @@ export async function startStack(
     env,
     db,
     app,
-    worker,
+    get worker() {
+      if (!worker) throw new Error('the stack’s worker is stopped');
+      return worker;
+    },
     taskQueue,
     secret,
     token: ({ roles, authority, sub = 'u-test', name = '测试用户' }) => signDevToken(secret, { sub, name, roles, authority }),
+    stopWorker,
+    async startWorker() {
+      if (worker) return;
+      worker = await newWorker();
+      running = worker.run();
+    },
     async stop() {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await Promise.all([env.teardown(), db.close()]);
     },
   };

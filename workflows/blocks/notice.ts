@@ -174,7 +174,7 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, r
     (ack) => {
       // A repeated acknowledgement (a retried request) changes nothing.
       if (!receiptOf(ack.party)) serve(ack.party, ack.servedOn, 'inbox', ack.actor);
-      return file.state;
+      return file.stepResult();
     },
     {
       validator: (ack: AcknowledgeServiceInput) => {

@@ -72,7 +72,7 @@ export class Actions {
           }
           await this.offers.get(name)!.apply(input);
           this.file.publish();
-          return this.file.state;
+          return this.file.stepResult();
         },
         { validator: (input: ActionInputs[typeof name]) => this.validate(name, input, { early: !this.atRest }) },
       );
@@ -170,6 +170,8 @@ export class Actions {
       roles: [...offer.roles],
       ...(offer.deadline && offer.deadline.status === 'pending' ? { deadline: offer.deadline.deadline } : {}),
     }));
+    // The steps on offer are part of what the case's view shows.
+    this.file.changed();
   }
 
   /**
