@@ -10,6 +10,7 @@ import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non
 import { caseStateQuery, type CaseInput, type CaseState } from '../domain/case/contract';
 import { openingState } from '../domain/case/opening';
 import type { Db } from '../store/db';
+import { findCaseView, saveCaseView } from '../store/case-views';
 import { dossiersMissing, saveDossier } from '../store/dossiers';
 import { visibilityString } from '../services/cases/visibility';
 
@@ -62,7 +63,11 @@ export function dossierActivities(client: Client, db: Db) {
           const status = describeStatus(execution.status);
           const state = await lastState(caseId);
           const closedAt = execution.closeTime?.seconds ? new Date(Number(execution.closeTime.seconds) * 1000).toISOString() : new Date().toISOString();
-          await saveDossier(db, reconciled(state, status, closedAt), closedAt);
+          const closed = reconciled(state, status, closedAt);
+          await saveDossier(db, closed, closedAt);
+          // The case's view follows: a terminated case could not write its last change itself.
+          const view = await findCaseView(db, caseId);
+          if (view) await saveCaseView(db, closed, view.version + 1);
           written.push(caseId);
           context.heartbeat({ pageToken });
         }

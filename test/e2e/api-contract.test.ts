@@ -87,10 +87,14 @@ describe('the OpenAPI document', () => {
 });
 
 describe('hardening', () => {
-  it('answers 503 in the problem shape when Temporal is down, and /readyz says so', async () => {
+  it('answers 503 in the problem shape when Temporal is down, reads the case from its view all the same, and /readyz says so', async () => {
     const connection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
     const app = appWith({ client: new Client({ connection }) });
-    const res = await request(app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${token}`);
+    // A read needs no Temporal: the case's view in the archive answers, and says it is the view.
+    const read = await request(app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${token}`);
+    expect([read.status, read.body.freshness?.source]).toEqual([200, 'caseView']);
+    // A list does: visibility is Temporal's.
+    const res = await request(app).get('/v1/cases').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('temporal_unavailable');
     expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|Error:|at /);
