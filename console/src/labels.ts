@@ -236,6 +236,6 @@ export const EVENT_NAMES: Record<string, string> = {
   reportedUpward: '向上级报告',
   stageEntered: '进入阶段',
   subjectAccountBound: '绑定被调查对象账户',
-  statementRecorded: '听取申诉意见',
+  statementRecorded: '听取意见',
   windowLapsed: '申请期限届满',
 };

@@ -217,6 +217,13 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(group);
   await expectEventually(officer, async () => (await officer.locator('details.step-box[data-action="submitInvestigationReport"]').count()) > 0, 'the report to be offered');
 
+  // Binhai's investigation hears the subject before it reports (第十三条(二)): the statement, through its form.
+  const statement = await step(officer, 'recordStatement');
+  await hasValue(statement.getByLabel('收到日期'), today);
+  await statement.getByLabel('内容摘要').fill('本人陈述：为赶工期简化了审批程序，未谋私利');
+  await submitStep(statement);
+  await expectEventually(officer, async () => ((await officer.locator('.timeline').textContent()) ?? '').includes('听取意见'), 'the statement in the timeline');
+
   const report = await step(officer, 'submitInvestigationReport');
   await report.getByLabel('调查结论').fill('为推进改革简化程序，未谋私利，已及时纠正');
   await report.getByLabel('初步建议').selectOption({ label: '免责' });

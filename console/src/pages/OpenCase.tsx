@@ -12,17 +12,24 @@ import { beijingToday } from '../format';
 import { ENUM_NAMES, fieldMessage } from '../labels';
 import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
 
-/** What the event date is for this rulebook, and the words of the rule that count from it. */
-export function eventDateLabel(rulebook: Rulebook): { label: string; hint: string } {
-  const first = rulebook.steps[0];
-  if (first?.kind === 'partyWindow') {
-    return {
-      label: '问责部门告知日',
-      hint: `${first.label}的期限自告知之日起算：${first.deadline.amount}${first.deadline.unit === 'workingDays' ? '个工作日' : '日'}（${first.deadline.basis.article}“${first.deadline.basis.quote}”）`,
-    };
+/**
+ * What the event date is for this rulebook (and the intake route chosen), in the regulation's words:
+ * the rulebook names it (`openingEvent`, per route where the routes differ), so the console shows the
+ * same label the API's refusals use. A party window counting from it is named in the hint.
+ */
+export function eventDateLabel(rulebook: Rulebook, route: string): { label: string; hint: string } {
+  const event = rulebook.openingEvent;
+  const chosen = (route ? event?.byRoute?.[route as keyof NonNullable<typeof event.byRoute>] : undefined) ?? event;
+  const window = rulebook.steps.find((s) => s.kind === 'partyWindow');
+  const counts =
+    window?.kind === 'partyWindow'
+      ? `；${window.label}的期限自此日起算：${window.deadline.amount}${window.deadline.unit === 'workingDays' ? '个工作日' : '日'}（${window.deadline.basis.article}）`
+      : '';
+  if (chosen) {
+    const basis = chosen.basis ? `${chosen.basis.article}“${chosen.basis.quote}”` : '';
+    return { label: chosen.label, hint: `${basis}${counts}` };
   }
-  if (first?.kind === 'intake') return { label: '问责启动日', hint: `启动方式见${first.routes.map((r) => r.basis.article).join('、')}；以问责程序启动之日为准` };
-  return { label: '问责启动日', hint: '以问责部门告知或启动问责之日为准' };
+  return { label: '问责启动日', hint: `以问责部门告知或启动问责之日为准${counts}` };
 }
 
 interface Draft {
@@ -108,7 +115,7 @@ export function OpenCase() {
   const levels = rulebook?.steps.some((s) => s.kind === 'filing' && s.onlyForLevel);
   const advanceFiling = rulebook?.steps.some((s) => s.kind === 'deliberation' && s.advanceFiling);
   const scopeLimited = rulebook?.steps.some((s) => s.kind === 'investigation' && s.scopeLimited);
-  const event = rulebook ? eventDateLabel(rulebook) : undefined;
+  const event = rulebook ? eventDateLabel(rulebook, draft.route) : undefined;
 
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => {
     setDraft({ ...draft, [k]: e.target.value });
