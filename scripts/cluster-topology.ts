@@ -19,7 +19,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/case/contract';
-import { formatPayloadKeys, loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey } from '../services/codec/keys';
+import { caseDataConverter } from '../services/codec/codec';
+import { formatPayloadKeys, loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey, parsePayloadKeys, payloadKeyring } from '../services/codec/keys';
 import { dockerfileEnv, durationMs, loadCompose, readDotenv, type Compose, type ComposeService } from './compose-settings';
 
 export const ROOT = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'package.json')) ? '' : '..');
@@ -464,9 +465,11 @@ export class Cluster {
     await waitUntil('the Temporal frontend listening', () => tcpOpen(this.ports.temporal), 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
   }
 
+  /** A client of the cluster with the workers' own payload keys: it reads what the cases store, as ops would through the codec. */
   async client(): Promise<{ client: Client; connection: Connection }> {
     const connection = await Connection.connect({ address: this.temporalAddress });
-    return { client: new Client({ connection, namespace: this.namespace }), connection };
+    const keys = payloadKeyring(parsePayloadKeys(this.options.vars?.PAYLOAD_KEYS ?? ''));
+    return { client: new Client({ connection, namespace: this.namespace, dataConverter: caseDataConverter(keys) }), connection };
   }
 
   /** The set-up job registered what the workflow writes: a missing attribute would fail every case's first task. */

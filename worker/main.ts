@@ -32,12 +32,29 @@ export function buildIdOf(code: string): string {
 /** Where `npm run build` writes the workflow bundle (scripts/bundle-workflows.ts), beside the compiled worker. */
 export const BUILT_BUNDLE_PATH = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
+/** The compiled code the workflow bundle is made of: a bundle older than any of it was built from other code. */
+const BUNDLED_DIRS = ['workflows', 'domain'].map((dir) => path.resolve(__dirname, '..', dir));
+
+function newestModified(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  return Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestModified(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+}
+
+/** Whether dist/workflow-bundle.js was built from the compiled code beside it; a stale one is never run. */
+function builtBundleIsCurrent(logger: Logger): boolean {
+  if (!fs.existsSync(BUILT_BUNDLE_PATH)) return false;
+  const bundled = fs.statSync(BUILT_BUNDLE_PATH).mtimeMs;
+  if (BUNDLED_DIRS.every((dir) => newestModified(dir) <= bundled)) return true;
+  logger.warn({ bundle: BUILT_BUNDLE_PATH }, 'the built workflow bundle is older than the compiled workflow code: bundling from the code instead (run npm run build)');
+  return false;
+}
+
 /**
  * The workflow bundle: built ahead (WORKFLOW_BUNDLE_PATH, or the one `npm run build` leaves in dist/),
  * so the worker starts in a moment; built here for a versioned worker; or left to the SDK (sources).
  */
 async function workflowCode(config: Config, logger: Logger): Promise<{ bundle?: WorkerOptions['workflowBundle']; code?: string }> {
-  const built = config.WORKFLOW_BUNDLE_PATH ?? (fs.existsSync(BUILT_BUNDLE_PATH) ? BUILT_BUNDLE_PATH : undefined);
+  const built = config.WORKFLOW_BUNDLE_PATH ?? (builtBundleIsCurrent(logger) ? BUILT_BUNDLE_PATH : undefined);
   if (built) return { bundle: { codePath: built }, code: fs.readFileSync(built, 'utf8') };
   if (!config.TEMPORAL_DEPLOYMENT_NAME) return {};
   const log = logger.child({ component: 'bundler' });
