@@ -39,6 +39,12 @@ export interface ClusterPorts {
 /** Beside `npm start` (7233, 3000) and scripts/test-postgres.sh (55432), so all three can run at once. */
 export const DEFAULT_PORTS: ClusterPorts = { postgres: 55433, temporal: 17233, api: 13000 };
 
+/**
+ * The highest frontend port the server can run on: it records its membership ports (the frontend's
+ * less 300 to less 294) in PostgreSQL as a smallint, so those must stay at most 32767.
+ */
+export const MAX_TEMPORAL_FRONTEND_PORT = 32_767 + 294;
+
 /** The server's configuration template reads its ports from these; offsets as in its defaults. */
 export function temporalPortEnv(frontend: number): Record<string, string> {
   const ports = {
@@ -162,6 +168,13 @@ export class ServiceProcess {
         this.say(`${this.name} exited (${signal ?? `code ${code}`}); see ${this.logFile}`);
       }
     });
+  }
+
+  /** Down for good: exited with no restart coming, or still dying after `restarts` restarts (a crash loop, not a hiccup). */
+  downFor(restarts: number): string | undefined {
+    const restarting = this.restartPolicy === 'unless-stopped' || this.restartPolicy === 'always';
+    if (!this.exited || (restarting && this.restarts <= restarts)) return undefined;
+    return `exited${this.restarts > 0 ? ` after ${this.restarts} restarts` : ''}; see ${this.logFile}`;
   }
 
   waitExit(): Promise<void> {
@@ -304,6 +317,9 @@ export class Cluster {
   static prepare(options: ClusterOptions): Cluster {
     const say = options.say ?? ((line: string) => console.log(`[cluster] ${line}`));
     const ports = { ...DEFAULT_PORTS, ...options.ports };
+    if (ports.temporal > MAX_TEMPORAL_FRONTEND_PORT || ports.temporal < 1024 + 300) {
+      throw new Error(`--temporal-port ${ports.temporal}: the server keeps its membership ports (300 below the frontend's) as a smallint, so choose a port from 1324 to ${MAX_TEMPORAL_FRONTEND_PORT}`);
+    }
     const dotenv = readDotenv(ROOT);
     // Where scripts/install-temporal-server.mjs builds the release .env pins.
     const serverDir = path.join(ROOT, '.tools', 'temporal-server', `v${dotenv.TEMPORAL_VERSION}`);
@@ -462,7 +478,8 @@ export class Cluster {
     // As the image's entrypoint: `temporal-server start` renders the built-in template from the environment.
     const proc = this.process('temporal', 'temporal', path.join(this.serverDir, 'bin', 'temporal-server'), ['start'], env, { cwd: this.dataDir });
     // Compose's health check: the frontend port answers (nc -z). The set-up job then waits until it serves.
-    await waitUntil('the Temporal frontend listening', () => tcpOpen(this.ports.temporal), 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
+    // As Docker would, a server that dies while starting is restarted by its policy; only a crash loop stops the start.
+    await waitUntil('the Temporal frontend listening', () => tcpOpen(this.ports.temporal), 90_000, () => proc.downFor(3));
   }
 
   /** A client of the cluster with the workers' own payload keys: it reads what the cases store, as ops would through the codec. */
@@ -488,6 +505,8 @@ export class Cluster {
   startWorker(build: WorkerBuild = { root: ROOT, label: 'worker' }): ServiceProcess {
     this.workerCount += 1;
     const env = { ...this.baseEnv(), ...this.appEnv('worker') };
+    // Each container has its own address for the metrics port compose gives it; on one machine each worker takes its own port after the API's.
+    if (env.WORKER_METRICS_ADDRESS) env.WORKER_METRICS_ADDRESS = `127.0.0.1:${this.ports.api + 10 + this.workerCount}`;
     const [command, ...args] = this.compose.services.worker!.command!;
     const proc = this.process(`${build.label}-${this.workerCount}`, 'worker', command === 'node' ? process.execPath : command!, args, env, { cwd: build.root });
     this.workers.push(proc);

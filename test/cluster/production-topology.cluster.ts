@@ -18,7 +18,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { loadOrCreateTokenSecret } from '../../api/token-secret';
-import { Cluster, ROOT, temporalPortEnv, type ServiceProcess } from '../../scripts/cluster-topology';
+import { Cluster, MAX_TEMPORAL_FRONTEND_PORT, ROOT, temporalPortEnv, type ServiceProcess } from '../../scripts/cluster-topology';
 import { signDevToken } from '../../scripts/token';
 import { driveFullCase, FULL_PATH_JURISDICTIONS, openFullCase, type FullCaseApi, type OpenedCase } from '../support/full-cases';
 import { buildNextRelease, NEXT_BUILD_PATCH } from './next-build';
@@ -52,7 +52,7 @@ async function portsFree(ports: number[]): Promise<boolean> {
 /** A frontend port whose whole family (history, matching, membership…) is free. */
 async function freeTemporalPort(): Promise<number> {
   for (let tries = 0; tries < 50; tries += 1) {
-    const base = 21_000 + Math.floor(Math.random() * 20_000);
+    const base = 21_000 + Math.floor(Math.random() * (MAX_TEMPORAL_FRONTEND_PORT - 21_000));
     if (await portsFree(Object.values(temporalPortEnv(base)).map(Number))) return base;
   }
   throw new Error('no free ports for the Temporal server');
