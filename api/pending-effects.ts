@@ -18,8 +18,17 @@ export interface PendingEffect {
 const STATES = ['unknown', 'scheduled', 'started', 'cancelRequested', 'paused'] as const;
 const isoOf = (t: { seconds?: unknown } | null | undefined) => (t?.seconds ? new Date(Number(t.seconds) * 1000).toISOString() : null);
 
-export async function pendingEffects(client: Client, caseId: string): Promise<PendingEffect[]> {
-  const { raw } = await client.workflow.getHandle(caseId).describe();
+/** Long enough for a busy server; short enough that a read with Temporal away still answers from the case's view at once. */
+const DESCRIBE_WAIT_MS = 2_000;
+
+/** The case's pending activities; null when Temporal does not answer in time (unknown, not none). */
+export async function pendingEffects(client: Client, caseId: string): Promise<PendingEffect[] | null> {
+  let raw;
+  try {
+    ({ raw } = await client.connection.withDeadline(Date.now() + DESCRIBE_WAIT_MS, () => client.workflow.getHandle(caseId).describe()));
+  } catch {
+    return null;
+  }
   return Promise.all(
     (raw.pendingActivities ?? []).map(async (a) => ({
       activity: a.activityType?.name ?? 'unknown',

@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { caseStateQuery, type CaseState, type DeadlineRecord } from '../domain/case/contract';
 import { compareDates, type IsoDate } from '../domain/calendar';
+import { VISIBILITY_WAIT_MS } from './waits';
 
 export interface UpcomingDeadline {
   caseId: string;
@@ -30,12 +31,14 @@ async function runningCases(client: Client, namespace: string, authority: string
   const ids: string[] = [];
   let nextPageToken: Uint8Array | null = null;
   do {
-    const page: Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>> = await client.workflowService.listWorkflowExecutions({
-      namespace,
-      query: `WorkflowType = "exemptionReview" AND Authority = "${authority}" AND ExecutionStatus = "Running"`,
-      pageSize: 100,
-      nextPageToken,
-    });
+    const page: Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>> = await client.connection.withDeadline(Date.now() + VISIBILITY_WAIT_MS, () =>
+      client.workflowService.listWorkflowExecutions({
+        namespace,
+        query: `WorkflowType = "exemptionReview" AND Authority = "${authority}" AND ExecutionStatus = "Running"`,
+        pageSize: 100,
+        nextPageToken,
+      }),
+    );
     for (const e of page.executions ?? []) if (e.execution?.workflowId) ids.push(e.execution.workflowId);
     nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : null;
   } while (nextPageToken && ids.length < MAX_CASES);

@@ -26,6 +26,7 @@ import type { User } from '../auth';
 import type { Response } from 'express';
 import { caseIdParams, caseListQuery, openCaseBody, stepParams } from '../schemas';
 import { idempotencyKeyOf } from '../validate';
+import { VISIBILITY_WAIT_MS } from '../waits';
 
 export interface CaseRoutesDeps {
   db: Db;
@@ -277,8 +278,10 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       async handle({ query, user, res }) {
         const visibility = visibilityQuery(user.authority, query, deps.matterIndex);
         const nextPageToken = pageTokenIn(visibility, query.pageToken);
-        const page = await deps.client.workflowService
-          .listWorkflowExecutions({ namespace: deps.namespace, query: visibility, pageSize: query.pageSize, nextPageToken })
+        const page = await deps.client.connection
+          .withDeadline(Date.now() + VISIBILITY_WAIT_MS, () =>
+            deps.client.workflowService.listWorkflowExecutions({ namespace: deps.namespace, query: visibility, pageSize: query.pageSize, nextPageToken }),
+          )
           .catch((err: unknown) => {
             throw nextPageToken && isInvalidArgument(err) ? invalidPageToken() : err;
           });
@@ -315,8 +318,8 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         res.locals.caseId = params.id;
         const { state, freshness } = await readCase(deps, params.id, user);
         if (recusedFrom(state, user)) return void res.json(redacted(state));
-        // A closed case retries nothing; a running one shows what it is retrying and how often.
-        const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id).catch(() => []);
+        // A closed case retries nothing; a running one shows what it is retrying and how often (null: Temporal did not say).
+        const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id);
         // freshness: where the state was read (the case's view, the case itself, its dossier) and as of when.
         res.json({ ...asSeenBy(state, user), pendingEffects: retrying, freshness });
       },

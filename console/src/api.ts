@@ -39,7 +39,8 @@ export class ApiError extends Error {
 /** The case as GET /v1/cases/{id} answers: the actions carry where their body schema is in /openapi.json. */
 export interface CaseView extends CaseState {
   availableActions: (AvailableAction & { input: string })[];
-  pendingEffects?: { activity: string; attempt: number; state: string; lastFailure: string | null }[];
+  /** null: Temporal did not answer in time, so what is being retried is unknown. */
+  pendingEffects?: { activity: string; attempt: number; state: string; lastFailure: string | null }[] | null;
 }
 
 /** What GET /v1/cases/{id} shows a user recused (回避) from the case: that it exists and where it stands, not its file. */

@@ -93,6 +93,8 @@ describe('hardening', () => {
     // A read needs no Temporal: the case's view in the archive answers, and says it is the view.
     const read = await request(app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${token}`);
     expect([read.status, read.body.freshness?.source]).toEqual([200, 'caseView']);
+    // What it is retrying is Temporal's to say: unknown, not none.
+    expect(read.body.pendingEffects).toBeNull();
     // A list does: visibility is Temporal's.
     const res = await request(app).get('/v1/cases').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(503);
