@@ -34,12 +34,21 @@ export interface CaseWorkerOptions {
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 /**
+ * Modules the case workflow imports that hold no state of their own: loaded once per workflow
+ * thread and shared by every case in it (the SDK's reusable V8 context), where otherwise each
+ * cached case loads its own copy. zod alone is a megabyte of code; loaded per case it held more
+ * than a megabyte of heap for each cached case, so the cache, not the open cases, ran out of
+ * memory. Only pure modules belong here: one that kept per-case state would share it between cases.
+ */
+export const SHARED_WORKFLOW_MODULES = ['zod', require.resolve('../domain/rulebooks/schema'), require.resolve('../domain/calendar')];
+
+/**
  * The workflow code built ahead (tests, WORKFLOW_BUNDLE_PATH), with the
  * failure converter that encodes failure messages, as the worker would
  * bundle it itself: a bundle without it puts refusal messages in clear.
  */
 export function bundleCaseWorkflows(logger?: Parameters<typeof bundleWorkflowCode>[0]['logger']) {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, preloadModules: SHARED_WORKFLOW_MODULES, logger });
 }
 
 export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -47,7 +56,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
     ...(options.deployment
