@@ -299,6 +299,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const restartAfter = Array.from({ length: options.databaseRestarts }, (_, i) => Math.max(1, Math.floor(((i + 1) * options.cases) / (options.databaseRestarts + 1))));
       let lastRandomKill = Date.now();
       let restartDue: number | undefined;
+      let doneAtNumberingKill = -1;
       while (!finished) {
         await sleep(50);
         if (finished) break;
@@ -318,7 +319,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           await watcher.connect();
           continue;
         }
-        if (numbering > 0 && budgetLeft() && Math.random() < 0.5) {
+        // Not twice in a row before another case has finished: the numbering seen again may be the same
+        // document's retry, and killing every retry of one document would only stall that case.
+        if (numbering > 0 && budgetLeft() && done > doneAtNumberingKill && Math.random() < 0.5) {
+          doneAtNumberingKill = done;
           await killWorker('duringNumbering');
           continue;
         }

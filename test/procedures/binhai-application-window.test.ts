@@ -8,7 +8,7 @@
  * one that arrived a day late is refused, naming the last day and the article.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { beijingDate } from '../../domain/calendar';
+import { addDays, beijingDate } from '../../domain/calendar';
 import { caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE, type CaseState } from '../../domain/case/contract';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import { binhaiCase, officer } from '../support/cases';
@@ -69,7 +69,7 @@ describe('Binhai application window', () => {
 
       await suite.env.sleep(120_000);
       const after = await stateOnce(handle, (s) => s.deadlines.length > 1);
-      // A filing that reached the authority in time may still be recorded (test/procedures/party-windows.test.ts).
+      // A filing that reached the authority in time may still be recorded (below: decided by the day it reached the authority).
       expect(after.closed).toBe(false);
       expect(after.deadlines[0]?.status).toBe('lapsed');
       const lapse = after.timeline.find((e: { event: string }) => e.event === 'windowLapsed');
@@ -114,6 +114,28 @@ describe('Binhai application window', () => {
       expect(cause.type).toBe(RefusalType.windowClosed);
       expect(cause.message).toContain(expected.deadline);
       expect(cause.message).toContain('第十二条(二)');
+      expect(await handle.query(caseStateQuery)).toEqual(before);
+      await handle.terminate('test done');
+    });
+  });
+
+  it('refuses a day of receipt before the subject was told or after today, naming the field and the event', async () => {
+    await withWorker(async (taskQueue) => {
+      const { handle, input } = await startCase(taskQueue);
+      await stateOnceDeadlineSet(handle);
+      const before = await handle.query(caseStateQuery);
+      const refusal = async (receivedOn: string) => {
+        const error = await handle
+          .executeUpdate(fileApplicationUpdate, { args: [{ actor: officer, filedBy: 'subject', receivedOn, summary: '申请容错免责' }] })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+        return (error as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+      };
+      const early = await refusal(addDays(input.eventDate, -1));
+      expect([early.type, early.message]).toEqual([RefusalType.invalidInput, `receivedOn：${addDays(input.eventDate, -1)} 早于问责部门告知日 ${input.eventDate}`]);
+      const today = beijingDate(await suite.env.currentTimeMs());
+      const future = await refusal(addDays(today, 1));
+      expect([future.type, future.message]).toEqual([RefusalType.invalidInput, `receivedOn：${addDays(today, 1)} 晚于今日 ${today}`]);
       expect(await handle.query(caseStateQuery)).toEqual(before);
       await handle.terminate('test done');
     });
