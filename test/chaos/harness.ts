@@ -36,6 +36,12 @@ export interface ChaosOptions {
   kills: number;
   /** At least this many restarts of the archive database. */
   databaseRestarts: number;
+  /**
+   * How long to wait, once the cases are driven, for those that said they were closed to finish
+   * their last effects (an activity the killed worker held runs again only after its timeout).
+   * Cases still running then are counted as running, not as closed without a dossier.
+   */
+  settleSeconds?: number;
   log(line: string): void;
 }
 
@@ -348,6 +354,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (!worker.running) await worker.start();
 
     for (const exit of worker.unexpectedExits) log(`  the worker exited by itself: ${exit}`);
+    // A case says it is closed before its last effects (archival copies, the dossier) are done: wait,
+    // bounded, for those workflows to complete, so the count sees every closed case whole.
+    await closedCasesComplete(env, results.filter((r) => r.ok && r.caseId).map((r) => r.caseId!), (options.settleSeconds ?? 300) * 1000, log);
     log('counting what was lost or doubled…');
     const caseIds = results.map((r) => r.caseId).filter((id): id is string => !!id);
     const report = await count(pg.url, env, caseIds, smtp);
@@ -374,6 +383,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // already gone
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the workflows of cases that reported themselves closed have completed, or `timeoutMs` passed. */
+async function closedCasesComplete(env: TestWorkflowEnvironment, caseIds: string[], timeoutMs: number, log: (line: string) => void): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let running = caseIds;
+  while (running.length > 0) {
+    const still = await Promise.all(running.map(async (id) => ((await env.client.workflow.getHandle(id).describe()).status.name === 'RUNNING' ? id : undefined)));
+    running = still.filter((id): id is string => id !== undefined);
+    if (running.length === 0) return;
+    if (Date.now() > until) {
+      const { raw } = await env.client.workflow.getHandle(running[0]!).describe();
+      const pending = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} (attempt ${a.attempt})`).join(', ') || 'no activity';
+      log(`  ${running.length} closed cases still finishing their last effects after ${timeoutMs / 1000} s (${running[0]}: ${pending})`);
+      return;
+    }
+    await sleep(1_000);
   }
 }
 

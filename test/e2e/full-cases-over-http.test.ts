@@ -5,6 +5,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { strFromU8, unzipSync } from 'fflate';
+import { DEFAULT_AUTHORITIES } from '../../config/authorities';
+import { documentFile, documentsOfCase } from '../../store/documents';
 import { FULL_PATHS, FULL_PATH_JURISDICTIONS, runFullCase, type FullCaseApi } from '../support/full-cases';
 import { startStack, type Stack } from '../support/stack';
 
@@ -29,5 +32,16 @@ describe('the full path of each jurisdiction', () => {
     const { state } = await runFullCase(api, jurisdiction);
     expect(state).toMatchObject({ jurisdiction, authority: path.authority, closed: true, outcome: path.outcome });
     expect(state.documents.map((d) => d.kind)).toEqual(path.documents);
+    // Every document names bodies by their names, the authority's own among them, and no body by its id (GB/T 9704 7.2.4, 7.3.5).
+    const issuer = DEFAULT_AUTHORITIES.authorities.find((a) => a.id === path.authority)!;
+    for (const document of await documentsOfCase(stack.db, state.caseId)) {
+      const text = docxText((await documentFile(stack.db, document.documentId))!.bytes);
+      expect([document.kind, text]).toEqual([document.kind, expect.stringContaining(issuer.name)]);
+      for (const { id } of DEFAULT_AUTHORITIES.authorities) expect([document.kind, text]).toEqual([document.kind, expect.not.stringContaining(id)]);
+    }
   });
 });
+
+/** The text of a .docx, run by run. */
+const docxText = (bytes: Uint8Array) =>
+  [...strFromU8(unzipSync(new Uint8Array(bytes))['word/document.xml']!).matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
