@@ -258,3 +258,28 @@ describe('Hangzhou recusal', () => {
     });
   });
 });
+
+describe('Hangzhou clarification of a false report (第十三条)', () => {
+  it('clears the name with the bodies the report reached and refers a malicious report to the 驻局纪检监察组, without changing the case', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'hangzhou-education');
+      const before = await c.state();
+      expect(before.availableActions.map((a) => a.name)).toContain('recordAccusationFalse');
+      const today = await c.today();
+      const found = { foundOn: today, finding: '反映的违规招生问题查无实据', malicious: true, clarifyTo: ['某中学'], means: '会议' };
+      expect((await c.refused('recordAccusationFalse', found)).type).toBe('NotPermitted');
+      await c.act('recordAccusationFalse', found, supervisor);
+      const state = await c.settled();
+      expect(state).toMatchObject({ stage: before.stage, closed: false, clarification: { clarifiedOn: today, malicious: true } });
+      expect(state.documents.map((d) => [d.kind, d.title, d.basis.article])).toEqual([['clarification', '澄清事实通知书', '第十三条']]);
+      expect(state.timeline.find((e) => e.event === 'maliciousAccusationReferred')?.basis?.article).toBe('第十三条(二)');
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ recipient: { kind: 'body', name: '某中学' } }),
+          expect.objectContaining({ recipient: { kind: 'body', name: '驻局纪检监察组' }, subject: expect.stringContaining('移送查处') }),
+        ]),
+      );
+      await c.handle.terminate('test done');
+    });
+  });
+});
