@@ -5,7 +5,6 @@
  * recordings never share or skip a number, and a file that no longer matches
  * its hash is caught. Runs on PGlite, or on PostgreSQL with DATABASE_URL.
  */
-import { strFromU8, unzipSync } from 'fflate';
 import { documentActivities } from '../../activities/documents';
 import { DEFAULT_AUTHORITIES, parseAuthorities } from '../../config/authorities';
 import { beijingDate } from '../../domain/calendar';
@@ -14,6 +13,7 @@ import type { DocumentSpec } from '../../domain/rulebooks/schema';
 import { libreOfficeRenderer } from '../../services/documents/render-pdf';
 import type { Db } from '../../store/db';
 import { documentFile } from '../../store/documents';
+import { docxText } from '../support/docx';
 import { openTestDb } from '../support/test-db';
 import { requestFor, type Kind } from './document-kinds';
 
@@ -23,8 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-const docxText = (bytes: Buffer) =>
-  [...strFromU8(unzipSync(new Uint8Array(bytes))['word/document.xml']!).matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
 
 const year = Number(beijingDate(Date.now()).slice(0, 4));
 const spec = (kind: DocumentSpec['kind'], title: string): DocumentSpec => ({ kind, title, basis: { article: '第十五条', quote: '书面告知' } });

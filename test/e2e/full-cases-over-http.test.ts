@@ -5,9 +5,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { strFromU8, unzipSync } from 'fflate';
 import { DEFAULT_AUTHORITIES } from '../../config/authorities';
 import { documentFile, documentsOfCase } from '../../store/documents';
+import { docxText } from '../support/docx';
 import { FULL_PATHS, FULL_PATH_JURISDICTIONS, runFullCase, type FullCaseApi } from '../support/full-cases';
 import { startStack, type Stack } from '../support/stack';
 
@@ -42,6 +42,3 @@ describe('the full path of each jurisdiction', () => {
   });
 });
 
-/** The text of a .docx, run by run. */
-const docxText = (bytes: Uint8Array) =>
-  [...strFromU8(unzipSync(new Uint8Array(bytes))['word/document.xml']!).matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
