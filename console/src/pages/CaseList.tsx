@@ -12,6 +12,23 @@ import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
 
 const PAGE_SIZE = 20;
 
+/** One filter chosen from a list, 全部 (no filter) first. */
+function FilterSelect(props: { id: string; label: string; value: string | undefined; onChange: (e: { target: { value: string } }) => void; options: [string, string][] }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value ?? ''} onChange={props.onChange}>
+        <option value="">全部</option>
+        {props.options.map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function CaseList() {
   const rulebooks = useAsync(() => api.listRulebooks(), []);
   const [draft, setDraft] = useState<CaseFilters>({});
@@ -33,47 +50,10 @@ export function CaseList() {
     <>
       <PageTitle>案件列表</PageTitle>
       <form className="filters" onSubmit={apply} aria-label="筛选案件">
-        <div className="field">
-          <label htmlFor="f-jurisdiction">辖区规则</label>
-          <select id="f-jurisdiction" value={draft.jurisdiction ?? ''} onChange={set('jurisdiction')}>
-            <option value="">全部</option>
-            {jurisdictions.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-stage">阶段</label>
-          <select id="f-stage" value={draft.stage ?? ''} onChange={set('stage')}>
-            <option value="">全部</option>
-            {Object.entries(STAGE_FALLBACK).map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-outcome">结果</label>
-          <select id="f-outcome" value={draft.outcome ?? ''} onChange={set('outcome')}>
-            <option value="">全部</option>
-            {Object.entries(OUTCOME_NAMES).map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-overdue">逾期</label>
-          <select id="f-overdue" value={draft.overdue ?? ''} onChange={set('overdue')}>
-            <option value="">全部</option>
-            <option value="true">已逾期</option>
-            <option value="false">未逾期</option>
-          </select>
-        </div>
+        <FilterSelect id="f-jurisdiction" label="辖区规则" value={draft.jurisdiction} onChange={set('jurisdiction')} options={jurisdictions.map((b) => [b.id, b.name])} />
+        <FilterSelect id="f-stage" label="阶段" value={draft.stage} onChange={set('stage')} options={Object.entries(STAGE_FALLBACK)} />
+        <FilterSelect id="f-outcome" label="结果" value={draft.outcome} onChange={set('outcome')} options={Object.entries(OUTCOME_NAMES)} />
+        <FilterSelect id="f-overdue" label="逾期" value={draft.overdue} onChange={set('overdue')} options={[['true', '已逾期'], ['false', '未逾期']]} />
         <div className="field">
           <label htmlFor="f-before">期限早于</label>
           <input id="f-before" type="date" value={draft.deadlineBefore ?? ''} onChange={set('deadlineBefore')} />
