@@ -8,13 +8,5 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list :lang=zh family 2>/dev/null | grep -q 'Noto Sans CJK SC' || missing+=(fonts-noto-cjk)
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" != 0 ]; then
-  echo "[install-chromium] not root: install ${missing[*]} yourself (apt-get install --no-install-recommends ${missing[*]})" >&2
-  exit 1
-fi
-echo "[install-chromium] installing ${missing[*]} from Debian's packages…"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+source "$(dirname "$0")/apt-install.sh"
+install_missing install-chromium "${missing[@]}"

@@ -10,13 +10,5 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fc-list :lang=zh family 2>/dev/null | grep -q 'Noto Serif CJK SC' || missing+=(fonts-noto-cjk)
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" != 0 ]; then
-  echo "[install-libreoffice] not root: install ${missing[*]} yourself (apt-get install --no-install-recommends ${missing[*]})" >&2
-  exit 1
-fi
-echo "[install-libreoffice] installing ${missing[*]} from Debian's packages…"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+source "$(dirname "$0")/apt-install.sh"
+install_missing install-libreoffice "${missing[@]}"
