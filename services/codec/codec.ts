@@ -11,9 +11,9 @@
  * around it), so Node's zlib is allowed here; workflow code never imports
  * this module.
  */
-import type { webcrypto } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync, type CipherGCMTypes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { deflateRaw, inflateRaw } from 'node:zlib';
+import { deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
 import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 // Imported only so the build compiles it: the worker and the workflow bundle load it by path.
@@ -25,12 +25,23 @@ export const METADATA_KEY_ID = 'encryption-key-id';
 export const METADATA_CIPHER = 'encryption-cipher';
 export const CIPHER = 'AES-256-GCM/deflate';
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const GCM: CipherGCMTypes = 'aes-256-gcm';
+/**
+ * Payloads are mostly a few kilobytes, and each step and activity carries several: Node's async
+ * zlib and WebCrypto hand each one to the thread pool, which cost four times the CPU of doing the
+ * work in place (measured: 365 against 78 µs a payload). Larger ones, rare, still go to the pool
+ * so a big payload never holds up the event loop the API and the activities share.
+ */
+const IN_PLACE_BYTES = 64 * 1024;
 
 /** The path the worker and the workflow bundle load the failure converter from. */
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
-const deflate = promisify(deflateRaw);
-const inflate = promisify(inflateRaw);
+const deflateAsync = promisify(deflateRaw);
+const inflateAsync = promisify(inflateRaw);
+const deflate = async (bytes: Uint8Array) => (bytes.byteLength <= IN_PLACE_BYTES ? deflateRawSync(bytes) : deflateAsync(bytes));
+const inflate = async (bytes: Uint8Array) => (bytes.byteLength <= IN_PLACE_BYTES / 4 ? inflateRawSync(bytes) : inflateAsync(bytes));
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
 
@@ -50,12 +61,10 @@ export class PayloadUndecryptable extends Error {
 }
 
 export class PayloadEncryptionCodec implements PayloadCodec {
-  private readonly cryptoKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+  private readonly cryptoKeys = new Map<string, Uint8Array>();
 
   constructor(private readonly keyring: PayloadKeyring) {
-    for (const { id, key } of keyring.keys) {
-      this.cryptoKeys.set(id, globalThis.crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt', 'decrypt']));
-    }
+    for (const { id, key } of keyring.keys) this.cryptoKeys.set(id, key);
   }
 
   /** The key new payloads are encrypted with. */
@@ -74,15 +83,11 @@ export class PayloadEncryptionCodec implements PayloadCodec {
   private async encrypt(payload: Payload): Promise<Payload> {
     const keyId = this.keyring.current;
     const plain = await deflate(temporal.api.common.v1.Payload.encode(payload).finish());
-    const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
-    const sealed = await globalThis.crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: associatedData(keyId) },
-      await this.cryptoKeys.get(keyId)!,
-      plain,
-    );
-    const data = new Uint8Array(IV_BYTES + sealed.byteLength);
-    data.set(iv);
-    data.set(new Uint8Array(sealed), IV_BYTES);
+    // The layout WebCrypto's AES-GCM gives, so payloads sealed before and after read alike: iv, ciphertext, tag.
+    const iv = randomFillSync(new Uint8Array(IV_BYTES));
+    const cipher = createCipheriv(GCM, this.cryptoKeys.get(keyId)!, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(associatedData(keyId));
+    const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: { [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED), [METADATA_KEY_ID]: utf8(keyId), [METADATA_CIPHER]: utf8(CIPHER) },
       data,
@@ -98,17 +103,17 @@ export class PayloadEncryptionCodec implements PayloadCodec {
     const key = this.cryptoKeys.get(keyId);
     if (!key) throw new PayloadKeyMissing(keyId, this.keyring.keys.map((k) => k.id));
     const data = payload.data ?? new Uint8Array();
-    let plain: ArrayBuffer;
+    let plain: Buffer;
     try {
-      plain = await globalThis.crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: data.subarray(0, IV_BYTES), additionalData: associatedData(keyId) },
-        await key,
-        data.subarray(IV_BYTES),
-      );
+      if (data.byteLength < IV_BYTES + TAG_BYTES) throw new Error('too short');
+      const decipher = createDecipheriv(GCM, key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+      decipher.setAAD(associatedData(keyId));
+      decipher.setAuthTag(data.subarray(data.byteLength - TAG_BYTES));
+      plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.byteLength - TAG_BYTES)), decipher.final()]);
     } catch {
       throw new PayloadUndecryptable(`payload does not decrypt with key "${keyId}": altered, or another key of the same id`);
     }
-    return temporal.api.common.v1.Payload.decode(await inflate(new Uint8Array(plain)));
+    return temporal.api.common.v1.Payload.decode(await inflate(plain));
   }
 }
 

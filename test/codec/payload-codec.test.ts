@@ -8,7 +8,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { CIPHER, ENCODING_ENCRYPTED, METADATA_KEY_ID, PayloadEncryptionCodec, PayloadKeyMissing, PayloadUndecryptable } from '../../services/codec/codec';
 import { failureConverter } from '../../services/codec/failure-converter';
 import { loadOrCreatePayloadKeys, parsePayloadKeys, payloadKeyring, payloadKeysFile } from '../../services/codec/keys';
@@ -42,6 +44,30 @@ describe('encrypting a payload', () => {
   it('never gives the same ciphertext twice for the same value', async () => {
     const [a, b] = await codec.encode([plainPayload(), plainPayload()]);
     expect(Buffer.from(a!.data!).equals(Buffer.from(b!.data!))).toBe(false);
+  });
+
+  it('opens a payload sealed through WebCrypto, as cases opened before the codec worked in place were sealed', async () => {
+    const keyId = testPayloadKeys.current;
+    const raw = testPayloadKeys.keys.find((k) => k.id === keyId)!.key;
+    const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+    const sealed = await globalThis.crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: Buffer.from(`${ENCODING_ENCRYPTED}\n${CIPHER}\n${keyId}`) },
+      await globalThis.crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt']),
+      deflateRawSync(temporal.api.common.v1.Payload.encode(plainPayload()).finish()),
+    );
+    const data = Buffer.concat([iv, new Uint8Array(sealed)]);
+    const metadata = { encoding: Buffer.from(ENCODING_ENCRYPTED), [METADATA_KEY_ID]: Buffer.from(keyId), 'encryption-cipher': Buffer.from(CIPHER) };
+    const [back] = await codec.decode([{ metadata, data }]);
+    expect(defaultPayloadConverter.fromPayload(back!)).toEqual(caseInput);
+  });
+
+  it('seals and opens a payload too large to compress in place (a long dossier of free text)', async () => {
+    const long = { matter: Array.from({ length: 20_000 }, (_, i) => `第${i}项：${(i * 7919) % 104729}`).join('；') };
+    const plain = defaultPayloadConverter.toPayload(long)!;
+    expect(plain.data!.length).toBeGreaterThan(256 * 1024);
+    const [sealed] = await codec.encode([plain]);
+    const [back] = await codec.decode([sealed!]);
+    expect(defaultPayloadConverter.fromPayload(back!)).toEqual(long);
   });
 
   it('lets a payload that was never encrypted through unchanged, as cases and fixtures from before have them', async () => {
