@@ -53,10 +53,9 @@ export async function takeStep(deps: StepDeps, request: StepRequest): Promise<St
   }
   const handle = deps.client.workflow.getHandle(request.caseId);
   const args = [{ ...request.body, actor: request.actor } as ActionInputs[ActionName]] as const;
-  return bounded(deps, updateId, async () => {
-    const update = await handle.startUpdate(actionUpdate(request.action), { args: [...args], updateId, waitForStage: 'ACCEPTED' });
-    return update.result();
-  });
+  // One round trip: the server holds the call until the update completes (or the wait ends), as a raw
+  // executeUpdate does; accepting first and then asking for the result took two.
+  return bounded(deps, updateId, () => handle.executeUpdate(actionUpdate(request.action), { args: [...args], updateId }));
 }
 
 /** The outcome of a step taken earlier, asked for again by its update id. */
