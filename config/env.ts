@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PGLITE_BUFFERS_MB } from '../store/db';
 import { parsePayloadKeys, payloadKeyring, SEARCH_TERMS_KEY_MIN_LENGTH, type PayloadKey, type PayloadKeyring } from '../services/codec/keys';
 import { rulebookParametersSchema, rulebooks, type RulebookParameters } from '../domain/rulebooks';
 
@@ -65,6 +66,8 @@ export const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
   ),
+  /** The embedded archive's buffer cache (PostgreSQL shared_buffers), in MB; a PostgreSQL server (DATABASE_URL) sets its own. */
+  ARCHIVE_BUFFERS_MB: z.coerce.number().int().min(1).max(65_536).default(DEFAULT_PGLITE_BUFFERS_MB),
   /** HS256 secret for tokens; unset means one generated into DATA_DIR on first start. */
   TOKEN_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** An OIDC issuer's key set; when set, tokens are verified against it instead of the secret. */

@@ -13,7 +13,7 @@ import { emailChannel } from '../services/notices/email';
 import { webhookChannel } from '../services/notices/webhook';
 import { caseDataConverter } from '../services/codec/codec';
 import { loadOrCreatePayloadKeys, type PayloadKeyring } from '../services/codec/keys';
-import { openDb, type Db } from '../store/db';
+import { openDb, type Db, type DbOptions } from '../store/db';
 import { loadAuthorities, type Authorities } from './authorities';
 import type { Config } from './env';
 
@@ -43,6 +43,11 @@ export function pgliteDir(config: Config): string {
   return path.join(config.dataDir, 'archive');
 }
 
+/** The archive database as the configuration names it: a PostgreSQL server, or PGlite under DATA_DIR with its buffer cache. */
+export function archiveOptions(config: Config): DbOptions {
+  return { databaseUrl: config.DATABASE_URL, pgliteDir: pgliteDir(config), pgliteBuffersMb: config.ARCHIVE_BUFFERS_MB, waitMs: config.STARTUP_WAIT_SECONDS * 1000 };
+}
+
 /** Start-up waits for the Temporal server (it may start after us, or be restarting), then says why it gave up. */
 export async function connectToTemporal(config: Config, onWait: (message: string) => void): Promise<Connection> {
   const started = Date.now();
@@ -65,12 +70,7 @@ export async function openResources(config: Config, name: string): Promise<Resou
   const payloadKeys = config.payloadKeys ?? loadOrCreatePayloadKeys(config.dataDir);
   const dataConverter = caseDataConverter(payloadKeys);
   const authorities = loadAuthorities(config.AUTHORITIES_FILE);
-  const db = await openDb({
-    databaseUrl: config.DATABASE_URL,
-    pgliteDir: pgliteDir(config),
-    waitMs: config.STARTUP_WAIT_SECONDS * 1000,
-    onConnectionProblem: (message) => logger.warn(message),
-  });
+  const db = await openDb({ ...archiveOptions(config), onConnectionProblem: (message) => logger.warn(message) });
   let connection: Connection;
   try {
     connection = await connectToTemporal(config, (message) => logger.warn(message));

@@ -22,6 +22,8 @@ export interface DbOptions {
   databaseUrl?: string | undefined;
   /** Folder of the embedded database; `memory://` keeps it in memory (tests). */
   pgliteDir?: string;
+  /** PGlite only: its buffer cache (PostgreSQL's shared_buffers), in MB; DEFAULT_PGLITE_BUFFERS_MB when unset. */
+  pgliteBuffersMb?: number;
   /** PostgreSQL only: a schema of its own (created if missing), so test runs never meet each other's rows. */
   schema?: string;
   /** PostgreSQL only: how long start-up waits for the server to answer (default 60 s). */
@@ -29,6 +31,14 @@ export interface DbOptions {
   /** PostgreSQL only: told of each failed try while waiting, and of connections the server drops later. */
   onConnectionProblem?: (message: string) => void;
 }
+
+/**
+ * The embedded database's buffer cache. PostgreSQL's default of 128 MB, inside the worker's process,
+ * was a fifth of its memory once touched; the archive's working set is far smaller, and pages that
+ * fall out of the buffers are still in the operating system's file cache. Measured with the bench's
+ * worker alone: about 100 MiB less resident, no slower to open cases.
+ */
+export const DEFAULT_PGLITE_BUFFERS_MB = 32;
 
 /** PostgreSQL timeouts: no request waits forever on a server that went away or a statement that hangs. */
 export const POSTGRES_TIMEOUTS = { connectMs: 5_000, statementMs: 30_000, idleInTransactionMs: 60_000 } as const;
@@ -62,7 +72,7 @@ async function waitForPostgres(pool: import('pg').Pool, url: string, options: Db
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options) : await openPglite(options.pgliteDir ?? 'memory://');
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options) : await openPglite(options.pgliteDir ?? 'memory://', options.pgliteBuffersMb ?? DEFAULT_PGLITE_BUFFERS_MB);
   try {
     if (options.databaseUrl) await whileHoldingMigrationLock(options.databaseUrl, () => migrate(db));
     else await migrate(db);
@@ -94,10 +104,10 @@ async function whileHoldingMigrationLock(url: string, work: () => Promise<void>)
   }
 }
 
-async function openPglite(dir: string): Promise<Db> {
+async function openPglite(dir: string, buffersMb: number): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
-  const pg = new PGlite(dir);
+  const pg = new PGlite(dir, { postgresqlconf: [`shared_buffers=${buffersMb}MB`] });
   await pg.waitReady;
   return {
     kind: 'pglite',

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../config/env';
+import { archiveOptions } from '../../config/resources';
+import { openDb } from '../../store/db';
 
 const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
 const KEYS_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-config-')), 'payload-keys');
@@ -38,6 +40,7 @@ describe('configuration from the environment', () => {
     [{ SMTP_FROM: 'rongcuo' }, /SMTP_FROM: must be an e-mail address/],
     [{ WEBHOOK_URL: 'https://oa.example.cn/hooks/rongcuo' }, /WEBHOOK_SECRET: required when WEBHOOK_URL is set/],
     [{ NOTIFY_MAX_ATTEMPTS: '0' }, /NOTIFY_MAX_ATTEMPTS: /],
+    [{ ARCHIVE_BUFFERS_MB: '0' }, /ARCHIVE_BUFFERS_MB: /],
     [{ PAYLOAD_KEYS: 'k1:c2hvcnQ=' }, /^configuration error: PAYLOAD_KEYS: key "k1": must be 32 bytes \(AES-256\), got 5$/],
     [{ PAYLOAD_KEYS: KEYS, PAYLOAD_KEY_CURRENT: 'k9' }, /^configuration error: PAYLOAD_KEY_CURRENT: "k9" is not among the keys \(k2, k1\)$/],
     [{ PAYLOAD_KEY_CURRENT: 'k1' }, /PAYLOAD_KEY_CURRENT: names a key, but neither PAYLOAD_KEYS nor PAYLOAD_KEYS_FILE is set/],
@@ -76,6 +79,23 @@ describe('configuration from the environment', () => {
 
   it('names every bad variable at once', () => {
     expect(() => parseConfig({ API_PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/API_PORT: .*; LOG_LEVEL: /);
+  });
+});
+
+describe('the embedded archive', () => {
+  it.each([
+    [{}, '32MB'],
+    [{ ARCHIVE_BUFFERS_MB: '16' }, '16MB'],
+  ])('runs PGlite under DATA_DIR with the buffer cache ARCHIVE_BUFFERS_MB sets (%j: %s)', async (env, buffers) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-archive-'));
+    const options = archiveOptions(parseConfig({ ...env, DATA_DIR: dataDir }));
+    expect(options.pgliteDir).toBe(path.join(dataDir, 'archive'));
+    const db = await openDb(options);
+    try {
+      expect(await db.query('show shared_buffers')).toEqual([{ shared_buffers: buffers }]);
+    } finally {
+      await db.close();
+    }
   });
 });
 
