@@ -130,7 +130,7 @@ function parseOptions(argv: string[]): Options {
     },
   });
   const defaults = values.quick
-    ? { cases: 800, midnight: 300, samples: 100, burst: 200, rounds: 4, roundSize: 40, concurrency: 16 }
+    ? { cases: 800, midnight: 300, samples: 100, burst: 200, rounds: 4, roundSize: 60, concurrency: 16 }
     : { cases: 10_000, midnight: 2_000, samples: 400, burst: 1_000, rounds: 6, roundSize: 150, concurrency: 16 };
   const whole = (name: string, value: string | undefined, fallback: number | undefined, min = 1) => {
     if (value === undefined) return fallback;
