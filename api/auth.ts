@@ -6,6 +6,7 @@
  * claims are checked strictly, because `sub` and `authority` end up in inbox
  * keys and visibility queries.
  */
+import type { webcrypto } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { z } from 'zod';
@@ -66,8 +67,11 @@ export type VerifierOptions =
   | ({ kind: 'jwks'; jwksUrl: string; issuer: string; audience: string } & TokenRules);
 
 export function createVerifier(options: VerifierOptions): TokenVerifier {
-  const keys: Uint8Array | JWTVerifyGetKey =
-    options.kind === 'secret' ? options.secret : createRemoteJWKSet(new URL(options.jwksUrl));
+  // The secret imported once: handing jose the raw bytes imported them again for every request.
+  const keys: Promise<webcrypto.CryptoKey> | JWTVerifyGetKey =
+    options.kind === 'secret'
+      ? globalThis.crypto.subtle.importKey('raw', options.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+      : createRemoteJWKSet(new URL(options.jwksUrl));
   const verifyOptions: JWTVerifyOptions = {
     algorithms: options.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
     issuer: options.issuer ?? EMBEDDED_TOKEN_ISSUER,
@@ -78,7 +82,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
   return async (token) => {
-    const { payload } = await jwtVerify(token, keys as Uint8Array, verifyOptions);
+    const { payload } = typeof keys === 'function' ? await jwtVerify(token, keys, verifyOptions) : await jwtVerify(token, await keys, verifyOptions);
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new ClaimsError(claims.error.issues.map((i) => ({ field: ['token', ...i.path.map(String)].join('.'), message: i.message })));
     return claims.data;
