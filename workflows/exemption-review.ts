@@ -125,14 +125,11 @@ export const CASE_INTEGRITY_PATCH = 'effects-handed-to-people-and-withdrawal';
  */
 export const CASE_VIEW_PATCH = 'case-view-read-model';
 
-/** Cases started from here on count their deadlines in a local activity (workflows/engine/effects.ts). */
-export const LOCAL_DEADLINE_COUNT_PATCH = 'deadlines-counted-locally';
-
 export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   const integrity = patched(CASE_INTEGRITY_PATCH);
   const file = new CaseFile(input, patched(CASE_VIEW_PATCH));
   const actions = new Actions(file, input.rulebook);
-  const effects = new Effects(file, actions, integrity, patched(LOCAL_DEADLINE_COUNT_PATCH));
+  const effects = new Effects(file, actions, integrity);
   const deadlines = new Deadlines(file, effects);
   const background: Promise<void>[] = [];
   let mainLineDone = false;

@@ -146,7 +146,6 @@ describe('Binhai denial path', () => {
       expect(state).toMatchObject({ closed: true, outcome: 'denied' });
       await c.handle.result();
       await recordHistory('binhai-denied-appealed', c.handle);
-      await recordHistory('binhai-denied-appealed-deadlines-counted-locally', c.handle);
     });
   });
 

@@ -64,7 +64,6 @@ describe('Jiaozuo ex officio start', () => {
       expect(state).toMatchObject({ closed: true, outcome: 'exempt', accountability: { status: 'stopped' } });
       await c.handle.result();
       await recordHistory('jiaozuo-exofficio-exempt', c.handle);
-      await recordHistory('jiaozuo-exofficio-exempt-deadlines-counted-locally', c.handle);
     });
   });
 });

@@ -39,8 +39,6 @@ describe('replay of recorded case histories', () => {
         'binhai-revised-on-appeal',
         'yinchuan-unit-applicant',
         'binhai-application-with-case-view',
-        'jiaozuo-exofficio-exempt-deadlines-counted-locally',
-        'binhai-denied-appealed-deadlines-counted-locally',
       ]),
     );
   });

@@ -11,7 +11,7 @@
  * waits for a person: `retryEffect` (after the cause is fixed) or, where the
  * case can go on without it, `skipEffect` with the reason.
  */
-import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities, DeadlineRequest } from '../../activities';
 import type { DeadlineComputation } from '../../domain/calendar';
 import { RefusalType, type AttentionItem, type CaseState, type IssueDocumentRequest, type IssuedDocument, type NotifyRequest, type RenderArchivalCopiesRequest } from '../../domain/case/contract';
@@ -30,19 +30,6 @@ const ATTENTION_BASIS = { article: '本系统规则（非法规条文）', quote
 const { computeDeadline } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-/**
- * Counting a deadline reads the calendar and counts working days: a few milliseconds in the worker.
- * As a local activity it runs inside the workflow task that needs it, with no activity task, no
- * second workflow task and three fewer history events; a new case reaches its first deadline in one
- * workflow task. A worker that dies mid-count leaves the task to time out, and the next worker counts
- * again (the count is a pure function of the calendar). A count that keeps failing (the archive down)
- * retries with backoff, past a minute on a timer, as the activity did.
- */
-const { computeDeadline: computeDeadlineLocally } = proxyLocalActivities<Pick<Activities, 'computeDeadline'>>({
-  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
@@ -97,13 +84,11 @@ export class Effects {
   /**
    * `handsFailuresToPeople` is false for cases started before this existed: their effects are the
    * bare activity calls they were, awaited in the same order, so their histories replay unchanged.
-   * `countsDeadlinesLocally` likewise: cases started before count with the activity they recorded.
    */
   constructor(
     private readonly file: CaseFile,
     private readonly actions: Actions,
     private readonly handsFailuresToPeople: boolean,
-    private readonly countsDeadlinesLocally = false,
   ) {}
 
   /** Effects under way now (started and not yet finished or handed to a person). */
@@ -116,7 +101,7 @@ export class Effects {
       key: `deadline:${request.from}:${request.amount}${request.unit}`,
       label: `计算期限（自 ${request.from} 起 ${request.amount} ${request.unit}）`,
       skippable: false,
-      run: () => (this.countsDeadlinesLocally ? computeDeadlineLocally : computeDeadline)({ ...request, caseId: this.file.state.caseId }),
+      run: () => computeDeadline({ ...request, caseId: this.file.state.caseId }),
     });
   }
 
