@@ -26,6 +26,8 @@ export const EMBEDDED_TOKEN_AUDIENCE = 'rongcuo-api';
 export const DEFAULT_TOKEN_MAX_AGE_SECONDS = 12 * 3600;
 /** Clocks of the issuer and the API may differ this much. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
+/** How long a verified token is taken on trust without verifying its signature again. */
+export const VERIFIED_TOKEN_TTL_MS = 5 * 60_000;
 
 /** Account ids as OIDC issuers write them (UUIDs, `auth0|…`, e-mail addresses): no quotes, spaces or controls. */
 export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:|+=-]{0,127}$/;
@@ -81,12 +83,49 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     maxTokenAge: options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS,
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
+  const maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS;
+  const verified = new VerifiedTokens();
   return async (token) => {
+    const known = verified.get(token, Date.now());
+    if (known) return known;
     const { payload } = typeof keys === 'function' ? await jwtVerify(token, keys, verifyOptions) : await jwtVerify(token, await keys, verifyOptions);
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new ClaimsError(claims.error.issues.map((i) => ({ field: ['token', ...i.path.map(String)].join('.'), message: i.message })));
+    // Never longer than the token itself is good for: its exp, and its iat plus the maximum age.
+    verified.set(token, claims.data, Math.min(payload.exp! * 1000, (payload.iat! + maxAgeSeconds) * 1000));
     return claims.data;
   };
+}
+
+/**
+ * Tokens already verified, by their whole text (signature included), so only the very same token is
+ * taken on trust: a console sends its token with every request, and each verification was a trip to
+ * the thread pool. An entry lasts until the token expires, and at most VERIFIED_TOKEN_TTL_MS, so a key
+ * withdrawn from the issuer's key set stops being honoured within that time. Bounded; the oldest go first.
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, { user: User; until: number }>();
+
+  constructor(
+    private readonly limit = 10_000,
+    private readonly ttlMs = VERIFIED_TOKEN_TTL_MS,
+  ) {}
+
+  get(token: string, now: number): User | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.until <= now) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    // A copy: a handler that changed its user would otherwise change the next request's.
+    return { ...entry.user, roles: [...entry.user.roles] };
+  }
+
+  set(token: string, user: User, expiresAt: number, now = Date.now()): void {
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { user: { ...user, roles: [...user.roles] }, until: Math.min(expiresAt, now + this.ttlMs) });
+  }
 }
 
 declare module 'express-serve-static-core' {

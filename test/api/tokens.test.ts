@@ -5,7 +5,7 @@
  * carry anything into an inbox key or a visibility query.
  */
 import { SignJWT, type JWTPayload } from 'jose';
-import { ClaimsError, CLOCK_TOLERANCE_SECONDS, createVerifier, EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER } from '../../api/auth';
+import { ClaimsError, CLOCK_TOLERANCE_SECONDS, createVerifier, EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER, VerifiedTokens } from '../../api/auth';
 import { signDevToken } from '../../scripts/token';
 
 const secret = new TextEncoder().encode('tokens-test-secret-tokens-test-secret-0123');
@@ -48,6 +48,44 @@ describe('a token in the embedded (HS256) mode', () => {
     const custom = createVerifier({ kind: 'secret', secret, issuer: 'https://rongcuo.example', audience: 'cases' });
     await expect(custom(await signDevToken(secret, { sub: 'u3', ...claims }, { issuer: 'https://rongcuo.example', audience: 'cases' }))).resolves.toMatchObject({ sub: 'u3' });
     await expect(custom(await signDevToken(secret, { sub: 'u3', ...claims }))).rejects.toThrow();
+  });
+});
+
+describe('a token verified once', () => {
+  const user = { sub: 'u1', name: '张三', roles: ['officer' as const], authority: 'binhai-jw' };
+
+  it('is taken on trust, as the same text only, until it expires or five minutes pass', () => {
+    const verified = new VerifiedTokens();
+    const t0 = 1_800_000_000_000;
+    verified.set('token-a', user, t0 + 60_000, t0);
+    expect(verified.get('token-a', t0 + 59_999)).toEqual(user);
+    expect(verified.get('token-a', t0 + 60_000)).toBeUndefined();
+    expect(verified.get('token-a', t0)).toBeUndefined();
+    verified.set('token-b', user, t0 + 3_600_000, t0);
+    expect(verified.get('token-b', t0 + 5 * 60_000 - 1)).toEqual(user);
+    expect(verified.get('token-b', t0 + 5 * 60_000)).toBeUndefined();
+    expect(verified.get('token-b-but-another-signature', t0)).toBeUndefined();
+  });
+
+  it('hands each request its own copy, and forgets the oldest beyond its bound', () => {
+    const verified = new VerifiedTokens(2);
+    const t0 = 1_800_000_000_000;
+    verified.set('a', user, t0 + 60_000, t0);
+    verified.get('a', t0)!.roles.push('supervisor');
+    expect(verified.get('a', t0)!.roles).toEqual(['officer']);
+    verified.set('b', user, t0 + 60_000, t0);
+    verified.set('c', user, t0 + 60_000, t0);
+    expect([verified.get('a', t0), verified.get('b', t0), verified.get('c', t0)].map(Boolean)).toEqual([false, true, true]);
+  });
+
+  it('is answered again without verifying, and a token past its maximum age is refused however it was cached', async () => {
+    const once = createVerifier({ kind: 'secret', secret, maxAgeSeconds: 3600 });
+    const fresh = await token(valid);
+    await expect(once(fresh)).resolves.toMatchObject({ sub: 'u1' });
+    await expect(once(fresh)).resolves.toEqual({ sub: 'u1', ...claims });
+    const old = await token({ ...valid, iat: now() - 3600 - CLOCK_TOLERANCE_SECONDS - 5 });
+    await expect(once(old)).rejects.toThrow();
+    await expect(once(old)).rejects.toThrow();
   });
 });
 
