@@ -78,9 +78,11 @@ export async function openCase(
   }
   if (!caseId) {
     try {
+      // The number, the request and where the case's notices go commit together: no number without its contacts.
       caseId = await deps.db.transaction(async (tx) => {
         const id = caseWorkflowId(request.jurisdiction, Number(openedOn.slice(0, 4)), await nextCaseNumber(tx, request.jurisdiction, Number(openedOn.slice(0, 4))));
         if (idempotencyKey) await saveCaseRequest(tx, actor, idempotencyKey, { caseId: id, bodySha256 });
+        await saveCaseContacts(tx, contactsOf(id, actor, request));
         return id;
       });
     } catch (err) {
@@ -112,14 +114,9 @@ export async function openCase(
     openedBy: { sub: actor.sub, name: actor.name },
     openedAt: new Date(now).toISOString(),
   };
-  // Before the workflow starts, so its first notice already finds them; a retry keeps the first row.
-  await saveCaseContacts(deps.db, {
-    caseId,
-    authority: actor.authority,
-    responsible: { sub: actor.sub, name: actor.name },
-    subjectUserId: request.subject.userId,
-    addresses: request.contacts ?? {},
-  });
+  // Before the workflow starts, so its first notice already finds them. A retry finds them saved with its
+  // number, unless that first try was made before they were saved together; the first row is kept.
+  if (replayed) await saveCaseContacts(deps.db, contactsOf(caseId, actor, request));
   // USE_EXISTING: a retry after a start that did happen finds that workflow, not an error.
   // REJECT_DUPLICATE: a case id names one case for ever, never a second run after it closed.
   try {
@@ -129,6 +126,10 @@ export async function openCase(
     if (!(err instanceof WorkflowExecutionAlreadyStartedError && replayed)) throw err;
   }
   return { caseId, replayed };
+}
+
+function contactsOf(caseId: string, actor: Actor & { authority: string }, request: OpenCaseRequest): CaseContacts {
+  return { caseId, authority: actor.authority, responsible: { sub: actor.sub, name: actor.name }, subjectUserId: request.subject.userId, addresses: request.contacts ?? {} };
 }
 
 function startCaseWorkflow(deps: OpenCaseDeps, caseId: string, input: CaseInput, jurisdiction: string, authority: string, matter: string) {
