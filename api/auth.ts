@@ -74,16 +74,16 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     options.kind === 'secret'
       ? globalThis.crypto.subtle.importKey('raw', options.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
       : createRemoteJWKSet(new URL(options.jwksUrl));
+  const maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS;
   const verifyOptions: JWTVerifyOptions = {
     algorithms: options.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
     issuer: options.issuer ?? EMBEDDED_TOKEN_ISSUER,
     audience: options.audience ?? EMBEDDED_TOKEN_AUDIENCE,
     // `maxTokenAge` makes `iat` required and refuses one in the future.
     requiredClaims: ['exp', 'sub'],
-    maxTokenAge: options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS,
+    maxTokenAge: maxAgeSeconds,
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
-  const maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKEN_MAX_AGE_SECONDS;
   const verified = new VerifiedTokens();
   return async (token) => {
     const known = verified.get(token, Date.now());
@@ -118,14 +118,18 @@ export class VerifiedTokens {
       this.entries.delete(token);
       return undefined;
     }
-    // A copy: a handler that changed its user would otherwise change the next request's.
-    return { ...entry.user, roles: [...entry.user.roles] };
+    return copyOf(entry.user);
   }
 
   set(token: string, user: User, expiresAt: number, now = Date.now()): void {
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(token, { user: { ...user, roles: [...user.roles] }, until: Math.min(expiresAt, now + this.ttlMs) });
+    this.entries.set(token, { user: copyOf(user), until: Math.min(expiresAt, now + this.ttlMs) });
   }
+}
+
+/** Kept and handed out as copies: a handler that changed its user would otherwise change the next request's. */
+function copyOf(user: User): User {
+  return { ...user, roles: [...user.roles] };
 }
 
 declare module 'express-serve-static-core' {

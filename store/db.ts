@@ -34,9 +34,10 @@ export interface DbOptions {
 
 /**
  * The embedded database's buffer cache. PostgreSQL's default of 128 MB, inside the worker's process,
- * was a fifth of its memory once touched; the archive's working set is far smaller, and pages that
- * fall out of the buffers are still in the operating system's file cache. Measured with the bench's
- * worker alone: about 100 MiB less resident, no slower to open cases.
+ * held about 100 MiB of its resident memory once touched; the archive's working set is far smaller,
+ * and pages that fall out of the buffers are still in the operating system's file cache. Measured:
+ * a reopened archive 281 against 201 MiB resident, 2,000 inserts no slower; the bench's worker alone
+ * 647 against 497 MiB.
  */
 export const DEFAULT_PGLITE_BUFFERS_MB = 32;
 

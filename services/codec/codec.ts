@@ -41,6 +41,7 @@ export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 const deflateAsync = promisify(deflateRaw);
 const inflateAsync = promisify(inflateRaw);
 const deflate = async (bytes: Uint8Array) => (bytes.byteLength <= IN_PLACE_BYTES ? deflateRawSync(bytes) : deflateAsync(bytes));
+// Judged by the compressed size, which the payload's text shrinks to about a quarter of.
 const inflate = async (bytes: Uint8Array) => (bytes.byteLength <= IN_PLACE_BYTES / 4 ? inflateRawSync(bytes) : inflateAsync(bytes));
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
@@ -61,10 +62,10 @@ export class PayloadUndecryptable extends Error {
 }
 
 export class PayloadEncryptionCodec implements PayloadCodec {
-  private readonly cryptoKeys = new Map<string, Uint8Array>();
+  private readonly keysById: ReadonlyMap<string, Uint8Array>;
 
   constructor(private readonly keyring: PayloadKeyring) {
-    for (const { id, key } of keyring.keys) this.cryptoKeys.set(id, key);
+    this.keysById = new Map(keyring.keys.map(({ id, key }) => [id, key]));
   }
 
   /** The key new payloads are encrypted with. */
@@ -85,7 +86,7 @@ export class PayloadEncryptionCodec implements PayloadCodec {
     const plain = await deflate(temporal.api.common.v1.Payload.encode(payload).finish());
     // The layout WebCrypto's AES-GCM gives, so payloads sealed before and after read alike: iv, ciphertext, tag.
     const iv = randomFillSync(new Uint8Array(IV_BYTES));
-    const cipher = createCipheriv(GCM, this.cryptoKeys.get(keyId)!, iv, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv(GCM, this.keysById.get(keyId)!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(associatedData(keyId));
     const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
@@ -100,7 +101,7 @@ export class PayloadEncryptionCodec implements PayloadCodec {
     const cipher = text(payload.metadata?.[METADATA_CIPHER]);
     if (!keyId) throw new PayloadUndecryptable('encrypted payload without an encryption-key-id');
     if (cipher !== CIPHER) throw new PayloadUndecryptable(`encrypted payload with an unknown cipher ${JSON.stringify(cipher)}`);
-    const key = this.cryptoKeys.get(keyId);
+    const key = this.keysById.get(keyId);
     if (!key) throw new PayloadKeyMissing(keyId, this.keyring.keys.map((k) => k.id));
     const data = payload.data ?? new Uint8Array();
     let plain: Buffer;

@@ -23,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-
 const year = Number(beijingDate(Date.now()).slice(0, 4));
 const spec = (kind: DocumentSpec['kind'], title: string): DocumentSpec => ({ kind, title, basis: { article: '第十五条', quote: '书面告知' } });
 /** Test authorities, each with its own prefixes, so each test's numbers start at 1. */
