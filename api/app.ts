@@ -130,6 +130,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // What a token guards is sent no-store (registry.ts), so a validator would never be used: no hash of each body.
+  app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(deps.signIn) } }));
   // The codec answers browsers of the Temporal UI only, whatever else CORS_ORIGINS allows.
   app.use(CODEC_PATH, codecCors(deps.temporalUiOrigin));

@@ -6,13 +6,13 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { beijingDate } from '../../domain/calendar';
-import { CASE_MEMO, caseWorkflowId, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
+import { CASE_MEMO, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
 import { rulebookInForce, type IntakeRoute, type Rulebook, type RulebookParameters } from '../../domain/rulebooks';
 import { currentPayloadKeyId } from '../codec/codec';
 import { canonicalHash, IdempotencyConflict } from './idempotency';
-import { nextCaseNumber } from '../../store/case-numbers';
+import { numberNewCase } from '../../store/case-numbers';
 import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
-import { findCaseRequest, saveCaseRequest } from '../../store/case-requests';
+import { findCaseRequest } from '../../store/case-requests';
 import type { Db } from '../../store/db';
 import type { MatterIndex } from './search-terms';
 
@@ -66,33 +66,24 @@ export async function openCase(
   if (request.route && !routes.includes(request.route)) throw new RouteNotAllowed(`${rulebook.name} accepts cases by ${routes.join(', ')}, not ${request.route}`);
   const bodySha256 = canonicalHash(request);
 
-  let caseId: string | undefined;
+  let caseId: string;
   let replayed = false;
-  if (idempotencyKey) {
-    const earlier = await findCaseRequest(deps.db, actor, idempotencyKey);
-    if (earlier && earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey);
-    if (earlier) {
-      caseId = earlier.caseId;
-      replayed = true;
-    }
-  }
-  if (!caseId) {
-    try {
-      // The number, the request and where the case's notices go commit together: no number without its contacts.
-      caseId = await deps.db.transaction(async (tx) => {
-        const id = caseWorkflowId(request.jurisdiction, Number(openedOn.slice(0, 4)), await nextCaseNumber(tx, request.jurisdiction, Number(openedOn.slice(0, 4))));
-        if (idempotencyKey) await saveCaseRequest(tx, actor, idempotencyKey, { caseId: id, bodySha256 });
-        await saveCaseContacts(tx, contactsOf(id, actor, request));
-        return id;
-      });
-    } catch (err) {
-      // A concurrent request with the same key won the race: answer as it did.
-      const earlier = idempotencyKey ? await findCaseRequest(deps.db, actor, idempotencyKey) : undefined;
-      if (!earlier) throw err;
-      if (earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey!);
-      caseId = earlier.caseId;
-      replayed = true;
-    }
+  try {
+    // The number, the request and where the case's notices go commit together: no number without its contacts.
+    caseId = await numberNewCase(deps.db, {
+      jurisdiction: request.jurisdiction,
+      year: Number(openedOn.slice(0, 4)),
+      request: idempotencyKey ? { by: actor, key: idempotencyKey, bodySha256 } : undefined,
+      contacts: contactsOf(actor, request),
+    });
+  } catch (err) {
+    // The key was used before, by a retry's first try or a concurrent request that won the race: answer
+    // as that request did. Its statement failed whole, so no number was used up.
+    const earlier = idempotencyKey ? await findCaseRequest(deps.db, actor, idempotencyKey) : undefined;
+    if (!earlier) throw err;
+    if (earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey!);
+    caseId = earlier.caseId;
+    replayed = true;
   }
 
   const input: CaseInput = {
@@ -116,7 +107,7 @@ export async function openCase(
   };
   // Before the workflow starts, so its first notice already finds them. A retry finds them saved with its
   // number, unless that first try was made before they were saved together; the first row is kept.
-  if (replayed) await saveCaseContacts(deps.db, contactsOf(caseId, actor, request));
+  if (replayed) await saveCaseContacts(deps.db, { caseId, ...contactsOf(actor, request) });
   // USE_EXISTING: a retry after a start that did happen finds that workflow, not an error.
   // REJECT_DUPLICATE: a case id names one case for ever, never a second run after it closed.
   try {
@@ -128,8 +119,8 @@ export async function openCase(
   return { caseId, replayed };
 }
 
-function contactsOf(caseId: string, actor: Actor & { authority: string }, request: OpenCaseRequest): CaseContacts {
-  return { caseId, authority: actor.authority, responsible: { sub: actor.sub, name: actor.name }, subjectUserId: request.subject.userId, addresses: request.contacts ?? {} };
+function contactsOf(actor: Actor & { authority: string }, request: OpenCaseRequest): Omit<CaseContacts, 'caseId'> {
+  return { authority: actor.authority, responsible: { sub: actor.sub, name: actor.name }, subjectUserId: request.subject.userId, addresses: request.contacts ?? {} };
 }
 
 function startCaseWorkflow(deps: OpenCaseDeps, caseId: string, input: CaseInput, jurisdiction: string, authority: string, matter: string) {

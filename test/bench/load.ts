@@ -656,15 +656,18 @@ async function memoryNow(s: Stack, label: string): Promise<{ app: number; server
 
 async function openingThroughput(s: Stack): Promise<void> {
   const { rounds, roundSize, concurrency } = s.opts;
-  const total = { api: { n: 0, ms: 0 }, raw: { n: 0, ms: 0 } };
+  const total = { api: { n: 0, ms: 0, cpu: noCpu() }, raw: { n: 0, ms: 0, cpu: noCpu() } };
   for (let round = 0; round < rounds; round += 1) {
     // Alternating which goes first, so neither always meets the worker busy with the other's cases.
     for (const kind of round % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const)) {
+      const before = cpuNow(s);
       const { ids, ms: took } = await openBatch(s, kind, roundSize, concurrency);
+      const cpu = cpuSince(s, before);
       s.untouched.push(...ids);
       total[kind].n += ids.length;
       total[kind].ms += took;
-      say(`  round ${round + 1}, ${kind}: ${ids.length} cases in ${seconds(took)} (${perSecond(ids.length, took)})`);
+      addCpu(total[kind].cpu, cpu);
+      say(`  round ${round + 1}, ${kind}: ${ids.length} cases in ${seconds(took)} (${perSecond(ids.length, took)}); CPU a case: ${cpuPerCase(cpu, ids.length)}`);
       await waitFirstDeadlines(s, `round ${round + 1} ${kind}`);
     }
   }
@@ -675,7 +678,37 @@ async function openingThroughput(s: Stack): Promise<void> {
     ratio: times(total.api.n / total.api.ms, total.raw.n / total.raw.ms),
     goal: '≥ 0.9',
   });
+  rows.push({
+    figure: 'CPU time an opening costs while cases open, by process (server / worker and API / bench client)',
+    rongcuo: cpuPerCase(total.api.cpu, total.api.n),
+    baseline: cpuPerCase(total.raw.cpu, total.raw.n),
+    ratio: times(cpuTotal(total.api.cpu) / total.api.n, cpuTotal(total.raw.cpu) / total.raw.n),
+    goal: '',
+  });
 }
+
+/** CPU time used so far, in ms: the dev server's, the worker-and-API process's, and this bench process's (its HTTP or gRPC client). */
+interface Cpu {
+  server: number;
+  app: number;
+  bench: number;
+}
+const noCpu = (): Cpu => ({ server: 0, app: 0, bench: 0 });
+const cpuNow = (s: Stack): Cpu => {
+  const own = process.cpuUsage();
+  return { server: s.server.cpuMs(), app: s.app.cpuMs(), bench: (own.user + own.system) / 1000 };
+};
+const cpuSince = (s: Stack, before: Cpu): Cpu => {
+  const now = cpuNow(s);
+  return { server: now.server - before.server, app: now.app - before.app, bench: now.bench - before.bench };
+};
+const addCpu = (sum: Cpu, more: Cpu) => {
+  sum.server += more.server;
+  sum.app += more.app;
+  sum.bench += more.bench;
+};
+const cpuTotal = (c: Cpu) => c.server + c.app + c.bench;
+const cpuPerCase = (c: Cpu, n: number) => `${[c.server, c.app, c.bench].map((ms) => (ms / n).toFixed(1)).join(' / ')} ms (${(cpuTotal(c) / n).toFixed(1)} in all)`;
 
 const stepPool = (s: Stack) => s.open.slice(0, STEP_POOL);
 

@@ -5,7 +5,7 @@
  * after a bounded wait, whether the benchmark succeeds, fails or is
  * interrupted.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
@@ -15,6 +15,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Everything still to stop, newest first when stopped. */
 const running = new Set<BenchProcess>();
+
+/** The kernel's clock ticks a second, in which /proc reports CPU time. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 export class BenchProcess {
   private readonly child: ChildProcess;
@@ -56,6 +59,13 @@ export class BenchProcess {
     const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
     const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
     return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+  }
+
+  /** CPU time it has used so far (user and system, /proc/<pid>/stat), in ms; its children's are not counted. */
+  cpuMs(): number {
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th of them.
+    const fields = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   }
 
   /** SIGTERM to its group; SIGKILL if it has not exited within `graceMs`. */
