@@ -57,7 +57,7 @@ import { loadHistories } from '../support/histories';
 import { testDataConverter, testMatterIndex } from '../support/keys';
 import { freePort } from '../support/ports';
 import { startTimeSkippingServer } from '../support/temporal';
-import { BenchProcess, startTemporalDevServer, stopAll, waitUntil } from './processes';
+import { BenchProcess, serverLatency, startTemporalDevServer, stopAll, waitUntil } from './processes';
 import { BENCH_TIMER_WORKFLOW, benchPokeSignal, type BenchSinks } from './timer-workflow';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -263,6 +263,8 @@ interface Stack {
   /** The process serving the API now: the worker and API together, or the API alone. */
   app: BenchProcess;
   server: BenchProcess;
+  /** The dev server's Prometheus endpoint. */
+  serverMetrics: string;
   connection: Connection;
   /** The product's data converter (the payload keys of the data folder), as the API and worker use it. */
   client: Client;
@@ -315,12 +317,12 @@ async function startStack(opts: Options): Promise<Stack> {
   for (const file of ['scripts/embedded.js', 'api/server.js', 'workflow-bundle.js']) {
     if (!fs.existsSync(path.join(DIST, file))) throw new Error(`dist/${file} is missing: npm run build first (npm run bench:load does)`);
   }
-  const [temporalPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [temporalPort, apiPort, metricsPort, serverMetricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   // The keys and the token secret as the processes create them on first start, so the bench reads the same.
   const keys = loadOrCreatePayloadKeys(dataDir);
   const terms = matterIndex(loadOrCreateSearchTermsKey(dataDir));
   const secret = loadOrCreateTokenSecret(dataDir);
-  const { process: server, address } = await startTemporalDevServer({ port: temporalPort, dbFile: path.join(dataDir, 'temporal.db'), logFile: path.join(dataDir, 'temporal.log') });
+  const { process: server, address, metricsUrl: serverMetrics } = await startTemporalDevServer({ port: temporalPort, metricsPort: serverMetricsPort, dbFile: path.join(dataDir, 'temporal.db'), logFile: path.join(dataDir, 'temporal.log') });
   say(`Temporal dev server on ${address}`);
 
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !PRODUCT_VARIABLES.test(k)));
@@ -352,6 +354,7 @@ async function startStack(opts: Options): Promise<Stack> {
     apiBase,
     app,
     server,
+    serverMetrics,
     connection,
     client: new Client({ connection, namespace: 'default', dataConverter: caseDataConverter(keys) }),
     timerClient: new Client({ connection, namespace: 'default' }),
@@ -656,13 +659,17 @@ async function memoryNow(s: Stack, label: string): Promise<{ app: number; server
 
 async function openingThroughput(s: Stack): Promise<void> {
   const { rounds, roundSize, concurrency } = s.opts;
-  const total = { api: { n: 0, ms: 0, cpu: noCpu() }, raw: { n: 0, ms: 0, cpu: noCpu() } };
+  const total = { api: { n: 0, ms: 0, cpu: noCpu(), server: { seconds: 0, count: 0 } }, raw: { n: 0, ms: 0, cpu: noCpu(), server: { seconds: 0, count: 0 } } };
   for (let round = 0; round < rounds; round += 1) {
     // Alternating which goes first, so neither always meets the worker busy with the other's cases.
     for (const kind of round % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const)) {
       const before = cpuNow(s);
+      const startsBefore = await serverLatency(s.serverMetrics, 'StartWorkflowExecution');
       const { ids, ms: took } = await openBatch(s, kind, roundSize, concurrency);
       const cpu = cpuSince(s, before);
+      const startsAfter = await serverLatency(s.serverMetrics, 'StartWorkflowExecution');
+      total[kind].server.seconds += startsAfter.seconds - startsBefore.seconds;
+      total[kind].server.count += startsAfter.count - startsBefore.count;
       s.untouched.push(...ids);
       total[kind].n += ids.length;
       total[kind].ms += took;
@@ -677,6 +684,14 @@ async function openingThroughput(s: Stack): Promise<void> {
     baseline: `${perSecond(total.raw.n, total.raw.ms)} (${total.raw.n} in ${seconds(total.raw.ms)})`,
     ratio: times(total.api.n / total.api.ms, total.raw.n / total.raw.ms),
     goal: '≥ 0.9',
+  });
+  const startMs = (t: { seconds: number; count: number }) => (t.count ? (t.seconds * 1000) / t.count : NaN);
+  rows.push({
+    figure: 'the dev server’s own StartWorkflowExecution latency while cases open (its frontend’s mean)',
+    rongcuo: `${startMs(total.api.server).toFixed(0)} ms`,
+    baseline: `${startMs(total.raw.server).toFixed(0)} ms`,
+    ratio: times(startMs(total.api.server), startMs(total.raw.server)),
+    goal: '',
   });
   rows.push({
     figure: 'CPU time an opening costs while cases open, by process (server / worker and API / bench client)',

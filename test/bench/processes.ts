@@ -107,7 +107,7 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
 const TYPE_NAME: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
 
 /** The Temporal CLI's dev server as `npm start` runs it (SQLite in a file, the search attributes registered), without its UI. */
-export async function startTemporalDevServer(options: { port: number; dbFile: string; logFile: string }): Promise<{ process: BenchProcess; address: string }> {
+export async function startTemporalDevServer(options: { port: number; metricsPort: number; dbFile: string; logFile: string }): Promise<{ process: BenchProcess; address: string; metricsUrl: string }> {
   const address = `127.0.0.1:${options.port}`;
   const server = new BenchProcess(
     'temporal dev server',
@@ -115,7 +115,7 @@ export async function startTemporalDevServer(options: { port: number; dbFile: st
     [
       'server', 'start-dev',
       '--db-filename', options.dbFile,
-      '--ip', '127.0.0.1', '--port', String(options.port),
+      '--ip', '127.0.0.1', '--port', String(options.port), '--metrics-port', String(options.metricsPort),
       '--headless',
       '--namespace', 'default',
       '--log-level', 'error',
@@ -138,5 +138,16 @@ export async function startTemporalDevServer(options: { port: number; dbFile: st
     () => server.check(),
     500,
   );
-  return { process: server, address };
+  return { process: server, address, metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics` };
+}
+
+/** The dev server's own latency of an operation so far, from its frontend's Prometheus histogram: the sum in seconds and the count. */
+export async function serverLatency(metricsUrl: string, operation: string): Promise<{ seconds: number; count: number }> {
+  const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) })).text();
+  const series = (kind: 'sum' | 'count') =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(`service_latency_${kind}{`) && line.includes('namespace="default"') && line.includes(`operation="${operation}"`) && line.includes('service_name="frontend"'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  return { seconds: series('sum'), count: series('count') };
 }
