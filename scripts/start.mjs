@@ -106,6 +106,7 @@ async function main() {
   const { signInFor } = await import(path.join(root, 'dist', 'api', 'server.js'));
   const devSignIn = signInFor(config).kind === 'development';
   const { ALL_SEARCH_ATTRIBUTES } = await import(path.join(root, 'dist', 'domain', 'case', 'contract.js'));
+  const { devServerDynamicConfigArgs } = await import(path.join(root, 'dist', 'config', 'temporal-dynamic.js'));
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   let uiUrl = config.TEMPORAL_UI_URL;
@@ -121,6 +122,8 @@ async function main() {
       '--ip', ip, '--port', port, '--ui-port', uiPort,
       '--namespace', config.TEMPORAL_NAMESPACE,
       '--log-level', 'error',
+      // The production cluster's settings (config/temporal/dynamicconfig.yaml).
+      ...devServerDynamicConfigArgs(),
       // Payloads are encrypted: the UI decrypts them through the API's codec endpoint.
       '--ui-codec-endpoint', `${config.apiBaseUrl}/codec`,
       ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${typeName[key.type]}`]),

@@ -8,6 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { Connection } from '@temporalio/client';
+import { devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { temporalCliPath } from '../support/tools';
 
@@ -117,6 +118,7 @@ export async function startTemporalDevServer(options: { port: number; metricsPor
       '--db-filename', options.dbFile,
       '--ip', '127.0.0.1', '--port', String(options.port), '--metrics-port', String(options.metricsPort),
       '--headless',
+      ...devServerDynamicConfigArgs(),
       '--namespace', 'default',
       '--log-level', 'error',
       ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${TYPE_NAME[key.type]}`]),

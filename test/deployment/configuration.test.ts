@@ -5,8 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError, parseConfig } from '../../config/env';
 import { archiveOptions } from '../../config/resources';
+import { DYNAMIC_CONFIG_FILE, devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
 import { openDb } from '../../store/db';
 
 const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -96,6 +98,22 @@ describe('the embedded archive', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('the Temporal server’s dynamic configuration', () => {
+  it('gives the dev server every setting the production cluster reads from config/temporal/dynamicconfig.yaml', () => {
+    const args = devServerDynamicConfigArgs();
+    const settings = args.filter((_, i) => i % 2 === 1);
+    expect(args.filter((_, i) => i % 2 === 0).every((flag) => flag === '--dynamic-config-value')).toBe(true);
+    expect(settings).toEqual(expect.arrayContaining(['limit.maxIDLength=255', 'frontend.enableUpdateWorkflowExecution=true', 'system.enableActivityEagerExecution=true']));
+    expect(settings).toHaveLength(Object.keys(parseYaml(fs.readFileSync(DYNAMIC_CONFIG_FILE, 'utf8'))).length);
+  });
+
+  it('refuses a setting limited to a namespace, which a dev-server flag cannot say', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-dynamic-')), 'dynamicconfig.yaml');
+    fs.writeFileSync(file, 'history.maxAutoResetPoints:\n  - value: 5\n    constraints:\n      namespace: default\n');
+    expect(() => devServerDynamicConfigArgs(file)).toThrow(/history\.maxAutoResetPoints is constrained/);
   });
 });
 

@@ -5,6 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { bundleCaseWorkflows } from '../../worker/worker';
 import { testDataConverter } from './keys';
@@ -42,6 +43,7 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
       // The server deletes a closed workflow only after its queues' ack levels pass the close,
       // which it records every 30 s by default; a test that deletes one should not wait that long.
       extraArgs: [
+        ...devServerDynamicConfigArgs(),
         '--dynamic-config-value',
         'history.transferProcessorUpdateAckInterval="1s"',
         '--dynamic-config-value',
