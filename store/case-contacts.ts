@@ -16,13 +16,21 @@ export interface CaseContacts {
   addresses: Partial<Record<Party, { email?: string | undefined }>>;
 }
 
+/** A contacts row after its case id, as every writer stores it (here, and store/case-numbers.ts when a case is numbered). */
+export const CONTACTS_COLUMNS = 'authority, responsible, subject_user_id, addresses';
+export const contactsValues = (contacts: Omit<CaseContacts, 'caseId'>) => [
+  contacts.authority,
+  JSON.stringify(contacts.responsible),
+  contacts.subjectUserId ?? null,
+  JSON.stringify(contacts.addresses),
+];
+
 /** Written when the case opens; a retried open keeps the first. */
 export async function saveCaseContacts(db: Queryable, contacts: CaseContacts): Promise<void> {
-  await db.query(
-    `insert into case_contacts (case_id, authority, responsible, subject_user_id, addresses) values ($1, $2, $3, $4, $5)
-     on conflict (case_id) do nothing`,
-    [contacts.caseId, contacts.authority, JSON.stringify(contacts.responsible), contacts.subjectUserId ?? null, JSON.stringify(contacts.addresses)],
-  );
+  await db.query(`insert into case_contacts (case_id, ${CONTACTS_COLUMNS}) values ($1, $2, $3, $4, $5) on conflict (case_id) do nothing`, [
+    contacts.caseId,
+    ...contactsValues(contacts),
+  ]);
 }
 
 export async function findCaseContacts(db: Queryable, caseId: string): Promise<CaseContacts | undefined> {

@@ -1,4 +1,4 @@
-import type { CaseContacts } from './case-contacts';
+import { CONTACTS_COLUMNS, contactsValues, type CaseContacts } from './case-contacts';
 import type { CaseRequest, Requester } from './case-requests';
 import type { Queryable } from './db';
 
@@ -35,7 +35,7 @@ export async function numberNewCase(db: Queryable, c: NewCase): Promise<string> 
        select $3, $4, $5, $6, case_id from opened where $5::text is not null
      ),
      contacts as (
-       insert into case_contacts (case_id, authority, responsible, subject_user_id, addresses)
+       insert into case_contacts (case_id, ${CONTACTS_COLUMNS})
        select case_id, $7, $8, $9, $10 from opened
        on conflict (case_id) do nothing
      )
@@ -47,10 +47,7 @@ export async function numberNewCase(db: Queryable, c: NewCase): Promise<string> 
       c.request?.by.sub ?? null,
       c.request?.key ?? null,
       c.request?.bodySha256 ?? null,
-      c.contacts.authority,
-      JSON.stringify(c.contacts.responsible),
-      c.contacts.subjectUserId ?? null,
-      JSON.stringify(c.contacts.addresses),
+      ...contactsValues(c.contacts),
     ],
   );
   return rows[0]!.case_id;

@@ -20,10 +20,3 @@ export async function findCaseRequest(db: Queryable, by: Requester, key: string)
   const row = rows[0];
   return row ? { caseId: row.case_id, bodySha256: row.body_sha256 } : undefined;
 }
-
-export async function saveCaseRequest(db: Queryable, by: Requester, key: string, request: CaseRequest): Promise<void> {
-  await db.query(
-    'insert into case_requests (authority, requested_by, idempotency_key, body_sha256, case_id) values ($1, $2, $3, $4, $5)',
-    [by.authority, by.sub, key, request.bodySha256, request.caseId],
-  );
-}

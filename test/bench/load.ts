@@ -659,7 +659,8 @@ async function memoryNow(s: Stack, label: string): Promise<{ app: number; server
 
 async function openingThroughput(s: Stack): Promise<void> {
   const { rounds, roundSize, concurrency } = s.opts;
-  const total = { api: { n: 0, ms: 0, cpu: noCpu(), server: { seconds: 0, count: 0 } }, raw: { n: 0, ms: 0, cpu: noCpu(), server: { seconds: 0, count: 0 } } };
+  const side = () => ({ n: 0, ms: 0, cpu: noCpu(), server: { seconds: 0, count: 0 } });
+  const total = { api: side(), raw: side() };
   for (let round = 0; round < rounds; round += 1) {
     // Alternating which goes first, so neither always meets the worker busy with the other's cases.
     for (const kind of round % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const)) {
