@@ -12,6 +12,7 @@
  *   npm run bench:load                  # 10,000 open cases: about an hour on 2 cores
  *   npm run bench:load -- --quick       # 800 open cases, a few minutes
  *   npm run bench:load -- --cases 3000 --midnight 1000 --samples 200 --skip midnight
+ *   npm run bench:load -- --quick --sqlite-pragma journal_mode=wal   # the server on a write-ahead log
  *
  * Figures, not assertions (timed tests are flaky on shared machines): it
  * fails only when it cannot measure. The cases are 焦作 ex officio cases,
@@ -107,6 +108,8 @@ interface Options {
   concurrency: number;
   /** WORKER_MAX_CACHED_WORKFLOWS; unset: the product's default. */
   cache: number | undefined;
+  /** PRAGMA=VALUE settings for the dev server's SQLite, beyond what `npm start` gives it (none). */
+  sqlitePragmas: string[];
   skip: Set<Phase>;
   keepData: boolean;
 }
@@ -125,6 +128,7 @@ function parseOptions(argv: string[]): Options {
       'round-size': { type: 'string' },
       concurrency: { type: 'string' },
       cache: { type: 'string' },
+      'sqlite-pragma': { type: 'string', multiple: true, default: [] },
       skip: { type: 'string', default: '' },
       'keep-data': { type: 'boolean', default: false },
     },
@@ -137,6 +141,9 @@ function parseOptions(argv: string[]): Options {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
     return Number(value);
   };
+  for (const pragma of values['sqlite-pragma']) {
+    if (!/^[a-z_]+=[A-Za-z0-9_]+$/.test(pragma)) throw new Error(`--sqlite-pragma ${pragma}: give it as PRAGMA=VALUE, e.g. journal_mode=wal`);
+  }
   const skip = new Set(values.skip.split(',').filter(Boolean) as Phase[]);
   for (const phase of skip) if (!PHASES.includes(phase)) throw new Error(`--skip: no phase ${phase}; the phases are ${PHASES.join(', ')}`);
   return {
@@ -149,6 +156,7 @@ function parseOptions(argv: string[]): Options {
     roundSize: whole('round-size', values['round-size'], defaults.roundSize)!,
     concurrency: whole('concurrency', values.concurrency, defaults.concurrency)!,
     cache: whole('cache', values.cache, undefined, 0),
+    sqlitePragmas: values['sqlite-pragma'],
     skip,
     keepData: values['keep-data'],
   };
@@ -322,8 +330,14 @@ async function startStack(opts: Options): Promise<Stack> {
   const keys = loadOrCreatePayloadKeys(dataDir);
   const terms = matterIndex(loadOrCreateSearchTermsKey(dataDir));
   const secret = loadOrCreateTokenSecret(dataDir);
-  const { process: server, address, metricsUrl: serverMetrics } = await startTemporalDevServer({ port: temporalPort, metricsPort: serverMetricsPort, dbFile: path.join(dataDir, 'temporal.db'), logFile: path.join(dataDir, 'temporal.log') });
-  say(`Temporal dev server on ${address}`);
+  const { process: server, address, metricsUrl: serverMetrics } = await startTemporalDevServer({
+    port: temporalPort,
+    metricsPort: serverMetricsPort,
+    dbFile: path.join(dataDir, 'temporal.db'),
+    logFile: path.join(dataDir, 'temporal.log'),
+    sqlitePragmas: opts.sqlitePragmas,
+  });
+  say(`Temporal dev server on ${address}${opts.sqlitePragmas.length ? ` (SQLite ${opts.sqlitePragmas.join(', ')})` : ''}`);
 
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !PRODUCT_VARIABLES.test(k)));
   const appEnv: NodeJS.ProcessEnv = {

@@ -107,8 +107,8 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
 
 const TYPE_NAME: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
 
-/** The Temporal CLI's dev server as `npm start` runs it (SQLite in a file, the search attributes registered), without its UI. */
-export async function startTemporalDevServer(options: { port: number; metricsPort: number; dbFile: string; logFile: string }): Promise<{ process: BenchProcess; address: string; metricsUrl: string }> {
+/** The Temporal CLI's dev server as `npm start` runs it (SQLite in a file, the search attributes registered), without its UI; `sqlitePragmas` are for trying other SQLite settings. */
+export async function startTemporalDevServer(options: { port: number; metricsPort: number; dbFile: string; logFile: string; sqlitePragmas?: string[] }): Promise<{ process: BenchProcess; address: string; metricsUrl: string }> {
   const address = `127.0.0.1:${options.port}`;
   const server = new BenchProcess(
     'temporal dev server',
@@ -118,6 +118,7 @@ export async function startTemporalDevServer(options: { port: number; metricsPor
       '--db-filename', options.dbFile,
       '--ip', '127.0.0.1', '--port', String(options.port), '--metrics-port', String(options.metricsPort),
       '--headless',
+      ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
       ...devServerDynamicConfigArgs(),
       '--namespace', 'default',
       '--log-level', 'error',
