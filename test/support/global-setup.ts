@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleCaseWorkflows } from '../../worker/worker';
 import { SHARED_BUNDLE_VARIABLE } from './shared-bundle';
+import { workflowBundle } from './temporal';
 
 export default async function globalSetup(): Promise<void> {
   // @ts-expect-error: plain ESM script without type declarations
@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<void> {
   tools.ensurePostgres();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-test-bundle-'));
-  const { code } = await bundleCaseWorkflows({ log() {}, trace() {}, debug() {}, info() {}, warn: (message) => console.warn(message), error: (message) => console.error(message) });
+  // Not yet shared, so this builds it, exactly as a test file run on its own would.
+  const { code } = await workflowBundle();
   const file = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(file, code);
   process.env[SHARED_BUNDLE_VARIABLE] = file;
