@@ -1,4 +1,4 @@
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { beijingDate } from '../domain/calendar';
 import type { CaseState, IssuedDocument, IssueDocumentRequest, RenderArchivalCopiesRequest } from '../domain/case/contract';
 import type { DocumentSpec } from '../domain/rulebooks/schema';
@@ -9,6 +9,7 @@ import { PDF, type ArchivalRenderer } from '../services/documents/render-pdf';
 import { composeDocument, plainText, type ComposedDocument } from '../services/documents/wording';
 import { documentsAwaitingArchivalCopy, documentsWithoutArchivalCopy, recordArchivalCopy, recordDocument } from '../store/documents';
 import { saveDossier } from '../store/dossiers';
+import { heartbeating } from '../services/heartbeating';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -93,9 +94,12 @@ export function documentActivities(db: Db, deps: { authorities: Authorities; ren
      * The archival PDF copies of documents already recorded, in one run of the
      * renderer. A missing renderer fails the attempt, and Temporal retries it
      * with backoff until the renderer is there: the copy comes late, never not at all.
+     * A run takes seconds, longer when others are queued before it: it heartbeats
+     * throughout, so only a dead worker's attempt is taken over.
      */
     async renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
-      return renderArchivalCopies(db, deps.renderer, request.documentIds);
+      const context = Context.current();
+      return heartbeating(() => context.heartbeat(), () => renderArchivalCopies(db, deps.renderer, request.documentIds));
     },
 
     /** The closed case's final state and timeline go to the archive, outliving the workflow history. */

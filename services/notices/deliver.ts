@@ -30,6 +30,7 @@ import {
   type Delivery,
 } from '../../store/notifications';
 import type { Channel } from './channels';
+import { heartbeating } from '../heartbeating';
 
 const CHANNEL_NAMES = { email: '电子邮件', webhook: '业务系统接口' } as const;
 
@@ -118,20 +119,6 @@ export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyReq
   return inbox;
 }
 
-/** How often a live send tells Temporal it is alive: well inside the activity's 10 s heartbeat timeout. */
-const HEARTBEAT_EVERY_MS = 2_000;
-
-/** Runs `work`, heartbeating all the while, so a slow but live send is never taken for a dead worker. */
-async function heartbeating<T>(attempt: AttemptInfo, work: () => Promise<T>): Promise<T> {
-  attempt.heartbeat();
-  const timer = setInterval(() => attempt.heartbeat(), HEARTBEAT_EVERY_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 /** One try of one delivery; answers the error when it should be tried again. */
 async function tryOnce(
   deps: NoticeDeliveryDeps,
@@ -158,7 +145,7 @@ async function tryOnce(
   const claimed = await claimDelivery(deps.db, delivery.id, claim);
   if (!claimed) return undefined;
   try {
-    await heartbeating(attempt, () =>
+    await heartbeating(() => attempt.heartbeat(), () =>
       channel.send({ deliveryId: delivery.idempotencyKey, caseId: delivery.caseId, address: delivery.address!, recipient: request.recipient, subject: delivery.subject, body: delivery.body }),
     );
   } catch (err) {

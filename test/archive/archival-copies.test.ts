@@ -7,6 +7,7 @@
  * the sweep renders it once the renderer is there.
  */
 import { execFileSync } from 'node:child_process';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { documentActivities, sweepArchivalCopies } from '../../activities/documents';
 import { DEFAULT_AUTHORITIES, loadAuthorities } from '../../config/authorities';
 import { beijingDate } from '../../domain/calendar';
@@ -36,7 +37,12 @@ describe('without the renderer', () => {
   it('keeps the .docx recorded, fails the rendering so it is retried, and owes the copy', async () => {
     const missing = documentActivities(db, { authorities: loadAuthorities(), renderer: libreOfficeRenderer({ command: '/nonexistent/soffice' }) });
     const ids = [...issued.values()].map((d) => d.documentId);
-    await expect(missing.renderArchivalCopies({ caseId: 'case-test-2026-archival', documentIds: ids })).rejects.toBeInstanceOf(RendererUnavailable);
+    // Run as Temporal runs it, with an activity context: the attempt tells Temporal it is alive before the renderer starts.
+    const attempt = new MockActivityEnvironment();
+    let heartbeats = 0;
+    attempt.on('heartbeat', () => (heartbeats += 1));
+    await expect(attempt.run(missing.renderArchivalCopies, { caseId: 'case-test-2026-archival', documentIds: ids })).rejects.toBeInstanceOf(RendererUnavailable);
+    expect(heartbeats).toBeGreaterThanOrEqual(1);
     for (const id of ids) expect((await documentFile(db, id))?.intact).toBe(true);
     expect(await documentsWithoutArchivalCopy(db)).toEqual(expect.arrayContaining(ids));
   });

@@ -7,7 +7,7 @@
 import { clean, formatReport, runChaos } from './harness';
 
 it('loses no case and doubles no notice, document number or dossier when the worker is killed and the database restarted', async () => {
-  const report = await runChaos({ cases: 5, concurrency: 5, kills: 3, databaseRestarts: 1, settleSeconds: 30, log: (line) => (line.includes('still finishing') ? process.stdout.write(`${line}\n`) : undefined) });
+  const report = await runChaos({ cases: 5, concurrency: 5, kills: 3, databaseRestarts: 1, settleSeconds: 90, log: (line) => (line.includes('still finishing') ? process.stdout.write(`${line}\n`) : undefined) });
   process.stdout.write(`\ncrash test (short)\n${formatReport(report)}\n`);
   expect(report.failedCases).toEqual([]);
   expect(report.kills.total).toBeGreaterThanOrEqual(3);

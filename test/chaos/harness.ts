@@ -38,8 +38,9 @@ export interface ChaosOptions {
   databaseRestarts: number;
   /**
    * How long to wait, once the cases are driven, for those that said they were closed to finish
-   * their last effects (an activity the killed worker held runs again only after its timeout).
-   * Cases still running then are counted as running, not as closed without a dossier.
+   * their last effects (an activity the killed worker held runs again only after its heartbeat
+   * timeout). Cases still running then are counted, and make the run unclean: every effect
+   * heartbeats or is short, so a case that lost its worker finishes within a minute or so.
    */
   settleSeconds?: number;
   log(line: string): void;
@@ -63,6 +64,9 @@ export interface ChaosReport {
   missingDocumentNumbers: number;
   closedCases: number;
   missingDossiers: number;
+  /** Cases at their end state whose workflow had still not completed when the settle time was up. */
+  stillFinishing: number;
+  settleSeconds: number;
   workflowTaskFailures: number;
   pendingWorkflowTaskFailures: number;
   seconds: number;
@@ -78,6 +82,7 @@ export function clean(report: ChaosReport): boolean {
     report.duplicateDocumentNumbers === 0 &&
     report.missingDocumentNumbers === 0 &&
     report.missingDossiers === 0 &&
+    report.stillFinishing === 0 &&
     report.workflowTaskFailures === 0 &&
     report.pendingWorkflowTaskFailures === 0
   );
@@ -99,6 +104,7 @@ export function formatReport(report: ChaosReport): string {
     ['duplicate document numbers per issuing body and year', report.duplicateDocumentNumbers],
     ['missing document numbers per issuing body and year', report.missingDocumentNumbers],
     ['closed cases without their dossier', `${report.missingDossiers} of ${report.closedCases}`],
+    [`cases at their end state still finishing after ${report.settleSeconds} s`, report.stillFinishing],
     ['workflow task failures in histories', report.workflowTaskFailures],
     ['workflow task failures left pending', report.pendingWorkflowTaskFailures],
     ['wall time', `${report.seconds} s`],
@@ -356,7 +362,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const exit of worker.unexpectedExits) log(`  the worker exited by itself: ${exit}`);
     // A case says it is closed before its last effects (archival copies, the dossier) are done: wait,
     // bounded, for those workflows to complete, so the count sees every closed case whole.
-    await closedCasesComplete(env, results.filter((r) => r.ok && r.caseId).map((r) => r.caseId!), (options.settleSeconds ?? 300) * 1000, log);
+    const settleSeconds = options.settleSeconds ?? 300;
+    const stillFinishing = await closedCasesComplete(env, results.filter((r) => r.ok && r.caseId).map((r) => r.caseId!), settleSeconds * 1000, log);
     log('counting what was lost or doubled…');
     const caseIds = results.map((r) => r.caseId).filter((id): id is string => !!id);
     const report = await count(pg.url, env, caseIds, smtp);
@@ -367,6 +374,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       failedCases: results.filter((r) => !r.ok).map((r) => ({ caseId: r.caseId ?? `(${r.jurisdiction}, not opened)`, error: r.error ?? '' })),
       kills,
       databaseRestarts,
+      stillFinishing: stillFinishing.length,
+      settleSeconds,
       unexpectedWorkerExits: worker.unexpectedExits.length,
       seconds: Math.round((Date.now() - started) / 1000),
     };
@@ -386,22 +395,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** Waits until the workflows of cases that reported themselves closed have completed, or `timeoutMs` passed. */
-async function closedCasesComplete(env: TestWorkflowEnvironment, caseIds: string[], timeoutMs: number, log: (line: string) => void): Promise<void> {
+/** Waits until the workflows of cases that reported themselves closed have completed, or `timeoutMs` passed; answers those still running. */
+async function closedCasesComplete(env: TestWorkflowEnvironment, caseIds: string[], timeoutMs: number, log: (line: string) => void): Promise<string[]> {
   const until = Date.now() + timeoutMs;
   let running = caseIds;
   while (running.length > 0) {
     const still = await Promise.all(running.map(async (id) => ((await env.client.workflow.getHandle(id).describe()).status.name === 'RUNNING' ? id : undefined)));
     running = still.filter((id): id is string => id !== undefined);
-    if (running.length === 0) return;
+    if (running.length === 0) return [];
     if (Date.now() > until) {
       const { raw } = await env.client.workflow.getHandle(running[0]!).describe();
       const pending = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} (attempt ${a.attempt})`).join(', ') || 'no activity';
       log(`  ${running.length} closed cases still finishing their last effects after ${timeoutMs / 1000} s (${running[0]}: ${pending})`);
-      return;
+      return running;
     }
     await sleep(1_000);
   }
+  return [];
 }
 
 /** About how long the cases take with their kills: each round of `concurrency` cases some 40 s. */

@@ -54,10 +54,13 @@ const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
 /**
  * Rendering the archival PDF copies: a renderer that is missing is a fault that passes (it is
  * installed), retried with backoff up to an hour between tries, so a copy comes late but is never
- * skipped; the case waits for it before it writes its dossier.
+ * skipped; the case waits for it before it writes its dossier. A run takes seconds and heartbeats
+ * while it works, so a worker that dies rendering costs the case seconds, not the five minutes
+ * of the whole attempt. (Timeouts are not part of what replay compares: running cases keep theirs.)
  */
 const { renderArchivalCopies } = proxyActivities<Pick<Activities, 'renderArchivalCopies'>>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
