@@ -30,3 +30,13 @@ export async function claimStepRequest(db: Queryable, request: StepRequest): Pro
   const row = rows[0]!;
   return { ...request, caseId: row.case_id, action: row.action, bodySha256: row.body_sha256, updateId: row.update_id };
 }
+
+/** The request first recorded under this caller and key, if any. */
+export async function findStepRequest(db: Queryable, caller: { authority: string; requestedBy: string }, idempotencyKey: string): Promise<Pick<StepRequest, 'caseId' | 'action'> | undefined> {
+  const rows = await db.query<{ case_id: string; action: string }>('select case_id, action from step_requests where authority = $1 and requested_by = $2 and idempotency_key = $3', [
+    caller.authority,
+    caller.requestedBy,
+    idempotencyKey,
+  ]);
+  return rows[0] ? { caseId: rows[0].case_id, action: rows[0].action } : undefined;
+}

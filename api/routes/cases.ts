@@ -9,7 +9,7 @@ import { ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa, type Case
 import { IdempotencyConflict } from '../../services/cases/idempotency';
 import { NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
 import type { MatterIndex } from '../../services/cases/search-terms';
-import { stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
+import { isRetryOfStep, stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
 import { visibilityString } from '../../services/cases/visibility';
 import { partyInboxKey, userInboxKey } from '../../services/notices/deliver';
 import { bindSubjectAccount } from '../../store/case-contacts';
@@ -183,11 +183,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         400: problem('Invalid body, every field error listed'),
         403: problem('The caller lacks the role the rulebook gives the step'),
         404: problem('No such case for this caller'),
-        409: problem('The case is not at this step, or closed; or the Idempotency-Key was used for another request'),
+        409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request'),
         422: problem('The workflow refused the step, with its reason and article'),
         503: problem('Temporal or the archive database is unavailable; retry after Retry-After'),
       },
-      async authorize({ params, user, res }) {
+      async authorize({ params, user, req, res }) {
         res.locals.caseId = params.id;
         const state = await loadCase(deps, params.id, user);
         // The rulebook says which roles take the step; while the step is open its offer carries them.
@@ -195,7 +195,8 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         // A step not open now still needs someone who takes steps at all; auditors and admins read only.
         const roles = offered?.roles ?? ['officer', 'supervisor'];
         if (!user.roles.some((r) => roles.includes(r))) throw problems.forbidden(roles);
-        if (state.closed) throw caseClosed(params.id);
+        // A retry of the step that closed the case answers as its first try did (Temporal keeps the outcome).
+        if (state.closed && !(await isRetryOfStep(deps.db, { authority: user.authority, sub: user.sub }, idempotencyKeyOf(req), params.id, name))) throw caseClosed(params.id);
       },
       async handle({ params, body, user, req, res }) {
         try {

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { actionUpdate, type ActionInputs, type ActionName, type Actor, type StepResult } from '../../domain/case/contract';
 import type { Queryable } from '../../store/db';
-import { claimStepRequest } from '../../store/step-requests';
+import { claimStepRequest, findStepRequest } from '../../store/step-requests';
 import { canonicalHash, IdempotencyConflict, stepUpdateId } from './idempotency';
 
 export type StepOutcome = { status: 'done'; result: StepResult; updateId: string } | { status: 'pending'; updateId: string };
@@ -56,6 +56,17 @@ export async function takeStep(deps: StepDeps, request: StepRequest): Promise<St
   // One round trip: the server holds the call until the update completes (or the wait ends), as a raw
   // executeUpdate does; accepting first and then asking for the result took two.
   return bounded(deps, updateId, () => handle.executeUpdate(actionUpdate(request.action), { args: [...args], updateId }));
+}
+
+/**
+ * Whether this caller sent this very step to this case before, under this Idempotency-Key. On a closed
+ * case such a retry still answers as its first try did (Temporal keeps the outcome of an update after
+ * the workflow completes), where any new step is refused.
+ */
+export async function isRetryOfStep(db: Queryable, caller: { authority: string; sub: string }, idempotencyKey: string | undefined, caseId: string, action: ActionName): Promise<boolean> {
+  if (!idempotencyKey) return false;
+  const first = await findStepRequest(db, { authority: caller.authority, requestedBy: caller.sub }, idempotencyKey);
+  return first?.caseId === caseId && first.action === action;
 }
 
 /** The outcome of a step taken earlier, asked for again by its update id. */

@@ -69,6 +69,22 @@ describe('a step retried with the same Idempotency-Key', () => {
     expect(after.body.recusals).toHaveLength(2);
   });
 
+  it('answers as the first did when that step closed the case, while any other step on it is refused', async () => {
+    const caseId = await openCase();
+    const withdrawal = { reason: '问责程序已终止' };
+    const first = await step(caseId, 'withdrawCase', withdrawal, 'withdraw-1');
+    expect([first.status, first.body.closed]).toEqual([200, true]);
+    // Its answer lost on the way back, the client sends it again; the case may have completed meanwhile.
+    await eventually(async () => expect((await stack.env.client.workflow.getHandle(caseId).describe()).status.name).toBe('COMPLETED'), 60_000);
+    const retry = await step(caseId, 'withdrawCase', withdrawal, 'withdraw-1');
+    expect([retry.status, retry.body.closed]).toEqual([200, true]);
+    expect(retry.body.timeline.filter((e: { event: string }) => e.event === first.body.timeline.at(-1).event)).toHaveLength(1);
+    const again = await step(caseId, 'withdrawCase', withdrawal, 'withdraw-2');
+    expect([again.status, again.body.code]).toEqual([409, 'case_closed']);
+    const other = await step(caseId, 'recordRecusal', recusal('陈某'), 'withdraw-1');
+    expect([other.status, other.body.code]).toEqual([409, 'case_closed']);
+  });
+
   it('answers 409 when the key was used for another body, and changes nothing', async () => {
     const caseId = await openCase();
     await step(caseId, 'recordRecusal', recusal('钱某'), 'recusal-3').expect(200);
