@@ -24,6 +24,12 @@ export interface DbOptions {
   pgliteDir?: string;
   /** PGlite only: its buffer cache (PostgreSQL's shared_buffers), in MB; DEFAULT_PGLITE_BUFFERS_MB when unset. */
   pgliteBuffersMb?: number;
+  /**
+   * PGlite only: begin as a copy of this data folder (`migratedPgliteImage()`), skipping PostgreSQL's
+   * initdb, which is most of the seconds a new embedded database takes. Migrations still run, and
+   * do whatever the image lacks.
+   */
+  pgliteImage?: Blob | undefined;
   /** PostgreSQL only: a schema of its own (created if missing), so test runs never meet each other's rows. */
   schema?: string;
   /** PostgreSQL only: how long start-up waits for the server to answer (default 60 s). */
@@ -73,7 +79,9 @@ async function waitForPostgres(pool: import('pg').Pool, url: string, options: Db
 }
 
 export async function openDb(options: DbOptions): Promise<Db> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options) : await openPglite(options.pgliteDir ?? 'memory://', options.pgliteBuffersMb ?? DEFAULT_PGLITE_BUFFERS_MB);
+  const db = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options)
+    : pgliteDb(await startPglite(options.pgliteDir ?? 'memory://', options.pgliteBuffersMb ?? DEFAULT_PGLITE_BUFFERS_MB, options.pgliteImage));
   try {
     if (options.databaseUrl) await whileHoldingMigrationLock(options.databaseUrl, () => migrate(db));
     else await migrate(db);
@@ -105,11 +113,15 @@ async function whileHoldingMigrationLock(url: string, work: () => Promise<void>)
   }
 }
 
-async function openPglite(dir: string, buffersMb: number): Promise<Db> {
+async function startPglite(dir: string, buffersMb: number, image?: Blob): Promise<import('@electric-sql/pglite').PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
-  const pg = new PGlite(dir, { postgresqlconf: [`shared_buffers=${buffersMb}MB`] });
+  const pg = new PGlite(dir, { postgresqlconf: [`shared_buffers=${buffersMb}MB`], ...(image ? { loadDataDir: image } : {}) });
   await pg.waitReady;
+  return pg;
+}
+
+function pgliteDb(pg: import('@electric-sql/pglite').PGlite): Db {
   return {
     kind: 'pglite',
     async query(sql, params) {
@@ -120,6 +132,17 @@ async function openPglite(dir: string, buffersMb: number): Promise<Db> {
     },
     close: () => pg.close(),
   };
+}
+
+/** An empty embedded archive with every migration applied, as PGlite's dump of its data folder: what `pgliteImage` starts from. */
+export async function migratedPgliteImage(): Promise<Blob> {
+  const pg = await startPglite('memory://', DEFAULT_PGLITE_BUFFERS_MB);
+  try {
+    await migrate(pgliteDb(pg));
+    return await pg.dumpDataDir('none');
+  } finally {
+    await pg.close();
+  }
 }
 
 async function openPostgres(url: string, options: DbOptions): Promise<Db> {

@@ -16,12 +16,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
 import { signDevToken } from '../../scripts/token';
-import { bundleCaseWorkflows } from '../../worker/worker';
 import { FULL_PATHS, FULL_PATH_JURISDICTIONS, openFullCase, driveFullCase, type FullCaseApi } from '../support/full-cases';
 import { TEST_PAYLOAD_KEYS } from '../support/keys';
 import { startSmtpServer, type TestSmtpServer } from '../support/notice-receivers';
 import { startPostgres, type PostgresServer } from '../support/postgres';
-import { startDevServer } from '../support/temporal';
+import { startDevServer, workflowBundle } from '../support/temporal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOKEN_SECRET = 'chaos-secret-chaos-secret-chaos-secret-01234';
@@ -219,7 +218,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log('starting the Temporal dev server, PostgreSQL and an SMTP server…');
     [env, pg, smtp] = await Promise.all([startDevServer(), startPostgres(), startSmtpServer()]);
     const bundlePath = path.join(dataDir, 'workflow-bundle.js');
-    fs.writeFileSync(bundlePath, (await bundleCaseWorkflows(silent)).code);
+    // The test run's bundle when there is one (npm test), else built here (npm run chaos).
+    fs.writeFileSync(bundlePath, (await workflowBundle()).code);
 
     const apiPort = 20_000 + (process.pid % 20_000);
     const common = {
@@ -488,4 +488,3 @@ async function count(url: string, env: TestWorkflowEnvironment, caseIds: string[
   }
 }
 
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };

@@ -10,7 +10,7 @@ import { devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { bundleCaseWorkflows } from '../../worker/worker';
 import { testDataConverter } from './keys';
-import { SHARED_BUNDLE_VARIABLE } from './shared-bundle';
+import { SHARED_BUNDLE_VARIABLE } from './shared-artifacts';
 import { temporalCliPath, temporalTestServerPath } from './tools';
 
 /** proto enum temporal.api.enums.v1.IndexedValueType */
