@@ -106,7 +106,7 @@ async function main() {
   const { signInFor } = await import(path.join(root, 'dist', 'api', 'server.js'));
   const devSignIn = signInFor(config).kind === 'development';
   const { ALL_SEARCH_ATTRIBUTES } = await import(path.join(root, 'dist', 'domain', 'case', 'contract.js'));
-  const { devServerDynamicConfigArgs } = await import(path.join(root, 'dist', 'config', 'temporal-dynamic.js'));
+  const { devServerArgs } = await import(path.join(root, 'dist', 'config', 'dev-server.js'));
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   let uiUrl = config.TEMPORAL_UI_URL;
@@ -114,20 +114,20 @@ async function main() {
   if (!process.env.TEMPORAL_ADDRESS) {
     const [ip, port] = config.TEMPORAL_ADDRESS.split(':');
     const uiPort = new URL(config.TEMPORAL_UI_URL).port || '8233';
-    const typeName = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
     say(`starting the Temporal dev server (${path.relative(root, path.join(config.dataDir, 'temporal.db'))})…`);
-    launch('temporal', temporalCli, [
-      'server', 'start-dev',
-      '--db-filename', path.join(config.dataDir, 'temporal.db'),
-      '--ip', ip, '--port', port, '--ui-port', uiPort,
-      '--namespace', config.TEMPORAL_NAMESPACE,
-      '--log-level', 'error',
-      // The production cluster's settings (config/temporal/dynamicconfig.yaml).
-      ...devServerDynamicConfigArgs(),
-      // Payloads are encrypted: the UI decrypts them through the API's codec endpoint.
-      '--ui-codec-endpoint', `${config.apiBaseUrl}/codec`,
-      ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${typeName[key.type]}`]),
-    ]);
+    launch(
+      'temporal',
+      temporalCli,
+      devServerArgs({
+        dbFile: path.join(config.dataDir, 'temporal.db'),
+        ip,
+        port: Number(port),
+        uiPort: Number(uiPort),
+        namespace: config.TEMPORAL_NAMESPACE,
+        // Payloads are encrypted: the UI decrypts them through the API's codec endpoint.
+        uiCodecEndpoint: `${config.apiBaseUrl}/codec`,
+      }),
+    );
     uiUrl = `http://${ip}:${uiPort}`;
     appEnv.TEMPORAL_UI_URL ??= uiUrl;
     // This UI has no sign-in, so it cannot pass a token: on loopback the codec decodes for it without one.

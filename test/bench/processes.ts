@@ -8,8 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { Connection } from '@temporalio/client';
-import { devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
-import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
+import { devServerArgs } from '../../config/dev-server';
 import { temporalCliPath } from '../support/tools';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -105,25 +104,13 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
   }
 }
 
-const TYPE_NAME: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
-
-/** The Temporal CLI's dev server as `npm start` runs it (SQLite in a file, the search attributes registered), without its UI; `sqlitePragmas` are for trying other SQLite settings. */
+/** The Temporal CLI's dev server as `npm start` runs it (config/dev-server.ts), without its UI; `sqlitePragmas` are for trying other SQLite settings. */
 export async function startTemporalDevServer(options: { port: number; metricsPort: number; dbFile: string; logFile: string; sqlitePragmas?: string[] }): Promise<{ process: BenchProcess; address: string; metricsUrl: string }> {
   const address = `127.0.0.1:${options.port}`;
   const server = new BenchProcess(
     'temporal dev server',
     temporalCliPath,
-    [
-      'server', 'start-dev',
-      '--db-filename', options.dbFile,
-      '--ip', '127.0.0.1', '--port', String(options.port), '--metrics-port', String(options.metricsPort),
-      '--headless',
-      ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
-      ...devServerDynamicConfigArgs(),
-      '--namespace', 'default',
-      '--log-level', 'error',
-      ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${TYPE_NAME[key.type]}`]),
-    ],
+    devServerArgs({ dbFile: options.dbFile, ip: '127.0.0.1', port: options.port, metricsPort: options.metricsPort, namespace: 'default', sqlitePragmas: options.sqlitePragmas }),
     { logFile: options.logFile },
   );
   await waitUntil(
