@@ -6,17 +6,15 @@
  * TestWorkflowEnvironment, which takes the same dynamic configuration and
  * search attributes as options (test/support/temporal.ts).
  */
+import type { SearchAttributeType } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/case/contract';
 import { devServerDynamicConfigArgs } from './temporal-dynamic';
 
-/** The CLI's names for the search attribute types (`--search-attribute Name=Type`). */
-const TYPE_NAME: Record<(typeof ALL_SEARCH_ATTRIBUTES)[number]['type'], string> = {
-  KEYWORD: 'Keyword',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  TEXT: 'Text',
-  KEYWORD_LIST: 'KeywordList',
-};
+/** proto enum temporal.api.enums.v1.IndexedValueType: a search attribute's type as the operator service names it. */
+export const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+
+/** The same types as the CLI names them (`--search-attribute Name=Type`). */
+const CLI_TYPE_NAME: Record<SearchAttributeType, string> = { TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
 
 export interface DevServerOptions {
   /** The SQLite file the server keeps its state in. */
@@ -50,6 +48,6 @@ export function devServerArgs(options: DevServerOptions): string[] {
     // The production cluster's settings (config/temporal/dynamicconfig.yaml).
     ...devServerDynamicConfigArgs(),
     // start-dev registers these only when it creates its database; scripts/start.mjs adds any an older one lacks.
-    ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${TYPE_NAME[key.type]}`]),
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAME[key.type]}`]),
   ];
 }

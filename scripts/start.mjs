@@ -71,13 +71,12 @@ async function waitUntil(what, probe, timeoutMs) {
  * request (requests one after another can lose each other's additions), then
  * wait until queries accept them, which the frontend learns a moment later.
  */
-async function registerSearchAttributes(config, keys) {
+async function registerSearchAttributes(config, keys, indexedValueType) {
   const { Connection } = await import('@temporalio/client');
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
     const namespace = config.TEMPORAL_NAMESPACE;
     const { customAttributes: known } = await connection.operatorService.listSearchAttributes({ namespace });
-    const indexedValueType = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
     const missing = keys.filter((key) => !(key.name in (known ?? {})));
     if (missing.length === 0) return;
     say(`registering search attributes ${missing.map((key) => key.name).join(', ')}…`);
@@ -106,7 +105,7 @@ async function main() {
   const { signInFor } = await import(path.join(root, 'dist', 'api', 'server.js'));
   const devSignIn = signInFor(config).kind === 'development';
   const { ALL_SEARCH_ATTRIBUTES } = await import(path.join(root, 'dist', 'domain', 'case', 'contract.js'));
-  const { devServerArgs } = await import(path.join(root, 'dist', 'config', 'dev-server.js'));
+  const { devServerArgs, INDEXED_VALUE_TYPE } = await import(path.join(root, 'dist', 'config', 'dev-server.js'));
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   let uiUrl = config.TEMPORAL_UI_URL;
@@ -136,7 +135,7 @@ async function main() {
       const health = spawnSync(temporalCli, ['operator', 'cluster', 'health', '--address', config.TEMPORAL_ADDRESS], { encoding: 'utf8' });
       return health.status === 0 && health.stdout.includes('SERVING');
     }, 60_000);
-    await registerSearchAttributes(config, ALL_SEARCH_ATTRIBUTES);
+    await registerSearchAttributes(config, ALL_SEARCH_ATTRIBUTES, INDEXED_VALUE_TYPE);
   }
 
   say('starting the worker and the API…');

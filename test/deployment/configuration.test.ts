@@ -2,14 +2,21 @@
  * Configuration comes from the environment, parsed once; a bad value stops
  * start-up with one line naming the variable and what is wrong.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { parse as parseYaml } from 'yaml';
+import { devServerArgs, INDEXED_VALUE_TYPE } from '../../config/dev-server';
 import { ConfigError, parseConfig } from '../../config/env';
 import { archiveOptions } from '../../config/resources';
 import { DYNAMIC_CONFIG_FILE, devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
+import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { openDb } from '../../store/db';
+import { eventually } from '../support/eventually';
+import { freePort } from '../support/ports';
+import { temporalCliPath } from '../support/tools';
 
 const KEYS = `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
 const KEYS_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-config-')), 'payload-keys');
@@ -114,6 +121,28 @@ describe('the Temporal server’s dynamic configuration', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-dynamic-')), 'dynamicconfig.yaml');
     fs.writeFileSync(file, 'history.maxAutoResetPoints:\n  - value: 5\n    constraints:\n      namespace: default\n');
     expect(() => devServerDynamicConfigArgs(file)).toThrow(/history\.maxAutoResetPoints is constrained/);
+  });
+});
+
+describe('the dev server as npm start and bench:load run it (config/dev-server.ts)', () => {
+  it('comes up with every search attribute the product uses, each of its type', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-dev-server-'));
+    const port = await freePort();
+    const server = spawn(temporalCliPath, devServerArgs({ dbFile: path.join(dir, 'temporal.db'), ip: '127.0.0.1', port, namespace: 'default' }), { stdio: 'ignore' });
+    try {
+      const registered = await eventually(async () => {
+        const connection = await Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1_000 });
+        try {
+          return (await connection.operatorService.listSearchAttributes({ namespace: 'default' })).customAttributes ?? {};
+        } finally {
+          await connection.close();
+        }
+      }, 60_000);
+      for (const key of ALL_SEARCH_ATTRIBUTES) expect([key.name, registered[key.name]]).toEqual([key.name, INDEXED_VALUE_TYPE[key.type]]);
+    } finally {
+      server.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

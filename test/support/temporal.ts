@@ -4,25 +4,14 @@
  */
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { SearchAttributeType } from '@temporalio/common';
 import type { WorkflowBundle } from '@temporalio/worker';
+import { INDEXED_VALUE_TYPE } from '../../config/dev-server';
 import { devServerDynamicConfigArgs } from '../../config/temporal-dynamic';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { bundleCaseWorkflows } from '../../worker/worker';
 import { testDataConverter } from './keys';
 import { SHARED_BUNDLE_VARIABLE } from './shared-artifacts';
 import { temporalCliPath, temporalTestServerPath } from './tools';
-
-/** proto enum temporal.api.enums.v1.IndexedValueType */
-const INDEXED_VALUE_TYPE: Record<SearchAttributeType, number> = {
-  TEXT: 1,
-  KEYWORD: 2,
-  INT: 3,
-  DOUBLE: 4,
-  BOOL: 5,
-  DATETIME: 6,
-  KEYWORD_LIST: 7,
-};
 
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
