@@ -25,11 +25,14 @@ export default async function globalSetup(): Promise<void> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-test-run-'));
   // Not yet shared, so these build them exactly as a test file run on its own would.
-  const [{ code }, image] = await Promise.all([workflowBundle(), migratedPgliteImage()]);
+  // On PostgreSQL (DATABASE_URL, scripts/test-postgres.sh) each test database is a schema of the server: no image.
+  const [{ code }, image] = await Promise.all([workflowBundle(), process.env.DATABASE_URL ? undefined : migratedPgliteImage()]);
   const bundleFile = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundleFile, code);
   process.env[SHARED_BUNDLE_VARIABLE] = bundleFile;
-  const imageFile = path.join(dir, 'archive-image.tar');
-  fs.writeFileSync(imageFile, Buffer.from(await image.arrayBuffer()));
-  process.env[SHARED_ARCHIVE_IMAGE_VARIABLE] = imageFile;
+  if (image) {
+    const imageFile = path.join(dir, 'archive-image.tar');
+    fs.writeFileSync(imageFile, Buffer.from(await image.arrayBuffer()));
+    process.env[SHARED_ARCHIVE_IMAGE_VARIABLE] = imageFile;
+  }
 }
