@@ -11,9 +11,9 @@
  */
 import { allHandlersFinished, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { calendarUpdatedSignal, caseProgressQuery, caseStateQuery, RefusalType, type CaseInput, type CaseState } from '../domain/case/contract';
-import { runsAlongside, type Step } from '../domain/rulebooks/schema';
+import { runsAlongside, type Step, type StepOf } from '../domain/rulebooks/schema';
 import { acceptance } from './blocks/acceptance';
-import { appeal } from './blocks/appeal';
+import { appeal, APPEAL_AT_SERVICE_PATCH, startAppealAtService } from './blocks/appeal';
 import { archive } from './blocks/archive';
 import { clarification } from './blocks/clarification';
 import { correction } from './blocks/correction';
@@ -99,6 +99,12 @@ function offerSubjectAccount({ actions, file, rulebook }: CaseContext): void {
   });
 }
 
+/** The appeal that follows a notice, if the rulebook has one. */
+function appealAfter(steps: Step[], notice: Step): StepOf<'appeal'> | undefined {
+  const next = steps.slice(steps.indexOf(notice) + 1).find((s) => s.kind === 'appeal');
+  return next?.kind === 'appeal' ? next : undefined;
+}
+
 function run(step: Step, ctx: CaseContext): Promise<void> {
   return (blocks[step.kind] as (s: Step, c: CaseContext) => Promise<void>)(step, ctx);
 }
@@ -168,14 +174,30 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
         // Steps beside the main line start where they stand in the rulebook; with none (every
         // rulebook before they existed) the case issues its commands exactly as before.
         const alongside: Promise<void>[] = [];
+        // Steps started ahead of their place, at the event they count from (an appeal at each party's service).
+        const early = new Map<Step, ReturnType<typeof startAppealAtService>>();
         for (const step of input.rulebook.steps) {
+          const started = early.get(step);
+          if (started) {
+            early.delete(step);
+            if (runsAlongside(step)) alongside.push(started.task);
+            else await started.join();
+            if (file.state.closed) break;
+            continue;
+          }
           if (runsAlongside(step)) {
             alongside.push(runAlongside(step, ctx));
             continue;
           }
+          if (step.kind === 'notice') {
+            const appealStep = appealAfter(input.rulebook.steps, step);
+            if (appealStep && patched(APPEAL_AT_SERVICE_PATCH)) early.set(appealStep, startAppealAtService(appealStep, ctx));
+          }
           await run(step, ctx);
           if (file.state.closed) break;
         }
+        // A step started early whose place the case never reached (it closed first) is awaited like one beside it.
+        for (const started of early.values()) alongside.push(started.task);
         if (alongside.length > 0) {
           mainLineDone = true;
           actions.endMainLine();

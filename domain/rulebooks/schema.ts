@@ -62,6 +62,25 @@ export const DEFAULT_RECORDING_PERIOD: DeadlineRule = {
   ),
 };
 
+/**
+ * A party's window, or the recording period after it, whose last day was counted while the
+ * schedule of a year in it was unpublished (provisional: weekends and the fixed holidays only) does
+ * not lapse for good on that provisional day. The official schedule may move the last day later
+ * (a holiday bridged by days off), and a party must never lose a filing that is in time by the
+ * official calendar, whenever that calendar is loaded. So: when the year is loaded, a window that
+ * lapsed on a provisional last day is counted again and reopened if its official last day is still
+ * to come (its recording period counts from the new last day); and the recording period, reaching
+ * its end while it or its window is still provisional, does not end the window: the case waits, at
+ * rest, until the year's schedule is loaded (re-checking daily), and only then decides. Chosen over
+ * taking the provisional day as final because 民法典 第二百零三条 moves a period's end to the next
+ * working day, which only the official schedule says; and over waiting for the schedule before
+ * every count, because most periods end before the next year and need no wait.
+ */
+export const PROVISIONAL_LAPSE: Basis = productChoice(
+  '以暂定节假日安排计算的申请、申诉期限届满的，待载入该年度正式安排后方视为届满；按正式安排期限尚未届满的，重新开放',
+  '民法典第二百零三条：期限的最后一日是法定休假日的，以法定休假日结束的次日为期限的最后一日。暂定安排只含周末与固定节日，正式安排可能使最后一日后延；当事人不得因安排公布迟延而丧失期限内的权利',
+);
+
 export const OUTCOMES = ['exempt', 'mitigated', 'lenient', 'denied'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export const OUTCOME_NAMES: Record<Outcome, string> = { exempt: '免责', mitigated: '减轻', lenient: '从轻', denied: '不予免责' };

@@ -7,10 +7,13 @@
  * that arrived on the last day and is typed in the next morning is recorded;
  * one that arrived a day late is refused, naming the last day and the article.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { addDays, beijingDate } from '../../domain/calendar';
-import { caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE, type CaseState } from '../../domain/case/contract';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { addDays, beijingDate, type YearSchedule } from '../../domain/calendar';
+import { calendarUpdatedSignal, caseStateQuery, fileApplicationUpdate, RefusalType, WORKFLOW_TYPE, type CaseState } from '../../domain/case/contract';
+import { fixedHolidaySchedule } from '../../services/calendar/fixed-holidays';
+import { publishedSchedules } from '../../services/calendar/published';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
+import { saveLoadedYear } from '../../store/calendar-years';
 import { binhaiCase, officer } from '../support/cases';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
 import { CaseDriver, settle, trackCase, withCaseWorker } from '../support/case-driver';
@@ -28,7 +31,7 @@ async function startCase(taskQueue: string) {
   return { handle, input, expected };
 }
 
-async function stateOnce(handle: Awaited<ReturnType<typeof startCase>>['handle'], holds: (state: CaseState) => boolean) {
+async function stateOnce(handle: Pick<WorkflowHandle, 'query'>, holds: (state: CaseState) => boolean) {
   for (;;) {
     const state = await handle.query(caseStateQuery);
     if (holds(state)) return state;
@@ -176,6 +179,89 @@ describe('Binhai application decided by the day it reached the authority', () =>
       expect(refusal.type).toBe('WindowClosed');
       expect(refusal.message).toContain(`最后一日为 ${window.deadline}`);
       expect(refusal.message).toContain('第十二条(二)');
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
+describe('Binhai application window counted on a provisional schedule (PROVISIONAL_LAPSE, 民法典 第二百零三条)', () => {
+  // The calendar knows no published schedule from this year on: every count is provisional.
+  const currentYear = Number(beijingDate(Date.now()).slice(0, 4));
+  const published = new Map([...publishedSchedules].filter(([year]) => year < currentYear));
+  const withProvisionalCalendar = <T>(fn: (taskQueue: string) => Promise<T>) =>
+    withCaseWorker(suite.env, suite.db, 'binhai-provisional', fn, { publishedSchedules: published });
+  const calendar = async () => loadStatutoryCalendar({ db: suite.db, published });
+  afterEach(async () => {
+    await suite.db.query('delete from calendar_years where year >= $1', [currentYear]);
+  });
+
+  /** The official schedule of `day`'s year: the fixed holidays, and `day` a holiday too (the State Council's bridge). */
+  async function loadYearWithHoliday(c: CaseDriver, day: string): Promise<void> {
+    const year = Number(day.slice(0, 4));
+    const fixed = fixedHolidaySchedule(year);
+    const schedule: YearSchedule = { year, status: 'official', source: '国办发明电（测试）', holidays: { ...fixed.holidays, [day]: '测试假日' }, makeUpWorkdays: {} };
+    await saveLoadedYear(suite.db, schedule, 'test');
+    await c.handle.signal(calendarUpdatedSignal, { year, source: schedule.source });
+  }
+
+  /** The first working day after `date` by the provisional count. */
+  async function firstWorkingDayAfter(date: string): Promise<string> {
+    return (await calendar()).deadline(date, { amount: 1, unit: 'workingDays' }).deadline;
+  }
+
+  it('accepts an application received on the official last day after the year is loaded, although the provisional window had lapsed', async () => {
+    await withProvisionalCalendar(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      const window = (await c.state()).deadlines.find((d) => d.key === 'application')!;
+      expect(window).toMatchObject({ provisional: true, provisionalYears: expect.arrayContaining([Number(window.deadline.slice(0, 4))]) });
+      // The window lapses on its provisional last day: nothing was filed.
+      let state = await c.advanceTo('application', 60_000);
+      expect(state.deadlines.find((d) => d.key === 'application')?.status).toBe('lapsed');
+
+      // The next day the official schedule is loaded: a working day inside the window is a holiday, so its last day is a working day later.
+      await loadYearWithHoliday(c, await firstWorkingDayAfter(c.input.eventDate));
+      await stateOnce(c.handle, (s) => s.deadlines.find((d) => d.key === 'application')?.provisional === false);
+      state = await c.settled();
+      const official = (await calendar()).deadline(c.input.eventDate, { amount: 7, unit: 'workingDays' });
+      expect(official.provisional).toBe(false);
+      expect(official.deadline > window.deadline).toBe(true);
+      expect(state.deadlines.find((d) => d.key === 'application')).toMatchObject({ status: 'pending', deadline: official.deadline, provisional: false });
+      expect(state.timeline.find((e) => e.event === 'windowReopened')?.detail).toContain(`${window.deadline} → ${official.deadline}`);
+
+      // Received on the official last day: in time.
+      await c.sleep(Date.parse(official.endsAt) - 3_600_000 - (await suite.env.currentTimeMs()));
+      state = await c.act('fileApplication', { filedBy: 'subject', receivedOn: official.deadline, summary: '申请容错免责：事实、依据与建议' });
+      expect(state.stage).toBe('investigation');
+      expect(state.application?.filedAt).toBe(official.deadline);
+      expect(state.deadlines.find((d) => d.key === 'application')?.status).toBe('met');
+      await c.handle.terminate('test done');
+      await recordHistory('binhai-application-reopened-by-calendar-load', c.handle);
+    });
+  });
+
+  it('does not end the window for want of an application while its last day is provisional; the official schedule decides', async () => {
+    await withProvisionalCalendar(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      await c.advanceTo('application', 60_000);
+      let state = await c.advanceTo('applicationRecording', 60_000);
+      // Held: still taking the application, at rest, waiting for the year's schedule.
+      expect(state).toMatchObject({ stage: 'application', closed: false });
+      expect(state.deadlines.find((d) => d.key === 'applicationRecording')?.status).toBe('pending');
+      expect(state.availableActions.map((a) => a.name)).toContain('fileApplication');
+      expect(state.timeline.find((e) => e.event === 'lapseHeld')?.basis?.article).toBe('本规则设定（原文未规定）');
+      // Re-checked daily, the still unpublished year changes nothing and nothing is written for it.
+      const entries = state.timeline.length;
+      state = await c.sleep(2 * 86_400_000);
+      expect(state).toMatchObject({ stage: 'application', closed: false });
+      expect(state.timeline).toHaveLength(entries);
+
+      // The official schedule changes nothing in the window: now the lapse is final, and the authority considers tolerance itself.
+      await loadYearWithHoliday(c, `${state.deadlines[0]!.deadline.slice(0, 4)}-12-31`);
+      // The signal is handled in a workflow task of its own: wait for what it does, not for a pause.
+      await stateOnce(c.handle, (s) => !s.deadlines.some((d) => d.provisional));
+      state = await c.settled();
+      expect(state.deadlines.find((d) => d.key === 'applicationRecording')).toMatchObject({ status: 'lapsed', provisional: false });
+      expect(state.stage).toBe('exOfficioConsideration');
       await c.handle.terminate('test done');
     });
   });

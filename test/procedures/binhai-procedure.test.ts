@@ -615,4 +615,55 @@ describe('Binhai conclusion served through the parties’ inboxes (第十五条,
       await c.handle.terminate('test done');
     });
   });
+
+  it('records the subject’s appeal received on day 10 while its party organisation is still unserved (第十七条: the window is the subject’s own)', async () => {
+    await run(async (tq) => {
+      const c = await decidedAndFiled(tq, 'denied');
+      const subjectServedOn = await c.today();
+      let state = await c.act('serveNotice', { servedOn: subjectServedOn, servedTo: ['subject'] });
+      // The subject's window runs from its own service, beside the notice still waiting for the organisation.
+      expect(state).toMatchObject({ stage: 'notice', alongside: ['appeal'] });
+      expect(state.notice).toBeUndefined();
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')).toMatchObject({ status: 'pending', from: subjectServedOn, deadline: (await c.expectedDeadline(subjectServedOn, 15, 'days')).deadline });
+
+      await c.sleep(10 * DAY);
+      const receivedOn = await c.today();
+      state = await c.act('fileAppeal', { receivedOn, summary: '对不予免责结论有不同意见' });
+      expect(state.appeal).toMatchObject({ receivedOn, filedBy: 'subject' });
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')?.status).toBe('met');
+      expect(state.deadlines.find((d) => d.key === 'appealDecision')).toMatchObject({ status: 'pending', from: receivedOn });
+      expect(state.stage).toBe('notice');
+
+      // The organisation is served on day 30; the appeal, already filed, is decided after it, and the case goes on.
+      await c.sleep(20 * DAY);
+      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subjectOrganisation'] });
+      expect(state).toMatchObject({ stage: 'appeal' });
+      expect(state.alongside ?? []).not.toContain('appeal');
+      state = await c.act('decideAppeal', { decidedOn: await c.today(), result: 'upheld', reasons: '维持原结论' }, supervisor);
+      expect(state.stage).toBe('publication');
+      expect(state.documents.map((d) => d.kind)).toContain('appealDecision');
+      await c.handle.terminate('test done');
+      await recordHistory('binhai-appeal-before-organisation-served', c.handle);
+    });
+  });
+
+  it('lets the subject’s window lapse on its own while the organisation is unserved, and refuses a later appeal as out of time', async () => {
+    await run(async (tq) => {
+      const c = await decidedAndFiled(tq, 'denied');
+      const subjectServedOn = await c.today();
+      await c.act('serveNotice', { servedOn: subjectServedOn, servedTo: ['subject'] });
+      const window = (await c.state()).deadlines.find((d) => d.key === 'appealWindow')!;
+      await c.advanceTo('appealWindow', 60_000);
+      let state = await c.advanceTo('appealWindowRecording', 60_000);
+      expect(state.deadlines.find((d) => d.key === 'appealWindow')?.status).toBe('lapsed');
+      expect(state.timeline.map((e) => e.event)).toContain('appealWindowClosed');
+      const late = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
+      expect(late.type).toBe('WindowClosed');
+      expect(late.message).toContain(window.deadline);
+      // The organisation's service completes the notice; no appeal is left to wait for.
+      state = await c.act('serveNotice', { servedOn: await c.today(), servedTo: ['subjectOrganisation'] });
+      expect(state.stage).toBe('publication');
+      await c.handle.terminate('test done');
+    });
+  });
 });

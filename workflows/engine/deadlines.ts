@@ -16,6 +16,13 @@ import type { Effects } from './effects';
 /** Limits are recounted when a year is loaded (added after the first cases ran; theirs stay as counted). */
 export const RECOUNT_LIMITS_PATCH = 'recount-limits-with-deadlines';
 
+/**
+ * A party's window that lapses on a provisional last day waits for its year's schedule, is recounted
+ * when the year is loaded, and reopens where its official last day is later (PROVISIONAL_LAPSE;
+ * added after the first cases ran: theirs took the first lapse as final).
+ */
+export const PROVISIONAL_LAPSE_PATCH = 'provisional-lapse-waits-for-schedule';
+
 export interface DeadlineSpec {
   key: string;
   label: string;
@@ -144,9 +151,47 @@ export class Deadlines {
     this.file.publish();
   }
 
+  /**
+   * Recounts a party's window that lapsed while its last day was provisional (see PROVISIONAL_LAPSE).
+   * Its recording period is counted again from the window's new last day; a window whose official
+   * last day is still to come is reopened (pending again), so the filing is taken as in time.
+   */
+  async recountLapsed(record: DeadlineRecord, reason: string): Promise<void> {
+    if (record.status !== 'lapsed' || !record.provisional || record.binds !== 'party') return;
+    const computed = await this.effects.computeDeadline({ from: record.from, amount: record.amount, unit: record.unit });
+    if (record.status !== 'lapsed' || !record.provisional) return; // recounted meanwhile
+    const before = record.deadline;
+    if (computed.deadline === before && computed.provisional) return; // the year is still unpublished
+    apply(record, computed);
+    const reopened = Date.parse(record.endsAt) > Date.now();
+    if (reopened) record.status = 'pending';
+    this.file.record(reopened ? 'windowReopened' : 'deadlineRecomputed', {
+      detail: `${record.label}：${before} → ${computed.deadline}${computed.provisional ? '（仍为暂定）' : '（已确定）'}；${reason}${reopened ? '；按正式安排期限尚未届满，重新开放' : ''}`,
+      basis: record.basis,
+    });
+    const recording = this.find(`${record.key}Recording`);
+    if (!reopened && recording?.status === 'pending' && recording.from !== record.deadline) await this.rebase(recording, record.deadline, reason);
+    this.file.publish();
+  }
+
+  /** Counts a pending period again from a new first day (a recording period after its window moved). */
+  private async rebase(record: DeadlineRecord, from: IsoDate, reason: string): Promise<void> {
+    const computed = await this.effects.computeDeadline({ from, amount: record.amount, unit: record.unit });
+    if (record.status !== 'pending') return;
+    const before = record.deadline;
+    record.from = from;
+    apply(record, computed);
+    this.file.record('deadlineRecomputed', { detail: `${record.label}：自 ${from} 起重新计算，${before} → ${computed.deadline}；${reason}`, basis: record.basis });
+  }
+
   /** After a year's schedule is loaded: recount every pending deadline, and every limit, that was provisional for it. */
   async onYearLoaded(year: number, source: string): Promise<void> {
     const reason = `${year}年节假日安排已载入（${source}）`;
+    // Windows that lapsed on a provisional last day first: their recording periods count from their new last day.
+    const lapsed = this.file.state.deadlines.filter((d) => d.status === 'lapsed' && d.binds === 'party' && d.provisionalYears.includes(year));
+    if (lapsed.length > 0 && patched(PROVISIONAL_LAPSE_PATCH)) {
+      for (const record of lapsed) await this.recountLapsed(record, reason);
+    }
     for (const record of this.file.state.deadlines) {
       if (record.provisionalYears.includes(year)) await this.recount(record, reason);
     }

@@ -6,10 +6,12 @@
  * a filing that reached the authority in time can still be recorded, and only
  * then does the window close for good.
  */
+import { condition, patched } from '@temporalio/workflow';
 import { compareDates, type IsoDate } from '../../domain/calendar';
 import { RefusalType, type ActionName, type DeadlineRecord } from '../../domain/case/contract';
-import { DEFAULT_RECORDING_PERIOD, type Basis } from '../../domain/rulebooks/schema';
+import { DEFAULT_RECORDING_PERIOD, PROVISIONAL_LAPSE, type Basis } from '../../domain/rulebooks/schema';
 import { refuse } from './actions';
+import { PROVISIONAL_LAPSE_PATCH } from './deadlines';
 import type { CaseContext } from './context';
 
 /** Running cases lapse into a recording period instead of closing at once (added after the first cases ran). */
@@ -36,15 +38,23 @@ export function settleFiled(ctx: CaseContext, { window }: PartyWindow, recording
   else if (recording?.status === 'pending') ctx.deadlines.settle(recording, 'met');
 }
 
+/** A lapse on a provisional last day waits for the year's schedule, re-checking this often in case no signal reaches the case. */
+const RECHECK_MS = 24 * 3_600_000;
+
 /**
  * The window lapsed with nothing filed: the lapse is recorded, and the filing stays on offer (with
  * `reoffer`, due by the end of the recording period) for what reached the authority in time.
  * Answers whether it was recorded; if not, the window is closed for good.
+ *
+ * Where the window's last day or the recording period's was provisional, the lapse is not final
+ * until the year's schedule is loaded (PROVISIONAL_LAPSE): the recording period is held open, and a
+ * window whose official last day is later is reopened (Deadlines.recountLapsed).
  */
 export async function awaitLateRecording(
   ctx: CaseContext,
   party: PartyWindow,
-  action: ActionName,
+  /** The action whose window closes for good; or, where each party has its own window, what closes this one. */
+  close: ActionName | ((message: string) => void),
   filed: () => boolean,
   reoffer: (recording: DeadlineRecord) => void,
 ): Promise<boolean> {
@@ -52,16 +62,69 @@ export async function awaitLateRecording(
   const { window, basis, label, what } = party;
   deadlines.settle(window, 'lapsed');
   file.record('windowLapsed', { detail: `${label}期限 ${window.deadline} 届满，未登记${what}；期限内送达的${what}仍可登记`, basis });
-  const recording = await deadlines.open({
-    key: `${window.key}Recording`,
-    label: `登记期限内送达的${what}`,
-    binds: 'recording',
-    rule: rulebook.recordingPeriod ?? DEFAULT_RECORDING_PERIOD,
-    from: window.deadline,
-  });
+  const openRecording = () =>
+    deadlines.open({
+      key: `${window.key}Recording`,
+      label: `登记期限内送达的${what}`,
+      binds: 'recording',
+      rule: rulebook.recordingPeriod ?? DEFAULT_RECORDING_PERIOD,
+      from: window.deadline,
+    });
+  let recording = await openRecording();
   reoffer(recording);
-  if ((await deadlines.waitFor(recording, filed, actions)) === 'done') return true;
+  // Cases recorded before provisional lapses waited for the schedule took the first lapse as final.
+  const provisionalAware = recording.provisional || window.provisional ? patched(PROVISIONAL_LAPSE_PATCH) : false;
+  for (;;) {
+    const reopened = () => window.status === 'pending';
+    if ((await deadlines.waitFor(recording, () => filed() || reopened(), actions)) === 'done') {
+      if (filed()) return true;
+      // The official schedule moved the window's last day later, and it is still to come.
+      deadlines.settle(recording, 'superseded');
+      reoffer(window);
+      if ((await deadlines.waitFor(window, filed, actions)) === 'done') return true;
+      deadlines.settle(window, 'lapsed');
+      file.record('windowLapsed', { detail: `${label}期限 ${window.deadline}（按正式安排）届满，未登记${what}；期限内送达的${what}仍可登记`, basis });
+      recording = await openRecording();
+      reoffer(recording);
+      continue;
+    }
+    if (provisionalAware && (recording.provisional || window.provisional)) {
+      await holdForSchedule(ctx, party, recording, filed);
+      if (filed()) return true;
+      continue;
+    }
+    break;
+  }
   deadlines.settle(recording, 'lapsed');
-  actions.closeWindow(action, `${label}期限最后一日为 ${window.deadline}（24时届满），登记期至 ${recording.deadline} 届满，未登记期限内送达的${what}；逾期${what}不予受理`, basis);
+  const message = `${label}期限最后一日为 ${window.deadline}（24时届满），登记期至 ${recording.deadline} 届满，未登记期限内送达的${what}；逾期${what}不予受理`;
+  if (typeof close === 'function') close(message);
+  else actions.closeWindow(close, message, basis);
   return false;
+}
+
+/**
+ * The recording period reached its end on a provisional count: the case waits, at rest, until the
+ * schedule of the year is loaded (the calendarUpdated signal recounts the window and the period), or
+ * the filing is recorded. Re-checks daily, in case the year was loaded and no signal came.
+ */
+async function holdForSchedule(ctx: CaseContext, party: PartyWindow, recording: DeadlineRecord, filed: () => boolean): Promise<void> {
+  const { file, deadlines, actions } = ctx;
+  const { window, label, what } = party;
+  const years = [...new Set([...window.provisionalYears, ...recording.provisionalYears])].join('、');
+  file.record('lapseHeld', {
+    detail: `${label}期限最后一日 ${window.deadline}、登记期至 ${recording.deadline} 均按暂定安排计算（${years}年节假日安排未公布）；载入正式安排前不视为未提出${what}`,
+    basis: PROVISIONAL_LAPSE,
+  });
+  const release = actions.rest();
+  try {
+    const settled = () => filed() || !(recording.provisional || window.provisional) || window.status === 'pending';
+    while (!settled()) {
+      const endsAt = recording.endsAt;
+      if (await condition(() => settled() || recording.endsAt !== endsAt, RECHECK_MS)) break;
+      await deadlines.recountLapsed(window, '每日复核节假日安排');
+      await deadlines.recount(recording, '每日复核节假日安排');
+    }
+  } finally {
+    release();
+  }
 }
