@@ -30,7 +30,8 @@ import { publication } from './blocks/publication';
 import { startApproval } from './blocks/start-approval';
 import { Actions, recusalBasis, refuse } from './engine/actions';
 import { CaseFile } from './engine/case-file';
-import { checkText, type CaseContext } from './engine/context';
+import { checkText, today, type CaseContext } from './engine/context';
+import { samePerson } from '../domain/case/persons';
 import { Deadlines } from './engine/deadlines';
 import { Effects } from './engine/effects';
 import { closeEarly, offerWithdrawal } from './engine/ending';
@@ -71,6 +72,14 @@ function offerRecusal({ actions, file, rulebook }: CaseContext): void {
     apply: (input) => {
       file.state.recusals.push({ person: input.person, reason: input.reason, recordedBy: input.actor });
       file.record('recusalRecorded', { actor: input.actor, detail: `${input.person.name} 回避：${input.reason}`, basis });
+      // A member who must recuse leaves the group (滨海 第二十四条(二)); a group left too small is re-formed before it reports.
+      const group = file.state.investigationGroup;
+      const leaving = group?.members.filter((m) => samePerson(m, input.person)) ?? [];
+      if (group && leaving.length > 0) {
+        group.members = group.members.filter((m) => !leaving.includes(m));
+        (group.recused ??= []).push(...leaving.map((member) => ({ member, on: today(), reason: input.reason })));
+        file.record('groupMemberRecused', { actor: input.actor, detail: `${leaving.map((m) => m.name).join('、')} 回避，退出调查组；调查组现有 ${group.members.length} 人`, basis });
+      }
     },
   });
 }

@@ -203,7 +203,8 @@ export interface CaseState {
   /** `filedAt`: the day the application reached the authority; `recordedOn`: the day it was entered. */
   application?: { filedBy: Party; filedAt: IsoDate; recordedOn?: IsoDate; recordedBy: Actor; summary: string };
   startApproval?: { approved: boolean; approvedOn: IsoDate; approvedBy: Actor; capacity: string; reason?: string | undefined };
-  investigationGroup?: { members: InvestigationMember[]; appointedOn: IsoDate; appointedBy: Actor };
+  /** `recused`: members who had to recuse after the group was appointed, and left it (滨海 第二十四条(二)). */
+  investigationGroup?: { members: InvestigationMember[]; appointedOn: IsoDate; appointedBy: Actor; recused?: { member: InvestigationMember; on: IsoDate; reason: string }[] };
   statements: { receivedOn: IsoDate; summary: string; recordedBy: Actor; by?: Party; declined?: boolean; form?: StatementForm }[];
   hearings: { heldOn: IsoDate; summary: string; recordedBy: Actor }[];
   investigationReport?: {
@@ -227,6 +228,8 @@ export interface CaseState {
   /** Conclusions replaced by an appeal decision, oldest first; kept on file with their documents. */
   determinationHistory?: Determination[];
   filing?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
+  /** The filing of a conclusion revised on appeal, before it is executed (滨海 第十四条(二)). */
+  revisionFiling?: { filedWith: string; filedOn: IsoDate; reference?: string | undefined; recordedBy: Actor };
   notice?: { servedOn: IsoDate; servedTo: Recipient[]; recordedBy: Actor };
   /**
    * Service of the conclusion to each recipient, while it is under way: by the

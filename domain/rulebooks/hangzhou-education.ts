@@ -14,7 +14,7 @@ export const hangzhouEducation2020: RulebookInput = {
   name: '杭州市教育局党员干部改革创新容错免责实施办法（试行）',
   issuingBody: '中共杭州市教育局委员会',
   version: '2020-01',
-  revision: 2,
+  revision: 3,
   inForce: '2020-01-03',
   source: 'hangzhou-education-2020.txt',
   documentNumberPrefix: '杭教党容',
@@ -155,7 +155,7 @@ export const hangzhouEducation2020: RulebookInput = {
           basis: {
             ...art('第九条(四)', '对一时难以定论的,可以暂缓作出决定,暂缓时间不超过3个月'),
             reading:
-              '暂缓的是届时应作出的决定：3个月自1个月核实认定期限届满时（其最后一日依民法典第二百零三条顺延的，自顺延后的最后一日）起算，无论何时决定暂缓，最迟不超过该日起3个月，使最长期限固定；若自决定暂缓之日起算，迟作暂缓即可使期限无限延后',
+              '“暂缓时间不超过3个月”限定的是暂缓本身：自决定暂缓之日起算3个月（按月计算，不依民法典第二百零三条顺延，因其限制的是问责部门暂不作决定的时间，而非当事人作出行为的期限）；暂缓须在1个月核实认定期限内决定，期满后不得再决定暂缓，再次暂缓只能在首次暂缓确定的最长期限内调整，故期限不能无限延后',
           },
         },
       },
@@ -220,9 +220,12 @@ export const hangzhouEducation2020: RulebookInput = {
       kind: 'followUp',
       stage: 'followUp',
       label: '容错回访',
-      basis: art('第十四条', '局党委和直属学校(单位)党组织要定期对当事人进行谈心谈话'),
+      basis: {
+        ...art('第十四条', '对予以容错免责的党员干部实行跟踪管理,局党委和直属学校(单位)党组织要定期对当事人进行谈心谈话'),
+        reading: '第二条界定“容错免责”为“依纪依法对其从轻、减轻处理或免予问责”，第十四条所称“予以容错免责的党员干部”因此包括从轻、减轻处理者，不限于第十条所称“予以免责”者；不予免责的不回访',
+      },
       roles: ['officer', 'supervisor'],
-      outcomes: ['exempt'],
+      outcomes: ['exempt', 'mitigated', 'lenient'],
       intervalMonths: 3,
       periodMonths: 12,
       choice: '原文仅规定“定期”；本规则取每3个月提醒一次、为期12个月，部署单位可在新版本中调整',

@@ -292,8 +292,11 @@ export const deliberationStepSchema = z.object({
   advanceFiling: basisSchema.optional(),
   /** The decision may be taken together with the accountability decision. */
   jointWithAccountability: basisSchema.optional(),
-  /** The decision may be put off, within a cap counted from the first deferral. */
-  deferral: z.object({ max: deadlineRuleSchema }).optional(),
+  /**
+   * The decision may be put off, within a cap counted (in calendar months or days, see
+   * `deferralCap`) from the day the first deferral is decided; later deferrals move the day within it.
+   */
+  deferral: z.object({ max: deadlineRuleSchema.refine((r) => r.unit !== 'workingDays', 'a deferral cap is counted in calendar months or days') }).optional(),
   /**
    * Conditions that must all be affirmed, and catalogues that must (an item grounding the outcome)
    * or must not (excluded) be cited, before a tolerance outcome may be decided; one rule, or one per

@@ -14,6 +14,7 @@ import { fixedHolidaySchedule } from '../../services/calendar/fixed-holidays';
 import { publishedSchedules } from '../../services/calendar/published';
 import { loadStatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import { saveLoadedYear } from '../../store/calendar-years';
+import { TEST_SCHEDULES } from '../support/calendar';
 import { binhaiCase, officer } from '../support/cases';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
 import { CaseDriver, settle, trackCase, withCaseWorker } from '../support/case-driver';
@@ -27,7 +28,7 @@ async function startCase(taskQueue: string) {
   const today = beijingDate(await suite.env.currentTimeMs());
   const input = binhaiCase(today);
   const handle = trackCase(await suite.env.client.workflow.start(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId }));
-  const expected = (await loadStatutoryCalendar({ db: suite.db })).deadline(today, { amount: 7, unit: 'workingDays' });
+  const expected = (await loadStatutoryCalendar({ db: suite.db, published: TEST_SCHEDULES })).deadline(today, { amount: 7, unit: 'workingDays' });
   return { handle, input, expected };
 }
 
@@ -195,13 +196,21 @@ describe('Binhai application window counted on a provisional schedule (PROVISION
     await suite.db.query('delete from calendar_years where year >= $1', [currentYear]);
   });
 
-  /** The official schedule of `day`'s year: the fixed holidays, and `day` a holiday too (the State Council's bridge). */
-  async function loadYearWithHoliday(c: CaseDriver, day: string): Promise<void> {
-    const year = Number(day.slice(0, 4));
-    const fixed = fixedHolidaySchedule(year);
-    const schedule: YearSchedule = { year, status: 'official', source: '国办发明电（测试）', holidays: { ...fixed.holidays, [day]: '测试假日' }, makeUpWorkdays: {} };
-    await saveLoadedYear(suite.db, schedule, 'test');
-    await c.handle.signal(calendarUpdatedSignal, { year, source: schedule.source });
+  /**
+   * Loads the official schedules of the years the case counted provisionally: their fixed holidays,
+   * and `holiday` a holiday too where given (the State Council's bridge), then tells the case, as
+   * the calendar's propagation does.
+   */
+  async function loadYears(c: CaseDriver, holiday?: string): Promise<void> {
+    const state = await c.state();
+    const years = [...new Set([...state.deadlines.flatMap((d) => d.provisionalYears), ...(holiday ? [Number(holiday.slice(0, 4))] : [])])].sort();
+    for (const year of years) {
+      const fixed = fixedHolidaySchedule(year);
+      const holidays = { ...fixed.holidays, ...(holiday?.startsWith(String(year)) ? { [holiday]: '测试假日' } : {}) };
+      const schedule: YearSchedule = { year, status: 'official', source: '国办发明电（测试）', holidays, makeUpWorkdays: {} };
+      await saveLoadedYear(suite.db, schedule, 'test');
+    }
+    for (const year of years) await c.handle.signal(calendarUpdatedSignal, { year, source: '国办发明电（测试）' });
   }
 
   /** The first working day after `date` by the provisional count. */
@@ -219,7 +228,7 @@ describe('Binhai application window counted on a provisional schedule (PROVISION
       expect(state.deadlines.find((d) => d.key === 'application')?.status).toBe('lapsed');
 
       // The next day the official schedule is loaded: a working day inside the window is a holiday, so its last day is a working day later.
-      await loadYearWithHoliday(c, await firstWorkingDayAfter(c.input.eventDate));
+      await loadYears(c, await firstWorkingDayAfter(c.input.eventDate));
       await stateOnce(c.handle, (s) => s.deadlines.find((d) => d.key === 'application')?.provisional === false);
       state = await c.settled();
       const official = (await calendar()).deadline(c.input.eventDate, { amount: 7, unit: 'workingDays' });
@@ -255,8 +264,8 @@ describe('Binhai application window counted on a provisional schedule (PROVISION
       expect(state).toMatchObject({ stage: 'application', closed: false });
       expect(state.timeline).toHaveLength(entries);
 
-      // The official schedule changes nothing in the window: now the lapse is final, and the authority considers tolerance itself.
-      await loadYearWithHoliday(c, `${state.deadlines[0]!.deadline.slice(0, 4)}-12-31`);
+      // The official schedule changes nothing in the window (its fixed holidays only): now the lapse is final, and the authority considers tolerance itself.
+      await loadYears(c);
       // The signal is handled in a workflow task of its own: wait for what it does, not for a pause.
       await stateOnce(c.handle, (s) => !s.deadlines.some((d) => d.provisional));
       state = await c.settled();

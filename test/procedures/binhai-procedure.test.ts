@@ -163,9 +163,16 @@ describe('Binhai denial path', () => {
       const excluded = await c.refused('decideAppeal', { decidedOn: today, result: 'revised', reasons: '—', revision: { ...revision, exclusions: ['binhai-8-7'] } }, supervisor);
       expect(excluded).toMatchObject({ type: 'OutcomeNotAllowed', message: expect.stringContaining('第六条、第八条') });
 
-      await c.act('decideAppeal', { decidedOn: today, result: 'revised', reasons: '原认定遗漏第六条(三)情形', revision }, supervisor);
-      // The revision's documents and notices are issued after the decision: wait until the case rests in publication.
-      let state = await eventually(async () => {
+      let state = await c.act('decideAppeal', { decidedOn: today, result: 'revised', reasons: '原认定遗漏第六条(三)情形', revision }, supervisor);
+      // The revised conclusion is a 容错免责意见 too: filed with the superior body before it is executed (第十四条(二)).
+      expect(state).toMatchObject({ outcome: 'exempt', accountability: { status: 'proceeding' } });
+      expect(state.availableActions.map((a) => a.name)).toContain('recordFiling');
+      expect(state.documents.map((d) => d.title)).not.toContain('免责决定书（申诉变更）');
+      expect(state.timeline.find((e) => e.event === 'revisionFilingDue')?.basis).toMatchObject({ article: '第十四条(二)', reading: expect.stringContaining('变更后的结论') });
+      state = await c.act('recordFiling', { filedOn: today, reference: '备〔2026〕9号' });
+      expect(state.revisionFiling).toMatchObject({ filedOn: today, reference: '备〔2026〕9号' });
+      // The revision's documents and notices are issued after the filing: wait until the case rests in publication.
+      state = await eventually(async () => {
         expect(await c.handle.query(caseProgressQuery)).toMatchObject({ atRest: true, effectsInFlight: 0, offered: expect.arrayContaining(['recordPublication']) });
         return c.state();
       });
@@ -192,6 +199,7 @@ describe('Binhai denial path', () => {
       expect(state).toMatchObject({ closed: true, outcome: 'exempt' });
       await c.handle.result();
       await recordHistory('binhai-revised-on-appeal', c.handle);
+      await recordHistory('binhai-revised-on-appeal-filed-before-execution', c.handle);
     });
   });
 
@@ -431,6 +439,33 @@ describe('Binhai recusal', () => {
         officer,
       );
       expect(byOfficer.type).toBe('NotPermitted');
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('takes a member recorded as recused out of the investigation group, and refuses the group’s report until it is re-formed (第二十四条(二))', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      const today = await c.today();
+      await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责：事实、依据与建议' });
+      await c.act('appointInvestigationGroup', { appointedOn: today, members: group });
+      await c.act('recordStatement', { receivedOn: today, summary: '本人陈述', form: 'interviewRecord' });
+      let state = await c.act('recordRecusal', { person: { name: '刘　调查' }, reason: '与被调查对象系表亲' }, supervisor);
+      expect(state.investigationGroup?.members.map((m) => m.name)).toEqual(['陈调查']);
+      expect(state.investigationGroup?.recused).toEqual([expect.objectContaining({ member: expect.objectContaining({ name: '刘调查' }), reason: '与被调查对象系表亲' })]);
+      expect(state.timeline.find((e) => e.event === 'groupMemberRecused')?.basis?.article).toBe('第二十四条(二)');
+
+      const report = { submittedOn: today, findings: '先行先试出现程序瑕疵', recommendation: 'exempt' as const, circumstances: ['binhai-6-3'], mitigating: [] };
+      const refusal = await c.refused('submitInvestigationReport', report);
+      expect(refusal.type).toBe('WrongStage');
+      expect(refusal.message).toContain('调查组现有1人，少于2人（刘调查 已回避）');
+      expect(refusal.message).toContain('第十三条(一)');
+      // The recused member cannot be put back; a new member can.
+      expect((await c.refused('appointInvestigationGroup', { appointedOn: today, members: group })).type).toBe('Recused');
+      state = await c.act('appointInvestigationGroup', { appointedOn: today, members: [group[0]!, { sub: 'member-3', name: '孙调查', declaresNoConflict: true }] });
+      expect(state.timeline.filter((e) => e.event === 'investigationGroupAppointed').at(-1)?.detail).toContain('重新组成调查组');
+      state = await c.act('submitInvestigationReport', report);
+      expect(state.stage).toBe('deliberation');
       await c.handle.terminate('test done');
     });
   });

@@ -5,7 +5,7 @@
  * most three months, feedback within 3 working days, filing, archive and
  * follow-up visits for an exempted cadre.
  */
-import { addMonthsClamped } from '../../domain/calendar';
+import { addDays, addMonthsClamped } from '../../domain/calendar';
 import { searchAttributes, type RecordDeterminationInput } from '../../domain/case/contract';
 import { findDossier } from '../../store/dossiers';
 import { notificationsForCase } from '../../store/notifications';
@@ -14,6 +14,7 @@ import { recordHistory } from '../support/histories';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
 
 const suite = timeSkippingSuite();
+const DAY = 86_400_000;
 
 const run = <T>(fn: (taskQueue: string) => Promise<T>) => withCaseWorker(suite.env, suite.db, 'hangzhou', fn);
 const ALL_CONDITIONS = ['hz-7-1', 'hz-7-2', 'hz-7-3', 'hz-7-4', 'hz-7-5', 'hz-7-6'];
@@ -124,6 +125,23 @@ describe('Hangzhou exemption path', () => {
   });
 });
 
+describe('Hangzhou follow-up visits (第十四条 with 第二条)', () => {
+  it('follows up a cadre handled leniently too: 容错免责 is 从轻、减轻处理或免予问责 (第二条)', async () => {
+    await run(async (tq) => {
+      const c = await reported(tq);
+      const today = await c.today();
+      await c.act('recordDetermination', exemption(today, { outcome: 'lenient', reasons: '符合第六条(二)情形，从轻处理' }), supervisor);
+      await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
+      await c.act('issueCorrectionList', { items: [], noneReason: '失误已主动纠正' });
+      await c.act('recordFiling', { filedOn: today });
+      const state = await c.act('archiveCase', { archivedOn: today, reference: '杭教档〔2026〕5号' });
+      expect(state.stage).toBe('followUp');
+      expect(state.timeline.find((e) => e.event === 'followUpStarted')?.basis).toMatchObject({ article: '第十四条', reading: expect.stringContaining('第二条') });
+      await c.handle.terminate('test done');
+    });
+  });
+});
+
 describe('Hangzhou denial path', () => {
   it('denies, gives feedback, orders correction (第十一条) and escalates it when overdue, files and archives, with no follow-up', async () => {
     await run(async (tq) => {
@@ -207,27 +225,43 @@ describe('Hangzhou verification and deferral (第九条(四))', () => {
     });
   });
 
-  it('accepts a deferral up to three months beyond the verification period, refuses one day more, and holds the decision to it', async () => {
+  it('caps a deferral at three months from the day it is decided, refuses one day more, and holds the decision to it (暂缓时间不超过3个月)', async () => {
     await run(async (tq) => {
       const c = await reported(tq);
-      const state = await c.state();
-      const verification = state.deadlines.find((d) => d.key === 'verification')!;
-      const cap = await c.expectedDeadline(verification.deadline, 3, 'months');
-      expect(state.limits).toContainEqual(
-        expect.objectContaining({ key: 'deferralLimit', deadline: cap.deadline, basis: expect.objectContaining({ article: '第九条(四)', reading: expect.stringContaining('1个月核实认定期限届满时') }) }),
-      );
-      const dayAfter = new Date(Date.parse(`${cap.deadline}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      const beyond = await c.refused('deferDecision', { until: dayAfter, reason: '一时难以定论' }, supervisor);
+      // Decided on day 10 of the one-month verification: three months from that day, not from the month's end.
+      await c.sleep(10 * DAY);
+      const decidedOn = await c.today();
+      const cap = addMonthsClamped(decidedOn, 3);
+      expect((await c.state()).limits.find((l) => l.key === 'deferralLimit')).toBeUndefined();
+      const beyond = await c.refused('deferDecision', { until: addDays(cap, 1), reason: '一时难以定论' }, supervisor);
       expect(beyond.type).toBe('LimitExceeded');
-      expect(beyond.message).toContain(cap.deadline);
-      const deferred = await c.act('deferDecision', { until: cap.deadline, reason: '一时难以定论' }, supervisor);
+      expect(beyond.message).toContain(cap);
+      expect(beyond.message).toContain('第九条(四)');
+
+      let deferred = await c.act('deferDecision', { until: addDays(decidedOn, 30), reason: '一时难以定论' }, supervisor);
+      expect(deferred.limits).toContainEqual(expect.objectContaining({ key: 'deferralLimit', deadline: cap, from: decidedOn, basis: expect.objectContaining({ article: '第九条(四)', reading: expect.stringContaining('自决定暂缓之日起算3个月') }) }));
       expect(deferred.deadlines.find((d) => d.key === 'verification')?.status).toBe('superseded');
-      expect(deferred.deadlines.find((d) => d.key === 'deferredDecision')).toMatchObject({ deadline: cap.deadline, status: 'pending', binds: 'authority' });
+      // A later deferral moves the day within the first one's cap, never the cap.
+      await c.sleep(20 * DAY);
+      expect((await c.refused('deferDecision', { until: addDays(cap, 1), reason: '仍难以定论' }, supervisor)).type).toBe('LimitExceeded');
+      deferred = await c.act('deferDecision', { until: cap, reason: '仍难以定论' }, supervisor);
+      expect(deferred.deadlines.find((d) => d.key === 'deferredDecision' && d.status === 'pending')).toMatchObject({ deadline: cap, binds: 'authority' });
 
       const lapsed = await c.advanceTo('deferredDecision', 60_000);
-      expect(lapsed.deadlines.find((d) => d.key === 'deferredDecision')?.status).toBe('lapsed');
+      expect(lapsed.deadlines.filter((d) => d.key === 'deferredDecision').at(-1)?.status).toBe('lapsed');
       expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.overdue)).toBe(true);
       expect(lapsed.stage).toBe('deliberation');
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('refuses a first deferral once the one-month verification has lapsed: the decision is due', async () => {
+    await run(async (tq) => {
+      const c = await reported(tq);
+      await c.advanceTo('verification', 60_000);
+      const late = await c.refused('deferDecision', { until: addDays(await c.today(), 10), reason: '一时难以定论' }, supervisor);
+      expect(late.type).toBe('WrongStage');
+      expect(late.message).toContain('核实认定期限已于');
       await c.handle.terminate('test done');
     });
   });

@@ -25,6 +25,7 @@ import type { ActivityDependencies } from '../../activities';
 import type { Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
 import type { exemptionReview } from '../../workflows';
+import { TEST_SCHEDULES } from './calendar';
 import { testDataConverter } from './keys';
 import { uniqueTaskQueue, workflowBundle } from './temporal';
 
@@ -196,7 +197,7 @@ export class CaseDriver {
   }
 
   async expectedDeadline(from: IsoDate, amount: number, unit: PeriodUnit): Promise<DeadlineComputation> {
-    return (await loadStatutoryCalendar({ db: this.db })).deadline(from, { amount, unit });
+    return (await loadStatutoryCalendar({ db: this.db, published: TEST_SCHEDULES })).deadline(from, { amount, unit });
   }
 }
 
@@ -212,7 +213,7 @@ export async function withCaseWorker<T>(
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    dependencies: { db, client: env.client, ...dependencies },
+    dependencies: { db, client: env.client, publishedSchedules: TEST_SCHEDULES, ...dependencies },
     dataConverter: testDataConverter,
     workflowBundle: await workflowBundle(),
   });

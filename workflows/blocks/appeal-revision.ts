@@ -5,10 +5,11 @@
  * and numbered, the parties and the bodies told, and its effect on the
  * accountability follows it.
  */
+import { patched } from '@temporalio/workflow';
 import { RefusalType, type DecideAppealInput, type Determination } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkItems, checkText, type CaseContext } from '../engine/context';
+import { checkDate, checkItems, checkText, type CaseContext } from '../engine/context';
 import { checkTolerance } from '../engine/tolerance';
 import { appealRoute } from './appeal';
 import { documentFacts, issue } from './documents';
@@ -61,10 +62,53 @@ export function applyRevision(ctx: CaseContext, step: StepOf<'appeal'>, decision
   });
 }
 
+/**
+ * Cases whose conclusion is revised from here on file the revised conclusion with the superior body
+ * before it is executed, where the rule files conclusions before executing them (added after the
+ * first cases ran).
+ */
+export const REVISION_FILING_PATCH = 'revised-conclusion-filed-before-execution';
+
+/**
+ * The filing step that comes before the conclusion is executed (滨海 第十四条(二) "经……备案后执行"):
+ * one that stands before the notice, for this case's level.
+ */
+function filingBeforeExecution(ctx: CaseContext): StepOf<'filing'> | undefined {
+  const steps = ctx.rulebook.steps;
+  const notice = steps.findIndex((s) => s.kind === 'notice');
+  const filing = steps.findIndex((s) => s.kind === 'filing' && (!s.onlyForLevel || s.onlyForLevel === ctx.input.level));
+  const step = steps[filing];
+  return step?.kind === 'filing' && filing < notice ? step : undefined;
+}
+
+/**
+ * A conclusion changed on appeal is still the authority's 容错免责意见: where the rule has such
+ * opinions filed with the superior body before they are executed, the revised one is filed too,
+ * before its documents are issued and its effect on the accountability takes hold.
+ */
+async function fileRevision(ctx: CaseContext, step: StepOf<'filing'>): Promise<void> {
+  const { file, actions } = ctx;
+  const revised = file.state.determination!;
+  actions.offer('recordFiling', {
+    label: `${step.label}（申诉变更后的结论）`,
+    roles: step.roles,
+    validate: (input) => checkDate('filedOn', input.filedOn, { date: revised.decidedOn, what: '申诉处理决定日' }),
+    apply: (input) => {
+      file.state.revisionFiling = { filedWith: step.filedWith, filedOn: input.filedOn, reference: input.reference, recordedBy: input.actor };
+      actions.withdraw('recordFiling');
+      file.record('revisionFiled', { actor: input.actor, detail: `${input.filedOn} 将申诉变更后的结论向${step.filedWith}备案${input.reference ? `（${input.reference}）` : ''}`, basis: step.basis });
+    },
+  });
+  file.record('revisionFilingDue', { detail: `申诉变更后的结论（${OUTCOME_NAMES[revised.outcome]}）须向${step.filedWith}备案后执行`, basis: step.basis });
+  await actions.until(() => file.state.revisionFiling !== undefined);
+}
+
 /** The changed conclusion's documents, notices and effect on the accountability. */
 export async function followRevision(ctx: CaseContext): Promise<void> {
   const { file, input, rulebook } = ctx;
   const revised = file.state.determination!;
+  const filing = filingBeforeExecution(ctx);
+  if (filing && patched(REVISION_FILING_PATCH)) await fileRevision(ctx, filing);
   const notice = rulebook.steps.find((s) => s.kind === 'notice');
   if (notice?.kind === 'notice') {
     const copyTo = notice.copyTo.filter((c) => c.outcomes.includes(revised.outcome));

@@ -6,14 +6,27 @@
  * what the rule requires: an eligible circumstance, every condition affirmed,
  * no exclusion found.
  */
-import { compareDates } from '../../domain/calendar';
+import { patched } from '@temporalio/workflow';
+import { addDays, addMonthsClamped, compareDates, type IsoDate } from '../../domain/calendar';
 import { RefusalType } from '../../domain/case/contract';
-import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
+import { OUTCOME_NAMES, type DeadlineRule, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { clocksAt, startClocks } from '../engine/clocks';
 import { checkTolerance } from '../engine/tolerance';
 import { checkAdvanceSteps } from './advance-steps';
 import { checkDate, checkItems, checkText, today, type CaseContext } from '../engine/context';
+
+/** Cases started from here on count the deferral cap from the day the deferral is decided (added after the first cases ran). */
+export const DEFERRAL_FROM_DECISION_PATCH = 'deferral-capped-from-its-decision';
+
+/**
+ * The last day a deferral decided on `decidedOn` may run to: calendar months or days from that day,
+ * not extended to a working day. The cap limits how long the authority may hold its decision back; 民法典
+ * 第二百零三条 protects one who must act by a period's last day and has no work here.
+ */
+export function deferralCap(decidedOn: IsoDate, max: DeadlineRule): IsoDate {
+  return max.unit === 'months' ? addMonthsClamped(decidedOn, max.amount) : addDays(decidedOn, max.amount);
+}
 
 /** The deadline for the whole verification (杭州 第九条(四)), opened at the start and met by the decision. */
 export const VERIFICATION = 'verification';
@@ -78,10 +91,11 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
 
   if (step.deferral) {
     const max = step.deferral.max;
-    // The cap runs from the end of the verification period (or from now, where none runs): the
-    // decision may be put off beyond the normal time by at most the rule's maximum.
+    // Cases started from here on cap the deferral itself, from the day it is decided (杭州 第九条(四)
+    // "暂缓时间不超过3个月"); cases started before counted the cap from the end of the verification.
+    const fromDecision = patched(DEFERRAL_FROM_DECISION_PATCH);
     const verification = deadlines.find(VERIFICATION);
-    const cap = await deadlines.openLimit({ key: 'deferralLimit', label: '暂缓作出决定的最后期限', rule: max, from: verification?.deadline ?? today() });
+    let cap = fromDecision ? undefined : await deadlines.openLimit({ key: 'deferralLimit', label: '暂缓作出决定的最后期限', rule: max, from: verification?.deadline ?? today() });
     actions.offer('deferDecision', {
       label: '暂缓作出决定',
       roles: step.roles,
@@ -90,11 +104,23 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
         if (compareDates(input.until, today()) <= 0) refuse(RefusalType.invalidInput, `until：${input.until} 须晚于今日`);
         const previous = file.state.deferrals.at(-1);
         if (previous && compareDates(input.until, previous.until) <= 0) refuse(RefusalType.invalidInput, `until：须晚于已暂缓至的 ${previous.until}`);
-        if (compareDates(input.until, cap.deadline) > 0) {
-          refuse(RefusalType.limitExceeded, `暂缓至 ${input.until} 超过最长期限 ${cap.deadline}`, max.basis);
+        // A deferral is the alternative to deciding within the verification period: it is decided while that runs.
+        const due = deadlines.find(VERIFICATION);
+        if (fromDecision && !previous && due?.status === 'lapsed') {
+          refuse(RefusalType.wrongStage, `核实认定期限已于 ${due.deadline} 届满，不能再决定暂缓；应即作出决定`, max.basis);
+        }
+        const limit = cap?.deadline ?? deferralCap(today(), max);
+        if (compareDates(input.until, limit) > 0) {
+          refuse(RefusalType.limitExceeded, `暂缓至 ${input.until} 超过最长期限 ${limit}`, max.basis);
         }
       },
       apply: (input) => {
+        if (!cap) {
+          // The first deferral fixes the cap: later ones move the day within it, never the cap itself.
+          cap = { key: 'deferralLimit', label: '暂缓作出决定的最后期限', deadline: deferralCap(today(), max), provisional: false, basis: max.basis, from: today() };
+          file.state.limits.push(cap);
+          file.record('limitSet', { detail: `${cap.label}：${cap.deadline}（自决定暂缓之日 ${today()} 起算）`, basis: max.basis });
+        }
         file.state.deferrals.push({ from: today(), until: input.until, reason: input.reason, deferredBy: input.actor });
         for (const key of [VERIFICATION, DEFERRED]) {
           const earlier = deadlines.find(key);

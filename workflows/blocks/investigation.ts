@@ -104,8 +104,14 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
         }
       },
       apply: (input) => {
-        file.state.investigationGroup = { members: input.members, appointedOn: input.appointedOn, appointedBy: input.actor };
-        file.record('investigationGroupAppointed', { actor: input.actor, detail: `调查组成员：${input.members.map((m) => m.name).join('、')}`, basis: group.basis });
+        const earlier = file.state.investigationGroup;
+        file.state.investigationGroup = {
+          members: input.members,
+          appointedOn: input.appointedOn,
+          appointedBy: input.actor,
+          ...(earlier?.recused ? { recused: earlier.recused } : {}),
+        };
+        file.record('investigationGroupAppointed', { actor: input.actor, detail: `${earlier ? '重新组成调查组，' : ''}调查组成员：${input.members.map((m) => m.name).join('、')}`, basis: group.basis });
       },
     });
   }
@@ -153,6 +159,11 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
     roles: step.roles,
     validate: (input) => {
       if (step.group && !file.state.investigationGroup) refuse(RefusalType.wrongStage, '尚未成立调查组', step.group.basis);
+      const group = file.state.investigationGroup;
+      if (step.group && group && group.members.length < step.group.minMembers) {
+        const left = (group.recused ?? []).map((r) => r.member.name).join('、');
+        refuse(RefusalType.wrongStage, `调查组现有${group.members.length}人，少于${step.group.minMembers}人${left ? `（${left} 已回避）` : ''}，须重新组成调查组后方可提交调查报告`, step.group.basis);
+      }
       if (hearing && !file.state.statements.some((s) => (s.by ?? 'subject') === hearing.party)) {
         refuse(RefusalType.wrongStage, `尚未听取${PARTY_NAMES[hearing.party]}的意见（或记录其拒绝陈述），不能提交调查报告`, hearing.basis);
       }
