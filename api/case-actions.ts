@@ -24,7 +24,16 @@ export const actionBodies = {
     .object({ foundOn: isoDateSchema, finding: text(5000), malicious: z.boolean(), clarifyTo: z.array(text(100)).min(1).max(20), means: text(500) })
     .strict(),
   decideAcceptance: z.object({ accepted: z.boolean(), decidedOn: isoDateSchema, reason: text(2000).optional() }).strict(),
-  extendInvestigation: z.object({ until: isoDateSchema, reason: text(2000), approvedBy: text(100) }).strict(),
+  extendInvestigation: z
+    .object({
+      until: isoDateSchema,
+      reason: text(2000),
+      /** Who approved, where the rulebook asks for an approver. */
+      approvedBy: text(100).optional(),
+      /** The collective decision, where the rulebook asks for one (阳江: 容错调查工作小组研究同意). */
+      groupDecision: z.object({ metOn: isoDateSchema, decision: text(2000) }).strict().optional(),
+    })
+    .strict(),
   recordParticipant: z.object({ kind: z.enum(PARTICIPANT_KINDS), name: text(100), summary: text(5000) }).strict(),
   recordExecution: z
     .object({ executedOn: isoDateSchema, accountabilityResult: text(2000).optional(), rectificationOrder: text(2000).optional() })

@@ -58,6 +58,11 @@ export const authoritySchema = z.object({
   series: z.object({ decision: prefix, notice: prefix, letter: prefix, appeal: prefix, correction: prefix }),
   /** 印发机关 (GB/T 9704-2012 7.4.3), usually the authority's office. */
   printedBy: name,
+  /**
+   * The authority's own leadership body (领导班子, e.g. 纪委常委会), which decides collectively within
+   * its power and is named as 批准机关 (滨海 第十五条); `name` + 领导班子 where unset.
+   */
+  leadership: name.optional(),
   /** 同级党委: decides on referral (滨海 第十四条(一)) and approves where the rule asks. */
   partyCommittee: name.optional(),
   /** Superior bodies, where known: the discipline body and the organisation department one level up. */
@@ -113,6 +118,7 @@ export const DEFAULT_AUTHORITIES: AuthoritiesFile = {
       banner: '中共天津市滨海新区纪律检查委员会文件',
       series: { decision: '滨纪免', notice: '滨纪告', letter: '滨纪函', appeal: '滨纪申', correction: '滨纪纠' },
       printedBy: '中共天津市滨海新区纪律检查委员会办公室',
+      leadership: '中共天津市滨海新区纪律检查委员会常务委员会',
       partyCommittee: '中共天津市滨海新区委员会',
       superior: { discipline: '中共天津市纪律检查委员会', organisation: '中共天津市委员会组织部' },
       copyTo: { 同级纪检监察组织: '天津市滨海新区监察委员会', 组织人事部门: '中共天津市滨海新区委员会组织部' },

@@ -247,7 +247,7 @@ export interface CaseState {
   /** The authority's own decision to go on with the review where nobody applied (滨海 第十二条(一)). */
   exOfficio?: { proceed: boolean; decidedOn: IsoDate; reasons: string; decidedBy: Actor };
   acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; decidedBy: Actor };
-  extensions: { until: IsoDate; reason: string; approvedBy: string; recordedBy: Actor }[];
+  extensions: { until: IsoDate; reason: string; approvedBy: string; groupDecision?: { by: string; metOn: IsoDate; decision: string }; recordedBy: Actor }[];
   participants: { kind: string; name: string; summary: string; recordedBy: Actor }[];
   /** Steps taken before a measure was implemented, as the rule requires for its tolerance (焦作 特事特办). */
   advanceSteps?: { requirement: string; item: string; reference: string; by: string; on: IsoDate; recordedBy: Actor }[];
@@ -453,8 +453,10 @@ export interface ExtendInvestigationInput extends ByActor {
   /** The new last day for the written report. */
   until: IsoDate;
   reason: string;
-  /** Who approved the extension (阳江: 容错调查工作小组研究同意). */
-  approvedBy: string;
+  /** Who approved the extension, where the rule asks for an approver. */
+  approvedBy?: string | undefined;
+  /** The collective decision the rule asks for instead (阳江 经容错调查工作小组研究同意): when the body met, what it decided. */
+  groupDecision?: { metOn: IsoDate; decision: string } | undefined;
 }
 export interface RecordParticipantInput extends ByActor {
   kind: string;
@@ -703,6 +705,10 @@ export interface DocumentFacts {
   acceptance?: { accepted: boolean; decidedOn: IsoDate; reason?: string | undefined; article: string } | undefined;
   appealDecision?: { receivedOn: IsoDate; summary: string; decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; article: string; earlier: string[] } | undefined;
   correctionItems?: { id: string; description: string; owner: string; dueOn: IsoDate }[] | undefined;
+  /** Documents sent with this one (附件, GB/T 9704-2012 7.3.6): the correction list with the feedback (阳江 二(五)4). */
+  enclosures?: { title: string; number: string }[] | undefined;
+  /** Why nothing needs correcting, where the correction list goes out with this document and is empty. */
+  correctionNone?: string | undefined;
   /** What was found of a false accusation, and how the name is cleared (澄清正名). */
   clarification?: { foundOn: IsoDate; finding: string; malicious: boolean; means: string } | undefined;
 }

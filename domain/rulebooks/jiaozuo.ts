@@ -57,7 +57,7 @@ export const jiaozuo2017: RulebookInput = {
   name: '焦作市支持改革创新激励干部担当有为容错纠错办法（试行）',
   issuingBody: '中共焦作市委',
   version: '2017',
-  revision: 2,
+  revision: 3,
   inForce: '2017-01-01',
   source: 'jiaozuo.txt',
   documentNumberPrefix: '焦容',
@@ -73,8 +73,9 @@ export const jiaozuo2017: RulebookInput = {
       label: '特事特办措施',
       basis: {
         ...SPECIAL_MEASURES,
-        reading: '事前经同级人民政府同意、向上级业务主管部门报告并征得同意，是该类失误得以容错的条件：任何一项缺失或晚于实施的，不予容错、减轻或从轻',
+        reading: '事前经同级人民政府同意、向上级业务主管部门报告并征得同意，是该类失误得以容错的条件：任何一项缺失或晚于实施的，不予容错、减轻或从轻；“经同级人民政府同意后……报告并征得同意”定有先后：先经政府同意，再向上级报告，再征得上级同意（同日办理的视为依次办理），顺序颠倒的不作为容错的依据',
       },
+      ordered: true,
       appliesWhenAttribute: 'specialMeasure',
       outcomes: ['exempt', 'mitigated', 'lenient'],
       items: [

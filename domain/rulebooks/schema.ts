@@ -258,6 +258,11 @@ export const investigationStepSchema = z.object({
       basis: basisSchema,
       cap: deadlineRuleSchema.optional(),
       requiresApprover: z.boolean(),
+      /**
+       * The extension needs the collective decision of this body (阳江 "经容错调查工作小组研究同意"): the
+       * day it met and what it decided are recorded, not one official's name.
+       */
+      collectiveDecision: z.object({ by: z.string().min(2) }).optional(),
     })
     .optional(),
   /** Outside participants (deputies, CPPCC members, experts, third parties, service recipients) may take part. */
@@ -390,6 +395,12 @@ export const correctionStepSchema = z.object({
   escalateTo: z.string().min(2),
   /** What the escalation of an overdue item rests on (杭州 第十一条(二) 追责问责), where it is not the step's own basis. */
   escalateBasis: basisSchema.optional(),
+  /**
+   * The list goes out with the written conclusion (阳江 二(五)4 "纠错建议与调查认定一并反馈"): the notice
+   * waits for it, the list is issued first, and the conclusion names it as its enclosure; the step
+   * itself then follows the items through.
+   */
+  issuedWith: z.literal('notice').optional(),
   alongside,
 });
 
@@ -509,6 +520,11 @@ export const rulebookSchema = z.object({
         appliesWhenAttribute: z.string().regex(/^[a-z][A-Za-z]*$/),
         outcomes: z.array(z.enum(OUTCOMES)).min(1),
         items: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2) })).min(1),
+        /**
+         * The items must be taken in the order listed, each on or after the day of the one before
+         * (焦作: 经同级人民政府同意后, then 报告并征得同意); out of order they ground no tolerance.
+         */
+        ordered: z.boolean().optional(),
       }),
     )
     .default([]),

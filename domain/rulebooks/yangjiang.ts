@@ -22,7 +22,7 @@ export const yangjiang2017: RulebookInput = {
   name: '阳江市贯彻“三个区分开来”治理为官不为的实施意见（试行）',
   issuingBody: '中共阳江市委办公室',
   version: '2017-05',
-  revision: 2,
+  revision: 3,
   inForce: '2017-05-17',
   source: 'yangjiang-2017.txt',
   documentNumberPrefix: '阳纪容',
@@ -137,8 +137,12 @@ export const yangjiang2017: RulebookInput = {
         },
       },
       extensions: {
-        basis: art('二(三)3(3)', '对涉及事项较为复杂、确需延长调查时间的,经容错调查工作小组研究同意,可以适当延长时间'),
-        requiresApprover: true,
+        basis: {
+          ...art('二(三)3(3)', '对涉及事项较为复杂、确需延长调查时间的,经容错调查工作小组研究同意,可以适当延长时间'),
+          reading: '“研究同意”是工作小组的集体决定，不是某一负责人的批准：延长须登记工作小组研究的日期和研究决定的内容',
+        },
+        requiresApprover: false,
+        collectiveDecision: { by: '容错调查工作小组' },
       },
       participants: {
         kinds: ['deputy', 'cppccMember', 'stakeholder', 'department', 'expert'],
@@ -214,7 +218,11 @@ export const yangjiang2017: RulebookInput = {
       label: '下发纠错建议清单',
       roles: ['officer'],
       waiverRoles: ['supervisor'],
-      basis: art('二(五)4', '纠错建议与调查认定一并反馈……一项一项落实整改……并按时提交整改报告'),
+      basis: {
+        ...art('二(五)4', '由调查小组根据调查报告列出纠错建议清单,纠错建议与调查认定一并反馈……一项一项落实整改……并按时提交整改报告'),
+        reading: '纠错建议清单与调查认定结果一并反馈：反馈函待清单确定后与清单同时发出，并以清单为附件；调查未发现须纠正的问题的，说明理由登记，反馈函写明无须纠错',
+      },
+      issuedWith: 'notice',
       document: { kind: 'correctionList', title: '纠错建议清单', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单'), issuer: { role: 'investigationGroup', basis: art('二(五)4', '由调查小组根据调查报告列出纠错建议清单') } },
       escalateTo: '纪检监察机关',
     },

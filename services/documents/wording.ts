@@ -72,7 +72,19 @@ function addresseeName(to: Recipient | { body: string }, facts: DocumentFacts): 
 function decider(facts: DocumentFacts, issuer: Authority): string {
   const d = facts.determination!;
   if (d.decidedBy.id === 'partyCommittee') return issuer.partyCommittee ?? d.decidedBy.name;
-  return `${issuer.name}领导班子`;
+  return issuer.leadership ?? `${issuer.name}领导班子`;
+}
+
+/**
+ * The 批准机关 by its configured name: the case names it as the rulebook does (the deciding body, or
+ * the body whose approval the rule requires, e.g. 同级党委), never printed as the generic words.
+ */
+function approvingBodyName(request: IssueDocumentRequest, issuer: Authority): string {
+  const generic = request.approvingBody;
+  const d = request.facts.determination!;
+  if (!generic || generic === d.decidedBy.name) return decider(request.facts, issuer);
+  if (/^同级党委/.test(generic) && issuer.partyCommittee) return issuer.partyCommittee;
+  return issuer.copyTo[generic] ?? generic;
 }
 
 /**
@@ -157,7 +169,7 @@ const composers: Record<IssueDocumentRequest['spec']['kind'], Composer> = {
         [
           { text: `经集体研究，决定对${subjectName(facts)}${OUTCOME_DECISIONS[d.outcome]}。${sentence(d.reasons)}` },
           ...effectsParagraphs(facts, cite),
-          { text: `批准机关：${request.approvingBody ?? decider(facts, issuer)}（${writtenDate(d.decidedOn)}）。` },
+          { text: `批准机关：${approvingBodyName(request, issuer)}（${writtenDate(d.decidedOn)}）。` },
         ],
       ],
     ];
@@ -192,15 +204,24 @@ const composers: Record<IssueDocumentRequest['spec']['kind'], Composer> = {
     const cite = citer(request.rulebook.name);
     const grounds = groundsText(facts, cite);
     const applicant = facts.application?.filedBy === 'subjectOrganisation' ? '你单位' : '你';
+    const enclosures = facts.enclosures ?? [];
+    const sections = [
+      `认定结果：对${subjectName(facts)}${OUTCOME_DECISIONS[d.outcome]}（${OUTCOME_NAMES[d.outcome]}）。`,
+      ...(grounds ? [`认定依据：${grounds}。`] : []),
+      `答复解释：${sentence(d.reasons)}`,
+      ...(facts.investigation ? [`调查核实情况：${sentence(withoutLeadIn(facts.investigation.findings))}`] : []),
+      // 阳江 二(五)4: the correction list goes out with the determination's feedback.
+      ...(enclosures.length > 0 ? [`纠错建议：根据调查报告提出的纠错建议，与本认定一并反馈，见附件《${enclosures.map((e) => `${e.title}》（${e.number}）`).join('、《')}，请责任单位按期整改并报送整改报告。`] : []),
+      ...(facts.correctionNone ? [`纠错建议：经调查，无须纠错。${sentence(facts.correctionNone)}`] : []),
+    ];
     return [
       {
         text: `${facts.application ? `${applicant}于${writtenDate(facts.application.filedAt)}提出的` : '关于'}${subjectWithPost(facts)}${matterWithReference(facts)}的容错免责申请，${decider(facts, issuer)}已于${writtenDate(d.decidedOn)}研究认定。依照${cite(request.spec.basis.article)}，现将认定结果反馈如下。`,
       },
-      { text: `一、认定结果：对${subjectName(facts)}${OUTCOME_DECISIONS[d.outcome]}（${OUTCOME_NAMES[d.outcome]}）。` },
-      ...(grounds ? [{ text: `二、认定依据：${grounds}。` }] : []),
-      { text: `${grounds ? '三' : '二'}、答复解释：${sentence(d.reasons)}` },
-      ...(facts.investigation ? [{ text: `${grounds ? '四' : '三'}、调查核实情况：${sentence(withoutLeadIn(facts.investigation.findings))}` }] : []),
+      ...sections.map((text, i) => ({ text: `${NUMERALS[i]}、${text}` })),
       { text: '特此函复。' },
+      // 附件说明 (GB/T 9704-2012 7.3.6).
+      ...(enclosures.length > 0 ? [{ text: `附件：${enclosures.map((e, i) => `${enclosures.length > 1 ? `${i + 1}.` : ''}${e.title}（${e.number}）`).join('　')}` }] : []),
     ];
   },
 

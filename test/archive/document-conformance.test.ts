@@ -152,7 +152,9 @@ describe('the conclusion notice and the exemption decision', () => {
 
   it('tell where an appeal goes by the body’s name, and the decision names its 批准机关 and its 抄送 bodies', () => {
     expect(textOf('conclusionNotice')).toContain('15日内，向中共天津市滨海新区纪律检查委员会提出书面申诉（《办法》第十七条）');
-    expect(textOf('exemptionDecision')).toContain('批准机关：中共天津市滨海新区纪律检查委员会领导班子');
+    // The configured name of the body that approved, not the rulebook's generic 问责部门领导班子.
+    expect(textOf('exemptionDecision')).toContain('批准机关：中共天津市滨海新区纪律检查委员会常务委员会');
+    expect(textOf('exemptionDecision')).not.toContain('问责部门领导班子');
     expect(textOf('exemptionDecision')).toContain('抄送：天津市滨海新区监察委员会，中共天津市滨海新区委员会组织部。');
   });
 });

@@ -66,6 +66,8 @@ export function requestFor(kind: Kind, key: string, issuer = kind === 'correctio
     rulebook: rulebookRef(rulebook),
     addressees: kind === 'correctionList' ? [{ body: '某街道办事处' }, { body: '某街道党工委' }] : kind === 'determinationNotice' ? ['accountabilityBody', 'subject'] : ['subject', 'subjectOrganisation'],
     copyTo: kind === 'exemptionDecision' ? ['同级纪检监察组织', '组织人事部门'] : [],
+    // As the workflow passes it: the rulebook's generic name of the deciding body (滨海 第十五条 批准机关).
+    ...(kind === 'exemptionDecision' ? { approvingBody: '问责部门领导班子' } : {}),
     facts: { ...facts, ...extra },
     issuedBy: { sub: 'sup-1', name: '张主任' },
   };

@@ -172,10 +172,13 @@ describe('Jiaozuo appeal against a refusal (程序(五) 按有关规定)', () =>
       const appealWindow = { amount: 15, unit: 'days' as const, basis: { article: '《示例申诉规定》第八条', quote: '申诉应当自收到决定之日起十五日内提出' } };
       const c = await refusedAndServed(tq, { parameters: { appealWindow } });
       let state = await c.state();
-      expect(state.deadlines.find((d) => d.key === 'appealWindow')).toMatchObject({ amount: 15, unit: 'days', basis: { article: '《示例申诉规定》第八条' } });
-      await c.advanceTo('appealWindow', 60_000);
-      state = await c.advanceTo('appealWindowRecording', 60_000);
-      expect(state.timeline.some((e) => e.event === 'appealWindowClosed')).toBe(true);
+      // Each party served has a window of its own, from its own service.
+      for (const [key, label] of [['appealWindowSubject', '被调查对象'], ['appealWindowSubjectOrganisation', '所在党组织']]) {
+        expect(state.deadlines.find((d) => d.key === key)).toMatchObject({ amount: 15, unit: 'days', label: expect.stringContaining(label), basis: { article: '《示例申诉规定》第八条' } });
+      }
+      await c.advanceTo('appealWindowSubject', 60_000);
+      state = await c.advanceTo('appealWindowSubjectRecording', 60_000);
+      expect(state.timeline.filter((e) => e.event === 'appealWindowClosed')).toHaveLength(2);
       const late = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
       expect(late.type).toBe('WindowClosed');
       expect(late.message).toContain('《示例申诉规定》第八条');
@@ -223,6 +226,31 @@ describe('Jiaozuo conditions of tolerance (容错纠错的条件)', () => {
       expect(state.determination?.outcome).toBe('exempt');
       expect(state.advanceSteps).toHaveLength(4);
       expect(state.timeline.find((e) => e.event === 'advanceStepRecorded')?.basis?.article).toBe('容错纠错的条件');
+      await c.handle.terminate('test done');
+    });
+  });
+
+  it('grounds no tolerance on the three steps out of order: the government’s consent first, then the report to the superior department and its consent', async () => {
+    await run(async (tq) => {
+      const today = beijingDate(await suite.env.currentTimeMs());
+      const daysBefore = (n: number) => new Date(Date.parse(`${today}T00:00:00Z`) - n * DAY).toISOString().slice(0, 10);
+      const c = await reported(tq, { attributes: { specialMeasure: true }, advanceMatters: { specialMeasure: { implementedOn: daysBefore(1) } } });
+      const step = (item: string, on: string) => ({ requirement: 'specialMeasure', item, reference: '焦政函〔2026〕1号', by: '焦作市人民政府', on });
+      // Reported to and approved by the superior department before the government consented: all before implementation, but out of order.
+      await c.act('recordAdvanceStep', step('superiorReport', daysBefore(5)));
+      await c.act('recordAdvanceStep', step('superiorConsent', daysBefore(4)));
+      await c.act('recordAdvanceStep', step('governmentConsent', daysBefore(3)));
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '为确保工期采取特事特办措施', recommendation: 'exempt', circumstances: ['jz-4'], mitigating: [] });
+      const outOfOrder = await c.refused('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(outOfOrder.type).toBe('OutcomeNotAllowed');
+      expect(outOfOrder.message).toContain(`须先经同级人民政府同意（${daysBefore(3)}），后向上级业务主管部门报告`);
+      expect(outOfOrder.message).toContain('容错纠错的条件');
+      // Reported again after the consent, and approved after that, still before implementation: in order now.
+      await c.act('recordAdvanceStep', step('superiorReport', daysBefore(2)));
+      expect((await c.refused('recordDetermination', determination(today, 'exempt'), supervisor)).message).toContain('后征得上级业务主管部门同意');
+      await c.act('recordAdvanceStep', step('superiorConsent', daysBefore(1)));
+      const state = await c.act('recordDetermination', determination(today, 'exempt'), supervisor);
+      expect(state.determination?.outcome).toBe('exempt');
       await c.handle.terminate('test done');
     });
   });

@@ -7,6 +7,7 @@
  * working days, feedback, and the correction list followed item by item.
  */
 import { searchAttributes } from '../../domain/case/contract';
+import { findDocument } from '../../store/documents';
 import { notificationsForCase } from '../../store/notifications';
 import { CaseDriver, supervisor, withCaseWorker } from '../support/case-driver';
 import { recordHistory } from '../support/histories';
@@ -61,9 +62,14 @@ describe('Yangjiang exemption of a county case, with the correction list followe
       expect(beyond.message).toContain('二(三)3(1)');
       const partial = await c.refused('submitInvestigationReport', report(today, [{ item: RAISED[0]!, finding: '—' }]));
       expect(partial.message).toContain(RAISED[1]);
-      const noApprover = await c.refused('extendInvestigation', { until: new Date(Date.parse(`${today}T00:00:00Z`) + 60 * DAY).toISOString().slice(0, 10), reason: '较为复杂', approvedBy: ' ' });
-      expect(noApprover.message).toContain('approvedBy');
-      await c.act('extendInvestigation', { until: new Date(Date.parse(`${today}T00:00:00Z`) + 60 * DAY).toISOString().slice(0, 10), reason: '涉及事项较为复杂', approvedBy: '县容错调查工作小组' });
+      // 二(三)3(3) 经容错调查工作小组研究同意: a collective decision, not one official's approval.
+      const until = new Date(Date.parse(`${today}T00:00:00Z`) + 60 * DAY).toISOString().slice(0, 10);
+      const byOneOfficial = await c.refused('extendInvestigation', { until, reason: '较为复杂', approvedBy: '工作小组组长张某' });
+      expect(byOneOfficial).toMatchObject({ type: 'InvalidInput', message: expect.stringContaining('groupDecision：须经容错调查工作小组研究同意') });
+      expect(byOneOfficial.message).toContain('二(三)3(3)');
+      state = await c.act('extendInvestigation', { until, reason: '涉及事项较为复杂', groupDecision: { metOn: today, decision: '同意延长调查时间至两个月' } });
+      expect(state.extensions.at(-1)).toMatchObject({ approvedBy: '容错调查工作小组', groupDecision: { by: '容错调查工作小组', metOn: today, decision: '同意延长调查时间至两个月' } });
+      expect(state.timeline.find((e) => e.event === 'investigationExtended')?.detail).toContain(`经容错调查工作小组于 ${today} 研究同意`);
       await c.act('recordParticipant', { kind: 'cppccMember', name: '县政协委员某某', summary: '参与调查' });
       await c.act('submitInvestigationReport', report(today));
 
@@ -74,12 +80,12 @@ describe('Yangjiang exemption of a county case, with the correction list followe
       expect(state.deadlines.find((d) => d.key === 'filing')).toMatchObject({ amount: 5, unit: 'workingDays', basis: { article: '二(三)4' } });
       state = await c.act('recordFiling', { filedOn: today, reference: '阳容备〔2026〕2号' });
       expect(state.filing?.filedWith).toBe('市容错调查工作小组');
-      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
-      expect(await notificationsForCase(suite.db, c.input.caseId)).toContainEqual(
-        expect.objectContaining({ recipient: { kind: 'body', name: '问责、廉政评价、提拔交流、绩效管理有关部门' } }),
-      );
 
-      expect(state.stage).toBe('correction');
+      // 二(五)4 纠错建议与调查认定一并反馈: the feedback waits for the list; the two go out together.
+      expect(state.stage).toBe('feedback');
+      expect(state.availableActions.map((a) => a.name)).toEqual(expect.arrayContaining(['issueCorrectionList']));
+      expect(state.availableActions.map((a) => a.name)).not.toContain('serveNotice');
+      expect(state.documents.map((d) => d.kind)).toEqual(['acceptanceNotice']);
       const inAMonth = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * DAY).toISOString().slice(0, 10);
       const inAWeek = new Date(Date.parse(`${today}T00:00:00Z`) + 7 * DAY).toISOString().slice(0, 10);
       state = await c.act('issueCorrectionList', {
@@ -88,7 +94,18 @@ describe('Yangjiang exemption of a county case, with the correction list followe
           { id: 'C2', description: '补正审批档案', owner: '县行政服务中心', dueOn: inAWeek },
         ],
       });
-      expect(state.documents.at(-1)?.title).toBe('纠错建议清单');
+      expect(state.documents.map((d) => d.title)).toEqual(['容错申请受理决定告知书', '纠错建议清单', '容错调查处理情况反馈函']);
+      const list = state.documents[1]!;
+      const letter = (await findDocument(suite.db, state.documents[2]!.documentId))!.body;
+      expect(letter).toContain(`附件：纠错建议清单（${list.number}）`);
+      expect(letter).toContain('与本认定一并反馈');
+      state = await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
+      expect(await notificationsForCase(suite.db, c.input.caseId)).toContainEqual(
+        expect.objectContaining({ recipient: { kind: 'body', name: '问责、廉政评价、提拔交流、绩效管理有关部门' } }),
+      );
+      expect(state.stage).toBe('correction');
+      // Issued once, with the feedback: not again when the correction step follows the items.
+      expect(state.documents.filter((d) => d.kind === 'correctionList')).toHaveLength(1);
       await c.act('fileRectificationReport', { itemId: 'C1', reportedOn: await c.today(), summary: '已制定评估办法' });
 
       state = await c.sleep(8 * DAY);
@@ -108,6 +125,7 @@ describe('Yangjiang exemption of a county case, with the correction list followe
         ['C2', 'reported', true],
       ]);
       await recordHistory('yangjiang-exempt-corrected', c.handle);
+      await recordHistory('yangjiang-correction-list-with-feedback', c.handle);
     });
   });
 });
@@ -159,9 +177,9 @@ describe('Yangjiang refusal on an accountability body’s opinion, city level', 
       await c.act('recordDetermination', decision(today, 'denied', { by: '同级政府', approvedOn: today }), supervisor);
       state = await c.state();
       expect(state.stage).toBe('feedback');
-      await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
       const due = new Date(Date.parse(`${today}T00:00:00Z`) + 30 * DAY).toISOString().slice(0, 10);
       await c.act('issueCorrectionList', { items: [{ id: 'C1', description: '建立监管台账', owner: '市某局', dueOn: due }] });
+      await c.act('serveNotice', { servedOn: today, servedTo: ['subject'] });
       expect((await c.refused('waiveCorrectionItem', { itemId: 'C1', reason: '已另案整改' })).type).toBe('NotPermitted');
       await c.act('waiveCorrectionItem', { itemId: 'C1', reason: '已另案整改' }, supervisor);
       const final = await c.handle.result();

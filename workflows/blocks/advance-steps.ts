@@ -41,16 +41,28 @@ export function offerAdvanceSteps(ctx: CaseContext, roles: readonly string[]): v
   });
 }
 
-/** Refuses a tolerance outcome while a required advance step is missing or came after the measure was implemented. */
+/**
+ * Refuses a tolerance outcome while a required advance step is missing, came after the measure was
+ * implemented, or (where the rule orders them) came before the step it must follow.
+ */
 export function checkAdvanceSteps(ctx: CaseContext, outcome: Outcome): void {
   for (const requirement of applicable(ctx).filter((r) => r.outcomes.includes(outcome))) {
     const implementedOn = ctx.input.advanceMatters?.[requirement.id]?.implementedOn;
+    /** The day of the item before, in an ordered requirement: the next may not come earlier. */
+    let previous: { label: string; on: string } | undefined;
     for (const item of requirement.items) {
       const taken = (ctx.file.state.advanceSteps ?? []).filter((s) => s.requirement === requirement.id && s.item === item.id);
       if (taken.length === 0) refuse(RefusalType.outcomeNotAllowed, `${requirement.label}未${item.label}，不能认定为${OUTCOME_NAMES[outcome]}`, requirement.basis);
-      if (implementedOn && !taken.some((s) => compareDates(s.on, implementedOn) <= 0)) {
+      const inTime = implementedOn ? taken.filter((s) => compareDates(s.on, implementedOn) <= 0) : taken;
+      if (implementedOn && inTime.length === 0) {
         refuse(RefusalType.outcomeNotAllowed, `${requirement.label}须在实施（${implementedOn}）前${item.label}，登记的日期晚于实施日，不能认定为${OUTCOME_NAMES[outcome]}`, requirement.basis);
       }
+      if (!requirement.ordered) continue;
+      const after = inTime.filter((s) => !previous || compareDates(s.on, previous.on) >= 0).map((s) => s.on).sort();
+      if (after.length === 0) {
+        refuse(RefusalType.outcomeNotAllowed, `${requirement.label}须先${previous!.label}（${previous!.on}），后${item.label}；登记的${item.label}日期早于前一程序，不能认定为${OUTCOME_NAMES[outcome]}`, requirement.basis);
+      }
+      previous = { label: item.label, on: after[0]! };
     }
   }
 }

@@ -13,18 +13,13 @@ import { refuse } from '../engine/actions';
 import { checkDate, checkText, today, type CaseContext } from '../engine/context';
 import { documentFacts, issue } from './documents';
 
-export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
-  const { file, actions, input } = ctx;
-  if (step.alongside) file.enterAlongside(step.stage);
-  else file.enterStage(step.stage);
-
-  const openItem = (itemId: string): CorrectionItem => {
-    const item = file.state.correctionList?.items.find((i) => i.id === itemId);
-    if (!item) refuse(RefusalType.invalidInput, `itemId：清单中没有 ${itemId}`);
-    if (item.status !== 'open') refuse(RefusalType.wrongStage, `${itemId} 已${item.status === 'reported' ? '提交整改报告' : '免于整改'}`);
-    return item;
-  };
-
+/**
+ * Offers the correction list and waits until it is issued (the items, or why none are needed). Where
+ * the list goes out with the notice (`issuedWith`), the notice calls this before its documents.
+ */
+export async function awaitCorrectionList(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
+  const { file, actions } = ctx;
+  if (file.state.correctionList) return;
   actions.offer('issueCorrectionList', {
     label: step.label,
     roles: step.roles,
@@ -50,15 +45,38 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
     },
   });
   await actions.until(() => file.state.correctionList !== undefined);
+}
+
+/** The list's document to the owners of its items (none where nothing needs correcting); issued once. */
+export async function issueCorrectionDocument(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
+  const { file, input } = ctx;
+  const list = file.state.correctionList!;
+  if (list.items.length === 0 || file.state.documents.some((d) => d.kind === step.document.kind)) return;
+  const owners = [...new Set(list.items.map((i) => i.owner))].map((body) => ({ body }));
+  const correctionItems = list.items.map(({ id, description, owner, dueOn }) => ({ id, description, owner, dueOn }));
+  await issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }));
+}
+
+export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
+  const { file, actions } = ctx;
+  if (step.alongside) file.enterAlongside(step.stage);
+  else file.enterStage(step.stage);
+
+  const openItem = (itemId: string): CorrectionItem => {
+    const item = file.state.correctionList?.items.find((i) => i.id === itemId);
+    if (!item) refuse(RefusalType.invalidInput, `itemId：清单中没有 ${itemId}`);
+    if (item.status !== 'open') refuse(RefusalType.wrongStage, `${itemId} 已${item.status === 'reported' ? '提交整改报告' : '免于整改'}`);
+    return item;
+  };
+
+  await awaitCorrectionList(step, ctx);
   const list = file.state.correctionList!;
   if (list.items.length === 0) {
     list.closedOn = today();
     if (step.alongside) file.leaveAlongside(step.stage);
     return;
   }
-  const owners = [...new Set(list.items.map((i) => i.owner))].map((body) => ({ body }));
-  const correctionItems = list.items.map(({ id, description, owner, dueOn }) => ({ id, description, owner, dueOn }));
-  await issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }));
+  await issueCorrectionDocument(step, ctx);
 
   actions.offer('fileRectificationReport', {
     label: '提交整改报告',

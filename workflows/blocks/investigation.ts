@@ -39,6 +39,12 @@ async function offerReportDeadline(step: StepOf<'investigation'>, ctx: CaseConte
     validate: (ext) => {
       checkText('reason', ext.reason);
       if (extensions.requiresApprover) checkText('approvedBy', ext.approvedBy);
+      const collective = extensions.collectiveDecision;
+      if (collective) {
+        if (!ext.groupDecision) refuse(RefusalType.invalidInput, `groupDecision：须经${collective.by}研究同意，登记研究日期和决定内容`, extensions.basis);
+        checkDate('groupDecision.metOn', ext.groupDecision.metOn, { date: started, what: '调查开始日' });
+        checkText('groupDecision.decision', ext.groupDecision.decision);
+      }
       const current = deadlines.find(REPORT)!;
       if (ext.until <= current.deadline) refuse(RefusalType.invalidInput, `until：${ext.until} 须晚于现有期限 ${current.deadline}`);
       if (cap && ext.until > cap.deadline) {
@@ -50,8 +56,11 @@ async function offerReportDeadline(step: StepOf<'investigation'>, ctx: CaseConte
       if (current.status === 'pending' || (current.status === 'lapsed' && !current.metAt)) deadlines.settle(current, 'superseded');
       const extended = deadlines.openUntil({ key: REPORT, label: '出具书面调查报告（延长后）', binds: 'authority', basis: extensions.basis, from: started, until: ext.until });
       ctx.background(deadlines.watchAuthority(extended));
-      file.state.extensions.push({ until: ext.until, reason: ext.reason, approvedBy: ext.approvedBy, recordedBy: ext.actor });
-      file.record('investigationExtended', { actor: ext.actor, detail: `延长至 ${ext.until}（${ext.approvedBy}同意）：${ext.reason}`, basis: extensions.basis });
+      const collective = extensions.collectiveDecision && ext.groupDecision ? { by: extensions.collectiveDecision.by, ...ext.groupDecision } : undefined;
+      const approvedBy = collective?.by ?? ext.approvedBy ?? '';
+      file.state.extensions.push({ until: ext.until, reason: ext.reason, approvedBy, ...(collective ? { groupDecision: collective } : {}), recordedBy: ext.actor });
+      const approval = collective ? `经${collective.by}于 ${collective.metOn} 研究同意：${collective.decision}` : `${approvedBy}同意`;
+      file.record('investigationExtended', { actor: ext.actor, detail: `延长至 ${ext.until}（${approval}）：${ext.reason}`, basis: extensions.basis });
     },
   });
 }

@@ -11,6 +11,7 @@ import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../do
 import { refuse } from '../engine/actions';
 import { checkDate, type CaseContext } from '../engine/context';
 import { appealRoute } from './appeal';
+import { awaitCorrectionList, issueCorrectionDocument } from './correction';
 import { documentFacts, issue } from './documents';
 import { RECIPIENT_NAMES, recipientsOf } from './recipients';
 
@@ -28,6 +29,12 @@ export function accountabilityRecipient(input: CaseInput): NotifyRequest['recipi
   return input.accountability.body ? { kind: 'body', name: input.accountability.body } : { kind: 'role', role: 'officer', authority: input.authority };
 }
 
+/** The correction step whose list is issued with the notice, if the rulebook has one. */
+function correctionIssuedWithNotice(ctx: CaseContext): StepOf<'correction'> | undefined {
+  const step = ctx.rulebook.steps.find((s) => s.kind === 'correction' && s.issuedWith === 'notice');
+  return step?.kind === 'correction' ? step : undefined;
+}
+
 export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<void> {
   const { file, deadlines, input } = ctx;
   const determination = file.state.determination!;
@@ -43,7 +50,18 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
   const basis = step.deadline?.basis ?? step.documents[0]?.document.basis;
 
   const copyTo = step.copyTo.filter((c) => c.outcomes.includes(outcome));
-  const facts = documentFacts(ctx, { appeal: appealRoute(ctx, outcome) });
+  // Where the correction list goes out with the conclusion (阳江 二(五)4 纠错建议与调查认定一并反馈), the
+  // notice waits for it, and the list is issued first so the notice can name it as its enclosure.
+  const withList = correctionIssuedWithNotice(ctx);
+  if (withList) {
+    await awaitCorrectionList(withList, ctx);
+    await issueCorrectionDocument(withList, ctx);
+  }
+  const enclosures = withList ? ctx.file.state.documents.filter((d) => d.kind === withList.document.kind).map((d) => ({ title: d.title, number: d.number })) : [];
+  const facts = documentFacts(ctx, {
+    appeal: appealRoute(ctx, outcome),
+    ...(withList ? { enclosures, ...(file.state.correctionList?.noneReason ? { correctionNone: file.state.correctionList.noneReason } : {}) } : {}),
+  });
   for (const { document } of step.documents.filter((d) => d.outcomes.includes(outcome))) {
     await issue(ctx, step.stage, document, recipients, copyTo.flatMap((c) => c.to), determination.recordedBy, facts);
   }
