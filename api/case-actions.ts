@@ -15,7 +15,18 @@ const ids = z.array(z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not a catalogue it
 const person = z.object({ sub: accountId.optional(), name: personName(50) }).strict();
 
 export const actionBodies = {
-  fileApplication: z.object({ filedBy: party, receivedOn: isoDateSchema, summary: text(5000) }).strict(),
+  fileApplication: z
+    .object({
+      filedBy: party,
+      receivedOn: isoDateSchema,
+      summary: text(5000),
+      /** The application's parts, where the rulebook lists them (`applicationContents` in GET /v1/rulebooks/{id}), by part id. */
+      contents: z
+        .record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not a part of the application'), text(5000))
+        .refine((c) => Object.keys(c).length <= 20, 'must have at most 20 parts')
+        .optional(),
+    })
+    .strict(),
   recordAdvanceStep: z
     .object({ requirement: z.string().regex(/^[a-z][A-Za-z]*$/), item: z.string().regex(/^[a-z][A-Za-z]*$/), reference: text(100), by: text(100), on: isoDateSchema })
     .strict(),

@@ -201,7 +201,8 @@ export interface CaseState {
   documents: IssuedDocument[];
   recusals: { person: { sub?: string | undefined; name: string }; reason: string; recordedBy: Actor }[];
   /** `filedAt`: the day the application reached the authority; `recordedOn`: the day it was entered. */
-  application?: { filedBy: Party; filedAt: IsoDate; recordedOn?: IsoDate; recordedBy: Actor; summary: string };
+  /** `contents`: its parts as the rulebook lists them; `missing`: the labels of parts it lacks (to be supplemented). */
+  application?: { filedBy: Party; filedAt: IsoDate; recordedOn?: IsoDate; recordedBy: Actor; summary: string; contents?: Record<string, string>; missing?: string[] };
   startApproval?: { approved: boolean; approvedOn: IsoDate; approvedBy: Actor; capacity: string; reason?: string | undefined };
   /** `recused`: members who had to recuse after the group was appointed, and left it (滨海 第二十四条(二)). */
   investigationGroup?: { members: InvestigationMember[]; appointedOn: IsoDate; appointedBy: Actor; recused?: { member: InvestigationMember; on: IsoDate; reason: string }[] };
@@ -299,6 +300,8 @@ export interface FileApplicationInput extends ByActor {
   receivedOn: IsoDate;
   /** Facts, the basis relied on and the proposal, as the application states them. */
   summary: string;
+  /** The application's parts as the rulebook lists them (`applicationContents`), by part id. */
+  contents?: Record<string, string> | undefined;
 }
 export interface ApproveStartInput extends ByActor {
   approved: boolean;
@@ -684,7 +687,8 @@ export interface DocumentFacts {
   subject: CaseInput['subject'];
   matter: string;
   accountability: CaseInput['accountability'];
-  application?: { filedBy: Party; filedAt: IsoDate } | undefined;
+  /** `contents`: the application's parts with the rulebook's labels, in its order. */
+  application?: { filedBy: Party; filedAt: IsoDate; contents?: { label: string; text: string }[] | undefined } | undefined;
   investigation?: { submittedOn: IsoDate; findings: string } | undefined;
   determination?:
     | {

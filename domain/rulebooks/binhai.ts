@@ -19,6 +19,18 @@ export const binhai2021: RulebookInput = {
   source: 'binhai-2021.txt',
   documentNumberPrefix: '滨纪免',
   openingEvent: { label: '问责部门告知日', basis: art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》') },
+  applicationContents: {
+    basis: {
+      ...art('第十二条(二)', '申请应包括被调查对象基本情况、有关事实、申请容错免责依据、免责建议等'),
+      reading: '“应包括”列明完整申请的内容，并非受理的前提：缺少某一部分的申请照常登记（期限以送达为准），标明缺项，由问责部门要求补正，不因此不予受理',
+    },
+    parts: [
+      { id: 'subjectBasics', label: '被调查对象基本情况', required: false },
+      { id: 'facts', label: '有关事实', required: false },
+      { id: 'grounds', label: '申请容错免责依据', required: false },
+      { id: 'proposal', label: '免责建议', required: false },
+    ],
+  },
   caseAttributes: [
     {
       id: 'specialZone',

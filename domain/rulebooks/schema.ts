@@ -528,7 +528,24 @@ export const rulebookSchema = z.object({
       }),
     )
     .default([]),
-  /** How long after a party's window lapsed a filing that reached the authority in time may still be recorded; DEFAULT_RECORDING_PERIOD where unset. */
+  /**
+   * What a written application contains, part by part, as the regulation lists it (滨海 第十二条(二)
+   * "申请应包括被调查对象基本情况、有关事实、申请容错免责依据、免责建议等"): each part is recorded as a
+   * field of its own. A `required` part must be there for the application to be recorded; an
+   * optional one that is missing is recorded as missing (to be supplemented), since refusing the
+   * filing would cost the party its window.
+   */
+  applicationContents: z
+    .object({
+      basis: basisSchema,
+      parts: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2), required: z.boolean() })).min(1),
+    })
+    .optional(),
+  /**
+   * How long after a party's window lapsed a filing that reached the authority in time may still be
+   * recorded; DEFAULT_RECORDING_PERIOD where unset. A lapse counted on a provisional schedule is
+   * decided by the official one (PROVISIONAL_LAPSE).
+   */
   recordingPeriod: deadlineRuleSchema.optional(),
   /**
    * What the case's event date (`eventDate`) is, in the regulation's words: 告知 (滨海), the start

@@ -162,6 +162,9 @@ const composers: Record<IssueDocumentRequest['spec']['kind'], Composer> = {
           },
         ],
       ],
+      ...(facts.application?.contents?.length
+        ? ([['申请情况', facts.application.contents.map((part) => ({ text: `${part.label}：${sentence(part.text)}` }))]] as [string, BodyParagraph[]][])
+        : []),
       ['查明的事实', [{ text: facts.investigation ? `调查组于${writtenDate(facts.investigation.submittedOn)}提交书面调查报告，查明：${sentence(withoutLeadIn(facts.investigation.findings))}` : '（调查报告未载明事实。）' }]],
       ['认定依据', [{ text: grounds ? `${subjectName(facts)}的情形符合${grounds}的规定。` : `依照${cite(request.spec.basis.article)}。` }]],
       [

@@ -7,6 +7,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { acknowledgeServiceUpdate, caseProgressQuery, searchAttributes, type Actor } from '../../domain/case/contract';
+import { findDocument } from '../../store/documents';
 import { notificationsForCase } from '../../store/notifications';
 import { eventually } from '../support/eventually';
 import { CaseDriver, officer, otherSupervisor, subjectUser, supervisor, withCaseWorker } from '../support/case-driver';
@@ -120,6 +121,35 @@ describe('Binhai exemption path', () => {
       await recordHistory('binhai-exempt', c.handle);
       // Recorded again on later code: the first one predates the case view, the integrity patch and the archival copies.
       await recordHistory('binhai-exempt-with-archival-copies', c.handle);
+    });
+  });
+});
+
+describe('Binhai application contents (第十二条(二): 基本情况、事实、依据、建议)', () => {
+  it('records the application part by part, notes a missing part to be supplemented, and the 免责决定书 states them', async () => {
+    await run(async (tq) => {
+      const c = await CaseDriver.open(suite.env, suite.db, tq, 'binhai');
+      const today = await c.today();
+      const contents = {
+        subjectBasics: '王某，某街道党工委副主任，分管老旧小区改造',
+        facts: '为赶在供暖季前完工，先行组织施工、后补招标手续',
+        grounds: '第六条(三)：改革开放“尖刀团”攻坚行动中勇于先行先试，出现探索性失误',
+      };
+      const unknown = await c.refused('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责', contents: { ...contents, attachments: '附件三份' } });
+      expect(unknown).toMatchObject({ type: 'InvalidInput', message: expect.stringContaining('contents.attachments：本规则的申请书由被调查对象基本情况（subjectBasics）') });
+      let state = await c.act('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责', contents });
+      expect(state.application).toMatchObject({ contents, missing: ['免责建议'] });
+      expect(state.timeline.find((e) => e.event === 'applicationFiled')?.detail).toContain('申请书未载明免责建议（第十二条(二)），可要求补正');
+      await c.act('appointInvestigationGroup', { appointedOn: today, members: group });
+      await c.act('recordStatement', { receivedOn: today, summary: '本人陈述', form: 'interviewRecord' });
+      await c.act('submitInvestigationReport', { submittedOn: today, findings: '先行先试出现程序瑕疵，已及时整改', recommendation: 'exempt', circumstances: ['binhai-6-3'], mitigating: [] });
+      await determine(c, 'exempt');
+      state = await c.act('recordFiling', { filedOn: today });
+      const decision = (await findDocument(suite.db, state.documents.find((d) => d.kind === 'exemptionDecision')!.documentId))!.body;
+      expect(decision).toContain('申请情况');
+      expect(decision).toContain('有关事实：为赶在供暖季前完工，先行组织施工、后补招标手续。');
+      expect(decision).toContain('申请容错免责依据：第六条(三)');
+      await c.handle.terminate('test done');
     });
   });
 });

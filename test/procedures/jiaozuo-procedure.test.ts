@@ -173,7 +173,7 @@ describe('Jiaozuo appeal against a refusal (程序(五) 按有关规定)', () =>
       const c = await refusedAndServed(tq, { parameters: { appealWindow } });
       let state = await c.state();
       // Each party served has a window of its own, from its own service.
-      for (const [key, label] of [['appealWindowSubject', '被调查对象'], ['appealWindowSubjectOrganisation', '所在党组织']]) {
+      for (const [key, label] of [['appealWindowSubject', '被调查对象'], ['appealWindowSubjectOrganisation', '所在党组织']] as const) {
         expect(state.deadlines.find((d) => d.key === key)).toMatchObject({ amount: 15, unit: 'days', label: expect.stringContaining(label), basis: { article: '《示例申诉规定》第八条' } });
       }
       await c.advanceTo('appealWindowSubject', 60_000);

@@ -26,7 +26,13 @@ export function documentFacts(ctx: CaseContext, extra: Partial<DocumentFacts> = 
     subject: state.subject,
     matter: state.matter,
     accountability: ctx.input.accountability,
-    application: state.application ? { filedBy: state.application.filedBy, filedAt: state.application.filedAt } : undefined,
+    application: state.application
+      ? {
+          filedBy: state.application.filedBy,
+          filedAt: state.application.filedAt,
+          ...(state.application.contents ? { contents: applicationParts(ctx, state.application.contents) } : {}),
+        }
+      : undefined,
     investigation: state.investigationReport ? { submittedOn: state.investigationReport.submittedOn, findings: state.investigationReport.findings } : undefined,
     determination: d && {
       outcome: d.outcome,
@@ -39,6 +45,11 @@ export function documentFacts(ctx: CaseContext, extra: Partial<DocumentFacts> = 
     },
     ...extra,
   };
+}
+
+/** An application's parts with the rulebook's labels, in its order; those left empty are left out. */
+function applicationParts(ctx: CaseContext, contents: Record<string, string>): { label: string; text: string }[] {
+  return (ctx.rulebook.applicationContents?.parts ?? []).filter((p) => contents[p.id]?.trim()).map((p) => ({ label: p.label, text: contents[p.id]! }));
 }
 
 export async function issue(

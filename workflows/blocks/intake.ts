@@ -4,7 +4,7 @@
  * opinion, which starts the review with the opening of the case.
  */
 import { openingEventOf, type StepOf } from '../../domain/rulebooks/schema';
-import { checkDate, checkText, type CaseContext } from '../engine/context';
+import { checkApplicationContents, checkDate, checkText, missingNote, type CaseContext } from '../engine/context';
 
 export async function intake(step: StepOf<'intake'>, ctx: CaseContext): Promise<void> {
   const { file, actions, input } = ctx;
@@ -25,11 +25,20 @@ export async function intake(step: StepOf<'intake'>, ctx: CaseContext): Promise<
     validate: (filing) => {
       checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: openingEventOf(ctx.rulebook, route).label });
       checkText('summary', filing.summary);
+      checkApplicationContents(ctx.rulebook, filing.contents);
     },
     apply: (filing) => {
-      file.state.application = { filedBy: filing.filedBy, filedAt: filing.receivedOn, recordedBy: filing.actor, summary: filing.summary };
+      const missing = checkApplicationContents(ctx.rulebook, filing.contents);
+      file.state.application = {
+        filedBy: filing.filedBy,
+        filedAt: filing.receivedOn,
+        recordedBy: filing.actor,
+        summary: filing.summary,
+        ...(filing.contents ? { contents: filing.contents } : {}),
+        ...(missing.length > 0 ? { missing } : {}),
+      };
       actions.withdraw('fileApplication');
-      file.record('applicationFiled', { actor: filing.actor, detail: `${filing.receivedOn} 收到书面申请`, basis: allowed.basis });
+      file.record('applicationFiled', { actor: filing.actor, detail: `${filing.receivedOn} 收到书面申请${missingNote(ctx, missing)}`, basis: allowed.basis });
     },
   });
   await actions.until(() => file.state.application !== undefined);

@@ -9,7 +9,7 @@ import { patched } from '@temporalio/workflow';
 import { RefusalType, type DeadlineRecord } from '../../domain/case/contract';
 import { openingEventOf, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
-import { checkDate, checkText, today, type CaseContext } from '../engine/context';
+import { checkApplicationContents, checkDate, checkText, missingNote, today, type CaseContext } from '../engine/context';
 import { awaitLateRecording, RECORDING_PERIOD_PATCH, refuseIfLate, settleFiled, type PartyWindow } from '../engine/party-filing';
 
 const FILER_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织' } as const;
@@ -32,19 +32,30 @@ export async function partyWindow(step: StepOf<'partyWindow'>, ctx: CaseContext)
       roles: step.roles ?? ['officer'],
       deadline,
       validate: (filing) => {
+        // A date that has not come yet is wrong as a date, whatever the window: said so before "late".
+        checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: openingEventOf(ctx.rulebook, input.route).label });
         refuseIfLate(party, filing.receivedOn);
         if (!step.filers.includes(filing.filedBy)) refuse(RefusalType.invalidInput, `filedBy：只能由 ${step.filers.join('、')} 提交`);
-        checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: openingEventOf(ctx.rulebook, input.route).label });
         checkText('summary', filing.summary);
+        checkApplicationContents(ctx.rulebook, filing.contents);
       },
       apply: (filing) => {
         const recordedOn = today();
-        file.state.application = { filedBy: filing.filedBy, filedAt: filing.receivedOn, recordedOn, recordedBy: filing.actor, summary: filing.summary };
+        const missing = checkApplicationContents(ctx.rulebook, filing.contents);
+        file.state.application = {
+          filedBy: filing.filedBy,
+          filedAt: filing.receivedOn,
+          recordedOn,
+          recordedBy: filing.actor,
+          summary: filing.summary,
+          ...(filing.contents ? { contents: filing.contents } : {}),
+          ...(missing.length > 0 ? { missing } : {}),
+        };
         settleFiled(ctx, party, recording);
         actions.withdraw('fileApplication');
         file.record('applicationFiled', {
           actor: filing.actor,
-          detail: `${FILER_NAMES[filing.filedBy]}提交，${filing.receivedOn} 送达（期限最后一日 ${window.deadline}），${recordedOn} 登记`,
+          detail: `${FILER_NAMES[filing.filedBy]}提交，${filing.receivedOn} 送达（期限最后一日 ${window.deadline}），${recordedOn} 登记${missingNote(ctx, missing)}`,
           basis: step.deadline.basis,
         });
       },

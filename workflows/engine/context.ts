@@ -57,3 +57,29 @@ export function checkItems(field: string, ids: readonly string[], catalogue: { i
     }
   }
 }
+
+/**
+ * The parts of a written application, against the rulebook's list (`applicationContents`): an
+ * unknown part or a missing required one is refused; answers the labels of the optional parts it
+ * lacks, to be supplemented.
+ */
+export function checkApplicationContents(rulebook: Rulebook, contents: Record<string, string> | undefined): string[] {
+  const listed = rulebook.applicationContents;
+  const given = contents ?? {};
+  if (!listed) {
+    if (Object.keys(given).length > 0) refuse(RefusalType.invalidInput, 'contents：本规则未列明申请书的组成部分，请在 summary 中写明');
+    return [];
+  }
+  const unknown = Object.keys(given).filter((id) => !listed.parts.some((p) => p.id === id));
+  if (unknown.length > 0) refuse(RefusalType.invalidInput, `contents.${unknown[0]}：本规则的申请书由${listed.parts.map((p) => `${p.label}（${p.id}）`).join('、')}组成`, listed.basis);
+  const absent = listed.parts.filter((p) => !given[p.id]?.trim());
+  const required = absent.find((p) => p.required);
+  if (required) refuse(RefusalType.invalidInput, `contents.${required.id}：申请书须写明${required.label}`, listed.basis);
+  return absent.map((p) => p.label);
+}
+
+/** What the timeline says of an application's missing parts: nothing where none is missing. */
+export function missingNote(ctx: Pick<CaseContext, 'rulebook'>, missing: string[]): string {
+  const article = ctx.rulebook.applicationContents?.basis.article;
+  return missing.length > 0 ? `；申请书未载明${missing.join('、')}${article ? `（${article}）` : ''}，可要求补正` : '';
+}
