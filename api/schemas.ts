@@ -31,7 +31,7 @@ export const isoDateSchema = calendarDate.refine(
 /** A date that has happened: not after today in Beijing. */
 export const pastDateSchema = isoDateSchema.refine(
   (d) => !isIsoDate(d) || yearOf(d) > CALENDAR_YEARS.last || compareDates(d, beijingDate(Date.now())) <= 0,
-  'must not be after today (Beijing time)',
+  'must not be in the future: after today (Beijing time)',
 );
 
 /** Free text: trimmed, not empty, bounded, and without control characters (tab and line breaks aside). */
@@ -97,6 +97,12 @@ export const openCaseBody = z
     advanceMatters: z.record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not a requirement name'), z.object({ implementedOn: isoDateSchema }).strict()).optional(),
     /** The matters raised, for investigations limited to them (阳江 一事一核). */
     raisedItems: z.array(text(500)).min(1).max(50).optional(),
+    /**
+     * The opener confirms that the case is opened although the first party window, counted from the
+     * event date, has already run out (a late case, not a mistyped year): without it, such an opening
+     * is refused naming the window's last day.
+     */
+    confirmLapsedWindow: z.literal(true, { error: 'must be true, or left out' }).optional(),
     /** Where notices to the parties also go by e-mail. Kept in the archive only, never in Temporal. */
     contacts: z
       .object({
@@ -112,6 +118,10 @@ export const openCaseBody = z
   // normalising both, so full-width digits, spaces and invisible characters cannot slip a name through.
   .superRefine((body, ctx) => {
     const rulebook = rulebookInForce(body.jurisdiction, beijingDate(Date.now()));
+    // A case cannot run under a rule that was not yet in force when its event happened (a mistyped year).
+    if (rulebook && body.eventDate && isIsoDate(body.eventDate) && compareDates(body.eventDate, rulebook.inForce) < 0) {
+      ctx.addIssue({ code: 'custom', path: ['eventDate'], message: `must not be before ${rulebook.inForce}, the day ${rulebook.name} came into force (is ${body.eventDate})` });
+    }
     for (const name of Object.keys(body.attributes ?? {})) {
       const declared = rulebook?.caseAttributes.map((a) => a.id) ?? [];
       if (!declared.includes(name)) ctx.addIssue({ code: 'custom', path: ['attributes', name], message: `is not a fact this jurisdiction's rulebook records (it records: ${declared.join(', ') || 'none'})` });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Authorities } from '../../config/authorities';
 import { ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa, type CaseState } from '../../domain/case/contract';
 import { IdempotencyConflict } from '../../services/cases/idempotency';
-import { NoRulebookInForce, openCase, RouteNotAllowed } from '../../services/cases/open-case';
+import { NoRulebookInForce, openCase, RouteNotAllowed, WindowAlreadyLapsed } from '../../services/cases/open-case';
 import type { MatterIndex } from '../../services/cases/search-terms';
 import { isRetryOfStep, stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
 import { visibilityString } from '../../services/cases/visibility';
@@ -259,6 +259,20 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
           if (err instanceof IdempotencyConflict) throw keyReused();
           if (err instanceof RouteNotAllowed) {
             throw new Problem({ status: 422, code: 'route_not_allowed', title: 'Route not allowed', detail: { zh: `该辖区规则不接受此启动方式：${err.message}`, en: err.message }, errors: [{ field: 'body.route', message: err.message }] });
+          }
+          if (err instanceof WindowAlreadyLapsed) {
+            const { window, eventDate } = err;
+            throw new Problem({
+              status: 400,
+              code: 'window_already_lapsed',
+              title: 'The first window has already run out',
+              detail: {
+                zh: `自 ${eventDate} 起算的${window.label}期限已于 ${window.deadline} 届满（${window.article}）；如 eventDate 无误、确需立案，请确认（confirmLapsedWindow: true）`,
+                en: `The ${window.label} window counted from ${eventDate} ended on ${window.deadline} (${window.article}); if the event date is right, confirm with confirmLapsedWindow: true`,
+              },
+              errors: [{ field: 'body.confirmLapsedWindow', message: `is required: the window counted from eventDate ${eventDate} ended on ${window.deadline} (${window.article}); check the year` }],
+              extensions: { window },
+            });
           }
           if (err instanceof NoRulebookInForce) {
             throw new Problem({ status: 422, code: 'no_rulebook', title: 'No rulebook in force', detail: { zh: '该辖区当前无有效规则', en: err.message } });

@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { beijingDate } from '../../domain/calendar';
+import { addDays, beijingDate, compareDates } from '../../domain/calendar';
+import { loadStatutoryCalendar } from '../calendar/statutory-calendar';
 import { CASE_MEMO, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
 import { rulebookInForce, type IntakeRoute, type Rulebook, type RulebookParameters } from '../../domain/rulebooks';
 import { currentPayloadKeyId } from '../codec/codec';
@@ -29,6 +30,7 @@ export interface OpenCaseRequest {
   attributes?: CaseInput['attributes'];
   advanceMatters?: CaseInput['advanceMatters'];
   contacts?: CaseContacts['addresses'];
+  confirmLapsedWindow?: true | undefined;
 }
 
 export interface OpenCaseDeps {
@@ -43,6 +45,32 @@ export interface OpenCaseDeps {
 
 export class NoRulebookInForce extends Error {}
 export class RouteNotAllowed extends Error {}
+/** The first party window counted from the event date has already run out, and the opener did not confirm it. */
+export class WindowAlreadyLapsed extends Error {
+  constructor(
+    readonly window: { label: string; deadline: string; article: string },
+    readonly eventDate: string,
+  ) {
+    super(`the ${window.label} window counted from ${eventDate} ended on ${window.deadline} (${window.article})`);
+  }
+}
+
+/**
+ * Refuses, unless confirmed, to open a case whose first party window (counted from the event date)
+ * has already run out: most such openings are a mistyped year, and the case would open lapsed.
+ */
+async function checkFirstWindow(deps: OpenCaseDeps, rulebook: Rulebook, request: OpenCaseRequest, openedOn: string): Promise<void> {
+  if (request.confirmLapsedWindow) return;
+  const window = rulebook.steps.find((s) => s.kind === 'partyWindow');
+  if (window?.kind !== 'partyWindow' || request.route === 'exOfficio') return;
+  const { amount, unit } = window.deadline;
+  // N working days or days never end before N calendar days (months: N×28): no count is needed while that is still ahead.
+  if (compareDates(addDays(request.eventDate, unit === 'months' ? amount * 28 : amount), openedOn) >= 0) return;
+  const counted = (await loadStatutoryCalendar({ db: deps.db })).deadline(request.eventDate, { amount, unit });
+  if (compareDates(counted.deadline, openedOn) < 0) {
+    throw new WindowAlreadyLapsed({ label: window.label, deadline: counted.deadline, article: window.deadline.basis.article }, request.eventDate);
+  }
+}
 
 /** The routes a case may come in by: the intake's, or an application, and ex officio where the window allows it. */
 function routesOf(rulebook: Rulebook): IntakeRoute[] {
@@ -64,6 +92,7 @@ export async function openCase(
   if (!rulebook) throw new NoRulebookInForce(`no ${request.jurisdiction} rulebook is in force on ${openedOn}`);
   const routes = routesOf(rulebook);
   if (request.route && !routes.includes(request.route)) throw new RouteNotAllowed(`${rulebook.name} accepts cases by ${routes.join(', ')}, not ${request.route}`);
+  await checkFirstWindow(deps, rulebook, request, openedOn);
   const bodySha256 = canonicalHash(request);
 
   let caseId: string;

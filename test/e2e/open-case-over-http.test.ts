@@ -4,7 +4,7 @@
  * Temporal visibility with its search attributes, as ops see it in the UI.
  */
 import request from 'supertest';
-import { beijingDate } from '../../domain/calendar';
+import { addDays, beijingDate } from '../../domain/calendar';
 import { searchAttributes } from '../../domain/case/contract';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -121,6 +121,30 @@ describe('opening a Binhai case over HTTP', () => {
     expect(fields).toEqual(
       expect.arrayContaining(['body.jurisdiction', 'body.subject.name', 'body.subject.organisation', 'body.accountability.reference', 'body.eventDate']),
     );
+  });
+
+  it('refuses an event date before the rulebook came into force, naming both dates (a mistyped year)', async () => {
+    const res = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(newCase('2019-11-20'));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'body.eventDate', message: expect.stringMatching(/2021-10-11.*2019-11-20/) }]);
+  });
+
+  it('asks for confirmation before opening a case whose application window has already run out, and opens it once confirmed', async () => {
+    const eventDate = addDays(beijingDate(Date.now()), -60);
+    const unconfirmed = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(newCase(eventDate));
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.body.code).toBe('window_already_lapsed');
+    expect(unconfirmed.body.errors[0].field).toBe('body.confirmLapsedWindow');
+    expect(unconfirmed.body.detail).toContain('第十二条(二)');
+    expect(unconfirmed.body.window).toMatchObject({ deadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), article: '第十二条(二)' });
+    const confirmed = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send({ ...newCase(eventDate), confirmLapsedWindow: true });
+    expect(confirmed.status).toBe(201);
+  });
+
+  it('refuses an event date in the future as in the future, not as late', async () => {
+    const res = await request(stack.app).post('/v1/cases').set('Authorization', `Bearer ${officer}`).send(newCase(addDays(beijingDate(Date.now()), 3)));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'body.eventDate', message: expect.stringContaining('in the future') }]);
   });
 
   it('opens a Binhai case ex officio, as 第十二条(一) has the authority consider tolerance of its own motion', async () => {
