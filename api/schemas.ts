@@ -71,7 +71,8 @@ export const openCaseBody = z
         position: text(50).optional(),
       })
       .strict(),
-    matter: text(500).transform(normaliseText),
+    // Kept as typed (full-width punctuation is how Chinese is written); compared normalised below.
+    matter: text(500),
     accountability: z.object({
       reference: text(100),
       body: text(100).optional(),

@@ -59,6 +59,8 @@ export const STAGE_FALLBACK: Record<string, string> = {
   correction: '纠错整改',
   archive: '归档',
   followUp: '回访',
+  exOfficioConsideration: '依职权考虑是否继续',
+  clarification: '澄清正名',
   ...COMMON_STAGES,
 };
 
@@ -143,6 +145,10 @@ export const FIELD_NAMES: Record<string, string> = {
   applicantWithdrawal: '申请人书面撤回（如有）',
   userId: '被调查对象本人的系统账号',
   result: '处理结果',
+  contents: '申请书内容',
+  groupDecision: '工作小组研究决定',
+  metOn: '研究日期',
+  decision: '研究决定内容',
 };
 
 /** The API's field messages are English; the common ones in Chinese, the rest as they come. */
@@ -167,7 +173,9 @@ const MESSAGES: [RegExp, string][] = [
   [/^must be a whole number.*$/, '须为整数'],
   [/^must not name the subject: it is visible to operators$/, '不得写入被调查对象姓名（运维人员可见）'],
   [/^must not contain an ID number: it is visible to operators$/, '不得包含身份证号码（运维人员可见）'],
+  [/^must not be in the future: after today \((.+)\)$/, '不能是将来的日期（晚于北京时间今天）'],
   [/^must not be after today \((.+)\)$/, '不能晚于今天（$1）'],
+  [/^must not be before (\d{4}-\d{2}-\d{2}), the day (.+) came into force \(is (.+)\)$/, '不能早于$2的施行日 $1（现为 $3，请核对年份）'],
   [/^must not be before the notice was delivered \((.+)\)$/, '不能早于通知送达系统的日期（$1）'],
   [/^must lie inside (\d+)$/, '须在 $1 年内'],
   [/^(.+) is listed twice$/, '$1 重复列出'],
@@ -238,4 +246,9 @@ export const EVENT_NAMES: Record<string, string> = {
   subjectAccountBound: '绑定被调查对象账户',
   statementRecorded: '听取意见',
   windowLapsed: '申请期限届满',
+  windowReopened: '期限按正式安排重新开放',
+  lapseHeld: '期限暂定，待正式节假日安排',
+  groupMemberRecused: '调查组成员回避退出',
+  revisionFilingDue: '变更后的结论待备案',
+  revisionFiled: '变更后的结论备案',
 };

@@ -9,8 +9,9 @@
 /** Enough of the matter to find it by, within a search attribute's size limit. */
 const INDEXED_CHARACTERS = 120;
 
+/** Compared normalised (NFKC: full-width letters and digits as ordinary ones): the matter itself is kept as typed. */
 function runs(text: string): string[] {
-  return text.toLowerCase().match(/[\p{Script=Han}]+|[a-z0-9]+/gu) ?? [];
+  return text.normalize('NFKC').toLowerCase().match(/[\p{Script=Han}]+|[a-z0-9]+/gu) ?? [];
 }
 
 function bigrams(run: string): string[] {

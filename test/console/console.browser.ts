@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import ICAL from 'ical.js';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { beijingDate } from '../../domain/calendar';
+import { addDays, beijingDate } from '../../domain/calendar';
 import { freePort } from '../support/ports';
 import { STACK_SECRET, startStack, type Stack } from '../support/stack';
 
@@ -176,13 +176,33 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.getByLabel('事项（不得写入姓名、身份证号）').fill('王某在老旧小区改造中的程序瑕疵');
   await officer.getByLabel('问责文书文号').fill('滨纪问〔2026〕31号');
   await officer.getByLabel('问责部门告知日').fill(today);
+  // The zone question (第三章, 第九条) is asked, and must be answered: no default decides which items apply.
+  await officer.getByRole('group', { name: '被调查对象所在单位属自贸试验区或开发区' }).waitFor();
+  await officer.getByRole('button', { name: '立案' }).click();
+  await contains(officer.locator('fieldset.choice .field-error'), '请选择');
+  await officer.locator('#attr-specialZone-no').check();
   await officer.getByRole('button', { name: '立案' }).click();
   await contains(officer.locator('#matter-error'), '不得写入被调查对象姓名');
   await shot(officer, 'open-case');
-  await officer.getByLabel('事项（不得写入姓名、身份证号）').fill('老旧小区改造中的程序瑕疵');
+  // Official text as typed: full-width punctuation stays full-width.
+  const matter = '老旧小区改造中的程序瑕疵（先行施工，后补手续）：已整改';
+  await officer.getByLabel('事项（不得写入姓名、身份证号）').fill(matter);
+  // A mistyped year is refused naming the rulebook's in-force date …
+  await officer.getByLabel('问责部门告知日').fill(`2019${today.slice(4)}`);
+  await officer.getByRole('button', { name: '立案' }).click();
+  await contains(officer.locator('#eventDate-error'), '施行日 2021-10-11');
+  // … and a date whose application window has run out is put to the officer as a question.
+  await officer.getByLabel('问责部门告知日').fill(addDays(today, -60));
+  await officer.getByRole('button', { name: '立案' }).click();
+  await contains(officer.locator('#lapsed-question'), '申请期限已届满，确认仍要立案？');
+  await contains(officer.locator('#lapsed-question'), '第十二条(二)');
+  await shot(officer, 'open-case-lapsed-question');
+  await officer.getByRole('button', { name: '返回修改日期' }).click();
+  await officer.getByLabel('问责部门告知日').fill(today);
   await officer.getByRole('button', { name: '立案' }).click();
   await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).waitFor();
   const caseId = (await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).textContent())!.replace('案件 ', '').trim();
+  await contains(officer.locator('.summary'), matter);
 
   // ---- The subject's own account, bound through its generated form: its notices go to that inbox ----------------
   await contains(officer.locator('.summary .subject-account'), '未绑定');
@@ -227,6 +247,9 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   const report = await step(officer, 'submitInvestigationReport');
   await report.getByLabel('调查结论').fill('为推进改革简化程序，未谋私利，已及时纠正');
   await report.getByLabel('初步建议').selectOption({ label: '免责' });
+  // Not a zone case: the five items of 第九条 are not offered at all.
+  expect(await report.locator('.checkboxes label', { hasText: '第九条' }).count()).toBe(0);
+  expect(await report.locator('.checkboxes label', { hasText: '第六条(三)' }).count()).toBe(1);
   const circumstance = report.locator('.checkboxes input[type="checkbox"]').first();
   await circumstance.check();
   await submitStep(report);

@@ -99,11 +99,13 @@ function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required
     const items = (schema.items ?? {}) as Json;
     const catalogue = CATALOGUE_OF[name] ? ctx.rulebook.catalogues[CATALOGUE_OF[name]] : undefined;
     if (CATALOGUE_OF[name] && catalogue) {
+      // Only the items this case may rely on: an item for cases of a kind (滨海 第九条) only where the case is of that kind.
+      const usable = catalogue.items.filter((i) => !i.requiresAttribute || ctx.state.attributes?.[i.requiresAttribute]);
       schema.default = [];
-      items.enum = catalogue.items.map((i) => i.id);
+      items.enum = usable.map((i) => i.id);
       schema.uniqueItems = true;
       ui['ui:widget'] = 'checkboxes';
-      ui['ui:enumNames'] = catalogue.items.map((i) => `${i.text}（${i.article}）`);
+      ui['ui:enumNames'] = usable.map((i) => `${i.text}（${i.article}）`);
       ui['ui:description'] = `依据：${catalogue.basis.article}`;
       return;
     }
@@ -120,6 +122,23 @@ function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required
       ui.items = itemUi;
       if (typeof schema.minItems === 'number' && schema.minItems > 0) schema.default = [{}];
     }
+    return;
+  }
+  if (type === 'object' && name === 'contents') {
+    // The application's parts as the rulebook lists them (滨海 第十二条(二)), each a field of its own.
+    const listed = ctx.rulebook.applicationContents;
+    if (!listed) {
+      for (const k of Object.keys(schema)) delete schema[k];
+      Object.assign(schema, { type: 'object', properties: {} });
+      ui['ui:widget'] = 'hidden';
+      return;
+    }
+    delete schema.additionalProperties;
+    delete schema.propertyNames;
+    schema.properties = Object.fromEntries(listed.parts.map((p) => [p.id, { type: 'string', maxLength: 5000 }]));
+    schema.required = listed.parts.filter((p) => p.required).map((p) => p.id);
+    ui['ui:description'] = `依据：${listed.basis.article}“${listed.basis.quote}”`;
+    for (const part of listed.parts) ui[part.id] = { 'ui:title': part.required ? part.label : `${part.label}（可选）`, 'ui:widget': 'textarea' };
     return;
   }
   if (type === 'object') enrichObject(schema, ui, ctx, required);

@@ -101,6 +101,10 @@ export function OpenCase() {
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(newIdempotencyKey);
+  /** The facts the rulebook records at opening (滨海 第三章 specialZone): each an explicit 是/否, never a default. */
+  const [attributes, setAttributes] = useState<Record<string, boolean>>({});
+  /** The API's answer that the first window already ran out: the question put to the officer. */
+  const [lapsed, setLapsed] = useState<string>();
 
   useEffect(() => {
     if (!jurisdiction && usable[0]) setJurisdiction(usable[0].id);
@@ -130,11 +134,18 @@ export function OpenCase() {
     'aria-describedby': [errors[k] ? `${k}-error` : '', extra.hint ? `${k}-hint` : ''].filter(Boolean).join(' ') || undefined,
   });
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit(e: FormEvent | undefined, confirmLapsedWindow = false) {
+    e?.preventDefault();
+    const unanswered = (rulebook?.caseAttributes ?? []).filter((a) => attributes[a.id] === undefined);
+    if (unanswered.length > 0) {
+      setErrors(Object.fromEntries(unanswered.map((a) => [`attr-${a.id}`, '请选择“是”或“否”'])));
+      setProblem('填写有误，请按各项下方的提示更正');
+      return;
+    }
     setBusy(true);
     setErrors({});
     setProblem(undefined);
+    setLapsed(undefined);
     const opt = (v: string) => (v.trim() ? v.trim() : undefined);
     const body = {
       jurisdiction,
@@ -147,12 +158,19 @@ export function OpenCase() {
       advanceFiling: advanceFiling && draft.advanceReference.trim() ? { reference: draft.advanceReference, filedWith: draft.advanceFiledWith, filedOn: draft.advanceFiledOn } : undefined,
       raisedItems: scopeLimited && draft.raisedItems.trim() ? draft.raisedItems.split('\n').map((s) => s.trim()).filter(Boolean) : undefined,
       contacts: draft.subjectEmail.trim() ? { subject: { email: draft.subjectEmail.trim() } } : undefined,
+      attributes: rulebook?.caseAttributes.length ? attributes : undefined,
+      confirmLapsedWindow: confirmLapsedWindow || undefined,
     };
     try {
       const { id } = await api.openCase(body, key);
       navigate(`/cases/${id}`);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
+      if (err.problem.code === 'window_already_lapsed') {
+        // Most often a mistyped year: asked, not assumed.
+        setLapsed(err.problem.detail);
+        return;
+      }
       const fields = err.problem.errors ?? [];
       // Each field's error shows at its input; the summary names only those no input shows.
       const unshown = fields.filter((f) => !FIELD_OF[f.field]).map((f) => `${f.field}：${fieldMessage(f.message)}`);
@@ -250,6 +268,30 @@ export function OpenCase() {
               </Field>
             </>
           ) : null}
+          {(rulebook?.caseAttributes ?? []).map((a) => (
+            <fieldset key={a.id} className="choice" aria-describedby={`attr-${a.id}-hint`}>
+              <legend>{a.label}</legend>
+              <span className="hint" id={`attr-${a.id}-hint`}>
+                {a.basis.article}：{a.basis.reading ?? a.basis.quote}
+              </span>
+              {[true, false].map((value) => (
+                <label key={String(value)} className="inline">
+                  <input
+                    type="radio"
+                    name={`attr-${a.id}`}
+                    id={`attr-${a.id}-${value ? 'yes' : 'no'}`}
+                    checked={attributes[a.id] === value}
+                    onChange={() => {
+                      setAttributes({ ...attributes, [a.id]: value });
+                      setKey(newIdempotencyKey());
+                    }}
+                  />
+                  {value ? '是' : '否'}
+                </label>
+              ))}
+              {errors[`attr-${a.id}`] ? <span className="field-error">{errors[`attr-${a.id}`]}</span> : null}
+            </fieldset>
+          ))}
           {scopeLimited ? (
             <Field id="raisedItems" label="提出的问题（一事一核，每行一项）" error={errors.raisedItems}>
               <textarea {...input('raisedItems')} rows={3} />
@@ -257,6 +299,19 @@ export function OpenCase() {
           ) : null}
         </fieldset>
         {problem ? <ErrorNote>{problem}</ErrorNote> : null}
+        {lapsed ? (
+          <div className="card warning" role="alertdialog" aria-labelledby="lapsed-title" id="lapsed-question">
+            <h2 id="lapsed-title">申请期限已届满，确认仍要立案？</h2>
+            <p>{lapsed}</p>
+            <p>如果是日期填错（例如年份），请返回修改；确认日期无误的，可以仍然立案。</p>
+            <button type="button" className="primary" id="confirm-lapsed" disabled={busy} onClick={() => void submit(undefined, true)}>
+              日期无误，仍然立案
+            </button>{' '}
+            <button type="button" onClick={() => { setLapsed(undefined); document.getElementById('eventDate')?.focus(); }}>
+              返回修改日期
+            </button>
+          </div>
+        ) : null}
         <button type="submit" className="primary" disabled={busy || !rulebook}>
           {busy ? '立案中…' : '立案'}
         </button>
