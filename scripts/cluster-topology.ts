@@ -76,12 +76,15 @@ export function temporalPortEnv(frontend: number): Record<string, string> {
  * own under `volumesDir`; the Dockerfile's ENV comes first for services built
  * from it, as in the image.
  */
-export function localEnvironment(
-  service: ComposeService,
-  where: { ports: ClusterPorts; serverDir: string; appDataDir: string; volumesDir: string },
-): Record<string, string> {
-  const hostPorts: Record<string, string> = { 'postgres:5432': `127.0.0.1:${where.ports.postgres}`, 'temporal:7233': `127.0.0.1:${where.ports.temporal}` };
-  const portVars: Record<string, number> = { DB_PORT: where.ports.postgres, SQL_PORT: where.ports.postgres, PGPORT: where.ports.postgres, API_PORT: where.ports.api };
+export interface LocalPlaces {
+  ports: ClusterPorts;
+  serverDir: string;
+  appDataDir: string;
+  volumesDir: string;
+}
+
+/** Container paths of a service (its mounts, the image's tools and data) and where they are here, the most specific first. */
+function mountPaths(service: ComposeService, where: LocalPlaces): [string, string][] {
   const paths: [string, string][] = [
     // Where the admin-tools image keeps the schema files, and where scripts/install-temporal-server.mjs put them.
     ['/etc/temporal/schema', path.join(where.serverDir, 'schema')],
@@ -91,7 +94,29 @@ export function localEnvironment(
     ['/app/data', where.appDataDir],
   ];
   // The most specific mount first, as Docker resolves nested mounts.
-  paths.sort(([a], [b]) => b.length - a.length);
+  return paths.sort(([a], [b]) => b.length - a.length);
+}
+
+/** A container path (or a file:// URL of one), as the same file here. */
+function localPath(value: string, paths: [string, string][]): string {
+  const scheme = value.startsWith('file://') ? 'file://' : '';
+  const rest = value.slice(scheme.length);
+  for (const [container, host] of paths) {
+    if (rest === container || rest.startsWith(`${container}/`)) return scheme + host + rest.slice(container.length);
+  }
+  return value;
+}
+
+/** A job's command line with its container paths made local (psql's file of compose's postgres-roles). */
+export function localArgs(service: ComposeService, where: LocalPlaces, args: string[]): string[] {
+  const paths = mountPaths(service, where);
+  return args.map((a) => localPath(a, paths));
+}
+
+export function localEnvironment(service: ComposeService, where: LocalPlaces): Record<string, string> {
+  const hostPorts: Record<string, string> = { 'postgres:5432': `127.0.0.1:${where.ports.postgres}`, 'temporal:7233': `127.0.0.1:${where.ports.temporal}` };
+  const portVars: Record<string, number> = { DB_PORT: where.ports.postgres, SQL_PORT: where.ports.postgres, PGPORT: where.ports.postgres, API_PORT: where.ports.api };
+  const paths = mountPaths(service, where);
   const env: Record<string, string> = {};
   for (const [key, raw] of Object.entries({ ...(service.build ? dockerfileEnv(ROOT) : {}), ...service.environment })) {
     let value = raw;
@@ -100,15 +125,7 @@ export function localEnvironment(
     else if (hostVar && (value === 'postgres' || value === 'temporal')) value = '127.0.0.1';
     else if (hostVar && value === '0.0.0.0') value = '127.0.0.1'; // only this machine's loopback: nothing here listens outward
     else value = value.replace(/\b(postgres|temporal):(\d+)\b/g, (m) => hostPorts[m] ?? m);
-    const scheme = value.startsWith('file://') ? 'file://' : '';
-    for (const [container, host] of paths) {
-      const rest = value.slice(scheme.length);
-      if (rest === container || rest.startsWith(`${container}/`)) {
-        value = scheme + host + rest.slice(container.length);
-        break;
-      }
-    }
-    env[key] = value;
+    env[key] = localPath(value, paths);
   }
   return env;
 }
@@ -427,7 +444,11 @@ export class Cluster {
   }
 
   private localEnv(service: ComposeService): Record<string, string> {
-    return localEnvironment(service, { ports: this.ports, serverDir: this.serverDir, appDataDir: this.appDataDir, volumesDir: this.volumesDir });
+    return localEnvironment(service, this.places);
+  }
+
+  private get places(): LocalPlaces {
+    return { ports: this.ports, serverDir: this.serverDir, appDataDir: this.appDataDir, volumesDir: this.volumesDir };
   }
 
   private baseEnv(): Record<string, string> {
@@ -516,7 +537,7 @@ export class Cluster {
    */
   private async runJob(name: Job): Promise<void> {
     const service = this.compose.services[name]!;
-    const [command, ...args] = [...(service.entrypoint ?? []), ...(service.command ?? [])];
+    const [command, ...args] = localArgs(service, this.places, [...(service.entrypoint ?? []), ...(service.command ?? [])]);
     const tools = [path.join(this.serverDir, 'bin'), path.join(ROOT, '.tools', 'venv', 'bin'), this.pgBin];
     const env = { ...this.baseEnv(), ...this.localEnv(service) };
     env.PATH = [...tools, env.PATH].join(':');
