@@ -43,6 +43,18 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
     .default('127.0.0.1:7233'),
+  /**
+   * TLS to the Temporal frontend (compose, `npm run cluster`; README, Temporal's frontend): the CA
+   * its certificate is checked against, this process's client certificate and key (mTLS), the
+   * name the frontend's certificate carries, and a file holding the bearer token its authorizer
+   * reads (re-read while running, so a renewed token needs no restart). Unset: plaintext, as
+   * `npm start`'s embedded server on loopback.
+   */
+  TEMPORAL_TLS_CA: optionalText,
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_TOKEN_FILE: optionalText,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('exemption-review'),
   /**
@@ -197,6 +209,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.SEARCH_TERMS_KEY && production) {
     throw new ConfigError('configuration error: SEARCH_TERMS_KEY: required in production (NODE_ENV=production); e.g. $(openssl rand -base64 48)');
   }
+  checkTemporalTls(parsed);
   let payloadKeys: PayloadKeyring | undefined;
   try {
     payloadKeys = keys ? payloadKeyring(keys, parsed.PAYLOAD_KEY_CURRENT) : undefined;
@@ -213,6 +226,25 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://${parsed.API_HOST}:${parsed.API_PORT}`,
     rulebookParameters: parsed.RULEBOOK_PARAMETERS ? readRulebookParameters(parsed.RULEBOOK_PARAMETERS) : {},
   };
+}
+
+/** The Temporal frontend's TLS files exist and come in pairs: a typo stops start-up, not the first connection. */
+function checkTemporalTls(parsed: Env): void {
+  if (Boolean(parsed.TEMPORAL_TLS_CERT) !== Boolean(parsed.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError(`configuration error: ${parsed.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: required with ${parsed.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} (the client certificate and its key)`);
+  }
+  if ((parsed.TEMPORAL_TLS_CERT || parsed.TEMPORAL_TOKEN_FILE || parsed.TEMPORAL_TLS_SERVER_NAME) && !parsed.TEMPORAL_TLS_CA) {
+    throw new ConfigError('configuration error: TEMPORAL_TLS_CA: required with TEMPORAL_TLS_CERT, TEMPORAL_TLS_SERVER_NAME or TEMPORAL_TOKEN_FILE (a token or a certificate never goes over plaintext)');
+  }
+  for (const name of ['TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TOKEN_FILE'] as const) {
+    const file = parsed[name];
+    if (!file) continue;
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+    } catch (err) {
+      throw new ConfigError(`configuration error: ${name}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
 }
 
 /** Names the parameters a jurisdiction's rulebooks leave to the deploying body. */

@@ -16,6 +16,7 @@ import { loadOrCreatePayloadKeys, type PayloadKeyring } from '../services/codec/
 import { openDb, type Db, type DbOptions } from '../store/db';
 import { loadAuthorities, type Authorities } from './authorities';
 import type { Config } from './env';
+import { temporalConnectionOptions } from './temporal-connection';
 
 export interface Resources {
   db: Db;
@@ -51,9 +52,10 @@ export function archiveOptions(config: Config): DbOptions {
 /** Start-up waits for the Temporal server (it may start after us, or be restarting), then says why it gave up. */
 export async function connectToTemporal(config: Config, onWait: (message: string) => void): Promise<Connection> {
   const started = Date.now();
+  const options = temporalConnectionOptions(config);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+      return await Connection.connect(options);
     } catch (err) {
       const why = (err as Error).message;
       if (Date.now() - started >= config.STARTUP_WAIT_SECONDS * 1000) {

@@ -12,12 +12,13 @@
  * (test/cluster/), which kills and replaces workers through it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
+import { temporalConnectionOptions, type TemporalTlsSettings } from '../config/temporal-connection';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/case/contract';
 import { caseDataConverter } from '../services/codec/codec';
 import { formatPayloadKeys, loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey, parsePayloadKeys, payloadKeyring } from '../services/codec/keys';
@@ -26,7 +27,10 @@ import { dockerfileEnv, durationMs, loadCompose, readDotenv, type Compose, type 
 export const ROOT = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'package.json')) ? '' : '..');
 
 /** The order compose's depends_on conditions give; the stop order is the reverse. */
-export const START_ORDER = ['postgres', 'temporal-schema', 'temporal', 'temporal-setup', 'worker', 'api'] as const;
+export const START_ORDER = ['postgres', 'postgres-roles', 'temporal-pki', 'temporal-schema', 'temporal', 'temporal-setup', 'archive-migrate', 'worker', 'api'] as const;
+/** Compose's jobs: run to completion, in START_ORDER, before what depends on them. */
+export const JOBS = ['postgres-roles', 'temporal-pki', 'temporal-schema', 'temporal-setup', 'archive-migrate'] as const;
+type Job = (typeof JOBS)[number];
 /** Not run here: the UI is a separate web application (compose's temporal-ui image); the CLI and the API serve ops instead. */
 export const NOT_RUN = ['temporal-ui'] as const;
 
@@ -53,9 +57,12 @@ export function temporalPortEnv(frontend: number): Record<string, string> {
     MATCHING_GRPC_PORT: frontend + 2,
     WORKER_GRPC_PORT: frontend + 6,
     FRONTEND_HTTP_PORT: frontend + 10,
+    INTERNAL_FRONTEND_GRPC_PORT: frontend + 3,
+    INTERNAL_FRONTEND_HTTP_PORT: frontend + 13,
     FRONTEND_MEMBERSHIP_PORT: frontend - 300,
     HISTORY_MEMBERSHIP_PORT: frontend - 299,
     MATCHING_MEMBERSHIP_PORT: frontend - 298,
+    INTERNAL_FRONTEND_MEMBERSHIP_PORT: frontend - 297,
     WORKER_MEMBERSHIP_PORT: frontend - 294,
   };
   return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
@@ -65,34 +72,60 @@ export function temporalPortEnv(frontend: number): Record<string, string> {
  * A compose service's environment as a process here gets it: Docker's names and
  * paths made local, nothing else changed. Service hosts become 127.0.0.1,
  * container ports the ports chosen here, bind-mounted and image paths the
- * checkout's files and the installed tools; the Dockerfile's ENV comes first
- * for services built from it, as in the image.
+ * checkout's files and the installed tools, named volumes folders of their
+ * own under `volumesDir`; the Dockerfile's ENV comes first for services built
+ * from it, as in the image.
  */
-export function localEnvironment(
-  service: ComposeService,
-  where: { ports: ClusterPorts; serverDir: string; appDataDir: string },
-): Record<string, string> {
-  const hostPorts: Record<string, string> = { 'postgres:5432': `127.0.0.1:${where.ports.postgres}`, 'temporal:7233': `127.0.0.1:${where.ports.temporal}` };
-  const portVars: Record<string, number> = { DB_PORT: where.ports.postgres, SQL_PORT: where.ports.postgres, API_PORT: where.ports.api };
+export interface LocalPlaces {
+  ports: ClusterPorts;
+  serverDir: string;
+  appDataDir: string;
+  volumesDir: string;
+}
+
+/** Container paths of a service (its mounts, the image's tools and data) and where they are here, the most specific first. */
+function mountPaths(service: ComposeService, where: LocalPlaces): [string, string][] {
   const paths: [string, string][] = [
     // Where the admin-tools image keeps the schema files, and where scripts/install-temporal-server.mjs put them.
     ['/etc/temporal/schema', path.join(where.serverDir, 'schema')],
     ...(service.volumes ?? [])
-      .filter((v) => v.startsWith('./'))
       .map((v) => v.split(':'))
-      .map(([host, container]) => [container!, path.join(ROOT, host!)] as [string, string]),
+      .map(([source, container]) => [container!, source!.startsWith('./') ? path.join(ROOT, source!) : path.join(where.volumesDir, source!)] as [string, string]),
     ['/app/data', where.appDataDir],
   ];
+  // The most specific mount first, as Docker resolves nested mounts.
+  return paths.sort(([a], [b]) => b.length - a.length);
+}
+
+/** A container path (or a file:// URL of one), as the same file here. */
+function localPath(value: string, paths: [string, string][]): string {
+  const scheme = value.startsWith('file://') ? 'file://' : '';
+  const rest = value.slice(scheme.length);
+  for (const [container, host] of paths) {
+    if (rest === container || rest.startsWith(`${container}/`)) return scheme + host + rest.slice(container.length);
+  }
+  return value;
+}
+
+/** A job's command line with its container paths made local (psql's file of compose's postgres-roles). */
+export function localArgs(service: ComposeService, where: LocalPlaces, args: string[]): string[] {
+  const paths = mountPaths(service, where);
+  return args.map((a) => localPath(a, paths));
+}
+
+export function localEnvironment(service: ComposeService, where: LocalPlaces): Record<string, string> {
+  const hostPorts: Record<string, string> = { 'postgres:5432': `127.0.0.1:${where.ports.postgres}`, 'temporal:7233': `127.0.0.1:${where.ports.temporal}` };
+  const portVars: Record<string, number> = { DB_PORT: where.ports.postgres, SQL_PORT: where.ports.postgres, PGPORT: where.ports.postgres, API_PORT: where.ports.api };
+  const paths = mountPaths(service, where);
   const env: Record<string, string> = {};
   for (const [key, raw] of Object.entries({ ...(service.build ? dockerfileEnv(ROOT) : {}), ...service.environment })) {
     let value = raw;
-    const hostVar = /(_SEEDS|_HOST)$/.test(key);
+    const hostVar = /(_SEEDS|HOST)$/.test(key);
     if (key in portVars) value = String(portVars[key]);
     else if (hostVar && (value === 'postgres' || value === 'temporal')) value = '127.0.0.1';
     else if (hostVar && value === '0.0.0.0') value = '127.0.0.1'; // only this machine's loopback: nothing here listens outward
     else value = value.replace(/\b(postgres|temporal):(\d+)\b/g, (m) => hostPorts[m] ?? m);
-    for (const [container, host] of paths) if (value.startsWith(container)) value = host + value.slice(container.length);
-    env[key] = value;
+    env[key] = localPath(value, paths);
   }
   return env;
 }
@@ -247,6 +280,32 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/**
+ * Where PostgreSQL keeps its data: in the data folder, unless its user cannot
+ * enter it (a clone under /root, whose mode is 0700); then in a folder of its
+ * own beside Debian's clusters, named after the data folder, so the next run
+ * finds it again. A link in the data folder says where it went.
+ */
+export function postgresDataDir(dataDir: string, owner: { uid: number; gid: number } | undefined, say: (line: string) => void): string {
+  const inside = path.join(dataDir, 'postgres');
+  if (!owner) return inside;
+  const enters = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'sh', path.resolve(dataDir)], { uid: owner.uid, gid: owner.gid }).status === 0;
+  if (enters) return inside;
+  const home = '/var/lib/postgresql';
+  const elsewhere = path.join(home, `rongcuo-cluster-${createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}`);
+  const reachable = fs.existsSync(home) && spawnSync('/bin/sh', ['-c', 'cd "$1" && test -w .', 'sh', home], { uid: owner.uid, gid: owner.gid }).status === 0;
+  if (!reachable) {
+    throw new Error(`PostgreSQL's user (uid ${owner.uid}) cannot enter ${dataDir}, nor write ${home}: choose a --data-dir it can enter, or let it search the folders above (chmod o+x)`);
+  }
+  if (!fs.existsSync(elsewhere)) {
+    fs.mkdirSync(elsewhere, { mode: 0o700 });
+    fs.chownSync(elsewhere, owner.uid, owner.gid);
+  }
+  if (!fs.existsSync(inside)) fs.symlinkSync(elsewhere, inside);
+  say(`PostgreSQL's user cannot enter ${dataDir}: its data is in ${elsewhere} (linked from ${inside})`);
+  return elsewhere;
+}
+
 /** Debian's binaries of the major release .env pins for compose (POSTGRES_VERSION). */
 export function postgresBin(pinned: string): string {
   const major = pinned.split('.')[0]!;
@@ -270,7 +329,7 @@ export class Cluster {
     readonly ports: ClusterPorts,
     readonly compose: Compose,
     private readonly say: (line: string) => void,
-    private readonly pgBin: string,
+    readonly pgBin: string,
     private readonly serverDir: string,
   ) {}
 
@@ -282,6 +341,10 @@ export class Cluster {
   }
   get appDataDir(): string {
     return path.join(this.dataDir, 'app');
+  }
+  /** Compose's named volumes, a folder each (the Temporal credentials: one per service that holds any). */
+  get volumesDir(): string {
+    return path.join(this.dataDir, 'volumes');
   }
   get temporalAddress(): string {
     return `127.0.0.1:${this.ports.temporal}`;
@@ -326,9 +389,13 @@ export class Cluster {
     if (!fs.existsSync(path.join(serverDir, 'stamp.json'))) throw new Error(`the Temporal server ${dotenv.TEMPORAL_VERSION} is not built: node scripts/tools.mjs --cluster`);
     fs.mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
     fs.mkdirSync(path.join(options.dataDir, 'app'), { recursive: true });
+    fs.mkdirSync(path.join(options.dataDir, 'volumes'), { recursive: true, mode: 0o700 });
     const vars: Record<string, string | undefined> = { ...(options.vars ?? process.env) };
     // What an operator provides: generated once into the data folder and kept there.
     vars.POSTGRES_PASSWORD ||= secretFile(path.join(options.dataDir, 'postgres-password'));
+    vars.TEMPORAL_DB_PASSWORD ||= secretFile(path.join(options.dataDir, 'temporal-db-password'));
+    vars.ARCHIVE_OWNER_PASSWORD ||= secretFile(path.join(options.dataDir, 'archive-owner-password'));
+    vars.ARCHIVE_APP_PASSWORD ||= secretFile(path.join(options.dataDir, 'archive-app-password'));
     vars.PAYLOAD_KEYS ||= formatPayloadKeys(loadOrCreatePayloadKeys(options.dataDir));
     vars.SEARCH_TERMS_KEY ||= new TextDecoder().decode(loadOrCreateSearchTermsKey(options.dataDir));
     // Compose demands the UI's own sign-in settings; no UI runs here (NOT_RUN), so nothing reads them.
@@ -352,10 +419,13 @@ export class Cluster {
     if (taken.length > 0) throw new Error(`ports in use: ${taken.join(', ')} (choose others with --postgres-port, --temporal-port, --api-port)`);
     const steps: (() => Promise<void>)[] = [
       () => this.startPostgres(),
+      () => this.runJob('postgres-roles'),
+      () => this.runJob('temporal-pki'),
       () => this.runJob('temporal-schema'),
       () => this.startTemporal(),
       () => this.runJob('temporal-setup'),
       () => this.checkSearchAttributes(),
+      () => this.runJob('archive-migrate'),
       async () => {
         for (let i = 0; i < this.options.workers; i += 1) this.startWorker();
         await this.waitForPollers(this.options.workers);
@@ -374,7 +444,11 @@ export class Cluster {
   }
 
   private localEnv(service: ComposeService): Record<string, string> {
-    return localEnvironment(service, { ports: this.ports, serverDir: this.serverDir, appDataDir: this.appDataDir });
+    return localEnvironment(service, this.places);
+  }
+
+  private get places(): LocalPlaces {
+    return { ports: this.ports, serverDir: this.serverDir, appDataDir: this.appDataDir, volumesDir: this.volumesDir };
   }
 
   private baseEnv(): Record<string, string> {
@@ -406,13 +480,14 @@ export class Cluster {
 
   private async startPostgres(): Promise<void> {
     const env = this.compose.services.postgres!.environment;
-    const pgdata = path.join(this.dataDir, 'postgres');
     const owner = postgresUser();
+    const pgdata = postgresDataDir(this.dataDir, owner, this.say);
     const version = spawnSync(path.join(this.pgBin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
     if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
       this.say(`initialising PostgreSQL (${version}) in ${pgdata}…`);
       fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
-      const pwfile = path.join(this.dataDir, '.pwfile');
+      // Beside the data folder, where PostgreSQL's user can read it (the data folder may be elsewhere: postgresDataDir).
+      const pwfile = `${pgdata}.pwfile`;
       fs.writeFileSync(pwfile, env.POSTGRES_PASSWORD!, { mode: 0o600 });
       if (owner) {
         fs.chownSync(pgdata, owner.uid, owner.gid);
@@ -456,17 +531,20 @@ export class Cluster {
     }
   }
 
-  /** A compose job: its entrypoint and command, its environment, with the installed tools where the image has them. */
-  private async runJob(name: 'temporal-schema' | 'temporal-setup'): Promise<void> {
+  /**
+   * A compose job: its entrypoint and command, its environment, with the installed tools where the
+   * image has them (the admin tools, psql of the PostgreSQL release, this checkout's node and dist/).
+   */
+  private async runJob(name: Job): Promise<void> {
     const service = this.compose.services[name]!;
-    const [shell, ...shellArgs] = service.entrypoint!;
-    const tools = [path.join(this.serverDir, 'bin'), path.join(ROOT, '.tools', 'venv', 'bin')];
+    const [command, ...args] = localArgs(service, this.places, [...(service.entrypoint ?? []), ...(service.command ?? [])]);
+    const tools = [path.join(this.serverDir, 'bin'), path.join(ROOT, '.tools', 'venv', 'bin'), this.pgBin];
     const env = { ...this.baseEnv(), ...this.localEnv(service) };
     env.PATH = [...tools, env.PATH].join(':');
     this.say(`running ${name}…`);
     const log = path.join(this.logsDir, `${name}.log`);
     const fd = fs.openSync(log, 'a');
-    const result = spawnSync(shell!, [...shellArgs, ...(service.command ?? [])], { cwd: ROOT, env, stdio: ['ignore', fd, fd], timeout: 180_000 });
+    const result = spawnSync(command === 'node' ? process.execPath : command!, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd], timeout: 180_000 });
     fs.closeSync(fd);
     if (result.status !== 0) throw new Error(`${name} failed (${result.error?.message ?? `exit code ${result.status}`}); see ${log}`);
   }
@@ -482,9 +560,37 @@ export class Cluster {
     await waitUntil('the Temporal frontend listening', () => tcpOpen(this.ports.temporal), 90_000, () => proc.downFor(3));
   }
 
-  /** A client of the cluster with the workers' own payload keys: it reads what the cases store, as ops would through the codec. */
+  /** What a service presents to the Temporal frontend (its TEMPORAL_TLS_* and token), as compose gives it. */
+  temporalCredentials(service: 'worker' | 'api' | 'temporal-setup'): TemporalTlsSettings {
+    const env = this.localEnv(this.compose.services[service]!);
+    return {
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      TEMPORAL_TLS_CA: env.TEMPORAL_TLS_CA,
+      TEMPORAL_TLS_CERT: env.TEMPORAL_TLS_CERT,
+      TEMPORAL_TLS_KEY: env.TEMPORAL_TLS_KEY,
+      TEMPORAL_TLS_SERVER_NAME: env.TEMPORAL_TLS_SERVER_NAME,
+      TEMPORAL_TOKEN_FILE: env.TEMPORAL_TOKEN_FILE,
+    };
+  }
+
+  /**
+   * The Temporal CLI as the operator runs it: the admin certificate (temporal-setup's) as flags,
+   * its token in the environment, never on the command line.
+   */
+  operatorCli(credentials: Partial<TemporalTlsSettings> = this.temporalCredentials('temporal-setup')): { command: string; args: string[]; env: Record<string, string> } {
+    const args = ['--address', this.temporalAddress, '-n', this.namespace];
+    if (credentials.TEMPORAL_TLS_CA) args.push('--tls-ca-path', credentials.TEMPORAL_TLS_CA);
+    if (credentials.TEMPORAL_TLS_CERT) args.push('--tls-cert-path', credentials.TEMPORAL_TLS_CERT);
+    if (credentials.TEMPORAL_TLS_KEY) args.push('--tls-key-path', credentials.TEMPORAL_TLS_KEY);
+    if (credentials.TEMPORAL_TLS_SERVER_NAME) args.push('--tls-server-name', credentials.TEMPORAL_TLS_SERVER_NAME);
+    const env: Record<string, string> = { ...this.baseEnv() };
+    if (credentials.TEMPORAL_TOKEN_FILE) env.TEMPORAL_API_KEY = fs.readFileSync(credentials.TEMPORAL_TOKEN_FILE, 'utf8').trim();
+    return { command: path.join(ROOT, '.tools', 'venv', 'bin', 'temporal'), args, env };
+  }
+
+  /** A client of the cluster with the operator's credentials and the workers' own payload keys: it reads what the cases store, as ops would through the codec. */
   async client(): Promise<{ client: Client; connection: Connection }> {
-    const connection = await Connection.connect({ address: this.temporalAddress });
+    const connection = await Connection.connect(temporalConnectionOptions(this.temporalCredentials('temporal-setup')));
     const keys = payloadKeyring(parsePayloadKeys(this.options.vars?.PAYLOAD_KEYS ?? ''));
     return { client: new Client({ connection, namespace: this.namespace, dataConverter: caseDataConverter(keys) }), connection };
   }

@@ -58,6 +58,8 @@ async function main(): Promise<void> {
 
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   const appData = cluster.appDataDir;
+  const admin = cluster.temporalCredentials('temporal-setup');
+  const cli = { args: cluster.operatorCli({ ...admin, TEMPORAL_TOKEN_FILE: undefined }).args, env: { TEMPORAL_TLS_CERT: admin.TEMPORAL_TLS_CERT, TEMPORAL_TOKEN_FILE: admin.TEMPORAL_TOKEN_FILE } };
   console.log(`
   容错免责 rongcuo: the production topology (docker-compose.yml), up in ${Math.round((Date.now() - started) / 1000)} s.
 
@@ -69,8 +71,8 @@ async function main(): Promise<void> {
 
   A token for the API (its secret is ${rel(tokenSecretFile(appData))}):
     DATA_DIR=${rel(appData)} npm run -s token -- --role officer --authority binhai-jw --sub u123 --name 张三
-  Cases in the Temporal CLI:
-    .tools/venv/bin/temporal workflow list --address ${cluster.temporalAddress} -n ${cluster.namespace}
+  Cases in the Temporal CLI, as the operator (the admin certificate and token in ${rel(path.dirname(cli.env.TEMPORAL_TLS_CERT!))}):
+    TEMPORAL_API_KEY=$(cat ${rel(cli.env.TEMPORAL_TOKEN_FILE!)}) .tools/venv/bin/temporal workflow list ${cli.args.map((a) => (a.startsWith('/') ? rel(a) : a)).join(' ')}
 
   Ctrl-C stops the workers (they drain), then the API, the Temporal server and PostgreSQL.
 `);

@@ -2,7 +2,7 @@
  * Schema migrations, applied in order at start. Append only: a migration that
  * has run anywhere is never edited.
  */
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
 
 const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
   {
@@ -217,9 +217,26 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
   },
 ];
 
+/** The migrations this build knows that the database has not applied yet. */
+export async function pendingMigrations(db: Queryable): Promise<number[]> {
+  const [{ found } = { found: null }] = await db.query<{ found: string | null }>(`select to_regclass('schema_migrations')::text as found`);
+  if (!found) return MIGRATIONS.map((m) => m.id);
+  const applied = new Set((await db.query<{ id: number }>('select id from schema_migrations')).map((r) => r.id));
+  return MIGRATIONS.map((m) => m.id).filter((id) => !applied.has(id));
+}
+
 export async function migrate(db: Db): Promise<void> {
-  await db.query(`create table if not exists schema_migrations (
+  // Nothing to do is decided without DDL, so the API's and workers' role (rows only, no DDL; README,
+  // PostgreSQL roles) starts on an archive its owner migrated, and is told who must migrate otherwise.
+  const pending = await pendingMigrations(db);
+  if (pending.length === 0) return;
+  try {
+    await db.query(`create table if not exists schema_migrations (
     id integer primary key, name text not null, applied_at timestamptz not null default now())`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42501') throw err;
+    throw new Error(`the archive database lacks migrations ${pending.join(', ')}, and this role may not create tables: run them as the archive's owner (compose's archive-migrate job: node dist/store/migrate.js)`);
+  }
   // One transaction per migration, with a lock so two processes starting together do not race.
   for (const migration of MIGRATIONS) {
     await db.transaction(async (tx) => {

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { sweepArchivalCopies } from '../activities/documents';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
+import { keepNativeTokenFresh, temporalConnectionOptions } from '../config/temporal-connection';
 import { checkKeysOfRunningCases } from '../services/codec/keys';
 import { libreOfficeRenderer } from '../services/documents/render-pdf';
 import { ensureDossierSweep } from './schedules';
@@ -91,7 +92,10 @@ export async function startWorker(
   // Refuse to start rather than fail every task of a case it cannot decrypt.
   await checkKeysOfRunningCases(resources.client, config.TEMPORAL_NAMESPACE, resources.payloadKeys);
   installRuntime(config, resources.logger);
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // The same TLS and token as the process's client (config/temporal-connection.ts); the token is renewed while it runs.
+  const { apiKey, ...options } = temporalConnectionOptions(config);
+  const connection = await NativeConnection.connect({ ...options, ...(apiKey ? { apiKey: apiKey() } : {}) });
+  keepNativeTokenFresh(apiKey, connection);
   const renderer = libreOfficeRenderer();
   const { bundle, code } = await workflowCode(config, resources.logger);
   const deployment: WorkerDeploymentVersion | undefined =

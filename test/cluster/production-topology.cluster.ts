@@ -14,11 +14,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { loadOrCreateTokenSecret } from '../../api/token-secret';
+import { temporalConnectionOptions, temporalTls } from '../../config/temporal-connection';
+import { actionUpdates, calendarUpdatedSignal } from '../../domain/case/contract';
 import { Cluster, MAX_TEMPORAL_FRONTEND_PORT, ROOT, temporalPortEnv, type ServiceProcess } from '../../scripts/cluster-topology';
+import { mintToken, newCa, newLeaf, newTokenKey } from '../../scripts/pki';
 import { signDevToken } from '../../scripts/token';
 import { driveFullCase, FULL_PATH_JURISDICTIONS, openFullCase, type FullCaseApi, type OpenedCase } from '../support/full-cases';
 import { buildNextRelease, NEXT_BUILD_PATCH } from './next-build';
@@ -111,7 +114,7 @@ beforeAll(async () => {
     dataDir: path.join(tmp, 'cluster'),
     workers: 3,
     ports: { postgres: await freePort(), api: await freePort(), temporal: await freeTemporalPort() },
-    say: (line) => process.stdout.write(`[cluster] ${line}\n`),
+    say: (line) => process.stdout.write(`[cluster] +${Math.round((Date.now() - started) / 1000)} s ${line}\n`),
   });
   ({ client, connection } = await cluster.client());
   db = new pg.Pool({ connectionString: cluster.databaseUrl, max: 2 });
@@ -260,10 +263,12 @@ describe('a rolling upgrade to a build whose workflow changed behind patched()',
     const versions = await client.workflowService.describeWorkerDeployment({ namespace: cluster.namespace, deploymentName: cluster.deploymentName! });
     newBuild = versions.workerDeploymentInfo!.versionSummaries!.map((v) => v.deploymentVersion!.buildId!).find((id) => id !== oldBuild)!;
     // The operator's step (README): make the new build current. Cases move at their next workflow task.
+    // As the operator: the admin certificate, its token in the environment (README).
+    const operator = cluster.operatorCli();
     const cli = spawnSync(
-      path.join(ROOT, '.tools', 'venv', 'bin', 'temporal'),
-      ['worker', 'deployment', 'set-current-version', '--address', cluster.temporalAddress, '-n', cluster.namespace, '--deployment-name', cluster.deploymentName!, '--build-id', newBuild, '--yes'],
-      { encoding: 'utf8' },
+      operator.command,
+      ['worker', 'deployment', 'set-current-version', ...operator.args, '--deployment-name', cluster.deploymentName!, '--build-id', newBuild, '--yes'],
+      { encoding: 'utf8', env: operator.env },
     );
     expect({ status: cli.status, output: `${cli.stdout}${cli.stderr}` }).toMatchObject({ status: 0 });
     switched();
@@ -303,5 +308,144 @@ describe('a rolling upgrade to a build whose workflow changed behind patched()',
     });
     expect(all.size).toBe(CASES_PER_JURISDICTION * FULL_PATH_JURISDICTIONS.length + cases.length);
     expect(failed).toBe(0);
+  });
+});
+
+/** The CLI as someone holding `credentials` would run it, and what it said. */
+function cli(args: string[], credentials: Parameters<Cluster['operatorCli']>[0], apiKey?: string): { status: number | null; output: string } {
+  const run = cluster.operatorCli(credentials);
+  const env = { ...run.env, ...(apiKey ? { TEMPORAL_API_KEY: apiKey } : {}) };
+  const result = spawnSync(run.command, [...args, ...run.args], { encoding: 'utf8', env, timeout: 60_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe('the Temporal frontend takes only callers with this deployment’s certificate, and writes only with a token', () => {
+  let t0 = 0;
+  beforeAll(() => {
+    t0 = Date.now();
+  });
+
+  it('refuses a client without TLS, without a certificate, or with a certificate of another CA', async () => {
+    const api = cluster.temporalCredentials('api');
+    const tls = temporalTls(api)!;
+    const stranger = newLeaf(newCa('someone else’s CA', 30), { commonName: 'rongcuo-worker', usage: 'client', days: 30 });
+    const attempts = {
+      plaintext: { address: cluster.temporalAddress },
+      'TLS without a client certificate': { address: cluster.temporalAddress, tls: { serverRootCACertificate: tls.serverRootCACertificate!, serverNameOverride: 'temporal' } },
+      'a certificate of another CA': {
+        address: cluster.temporalAddress,
+        tls: { ...tls, clientCertPair: { crt: Buffer.from(stranger.certPem), key: Buffer.from(stranger.keyPem) } },
+      },
+    };
+    const outcomes: Record<string, string> = {};
+    for (const [what, options] of Object.entries(attempts)) {
+      outcomes[what] = await Connection.connect({ ...options, connectTimeout: 5_000 }).then(
+        async (c) => {
+          // A connection can open before the handshake's verdict reaches the client: a call settles it.
+          const answer = await c.workflowService.describeNamespace({ namespace: cluster.namespace }).then(() => 'answered', (err: Error) => `refused: ${err.message.split('\n')[0]}`);
+          await c.close();
+          return answer;
+        },
+        (err: Error) => `refused: ${err.message.split('\n')[0]}`,
+      );
+    }
+    expect(Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [k, v.startsWith('refused')]))).toEqual({ plaintext: true, 'TLS without a client certificate': true, 'a certificate of another CA': true });
+    // The API's own certificate and token do connect: the refusals are the frontend's, not a broken set-up.
+    const own = await Connection.connect(temporalConnectionOptions(api));
+    try {
+      expect((await own.workflowService.describeNamespace({ namespace: cluster.namespace })).namespaceInfo?.name).toBe(cluster.namespace);
+      // Least privilege: the API's token writes cases, but is no admin of the namespace.
+      const admin = await own.operatorService.addSearchAttributes({ namespace: cluster.namespace, searchAttributes: { IntruderAttribute: 1 } }).then(() => 'allowed', (err: { code?: number }) => err.code);
+      expect(admin).toBe(7); // PERMISSION_DENIED
+    } finally {
+      await own.close();
+    }
+    figures.frontendRefusals = outcomes;
+  });
+
+  it('refuses a step sent with the CLI and a certificate but no token (or a forged one); the case is unchanged and runs on through the API', async () => {
+    const opened = await openFullCase(api, 'binhai', { actorId: 'frontend-check' });
+    const handle = client.workflow.getHandle(opened.caseId);
+    // A new case is still at work (its first tasks and activities): compare from when it waits for a person.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { raw } = await handle.describe();
+      if ((raw.pendingActivities ?? []).length === 0 && !raw.pendingWorkflowTask) break;
+      if (Date.now() > deadline) throw new Error(`${opened.caseId} did not come to rest within 60 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const before = (await handle.fetchHistory()).events ?? [];
+    const worker = cluster.temporalCredentials('worker');
+    const noToken = { ...worker, TEMPORAL_TOKEN_FILE: undefined };
+    const forgedToken = await mintToken(newTokenKey(), { subject: 'rongcuo-admin', permissions: [`${cluster.namespace}:admin`], expires: new Date(Date.now() + 3_600_000) });
+    const step = ['--workflow-id', opened.caseId, '--input', JSON.stringify({ actor: { id: 'made-up', name: 'made-up', roles: ['officer'] } })];
+    const attempts = {
+      'update, no token': cli(['workflow', 'update', 'execute', '--name', actionUpdates.fileApplication.name, ...step], noToken),
+      'signal, no token': cli(['workflow', 'signal', '--name', calendarUpdatedSignal.name, ...step], noToken),
+      'update, forged token': cli(['workflow', 'update', 'execute', '--name', actionUpdates.fileApplication.name, ...step], noToken, forgedToken),
+    };
+    for (const [what, result] of Object.entries(attempts)) {
+      expect([what, result.status === 0, /Request unauthorized|PermissionDenied|permission denied/i.test(result.output)]).toEqual([what, false, true]);
+    }
+    // The operator's certificate and token read the case: the refusals were the authorizer's.
+    expect(cli(['workflow', 'describe', '--workflow-id', opened.caseId], cluster.temporalCredentials('temporal-setup'))).toMatchObject({ status: 0 });
+    const after = (await handle.fetchHistory()).events ?? [];
+    expect(after.length).toBe(before.length);
+    expect(after.filter((e) => e.workflowExecutionSignaledEventAttributes || e.workflowExecutionUpdateAdmittedEventAttributes || e.workflowExecutionUpdateAcceptedEventAttributes)).toEqual([]);
+    const final = await driveFullCase(opened);
+    expect([final.closed, final.outcome]).toEqual([true, opened.path.outcome]);
+    figures.cliRefusals = Object.fromEntries(Object.entries(attempts).map(([k, v]) => [k, /Request unauthorized/.exec(v.output)?.[0] ?? v.output.trim().split('\n').at(-1)]));
+    figures.frontendChecksSeconds = Math.round((Date.now() - t0) / 1000);
+  });
+});
+
+describe('PostgreSQL keeps Temporal, the archive’s owner and the app apart', () => {
+  const sqlState = (sql: string, url: string) =>
+    (async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(sql);
+        return 'done';
+      } catch (err) {
+        return (err as { code?: string }).code ?? (err as Error).message;
+      } finally {
+        await c.end();
+      }
+    })();
+  const connectState = (url: string) =>
+    (async () => {
+      const c = new pg.Client({ connectionString: url });
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        await c.end();
+        return 'connected';
+      } catch (err) {
+        return (err as { code?: string }).code ?? (err as Error).message;
+      }
+    })();
+  const withDatabase = (url: string, database: string) => Object.assign(new URL(url), { pathname: `/${database}` }).toString();
+
+  it('gives the API a role that reads and writes rows, but cannot create, change or drop a table', async () => {
+    const url = cluster.appEnv('api').DATABASE_URL!;
+    expect(new URL(url).username).toBe('rongcuo_app');
+    const outcomes = {
+      select: await sqlState('select count(*) from notifications', url),
+      'create table': await sqlState('create table intruder (id integer)', url),
+      'drop table': await sqlState('drop table notifications', url),
+      'alter table': await sqlState('alter table documents add column intruder text', url),
+      truncate: await sqlState('truncate documents', url),
+      'create schema': await sqlState('create schema intruder', url),
+      // 42501: insufficient_privilege
+    };
+    expect(outcomes).toEqual({ select: 'done', 'create table': '42501', 'drop table': '42501', 'alter table': '42501', truncate: '42501', 'create schema': '42501' });
+    // Nor can it reach Temporal's databases; nor Temporal's role the archive.
+    expect(await connectState(withDatabase(url, 'temporal'))).toBe('42501');
+    const temporalEnv = cluster.compose.services.temporal!.environment;
+    const temporalUrl = `postgres://${temporalEnv.POSTGRES_USER}:${encodeURIComponent(temporalEnv.POSTGRES_PWD!)}@127.0.0.1:${cluster.ports.postgres}/rongcuo`;
+    expect(await connectState(temporalUrl)).toBe('42501');
+    expect(await connectState(withDatabase(temporalUrl, 'temporal'))).toBe('connected');
+    figures.postgresRoles = outcomes;
   });
 });

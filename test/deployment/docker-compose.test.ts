@@ -9,7 +9,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { parse } from 'yaml';
 import { envSchema } from '../../config/env';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
-import { localEnvironment, NOT_RUN, START_ORDER, temporalPortEnv } from '../../scripts/cluster-topology';
+import { JOBS, localEnvironment, NOT_RUN, START_ORDER, temporalPortEnv } from '../../scripts/cluster-topology';
 import { durationMs, loadCompose } from '../../scripts/compose-settings';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -39,7 +39,7 @@ const dotenv = Object.fromEntries(
 
 describe('the production topology (docker-compose.yml)', () => {
   it('has PostgreSQL, the Temporal server with its schema and set-up jobs, the UI, the worker and the API', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'archive-migrate', 'postgres', 'postgres-roles', 'temporal', 'temporal-pki', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
   });
 
   it('pins every image version in .env', () => {
@@ -84,8 +84,10 @@ describe('the production topology (docker-compose.yml)', () => {
     expect(services.postgres!.healthcheck).toBeDefined();
     expect(services.temporal!.healthcheck).toBeDefined();
     expect(services.api!.healthcheck).toBeDefined();
-    expect(services['temporal-schema']!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
-    expect(services.temporal!.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    expect(services['postgres-roles']!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services['temporal-schema']!.depends_on).toEqual({ 'postgres-roles': { condition: 'service_completed_successfully' } });
+    expect(services.temporal!.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' }, 'temporal-pki': { condition: 'service_completed_successfully' } });
+    for (const name of ['worker', 'api']) expect(services[name]!.depends_on?.['archive-migrate']).toEqual({ condition: 'service_completed_successfully' });
     expect(services.worker!.depends_on?.['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
     expect(services.api!.depends_on?.['temporal-setup']).toEqual({ condition: 'service_completed_successfully' });
   });
@@ -128,11 +130,69 @@ describe('the production topology (docker-compose.yml)', () => {
     for (const name of ['postgres', 'temporal', 'worker', 'api']) expect([name, services[name]!.restart]).toEqual([name, 'unless-stopped']);
   });
 
+  it('lets only clients with this deployment’s certificate, and a token the authorizer reads, reach the Temporal frontend', () => {
+    const server = services.temporal!.environment!;
+    expect(server).toMatchObject({
+      TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: 'true',
+      TEMPORAL_AUTH_AUTHORIZER: 'default',
+      TEMPORAL_AUTH_CLAIM_MAPPER: 'default',
+      TEMPORAL_JWT_PERMISSIONS_CLAIM: 'permissions',
+      // The server's own workers go through the internal frontend (mTLS with the nodes' CA), not around the authorizer.
+      USE_INTERNAL_FRONTEND: 'true',
+    });
+    expect(server.TEMPORAL_SERVICES!.split(',').sort()).toEqual(['frontend', 'history', 'internal-frontend', 'matching', 'worker']);
+    const serverMount = (services.temporal as { volumes: string[] }).volumes.find((v) => v.startsWith('temporal-tls-server:'))!.split(':')[1]!;
+    for (const name of ['TEMPORAL_TLS_FRONTEND_CERT', 'TEMPORAL_TLS_FRONTEND_KEY', 'TEMPORAL_TLS_CLIENT1_CA_CERT', 'TEMPORAL_TLS_SERVER_CERT', 'TEMPORAL_TLS_SERVER_KEY', 'TEMPORAL_TLS_SERVER_CA_CERT']) {
+      expect([name, server[name]]).toEqual([name, expect.stringMatching(new RegExp(`^${serverMount}/`))]);
+    }
+    // Clients and nodes trust different CAs: a client's certificate never passes for a node.
+    expect(server.TEMPORAL_TLS_CLIENT1_CA_CERT).not.toBe(server.TEMPORAL_TLS_SERVER_CA_CERT);
+    expect(server.TEMPORAL_JWT_KEY_SOURCE1).toBe(`file://${serverMount}/jwks.json`);
+    // Every client of the frontend presents its own certificate from a volume of its own; the three that act carry a token.
+    const clients = { worker: 'temporal-tls-worker', api: 'temporal-tls-api', 'temporal-setup': 'temporal-tls-admin', 'temporal-ui': 'temporal-tls-ui' };
+    for (const [name, volume] of Object.entries(clients)) {
+      const env = services[name]!.environment!;
+      const mount = ((services[name] as { volumes?: string[] }).volumes ?? []).find((v) => v.startsWith(`${volume}:`))?.split(':')[1];
+      expect([name, mount]).toEqual([name, expect.any(String)]);
+      expect([name, env.TEMPORAL_TLS_CA, env.TEMPORAL_TLS_CERT, env.TEMPORAL_TLS_KEY, env.TEMPORAL_TLS_SERVER_NAME]).toEqual([name, `${mount}/ca.pem`, `${mount}/client.pem`, `${mount}/client.key`, 'temporal']);
+      if (name !== 'temporal-ui') expect([name, env.TEMPORAL_TOKEN_FILE]).toEqual([name, `${mount}/token`]);
+    }
+    // Each credentials volume is mounted by its consumer and the job that writes it, by no one else; the CAs' keys by the job alone.
+    const mountsOf = (volume: string) => Object.entries(services).filter(([, svc]) => ((svc as { volumes?: string[] }).volumes ?? []).some((v) => v.startsWith(`${volume}:`))).map(([n]) => n).sort();
+    expect(mountsOf('temporal-pki')).toEqual(['temporal-pki']);
+    for (const [name, volume] of Object.entries({ ...clients, temporal: 'temporal-tls-server' })) expect([volume, mountsOf(volume)]).toEqual([volume, [name, 'temporal-pki'].sort()]);
+    const pki = services['temporal-pki']!.environment!;
+    expect(pki.PKI_NAMESPACE).toBe(services.worker!.environment!.TEMPORAL_NAMESPACE);
+  });
+
+  it('keeps PostgreSQL’s roles apart: Temporal’s, the archive owner’s (migrations) and the app’s (rows only)', () => {
+    const roles = fs.readFileSync(path.join(root, 'config', 'postgres', 'roles.sql'), 'utf8');
+    for (const role of ['temporal', 'rongcuo_owner', 'rongcuo_app']) expect(roles).toContain(`ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+    const user = (url: string) => /^postgres:\/\/([^:]+):/.exec(url)?.[1];
+    expect(services.temporal!.environment!.POSTGRES_USER).toBe('temporal');
+    expect(services['temporal-schema']!.environment!.SQL_USER).toBe('temporal');
+    expect(user(services['archive-migrate']!.environment!.DATABASE_URL!)).toBe('rongcuo_owner');
+    for (const name of ['worker', 'api']) expect([name, user(services[name]!.environment!.DATABASE_URL!)]).toEqual([name, 'rongcuo_app']);
+    // The superuser runs only the roles job.
+    const superuser = services.postgres!.environment!.POSTGRES_USER;
+    const usersOf = (svc: Service) => Object.entries(svc.environment ?? {}).filter(([k, v]) => (/USER$/.test(k) && v === superuser) || user(v) === superuser);
+    expect(Object.entries(services).filter(([name, svc]) => name !== 'postgres' && usersOf(svc).length > 0).map(([n]) => n)).toEqual(['postgres-roles']);
+    expect(roles).toContain(`ALTER DATABASE ${services.temporal!.environment!.DBNAME} OWNER TO temporal`);
+    expect(roles).toContain(`ALTER DATABASE ${services.temporal!.environment!.VISIBILITY_DBNAME} OWNER TO temporal`);
+    expect(roles).toContain(`ALTER DATABASE ${services.postgres!.environment!.POSTGRES_DB} OWNER TO rongcuo_owner`);
+  });
+
   it('keeps secrets off command lines and out of the repository', () => {
     const text = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     expect(text).toContain('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}');
+    for (const name of ['TEMPORAL_DB_PASSWORD', 'ARCHIVE_OWNER_PASSWORD', 'ARCHIVE_APP_PASSWORD']) expect(text).toContain(`\${${name}:?set ${name}`);
     expect(Object.keys(dotenv)).not.toContain('POSTGRES_PASSWORD');
-    for (const service of Object.values(services)) expect(JSON.stringify(service.command ?? '')).not.toMatch(/PASSWORD|SECRET/);
+    for (const service of Object.values(services)) {
+      expect(JSON.stringify(service.command ?? '')).not.toMatch(/PASSWORD|SECRET/);
+      expect(JSON.stringify((service as { entrypoint?: string[] }).entrypoint ?? '')).not.toMatch(/PASSWORD|SECRET|TOKEN/);
+    }
+    // The operator's token reaches the CLI through its environment, never as an argument.
+    expect(JSON.stringify(services['temporal-setup']!.command)).not.toContain('--api-key');
   });
 });
 
@@ -144,13 +204,16 @@ describe('the production topology (docker-compose.yml)', () => {
 describe('compose and `npm run cluster` use the same settings', () => {
   const vars = {
     POSTGRES_PASSWORD: 'operator-password',
+    TEMPORAL_DB_PASSWORD: 'operator-temporal-password',
+    ARCHIVE_OWNER_PASSWORD: 'operator-owner-password',
+    ARCHIVE_APP_PASSWORD: 'operator-app-password',
     PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     SEARCH_TERMS_KEY: 'operator-search-terms-key-operator-search-terms-key',
     TEMPORAL_UI_CLIENT_ID: 'rongcuo-ui',
     TEMPORAL_UI_CLIENT_SECRET: 'operator-ui-secret',
   };
   const local = loadCompose(root, vars);
-  const where = { ports: { postgres: 55433, temporal: 17233, api: 13000 }, serverDir: '/opt/temporal-server', appDataDir: '/srv/rongcuo' };
+  const where = { ports: { postgres: 55433, temporal: 17233, api: 13000 }, serverDir: '/opt/temporal-server', appDataDir: '/srv/rongcuo', volumesDir: '/srv/volumes' };
 
   it('starts every service but the UI, each after the ones it depends on', () => {
     expect([...START_ORDER, ...NOT_RUN].sort()).toEqual(Object.keys(local.services).sort());
@@ -161,14 +224,22 @@ describe('compose and `npm run cluster` use the same settings', () => {
     }
   });
 
+  it('runs as jobs, to completion, exactly the services others wait on to complete', () => {
+    const awaited = new Set(Object.values(local.services).flatMap((svc) => Object.entries(svc.depends_on ?? {}).filter(([, d]) => d.condition === 'service_completed_successfully').map(([n]) => n)));
+    expect([...JOBS].sort()).toEqual([...awaited].sort());
+  });
+
   it('gives the worker and the API compose’s environment, with only hosts, ports and paths made local', () => {
     for (const name of ['worker', 'api']) {
       const compose = local.services[name]!.environment;
       const env = localEnvironment(local.services[name]!, where);
       const changed = Object.keys(compose).filter((k) => env[k] !== compose[k]).sort();
-      expect([name, changed]).toEqual([name, name === 'api' ? ['API_HOST', 'API_PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS'] : ['DATABASE_URL', 'TEMPORAL_ADDRESS']]);
+      const tls = ['TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TOKEN_FILE'];
+      expect([name, changed]).toEqual([name, [...(name === 'api' ? ['API_HOST', 'API_PORT'] : []), 'DATABASE_URL', 'TEMPORAL_ADDRESS', ...tls].sort()]);
       expect(env.TEMPORAL_ADDRESS).toBe('127.0.0.1:17233');
-      expect(env.DATABASE_URL).toBe('postgres://rongcuo:operator-password@127.0.0.1:55433/rongcuo');
+      expect(env.DATABASE_URL).toBe('postgres://rongcuo_app:operator-app-password@127.0.0.1:55433/rongcuo');
+      // Each service's credentials volume becomes a folder of its own.
+      expect(env.TEMPORAL_TLS_CERT).toBe(`/srv/volumes/temporal-tls-${name}/client.pem`);
       expect(env.DATA_DIR).toBe('/srv/rongcuo'); // the image's DATA_DIR (Dockerfile ENV), here
       expect(env.NODE_ENV).toBe('production');
     }
@@ -197,6 +268,7 @@ describe('compose and `npm run cluster` use the same settings', () => {
 
   it('lets the server’s ports follow the frontend port as its defaults do (7233: 7234, 7235, 7239, 6933…)', () => {
     expect(temporalPortEnv(7233)).toMatchObject({ FRONTEND_GRPC_PORT: '7233', HISTORY_GRPC_PORT: '7234', MATCHING_GRPC_PORT: '7235', WORKER_GRPC_PORT: '7239', FRONTEND_HTTP_PORT: '7243', FRONTEND_MEMBERSHIP_PORT: '6933', WORKER_MEMBERSHIP_PORT: '6939' });
+    expect(temporalPortEnv(7233)).toMatchObject({ INTERNAL_FRONTEND_GRPC_PORT: '7236', INTERNAL_FRONTEND_HTTP_PORT: '7246', INTERNAL_FRONTEND_MEMBERSHIP_PORT: '6936' });
   });
 
   it('sets up the namespace the app uses, and hides no failure of its jobs', () => {
