@@ -55,7 +55,11 @@ function appWith(overrides: Partial<AppDeps>) {
 }
 
 /** A value of the wrong type for a field: a number where an object is wanted, an object anywhere else. */
-const wrongValue = (schema: z.ZodType) => ((schema as { unwrap?: () => z.ZodType }).unwrap?.() ?? schema) instanceof z.ZodObject ? 42 : { wrong: true };
+const wrongValue = (schema: z.ZodType) => {
+  const inner = (schema as { unwrap?: () => z.ZodType }).unwrap?.() ?? schema;
+  // An object or a record (a map of named parts) is wrong as a number; anything else as an object.
+  return inner instanceof z.ZodObject || inner instanceof z.ZodRecord || (inner as { def?: { type?: string } }).def?.type === 'pipe' ? 42 : { wrong: true };
+};
 
 describe('validation of every action body', () => {
   const cases = Object.entries(actionBodies).flatMap(([action, schema]) =>

@@ -103,7 +103,7 @@ describe('Binhai application window', () => {
     });
   });
 
-  it('refuses a late application as out of time, naming the deadline and its article, and leaves no trace', async () => {
+  it('refuses a day of receipt in the future as in the future, not as late, and leaves no trace', async () => {
     await withWorker(async (taskQueue) => {
       const { handle, expected } = await startCase(taskQueue);
       await stateOnceDeadlineSet(handle);
@@ -115,9 +115,10 @@ describe('Binhai application window', () => {
       const error = await late.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
       const cause = (error as WorkflowUpdateFailedError).cause as { type?: string; message: string };
-      expect(cause.type).toBe(RefusalType.windowClosed);
-      expect(cause.message).toContain(expected.deadline);
-      expect(cause.message).toContain('第十二条(二)');
+      // 2099 is after the window's last day too, but what is wrong with it is that it has not come yet.
+      expect(cause.type).toBe(RefusalType.invalidInput);
+      expect(cause.message).toContain('receivedOn：2099-01-01 晚于今日');
+      expect(cause.message).not.toContain('逾期');
       expect(await handle.query(caseStateQuery)).toEqual(before);
       await handle.terminate('test done');
     });

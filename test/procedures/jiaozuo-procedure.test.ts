@@ -12,6 +12,7 @@ import { PRODUCT_CHOICE } from '../../domain/rulebooks';
 import { documentsOfCase } from '../../store/documents';
 import { notificationsForCase } from '../../store/notifications';
 import { CaseDriver, supervisor, withCaseWorker } from '../support/case-driver';
+import { eventually } from '../support/eventually';
 import { recordHistory } from '../support/histories';
 import { timeSkippingSuite } from '../support/time-skipping-suite';
 
@@ -177,8 +178,13 @@ describe('Jiaozuo appeal against a refusal (程序(五) 按有关规定)', () =>
         expect(state.deadlines.find((d) => d.key === key)).toMatchObject({ amount: 15, unit: 'days', label: expect.stringContaining(label), basis: { article: '《示例申诉规定》第八条' } });
       }
       await c.advanceTo('appealWindowSubject', 60_000);
-      state = await c.advanceTo('appealWindowSubjectRecording', 60_000);
-      expect(state.timeline.filter((e) => e.event === 'appealWindowClosed')).toHaveLength(2);
+      await c.advanceTo('appealWindowSubjectRecording', 60_000);
+      // The recording periods' timers fire in a workflow task of their own: wait for what they do.
+      state = await eventually(async () => {
+        const s = await c.settled();
+        expect(s.timeline.filter((e) => e.event === 'appealWindowClosed')).toHaveLength(2);
+        return s;
+      });
       const late = await c.refused('fileAppeal', { receivedOn: await c.today(), summary: '逾期申诉' });
       expect(late.type).toBe('WindowClosed');
       expect(late.message).toContain('《示例申诉规定》第八条');

@@ -183,7 +183,8 @@ export const FULL_PATHS: Record<string, FullPath> = {
     jurisdiction: 'yangjiang',
     authority: 'yangjiang-jw',
     outcome: 'exempt',
-    documents: ['acceptanceNotice', 'feedbackLetter', 'correctionList'],
+    // 二(五)4: the correction list goes out with the feedback, before it.
+    documents: ['acceptanceNotice', 'correctionList', 'feedbackLetter'],
     openBody: (today) => opening(today, { route: 'application', level: 'county', raisedItems: RAISED }),
     steps: [
       { action: 'fileApplication', body: (today) => ({ filedBy: 'subject', receivedOn: today, summary: '书面申诉' }) },
@@ -204,7 +205,6 @@ export const FULL_PATHS: Record<string, FullPath> = {
         body: (today) => determination(today, { outcome: 'exempt', circumstances: ['yj-5'], exclusions: [], reasons: '符合二(二)1(5)', approval: { by: '同级党委', approvedOn: today } }),
       },
       { action: 'recordFiling', body: (today) => ({ filedOn: today, reference: '阳容备〔2026〕2号' }) },
-      { action: 'serveNotice', body: (today) => ({ servedOn: today, servedTo: ['subject'] }) },
       {
         action: 'issueCorrectionList',
         body: (today) => ({
@@ -214,6 +214,7 @@ export const FULL_PATHS: Record<string, FullPath> = {
           ],
         }),
       },
+      { action: 'serveNotice', body: (today) => ({ servedOn: today, servedTo: ['subject'] }) },
       { action: 'fileRectificationReport', body: (today) => ({ itemId: 'C1', reportedOn: today, summary: '已制定评估办法' }) },
       { action: 'fileRectificationReport', body: (today) => ({ itemId: 'C2', reportedOn: today, summary: '已补正' }) },
     ],

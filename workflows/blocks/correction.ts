@@ -17,9 +17,11 @@ import { documentFacts, issue } from './documents';
  * Offers the correction list and waits until it is issued (the items, or why none are needed). Where
  * the list goes out with the notice (`issuedWith`), the notice calls this before its documents.
  */
-export async function awaitCorrectionList(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
+export function awaitCorrectionList(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
   const { file, actions } = ctx;
-  if (file.state.correctionList) return;
+  // The condition's own promise, not one more await around it: cases recorded before this was a
+  // function of its own issue their commands in the order they were recorded with.
+  if (file.state.correctionList) return Promise.resolve();
   actions.offer('issueCorrectionList', {
     label: step.label,
     roles: step.roles,
@@ -44,17 +46,17 @@ export async function awaitCorrectionList(step: StepOf<'correction'>, ctx: CaseC
       });
     },
   });
-  await actions.until(() => file.state.correctionList !== undefined);
+  return actions.until(() => file.state.correctionList !== undefined);
 }
 
-/** The list's document to the owners of its items (none where nothing needs correcting); issued once. */
-export async function issueCorrectionDocument(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
+/** The list's document to the owners of its items (none where nothing needs correcting); issued once. Answers the issue's own promise (see above). */
+export function issueCorrectionDocument(step: StepOf<'correction'>, ctx: CaseContext): Promise<unknown> {
   const { file, input } = ctx;
   const list = file.state.correctionList!;
-  if (list.items.length === 0 || file.state.documents.some((d) => d.kind === step.document.kind)) return;
+  if (list.items.length === 0 || file.state.documents.some((d) => d.kind === step.document.kind)) return Promise.resolve();
   const owners = [...new Set(list.items.map((i) => i.owner))].map((body) => ({ body }));
   const correctionItems = list.items.map(({ id, description, owner, dueOn }) => ({ id, description, owner, dueOn }));
-  await issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }));
+  return issue(ctx, step.stage, step.document, owners, [], file.state.determination?.recordedBy ?? input.openedBy, documentFacts(ctx, { correctionItems }));
 }
 
 export async function correction(step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
