@@ -85,6 +85,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
     ...options.bounds,
     // A failure that will not pass is handed to a person by the case instead of being retried forever.
-    interceptors: { activity: [() => ({ inbound: classifyFailures() })], workflowModules: [SEALED_INPUTS_PATH] },
+    // A bundle has the sealed-inputs interceptor built in (bundleCaseWorkflows); bundled here from source, it is added here.
+    interceptors: { activity: [() => ({ inbound: classifyFailures() })], ...(options.workflowBundle ? {} : { workflowModules: [SEALED_INPUTS_PATH] }) },
   });
 }
