@@ -10,7 +10,9 @@ import { createCipheriv, createDecipheriv, createHmac, getCiphers } from 'node:c
 import { inflateRawSync } from 'node:zlib';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { CIPHER_LABELS, sm3Hex } from '../../services/codec/ciphers';
+import { CIPHER_LABELS } from '../../services/codec/ciphers';
+import { sm3Hex } from '../../store/documents';
+import { sm3 as consoleSm3 } from '../../console/src/sm3';
 import { METADATA_CIPHER, METADATA_KEY_ID, PayloadEncryptionCodec, PayloadUndecryptable } from '../../services/codec/codec';
 import { parsePayloadKeys, payloadKeyring } from '../../services/codec/keys';
 
@@ -49,6 +51,17 @@ describe('SM3 (GM/T 0004-2012 附录A)', () => {
 
   it('example 2: "abcd" sixteen times', () => {
     expect(sm3Hex(Buffer.from('abcd'.repeat(16)))).toBe('debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732');
+  });
+
+  it('in the console too, which checks a downloaded document’s SM3 in the browser: the examples, and what OpenSSL says at every padding length', () => {
+    expect(consoleSm3(Buffer.from('abc'))).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+    expect(consoleSm3(Buffer.from('abcd'.repeat(16)))).toBe('debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732');
+    for (let length = 0; length <= 130; length += 1) {
+      const bytes = Buffer.from(Array.from({ length }, (_, i) => (i * 31 + length) & 0xff));
+      expect(consoleSm3(bytes)).toBe(sm3Hex(bytes));
+    }
+    const large = Buffer.alloc(300_000, 0x5c);
+    expect(consoleSm3(large)).toBe(sm3Hex(large));
   });
 });
 
