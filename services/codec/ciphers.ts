@@ -15,7 +15,7 @@
  *   ciphertext, the associated data's length in bits as 64-bit big-endian),
  *   which is checked before anything is decrypted.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 export const CIPHERS = ['aes-256-gcm', 'sm4'] as const;
 export type CipherName = (typeof CIPHERS)[number];
@@ -107,9 +107,4 @@ export function open(cipher: CipherName, key: Uint8Array, sealed: Uint8Array, as
 /** The cipher a payload's `encryption-cipher` names, if it is one of ours. */
 export function cipherOfLabel(label: string | undefined): CipherName | undefined {
   return CIPHERS.find((c) => CIPHER_LABELS[c] === label);
-}
-
-/** SM3 (GM/T 0004-2012) of a file, in hex, recorded beside its SHA-256. */
-export function sm3Hex(bytes: Uint8Array): string {
-  return createHash('sm3').update(bytes).digest('hex');
 }
