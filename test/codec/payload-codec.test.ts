@@ -26,6 +26,7 @@ import {
   PayloadUndecryptable,
 } from '../../services/codec/codec';
 import { refusalOf } from '../../services/codec/refusal';
+import { parseConfig } from '../../config/env';
 import { failureConverter } from '../../services/codec/failure-converter';
 import { formatPayloadKeys, loadOrCreatePayloadKeys, parsePayloadKeys, payloadKeyring, payloadKeysFile } from '../../services/codec/keys';
 import { matterIndex } from '../../services/cases/search-terms';
@@ -223,6 +224,20 @@ describe('payload keys', () => {
       ['k2025', 'aes-256-gcm'],
     ]);
     expect(parsePayloadKeys(formatPayloadKeys(payloadKeyring(keys)))).toEqual(keys);
+  });
+
+  it('takes an sm4 key from PAYLOAD_KEYS at start-up, and stops with one line naming the variable, never the key, for a cipher it does not know', () => {
+    const k = Buffer.alloc(32, 0x5a).toString('base64');
+    expect(parseConfig({ PAYLOAD_KEYS: `gm2027:sm4:${k}` }).payloadKeys?.keys.map((entry) => entry.cipher)).toEqual(['sm4']);
+    const error = (() => {
+      try {
+        parseConfig({ PAYLOAD_KEYS: `gm2027:sm9:${k}` });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(error?.message).toBe('configuration error: PAYLOAD_KEYS: key "gm2027": cipher must be aes-256-gcm or sm4, got "sm9"');
+    expect(error?.message).not.toContain(k);
   });
 
   it('generates the embedded default once into the data folder, readable by its owner only', () => {
