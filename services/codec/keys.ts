@@ -62,7 +62,9 @@ export function parsePayloadKeys(text: string): PayloadKey[] {
     const encoded = parts.at(-1)!;
     if (!BASE64.test(encoded)) throw new Error(`key "${id}": not base64`);
     const key = new Uint8Array(Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
-    if (key.length !== PAYLOAD_KEY_BYTES) throw new Error(`key "${id}": must be ${PAYLOAD_KEY_BYTES} bytes, got ${key.length}`);
+    if (key.length !== PAYLOAD_KEY_BYTES) {
+      throw new Error(`key "${id}": must be ${PAYLOAD_KEY_BYTES} bytes (${cipher === 'sm4' ? 'the HMAC-SM3 and SM4 keys' : 'AES-256'}), got ${key.length}`);
+    }
     if (keys.some((k) => k.id === id)) throw new Error(`key "${id}": listed twice`);
     keys.push(cipher === 'aes-256-gcm' ? { id, key } : { id, key, cipher: cipher as CipherName });
   });
