@@ -39,6 +39,7 @@ describe('replay of recorded case histories', () => {
         'binhai-revised-on-appeal',
         'yinchuan-unit-applicant',
         'binhai-application-with-case-view',
+        'binhai-forged-signals-dropped',
       ]),
     );
   });
@@ -72,6 +73,14 @@ describe('replay of recorded case histories', () => {
     expect(failures).toHaveLength(2);
     // The interceptor fails a workflow whose input is not sealed at once, where the recorded history goes on.
     for (const failure of failures) expect(failure).toMatch(/DeterminismViolationError/);
+  });
+
+  it('drops the forged signals of a recorded case again, as the live worker did; a converter that let them through would not replay it', async () => {
+    const forged = byKind(true).filter((f) => f.name === 'binhai-forged-signals-dropped');
+    expect(forged).toHaveLength(1);
+    expect(forged[0]!.workflowId).toMatch(/^case-binhai-\d{4}-\d{4}$/);
+    expect(await replay(testDataConverter, forged)).toEqual([]);
+    expect(await replay(unsealedReplayDataConverter, forged)).toHaveLength(1);
   });
 
   it('catches a silent edit of the workflow', async () => {
