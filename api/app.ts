@@ -113,7 +113,7 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
   const routes: RouteSpec[] = [
     ...healthRoutes({ ...deps, metrics }),
     ...caseRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
-    ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its SHA-256') }),
+    ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its recorded digests') }),
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
     ...calendarFeedRoutes(deps),

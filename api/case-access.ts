@@ -64,6 +64,17 @@ export async function loadCase(deps: { client: Client; db: Queryable; stepWaitMs
   return (await readCase(deps, id, user)).state;
 }
 
+/**
+ * A case whose file the caller may read: its own authority's (another's is not found), and not one it
+ * is recused from (403). The route decides which roles may ask; the codec endpoint asks this of every
+ * payload it decodes.
+ */
+export async function readableCase(deps: { client: Client; db: Queryable; stepWaitMs?: number | undefined }, id: string, user: User): Promise<CaseState> {
+  const state = await loadCase(deps, id, user);
+  if (recusedFrom(state, user)) throw recusedProblem(id);
+  return state;
+}
+
 /** Someone recused (回避) from the case: by account where the recusal names one, by normalised name otherwise. */
 export function recusedFrom(state: CaseState, user: User): boolean {
   return state.recusals.some((r) => samePerson(r.person, user));

@@ -143,7 +143,7 @@ export const envSchema = z.object({
   /** A JSON file of the authorities (config/authorities.ts); unset means the embedded demo authorities. */
   AUTHORITIES_FILE: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Payload encryption keys, `id:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
+  /** Payload encryption keys, `id:base64` (AES-256-GCM) or `id:sm4:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
   PAYLOAD_KEYS: payloadKeyList((value) => value),
   /** A file of `id:base64` lines (`#` comments), instead of PAYLOAD_KEYS. */
   PAYLOAD_KEYS_FILE: payloadKeyList((file) => {

@@ -15,6 +15,9 @@ export interface DossierDocument {
   sha256: string | null;
   /** Null only for a document whose archival copy is still to be rendered (see the worker's sweep). */
   archivalSha256: string | null;
+  /** SM3 of the same files; absent or null for documents issued (or copies rendered) before SM3 was recorded. */
+  sm3?: string | null;
+  archivalSm3?: string | null;
 }
 
 /** Writes the dossier once; a repeat (a retried activity) leaves the first in place. */
@@ -22,7 +25,8 @@ export async function saveDossier(db: Queryable, state: CaseState, closedAt: str
   await db.query(
     `insert into dossiers (case_id, authority, jurisdiction, outcome, state, closed_at, documents)
      select $1, $2, $3, $4, $5, $6, coalesce(jsonb_agg(jsonb_build_object(
-       'documentId', id, 'number', number, 'title', title, 'kind', kind, 'sha256', sha256, 'archivalSha256', archival_sha256
+       'documentId', id, 'number', number, 'title', title, 'kind', kind, 'sha256', sha256, 'archivalSha256', archival_sha256,
+       'sm3', sm3, 'archivalSm3', archival_sm3
      ) order by issued_at, number), '[]'::jsonb)
      from documents where case_id = $1
      on conflict (case_id) do nothing`,
@@ -48,9 +52,9 @@ export async function dossierDocuments(db: Queryable, caseId: string): Promise<D
   const rows = await db.query<{ documents: DossierDocument[] | null }>('select documents from dossiers where case_id = $1', [caseId]);
   if (!rows[0]) return undefined;
   if (rows[0].documents) return rows[0].documents;
-  const docs = await db.query<{ id: string; number: string; title: string; kind: string; sha256: string | null; archival_sha256: string | null }>(
-    'select id, number, title, kind, sha256, archival_sha256 from documents where case_id = $1 order by issued_at, number',
+  const docs = await db.query<{ id: string; number: string; title: string; kind: string; sha256: string | null; archival_sha256: string | null; sm3: string | null; archival_sm3: string | null }>(
+    'select id, number, title, kind, sha256, archival_sha256, sm3, archival_sm3 from documents where case_id = $1 order by issued_at, number',
     [caseId],
   );
-  return docs.map((d) => ({ documentId: d.id, number: d.number, title: d.title, kind: d.kind, sha256: d.sha256, archivalSha256: d.archival_sha256 }));
+  return docs.map((d) => ({ documentId: d.id, number: d.number, title: d.title, kind: d.kind, sha256: d.sha256, archivalSha256: d.archival_sha256, sm3: d.sm3, archivalSm3: d.archival_sm3 }));
 }

@@ -215,6 +215,16 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `create index case_views_authority on case_views (authority)`,
     ],
   },
+  {
+    id: 13,
+    name: 'SM3 digests of documents beside their SHA-256',
+    statements: [
+      // 国密 (GB/T 39786): each file's SM3, recorded when it is made as its SHA-256 is. Files made before have none:
+      // an SM3 taken now would vouch for whatever is stored today, not for what was issued.
+      `alter table documents add column sm3 text`,
+      `alter table documents add column archival_sm3 text`,
+    ],
+  },
 ];
 
 /** The migrations this build knows that the database has not applied yet. */

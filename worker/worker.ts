@@ -2,6 +2,7 @@
  * Builds the worker that runs case workflows and their activities. Tests call
  * this too, with their own connection, task queue and dependencies.
  */
+import fs from 'node:fs';
 import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
@@ -32,6 +33,10 @@ export interface CaseWorkerOptions {
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+/** The workflow interceptor that refuses what the codec refused (workflows/sealed-inputs.ts): in every bundle. */
+export const SEALED_INPUTS_PATH = require.resolve('../workflows/sealed-inputs');
+/** A string only the sealed-inputs interceptor puts into a bundle, to tell a bundle built without it. */
+const SEALED_INPUTS_MARK = 'UnsealedPayload';
 
 /**
  * Modules the case workflow imports that hold no state of their own: loaded once per workflow
@@ -44,14 +49,29 @@ export const SHARED_WORKFLOW_MODULES = ['zod', require.resolve('../domain/rulebo
 
 /**
  * The workflow code built ahead (tests, WORKFLOW_BUNDLE_PATH), with the
- * failure converter that encodes failure messages, as the worker would
- * bundle it itself: a bundle without it puts refusal messages in clear.
+ * failure converter that encodes failure messages and the interceptor that
+ * refuses unsealed steps, as the worker would bundle it itself: a bundle
+ * without the first puts refusal messages in clear, one without the second
+ * would hand a forged step's refusal to the case's handlers.
  */
 export function bundleCaseWorkflows(logger?: Parameters<typeof bundleWorkflowCode>[0]['logger']) {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, preloadModules: SHARED_WORKFLOW_MODULES, logger });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    workflowInterceptorModules: [SEALED_INPUTS_PATH],
+    preloadModules: SHARED_WORKFLOW_MODULES,
+    logger,
+  });
+}
+
+/** A bundle built before the sealed-inputs interceptor (an old WORKFLOW_BUNDLE_PATH) is never run: it would let refused steps through to handlers. */
+function checkBundle(bundle: NonNullable<WorkerOptions['workflowBundle']>): void {
+  const code = 'code' in bundle ? bundle.code : fs.readFileSync(bundle.codePath, 'utf8');
+  if (!code.includes(SEALED_INPUTS_MARK)) throw new Error('the workflow bundle was built without the sealed-inputs interceptor: rebuild it with bundleCaseWorkflows (npm run build)');
 }
 
 export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  if (options.workflowBundle) checkBundle(options.workflowBundle);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -65,6 +85,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ...(options.shutdownGraceTime ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
     ...options.bounds,
     // A failure that will not pass is handed to a person by the case instead of being retried forever.
-    interceptors: { activity: [() => ({ inbound: classifyFailures() })] },
+    // A bundle has the sealed-inputs interceptor built in (bundleCaseWorkflows); bundled here from source, it is added here.
+    interceptors: { activity: [() => ({ inbound: classifyFailures() })], ...(options.workflowBundle ? {} : { workflowModules: [SEALED_INPUTS_PATH] }) },
   });
 }

@@ -16,9 +16,9 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
       method: 'get',
       path: '/v1/documents/{id}',
       operationId: 'getDocument',
-      summary: 'Download an issued document: the editable .docx, or with Accept: application/pdf its archival PDF/A copy; with the SHA-256 recorded for that file',
+      summary: 'Download an issued document: the editable .docx, or with Accept: application/pdf its archival PDF/A copy; with the SHA-256 and SM3 recorded for that file',
       description:
-        'The X-Content-SHA256 header carries the hash recorded when the file was made (at issue for the .docx, at rendering for the PDF); a stored file that no longer matches it is reported (500 document_integrity), never served. The archival copy is rendered shortly after issue; until then a PDF request answers 404 archival_copy_pending with Retry-After.',
+        'The X-Content-SHA256 and X-Content-SM3 headers carry the digests recorded when the file was made (at issue for the .docx, at rendering for the PDF; no SM3 for files made before it was recorded); a stored file that no longer matches either is reported (500 document_integrity), never served. The archival copy is rendered shortly after issue; until then a PDF request answers 404 archival_copy_pending with Retry-After.',
       tags: ['documents'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: z.object({ id: z.uuid('is not a document id') }),
@@ -56,13 +56,14 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
             status: 500,
             code: 'document_integrity',
             title: 'Document integrity failure',
-            detail: { zh: `文书 ${document.number} 的存档文件与${archival ? '生成' : '签发'}时记录的 SHA-256 不符，已报告，不予提供`, en: `The archived file of ${document.number} no longer matches the SHA-256 recorded when it was made; it was reported and is not served` },
+            detail: { zh: `文书 ${document.number} 的存档文件与${archival ? '生成' : '签发'}时记录的摘要（SHA-256、SM3）不符，已报告，不予提供`, en: `The archived file of ${document.number} no longer matches the digests (SHA-256, SM3) recorded when it was made; it was reported and is not served` },
           });
         }
         res
           .status(200)
           .type(file.mediaType)
           .set('X-Content-SHA256', file.sha256)
+          .set(file.sm3 ? { 'X-Content-SM3': file.sm3 } : {})
           .set('Vary', 'Accept')
           .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${document.number}${document.title}.${archival ? 'pdf' : 'docx'}`)}`)
           .send(file.bytes);

@@ -162,6 +162,8 @@ export type SignInSettings =
 export interface DocumentFile {
   blob: Blob;
   sha256: string;
+  /** The SM3 recorded beside it; empty for a file made before SM3 was recorded. */
+  sm3: string;
   filename: string;
 }
 
@@ -267,7 +269,7 @@ export const api = {
   listCases: (filters: CaseFilters) => json<{ cases: CaseSummary[]; nextPageToken: string | null }>('GET', '/v1/cases', { query: { ...filters } }),
   getCase: (id: string) => json<CaseView | RedactedCaseView>('GET', `/v1/cases/${encodeURIComponent(id)}`),
   caseDocuments: (id: string) =>
-    json<{ documents: { documentId: string; kind: string; number: string; title: string; article: string; issuedAt: string; sha256: string | null; archivalSha256: string | null; href: string }[] }>(
+    json<{ documents: { documentId: string; kind: string; number: string; title: string; article: string; issuedAt: string; sha256: string | null; archivalSha256: string | null; sm3?: string | null; archivalSm3?: string | null; href: string }[] }>(
       'GET',
       `/v1/cases/${encodeURIComponent(id)}/documents`,
     ),
@@ -305,12 +307,17 @@ export const api = {
   createCalendarFeed: () => json<{ url: string; createdAt: string }>('POST', '/v1/calendar/feed'),
   revokeCalendarFeed: () => json<void>('DELETE', '/v1/calendar/feed'),
 
-  /** A document's file with the SHA-256 the archive recorded for it (the .docx, or the archival PDF). */
+  /** A document's file with the SHA-256 and SM3 the archive recorded for it (the .docx, or the archival PDF). */
   async document(id: string, kind: 'docx' | 'pdf'): Promise<DocumentFile> {
     const accept = kind === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
     const res = await request('GET', `/v1/documents/${encodeURIComponent(id)}`, { accept });
     const disposition = res.headers.get('content-disposition') ?? '';
     const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
-    return { blob: await res.blob(), sha256: res.headers.get('x-content-sha256') ?? '', filename: encoded ? decodeURIComponent(encoded) : `${id}.${kind}` };
+    return {
+      blob: await res.blob(),
+      sha256: res.headers.get('x-content-sha256') ?? '',
+      sm3: res.headers.get('x-content-sm3') ?? '',
+      filename: encoded ? decodeURIComponent(encoded) : `${id}.${kind}`,
+    };
   },
 };

@@ -1,6 +1,7 @@
 /** Small hooks and pieces the pages share. */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
+import { sm3 } from './sm3';
 
 export interface Async<T> {
   data?: T;
@@ -70,6 +71,11 @@ export function saveBlob(blob: Blob, filename: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+/** The SM3 of a file (console/src/sm3.ts: Web Crypto has none), over plain HTTP too. */
+export async function sm3Hex(blob: Blob): Promise<string> {
+  return sm3(new Uint8Array(await blob.arrayBuffer()));
 }
 
 /** The SHA-256 of a file, or undefined where the browser offers no Web Crypto (plain HTTP). */

@@ -1,12 +1,15 @@
 /**
- * The keys that seal personal data from Temporal: the payload keys (AES-256,
- * several, for rotation) and the key of the matter's search terms (HMAC).
+ * The keys that seal personal data from Temporal: the payload keys (32 bytes
+ * each, several, for rotation) and the key of the matter's search terms (HMAC).
  *
- * Payload keys are written `id:base64`, separated by commas (PAYLOAD_KEYS) or
- * lines (PAYLOAD_KEYS_FILE, `#` starts a comment). The current key, the one
- * that encrypts, is PAYLOAD_KEY_CURRENT or else the first; every key listed
- * decrypts. Rotating is putting a new key first and keeping the old ones for
- * as long as a case encrypted with them may still run or be read.
+ * Payload keys are written `id:base64` (AES-256-GCM) or `id:sm4:base64`
+ * (SM4 with HMAC-SM3, services/codec/ciphers.ts), separated by commas
+ * (PAYLOAD_KEYS) or lines (PAYLOAD_KEYS_FILE, `#` starts a comment): the
+ * cipher belongs to the key, so a deployment moves from one to the other by
+ * rotating. The current key, the one that encrypts, is PAYLOAD_KEY_CURRENT or
+ * else the first; every key listed decrypts. Rotating is putting a new key
+ * first and keeping the old ones for as long as a case encrypted with them
+ * may still run or be read.
  *
  * Without either variable the embedded setup generates both keys into
  * DATA_DIR on first start, like the token secret; in production
@@ -18,11 +21,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { searchAttributes as sa } from '../../domain/case/contract';
+import { CIPHER_KEY_BYTES, CIPHERS, type CipherName } from './ciphers';
 
 export interface PayloadKey {
   id: string;
-  /** 32 bytes: AES-256. */
+  /** 32 bytes: the AES-256 key, or SM4's MAC and cipher keys (ciphers.ts). */
   key: Uint8Array;
+  /** What it seals with; AES-256-GCM unless the entry names `sm4`. */
+  cipher?: CipherName;
 }
 
 export interface PayloadKeyring {
@@ -34,10 +40,10 @@ export interface PayloadKeyring {
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
-export const PAYLOAD_KEY_BYTES = 32;
+export const PAYLOAD_KEY_BYTES = CIPHER_KEY_BYTES;
 export const SEARCH_TERMS_KEY_MIN_LENGTH = 32;
 
-/** `id:base64` entries, by commas or lines; throws with one line saying what is wrong, never with key material. */
+/** `id:base64` or `id:cipher:base64` entries, by commas or lines; throws with one line saying what is wrong, never with key material. */
 export function parsePayloadKeys(text: string): PayloadKey[] {
   const entries = text
     .split('\n')
@@ -47,15 +53,20 @@ export function parsePayloadKeys(text: string): PayloadKey[] {
   if (entries.length === 0) throw new Error('no key: write id:base64key, e.g. k2026a:$(openssl rand -base64 32)');
   const keys: PayloadKey[] = [];
   entries.forEach((entry, index) => {
-    const colon = entry.indexOf(':');
-    const id = colon < 0 ? '' : entry.slice(0, colon).trim();
-    const encoded = colon < 0 ? '' : entry.slice(colon + 1).trim();
-    if (!KEY_ID.test(id)) throw new Error(`entry ${index + 1}: must be id:base64key with an id of letters, digits, '.', '_' or '-' (at most 64)`);
+    // base64 has no colon, so `id:base64` and `id:cipher:base64` cannot be mistaken for each other.
+    const parts = entry.split(':').map((part) => part.trim());
+    const id = parts.length >= 2 ? parts[0]! : '';
+    if (!KEY_ID.test(id) || parts.length > 3) throw new Error(`entry ${index + 1}: must be id:base64key or id:sm4:base64key with an id of letters, digits, '.', '_' or '-' (at most 64)`);
+    const cipher = parts.length === 3 ? parts[1]! : 'aes-256-gcm';
+    if (!(CIPHERS as readonly string[]).includes(cipher)) throw new Error(`key "${id}": cipher must be ${CIPHERS.join(' or ')}, got ${JSON.stringify(cipher.slice(0, 20))}`);
+    const encoded = parts.at(-1)!;
     if (!BASE64.test(encoded)) throw new Error(`key "${id}": not base64`);
     const key = new Uint8Array(Buffer.from(encoded.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
-    if (key.length !== PAYLOAD_KEY_BYTES) throw new Error(`key "${id}": must be ${PAYLOAD_KEY_BYTES} bytes (AES-256), got ${key.length}`);
+    if (key.length !== PAYLOAD_KEY_BYTES) {
+      throw new Error(`key "${id}": must be ${PAYLOAD_KEY_BYTES} bytes (${cipher === 'sm4' ? 'the HMAC-SM3 and SM4 keys' : 'AES-256'}), got ${key.length}`);
+    }
     if (keys.some((k) => k.id === id)) throw new Error(`key "${id}": listed twice`);
-    keys.push({ id, key });
+    keys.push(cipher === 'aes-256-gcm' ? { id, key } : { id, key, cipher: cipher as CipherName });
   });
   return keys;
 }
@@ -63,7 +74,7 @@ export function parsePayloadKeys(text: string): PayloadKey[] {
 /** The keys as PAYLOAD_KEYS takes them, current first. */
 export function formatPayloadKeys(keyring: PayloadKeyring): string {
   const ordered = [...keyring.keys].sort((a, b) => Number(b.id === keyring.current) - Number(a.id === keyring.current));
-  return ordered.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64')}`).join(',');
+  return ordered.map((k) => `${k.id}:${k.cipher && k.cipher !== 'aes-256-gcm' ? `${k.cipher}:` : ''}${Buffer.from(k.key).toString('base64')}`).join(',');
 }
 
 export function payloadKeyring(keys: PayloadKey[], current?: string): PayloadKeyring {
@@ -99,7 +110,7 @@ export function loadOrCreatePayloadKeys(dataDir: string, now = new Date()): Payl
   const text = createOnce(file, () => {
     const id = `k${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
     return [
-      '# Payload encryption keys (AES-256) of this data folder: id:base64, the first encrypts, every one decrypts.',
+      '# Payload encryption keys of this data folder: id:base64 (AES-256-GCM) or id:sm4:base64 (SM4, HMAC-SM3), 32 bytes each; the first encrypts, every one decrypts.',
       '# To rotate, put a new key first; keep the old ones while any case encrypted with them may run or be read.',
       `${id}:${randomBytes(PAYLOAD_KEY_BYTES).toString('base64')}`,
       '',

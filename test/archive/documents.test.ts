@@ -5,6 +5,7 @@
  * recordings never share or skip a number, and a file that no longer matches
  * its hash is caught. Runs on PGlite, or on PostgreSQL with DATABASE_URL.
  */
+import { createHash } from 'node:crypto';
 import { documentActivities } from '../../activities/documents';
 import { DEFAULT_AUTHORITIES, parseAuthorities } from '../../config/authorities';
 import { beijingDate } from '../../domain/calendar';
@@ -12,7 +13,7 @@ import type { IssueDocumentRequest } from '../../domain/case/contract';
 import type { DocumentSpec } from '../../domain/rulebooks/schema';
 import { libreOfficeRenderer } from '../../services/documents/render-pdf';
 import type { Db } from '../../store/db';
-import { documentFile } from '../../store/documents';
+import { documentFile, findDocument } from '../../store/documents';
 import { docxText } from '../support/docx';
 import { openTestDb } from '../support/test-db';
 import { requestFor, type Kind } from './document-kinds';
@@ -85,5 +86,21 @@ describe('issuing decision documents', () => {
     const issued = await activities().issueDocument(request('tamper:1', spec('exemptionDecision', '免责决定书'), 'test-3'));
     await db.query(`update documents set file = $1 where id = $2`, [Buffer.from('not the document'), issued.documentId]);
     expect((await documentFile(db, issued.documentId))!.intact).toBe(false);
+  });
+
+  it('records the SM3 of the file beside its SHA-256, and checks both on every read', async () => {
+    const issued = await activities().issueDocument(request('sm3:1', spec('exemptionDecision', '免责决定书'), 'test-3'));
+    const file = (await documentFile(db, issued.documentId))!;
+    expect([file.sha256, file.sm3]).toEqual([createHash('sha256').update(file.bytes).digest('hex'), createHash('sm3').update(file.bytes).digest('hex')]);
+    expect((await findDocument(db, issued.documentId))!.sm3).toBe(file.sm3);
+    // A file replaced with its SHA-256 rewritten to match still fails on its SM3, and the other way round.
+    const forged = Buffer.from('not the document either');
+    await db.query(`update documents set file = $1, sha256 = $2 where id = $3`, [forged, createHash('sha256').update(forged).digest('hex'), issued.documentId]);
+    expect((await documentFile(db, issued.documentId))!.intact).toBe(false);
+    await db.query(`update documents set sha256 = $1, sm3 = $2 where id = $3`, [file.sha256, createHash('sm3').update(forged).digest('hex'), issued.documentId]);
+    expect((await documentFile(db, issued.documentId))!.intact).toBe(false);
+    // A document issued before SM3 was recorded is checked by its SHA-256 alone.
+    await db.query(`update documents set file = $1, sha256 = $2, sm3 = null where id = $3`, [file.bytes, file.sha256, issued.documentId]);
+    expect(await documentFile(db, issued.documentId)).toMatchObject({ intact: true, sm3: null });
   });
 });

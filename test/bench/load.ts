@@ -55,7 +55,7 @@ import { openDb } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
 import { FULL_PATHS, runFullCase } from '../support/full-cases';
 import { loadHistories } from '../support/histories';
-import { testDataConverter, testMatterIndex } from '../support/keys';
+import { testDataConverter, testMatterIndex, unsealedReplayDataConverter } from '../support/keys';
 import { freePort } from '../support/ports';
 import { startTimeSkippingServer } from '../support/temporal';
 import { BenchProcess, serverLatency, startTemporalDevServer, stopAll, waitUntil } from './processes';
@@ -639,7 +639,7 @@ async function historySizes(s: Stack): Promise<void> {
     const now = await historyFigures(await s.client.workflow.getHandle(caseId).fetchHistory(), s.client.options.loadedDataConverter.payloadCodecs[0]);
     const fixtureName = FIXTURE_OF[jurisdiction]!;
     const fixture = fixtures.get(fixtureName);
-    const before = fixture ? await historyFigures(fixture, testDataConverter.payloadCodecs?.[0]) : undefined;
+    const before = fixture ? await historyFigures(fixture, unsealedReplayDataConverter.payloadCodecs?.[0]) : undefined;
     rows.push({
       figure: `history of the ${jurisdiction} full path (${FULL_PATHS[jurisdiction]!.steps.length} steps, ${state.outcome})`,
       rongcuo: describeHistory(now),

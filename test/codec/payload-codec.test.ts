@@ -1,9 +1,11 @@
 /**
  * The payload codec and its keys: what leaves a process for Temporal is
- * compressed and encrypted under the current key, names that key, and
- * decrypts with any key of the keyring; what was never encrypted passes
- * through; what was tampered with or needs a key no longer held fails with
- * a line that says so. Failures carry their message encoded, for the codec.
+ * compressed and encrypted under the current key, names that key and the
+ * workflow it is sealed for, and decrypts with any key of the keyring; what
+ * was never encrypted, was tampered with, needs a key no longer held, was
+ * sealed for another case or inflates without bound is refused (a refusal in
+ * its place when decoding, an error that says why when opened). Failures
+ * carry their message encoded, for the codec.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,9 +13,22 @@ import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { CIPHER, ENCODING_ENCRYPTED, METADATA_KEY_ID, PayloadEncryptionCodec, PayloadKeyMissing, PayloadUndecryptable } from '../../services/codec/codec';
+import {
+  CIPHER,
+  ENCODING_ENCRYPTED,
+  MAX_PLAIN_BYTES,
+  METADATA_KEY_ID,
+  METADATA_WORKFLOW_ID,
+  PayloadEncryptionCodec,
+  PayloadKeyMissing,
+  PayloadNotSealed,
+  PayloadTooLarge,
+  PayloadUndecryptable,
+} from '../../services/codec/codec';
+import { refusalOf } from '../../services/codec/refusal';
+import { parseConfig } from '../../config/env';
 import { failureConverter } from '../../services/codec/failure-converter';
-import { loadOrCreatePayloadKeys, parsePayloadKeys, payloadKeyring, payloadKeysFile } from '../../services/codec/keys';
+import { formatPayloadKeys, loadOrCreatePayloadKeys, parsePayloadKeys, payloadKeyring, payloadKeysFile } from '../../services/codec/keys';
 import { matterIndex } from '../../services/cases/search-terms';
 import { testPayloadKeys } from '../support/keys';
 
@@ -24,6 +39,9 @@ const oldRing = payloadKeyring([{ id: 'k-old', key: key(1) }]);
 const rotatedRing = payloadKeyring([{ id: 'k-new', key: key(2) }, { id: 'k-old', key: key(1) }]);
 const caseInput = { subject: { name: '欧阳明远' }, matter: '加装电梯项目为赶工期先行开工'.repeat(20) };
 const plainPayload = (): Payload => defaultPayloadConverter.toPayload(caseInput)!;
+/** What decoding handed on, as the workflow sees it: the value, or the reason it was refused. */
+const seen = (p: Payload) => refusalOf(defaultPayloadConverter.fromPayload(p)) ?? defaultPayloadConverter.fromPayload(p);
+const ofCase = (workflowId: string) => ({ type: 'workflow' as const, namespace: 'default', workflowId });
 
 describe('encrypting a payload', () => {
   const codec = new PayloadEncryptionCodec(testPayloadKeys);
@@ -70,9 +88,13 @@ describe('encrypting a payload', () => {
     expect(defaultPayloadConverter.fromPayload(back!)).toEqual(long);
   });
 
-  it('lets a payload that was never encrypted through unchanged, as cases and fixtures from before have them', async () => {
+  it('refuses a payload that was never encrypted, sent around the API with no key; only the replay of fixtures from before encryption lets it through', async () => {
     const plain = plainPayload();
-    const [same] = await codec.decode([plain]);
+    await expect(codec.open(plain)).rejects.toBeInstanceOf(PayloadNotSealed);
+    const [refused] = await codec.decode([plain], ofCase('case-binhai-2026-0001'));
+    expect(seen(refused!)).toBe('unsealed');
+    expect(Buffer.from(refused!.data!).includes(Buffer.from('欧阳明远'))).toBe(false);
+    const [same] = await new PayloadEncryptionCodec(testPayloadKeys, { acceptUnsealed: true }).decode([plain]);
     expect(same).toBe(plain);
   });
 
@@ -80,10 +102,54 @@ describe('encrypting a payload', () => {
     const [sealed] = await codec.encode([plainPayload()]);
     const flipped = new Uint8Array(sealed!.data!);
     flipped[20] = flipped[20]! ^ 1;
-    await expect(codec.decode([{ ...sealed!, data: flipped }])).rejects.toBeInstanceOf(PayloadUndecryptable);
+    await expect(codec.open({ ...sealed!, data: flipped })).rejects.toBeInstanceOf(PayloadUndecryptable);
+    expect(seen((await codec.decode([{ ...sealed!, data: flipped }]))[0]!)).toBe('unauthenticated');
     const twoKeys = new PayloadEncryptionCodec(payloadKeyring([...testPayloadKeys.keys, { id: 'other', key: testPayloadKeys.keys[0]!.key }]));
     const relabelled = { ...sealed!, metadata: { ...sealed!.metadata, [METADATA_KEY_ID]: Buffer.from('other') } };
-    await expect(twoKeys.decode([relabelled])).rejects.toThrow(/does not decrypt with key "other"/);
+    await expect(twoKeys.open(relabelled)).rejects.toThrow(/does not decrypt with key "other"/);
+  });
+});
+
+describe('sealing a payload for its workflow', () => {
+  const codec = new PayloadEncryptionCodec(testPayloadKeys);
+
+  it('names the workflow in the metadata and opens for it, but not as another case’s', async () => {
+    const [sealed] = await codec.encode([plainPayload()], ofCase('case-binhai-2026-0001'));
+    expect(text(sealed!.metadata?.[METADATA_WORKFLOW_ID])).toBe('case-binhai-2026-0001');
+    expect((await codec.open(sealed!)).boundTo).toBe('case-binhai-2026-0001');
+    expect(seen((await codec.decode([sealed!], ofCase('case-binhai-2026-0001')))[0]!)).toEqual(caseInput);
+    // Copied into another case with the CLI, or into a workflow that is not a case.
+    expect(seen((await codec.decode([sealed!], ofCase('case-binhai-2026-0002')))[0]!)).toBe('other-case');
+    expect(seen((await codec.decode([sealed!], ofCase('calendar-2027')))[0]!)).toBe('other-case');
+    // A schedule seals its action for the schedule's id; its runs add a time to it.
+    const [scheduled] = await codec.encode([plainPayload()], ofCase('dossier-sweep'));
+    expect(seen((await codec.decode([scheduled!], ofCase('dossier-sweep-2026-11-24T08:00:00Z')))[0]!)).toEqual(caseInput);
+  });
+
+  it('cannot be unbound or rebound in the clear metadata: the workflow id is in the associated data', async () => {
+    const [sealed] = await codec.encode([plainPayload()], ofCase('case-binhai-2026-0001'));
+    const { [METADATA_WORKFLOW_ID]: _bound, ...unbound } = sealed!.metadata!;
+    await expect(codec.open({ ...sealed!, metadata: unbound })).rejects.toBeInstanceOf(PayloadUndecryptable);
+    const rebound = { ...sealed!, metadata: { ...sealed!.metadata, [METADATA_WORKFLOW_ID]: Buffer.from('case-binhai-2026-0002') } };
+    await expect(codec.open(rebound)).rejects.toBeInstanceOf(PayloadUndecryptable);
+    // Sealed with no workflow named (before payloads were bound): opens anywhere.
+    const [free] = await codec.encode([plainPayload()]);
+    expect(seen((await codec.decode([free!], ofCase('case-binhai-2026-0002')))[0]!)).toEqual(caseInput);
+  });
+});
+
+describe('a payload built to inflate without end', () => {
+  const codec = new PayloadEncryptionCodec(testPayloadKeys);
+  const zeros = (bytes: number): Payload => ({ metadata: { encoding: Buffer.from('binary/plain') }, data: new Uint8Array(bytes) });
+
+  it('inflates only up to the limit it is opened with, then stops', async () => {
+    const [bomb] = await codec.encode([zeros(3 * 1024 * 1024)]);
+    // 3 MB of zeros seal into a few kilobytes.
+    expect(bomb!.data!.length).toBeLessThan(8 * 1024);
+    await expect(codec.open(bomb!, 1024 * 1024)).rejects.toBeInstanceOf(PayloadTooLarge);
+    expect((await codec.open(bomb!)).payload.data!.length).toBe(3 * 1024 * 1024);
+    const [huge] = await codec.encode([zeros(MAX_PLAIN_BYTES + 1024)]);
+    expect(seen((await codec.decode([huge!]))[0]!)).toBe('too-large');
   });
 });
 
@@ -102,12 +168,13 @@ describe('rotating keys', () => {
     expect(text(sealed!.metadata?.[METADATA_KEY_ID])).toBe('k-old');
   });
 
-  it('fails with one clear line where the old key was dropped too early', async () => {
+  it('says in one clear line where the old key was dropped too early, and decoding refuses the payload', async () => {
     const [sealedBefore] = await new PayloadEncryptionCodec(oldRing).encode([plainPayload()]);
     const newOnly = new PayloadEncryptionCodec(payloadKeyring([{ id: 'k-new', key: key(2) }]));
-    const error = await newOnly.decode([sealedBefore!]).catch((e: Error) => e);
+    const error = await newOnly.open(sealedBefore!).catch((e: Error) => e);
     expect(error).toBeInstanceOf(PayloadKeyMissing);
     expect((error as Error).message).toBe('payload encrypted with key "k-old", which is not among the payload keys (k-new): restore it to PAYLOAD_KEYS or PAYLOAD_KEYS_FILE');
+    expect(seen((await newOnly.decode([sealedBefore!]))[0]!)).toBe('unknown-key');
   });
 });
 
@@ -130,6 +197,9 @@ describe('payload keys', () => {
     ['bad id!:AAAA', /entry 1: must be id:base64key/],
     ['k1:***', /key "k1": not base64/],
     [`k1:${Buffer.alloc(16).toString('base64')}`, /key "k1": must be 32 bytes \(AES-256\), got 16/],
+    [`k1:sm4:${Buffer.alloc(16).toString('base64')}`, /key "k1": must be 32 bytes \(the HMAC-SM3 and SM4 keys\), got 16/],
+    [`k1:des:${Buffer.alloc(32).toString('base64')}`, /key "k1": cipher must be aes-256-gcm or sm4, got "des"/],
+    [`k1:sm4:x:${Buffer.alloc(32).toString('base64')}`, /entry 1: must be id:base64key or id:sm4:base64key/],
     [`k1:${Buffer.alloc(32).toString('base64')},k1:${Buffer.alloc(32).toString('base64')}`, /key "k1": listed twice/],
   ])('refuses %j, saying why', (input, message) => {
     expect(() => parsePayloadKeys(input)).toThrow(message);
@@ -144,6 +214,31 @@ describe('payload keys', () => {
     ]);
     expect(payloadKeyring(keys).current).toBe('k2');
     expect(() => payloadKeyring(keys, 'k3')).toThrow('"k3" is not among the keys (k2, k1)');
+  });
+
+  it('names each key’s cipher, AES-256-GCM unless the entry says sm4, and writes them back the same', () => {
+    const k = Buffer.alloc(32, 0x5a).toString('base64');
+    const keys = parsePayloadKeys(`gm2027:sm4:${k},k2026:aes-256-gcm:${k},k2025:${k}`);
+    expect(keys.map((entry) => [entry.id, entry.cipher ?? 'aes-256-gcm'])).toEqual([
+      ['gm2027', 'sm4'],
+      ['k2026', 'aes-256-gcm'],
+      ['k2025', 'aes-256-gcm'],
+    ]);
+    expect(parsePayloadKeys(formatPayloadKeys(payloadKeyring(keys)))).toEqual(keys);
+  });
+
+  it('takes an sm4 key from PAYLOAD_KEYS at start-up, and stops with one line naming the variable, never the key, for a cipher it does not know', () => {
+    const k = Buffer.alloc(32, 0x5a).toString('base64');
+    expect(parseConfig({ PAYLOAD_KEYS: `gm2027:sm4:${k}` }).payloadKeys?.keys.map((entry) => entry.cipher)).toEqual(['sm4']);
+    const error = (() => {
+      try {
+        parseConfig({ PAYLOAD_KEYS: `gm2027:sm9:${k}` });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(error?.message).toBe('configuration error: PAYLOAD_KEYS: key "gm2027": cipher must be aes-256-gcm or sm4, got "sm9"');
+    expect(error?.message).not.toContain(k);
   });
 
   it('generates the embedded default once into the data folder, readable by its owner only', () => {

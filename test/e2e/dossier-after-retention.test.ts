@@ -63,6 +63,9 @@ it('serves a closed case and its documents from the archive after Temporal has d
   const file = await download();
   expect(file.status).toBe(200);
   expect(file.headers['x-content-sha256']).toBe(documents.body.documents[0].sha256);
+  // 国密: the SM3 recorded beside it, listed and sent the same way.
+  expect(file.headers['x-content-sm3']).toBe(createHash('sm3').update(file.body as Buffer).digest('hex'));
+  expect(documents.body.documents[0].sm3).toBe(file.headers['x-content-sm3']);
   expect((file.body as Buffer).subarray(0, 2).toString()).toBe('PK');
 
   // The archival PDF/A copy, rendered when the case closed, served with its own hash and listed in the dossier.
@@ -73,8 +76,16 @@ it('serves a closed case and its documents from the archive after Temporal has d
   const pdfHash = createHash('sha256').update(pdf.body as Buffer).digest('hex');
   expect(pdf.headers['x-content-sha256']).toBe(pdfHash);
   expect(documents.body.documents[0].archivalSha256).toBe(pdfHash);
+  const pdfSm3 = createHash('sm3').update(pdf.body as Buffer).digest('hex');
+  expect([pdf.headers['x-content-sm3'], documents.body.documents[0].archivalSm3]).toEqual([pdfSm3, pdfSm3]);
   expect(await dossierDocuments(stack.db, id)).toEqual([
-    expect.objectContaining({ documentId: documents.body.documents[0].documentId, sha256: documents.body.documents[0].sha256, archivalSha256: pdfHash }),
+    expect.objectContaining({
+      documentId: documents.body.documents[0].documentId,
+      sha256: documents.body.documents[0].sha256,
+      archivalSha256: pdfHash,
+      sm3: documents.body.documents[0].sm3,
+      archivalSm3: pdfSm3,
+    }),
   ]);
 
   const stranger = await stack.token({ roles: ['auditor'], authority: 'binhai-jw' });

@@ -6,7 +6,7 @@
  * user of the authority. Keys rotate without losing running cases; a worker
  * missing a key a running case needs refuses to start; and the Temporal UI
  * reads histories through the codec endpoint, as auditors and admins only,
- * from the UI's origin only, each decode logged.
+ * from the UI's origin only, each decode logged; it encodes nothing.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -177,9 +177,10 @@ describe('what Temporal stores of a case', () => {
 });
 
 describe('rotating the payload keys', () => {
-  const rotated = payloadKeyring([{ id: 'test-2026b', key: new Uint8Array(32).fill(7) }, ...testPayloadKeys.keys]);
+  // From AES-256-GCM to SM4 (国密): the cipher belongs to the key, so rotating is how a deployment moves between them.
+  const rotated = payloadKeyring([{ id: 'test-2026b', key: new Uint8Array(32).fill(7), cipher: 'sm4' }, ...testPayloadKeys.keys]);
 
-  it('encrypts with the new key from then on, while the case’s earlier payloads still decrypt with the old one', async () => {
+  it('encrypts with the new key (and its cipher) from then on, while the case’s earlier payloads still decrypt with the old one', async () => {
     const taskQueue = uniqueTaskQueue('rotation');
     const bundle = await workflowBundle();
     const workerWith = (dataConverter: ReturnType<typeof caseDataConverter>, client: Client) =>
@@ -210,6 +211,9 @@ describe('rotating the payload keys', () => {
     const application = payloads.filter((p) => p.at.includes('workflowExecutionUpdateAcceptedEventAttributes'));
     expect([...new Set(started.map((p) => keyIdOf(p.payload)))]).toEqual(['test-2026a']);
     expect([...new Set(application.map((p) => keyIdOf(p.payload)))]).toEqual(['test-2026b']);
+    const cipherOf = (p: Payload) => Buffer.from(p.metadata?.['encryption-cipher'] ?? []).toString();
+    expect([...new Set(started.map((p) => cipherOf(p.payload)))]).toEqual(['AES-256-GCM/deflate']);
+    expect([...new Set(application.map((p) => cipherOf(p.payload)))]).toEqual(['SM4-CTR-HMAC-SM3/deflate']);
     await client.workflow.getHandle(id).terminate('test ended');
   });
 });
@@ -304,20 +308,17 @@ describe('the codec endpoint the Temporal UI reads histories through', () => {
     const unknownKey = { ...startInput, metadata: { ...startInput.metadata, 'encryption-key-id': Buffer.from('lost-key').toString('base64') } };
     const undecodable = await send(admin, namespace, [startInput, unknownKey]);
     expect([undecodable.status, undecodable.body.code]).toEqual([400, 'undecodable_payload']);
-    expect(undecodable.body.errors).toEqual([{ field: 'body.payloads.1', message: expect.stringContaining('key "lost-key", which is not among the payload keys (test-2026a)') }]);
+    expect(undecodable.body.errors).toEqual([{ field: 'body.payloads.1', message: 'encrypted with a payload key this service does not hold' }]);
+    // Errors never name a payload key, neither the one asked for nor those held.
+    expect(JSON.stringify(undecodable.body)).not.toMatch(/lost-key|test-2026a/);
   });
 
-  it('encodes for admins only, so what the UI sends into a case is encrypted like the rest', async () => {
+  it('encodes nothing: a payload sealed for the UI could be sent into a case as a step, and only the API takes steps', async () => {
     const app = appWith();
-    const auditor = await stack.token({ roles: ['auditor'], authority: 'binhai-jw' });
     const admin = await stack.token({ roles: ['admin'], authority: 'binhai-jw' });
     const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify({ note: SUBJECT.name })).toString('base64') };
-    expect((await request(app).post('/codec/encode').set('Authorization', `Bearer ${auditor}`).send({ payloads: [plain] })).status).toBe(403);
-    const encoded = await request(app).post('/codec/encode').set('Authorization', `Bearer ${admin}`).send({ payloads: [plain] }).expect(200);
-    expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    expect(found(Buffer.from(encoded.body.payloads[0].data, 'base64'))).toEqual([]);
-    const back = await request(app).post('/codec/decode').set('Authorization', `Bearer ${admin}`).send(encoded.body).expect(200);
-    expect(back.body.payloads).toEqual([{ ...plain, data: plain.data }]);
+    const res = await request(app).post('/codec/encode').set('Authorization', `Bearer ${admin}`).send({ payloads: [plain] });
+    expect([res.status, res.body.code]).toEqual([404, 'not_found']);
   });
 
   it('answers browsers from the Temporal UI’s origin only, even where the API’s CORS allows another', async () => {
@@ -337,12 +338,18 @@ describe('the codec endpoint the Temporal UI reads histories through', () => {
     expect((await preflight('/v1/cases', UI_ORIGIN)).headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('decodes without a token only where configured for the embedded UI (CODEC_AUTH=none), and never encodes without one', async () => {
+  it('decodes without a token only where configured for the embedded UI (CODEC_AUTH=none), from its origin or no browser, naming both and the case', async () => {
     logged.length = 0;
     const app = appWith(true);
     const res = await request(app).post('/codec/decode').set('Origin', UI_ORIGIN).send({ payloads: [startInput] }).expect(200);
     expect(JSON.parse(Buffer.from(res.body.payloads[0].data, 'base64').toString()).caseId).toBe(caseId);
-    expect(logged.map((l) => JSON.parse(l)).find((l) => l.msg === 'payloads decoded')).toMatchObject({ user: 'anonymous (CODEC_AUTH=none)', cases: [caseId] });
-    expect((await request(app).post('/codec/encode').send({ payloads: [] })).status).toBe(401);
+    expect(logged.map((l) => JSON.parse(l)).find((l) => l.msg === 'payloads decoded')).toMatchObject({ user: 'anonymous (CODEC_AUTH=none)', origin: UI_ORIGIN, uiOrigin: UI_ORIGIN, cases: [caseId] });
+    // The CLI (--codec-endpoint) sends no Origin; a page of another origin is refused.
+    logged.length = 0;
+    await request(app).post('/codec/decode').send({ payloads: [startInput] }).expect(200);
+    expect(logged.map((l) => JSON.parse(l)).find((l) => l.msg === 'payloads decoded')).toMatchObject({ origin: 'none (not a browser)', uiOrigin: UI_ORIGIN, cases: [caseId] });
+    const elsewhere = await request(app).post('/codec/decode').set('Origin', 'http://evil.example').send({ payloads: [startInput] });
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([403, 'codec_forbidden']);
+    expect((await request(app).post('/codec/encode').send({ payloads: [] })).status).toBe(404);
   });
 });

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { loadHistories } from '../support/histories';
-import { testDataConverter } from '../support/keys';
+import { fixtureReplay, loadHistories } from '../support/histories';
+import { testDataConverter, unsealedReplayDataConverter } from '../support/keys';
 import { workflowBundle } from '../support/temporal';
 
 const histories = loadHistories();
@@ -39,7 +39,8 @@ describe('replay of recorded case histories', () => {
         'binhai-revised-on-appeal',
         'yinchuan-unit-applicant',
         'binhai-application-with-case-view',
-        // Both sides of each change of this pass (issue 25): recorded before it, and after.
+        'binhai-forged-signals-dropped',
+        // Both sides of each change of issue 25's pass: recorded before it, and after.
         'binhai-application-lapsed-provisionally-before-waiting',
         'binhai-application-reopened-by-calendar-load',
         'binhai-appeal-before-organisation-served',
@@ -49,14 +50,43 @@ describe('replay of recorded case histories', () => {
     );
   });
 
-  it('replays every recorded history deterministically on the current workflow code', async () => {
-    // With the product's data converter: fixtures recorded before encryption decode unchanged, later ones decrypt.
-    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter }, histories);
+  const replay = async (dataConverter: typeof testDataConverter, fixtures: { name: string; workflowId: string; history: (typeof histories)[number]['history'] }[]) => {
+    const names = new Map(fixtures.map((f) => [f.workflowId, f.name]));
     const failures: string[] = [];
-    for await (const result of results) {
-      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter }, fixtures)) {
+      if (result.error) failures.push(`${names.get(result.workflowId)}: ${String(result.error)}`);
     }
-    expect(failures).toEqual([]);
+    return failures;
+  };
+  const byKind = (sealed: boolean) =>
+    histories.flatMap((h) => {
+      const how = fixtureReplay(h);
+      return how.sealed === sealed ? [{ name: h.workflowId, workflowId: how.workflowId, history: h.history }] : [];
+    });
+
+  it('replays every recorded history deterministically on the current workflow code', async () => {
+    // Fixtures recorded since encryption with the live worker's converter, which refuses anything not sealed;
+    // those recorded before, whose payloads were never encrypted, with the one that lets them through.
+    expect(byKind(true).length).toBeGreaterThan(0);
+    expect(await replay(testDataConverter, byKind(true))).toEqual([]);
+    expect(await replay(unsealedReplayDataConverter, byKind(false))).toEqual([]);
+  });
+
+  it('does not replay the fixtures recorded before encryption with the live worker’s converter, which refuses their payloads', async () => {
+    const before = byKind(false).slice(0, 2);
+    expect(before).toHaveLength(2);
+    const failures = await replay(testDataConverter, before);
+    expect(failures).toHaveLength(2);
+    // The interceptor fails a workflow whose input is not sealed at once, where the recorded history goes on.
+    for (const failure of failures) expect(failure).toMatch(/DeterminismViolationError/);
+  });
+
+  it('drops the forged signals of a recorded case again, as the live worker did; a converter that let them through would not replay it', async () => {
+    const forged = byKind(true).filter((f) => f.name === 'binhai-forged-signals-dropped');
+    expect(forged).toHaveLength(1);
+    expect(forged[0]!.workflowId).toMatch(/^case-binhai-\d{4}-\d{4}$/);
+    expect(await replay(testDataConverter, forged)).toEqual([]);
+    expect(await replay(unsealedReplayDataConverter, forged)).toHaveLength(1);
   });
 
   it('catches a silent edit of the workflow', async () => {

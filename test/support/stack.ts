@@ -39,9 +39,16 @@ const secret = STACK_TOKEN_SECRET;
 export const STACK_SECRET = secret;
 
 export async function startStack(
-  options: { publishedSchedules?: ReadonlyMap<number, YearSchedule>; notices?: NoticeSettings; stepWaitMs?: number; app?: Pick<AppDeps, 'baseUrl' | 'signIn'> } = {},
+  options: {
+    publishedSchedules?: ReadonlyMap<number, YearSchedule>;
+    notices?: NoticeSettings;
+    stepWaitMs?: number;
+    app?: Pick<AppDeps, 'baseUrl' | 'signIn'>;
+    /** The dev server's HTTP API on this port, for tests that go around the API. */
+    temporalHttpPort?: number;
+  } = {},
 ): Promise<Stack> {
-  const [env, db] = await Promise.all([startDevServer(), openTestDb()]);
+  const [env, db] = await Promise.all([startDevServer({ httpPort: options.temporalHttpPort }), openTestDb()]);
   const taskQueue = uniqueTaskQueue('stack');
   const newWorker = async () =>
     createCaseWorker({

@@ -27,7 +27,8 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-export function startDevServer(): Promise<TestWorkflowEnvironment> {
+/** `httpPort`: the frontend's HTTP API on that port too (the CLI's dev server otherwise picks one nobody is told). */
+export function startDevServer(options: { httpPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath },
@@ -40,6 +41,7 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
         'history.transferProcessorUpdateAckInterval="1s"',
         '--dynamic-config-value',
         'history.visibilityProcessorUpdateAckInterval="1s"',
+        ...(options.httpPort ? ['--http-port', String(options.httpPort)] : []),
       ],
     },
     client: { dataConverter: testDataConverter },

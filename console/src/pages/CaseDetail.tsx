@@ -11,7 +11,7 @@ import type { DeadlineRecord, LimitRecord } from '../../../domain/case/contract'
 import { StepForm } from '../forms/StepForm';
 import { chineseDate, chineseDateTime } from '../format';
 import { EVENT_NAMES, OUTCOME_NAMES, PARTY_NAMES, ROLE_NAMES, STAGE_FALLBACK, nameOf } from '../labels';
-import { ErrorNote, Loading, PageTitle, saveBlob, sha256Hex, useAsync } from '../util';
+import { ErrorNote, Loading, PageTitle, saveBlob, sha256Hex, sm3Hex, useAsync } from '../util';
 
 const STATUS: Record<DeadlineRecord['status'], string> = { pending: '进行中', met: '已完成', lapsed: '已届满', superseded: '已被取代' };
 const UNIT: Record<string, string> = { workingDays: '个工作日', days: '日', months: '个月' };
@@ -137,10 +137,18 @@ function Documents({ caseId }: { caseId: string }) {
     setError(undefined);
     try {
       const file = await api.document(id, kind);
-      const actual = await sha256Hex(file.blob);
+      // SM3 is computed here whatever the connection; SHA-256 needs Web Crypto, which plain HTTP lacks.
+      const sha256 = await sha256Hex(file.blob);
+      const sm3 = file.sm3 ? await sm3Hex(file.blob) : undefined;
+      const checkedWith = [sha256 !== undefined ? 'SHA-256' : '', sm3 !== undefined ? 'SM3' : ''].filter(Boolean).join('、');
+      const differs = (sha256 !== undefined && sha256 !== file.sha256) || (sm3 !== undefined && sm3 !== file.sm3);
       setChecked((c) => ({
         ...c,
-        [`${id}.${kind}`]: actual === undefined ? '浏览器无法在非 HTTPS 连接下校验' : actual === file.sha256 ? '已校验，与存档记录一致' : `不一致！下载文件为 ${actual}`,
+        [`${id}.${kind}`]: differs
+          ? `不一致！下载文件为 ${sha256 !== undefined && sha256 !== file.sha256 ? `SHA-256 ${sha256}` : `SM3 ${sm3}`}`
+          : checkedWith
+            ? `已校验，与存档记录一致（${checkedWith}）`
+            : '浏览器无法在非 HTTPS 连接下校验',
       }));
       saveBlob(file.blob, file.filename);
     } catch (err) {
@@ -160,7 +168,7 @@ function Documents({ caseId }: { caseId: string }) {
               <th scope="col">文书</th>
               <th scope="col">文号</th>
               <th scope="col">制发时间</th>
-              <th scope="col">SHA-256</th>
+              <th scope="col">摘要（SHA-256、SM3）</th>
               <th scope="col" className="no-print">下载</th>
             </tr>
           </thead>
@@ -177,6 +185,15 @@ function Documents({ caseId }: { caseId: string }) {
                   <code className="hash" data-kind="docx">
                     {d.sha256}
                   </code>
+                  {d.sm3 ? (
+                    <>
+                      <br />
+                      <span className="muted">SM3：</span>
+                      <code className="hash" data-kind="docx-sm3">
+                        {d.sm3}
+                      </code>
+                    </>
+                  ) : null}
                   {checked[`${d.documentId}.docx`] ? <span role="status" className="muted"> {checked[`${d.documentId}.docx`]}</span> : null}
                   {d.archivalSha256 ? (
                     <>
@@ -185,6 +202,15 @@ function Documents({ caseId }: { caseId: string }) {
                       <code className="hash" data-kind="pdf">
                         {d.archivalSha256}
                       </code>
+                      {d.archivalSm3 ? (
+                        <>
+                          <br />
+                          <span className="muted">存档 PDF SM3：</span>
+                          <code className="hash" data-kind="pdf-sm3">
+                            {d.archivalSm3}
+                          </code>
+                        </>
+                      ) : null}
                       {checked[`${d.documentId}.pdf`] ? <span role="status" className="muted"> {checked[`${d.documentId}.pdf`]}</span> : null}
                     </>
                   ) : null}
