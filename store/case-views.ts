@@ -62,7 +62,8 @@ export async function saveCaseView(db: Db, state: CaseState, version: number): P
     await tx.query('delete from case_deadlines where case_id = $1', [state.caseId]);
     if (deadlines.length === 0) return;
     await tx.query(
-      `insert into case_deadlines (case_id, authority, deadline, entry) select $1, $2, (d->>'deadline')::date, d->'entry' from jsonb_array_elements($3::jsonb) d`,
+      `insert into case_deadlines (case_id, authority, deadline, key, entry)
+       select $1, $2, (d->>'deadline')::date, d->'entry'->>'key', d->'entry' from jsonb_array_elements($3::jsonb) d`,
       [state.caseId, state.authority, JSON.stringify(deadlines)],
     );
   });
@@ -96,7 +97,7 @@ export async function deadlinesBetween(db: Queryable, authority: string, range: 
     `select d.case_id, to_char(d.deadline, 'YYYY-MM-DD') as deadline, d.entry, v.jurisdiction, v.stage, v.matter, v.recusals
        from case_deadlines d join case_views v on v.case_id = d.case_id
       where d.authority = $1 and d.deadline between $2::date and $3::date and not v.closed
-      order by d.deadline, d.case_id, d.entry->>'key'
+      order by d.deadline, d.case_id, d.key
       limit $4`,
     [authority, range.from, range.to, limit],
   );

@@ -232,12 +232,14 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
         case_id text not null,
         authority text not null,
         deadline date not null,
+        key text not null,
         entry jsonb not null
       )`,
-      `create index case_deadlines_by_day on case_deadlines (authority, deadline)`,
+      // In the order a calendar lists them, so a bounded read walks the index and sorts nothing.
+      `create index case_deadlines_by_day on case_deadlines (authority, deadline, case_id, key)`,
       `create index case_deadlines_case on case_deadlines (case_id)`,
-      `insert into case_deadlines (case_id, authority, deadline, entry)
-         select v.case_id, v.authority, (d->>'deadline')::date,
+      `insert into case_deadlines (case_id, authority, deadline, key, entry)
+         select v.case_id, v.authority, (d->>'deadline')::date, d->>'key',
                 jsonb_build_object('key', d->'key', 'label', d->'label', 'binds', d->'binds', 'provisional', d->'provisional', 'basis', d->'basis', 'overdue', d->>'status' = 'lapsed')
            from case_views v, jsonb_array_elements(v.state->'deadlines') d
           where not v.closed and (d->>'status' = 'pending' or (d->>'status' = 'lapsed' and d->>'binds' = 'authority' and d->'metAt' is null))`,

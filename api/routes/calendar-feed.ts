@@ -9,7 +9,6 @@
  * and article, never a person.
  */
 import { createHash } from 'node:crypto';
-import ical from 'ical-generator';
 import { z } from 'zod';
 import { addDays, beijingDate, compareDates } from '../../domain/calendar';
 import { calendarFeedOf, calendarFeedOwner, createCalendarFeed, FEED_LIFETIME_DAYS, renewCalendarFeed, revokeCalendarFeed } from '../../store/calendar-feeds';
@@ -18,6 +17,7 @@ import { ROLES } from '../auth';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { perMinuteLimiter } from '../rate-limits';
 import { route, type RouteSpec } from '../registry';
+import { icsCalendar } from '../ics';
 import { isoDateSchema } from '../schemas';
 import { MAX_DEADLINES, upcomingDeadlines, type UpcomingDeadline } from '../upcoming-deadlines';
 
@@ -39,20 +39,22 @@ const feedPath = (token: string) => `/v1/calendar/feeds/${token}.ics`;
 const BINDS = { authority: '机关期限', party: '当事人期限', recording: '登记期（逾期前送达的申请仍可登记）' } as const;
 
 function icsOf(deadlines: UpcomingDeadline[], baseUrl: string): string {
-  const calendar = ical({ name: '容错免责 办案期限', prodId: { company: 'rongcuo', product: 'console', language: 'ZH' }, ttl: 3600 });
-  for (const d of deadlines) {
-    const flags = [d.overdue ? '已逾期' : '', d.provisional ? '暂定（该年放假安排未公布）' : ''].filter(Boolean).join('，');
-    calendar.createEvent({
-      id: `${d.caseId}.${d.key}@rongcuo`,
-      // A date-only string: the last day itself, whatever time zone the reader is in.
-      start: d.deadline,
-      allDay: true,
-      summary: `${d.label}期限届满（${d.caseId}）`,
-      description: `${BINDS[d.binds]}：${d.label}，最后一日 ${d.deadline}${flags ? `（${flags}）` : ''}。\n依据：${d.basis.article}“${d.basis.quote}”`,
-      url: `${baseUrl}/#/cases/${d.caseId}`,
-    });
-  }
-  return calendar.toString();
+  return icsCalendar({
+    name: '容错免责 办案期限',
+    prodId: '-//rongcuo//console//ZH',
+    ttlSeconds: 3600,
+    events: deadlines.map((d) => {
+      const flags = [d.overdue ? '已逾期' : '', d.provisional ? '暂定（该年放假安排未公布）' : ''].filter(Boolean).join('，');
+      return {
+        uid: `${d.caseId}.${d.key}@rongcuo`,
+        // The last day itself, as a date: the same day whatever time zone the reader is in.
+        day: d.deadline,
+        summary: `${d.label}期限届满（${d.caseId}）`,
+        description: `${BINDS[d.binds]}：${d.label}，最后一日 ${d.deadline}${flags ? `（${flags}）` : ''}。\n依据：${d.basis.article}“${d.basis.quote}”`,
+        url: `${baseUrl}/#/cases/${d.caseId}`,
+      };
+    }),
+  });
 }
 
 const feedExpired = () =>

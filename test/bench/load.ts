@@ -854,7 +854,11 @@ const FAN_OUT_CASES = 500;
  */
 async function calendarReads(s: Stack): Promise<void> {
   const token = await tokenFor(s, ['officer'], 'bench-calendar');
-  const month = { from: s.today, to: beijingDateAfter(s.today, 31) };
+  // The month around the cases' first deadline, where every open case has one: the fullest month there is.
+  const probeCase = await getCase(s, s.open[0]!);
+  expectStatus(probeCase, 200, 'GET of the first case');
+  const due = probeCase.body.deadlines.find((d) => d.status === 'pending')?.deadline ?? s.today;
+  const month = { from: beijingDateAfter(due, -15), to: beijingDateAfter(due, 16) };
   const monthUrl = `/v1/calendar/deadlines?from=${month.from}&to=${month.to}`;
   const probe = await http<{ deadlines: unknown[]; truncated: boolean }>(s, 'GET', monthUrl, token);
   expectStatus(probe, 200, 'GET /v1/calendar/deadlines');
