@@ -26,8 +26,8 @@ export interface UpcomingDeadline {
   overdue: boolean;
 }
 
-/** At most this many deadlines in one answer: more than a calendar can show; the case list finds the rest. */
-export const MAX_DEADLINES = 1000;
+/** At most this many deadlines in one answer (as many cases as the month view asked before the read model): more than a month can show; the case list finds the rest. */
+export const MAX_DEADLINES = 500;
 
 /** The viewer: its authority's deadlines, less the cases it is recused from (by account, or by name where the recusal has none). */
 export interface Viewer extends PersonRef {

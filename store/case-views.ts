@@ -75,6 +75,13 @@ export async function findCaseView(db: Queryable, caseId: string): Promise<CaseV
   return row && { state: row.state, version: Number(row.version), savedAt: new Date(row.saved_at).toISOString() };
 }
 
+/** The views of these cases, by case id (a case without one is not in the map). */
+export async function findCaseViews(db: Queryable, caseIds: string[]): Promise<Map<string, CaseState>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.query<{ case_id: string; state: CaseState }>('select case_id, state from case_views where case_id = any($1::text[])', [caseIds]);
+  return new Map(rows.map((r) => [r.case_id, r.state]));
+}
+
 /** Who is recused from each of these cases that has a view (a case without one is not in the map). */
 export async function recusalsOfCases(db: Queryable, caseIds: string[]): Promise<Map<string, CaseState['recusals']>> {
   if (caseIds.length === 0) return new Map();

@@ -5,6 +5,7 @@ import { calendarPropagationWorkflowId, CALENDAR_PROPAGATION_WORKFLOW_TYPE } fro
 import { loadStatutoryCalendar, StatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import { caseStateQuery, type CaseState } from '../../domain/case/contract';
 import { listLoadedYears } from '../../store/calendar-years';
+import { findCaseViews } from '../../store/case-views';
 import { casesCountedProvisionally } from '../../store/provisional-counts';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { canonicalHash } from '../../services/cases/idempotency';
@@ -119,11 +120,15 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
         const after = new StatutoryCalendar(loaded, deps.publishedSchedules);
         // The same cases the load would tell (store/provisional-counts.ts); each recounts the deadlines it counted without the year.
         const ids = await casesCountedProvisionally(deps.db, params.year, 10_000, authority);
+        // From the read model in one query; only a case without a view (opened before it) is asked.
+        const views = await findCaseViews(deps.db, ids.slice(0, PREVIEW_CASES));
         const states = await Promise.all(
-          ids.slice(0, PREVIEW_CASES).map((id) =>
-            deps.client.connection
-              .withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(id).query(caseStateQuery))
-              .catch((): CaseState | undefined => undefined),
+          ids.slice(0, PREVIEW_CASES).map(
+            (id) =>
+              views.get(id) ??
+              deps.client.connection
+                .withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(id).query(caseStateQuery))
+                .catch((): CaseState | undefined => undefined),
           ),
         );
         const cases = states.map((state, i) => {
