@@ -139,6 +139,7 @@ export function CalendarPage() {
       </div>
       {deadlines.error ? <ErrorNote>{deadlines.error}</ErrorNote> : null}
       {deadlines.loading && !deadlines.data ? <Loading what="期限" /> : null}
+      {deadlines.data?.truncated ? <p role="status">本月期限过多，仅显示最早的 {deadlines.data.deadlines.length} 个；其余请在案件列表中按期限筛选。</p> : null}
       <table className="month" aria-labelledby="month">
         <thead>
           <tr>
