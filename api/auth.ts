@@ -187,7 +187,7 @@ export interface AuthFailures {
   failed(req: Request): void;
 }
 
-/** At most this many addresses are counted in a minute; beyond, the oldest window's count is what there is. */
+/** At most this many addresses counted in a minute, so a flood from many cannot grow the count without bound; one beyond waits for the next minute. */
 const MAX_COUNTED_ADDRESSES = 100_000;
 
 /**

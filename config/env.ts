@@ -48,7 +48,7 @@ const trustProxy = optionalText.transform((value, ctx): number | string[] | fals
   const entries = value.split(',').map((e) => e.trim());
   const bad = entries.find((e) => !isProxyAddress(e));
   if (bad !== undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be a hop count (e.g. 1) or proxy addresses and subnets, comma-separated (e.g. 10.0.0.5,10.1.0.0/16); ${JSON.stringify(bad ?? value)} is neither` });
+    ctx.addIssue({ code: 'custom', message: `must be a hop count (e.g. 1) or proxy addresses and subnets, comma-separated (e.g. 10.0.0.5,10.1.0.0/16); ${JSON.stringify(bad)} is neither` });
     return z.NEVER;
   }
   return entries;
