@@ -5,18 +5,20 @@
 import type { Client } from '@temporalio/client';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
 import { consoleAssets } from './console-assets';
+import { hostAllowList, allowedHostnames } from './allowed-hosts';
+import { loggedUrl } from './logged-url';
+import { perMinuteLimiter } from './rate-limits';
 import type { RulebookParameters } from '../domain/rulebooks';
 import type { Db } from '../store/db';
 import { authFailureLimiter, type TokenVerifier } from './auth';
 import { createMetrics } from './metrics';
-import { notFoundHandler, Problem, problemHandler, sendProblem } from './problem';
+import { notFoundHandler, Problem, problemHandler } from './problem';
 import { mountRoutes, type RouteSpec } from './registry';
 import type { MatterIndex } from '../services/cases/search-terms';
 import { calendarRoutes } from './routes/calendar';
@@ -42,14 +44,20 @@ export interface AppDeps {
   publishedSchedules?: ReadonlyMap<number, YearSchedule> | undefined;
   corsOrigins?: string[];
   writesPerMinute?: number;
+  /** Month views and .ics reads each user (a feed: each feed) may make per minute (default 60). */
+  calendarReadsPerMinute?: number;
   /** Hashes the matter's search terms; its key comes from config (services/codec/keys.ts). */
   matterIndex: MatterIndex;
   /** The Temporal UI's origin: the only one the codec routes answer to from a browser. */
   temporalUiOrigin?: string | undefined;
   /** The codec decodes without a token (CODEC_AUTH=none, the embedded UI on loopback). */
   anonymousCodecDecode?: boolean | undefined;
-  /** Failed sign-ins a client address may make per minute (default 30). */
+  /** Failed tokens a client address may present per minute before they answer 429 (default 30). */
   authFailuresPerMinute?: number;
+  /** Express's `trust proxy`: the proxies whose X-Forwarded-For names the client (TRUST_PROXY); none unless given. */
+  trustProxy?: number | string[] | false | undefined;
+  /** The host names requests may name (api/allowed-hosts.ts); unset: the base URL's and the loopback names. */
+  allowedHosts?: string[] | undefined;
   /** When set, /metrics answers only this bearer token. */
   metricsToken?: string | undefined;
   /** Without a token, whether /metrics is open (default true; the server closes it unless it listens on loopback). */
@@ -130,8 +138,12 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // The client address failed tokens and sign-ins are counted by: the socket's, unless TRUST_PROXY names the proxies in front.
+  app.set('trust proxy', deps.trustProxy ?? false);
   // What a token guards is sent no-store (registry.ts), so a validator would never be used: no hash of each body.
   app.set('etag', false);
+  // Before anything else answers: a request naming another host is a DNS-rebinding page's (421).
+  app.use(hostAllowList(deps.allowedHosts ?? allowedHostnames(deps.baseUrl)));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(deps.signIn) } }));
   // The codec answers browsers of the Temporal UI only, whatever else CORS_ORIGINS allows.
   app.use(CODEC_PATH, codecCors(deps.temporalUiOrigin));
@@ -146,22 +158,15 @@ export function createApp(deps: AppDeps): express.Express {
       // One line per request with who and which case, never the token.
       customProps: (req, res) => ({ user: (req as express.Request).user?.sub, caseId: (res as express.Response).locals?.caseId }),
       serializers: {
-        // A feed's URL is its credential: the log keeps its path, not its token.
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/feeds\/[^/?]+\.ics/, '/feeds/….ics') }),
+        // A feed's URL is its credential: the log keeps its path, not its token, however it was written.
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: loggedUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );
 
-  const writeLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: deps.writesPerMinute ?? 120,
-    keyGenerator: (req) => (req as express.Request).user?.sub ?? 'anonymous',
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (req, res) =>
-      sendProblem(req, res, new Problem({ status: 429, code: 'rate_limited', title: 'Too many requests', detail: { zh: '写操作过于频繁，请稍后再试', en: 'Too many writes; try again shortly' } })),
-  });
+  // Per user; a write before sign-in (the development sign-in) per client address (api/rate-limits.ts).
+  const writeLimiter = perMinuteLimiter({ limit: deps.writesPerMinute ?? 120, detail: { zh: '写操作过于频繁，请稍后再试', en: 'Too many writes; try again shortly' } });
 
   app.use(docsAssets());
   app.use(consoleAssets(deps.consoleDir));
@@ -172,6 +177,6 @@ export function createApp(deps: AppDeps): express.Express {
   // The UI sends an event's payloads at once, and a case's state grows with its timeline.
   mountRoutes(app, routes.filter(isCodec), { ...mountOptions, bodyLimit: '8mb' });
   app.use(notFoundHandler);
-  app.use(problemHandler((err, req) => deps.logger.error({ err, method: req.method, url: req.originalUrl }, 'unexpected error')));
+  app.use(problemHandler((err, req) => deps.logger.error({ err, method: req.method, url: loggedUrl(req.originalUrl) }, 'unexpected error')));
   return app;
 }

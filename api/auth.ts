@@ -7,11 +7,12 @@
  * keys and visibility queries.
  */
 import type { webcrypto } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { z } from 'zod';
-import { hasForbiddenCharacters, normaliseText } from '../domain/case/text';
-import { fieldsProblem, Problem, problems } from './problem';
+import { visibleText } from '../domain/case/visible-text';
+import { Problem, problems } from './problem';
 
 /** Roles within an authority: what a token's `authority` claim scopes. */
 export const ROLES = ['officer', 'supervisor', 'auditor', 'admin'] as const;
@@ -36,11 +37,12 @@ export const AUTHORITY_ID_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
 const claimsSchema = z.object({
   sub: z.string().regex(ACCOUNT_ID_PATTERN, 'must be 1 to 128 letters, digits or . _ @ : | + = -'),
+  // Kept as the issuer wrote it (recusal compares names normalised, domain/case/persons.ts).
   name: z
     .string()
     .max(100, 'must be at most 100 characters')
-    .refine((v) => !hasForbiddenCharacters(v), 'must not contain control characters')
-    .transform(normaliseText)
+    .pipe(visibleText())
+    .transform((v) => v.trim())
     .pipe(z.string().min(1, 'must not be empty').max(50, 'must be at most 50 characters')),
   roles: z.array(z.enum([...ROLES, ...SYSTEM_ROLES], { error: 'is not a role' })).min(1, 'must name a role').max(10),
   authority: z.string().regex(AUTHORITY_ID_PATTERN, 'must be lower-case letters, digits and hyphens, at most 63'),
@@ -49,7 +51,7 @@ export type User = z.infer<typeof claimsSchema>;
 
 export type TokenVerifier = (token: string) => Promise<User>;
 
-/** A token that verified, signed by whom we trust, whose claims are malformed: the caller learns which. */
+/** A token that verified, signed by whom we trust, whose claims are malformed: the caller learns which (401 invalid_token). */
 export class ClaimsError extends Error {
   override name = 'ClaimsError';
   constructor(readonly issues: { field: string; message: string }[]) {
@@ -138,53 +140,86 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function authenticate(verify: TokenVerifier): RequestHandler {
+/**
+ * RFC 6750 §3: a request without a token is told the scheme; one whose token does not verify, or
+ * verifies with malformed claims, is told `invalid_token`. Either way 401: a credential the API
+ * cannot use is an authentication failure, never a bad request.
+ */
+const noToken = () => problems.unauthenticated('missing Bearer token', { 'WWW-Authenticate': 'Bearer realm="rongcuo"' });
+const invalidToken = (why: { zh: string; en: string }, errors?: { field: string; message: string }[]) =>
+  new Problem({
+    status: 401,
+    code: 'unauthenticated',
+    title: 'Unauthenticated',
+    detail: { zh: `未认证：${why.zh}`, en: `Not authenticated: ${why.en}` },
+    ...(errors ? { errors } : {}),
+    // RFC 6750 §3: error_description is printable ASCII, without quotes or backslashes.
+    headers: { 'WWW-Authenticate': `Bearer realm="rongcuo", error="invalid_token", error_description="${why.en.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '').slice(0, 300)}"` },
+  });
+
+/**
+ * Verifies the Bearer token. A valid token is served whatever its address did before; a token that
+ * fails counts against its address (`failures`), and an address over its limit has its failures
+ * answered 429 instead of 401, so a client that guesses is slowed and told when to try again, while a
+ * colleague behind the same proxy or NAT, with a good token, is never locked out.
+ */
+export function authenticate(verify: TokenVerifier, failures?: AuthFailures): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
     const match = header ? /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header) : null;
-    if (!match?.[1]) throw problems.unauthenticated('missing Bearer token');
+    if (!match?.[1]) throw noToken();
     try {
       req.user = await verify(match[1]);
     } catch (err) {
-      if (err instanceof ClaimsError) throw fieldsProblem(err.issues);
-      throw problems.unauthenticated('invalid or expired token');
+      failures?.failed(req);
+      if (err instanceof ClaimsError) {
+        const listed = err.issues.map((i) => `${i.field} ${i.message}`);
+        throw invalidToken({ zh: `令牌声明不合规：${listed.join('；')}`, en: `the token's claims are malformed: ${listed.join('; ')}` }, err.issues.slice(0, 20));
+      }
+      throw invalidToken({ zh: '令牌无效或已过期', en: 'invalid or expired token' });
     }
     next();
   };
 }
 
+export interface AuthFailures {
+  /** Counts a failed token against the request's client address; over the limit, throws the 429. */
+  failed(req: Request): void;
+}
+
+/** At most this many addresses counted in a minute, so a flood from many cannot grow the count without bound; one beyond waits for the next minute. */
+const MAX_COUNTED_ADDRESSES = 100_000;
+
 /**
- * Failed sign-ins per client address: after `limit` in a minute, the address
- * gets 429 until the minute is over, before its token is even looked at. Only
- * failures count, so a busy client with good tokens is never slowed.
+ * Failed tokens per client address (`req.ip`, which follows TRUST_PROXY behind a proxy; IPv6 by its
+ * /56, as one subscriber holds a whole prefix), counted per minute. Only failures count.
  */
-export function authFailureLimiter(limit: number, now: () => number = Date.now): RequestHandler {
+export function authFailureLimiter(limit: number, now: () => number = Date.now): AuthFailures {
   let windowStart = now();
-  let failures = new Map<string, number>();
+  let counts = new Map<string, number>();
   const current = () => {
     if (now() - windowStart >= 60_000) {
       windowStart = now();
-      failures = new Map();
+      counts = new Map();
     }
-    return failures;
+    return counts;
   };
-  return (req, res, next) => {
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    if ((current().get(address) ?? 0) >= limit) {
-      throw new Problem({
-        status: 429,
-        code: 'too_many_failed_sign_ins',
-        title: 'Too many failed sign-ins',
-        detail: { zh: '该地址认证失败次数过多，请稍后再试', en: 'Too many failed sign-ins from this address; try again shortly' },
-        retryAfterSeconds: Math.max(1, Math.ceil((windowStart + 60_000 - now()) / 1000)),
-      });
-    }
-    res.on('finish', () => {
-      if (res.statusCode !== 401) return;
+  return {
+    failed(req) {
+      const address = ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
       const map = current();
-      map.set(address, (map.get(address) ?? 0) + 1);
-    });
-    next();
+      const count = (map.get(address) ?? 0) + 1;
+      if (map.has(address) || map.size < MAX_COUNTED_ADDRESSES) map.set(address, count);
+      if (count > limit) {
+        throw new Problem({
+          status: 429,
+          code: 'too_many_failed_sign_ins',
+          title: 'Too many failed sign-ins',
+          detail: { zh: '该地址认证失败次数过多，请稍后再试（有效凭证不受影响）', en: 'Too many failed sign-ins from this address; try again shortly (valid tokens are still served)' },
+          retryAfterSeconds: Math.max(1, Math.ceil((windowStart + 60_000 - now()) / 1000)),
+        });
+      }
+    },
   };
 }
 
@@ -196,6 +231,6 @@ export function requireRole(...roles: Role[]): RequestHandler {
 }
 
 export function currentUser(req: { user?: User }): User {
-  if (!req.user) throw problems.unauthenticated('missing Bearer token');
+  if (!req.user) throw noToken();
   return req.user;
 }

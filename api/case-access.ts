@@ -2,7 +2,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { caseStateQuery, type CaseState } from '../domain/case/contract';
 import type { Queryable } from '../store/db';
-import { findCaseView } from '../store/case-views';
+import { findCaseView, recusalsOfCases } from '../store/case-views';
 import { findDossier } from '../store/dossiers';
 import type { User } from './auth';
 import { samePerson } from '../domain/case/persons';
@@ -78,6 +78,27 @@ export async function readableCase(deps: { client: Client; db: Queryable; stepWa
 /** Someone recused (回避) from the case: by account where the recusal names one, by normalised name otherwise. */
 export function recusedFrom(state: CaseState, user: User): boolean {
   return state.recusals.some((r) => samePerson(r.person, user));
+}
+
+/**
+ * Which of these cases (of a list's page) the caller is recused from: by their views, in one query;
+ * a case without a view (opened before the read model) by asking it, and counted as recused when it
+ * does not answer, so a list never shows a recused person a matter it could not check.
+ */
+export async function recusedAmong(deps: { client: Client; db: Queryable }, caseIds: string[], user: User): Promise<Set<string>> {
+  const recusals = await recusalsOfCases(deps.db, caseIds);
+  const recused = new Set(caseIds.filter((id) => recusals.get(id)?.some((r) => samePerson(r.person, user))));
+  await Promise.all(
+    caseIds
+      .filter((id) => !recusals.has(id))
+      .map(async (id) => {
+        const state = await deps.client.connection
+          .withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(id).query(caseStateQuery))
+          .catch(() => undefined);
+        if (!state || recusedFrom(state, user)) recused.add(id);
+      }),
+  );
+  return recused;
 }
 
 /** The subject of a case, or someone recused from it, takes no step on it. */

@@ -23,6 +23,8 @@ export interface ProblemInit {
   extensions?: Record<string, unknown>;
   /** For a 503 or 429: when to try again, sent as Retry-After. */
   retryAfterSeconds?: number;
+  /** Headers the answer carries besides, e.g. WWW-Authenticate on a 401. */
+  headers?: Record<string, string>;
 }
 
 export class Problem extends Error {
@@ -63,8 +65,8 @@ export function fieldsProblem(all: FieldError[]): Problem {
 }
 
 export const problems = {
-  unauthenticated: (why: string) =>
-    new Problem({ status: 401, code: 'unauthenticated', title: 'Unauthenticated', detail: { zh: `未认证：${why}`, en: `Not authenticated: ${why}` } }),
+  unauthenticated: (why: string, headers?: Record<string, string>) =>
+    new Problem({ status: 401, code: 'unauthenticated', title: 'Unauthenticated', detail: { zh: `未认证：${why}`, en: `Not authenticated: ${why}` }, ...(headers ? { headers } : {}) }),
   forbidden: (roles: readonly string[]) =>
     new Problem({
       status: 403,
@@ -112,8 +114,9 @@ export function problemDocument(problem: Problem, inEnglish: boolean): Record<st
 }
 
 export function sendProblem(req: Request, res: Parameters<RequestHandler>[1], problem: Problem): void {
-  const { status, retryAfterSeconds } = problem.init;
+  const { status, retryAfterSeconds, headers } = problem.init;
   if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
+  if (headers) res.set(headers);
   res.status(status).type('application/problem+json').json(problemDocument(problem, english(req)));
 }
 

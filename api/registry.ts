@@ -7,7 +7,7 @@
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { authenticate, currentUser, requireRole, type Role, type TokenVerifier, type User } from './auth';
+import { authenticate, currentUser, requireRole, type AuthFailures, type Role, type TokenVerifier, type User } from './auth';
 import { parse } from './validate';
 
 export type Access =
@@ -45,6 +45,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   access: Access;
   /** Writes are rate limited per user. */
   write?: boolean;
+  /** A rate limit of the route's own (calendar reads), after the caller is known. */
+  limiter?: RequestHandler;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -71,15 +73,15 @@ export function expressPath(path: string): string {
 export interface MountOptions {
   verifyToken: TokenVerifier;
   writeLimiter: RequestHandler;
-  /** Answers 429 to a client address that failed to sign in too often. */
-  authFailures: RequestHandler;
+  /** Counts failed tokens per client address; over the limit they answer 429 (a valid token is always served). */
+  authFailures: AuthFailures;
   requireJson: RequestHandler;
   bodyLimit: string;
 }
 
 export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put' | 'delete'>, specs: RouteSpec[], options: MountOptions): void {
   const json = express.json({ limit: options.bodyLimit });
-  const auth = authenticate(options.verifyToken);
+  const auth = authenticate(options.verifyToken, options.authFailures);
   for (const spec of specs) {
     const chain: RequestHandler[] = [
       (_req, res, next) => {
@@ -93,10 +95,11 @@ export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put' | 'delet
         res.set('Cache-Control', 'no-store');
         next();
       });
-      chain.push(options.authFailures, auth);
+      chain.push(auth);
     }
     if (spec.access.kind === 'roles') chain.push(requireRole(...spec.access.roles));
     if (spec.write) chain.push(options.writeLimiter);
+    if (spec.limiter) chain.push(spec.limiter);
     if (spec.body) chain.push(options.requireJson, json);
     chain.push(async (req, res) => {
       const params = spec.params ? parse(spec.params, req, 'params') : req.params;

@@ -7,7 +7,8 @@ import { beijingDate, compareDates, isIsoDate, yearOf } from '../domain/calendar
 import { PERIOD_UNITS } from '../domain/calendar/period';
 import { isoDateSchema as calendarDate } from '../domain/calendar/year-input';
 import { CASE_ID_PATTERN } from '../domain/case/contract';
-import { hasForbiddenCharacters, normaliseText } from '../domain/case/text';
+import { normaliseText } from '../domain/case/text';
+import { visibleText } from '../domain/case/visible-text';
 import { JURISDICTIONS, rulebookInForce } from '../domain/rulebooks';
 import { INTAKE_ROUTES } from '../domain/rulebooks/schema';
 import { publishedSchedules } from '../services/calendar/published';
@@ -34,18 +35,30 @@ export const pastDateSchema = isoDateSchema.refine(
   'must not be in the future: after today (Beijing time)',
 );
 
-/** Free text: trimmed, not empty, bounded, and without control characters (tab and line breaks aside). */
-export const text = (max: number) =>
+/**
+ * Fields this long hold prose (a summary, findings, reasons) and may break lines; shorter ones
+ * (names, organisations, references, the matter) are one line.
+ */
+export const PROSE_MIN_LENGTH = 1000;
+
+/**
+ * Free text, kept as typed (only the whitespace around it trimmed): not empty, bounded, and holding
+ * no character a field may not hold. Prose (PROSE_MIN_LENGTH or more) may break lines.
+ */
+export const text = (max: number, lines = max >= PROSE_MIN_LENGTH) =>
   z
     .string()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((v) => !hasForbiddenCharacters(v), 'must not contain control characters or broken Unicode')
+    .pipe(visibleText(lines))
     .transform((v) => v.trim())
     .pipe(z.string().min(1, 'must not be empty'));
 
-/** A person's name, normalised (NFKC, invisible characters removed, whitespace trimmed), so one person is written one way. */
-export const personName = (max: number) => text(max).transform(normaliseText).pipe(z.string().min(1, 'must not be empty'));
+/**
+ * A person's name, kept as typed (王　某 stays padded as the officer wrote it); names are compared
+ * normalised where they are compared (domain/case/persons.ts, the matter check below).
+ */
+export const personName = (max: number) => text(max, false);
 
 /** An account id, as tokens carry it in `sub`. */
 export const accountId = z.string().regex(ACCOUNT_ID_PATTERN, 'is not an account id');
@@ -71,7 +84,7 @@ export const openCaseBody = z
         position: text(50).optional(),
       })
       .strict(),
-    // Kept as typed (full-width punctuation is how Chinese is written); compared normalised below.
+    // Kept as typed, full-width punctuation (，（）：；) and all: it is printed in the case's documents.
     matter: text(500),
     accountability: z.object({
       reference: text(100),

@@ -4,10 +4,11 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { loadConfigOrExit, type Config } from '../config/env';
+import { checkApiConfig, isLoopback, loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
 import { matterIndex } from '../services/cases/search-terms';
 import { loadOrCreateSearchTermsKey } from '../services/codec/keys';
+import { allowedHostnames } from './allowed-hosts';
 import { createApp } from './app';
 import { createVerifier } from './auth';
 import { clientErrorAnswer } from './problem';
@@ -21,19 +22,18 @@ export function verifierFor(config: Config) {
     : createVerifier({ kind: 'secret', secret: loadOrCreateTokenSecret(config.dataDir, config.TOKEN_SECRET), issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE, ...rules });
 }
 
-/** Only this machine can reach an API listening here. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-/** How the console signs people in: the issuer's own flow, or (embedded default only) the development sign-in. */
+/**
+ * How the console signs people in: the issuer's own flow, or the development sign-in, which is on
+ * only where DEV_SIGN_IN=true says so, or, unset, in development on a loopback API_HOST (`npm start`).
+ * Never in production, never beside an issuer (config/env.ts refuses both).
+ */
 export function signInFor(config: Config): SignInSettings {
   if (config.JWKS_URL) {
     return config.OIDC_CLIENT_ID
       ? { kind: 'oidc', issuer: config.TOKEN_ISSUER!, clientId: config.OIDC_CLIENT_ID, audience: config.TOKEN_AUDIENCE, scope: config.OIDC_SCOPE }
       : { kind: 'none' };
   }
-  const development = config.DEV_SIGN_IN ? config.DEV_SIGN_IN === 'true' : !config.TOKEN_SECRET;
+  const development = config.DEV_SIGN_IN ? config.DEV_SIGN_IN === 'true' : config.NODE_ENV !== 'production' && isLoopback(config.API_HOST);
   if (!development) return { kind: 'none' };
   // Signed by the rules the verifier checks (verifierFor), or the API would refuse its own sign-in.
   return {
@@ -46,6 +46,7 @@ export function signInFor(config: Config): SignInSettings {
 }
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
+  checkApiConfig(config);
   const app = createApp({
     client: resources.client,
     db: resources.db,
@@ -56,10 +57,13 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     logger: resources.logger,
     corsOrigins: config.CORS_ORIGINS,
     writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+    calendarReadsPerMinute: config.RATE_LIMIT_CALENDAR_READS_PER_MINUTE,
     matterIndex: matterIndex(loadOrCreateSearchTermsKey(config.dataDir, config.SEARCH_TERMS_KEY)),
     temporalUiOrigin: new URL(config.TEMPORAL_UI_URL).origin,
     anonymousCodecDecode: config.CODEC_AUTH === 'none',
     authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+    allowedHosts: allowedHostnames(config.apiBaseUrl),
     metricsToken: config.METRICS_TOKEN,
     metricsOpen: isLoopback(config.API_HOST),
     authorities: resources.authorities,
@@ -91,7 +95,7 @@ export function stopServer(server: Server): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { api: true });
   const resources = await openResources(config, 'api');
   const server = await startApi(config, resources);
   resources.logger.info({ url: config.apiBaseUrl }, 'API listening');

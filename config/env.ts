@@ -4,6 +4,7 @@
  * production values. A bad value stops the process with one line naming it.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PGLITE_BUFFERS_MB } from '../store/db';
@@ -31,10 +32,39 @@ const payloadKeyList = (read: (value: string) => string) =>
     }
   });
 
-const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+/** Only this machine can reach a process listening here. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Which proxies' X-Forwarded-For to believe, for the client address failed sign-ins are counted by:
+ * a hop count (`1`: the one reverse proxy in front), or the proxies' addresses and subnets (and
+ * Express's names loopback, linklocal, uniquelocal). Never `true`: that believes any client's header.
+ */
+const trustProxy = optionalText.transform((value, ctx): number | string[] | false => {
+  if (value === undefined) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !isProxyAddress(e));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `must be a hop count (e.g. 1) or proxy addresses and subnets, comma-separated (e.g. 10.0.0.5,10.1.0.0/16); ${JSON.stringify(bad)} is neither` });
+    return z.NEVER;
+  }
+  return entries;
+});
+
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 /** Variables whose values never appear in an error line. */
-const SECRETS = new Set(['TOKEN_SECRET', 'WEBHOOK_SECRET', 'PAYLOAD_KEYS', 'SEARCH_TERMS_KEY', 'DATABASE_URL', 'SMTP_URL']);
+const SECRETS = new Set(['TOKEN_SECRET', 'METRICS_TOKEN', 'WEBHOOK_SECRET', 'PAYLOAD_KEYS', 'SEARCH_TERMS_KEY', 'DATABASE_URL', 'SMTP_URL']);
 
 export const envSchema = z.object({
   /** `production` (the Dockerfile sets it): keys are never generated, and the codec always wants a token. */
@@ -89,8 +119,10 @@ export const envSchema = z.object({
   TOKEN_AUDIENCE: optionalText,
   /** How old (from its `iat`) a token may be, whatever its `exp` says. */
   TOKEN_MAX_AGE_SECONDS: decimal.pipe(z.number().int().min(60).max(30 * 86_400)).default(12 * 3600),
-  /** Failed sign-ins (401) a client address may make per minute before it is answered 429. */
+  /** Failed tokens a client address may present per minute; beyond, its failures answer 429 (valid tokens are still served). */
   AUTH_FAILURES_PER_MINUTE: decimal.pipe(z.number().int().min(1).max(100_000)).default(30),
+  /** The proxies in front of the API whose X-Forwarded-For names the client: a hop count or their addresses. Unset: none. */
+  TRUST_PROXY: trustProxy,
   /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; set it wherever the API is reachable by others. */
   METRICS_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** The console's client id at the OIDC issuer (authorization code with PKCE); unset: the console cannot sign in through the issuer. */
@@ -98,13 +130,15 @@ export const envSchema = z.object({
   /** The scopes the console asks the issuer for. */
   OIDC_SCOPE: z.string().trim().min(1).default('openid profile'),
   /**
-   * The console's development sign-in (pick a role and authority). Unset: on in the embedded
-   * default (no issuer, no TOKEN_SECRET), off otherwise; never with an issuer.
+   * The console's development sign-in (pick a role and authority). Unset: on only in development
+   * (NODE_ENV not production) on a loopback API_HOST; never with an issuer, never in production.
    */
   DEV_SIGN_IN: optionalText.pipe(z.enum(['true', 'false'], { error: 'must be true or false' }).optional()),
   CORS_ORIGINS: optionalText.transform((v) => (v ? v.split(',').map((s) => s.trim()) : [])),
   /** Writes (POST, PUT) each user may make per minute. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Month views (GET /v1/calendar/deadlines) each user, and reads of each .ics feed, per minute. */
+  RATE_LIMIT_CALENDAR_READS_PER_MINUTE: decimal.pipe(z.number().int().min(1).max(100_000)).default(60),
   /** smtp://user:pass@host:port (smtps:// for TLS): notices to parties with an e-mail address also go by e-mail. Unset: inbox only. */
   SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\/[^/]+$/, 'must be smtp://[user:pass@]host:port or smtps://…').optional()),
   /** The From address of notice e-mails. Empty means the default, as compose passes an unset ${SMTP_FROM:-}. */
@@ -177,8 +211,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses the environment; throws a ConfigError whose message is one line per bad variable. */
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment; throws a ConfigError whose message is one line per bad variable.
+ * `api`: the process serves the API, whose own settings are checked too (checkApiConfig).
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api?: boolean } = {}): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
@@ -194,6 +231,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.JWKS_URL && parsed.DEV_SIGN_IN === 'true') {
     throw new ConfigError('configuration error: DEV_SIGN_IN: must not be true when JWKS_URL is set (tokens come from the OIDC issuer)');
+  }
+  if (parsed.NODE_ENV === 'production' && parsed.DEV_SIGN_IN === 'true') {
+    throw new ConfigError('configuration error: DEV_SIGN_IN: must not be true in production (NODE_ENV=production): anyone who reaches the API could sign in as any role');
   }
   if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
     throw new ConfigError('configuration error: WEBHOOK_SECRET: required when WEBHOOK_URL is set, to sign each delivery');
@@ -216,9 +256,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw new ConfigError(`configuration error: PAYLOAD_KEY_CURRENT: ${(err as Error).message}`);
   }
-  if (parsed.CODEC_AUTH === 'none' && (production || !LOOPBACK.includes(parsed.API_HOST))) {
+  if (parsed.CODEC_AUTH === 'none' && (production || !isLoopback(parsed.API_HOST))) {
     throw new ConfigError('configuration error: CODEC_AUTH: none is only for the embedded UI, with API_HOST on loopback and not in production');
   }
+  if (options.api) checkApiConfig(parsed);
   return {
     ...rest,
     payloadKeys,
@@ -244,6 +285,24 @@ function checkTemporalTls(parsed: Env): void {
     } catch (err) {
       throw new ConfigError(`configuration error: ${name}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+  }
+}
+
+/**
+ * What only the API needs, checked where it starts (its own process, `npm start`'s embedded one):
+ * an API in production, or one others can reach, verifies tokens with a secret or an issuer the
+ * operator chose. Without either it would generate a secret of its own into DATA_DIR, which nobody
+ * else holds, and (before this check) open the development sign-in to whoever reaches the port.
+ */
+export function checkApiConfig(config: Pick<Config, 'NODE_ENV' | 'API_HOST' | 'TOKEN_SECRET' | 'JWKS_URL'>): void {
+  if (config.TOKEN_SECRET || config.JWKS_URL) return;
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError('configuration error: TOKEN_SECRET: required in production (NODE_ENV=production) unless JWKS_URL is set; e.g. $(openssl rand -base64 48)');
+  }
+  if (!isLoopback(config.API_HOST)) {
+    throw new ConfigError(
+      `configuration error: TOKEN_SECRET: required when the API listens beyond loopback (API_HOST=${config.API_HOST}) unless JWKS_URL is set; e.g. $(openssl rand -base64 48)`,
+    );
   }
 }
 
@@ -277,9 +336,9 @@ function readRulebookParameters(file: string): RulebookParameters {
 }
 
 /** For process entry points: parse, or print the one line and exit. */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env, options: { api?: boolean } = {}): Config {
   try {
-    return parseConfig(env);
+    return parseConfig(env, options);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -15,6 +15,7 @@ import { caseDataConverter } from '../services/codec/codec';
 import { loadOrCreatePayloadKeys, type PayloadKeyring } from '../services/codec/keys';
 import { openDb, type Db, type DbOptions } from '../store/db';
 import { loadAuthorities, type Authorities } from './authorities';
+import { dataDirWarnings, prepareDataDir } from './data-dir';
 import type { Config } from './env';
 import { temporalConnectionOptions } from './temporal-connection';
 
@@ -69,6 +70,9 @@ export async function connectToTemporal(config: Config, onWait: (message: string
 
 export async function openResources(config: Config, name: string): Promise<Resources> {
   const logger = pino({ name, level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  // Before anything is written there: the data folder and everything in it for this user alone.
+  prepareDataDir(config.dataDir);
+  for (const line of dataDirWarnings(config.dataDir)) logger.warn(line);
   const payloadKeys = config.payloadKeys ?? loadOrCreatePayloadKeys(config.dataDir);
   const dataConverter = caseDataConverter(payloadKeys);
   const authorities = loadAuthorities(config.AUTHORITIES_FILE);

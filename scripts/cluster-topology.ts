@@ -19,6 +19,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { temporalConnectionOptions, type TemporalTlsSettings } from '../config/temporal-connection';
+import { loadOrCreateTokenSecret } from '../api/token-secret';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/case/contract';
 import { caseDataConverter } from '../services/codec/codec';
 import { formatPayloadKeys, loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey, parsePayloadKeys, payloadKeyring } from '../services/codec/keys';
@@ -398,6 +399,8 @@ export class Cluster {
     vars.ARCHIVE_APP_PASSWORD ||= secretFile(path.join(options.dataDir, 'archive-app-password'));
     vars.PAYLOAD_KEYS ||= formatPayloadKeys(loadOrCreatePayloadKeys(options.dataDir));
     vars.SEARCH_TERMS_KEY ||= new TextDecoder().decode(loadOrCreateSearchTermsKey(options.dataDir));
+    // Compose requires the token secret; here it is the one `npm run cluster` prints the token command with.
+    vars.TOKEN_SECRET ||= new TextDecoder().decode(loadOrCreateTokenSecret(path.join(options.dataDir, 'app')));
     // Compose demands the UI's own sign-in settings; no UI runs here (NOT_RUN), so nothing reads them.
     for (const name of ['TEMPORAL_UI_CLIENT_ID', 'TEMPORAL_UI_CLIENT_SECRET']) vars[name] ||= 'unused: npm run cluster runs no UI';
     vars.PUBLIC_BASE_URL ||= `http://127.0.0.1:${ports.api}`;

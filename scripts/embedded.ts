@@ -9,7 +9,7 @@ import { startApi, stopServer } from '../api/server';
 import { startWorker } from '../worker/main';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { api: true });
   const resources = await openResources(config, 'rongcuo');
   const { worker, connection } = await startWorker(config, resources);
   const running = worker.run();

@@ -97,7 +97,7 @@ async function main() {
   const { parseConfig, ConfigError } = await import(path.join(root, 'dist', 'config', 'env.js'));
   let config;
   try {
-    config = parseConfig(process.env);
+    config = parseConfig(process.env, { api: true });
   } catch (err) {
     if (err instanceof ConfigError) throw new Error(err.message);
     throw err;
@@ -106,7 +106,10 @@ async function main() {
   const devSignIn = signInFor(config).kind === 'development';
   const { ALL_SEARCH_ATTRIBUTES } = await import(path.join(root, 'dist', 'domain', 'case', 'contract.js'));
   const { devServerArgs, INDEXED_VALUE_TYPE } = await import(path.join(root, 'dist', 'config', 'dev-server.js'));
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // The data folder is for this user alone: the Temporal dev server, started from here, makes its
+  // database file under this umask too (config/data-dir.ts does the same in the worker and the API).
+  process.umask(process.umask() | 0o077);
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
 
   let uiUrl = config.TEMPORAL_UI_URL;
   const appEnv = { ...process.env };

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ownerOnly } from '../config/data-dir';
 import { migrate } from './migrations';
 
 export interface Queryable {
@@ -115,9 +116,14 @@ async function whileHoldingMigrationLock(url: string, work: () => Promise<void>)
 
 async function startPglite(dir: string, buffersMb: number, image?: Blob): Promise<import('@electric-sql/pglite').PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
+  const onDisk = !dir.startsWith('memory://');
+  if (onDisk) fs.mkdirSync(path.dirname(path.resolve(dir)), { recursive: true, mode: 0o700 });
+  const fresh = onDisk && !fs.existsSync(path.join(dir, 'PG_VERSION'));
   const pg = new PGlite(dir, { postgresqlconf: [`shared_buffers=${buffersMb}MB`], ...(image ? { loadDataDir: image } : {}) });
   await pg.waitReady;
+  // PGlite sets the files of a new database folder to 0666 itself, whatever the umask (the files
+  // PostgreSQL creates later follow the umask): the archive holds names in clear, so its own user only.
+  if (fresh) ownerOnly(dir);
   return pg;
 }
 

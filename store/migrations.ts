@@ -225,6 +225,55 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `alter table documents add column archival_sm3 text`,
     ],
   },
+  {
+    id: 20,
+    name: 'calendar from the read model, feeds by authority and user, staff accounts',
+    statements: [
+      // What the case list and the calendar need of a case without reading its whole state: who is
+      // recused (they see neither its matter nor its deadlines), its stage, jurisdiction and matter.
+      `alter table case_views add column jurisdiction text`,
+      `alter table case_views add column stage text`,
+      `alter table case_views add column matter text`,
+      `alter table case_views add column recusals jsonb not null default '[]'::jsonb`,
+      `update case_views set jurisdiction = state->>'jurisdiction', stage = state->>'stage', matter = state->>'matter', recusals = coalesce(state->'recusals', '[]'::jsonb)`,
+      // The deadlines a calendar shows (pending, and an authority's lapsed unmet: overdue) of each
+      // running case, replaced with its view: a month view reads these, not every running case.
+      `create table case_deadlines (
+        case_id text not null,
+        authority text not null,
+        deadline date not null,
+        key text not null,
+        entry jsonb not null
+      )`,
+      // In the order a calendar lists them, so a bounded read walks the index and sorts nothing.
+      `create index case_deadlines_by_day on case_deadlines (authority, deadline, case_id, key)`,
+      `create index case_deadlines_case on case_deadlines (case_id)`,
+      `insert into case_deadlines (case_id, authority, deadline, key, entry)
+         select v.case_id, v.authority, (d->>'deadline')::date, d->>'key',
+                jsonb_build_object('key', d->'key', 'label', d->'label', 'binds', d->'binds', 'provisional', d->'provisional', 'basis', d->'basis', 'overdue', d->>'status' = 'lapsed')
+           from case_views v, jsonb_array_elements(v.state->'deadlines') d
+          where not v.closed and (d->>'status' = 'pending' or (d->>'status' = 'lapsed' and d->>'binds' = 'authority' and d->'metAt' is null))`,
+      // A feed belongs to a user of an authority (the same account id at another authority is another
+      // user), carries its owner's name (recusal goes by name where no account is recorded), and
+      // expires. Feeds made before carry no name, so recusal by name could not be checked for them:
+      // they end here, and their owners make a new one.
+      `delete from calendar_feeds`,
+      `alter table calendar_feeds drop constraint calendar_feeds_pkey`,
+      `alter table calendar_feeds add primary key (authority, subject)`,
+      `alter table calendar_feeds add column name text not null`,
+      `alter table calendar_feeds add column expires_at timestamptz not null`,
+      // The accounts the API has seen act as an authority's staff (open a case, take a step), with the
+      // roles their verified tokens held: binding one as a case's subject is refused.
+      `create table staff_accounts (
+        authority text not null,
+        subject text not null,
+        roles text[] not null,
+        last_case_id text not null,
+        last_acted_at timestamptz not null default now(),
+        primary key (authority, subject)
+      )`,
+    ],
+  },
 ];
 
 /** The migrations this build knows that the database has not applied yet. */

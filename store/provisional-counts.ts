@@ -33,9 +33,14 @@ export function loadingCalendarYear<T>(db: Db, load: (tx: Queryable) => Promise<
   });
 }
 
-/** A page of the cases that counted `year` provisionally. */
-export async function casesCountedProvisionally(db: Queryable, year: number, limit: number): Promise<string[]> {
-  const rows = await db.query<{ case_id: string }>('select case_id from provisional_counts where year = $1 order by case_id limit $2', [year, limit]);
+/** A page of the cases that counted `year` provisionally; with `authority`, only that authority's (by the case's contacts). */
+export async function casesCountedProvisionally(db: Queryable, year: number, limit: number, authority?: string): Promise<string[]> {
+  const rows = authority
+    ? await db.query<{ case_id: string }>(
+        'select p.case_id from provisional_counts p join case_contacts c on c.case_id = p.case_id where p.year = $1 and c.authority = $3 order by p.case_id limit $2',
+        [year, limit, authority],
+      )
+    : await db.query<{ case_id: string }>('select case_id from provisional_counts where year = $1 order by case_id limit $2', [year, limit]);
   return rows.map((r) => r.case_id);
 }
 

@@ -5,6 +5,7 @@ import { calendarPropagationWorkflowId, CALENDAR_PROPAGATION_WORKFLOW_TYPE } fro
 import { loadStatutoryCalendar, StatutoryCalendar } from '../../services/calendar/statutory-calendar';
 import { caseStateQuery, type CaseState } from '../../domain/case/contract';
 import { listLoadedYears } from '../../store/calendar-years';
+import { findCaseViews } from '../../store/case-views';
 import { casesCountedProvisionally } from '../../store/provisional-counts';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { canonicalHash } from '../../services/cases/idempotency';
@@ -101,31 +102,38 @@ export function calendarRoutes(deps: CalendarRoutesDeps): RouteSpec[] {
       method: 'post',
       path: '/v1/calendar/years/{year}/preview',
       operationId: 'previewCalendarYear',
-      summary: 'What loading a year’s schedule would do, without loading it: the checks of the load, and the running cases and deadlines it would recount, with their last day before and after',
+      summary: 'What loading a year’s schedule would do, without loading it: the checks of the load, and the running cases and deadlines it would recount, with their last day before and after (an authority’s admin: its own authority’s cases only)',
       tags: ['calendar'],
       // Whoever loads a year checks it first; an authority's admin may check what a load would do, and ask the system administrator to load it.
       access: { kind: 'roles', roles: ['admin', 'system-admin'] },
       params: yearParams,
       body: yearScheduleBodySchema,
       responses: { 200: { description: 'The year as it stands, and what the load would recount' }, 400: { description: 'Invalid schedule', schema: 'problem' }, 403: { description: 'Administrators (admin, system-admin) only', schema: 'problem' } },
-      async handle({ params, req, res }) {
+      async handle({ params, req, res, user }) {
         const schedule = scheduleOf(params.year, req.body);
+        // The system administrator loads for every authority and sees every case the load recounts; an
+        // authority's admin sees only its own authority's.
+        const authority = user.roles.includes('system-admin') ? undefined : user.authority;
         const now = await loadStatutoryCalendar(source);
         const loaded = new Map((await listLoadedYears(deps.db)).map((y) => [y.year, y]));
         loaded.set(params.year, { ...schedule, loadedBy: '', loadedAt: '' });
         const after = new StatutoryCalendar(loaded, deps.publishedSchedules);
         // The same cases the load would tell (store/provisional-counts.ts); each recounts the deadlines it counted without the year.
-        const ids = await casesCountedProvisionally(deps.db, params.year, 10_000);
+        const ids = await casesCountedProvisionally(deps.db, params.year, 10_000, authority);
+        // From the read model in one query; only a case without a view (opened before it) is asked.
+        const views = await findCaseViews(deps.db, ids.slice(0, PREVIEW_CASES));
         const states = await Promise.all(
-          ids.slice(0, PREVIEW_CASES).map((id) =>
-            deps.client.connection
-              .withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(id).query(caseStateQuery))
-              .catch((): CaseState | undefined => undefined),
+          ids.slice(0, PREVIEW_CASES).map(
+            (id) =>
+              views.get(id) ??
+              deps.client.connection
+                .withDeadline(Date.now() + 5_000, () => deps.client.workflow.getHandle(id).query(caseStateQuery))
+                .catch((): CaseState | undefined => undefined),
           ),
         );
         const cases = states.map((state, i) => {
           // A case that does not answer now is still recounted by the load; it is listed without its deadlines.
-          if (!state) return { caseId: ids[i]!, jurisdiction: null as string | null, deadlines: [] as unknown[] };
+          if (!state || (authority && state.authority !== authority)) return { caseId: ids[i]!, jurisdiction: null as string | null, deadlines: [] as unknown[] };
           const counted = [...state.deadlines.filter((d) => d.status === 'pending'), ...state.limits];
           const deadlines = counted
             .filter((d) => d.provisional && d.provisionalYears?.includes(params.year) && d.from && d.amount && d.unit)

@@ -17,9 +17,10 @@ import type { RulebookParameters } from '../../domain/rulebooks';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
 import { ROLES } from '../auth';
-import { excludedFrom, loadCase, readCase, recusedFrom, recusedProblem, redacted } from '../case-access';
+import { excludedFrom, loadCase, readCase, recusedAmong, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
+import { refuseStaffAsSubject, staffRecorder } from '../subject-account';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import type { User } from '../auth';
@@ -162,6 +163,7 @@ function asSeenBy(state: CaseState, user: User) {
 }
 
 export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
+  const actedAsStaff = staffRecorder(deps.db);
   const actionRoutes = ACTION_NAMES.map((name) =>
     route({
       method: 'post',
@@ -183,7 +185,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         400: problem('Invalid body, every field error listed'),
         403: problem('The caller lacks the role the rulebook gives the step'),
         404: problem('No such case for this caller'),
-        409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request'),
+        409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request; or (bindSubjectAccount) the account is staff: the case’s own, or of the authority'),
         422: problem('The workflow refused the step, with its reason and article'),
         503: problem('Temporal or the archive database is unavailable; retry after Retry-After'),
       },
@@ -199,6 +201,8 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         if (state.closed && !(await isRetryOfStep(deps.db, { authority: user.authority, sub: user.sub }, idempotencyKeyOf(req), params.id, name))) throw caseClosed(params.id);
       },
       async handle({ params, body, user, req, res }) {
+        // A colleague is not made a case's subject (shut out of it, handed its notices): 409 naming why.
+        if (name === 'bindSubjectAccount') await refuseStaffAsSubject(deps.db, await loadCase(deps, params.id, user), (body as { userId: string }).userId);
         try {
           const outcome = await takeStep(
             { db: deps.db, client: deps.client, waitMs: deps.stepWaitMs ?? 15_000 },
@@ -211,6 +215,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
               idempotencyKey: idempotencyKeyOf(req),
             },
           );
+          if (outcome.status === 'done') await actedAsStaff(user, params.id);
           await sendOutcome(res, deps, params.id, outcome, user);
         } catch (err) {
           throw stepProblem(err, params.id);
@@ -254,6 +259,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         try {
           const { caseId } = await openCase(deps, user, body, idempotencyKeyOf(req));
           res.locals.caseId = caseId;
+          await actedAsStaff(user, caseId);
           res.status(201).location(`${deps.baseUrl}/v1/cases/${caseId}`).json({ id: caseId });
         } catch (err) {
           if (err instanceof IdempotencyConflict) throw keyReused();
@@ -317,7 +323,14 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
             openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : null,
           };
         }));
-        res.json({ cases, nextPageToken: pageTokenOut(visibility, page.nextPageToken) });
+        // A recused user sees that a case exists and where it stands, not its matter or deadlines; where the
+        // list was filtered by words or deadlines, not even that (the filter itself would tell).
+        const recused = await recusedAmong(deps, cases.flatMap((c) => (c.id ? [c.id] : [])), user);
+        const filteredByContent = Boolean(query.q || query.deadlineBefore || query.overdue !== undefined);
+        const shown = cases
+          .filter((c) => !(filteredByContent && c.id && recused.has(c.id)))
+          .map((c) => (c.id && recused.has(c.id) ? { ...c, matter: null, nextDeadline: null, overdue: null, redacted: { reason: 'recused' } } : c));
+        res.json({ cases: shown, nextPageToken: pageTokenOut(visibility, page.nextPageToken) });
       },
     }),
     route({

@@ -302,9 +302,10 @@ export const api = {
   calendarYears: () => json<{ years: CalendarYear[] }>('GET', '/v1/calendar/years'),
   previewYear: (year: number, schedule: YearSchedule) => json<YearPreview>('POST', `/v1/calendar/years/${year}/preview`, { body: schedule }),
   loadYear: (year: number, schedule: YearSchedule) => json<{ year: number; source: string }>('PUT', `/v1/calendar/years/${year}`, { body: schedule }),
-  upcomingDeadlines: (from: string, to: string) => json<{ deadlines: UpcomingDeadline[] }>('GET', '/v1/calendar/deadlines', { query: { from, to } }),
-  calendarFeed: () => json<{ feed: { createdAt: string } | null }>('GET', '/v1/calendar/feed'),
-  createCalendarFeed: () => json<{ url: string; createdAt: string }>('POST', '/v1/calendar/feed'),
+  upcomingDeadlines: (from: string, to: string) => json<{ deadlines: UpcomingDeadline[]; truncated: boolean }>('GET', '/v1/calendar/deadlines', { query: { from, to } }),
+  calendarFeed: () => json<{ feed: { createdAt: string; expiresAt: string } | null }>('GET', '/v1/calendar/feed'),
+  createCalendarFeed: () => json<{ url: string; createdAt: string; expiresAt: string }>('POST', '/v1/calendar/feed'),
+  renewCalendarFeed: () => json<{ feed: { createdAt: string; expiresAt: string } }>('POST', '/v1/calendar/feed/renewal'),
   revokeCalendarFeed: () => json<void>('DELETE', '/v1/calendar/feed'),
 
   /** A document's file with the SHA-256 and SM3 the archive recorded for it (the .docx, or the archival PDF). */

@@ -3,10 +3,11 @@
  * State Council notice's days off and make-up working days.
  */
 import { z } from 'zod';
-import { hasForbiddenCharacters } from '../case/text';
+import { visibleText } from '../case/visible-text';
 import { isIsoDate, isWeekend } from './dates';
 
-const noControls = [(v: string) => !hasForbiddenCharacters(v), 'must not contain control characters or broken Unicode'] as const;
+/** No control or invisible character (domain/case/text.ts), the first named as U+XXXX. */
+const visible = visibleText();
 
 export const isoDateSchema = z
   .string()
@@ -15,14 +16,12 @@ export const isoDateSchema = z
 
 const namedDay = z.object({
   date: isoDateSchema,
-  name: z.string().refine(...noControls).trim().min(1, 'must name the holiday').max(40),
+  name: visible.trim().min(1, 'must name the holiday').max(40),
 });
 
 /** The shape of a year's schedule; `yearScheduleInputSchema` adds the checks that depend on the year. */
 export const yearScheduleBodySchema = z.object({
-  source: z
-    .string()
-    .refine(...noControls)
+  source: visible
     .trim()
     .min(4, 'must cite the notice the dates come from, e.g. 国办发明电〔2026〕7号')
     .max(200),

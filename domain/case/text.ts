@@ -21,8 +21,57 @@ export function normaliseText(text: string): string {
     .trim();
 }
 
-/** Control characters (tab, newline and carriage return aside) and lone surrogates, which no text field may hold. */
-export function hasForbiddenCharacters(text: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+/**
+ * Characters no text field holds, whatever it is for: they are invisible or
+ * change how the text around them reads, so a document printed from the
+ * field would not say what the officer saw on screen. Control characters
+ * (Cc; a multi-line field keeps line feed and carriage return), format
+ * characters (Cf: bidirectional embeddings, overrides, isolates and marks,
+ * zero-width space and joiners, the word joiner, the soft hyphen, the
+ * byte-order mark, tags), the line and paragraph separators, letters that
+ * render as nothing (the Hangul fillers, the combining grapheme joiner, the
+ * braille blank), lone surrogates and noncharacters. Variation selectors stay:
+ * an ideographic variation sequence writes a rare character of a name.
+ */
+const NEVER_IN_TEXT = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u034f\u115f\u1160\u2800\u3164\uffa0\ufdd0-\ufdef\ufffe\uffff]/gu;
+const BIDIRECTIONAL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/u;
+
+/** The first character of `text` no field may hold, as U+XXXX with what it is; undefined when there is none. */
+export function forbiddenCharacter(text: string, options: { lines?: boolean } = {}): { codePoint: string; kind: string } | undefined {
+  for (const match of text.matchAll(NEVER_IN_TEXT)) {
+    const char = match[0];
+    if (options.lines && (char === '\n' || char === '\r')) continue;
+    const code = char.codePointAt(0)!;
+    const codePoint = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const kind =
+      char === '\n' || char === '\r' || char === '\u2028' || char === '\u2029'
+        ? 'a line break, in a field of one line'
+        : BIDIRECTIONAL.test(char)
+          ? 'a bidirectional control'
+          : ZERO_WIDTH.test(char)
+            ? 'a zero-width character'
+            : /\p{Cc}/u.test(char)
+              ? 'a control character'
+              : /\p{Cs}/u.test(char)
+                ? 'half of a broken character (a lone surrogate)'
+                : /[\ufdd0-\ufdef\ufffe\uffff]/u.test(char)
+                  ? 'a noncharacter'
+                  : 'an invisible character';
+    return { codePoint, kind };
+  }
+  return undefined;
+}
+
+/** What a field's error says of such a character: `must not contain U+202E (a bidirectional control)`. */
+export function forbiddenCharacterMessage(found: { codePoint: string; kind: string }): string {
+  return `must not contain ${found.codePoint} (${found.kind})`;
+}
+
+/**
+ * `text` without the characters no field may hold, line breaks kept: what a document prints, so that
+ * nothing recorded before fields refused them (or named by configuration) reaches a document.
+ */
+export function withoutForbiddenCharacters(text: string): string {
+  return text.replace(NEVER_IN_TEXT, (char) => (char === '\n' || char === '\r' ? char : ''));
 }

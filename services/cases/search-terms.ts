@@ -9,6 +9,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { matterTerms, queryTerms } from '../../domain/case/matter-terms';
+import { normaliseText } from '../../domain/case/text';
 
 /** 64 bits: collisions between the few thousand terms of one authority are practically impossible. */
 const HASH_HEX_CHARACTERS = 16;
@@ -24,7 +25,9 @@ export function matterIndex(key: Uint8Array): MatterIndex {
   const hash = (authority: string, term: string) =>
     createHmac('sha256', key).update(`${authority}\u0000${term}`).digest('hex').slice(0, HASH_HEX_CHARACTERS);
   return {
-    terms: (authority, matter) => matterTerms(matter).map((term) => hash(authority, term)),
-    query: (authority, words) => queryTerms(words).map((term) => hash(authority, term)),
+    // The matter is kept as typed; its terms are of its normalised text (full-width letters and digits
+    // as ordinary ones, no invisible characters), and so are the words searched.
+    terms: (authority, matter) => matterTerms(normaliseText(matter)).map((term) => hash(authority, term)),
+    query: (authority, words) => queryTerms(normaliseText(words)).map((term) => hash(authority, term)),
   };
 }

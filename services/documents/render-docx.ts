@@ -29,6 +29,7 @@ import {
   WidthType,
 } from 'docx';
 import type { IsoDate } from '../../domain/calendar';
+import { withoutForbiddenCharacters } from '../../domain/case/text';
 import { writtenDate } from './dates';
 import { FONTS } from './fonts';
 import type { BodyParagraph } from './wording';
@@ -88,7 +89,8 @@ const RED = 'FF0000';
 const font = (name: string) => ({ eastAsia: name, ascii: name, hAnsi: name, cs: name });
 const run = (text: string, options: { size?: number; font?: string; color?: string; scale?: number; spacing?: number } = {}) =>
   new TextRun({
-    text,
+    // Fields refuse invisible and bidirectional characters; a document never prints one whatever reached it.
+    text: withoutForbiddenCharacters(text),
     size: options.size ?? SIZE.hao3,
     font: font(options.font ?? FONTS.fangsong.name),
     characterSpacing: options.spacing ?? TIGHTEN,

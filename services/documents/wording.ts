@@ -8,6 +8,7 @@
 import { OUTCOME_NAMES, type Outcome, type Recipient } from '../../domain/rulebooks/schema';
 import type { DocumentFacts, IssueDocumentRequest } from '../../domain/case/contract';
 import type { Authorities, Authority } from '../../config/authorities';
+import { withoutForbiddenCharacters } from '../../domain/case/text';
 import { writeDatesIn, writtenDate } from './dates';
 
 /** One paragraph of the body; a heading is the first level of the structure (一、二、…), set in 黑体 (GB/T 9704-2012 7.3.3). */
@@ -300,5 +301,5 @@ export function composeDocument(request: IssueDocumentRequest, authorities: Auth
 
 /** The body as plain text, kept beside the file for search and the API. */
 export function plainText(doc: Pick<ComposedDocument, 'addressees' | 'body'>): string {
-  return [`${doc.addressees.join('、')}：`, ...doc.body.map((p) => p.text)].join('\n');
+  return withoutForbiddenCharacters([`${doc.addressees.join('、')}：`, ...doc.body.map((p) => p.text)].join('\n'));
 }

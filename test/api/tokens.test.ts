@@ -117,8 +117,11 @@ describe('the claims of a verified token', () => {
     expect(await refusedClaim({ roles: [] })).toEqual(['token.roles']);
   });
 
-  it('normalise the name (full-width forms, invisible characters, surrounding spaces), so one person is written one way', async () => {
-    await expect(verify(await token(valid, { ...claims, name: ' 张\u200b三Ａ ' }))).resolves.toMatchObject({ name: '张三A' });
+  it('keep the name as the issuer wrote it (surrounding spaces aside), and refuse one with invisible characters', async () => {
+    // Recusal compares names normalised (domain/case/persons.ts); the name itself is printed as written.
+    await expect(verify(await token(valid, { ...claims, name: ' 张三Ａ ' }))).resolves.toMatchObject({ name: '张三Ａ' });
+    expect(await refusedClaim({ name: '张\u200b三' })).toEqual(['token.name']);
+    expect(await refusedClaim({ name: '张\u202e三' })).toEqual(['token.name']);
   });
 
   it('accept the system-wide role', async () => {

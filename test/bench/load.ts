@@ -88,7 +88,7 @@ const FIXTURE_OF: Record<string, string> = {
 
 // ---- options -----------------------------------------------------------------------------------
 
-const PHASES = ['history', 'open', 'steps', 'reads', 'burst', 'first-deadline', 'memory', 'calendar', 'worker-stopped', 'midnight'] as const;
+const PHASES = ['history', 'open', 'steps', 'reads', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -351,6 +351,7 @@ async function startStack(opts: Options): Promise<Stack> {
     WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
     // The bench writes faster than people; the limit is per user and minute, not part of what is measured.
     RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+    RATE_LIMIT_CALENDAR_READS_PER_MINUTE: '100000',
     ...(opts.cache !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(opts.cache) } : {}),
   };
   const apiBase = `http://127.0.0.1:${apiPort}`;
@@ -840,6 +841,81 @@ async function readsUncached(s: Stack, cache: number): Promise<void> {
   latencyRows(`GET /v1/cases/{id} vs raw caseState query, case not in the worker's cache (${s.open.length} open, cache ${cache})`, samples, '≤ 1.5');
 }
 
+/** How many times the old way of reading a calendar (ask every running case) is timed: each read takes seconds. */
+const FAN_OUT_SAMPLES = 5;
+/** The most cases the old calendar read asked, one by one (api/upcoming-deadlines.ts before the read model). */
+const FAN_OUT_CASES = 500;
+
+/**
+ * The month view (GET /v1/calendar/deadlines) and an .ics feed with every case open: both read the
+ * deadlines the cases keep beside their views, by day. The baseline is the way they were read
+ * before, in raw Temporal calls: list the authority's running cases from visibility, then query each
+ * (at most 500 of them, as that code did).
+ */
+async function calendarReads(s: Stack): Promise<void> {
+  const token = await tokenFor(s, ['officer'], 'bench-calendar');
+  // The month around the cases' first deadline, where every open case has one: the fullest month there is.
+  const probeCase = await getCase(s, s.open[0]!);
+  expectStatus(probeCase, 200, 'GET of the first case');
+  const due = probeCase.body.deadlines.find((d) => d.status === 'pending')?.deadline ?? s.today;
+  const month = { from: beijingDateAfter(due, -15), to: beijingDateAfter(due, 16) };
+  const monthUrl = `/v1/calendar/deadlines?from=${month.from}&to=${month.to}`;
+  const probe = await http<{ deadlines: unknown[]; truncated: boolean }>(s, 'GET', monthUrl, token);
+  expectStatus(probe, 200, 'GET /v1/calendar/deadlines');
+  const feed = await http<{ url: string }>(s, 'POST', '/v1/calendar/feed', token);
+  expectStatus(feed, 201, 'POST /v1/calendar/feed');
+  const feedPath = new URL(feed.body.url).pathname;
+  const readFeed = async () => {
+    const res = await fetch(`${s.apiBase}${feedPath}`, { signal: AbortSignal.timeout(60_000) });
+    const text = await res.text();
+    if (res.status !== 200 || !text.startsWith('BEGIN:VCALENDAR')) throw new Error(`GET .ics: HTTP ${res.status}`);
+  };
+  const readMonth = async () => expectStatus(await http(s, 'GET', monthUrl, token), 200, 'GET /v1/calendar/deadlines');
+  const fanOut = async () => {
+    const ids: string[] = [];
+    let nextPageToken: Uint8Array | null = null;
+    do {
+      const page: Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>> = await s.client.workflowService.listWorkflowExecutions({
+        namespace: 'default',
+        query: `${RUNNING_CASES} AND Authority = "${AUTHORITY}"`,
+        pageSize: 100,
+        nextPageToken,
+      });
+      for (const e of page.executions ?? []) if (e.execution?.workflowId) ids.push(e.execution.workflowId);
+      nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : null;
+    } while (nextPageToken && ids.length < FAN_OUT_CASES);
+    await inPool(ids.slice(0, FAN_OUT_CASES), 8, async (id) => void (await queryRaw(s, id).catch(() => undefined)));
+  };
+  const timedAll = async (n: number, work: () => Promise<void>) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const t = performance.now();
+      await work();
+      out.push(performance.now() - t);
+    }
+    return out;
+  };
+  await timedAll(10, readMonth); // warm: the API's first reads compile its queries
+  const monthMs = await timedAll(s.opts.samples, readMonth);
+  const feedMs = await timedAll(s.opts.samples, readFeed);
+  const fanOutMs = await timedAll(FAN_OUT_SAMPLES, fanOut);
+  const shown = `${probe.body.deadlines.length} deadlines${probe.body.truncated ? ', truncated' : ''}`;
+  for (const [what, samples] of [[`the month view (GET /v1/calendar/deadlines, ${shown})`, monthMs], ['an .ics feed read (the next year and the last month)', feedMs]] as const) {
+    for (const p of [50, 99]) {
+      rows.push({
+        figure: `${what} with ${s.open.length} open cases, p${p}`,
+        rongcuo: `${ms(percentile(samples, p))}${p === 50 ? ` (n=${samples.length})` : ''}`,
+        baseline: `the old way, every running case asked (visibility list + ${FAN_OUT_CASES} caseState queries): ${ms(percentile(fanOutMs, p))}${p === 50 ? ` (n=${fanOutMs.length})` : ''}`,
+        ratio: times(percentile(samples, p), percentile(fanOutMs, p)),
+        goal: p === 99 ? '≤ 200 ms' : '',
+      });
+    }
+    say(`  ${what}: p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}; the old way p50 ${ms(percentile(fanOutMs, 50))}`);
+  }
+}
+
+const beijingDateAfter = (day: IsoDate, days: number): IsoDate => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
 function yearSchedule(year: number) {
   return {
     source: `基准测试用${year}年节假日安排（假设，非国务院通知）`,
@@ -1150,6 +1226,7 @@ async function onTheStack(opts: Options): Promise<Stack> {
     });
     rows.push({ figure: `resident memory of the Temporal dev server with ${stack.open.length} open cases`, rongcuo: '—', baseline: mib(m.server), ratio: '—', goal: '' });
   });
+  await phase(opts, 'calendar-reads', `the month view and an .ics feed with ${opts.cases} open cases`, () => calendarReads(stack));
   await phase(opts, 'calendar', `loading a year’s calendar with ${opts.cases} open cases`, () => calendarLoad(stack));
   if ((await workerMetric(stack, 'sticky_cache_size')) !== undefined) {
     const failed = async (name: string) => (await workerMetric(stack, name)) ?? 0;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { parse } from 'yaml';
-import { envSchema } from '../../config/env';
+import { envSchema, parseConfig } from '../../config/env';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { JOBS, localEnvironment, NOT_RUN, START_ORDER, temporalPortEnv } from '../../scripts/cluster-topology';
 import { durationMs, loadCompose } from '../../scripts/compose-settings';
@@ -186,6 +186,8 @@ describe('the production topology (docker-compose.yml)', () => {
     const text = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     expect(text).toContain('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}');
     for (const name of ['TEMPORAL_DB_PASSWORD', 'ARCHIVE_OWNER_PASSWORD', 'ARCHIVE_APP_PASSWORD']) expect(text).toContain(`\${${name}:?set ${name}`);
+    // The API verifies tokens with the operator's secret: without it, it would not start (config/env.ts).
+    expect(services.api!.environment!.TOKEN_SECRET).toMatch(/^\$\{TOKEN_SECRET:\?/);
     expect(Object.keys(dotenv)).not.toContain('POSTGRES_PASSWORD');
     for (const service of Object.values(services)) {
       expect(JSON.stringify(service.command ?? '')).not.toMatch(/PASSWORD|SECRET/);
@@ -211,6 +213,7 @@ describe('compose and `npm run cluster` use the same settings', () => {
     SEARCH_TERMS_KEY: 'operator-search-terms-key-operator-search-terms-key',
     TEMPORAL_UI_CLIENT_ID: 'rongcuo-ui',
     TEMPORAL_UI_CLIENT_SECRET: 'operator-ui-secret',
+    TOKEN_SECRET: 'operator-token-secret-operator-token-secret',
   };
   const local = loadCompose(root, vars);
   const where = { ports: { postgres: 55433, temporal: 17233, api: 13000 }, serverDir: '/opt/temporal-server', appDataDir: '/srv/rongcuo', volumesDir: '/srv/volumes' };
@@ -243,6 +246,13 @@ describe('compose and `npm run cluster` use the same settings', () => {
       expect(env.DATA_DIR).toBe('/srv/rongcuo'); // the image's DATA_DIR (Dockerfile ENV), here
       expect(env.NODE_ENV).toBe('production');
     }
+  });
+
+  it('requires the operator’s token secret, without which the API would not start in production', () => {
+    expect(() => loadCompose(root, { ...vars, TOKEN_SECRET: '' })).toThrow(/TOKEN_SECRET: set TOKEN_SECRET/);
+    const api = localEnvironment(local.services.api!, where);
+    expect(parseConfig(api, { api: true }).TOKEN_SECRET).toBe(vars.TOKEN_SECRET);
+    expect(() => parseConfig({ ...api, TOKEN_SECRET: '' }, { api: true })).toThrow(/^configuration error: TOKEN_SECRET: required in production/);
   });
 
   it('passes values the app accepts, with the operator’s optional settings left unset', () => {

@@ -106,7 +106,8 @@ describe('the case list', () => {
       .setExpirationTime('5m')
       .sign(stack.secret);
     const claim = await listIds(forged, {});
-    expect([claim.status, claim.body.errors.map((e: { field: string }) => e.field), claim.ids]).toEqual([400, ['token.authority'], []]);
+    // A malformed claim is an invalid credential (401, RFC 6750), naming the claim.
+    expect([claim.status, claim.body.errors.map((e: { field: string }) => e.field), claim.ids]).toEqual([401, ['token.authority'], []]);
   });
 
   it('answers a made-up page token, or one of another list, with 400 naming it', async () => {

@@ -101,11 +101,13 @@ describe('the console page', () => {
 });
 
 describe('signing in', () => {
-  it('offers the development sign-in only in the embedded default: no issuer, no configured secret', () => {
+  it('offers the development sign-in only in development on loopback, or where DEV_SIGN_IN says so, never beside an issuer', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signin-'));
     expect(signInFor(parseConfig({ DATA_DIR: dataDir })).kind).toBe('development');
-    expect(signInFor(parseConfig({ DATA_DIR: dataDir, TOKEN_SECRET: 'x'.repeat(32) })).kind).toBe('none');
-    expect(signInFor(parseConfig({ DATA_DIR: dataDir, TOKEN_SECRET: 'x'.repeat(32), DEV_SIGN_IN: 'true' })).kind).toBe('development');
+    expect(signInFor(parseConfig({ DATA_DIR: dataDir, TOKEN_SECRET: 'x'.repeat(32) })).kind).toBe('development');
+    expect(signInFor(parseConfig({ DATA_DIR: dataDir, TOKEN_SECRET: 'x'.repeat(32), API_HOST: '0.0.0.0' })).kind).toBe('none');
+    expect(signInFor(parseConfig({ DATA_DIR: dataDir, TOKEN_SECRET: 'x'.repeat(32), API_HOST: '0.0.0.0', DEV_SIGN_IN: 'true' })).kind).toBe('development');
+    expect(signInFor(parseConfig({ DATA_DIR: dataDir, DEV_SIGN_IN: 'false' })).kind).toBe('none');
     const issuer = { DATA_DIR: dataDir, JWKS_URL: 'https://idp.example/jwks', TOKEN_ISSUER: 'https://idp.example', TOKEN_AUDIENCE: 'rongcuo' };
     expect(signInFor(parseConfig(issuer)).kind).toBe('none');
     expect(signInFor(parseConfig({ ...issuer, OIDC_CLIENT_ID: 'console' }))).toMatchObject({ kind: 'oidc', issuer: 'https://idp.example', clientId: 'console', audience: 'rongcuo' });

@@ -79,6 +79,7 @@ export async function startStack(
     publishedSchedules: options.publishedSchedules,
     // Tests write far faster than people, and fail to sign in on purpose; the limits are tested on apps of their own.
     writesPerMinute: 100_000,
+    calendarReadsPerMinute: 100_000,
     matterIndex: testMatterIndex,
     authFailuresPerMinute: 100_000,
     ...(options.stepWaitMs ? { stepWaitMs: options.stepWaitMs } : {}),

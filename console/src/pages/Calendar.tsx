@@ -41,6 +41,15 @@ function Feed() {
       setError((err as Error).message);
     }
   }
+  async function renew() {
+    setError(undefined);
+    try {
+      await api.renewCalendarFeed();
+      await feed.reload();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
   async function revoke() {
     setError(undefined);
     try {
@@ -56,7 +65,14 @@ function Feed() {
     <section aria-labelledby="feed" className="card">
       <h2 id="feed">订阅到个人日历</h2>
       <p>在 Outlook、手机日历等程序中“通过网址订阅日历”，即可看到本机关案件的期限。订阅地址即凭证，请勿转发；如已泄露，请重新生成或撤销。</p>
-      {feed.data?.feed ? <p>已于 {chineseDateTime(feed.data.feed.createdAt)} 生成订阅地址。</p> : <p>尚未生成订阅地址。</p>}
+      {feed.data?.feed ? (
+        <p>
+          已于 {chineseDateTime(feed.data.feed.createdAt)} 生成订阅地址，有效至 {chineseDateTime(feed.data.feed.expiresAt)}
+          {Date.parse(feed.data.feed.expiresAt) <= Date.now() ? '（已过期，续期后原地址恢复可用）' : '；到期前续期，地址不变'}。
+        </p>
+      ) : (
+        <p>尚未生成订阅地址。</p>
+      )}
       {url ? (
         <div className="field">
           <label htmlFor="feed-url">订阅地址（仅显示这一次）</label>
@@ -79,9 +95,14 @@ function Feed() {
         {feed.data?.feed ? '重新生成订阅地址（旧地址失效）' : '生成订阅地址'}
       </button>{' '}
       {feed.data?.feed ? (
-        <button type="button" onClick={() => void revoke()}>
-          撤销订阅地址
-        </button>
+        <>
+          <button type="button" onClick={() => void renew()}>
+            续期（地址不变）
+          </button>{' '}
+          <button type="button" onClick={() => void revoke()}>
+            撤销订阅地址
+          </button>
+        </>
       ) : null}
       {error ? <ErrorNote>{error}</ErrorNote> : null}
     </section>
@@ -118,6 +139,7 @@ export function CalendarPage() {
       </div>
       {deadlines.error ? <ErrorNote>{deadlines.error}</ErrorNote> : null}
       {deadlines.loading && !deadlines.data ? <Loading what="期限" /> : null}
+      {deadlines.data?.truncated ? <p role="status">本月期限过多，仅显示最早的 {deadlines.data.deadlines.length} 个；其余请在案件列表中按期限筛选。</p> : null}
       <table className="month" aria-labelledby="month">
         <thead>
           <tr>
