@@ -131,7 +131,8 @@ it('does not send a notice twice when the worker is killed between sending and r
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0]!.subject).toBe('容错免责申请已受理');
     // The restarted worker serves the SDK's runtime metrics: its cache, sticky hits, task latencies.
-    const exported = await (await fetch(`http://${metrics}/metrics`)).text();
+    // The restarted worker opens its metrics port once it runs: asked until it answers.
+    const exported = await eventually(async () => (await fetch(`http://${metrics}/metrics`)).text(), 30_000);
     for (const name of ['temporal_sticky_cache_size', 'temporal_workflow_task_schedule_to_start_latency', 'temporal_worker_task_slots_available']) expect(exported).toContain(name);
   } finally {
     await handle.terminate('test done').catch(() => undefined);

@@ -14,7 +14,7 @@ const lastPublished = Math.max(...publishedSchedules.keys());
 
 export const TEST_SCHEDULES: ReadonlyMap<number, YearSchedule> = new Map([
   ...publishedSchedules,
-  ...Array.from({ length: 2060 - lastPublished }, (_, i) => lastPublished + 1 + i).map(
+  ...Array.from({ length: 2100 - lastPublished }, (_, i) => lastPublished + 1 + i).map(
     (year): [number, YearSchedule] => [year, { ...fixedHolidaySchedule(year), status: 'official', source: '测试替代：固定节假日（该年度正式安排尚未公布）' }],
   ),
 ]);
