@@ -108,3 +108,21 @@ export async function startStack(
     },
   };
 }
+
+/**
+ * Another app over the same stack (its Temporal client, archive and token secret) with some
+ * settings changed: a rate limit, a logger, a sign-in, the metrics' access.
+ */
+export function appOverStack(stack: Stack, overrides: Partial<AppDeps>): ReturnType<typeof createApp> {
+  return createApp({
+    client: stack.env.client,
+    db: stack.db,
+    verifyToken: createVerifier({ kind: 'secret', secret: stack.secret }),
+    taskQueue: stack.taskQueue,
+    namespace: stack.env.namespace ?? 'default',
+    matterIndex: testMatterIndex,
+    baseUrl: 'http://rongcuo.test',
+    logger: pino({ level: 'silent' }),
+    ...overrides,
+  });
+}
