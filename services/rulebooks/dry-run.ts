@@ -492,7 +492,8 @@ export class DryRunner {
       state = await rested(handle, deadline);
       for (let i = 0; i < 300 && !state.closed; i += 1) {
         const today = await world.today();
-        const offered = state.availableActions;
+        const current: CaseState = state;
+        const offered = current.availableActions;
         if (sample && offered.some((a) => a.name === sample.action) && (!sample.on || compareDates(sample.on, today) <= 0)) {
           const offer = offered.find((a) => a.name === sample.action);
           try {
@@ -508,7 +509,7 @@ export class DryRunner {
         const next = PATH_ACTIONS.map((name) => offered.find((a) => a.name === name))
           .filter((a): a is AvailableAction => a !== undefined)
           .filter((a) => (taken.get(a.name) ?? 0) < (TIMES[a.name] ?? 1))
-          .map((a) => ({ offer: a, body: a.name === 'fileApplication' && !path.apply ? undefined : inputFor(a.name, rulebook, state, path, raisedItems, today) }))
+          .map((a) => ({ offer: a, body: a.name === 'fileApplication' && !path.apply ? undefined : inputFor(a.name, rulebook, current, path, raisedItems, today) }))
           .find((c) => c.body !== undefined);
         // A sample that waits for a later day: let time pass to it before the next step.
         if (sample?.on && compareDates(sample.on, today) > 0 && offered.some((a) => a.name === sample.action)) {
