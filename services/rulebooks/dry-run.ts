@@ -347,6 +347,9 @@ async function rested(handle: WorkflowHandle, deadline: number): Promise<CaseSta
 
 class DryRunTimeout extends Error {}
 
+/** When the case recorded a document as issued (its timeline is on the case's clock). */
+const issuedAt = (state: CaseState, number: string) => state.timeline.find((t) => t.event === 'documentIssued' && t.detail?.endsWith(number))?.at;
+
 /**
  * The SDK's runtime logs only warnings in a process that has none yet (the API on its own): a dry
  * run's worker would otherwise print every state change. A worker in the same process (npm start)
@@ -578,7 +581,8 @@ export class DryRunner {
           title: d.title,
           number: d.number,
           article: d.basis.article,
-          issuedOn: beijingDate(Date.parse(d.issuedAt)),
+          // The case's day, not the activity's: its clock is the real one, while the case's skips ahead.
+          issuedOn: beijingDate(Date.parse(issuedAt(state, d.number) ?? d.issuedAt)),
           recipients: d.recipients,
           copyTo: d.copyTo,
         })),
