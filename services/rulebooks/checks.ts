@@ -91,7 +91,7 @@ function schemaProblem(issue: z.core.$ZodIssue, parsed: Parsed): RulebookProblem
   } else if (issue.code === 'invalid_value' && tail === 'kind' && path.includes('document')) {
     message = `is not a document kind; the kinds are ${(issue.values as unknown[]).join(', ')}`;
     zh = `不是已知的文书类型，可用的有：${(issue.values as unknown[]).join('、')}`;
-  } else if (issue.code === 'invalid_value' && path.includes('roles')) {
+  } else if (issue.code === 'invalid_value' && path.some((p) => /roles$/i.test(String(p)))) {
     message = `is not a role; the roles are ${(issue.values as unknown[]).join(', ')}`;
     zh = `不是已知的角色，可用的有：${(issue.values as unknown[]).join('、')}`;
   } else if (tail === 'unit' || (tail === 'basis' && path.some((p) => ['deadline', 'window', 'decision', 'cap', 'max', 'opensVerificationDeadline', 'recordingPeriod'].includes(String(p))))) {

@@ -9,11 +9,13 @@
  * runs to its end with its documents, while a case of the previous version,
  * opened before, runs on unchanged. Every act is in the audit trail.
  */
+import { Validator } from '@cfworker/json-schema';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
+import { parse } from 'yaml';
 import { createApp } from '../../api/app';
 import { createVerifier } from '../../api/auth';
 import { addDays, beijingDate, beijingMidnight, type IsoDate } from '../../domain/calendar';
@@ -290,6 +292,14 @@ describe('a sixth 办法 put in force through the API', () => {
     }
     expect(trail.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true);
   }, 300_000);
+
+  it('publishes the JSON Schema of a rulebook file without a token, which an editor checks the sixth 办法 against', async () => {
+    const res = await request(app).get('/v1/rulebooks/schema').expect(200);
+    expect(res.headers['content-type']).toContain('application/schema+json');
+    const validator = new Validator(JSON.parse(res.text), '2020-12', false);
+    expect(validator.validate(parse(fixture('2026.yaml').text)).valid).toBe(true);
+    expect(validator.validate({ ...parse(fixture('2026.yaml').text), steps: [{ kind: 'partyWindow', stage: 'application' }] }).valid).toBe(false);
+  });
 
   it('keeps other deploying bodies out, and binds an authority to a further jurisdiction only by a system-wide rulebook administrator', async () => {
     const outsider = await token('bh-rb', ['rulebook-admin'], 'binhai-jw', '滨海规则员');
