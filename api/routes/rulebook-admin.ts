@@ -31,6 +31,7 @@ import { DryRunBusy, DryRunInvalid, DryRunUnavailable, type DryRunner } from '..
 import type { Db } from '../../store/db';
 import { bindJurisdiction, boundThroughApi, listAudit, listVersions, unbindJurisdiction, type StoredVersion } from '../../store/rulebook-versions';
 import { AUTHORITY_ID_PATTERN, RULEBOOK_ROLES, type User } from '../auth';
+import { actionBodies } from '../case-actions';
 import { fieldsProblem, Problem } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import { isoDateSchema, text } from '../schemas';
@@ -103,7 +104,16 @@ export const simulateRulebookBody = z
             input: z.record(z.string().max(60), z.unknown()),
             on: isoDateSchema.optional(),
           })
-          .strict(),
+          .strict()
+          // A sample's body is the step's, as POST /v1/cases/{id}/actions/{action} would take it.
+          .superRefine((sample, ctx) => {
+            const parsed = (actionBodies[sample.action] as z.ZodType).safeParse(sample.input);
+            if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['input', ...issue.path], message: issue.message });
+          })
+          .transform((sample) => {
+            const parsed = (actionBodies[sample.action] as z.ZodType<Record<string, unknown>>).safeParse(sample.input);
+            return { ...sample, input: parsed.success ? parsed.data : sample.input };
+          }),
       )
       .max(10, 'must be at most 10')
       .optional(),

@@ -166,6 +166,11 @@ describe('a sixth 办法 put in force through the API', () => {
     expect(diff.body.steps.changed.map((s: { stage: string }) => s.stage)).toContain('notice');
 
     // ---- The dry run: opened tomorrow on the main path, with two sample inputs ----
+    // A sample's body is checked as the step's would be, and a dry run cannot start in the past.
+    const badSample = await request(app).post(`/v1/rulebook-versions/${v2id}/simulation`).set(auth(approver)).send({ openingDate: tomorrow, samples: [{ action: 'appointInvestigationGroup', input: { appointedOn: tomorrow, members: 'two' } }] });
+    expect([badSample.status, badSample.body.errors?.map((e: { field: string }) => e.field)]).toEqual([400, ['body.samples.0.input.members']]);
+    const past = await request(app).post(`/v1/rulebook-versions/${v2id}/simulation`).set(auth(approver)).send({ openingDate: addDays(day0, -1) });
+    expect([past.status, past.body.errors?.[0]?.field]).toEqual([400, 'body.openingDate']);
     const window = calendar.deadline(tomorrow, { amount: 7, unit: 'workingDays' }).deadline;
     const late = addDays(window, 1);
     const simulated = await request(app)
