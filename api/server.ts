@@ -63,9 +63,11 @@ export function dryRunnerFor(config: Config, resources: Resources): DryRunner | 
   const testServerPath = config.TEMPORAL_TEST_SERVER_PATH ?? INSTALLED_TEST_SERVER;
   if (!testServerPath) return undefined;
   let bundle: Promise<WorkflowBundle> | undefined;
+  // The one `npm run build` writes beside the compiled API (dist/workflow-bundle.js), built with it.
+  const built = config.WORKFLOW_BUNDLE_PATH ?? [path.resolve(__dirname, '..', 'workflow-bundle.js')].find((f) => __dirname.endsWith(path.join('dist', 'api')) && fs.existsSync(f));
   const workflowBundle = () =>
-    (bundle ??= config.WORKFLOW_BUNDLE_PATH
-      ? fs.promises.readFile(config.WORKFLOW_BUNDLE_PATH, 'utf8').then((code) => ({ code }))
+    (bundle ??= built
+      ? fs.promises.readFile(built, 'utf8').then((code) => ({ code }))
       : import('../worker/worker').then(({ bundleCaseWorkflows }) => {
           const log = resources.logger.child({ component: 'dry-run bundler' });
           return bundleCaseWorkflows({ trace() {}, debug() {}, info() {}, log() {}, warn: (m, meta) => log.warn(meta ?? {}, m), error: (m, meta) => log.error(meta ?? {}, m) });
