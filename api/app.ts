@@ -30,6 +30,9 @@ import { inboxRoutes } from './routes/inbox';
 import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { referenceRoutes } from './routes/reference';
+import { rulebookAdminRoutes } from './routes/rulebook-admin';
+import { RulebookCatalogue } from '../services/rulebooks/catalogue';
+import type { DryRunner } from '../services/rulebooks/dry-run';
 import { signInRoutes, type SignInSettings } from './routes/sign-in';
 
 export interface AppDeps {
@@ -72,6 +75,12 @@ export interface AppDeps {
   consoleDir?: string;
   /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
   rulebookParameters?: RulebookParameters | undefined;
+  /** The rulebook versions in force when (the shipped files and the approved); one over the archive unless given. */
+  catalogue?: RulebookCatalogue;
+  /** Runs rulebook dry runs (simulateRulebook); without, that route answers 503. */
+  dryRuns?: DryRunner | undefined;
+  /** What time it is for choosing the rulebook in force and dating approvals: the real clock unless a test runs on the time-skipping server's. */
+  now?: (() => number) | undefined;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -118,15 +127,19 @@ function contentSecurityPolicy(signIn: SignInSettings | undefined): Record<strin
 
 /** Every route the app serves, in one list: mounted from it, documented from it. */
 export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[] {
+  const authorities = deps.authorities ?? loadAuthorities();
+  const catalogue = deps.catalogue ?? new RulebookCatalogue(deps.db);
+  const rulebookDeps = { db: deps.db, authorities, catalogue, now: deps.now };
   const routes: RouteSpec[] = [
     ...healthRoutes({ ...deps, metrics }),
-    ...caseRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
+    ...caseRoutes({ ...deps, authorities, catalogue }),
     ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its recorded digests') }),
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
     ...calendarFeedRoutes(deps),
-    ...referenceRoutes(deps.authorities ?? loadAuthorities()),
-    ...signInRoutes(deps.signIn ?? { kind: 'none' }, deps.authorities ?? loadAuthorities()),
+    ...referenceRoutes(rulebookDeps),
+    ...rulebookAdminRoutes({ ...rulebookDeps, dryRuns: deps.dryRuns }),
+    ...signInRoutes(deps.signIn ?? { kind: 'none' }, authorities),
     ...codecRoutes({ ...deps, anonymousDecode: deps.anonymousCodecDecode }),
   ];
   routes.push(...docsRoutes(() => routes));
@@ -172,8 +185,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(consoleAssets(deps.consoleDir));
   const routes = appRoutes(deps, metrics);
   const isCodec = (r: RouteSpec) => r.path.startsWith(`${CODEC_PATH}/`);
+  // A rulebook file comes with its regulation's full text (services/rulebooks/checks.ts bounds both).
+  const isUpload = (r: RouteSpec) => r.operationId === 'submitRulebook';
   const mountOptions = { verifyToken: deps.verifyToken, writeLimiter, authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30), requireJson };
-  mountRoutes(app, routes.filter((r) => !isCodec(r)), { ...mountOptions, bodyLimit: '100kb' });
+  mountRoutes(app, routes.filter((r) => !isCodec(r) && !isUpload(r)), { ...mountOptions, bodyLimit: '100kb' });
+  mountRoutes(app, routes.filter(isUpload), { ...mountOptions, bodyLimit: '3mb' });
   // The UI sends an event's payloads at once, and a case's state grows with its timeline.
   mountRoutes(app, routes.filter(isCodec), { ...mountOptions, bodyLimit: '8mb' });
   app.use(notFoundHandler);

@@ -18,7 +18,14 @@ import { Problem, problems } from './problem';
 export const ROLES = ['officer', 'supervisor', 'auditor', 'admin'] as const;
 /** Roles over the whole system, whatever authority the token names: loading the national calendar. */
 export const SYSTEM_ROLES = ['system-admin'] as const;
-export type Role = (typeof ROLES)[number] | (typeof SYSTEM_ROLES)[number];
+/**
+ * 规则管理: submits rulebook versions, checks and tries them, approves another's and puts it in force.
+ * Of a deploying body: the jurisdictions its token's authority is bound to and those it introduced
+ * (services/rulebooks/reach.ts); of the whole system when the token also holds `system-admin`. It
+ * reads no case: a role of its own, neither within an authority's case work nor the calendar's.
+ */
+export const RULEBOOK_ROLES = ['rulebook-admin'] as const;
+export type Role = (typeof ROLES)[number] | (typeof SYSTEM_ROLES)[number] | (typeof RULEBOOK_ROLES)[number];
 
 /** Issuer and audience of the embedded (HS256) tokens unless TOKEN_ISSUER and TOKEN_AUDIENCE say otherwise. */
 export const EMBEDDED_TOKEN_ISSUER = 'rongcuo';
@@ -44,7 +51,7 @@ const claimsSchema = z.object({
     .pipe(visibleText())
     .transform((v) => v.trim())
     .pipe(z.string().min(1, 'must not be empty').max(50, 'must be at most 50 characters')),
-  roles: z.array(z.enum([...ROLES, ...SYSTEM_ROLES], { error: 'is not a role' })).min(1, 'must name a role').max(10),
+  roles: z.array(z.enum([...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES], { error: 'is not a role' })).min(1, 'must name a role').max(10),
   authority: z.string().regex(AUTHORITY_ID_PATTERN, 'must be lower-case letters, digits and hyphens, at most 63'),
 });
 export type User = z.infer<typeof claimsSchema>;

@@ -2,7 +2,10 @@
  * Listens for HTTP and stops cleanly: on SIGINT/SIGTERM it stops taking
  * connections, lets requests in flight finish, then closes its resources.
  */
+import fs from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import path from 'node:path';
+import type { WorkflowBundle } from '@temporalio/worker';
 import type { Duplex } from 'node:stream';
 import { checkApiConfig, isLoopback, loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
@@ -13,6 +16,7 @@ import { createApp } from './app';
 import { createVerifier } from './auth';
 import { clientErrorAnswer } from './problem';
 import type { SignInSettings } from './routes/sign-in';
+import { DryRunner } from '../services/rulebooks/dry-run';
 import { loadOrCreateTokenSecret } from './token-secret';
 
 export function verifierFor(config: Config) {
@@ -45,6 +49,32 @@ export function signInFor(config: Config): SignInSettings {
   };
 }
 
+/** The time-skipping server scripts/tools.mjs installs, from the sources (api/) or the compiled tree (dist/api/). */
+const INSTALLED_TEST_SERVER = [path.resolve(__dirname, '..', '.tools', 'venv', 'bin', 'temporal-test-server'), path.resolve(__dirname, '..', '..', '.tools', 'venv', 'bin', 'temporal-test-server')].find((f) =>
+  fs.existsSync(f),
+);
+
+/**
+ * The API's dry runs of rulebook versions: on the time-skipping server (TEMPORAL_TEST_SERVER_PATH, or the
+ * installed one), running the workflow bundle built ahead (WORKFLOW_BUNDLE_PATH) or bundled once, at the
+ * first dry run. Without a server, simulateRulebook answers 503 saying so.
+ */
+export function dryRunnerFor(config: Config, resources: Resources): DryRunner | undefined {
+  const testServerPath = config.TEMPORAL_TEST_SERVER_PATH ?? INSTALLED_TEST_SERVER;
+  if (!testServerPath) return undefined;
+  let bundle: Promise<WorkflowBundle> | undefined;
+  // The one `npm run build` writes beside the compiled API (dist/workflow-bundle.js), built with it.
+  const built = config.WORKFLOW_BUNDLE_PATH ?? [path.resolve(__dirname, '..', 'workflow-bundle.js')].find((f) => __dirname.endsWith(path.join('dist', 'api')) && fs.existsSync(f));
+  const workflowBundle = () =>
+    (bundle ??= built
+      ? fs.promises.readFile(built, 'utf8').then((code) => ({ code }))
+      : import('../worker/worker').then(({ bundleCaseWorkflows }) => {
+          const log = resources.logger.child({ component: 'dry-run bundler' });
+          return bundleCaseWorkflows({ trace() {}, debug() {}, info() {}, log() {}, warn: (m, meta) => log.warn(meta ?? {}, m), error: (m, meta) => log.error(meta ?? {}, m) });
+        }));
+  return new DryRunner({ testServerPath, workflowBundle, db: resources.db, authorities: resources.authorities });
+}
+
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
   checkApiConfig(config);
   const app = createApp({
@@ -70,6 +100,7 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
     signIn: signInFor(config),
     rulebookParameters: config.rulebookParameters,
+    dryRuns: dryRunnerFor(config, resources),
   });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));

@@ -176,6 +176,12 @@ export const envSchema = z.object({
   WORKFLOW_BUNDLE_PATH: optionalText,
   /** A JSON file of the authorities (config/authorities.ts); unset means the embedded demo authorities. */
   AUTHORITIES_FILE: optionalText,
+  /**
+   * The time-skipping Temporal test server the API runs rulebook dry runs on (simulateRulebook); unset:
+   * the one scripts/tools.mjs installs (.tools/venv/bin/temporal-test-server), where it is. A path set
+   * must exist.
+   */
+  TEMPORAL_TEST_SERVER_PATH: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Payload encryption keys, `id:base64` (AES-256-GCM) or `id:sm4:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
   PAYLOAD_KEYS: payloadKeyList((value) => value),
@@ -250,6 +256,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api
     throw new ConfigError('configuration error: SEARCH_TERMS_KEY: required in production (NODE_ENV=production); e.g. $(openssl rand -base64 48)');
   }
   checkTemporalTls(parsed);
+  if (parsed.TEMPORAL_TEST_SERVER_PATH && !fs.existsSync(parsed.TEMPORAL_TEST_SERVER_PATH)) {
+    throw new ConfigError(`configuration error: TEMPORAL_TEST_SERVER_PATH: no file at ${parsed.TEMPORAL_TEST_SERVER_PATH} (the time-skipping server rulebook dry runs run on)`);
+  }
   let payloadKeys: PayloadKeyring | undefined;
   try {
     payloadKeys = keys ? payloadKeyring(keys, parsed.PAYLOAD_KEY_CURRENT) : undefined;

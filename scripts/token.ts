@@ -8,12 +8,12 @@
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER, ROLES, SYSTEM_ROLES } from '../api/auth';
+import { EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES } from '../api/auth';
 import { loadOrCreateTokenSecret } from '../api/token-secret';
 import { loadConfigOrExit } from '../config/env';
 
 const argsSchema = z.object({
-  role: z.array(z.string()).min(1, '--role is required').transform((r) => r.flatMap((x) => x.split(','))).pipe(z.array(z.enum([...ROLES, ...SYSTEM_ROLES]))),
+  role: z.array(z.string()).min(1, '--role is required').transform((r) => r.flatMap((x) => x.split(','))).pipe(z.array(z.enum([...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES]))),
   authority: z.string().min(1, '--authority is required'),
   sub: z.string().min(1),
   name: z.string().min(1),
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const args = argsSchema.safeParse(values);
   if (!args.success) {
     process.stderr.write(`token: ${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n`);
-    process.stderr.write(`usage: npm run token -- --role ${[...ROLES, ...SYSTEM_ROLES].join('|')} --authority binhai-jw [--sub u123] [--name 张三] [--expires 8h]\n`);
+    process.stderr.write(`usage: npm run token -- --role ${[...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES].join('|')} --authority binhai-jw [--sub u123] [--name 张三] [--expires 8h]\n`);
     process.exit(2);
   }
   const maxAge = config.TOKEN_MAX_AGE_SECONDS;

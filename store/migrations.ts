@@ -274,6 +274,94 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 70,
+    name: 'rulebook versions authored through the API, their audit trail, authorities bound to jurisdictions',
+    statements: [
+      // A rulebook version a deploying body submitted, with the file as uploaded and the regulation's full
+      // text its quotes were checked against; approved by another person, in force from a day (HMCTS's LiveFrom
+      // and LiveTo). The parsed rulebook is what a case pins when it opens under the version.
+      `create table rulebook_versions (
+        id uuid primary key default gen_random_uuid(),
+        jurisdiction text not null,
+        version text not null,
+        revision integer not null,
+        status text not null check (status in ('submitted', 'approved', 'withdrawn')),
+        rulebook jsonb not null,
+        file_name text not null,
+        file_text text not null,
+        file_sha256 text not null,
+        regulation_file text not null,
+        regulation_text text not null,
+        regulation_sha256 text not null,
+        submitted_by jsonb not null,
+        submitted_at timestamptz not null default now(),
+        approved_by jsonb,
+        approved_at timestamptz,
+        in_force_from date,
+        in_force_until date,
+        withdrawn_by jsonb,
+        withdrawn_at timestamptz,
+        withdrawal_reason text,
+        check (status <> 'approved' or (approved_by is not null and in_force_from is not null)),
+        check (in_force_until is null or in_force_until >= in_force_from)
+      )`,
+      // One live copy of each revision: a correction is a new revision, a withdrawn one may be submitted again.
+      `create unique index rulebook_versions_revision on rulebook_versions (jurisdiction, version, revision) where status <> 'withdrawn'`,
+      `create index rulebook_versions_jurisdiction on rulebook_versions (jurisdiction, submitted_at)`,
+      // Versions are never edited and never deleted, whoever connects: what a version says, who submitted it
+      // and, once approved, who approved it and from when, are fixed; the only changes are submitted to approved
+      // or withdrawn, and approved to withdrawn (before it is in force: services/rulebooks/authoring.ts).
+      `create function rulebook_versions_guard() returns trigger language plpgsql as $$
+       begin
+         if tg_op = 'DELETE' then
+           raise exception 'rulebook versions are kept: withdraw one instead' using errcode = '42501';
+         end if;
+         if (new.id, new.jurisdiction, new.version, new.revision, new.rulebook, new.file_name, new.file_text, new.file_sha256,
+             new.regulation_file, new.regulation_text, new.regulation_sha256, new.submitted_by, new.submitted_at)
+            is distinct from
+            (old.id, old.jurisdiction, old.version, old.revision, old.rulebook, old.file_name, old.file_text, old.file_sha256,
+             old.regulation_file, old.regulation_text, old.regulation_sha256, old.submitted_by, old.submitted_at) then
+           raise exception 'a rulebook version is never edited: a correction is a new revision' using errcode = '42501';
+         end if;
+         if old.status = 'withdrawn' then
+           raise exception 'a withdrawn rulebook version stays withdrawn' using errcode = '42501';
+         end if;
+         if old.status = 'approved' and (new.status <> 'withdrawn'
+             or (new.approved_by, new.approved_at, new.in_force_from, new.in_force_until)
+                is distinct from (old.approved_by, old.approved_at, old.in_force_from, old.in_force_until)) then
+           raise exception 'an approved rulebook version is never edited: a correction is a new revision' using errcode = '42501';
+         end if;
+         return new;
+       end $$`,
+      `create trigger rulebook_versions_guard before update or delete on rulebook_versions for each row execute function rulebook_versions_guard()`,
+      // Every submission (refused ones too), check, dry run, approval, withdrawal and binding: who, when, what.
+      `create table rulebook_audit (
+        id bigserial primary key,
+        at timestamptz not null default now(),
+        action text not null,
+        jurisdiction text not null,
+        version_id uuid,
+        actor jsonb not null,
+        detail jsonb not null default '{}'::jsonb
+      )`,
+      `create index rulebook_audit_jurisdiction on rulebook_audit (jurisdiction, id)`,
+      `create function rulebook_audit_append_only() returns trigger language plpgsql as $$
+       begin
+         raise exception 'the rulebook audit trail is append-only' using errcode = '42501';
+       end $$`,
+      `create trigger rulebook_audit_append_only before update or delete on rulebook_audit for each row execute function rulebook_audit_append_only()`,
+      `create trigger rulebook_audit_no_truncate before truncate on rulebook_audit for each statement execute function rulebook_audit_append_only()`,
+      // Jurisdictions an authority was bound to through the API, beside those its configuration names.
+      `create table authority_jurisdictions (
+        authority text not null,
+        jurisdiction text not null,
+        bound_by jsonb not null,
+        bound_at timestamptz not null default now(),
+        primary key (authority, jurisdiction)
+      )`,
+    ],
+  },
 ];
 
 /** The migrations this build knows that the database has not applied yet. */

@@ -25,7 +25,9 @@ import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import type { User } from '../auth';
 import type { Response } from 'express';
-import { caseIdParams, caseListQuery, openCaseBody, stepParams } from '../schemas';
+import { caseIdParams, caseListQuery, openCaseBodyOf, stepParams } from '../schemas';
+import { beijingDate } from '../../domain/calendar';
+import { boundJurisdictions, type RulebookCatalogue } from '../../services/rulebooks/catalogue';
 import { idempotencyKeyOf } from '../validate';
 import { VISIBILITY_WAIT_MS } from '../waits';
 
@@ -38,9 +40,13 @@ export interface CaseRoutesDeps {
   matterIndex: MatterIndex;
   /** How long a step waits for the case before answering 202 (default 15 s). */
   stepWaitMs?: number | undefined;
-  /** Which jurisdictions each authority may open cases under. */
+  /** Which jurisdictions each authority may open cases under (with those bound through the API). */
   authorities: Authorities;
   rulebookParameters?: RulebookParameters | undefined;
+  /** The rulebook versions in force when: the shipped files and the approved ones. */
+  catalogue: RulebookCatalogue;
+  /** What time it is for choosing the version in force (the real clock unless a test runs on the time-skipping server's). */
+  now?: (() => number) | undefined;
 }
 
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
@@ -224,6 +230,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
     }),
   );
 
+  const today = () => beijingDate((deps.now ?? Date.now)());
+  const openCaseBody = openCaseBodyOf({
+    jurisdictions: () => deps.catalogue.jurisdictions(),
+    inForceToday: (j) => deps.catalogue.inForce(j, today())?.rulebook,
+  });
   return [
     route({
       method: 'post',
@@ -242,22 +253,28 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         409: problem('Idempotency-Key reused with another body'),
         422: problem('No rulebook in force, or a route the rulebook does not allow'),
       },
+      // The approved versions as the archive has them now, before the body is checked against the one in force.
+      async authorize() {
+        await deps.catalogue.refresh();
+      },
       async handle({ req, res, body, user }) {
-        const bound = deps.authorities.get(user.authority)?.jurisdiction;
-        if (bound !== body.jurisdiction) {
+        // An authority opens cases under the jurisdictions its configuration names and those bound to it through the API.
+        const bound = deps.authorities.get(user.authority) ? await boundJurisdictions(deps.db, deps.authorities, user.authority) : [];
+        if (!bound.includes(body.jurisdiction)) {
+          const listed = bound.join('、');
           throw new Problem({
             status: 403,
             code: 'jurisdiction_not_bound',
             title: 'Jurisdiction not bound to this authority',
             detail: {
-              zh: bound ? `本机关只能依 ${bound} 规则立案，不能依 ${body.jurisdiction} 规则立案` : `本机关（${user.authority}）未配置可适用的规则，不能立案`,
-              en: bound ? `Your authority opens cases under ${bound} only, not ${body.jurisdiction}` : `Your authority (${user.authority}) is bound to no jurisdiction`,
+              zh: bound.length ? `本机关只能依 ${listed} 规则立案，不能依 ${body.jurisdiction} 规则立案` : `本机关（${user.authority}）未配置可适用的规则，不能立案`,
+              en: bound.length ? `Your authority opens cases under ${bound.join(', ')} only, not ${body.jurisdiction}` : `Your authority (${user.authority}) is bound to no jurisdiction`,
             },
-            errors: [{ field: 'body.jurisdiction', message: bound ? `must be ${bound}, the jurisdiction of your authority` : 'your authority is bound to no jurisdiction' }],
+            errors: [{ field: 'body.jurisdiction', message: bound.length ? `must be ${bound.join(' or ')}, the jurisdiction${bound.length > 1 ? 's' : ''} of your authority` : 'your authority is bound to no jurisdiction' }],
           });
         }
         try {
-          const { caseId } = await openCase(deps, user, body, idempotencyKeyOf(req));
+          const { caseId } = await openCase({ ...deps, rulebookInForce: (j, date) => deps.catalogue.inForce(j, date)?.rulebook }, user, body, idempotencyKeyOf(req));
           res.locals.caseId = caseId;
           await actedAsStaff(user, caseId);
           res.status(201).location(`${deps.baseUrl}/v1/cases/${caseId}`).json({ id: caseId });

@@ -83,10 +83,91 @@ export interface RulebookSummary {
   name: string;
   issuingBody: string;
   version: string;
+  revision?: number;
   inForce: string;
   source: string;
-  /** The caller’s authority opens cases under it (its configured jurisdiction). */
+  /** `<id>@<version>r<revision>` for a shipped file, the archive's id for an approved one. */
+  versionId?: string;
+  origin?: 'file' | 'approved';
+  /** The days new cases of the jurisdiction open under it. */
+  inForceFrom?: string;
+  inForceUntil?: string | null;
+  inForceToday?: boolean;
+  /** The caller’s authority opens cases under it today (a jurisdiction it is bound to, in the version in force). */
   usable: boolean;
+}
+
+/** A rulebook version as 规则管理 lists it (GET /v1/rulebook-versions). */
+export interface RulebookVersion {
+  versionId: string;
+  origin: 'file' | 'submitted';
+  jurisdiction: string;
+  version: string;
+  revision: number;
+  status: 'submitted' | 'approved' | 'withdrawn';
+  fileName: string;
+  regulationFile: string;
+  inForceFrom: string | null;
+  inForceUntil: string | null;
+  submittedBy?: { sub: string; name: string; authority: string };
+  submittedAt?: string;
+  approvedBy?: { sub: string; name: string } | null;
+  approvedAt?: string | null;
+  withdrawalReason?: string | null;
+}
+
+export interface RulebookVersionDetail extends Omit<RulebookVersion, 'fileName' | 'regulationFile'> {
+  rulebook: Rulebook;
+  file?: { name: string; text: string; sha256: string };
+  regulation?: { file: string; text: string; sha256: string };
+  audit: AuditEntry[];
+}
+
+/** A problem of a rulebook file: where it is (path and line), which check found it, the article it concerns. */
+export interface RulebookProblem extends FieldError {
+  zh: string;
+  path: string;
+  check: string;
+  line?: number;
+  article?: string;
+}
+
+export interface DryRun {
+  versionId: string;
+  rulebook: { id: string; version: string; revision: number; name: string };
+  openingDate: string;
+  path: { outcome: string; appeal: boolean };
+  completed: boolean;
+  outcome?: string;
+  closedOn?: string;
+  stoppedAt?: { stage: string; reason: string; refusal?: { type: string; message: string; article?: string } };
+  steps: { action: string; label: string; stage: string; on: string }[];
+  deadlines: { key: string; label: string; binds: string; from: string; amount: number; unit: string; lastDay: string; provisional: boolean; status: string; article: string; quote: string }[];
+  limits: { key: string; label: string; lastDay: string; article: string }[];
+  documents: { kind: string; title: string; number: string; article: string; issuedOn: string; recipients: string[] }[];
+  refusals: { label?: string; action: string; on?: string; refused: boolean; type?: string; message?: string; article?: string; notOffered?: boolean }[];
+}
+
+export interface RulebookDiff {
+  fromVersionId: string;
+  toVersionId: string;
+  from: { id: string; version: string; revision: number };
+  to: { id: string; version: string; revision: number };
+  steps: { added: { stage: string; label: string }[]; removed: { stage: string; label: string }[]; changed: { stage: string; label: string; changes: { path: string; from: unknown; to: unknown }[] }[] };
+  periods: { path: string; label: string; change: string; from?: { amount: number; unit: string; article: string }; to?: { amount: number; unit: string; article: string } }[];
+  catalogues: { catalogue: string; id: string; change: string; from?: { article: string; text: string }; to?: { article: string; text: string } }[];
+  effects: { outcome: string; change: string; text: string; article: string }[];
+  other: { path: string; from: unknown; to: unknown }[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  action: string;
+  jurisdiction: string;
+  versionId?: string;
+  actor: { sub: string; name: string; authority: string; roles: string[] };
+  detail: Record<string, unknown>;
 }
 
 export interface InboxNotice {
@@ -153,6 +234,8 @@ export type SignInSettings =
       roles: string[];
       /** Roles over the whole system (system-admin: loading the national calendar), whatever authority the token names. */
       systemRoles: string[];
+      /** The rulebook administrator's role (规则管理), of the authority picked, or of the whole system with system-admin. */
+      rulebookRoles?: string[];
       /** How long a development sign-in lasts: a working day, or TOKEN_MAX_AGE_SECONDS if shorter. */
       tokenLifetimeSeconds: number;
       authorities: { id: string; name: string; jurisdiction: string }[];
@@ -292,6 +375,15 @@ export const api = {
   },
 
   listRulebooks: () => json<{ rulebooks: RulebookSummary[] }>('GET', '/v1/rulebooks'),
+  listRulebookVersions: () => json<{ versions: RulebookVersion[] }>('GET', '/v1/rulebook-versions'),
+  getRulebookVersion: (id: string) => json<RulebookVersionDetail>('GET', `/v1/rulebook-versions/${encodeURIComponent(id)}`),
+  submitRulebook: (file: { name: string; text: string }, regulation: { name: string; text: string }) => json<RulebookVersionDetail>('POST', '/v1/rulebook-versions', { body: { file, regulation } }),
+  simulateRulebook: (id: string, body: { openingDate: string; path: 'main' | { outcome?: string; appeal?: boolean } }) =>
+    json<DryRun>('POST', `/v1/rulebook-versions/${encodeURIComponent(id)}/simulation`, { body }),
+  compareRulebooks: (id: string, against?: string) => json<RulebookDiff>('GET', `/v1/rulebook-versions/${encodeURIComponent(id)}/diff`, { query: { against } }),
+  approveRulebook: (id: string, body: { inForceFrom: string; inForceUntil?: string }) => json<RulebookVersion>('POST', `/v1/rulebook-versions/${encodeURIComponent(id)}/approval`, { body }),
+  withdrawRulebook: (id: string, reason: string) => json<RulebookVersion>('POST', `/v1/rulebook-versions/${encodeURIComponent(id)}/withdrawal`, { body: { reason } }),
+  rulebookAudit: (jurisdiction?: string) => json<{ entries: AuditEntry[] }>('GET', '/v1/rulebook-audit', { query: { jurisdiction } }),
   getRulebook: (id: string, version?: string) => json<Rulebook>('GET', `/v1/rulebooks/${encodeURIComponent(id)}`, { query: { version } }),
 
   inbox: (unserved?: boolean) => json<{ notices: InboxNotice[] }>('GET', '/v1/inbox', { query: { unserved: unserved ? 'true' : undefined, limit: 200 } }),

@@ -10,6 +10,7 @@ export const ROLE_NAMES: Record<string, string> = {
   auditor: '审计人员',
   admin: '本机关管理员',
   'system-admin': '系统管理员',
+  'rulebook-admin': '规则管理员',
 };
 
 /**
@@ -18,8 +19,11 @@ export const ROLE_NAMES: Record<string, string> = {
  */
 export const SYSTEM_ROLES: readonly string[] = ['system-admin'];
 
-/** Whether the user holds a role within its authority, which the case pages need. */
-export const worksInAuthority = (roles: readonly string[]) => roles.some((r) => !SYSTEM_ROLES.includes(r));
+/** The roles of an authority's case work (api/auth.ts ROLES); the rulebook administrator's (规则管理) reads no case. */
+const CASE_ROLES: readonly string[] = ['officer', 'supervisor', 'auditor', 'admin'];
+
+/** Whether the user holds a role within its authority's case work, which the case pages need. */
+export const worksInAuthority = (roles: readonly string[]) => roles.some((r) => CASE_ROLES.includes(r));
 
 export const OUTCOME_NAMES: Record<string, string> = {
   exempt: '免责',

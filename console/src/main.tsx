@@ -15,6 +15,7 @@ import { CaseList } from './pages/CaseList';
 import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { OpenCase } from './pages/OpenCase';
+import { RulebookAdmin } from './pages/RulebookAdmin';
 import { RulebookPage, Rulebooks } from './pages/Rulebooks';
 import { SignIn } from './pages/SignIn';
 import { session, sessionSnapshot } from './session';
@@ -33,6 +34,8 @@ const NAV: { href: string; label: string; roles?: string[] | 'authority' }[] = [
   { href: '/rulebooks', label: '法规', roles: 'authority' },
   // An authority's admin checks a year's schedule; the system administrator loads it.
   { href: '/admin', label: '管理', roles: ['admin', 'system-admin'] },
+  // A deploying body's own 办法: submitted, checked, tried and put in force.
+  { href: '/rulebook-admin', label: '规则管理', roles: ['rulebook-admin'] },
 ];
 
 const shown = (roles: string[]) => (n: (typeof NAV)[number]) => (n.roles === undefined ? true : n.roles === 'authority' ? worksInAuthority(roles) : n.roles.some((r) => roles.includes(r)));
@@ -101,6 +104,7 @@ function App() {
           <Route path="/rulebooks" component={Rulebooks} />
           <Route path="/rulebooks/:id">{(params) => <RulebookPage id={params.id} />}</Route>
           <Route path="/admin" component={Admin} />
+          <Route path="/rulebook-admin" component={RulebookAdmin} />
           <Route component={NotFound} />
         </Switch>
       </main>

@@ -41,6 +41,8 @@ export interface OpenCaseDeps {
   now?: () => number;
   /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
   rulebookParameters?: RulebookParameters | undefined;
+  /** The version in force on a day: the shipped files' unless given (the API's catalogue adds the approved versions). */
+  rulebookInForce?: ((jurisdiction: string, date: string) => Rulebook | undefined) | undefined;
 }
 
 export class NoRulebookInForce extends Error {}
@@ -88,7 +90,7 @@ export async function openCase(
 ): Promise<{ caseId: string; replayed: boolean }> {
   const now = deps.now?.() ?? Date.now();
   const openedOn = beijingDate(now);
-  const rulebook = rulebookInForce(request.jurisdiction, openedOn);
+  const rulebook = (deps.rulebookInForce ?? rulebookInForce)(request.jurisdiction, openedOn);
   if (!rulebook) throw new NoRulebookInForce(`no ${request.jurisdiction} rulebook is in force on ${openedOn}`);
   const routes = routesOf(rulebook);
   if (request.route && !routes.includes(request.route)) throw new RouteNotAllowed(`${rulebook.name} accepts cases by ${routes.join(', ')}, not ${request.route}`);

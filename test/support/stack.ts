@@ -43,7 +43,7 @@ export async function startStack(
     publishedSchedules?: ReadonlyMap<number, YearSchedule>;
     notices?: NoticeSettings;
     stepWaitMs?: number;
-    app?: Pick<AppDeps, 'baseUrl' | 'signIn'>;
+    app?: Pick<AppDeps, 'baseUrl' | 'signIn' | 'authorities' | 'dryRuns' | 'now'>;
     /** The dev server's HTTP API on this port, for tests that go around the API. */
     temporalHttpPort?: number;
   } = {},
