@@ -7,6 +7,7 @@ import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
 import { libreOfficeRenderer, type ArchivalRenderer } from '../services/documents/render-pdf';
 import type { Db } from '../store/db';
+import type { PayloadKeyring } from '../services/codec/keys';
 import { calendarActivities } from './calendar';
 import { caseFleetActivities } from './cases';
 import { caseViewActivities } from './case-views';
@@ -25,6 +26,8 @@ export interface ActivityDependencies {
   authorities?: Authorities;
   /** Renders the archival PDF copies; LibreOffice headless unless given. */
   archivalRenderer?: ArchivalRenderer;
+  /** The payload keys, which seal the case file's materials and bound file at rest. */
+  payloadKeys?: PayloadKeyring;
 }
 
 export function createActivities(deps: ActivityDependencies) {

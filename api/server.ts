@@ -70,6 +70,8 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
     signIn: signInFor(config),
     rulebookParameters: config.rulebookParameters,
+    payloadKeys: resources.payloadKeys,
+    materialLimits: { maxFileBytes: config.MATERIAL_MAX_MB * 1024 * 1024, maxCaseBytes: config.CASE_MATERIALS_MAX_MB * 1024 * 1024 },
   });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));
