@@ -9,6 +9,7 @@ import { libreOfficeRenderer, type ArchivalRenderer } from '../services/document
 import type { Db } from '../store/db';
 import type { PayloadKeyring } from '../services/codec/keys';
 import { calendarActivities } from './calendar';
+import { caseFileActivities } from './case-file';
 import { caseFleetActivities } from './cases';
 import { caseViewActivities } from './case-views';
 import { documentActivities } from './documents';
@@ -31,11 +32,14 @@ export interface ActivityDependencies {
 }
 
 export function createActivities(deps: ActivityDependencies) {
+  const authorities = deps.authorities ?? loadAuthorities();
+  const renderer = deps.archivalRenderer ?? libreOfficeRenderer();
   return {
+    ...caseFileActivities(deps.db, { keyring: deps.payloadKeys, renderer, authorities }),
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
     ...caseFleetActivities(deps.client, deps.db),
     ...caseViewActivities(deps.db),
-    ...documentActivities(deps.db, { authorities: deps.authorities ?? loadAuthorities(), renderer: deps.archivalRenderer ?? libreOfficeRenderer() }),
+    ...documentActivities(deps.db, { authorities, renderer }),
     ...dossierActivities(deps.client, deps.db),
     ...noticeActivities(deps.db, deps.client, deps.notices),
   };

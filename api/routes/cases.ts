@@ -20,6 +20,7 @@ import { ROLES } from '../auth';
 import { excludedFrom, loadCase, readCase, recusedAmong, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
+import { withPapers } from '../step-papers';
 import { refuseStaffAsSubject, staffRecorder } from '../subject-account';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
@@ -203,13 +204,15 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       async handle({ params, body, user, req, res }) {
         // A colleague is not made a case's subject (shut out of it, handed its notices): 409 naming why.
         if (name === 'bindSubjectAccount') await refuseStaffAsSubject(deps.db, await loadCase(deps, params.id, user), (body as { userId: string }).userId);
+        // The materials the step names become the papers it carries, as the case's file holds them.
+        const carried = await withPapers(deps.db, params.id, body);
         try {
           const outcome = await takeStep(
             { db: deps.db, client: deps.client, waitMs: deps.stepWaitMs ?? 15_000 },
             {
               caseId: params.id,
               action: name,
-              body,
+              body: carried,
               actor: { sub: user.sub, name: user.name, roles: user.roles },
               authority: user.authority,
               idempotencyKey: idempotencyKeyOf(req),
