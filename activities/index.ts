@@ -40,7 +40,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...caseFleetActivities(deps.client, deps.db),
     ...caseViewActivities(deps.db),
     ...documentActivities(deps.db, { authorities, renderer }),
-    ...dossierActivities(deps.client, deps.db),
+    ...dossierActivities(deps.client, deps.db, { keyring: deps.payloadKeys, renderer, authorities }),
     ...noticeActivities(deps.db, deps.client, deps.notices),
   };
 }

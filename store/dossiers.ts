@@ -80,3 +80,23 @@ export async function dossierDocuments(db: Queryable, caseId: string): Promise<D
   );
   return docs.map((d) => ({ documentId: d.id, number: d.number, title: d.title, kind: d.kind, sha256: d.sha256, archivalSha256: d.archival_sha256, sm3: d.sm3, archivalSm3: d.archival_sm3 }));
 }
+
+/** Closed cases whose dossier records no bound file, oldest first: the sweep binds them. */
+export async function dossiersWithoutBoundFile(db: Queryable, limit: number): Promise<CaseState[]> {
+  const rows = await db.query<{ state: CaseState }>('select state from dossiers where bound_file is null order by closed_at, case_id limit $1', [limit]);
+  return rows.map((r) => r.state);
+}
+
+/** A sweep's watermark: the close time of the newest case it recorded (ISO), if it ran before. */
+export async function readWatermark(db: Queryable, name: string): Promise<string | undefined> {
+  const rows = await db.query<{ closed_at: Date | string }>('select closed_at from sweep_watermarks where name = $1', [name]);
+  return rows[0] ? new Date(rows[0].closed_at).toISOString() : undefined;
+}
+
+/** Moves the watermark forward, never back (two sweeps may finish in either order). */
+export async function writeWatermark(db: Queryable, name: string, closedAt: string): Promise<void> {
+  await db.query(
+    `insert into sweep_watermarks (name, closed_at) values ($1, $2) on conflict (name) do update set closed_at = greatest(sweep_watermarks.closed_at, excluded.closed_at), updated_at = now()`,
+    [name, closedAt],
+  );
+}
