@@ -6,6 +6,7 @@
  */
 import type { CaseState } from '../domain/case/contract';
 import { materialKindLabel, PARTY_FILING_KINDS } from '../domain/case/materials';
+import { materialKindsOfCase } from '../services/casefile/rulebook-of-case';
 import { CASE_FILE_ROLES, type User } from './auth';
 import { recusedFrom, recusedProblem } from './case-access';
 import { Problem, problems } from './problem';
@@ -29,16 +30,17 @@ export function checkCaseFileAccess(state: CaseState, user: User, operation: Cas
   if (recusedFrom(state, user)) throw recusedProblem(state.caseId);
   const party = partyOf(state, user);
   if (operation === 'uploadMaterial' && party) {
-    if (kind !== undefined && !PARTY_FILING_KINDS.includes(kind)) {
+    const partyKinds = [...PARTY_FILING_KINDS, ...materialKindsOfCase(state).filter((k) => k.filedByParty).map((k) => k.id)];
+    if (kind !== undefined && !partyKinds.includes(kind)) {
       throw new Problem({
         status: 403,
         code: 'party_upload_kind',
         title: 'Not a filing of the party',
         detail: {
-          zh: `当事人只能上传本人提交的材料（${PARTY_FILING_KINDS.map((k) => materialKindLabel(k)).join('、')}），不能上传${materialKindLabel(kind)}`,
-          en: `A party uploads only what it files itself (${PARTY_FILING_KINDS.join(', ')}), not ${kind}`,
+          zh: `当事人只能上传本人提交的材料（${partyKinds.map((k) => materialKindLabel(k, materialKindsOfCase(state))).join('、')}），不能上传${materialKindLabel(kind)}`,
+          en: `A party uploads only what it files itself (${partyKinds.join(', ')}), not ${kind}`,
         },
-        errors: [{ field: 'body.kind', message: `must be one of ${PARTY_FILING_KINDS.join(', ')} for a party of the case` }],
+        errors: [{ field: 'body.kind', message: `must be one of ${partyKinds.join(', ')} for a party of the case` }],
       });
     }
     return;

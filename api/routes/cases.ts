@@ -20,7 +20,7 @@ import { ROLES } from '../auth';
 import { excludedFrom, loadCase, readCase, recusedAmong, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
-import { withPapers } from '../step-papers';
+import { papersAsTheyStand, withPapers } from '../step-papers';
 import { admitsClosedCases, archivedCasesPage, type ArchiveCursor } from '../archived-cases';
 import { refuseStaffAsSubject, staffRecorder } from '../subject-account';
 import { fieldsProblem, Problem, problems } from '../problem';
@@ -398,7 +398,8 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         // A closed case retries nothing; a running one shows what it is retrying and how often (null: Temporal did not say).
         const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id);
         // freshness: where the state was read (the case's view, the case itself, its dossier) and as of when.
-        res.json({ ...asSeenBy(state, user), pendingEffects: retrying, freshness });
+        const papers = await papersAsTheyStand(deps.db, state);
+        res.json({ ...asSeenBy(state, user), ...(papers ? { papers } : {}), pendingEffects: retrying, freshness });
       },
     }),
     route({

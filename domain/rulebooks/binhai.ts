@@ -14,7 +14,7 @@ export const binhai2021: RulebookInput = {
   name: '滨海新区容错免责实施办法（试行）',
   issuingBody: '中共天津市滨海新区委员会',
   version: '2021-10',
-  revision: 3,
+  revision: 4,
   inForce: '2021-10-11',
   source: 'binhai-2021.txt',
   documentNumberPrefix: '滨纪免',
@@ -31,6 +31,68 @@ export const binhai2021: RulebookInput = {
       { id: 'proposal', label: '免责建议', required: false },
     ],
   },
+  materialKinds: [
+    { id: 'appeal', label: '书面申诉', basis: art('第十七条', '可向作出结论的问责部门提出书面申诉'), filedByParty: true },
+    { id: 'interviewRecord', label: '调查笔录或者谈话记录', basis: art('第十三条(二)', '形成调查笔录或者谈话记录') },
+  ],
+  /**
+   * Every written document the text names may be recorded before its scan is attached: the text requires
+   * the document, not its scan in this system, and refusing the step would cost a party its window or
+   * hold the procedure for a scanner. The case shows it missing until it is attached (attachPapers).
+   */
+  papers: [
+    {
+      id: 'writtenApplication',
+      step: 'fileApplication',
+      label: '书面《容错免责申请》',
+      kinds: ['application'],
+      basis: {
+        ...art('第十二条(二)', '被调查对象或者其所在党组织可在问责部门告知后七个工作日内向问责部门提交《容错免责申请》'),
+        reading: '申请以书面形式提交，期限以送达为准：登记时未附扫描件的照常登记，案卷标明缺件，补附扫描件后消除',
+      },
+      mayProceedWithout: true,
+    },
+    {
+      id: 'interviewRecords',
+      step: 'recordStatement',
+      label: '调查笔录或者谈话记录',
+      kinds: ['interviewRecord'],
+      basis: { ...art('第十三条(二)', '形成调查笔录或者谈话记录'), reading: '听取意见须形成笔录或谈话记录；登记时未附的，案卷标明缺件' },
+      mayProceedWithout: true,
+    },
+    {
+      id: 'writtenReport',
+      step: 'submitInvestigationReport',
+      label: '书面调查报告',
+      kinds: ['investigationReport'],
+      basis: { ...art('第十三条(三)', '形成书面报告,提出初步建议'), reading: '报告为书面报告；登记时未附扫描件的，案卷标明缺件，不阻碍认定程序' },
+      mayProceedWithout: true,
+    },
+    {
+      id: 'deliberationMinutes',
+      step: 'recordDetermination',
+      label: '集体研究的会议纪要',
+      kinds: ['minutes'],
+      basis: { ...art('第十四条(一)', '由调查组报问责部门领导班子集体研究'), reading: '集体研究应有会议纪要为凭；原文未要求随认定提交，登记时未附的，案卷标明缺件' },
+      mayProceedWithout: true,
+    },
+    {
+      id: 'proofOfService',
+      step: 'serveNotice',
+      label: '送达回证',
+      kinds: ['proofOfService'],
+      basis: { ...art('第十五条', '书面告知被调查对象及所在单位党组织'), reading: '书面告知以送达为凭：登记送达时未附送达回证的，案卷标明缺件；经收件箱确认送达的，以确认记录为凭，不再要求回证' },
+      mayProceedWithout: true,
+    },
+    {
+      id: 'writtenAppeal',
+      step: 'fileAppeal',
+      label: '书面申诉',
+      kinds: ['appeal'],
+      basis: { ...art('第十七条', '可向作出结论的问责部门提出书面申诉'), reading: '申诉以书面送达为准；登记时未附扫描件的照常登记，案卷标明缺件' },
+      mayProceedWithout: true,
+    },
+  ],
   caseAttributes: [
     {
       id: 'specialZone',

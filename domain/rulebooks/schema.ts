@@ -548,7 +548,17 @@ export const rulebookSchema = z.object({
    * Kinds of material this regulation names beyond the kinds every case file holds (申请书, 证据材料,
    * 调查报告, 会议纪要, 送达回证, 其他: domain/case/materials.ts), e.g. 滨海's 调查笔录或者谈话记录.
    */
-  materialKinds: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]{0,39}$/), label: z.string().min(2), basis: basisSchema })).optional(),
+  materialKinds: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z][A-Za-z]{0,39}$/),
+        label: z.string().min(2),
+        basis: basisSchema,
+        /** A party files it itself (a written appeal): the case's party may upload it to its own case. */
+        filedByParty: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   /**
    * The written documents the regulation asks of a step (a written application, a written report):
    * which step carries it, of which kinds of material, and whether the step may be recorded without

@@ -8,6 +8,6 @@ export function rulebookOfCase(state: Pick<CaseState, 'jurisdiction' | 'rulebook
 }
 
 /** The kinds of material the case's file takes: every case's, and its rulebook's own. */
-export function materialKindsOfCase(state: Pick<CaseState, 'jurisdiction' | 'rulebookVersion' | 'rulebookRevision'>): { id: string; label: string }[] {
+export function materialKindsOfCase(state: Pick<CaseState, 'jurisdiction' | 'rulebookVersion' | 'rulebookRevision'>): { id: string; label: string; filedByParty?: boolean | undefined }[] {
   return rulebookOfCase(state)?.materialKinds ?? [];
 }

@@ -49,6 +49,10 @@ it('serves a closed case and its documents from the archive after Temporal has d
 
   const live = (await request(stack.app).get(`/v1/cases/${id}`).set(auth)).body;
   expect(live).toMatchObject({ closed: true, outcome: 'notAccepted' });
+  // A closed case's file takes no more materials, and withdraws none.
+  const late = await request(stack.app).post(`/v1/cases/${id}/materials`).set(auth).field('kind', 'other').field('title', '迟到的材料').attach('file', scan, 'b.pdf');
+  expect([late.status, late.body.code]).toEqual([409, 'case_closed']);
+  expect((await request(stack.app).post(`/v1/materials/${material.body.materialId}/withdrawal`).set(auth).send({ reason: '结案后撤回' })).status).toBe(409);
 
   await stack.env.client.workflowService.deleteWorkflowExecution({ namespace: stack.env.namespace ?? 'default', workflowExecution: { workflowId: id } });
   await eventually(async () => {

@@ -187,3 +187,27 @@ describe('withdrawal and access', () => {
     expect((await request(stack.app).post(`/v1/materials/${own.body.materialId}/withdrawal`).set('Authorization', `Bearer ${subject}`).send({ reason: '撤回' })).status).toBe(403);
   });
 });
+
+describe('steps that carry papers', () => {
+  it('hands the step the materials it names, as uploaded; refuses another case’s or a withdrawn one; marks an attached one withdrawn later', async () => {
+    const scan = await pdfOf(1, 'Written application');
+    const up = await upload(officer, scan, { kind: 'application', title: '容错免责申请', originalDate: today }).expect(201);
+    const stray = (await request(stack.app).get(`/v1/cases/${caseId}/materials`).set('Authorization', `Bearer ${officer}`)).body.materials.find((m: { withdrawal: unknown }) => m.withdrawal);
+    const refused = await request(stack.app)
+      .post(`/v1/cases/${caseId}/actions/fileApplication`)
+      .set('Authorization', `Bearer ${officer}`)
+      .send({ filedBy: 'subject', receivedOn: today, summary: '书面申请', attachments: [up.body.materialId, stray.materialId, '00000000-0000-4000-8000-000000000000'] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.attachments.1', 'body.attachments.2']);
+    const filed = await request(stack.app)
+      .post(`/v1/cases/${caseId}/actions/fileApplication`)
+      .set('Authorization', `Bearer ${officer}`)
+      .send({ filedBy: 'subject', receivedOn: today, summary: '书面申请', attachments: [up.body.materialId] })
+      .expect(200);
+    expect(filed.body.papers).toEqual({ attached: [expect.objectContaining({ materialId: up.body.materialId, step: 'fileApplication', kind: 'application', sha256: sha256(scan), sm3: sm3(scan) })], missing: [] });
+    await request(stack.app).post(`/v1/materials/${up.body.materialId}/withdrawal`).set('Authorization', `Bearer ${officer}`).send({ reason: '页码缺失，另行上传' }).expect(200);
+    const after = (await request(stack.app).get(`/v1/cases/${caseId}`).set('Authorization', `Bearer ${officer}`).expect(200)).body;
+    expect(after.papers.attached[0].withdrawal).toMatchObject({ reason: '页码缺失，另行上传' });
+    expect(after.papers.missing).toEqual([expect.objectContaining({ step: 'fileApplication', kinds: ['application'] })]);
+  });
+});
