@@ -62,13 +62,15 @@ export async function bindCase(db: Db, deps: { keyring: PayloadKeyring; renderer
     });
   }
 
-  // Materials: each at the step it was attached to; otherwise at the date of its original, or its upload.
+  // Materials: each at the step it was attached to; otherwise where it entered the case (its upload), which is
+  // where the procedure was then. Not by the date of its original: a contract of years before, gathered as
+  // evidence, belongs with the investigation, not before the application.
   const attachedAt = new Map((state.papers?.attached ?? []).map((p) => [p.materialId, p.at]));
   const materials = await materialsOfCase(db, state.caseId);
   for (const m of materials.filter((x) => !x.withdrawal)) {
     const file = await materialFile(db, deps.keyring, m);
     if (!file.intact) throw new CaseFileIntegrity(`the material “${m.title}” no longer matches the digests taken at upload`);
-    const anchor = attachedAt.get(m.materialId) ?? (m.originalDate ? `${m.originalDate}T00:00:00+08:00` : m.uploadedAt);
+    const anchor = attachedAt.get(m.materialId) ?? m.uploadedAt;
     const type = m.format === 'pdf' ? 'pdf' : m.format;
     items.push({
       source: 'material',
@@ -84,7 +86,7 @@ export async function bindCase(db: Db, deps: { keyring: PayloadKeyring; renderer
       anchor: new Date(anchor).toISOString(),
     });
   }
-  // The order of the procedure: by when each entered it; an original dated the same day as a document comes first.
+  // The order of the procedure: by when each entered it.
   items.sort((a, b) => (a.anchor === b.anchor ? Number(a.source === 'document') - Number(b.source === 'document') : a.anchor < b.anchor ? -1 : 1));
 
   const dates = items.map((i) => i.date).sort();
