@@ -19,9 +19,8 @@ import { inspectPdf } from './pdf-content';
 
 export const VERAPDF_VERSION = '1.28.2';
 
-/** The folder of veraPDF's jars: .tools/verapdf/<version>/lib of the checkout this code runs from, or VERAPDF_LIB. */
+/** The folder of veraPDF's jars: .tools/verapdf/<version>/lib of the checkout (or image) this code runs from. */
 export function veraPdfLib(): string | undefined {
-  if (process.env.VERAPDF_LIB) return process.env.VERAPDF_LIB;
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const lib = path.join(dir, '.tools', 'verapdf', VERAPDF_VERSION, 'lib');
     if (fs.existsSync(path.join(lib, `greenfield-apps-${VERAPDF_VERSION}.jar`))) return lib;

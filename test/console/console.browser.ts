@@ -389,57 +389,6 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.getByText('尚未生成订阅地址').waitFor();
   expect((await fetch(feedUrl)).status).toBe(404);
 
-  // ---- 建档: the rest of the procedure through the API, then the bound file on the case page -------------------------
-  await apiStep(caseId, 'serveNotice', { servedOn: today, servedTo: ['subjectOrganisation'] }, { sub: 'bh-officer', roles: ['officer'] });
-  await apiStep(caseId, 'issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕' }, { sub: 'bh-officer', roles: ['officer'] });
-  await apiStep(caseId, 'fileAppeal', { receivedOn: today, summary: '对结论中的事实表述有不同意见' }, { sub: 'bh-officer', roles: ['officer'] });
-  await apiStep(caseId, 'decideAppeal', { decidedOn: today, result: 'upheld', reasons: '原结论事实清楚' }, { sub: 'bh-leader', roles: ['supervisor'] });
-  await apiStep(caseId, 'recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' }, { sub: 'bh-officer', roles: ['officer'] });
-  await apiStep(caseId, 'archiveCase', { archivedOn: today, reference: '滨纪档〔2026〕31号' }, { sub: 'bh-officer', roles: ['officer'] });
-  await officer.goto(`${base}/#/cases/${caseId}`);
-  const contentsRows = officer.locator('.bound-file table.contents tbody tr');
-  await expectEventually(officer, async () => (await contentsRows.count()) > 0, 'the bound file', 180_000);
-  const boundToken = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer' });
-  const bound = (await (await fetch(`${base}/v1/cases/${caseId}/bound-file`, { headers: { Authorization: `Bearer ${boundToken}`, Accept: 'application/json' } })).json()) as {
-    sha256: string;
-    pages: number;
-    contents: { numberedPages: number; items: { title: string; firstPage: number; lastPage: number; source: string }[] };
-    validation: { compliant: boolean; validator: string };
-  };
-  // The 卷内文件目录 lists the application, the two pieces of evidence, the report and the minutes, in the order of the procedure,
-  // with their documents, each with the page it begins on, numbered through.
-  const materialTitles = bound.contents.items.filter((i) => i.source === 'material').map((i) => i.title);
-  expect(materialTitles).toEqual(['容错免责申请（扫描件）', '施工合同复印件', '施工现场照片', '调查报告', '领导班子会议纪要']);
-  let expectedFirst = 1;
-  for (const [i, item] of bound.contents.items.entries()) {
-    expect([item.title, item.firstPage]).toEqual([item.title, expectedFirst]);
-    expectedFirst = item.lastPage + 1;
-    const row = contentsRows.nth(i);
-    await contains(row, item.title);
-    const last = i === bound.contents.items.length - 1 && item.lastPage !== item.firstPage;
-    expect((await row.locator('td.page').textContent())?.trim()).toBe(last ? `${item.firstPage}-${item.lastPage}` : String(item.firstPage));
-  }
-  expect(bound.contents.items.find((i) => i.title === '施工合同复印件')!.lastPage - bound.contents.items.find((i) => i.title === '施工合同复印件')!.firstPage).toBe(1);
-  // The PDF/A check, as the page shows it: veraPDF's, passed.
-  expect(bound.validation).toMatchObject({ compliant: true, validator: 'veraPDF 1.28.2' });
-  await contains(officer.locator('[data-testid="pdfa-check"]'), '通过');
-  await contains(officer.locator('[data-testid="pdfa-check"]'), 'veraPDF');
-  // The bound PDF, downloaded and checked in the browser against the digests recorded at binding.
-  const [boundDownload] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('button', { name: '下载装订案卷（PDF/A）' }).click()]);
-  const boundPdf = fs.readFileSync(await boundDownload.path());
-  expect(createHash('sha256').update(boundPdf).digest('hex')).toBe(bound.sha256);
-  await contains(officer.locator('.bound-file'), '已校验，与存档记录一致');
-  // The page the 目录 names for the minutes carries that number at its top right.
-  const boundFile = path.join(files, 'bound.pdf');
-  fs.writeFileSync(boundFile, boundPdf);
-  const frontPages = bound.pages - bound.contents.numberedPages - 1;
-  const minutes = bound.contents.items.find((i) => i.title === '领导班子会议纪要')!;
-  const page = execFileSync('pdftotext', ['-f', String(frontPages + minutes.firstPage), '-l', String(frontPages + minutes.firstPage), '-layout', boundFile, '-']).toString();
-  expect(page).toContain('Minutes page 1 of 1');
-  expect(page.split('\n').find((l) => l.trim())?.trim()).toMatch(new RegExp(`${minutes.firstPage}$`));
-  await officer.locator('.bound-file').scrollIntoViewIfNeeded();
-  await shot(officer, 'case-bound-file');
-
   // ---- The other pages, photographed ---------------------------------------------------------------------------
   await officer.getByRole('link', { name: '工作台' }).click();
   await contains(officer.locator('table.cases'), caseId);
@@ -499,6 +448,59 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(loaded, '2099');
   await contains(loaded, '周系统');
   await shot(system, 'admin-loaded');
+
+  // ---- 建档: the rest of the procedure through the API, then the bound file on the case page -------------------------
+  await apiStep(caseId, 'serveNotice', { servedOn: today, servedTo: ['subjectOrganisation'] }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'fileAppeal', { receivedOn: today, summary: '对结论中的事实表述有不同意见' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'decideAppeal', { decidedOn: today, result: 'upheld', reasons: '原结论事实清楚' }, { sub: 'bh-leader', roles: ['supervisor'] });
+  await apiStep(caseId, 'recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'archiveCase', { archivedOn: today, reference: '滨纪档〔2026〕31号' }, { sub: 'bh-officer', roles: ['officer'] });
+  await officer.goto(`${base}/#/cases/${caseId}`);
+  await officer.getByRole('heading', { name: `案件 ${caseId}` }).waitFor();
+  const contentsRows = officer.locator('.bound-file table.contents tbody tr');
+  await expectEventually(officer, async () => (await contentsRows.count()) > 0, 'the bound file', 180_000);
+  const boundToken = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer' });
+  const bound = (await (await fetch(`${base}/v1/cases/${caseId}/bound-file`, { headers: { Authorization: `Bearer ${boundToken}`, Accept: 'application/json' } })).json()) as {
+    sha256: string;
+    pages: number;
+    contents: { numberedPages: number; items: { title: string; firstPage: number; lastPage: number; source: string; rendering: string }[] };
+    validation: { compliant: boolean; validator: string };
+  };
+  // The 卷内文件目录 lists the application, the two pieces of evidence, the report and the minutes, in the order of the procedure,
+  // with their documents, each with the page it begins on, numbered through.
+  const materialTitles = bound.contents.items.filter((i) => i.source === 'material').map((i) => i.title);
+  expect(materialTitles).toEqual(['容错免责申请（扫描件）', '施工合同复印件', '施工现场照片', '调查报告', '领导班子会议纪要']);
+  let expectedFirst = 1;
+  for (const [i, item] of bound.contents.items.entries()) {
+    expect([item.title, item.firstPage]).toEqual([item.title, expectedFirst]);
+    expectedFirst = item.lastPage + 1;
+    const row = contentsRows.nth(i);
+    await contains(row, item.title);
+    const last = i === bound.contents.items.length - 1 && item.lastPage !== item.firstPage;
+    expect((await row.locator('td.page').textContent())?.trim()).toBe(last ? `${item.firstPage}-${item.lastPage}` : String(item.firstPage));
+  }
+  expect(bound.contents.items.find((i) => i.title === '施工合同复印件')!.lastPage - bound.contents.items.find((i) => i.title === '施工合同复印件')!.firstPage).toBe(1);
+  // The PDF/A check, as the page shows it: veraPDF's, passed.
+  expect(bound.validation).toMatchObject({ compliant: true, validator: 'veraPDF 1.28.2' });
+  await contains(officer.locator('[data-testid="pdfa-check"]'), '通过');
+  await contains(officer.locator('[data-testid="pdfa-check"]'), 'veraPDF');
+  // The bound PDF, downloaded and checked in the browser against the digests recorded at binding.
+  const [boundDownload] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('button', { name: '下载装订案卷（PDF/A）' }).click()]);
+  const boundPdf = fs.readFileSync(await boundDownload.path());
+  expect(createHash('sha256').update(boundPdf).digest('hex')).toBe(bound.sha256);
+  await contains(officer.locator('.bound-file'), '已校验，与存档记录一致');
+  // The page the 目录 names for the minutes carries that number at its top right.
+  const boundFile = path.join(files, 'bound.pdf');
+  fs.writeFileSync(boundFile, boundPdf);
+  const frontPages = bound.pages - bound.contents.numberedPages - 1;
+  const minutes = bound.contents.items.find((i) => i.title === '领导班子会议纪要')!;
+  const page = execFileSync('pdftotext', ['-f', String(frontPages + minutes.firstPage), '-l', String(frontPages + minutes.firstPage), '-layout', boundFile, '-']).toString();
+  // The minutes, a PDF that is not PDF/A, are bound as its page's image: the only text on the page is its number.
+  expect(minutes).toMatchObject({ rendering: 'rasterised' });
+  expect(page.trim()).toBe(String(minutes.firstPage));
+  await officer.locator('.bound-file').scrollIntoViewIfNeeded();
+  await shot(officer, 'case-bound-file');
 
   expect(violations).toEqual([]);
   expect(accessibility).toEqual([]);

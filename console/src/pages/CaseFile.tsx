@@ -223,7 +223,7 @@ export function BoundFile({ caseId }: { caseId: string }) {
         <p role="status">
           案卷正在装订，请稍后{' '}
           <button type="button" onClick={() => void bound.reload()}>
-            刷新
+            查看装订进度
           </button>
         </p>
       ) : null}
