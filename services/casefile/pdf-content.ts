@@ -87,23 +87,34 @@ export function inspectPdf(pdf: Buffer): PdfFindings {
       unreadable += 1;
       continue;
     }
-    try {
-      const inflated = filters === 1 ? inflateSync(trimEol(stream.data), { maxOutputLength: Math.max(budget, 1) }) : stream.data;
-      budget -= inflated.length;
-      for (const name of namesIn(inflated.toString('latin1'))) names.add(name);
-    } catch {
+    const inflated = filters === 1 ? inflateBounded(streamData(stream), Math.max(budget, 1)) : stream.data;
+    if (!inflated) {
       unreadable += 1;
+      continue;
     }
+    budget -= inflated.length;
+    for (const name of namesIn(inflated.toString('latin1'))) names.add(name);
   }
   const encrypted = names.delete('Encrypt');
   return { active: [...names], encrypted, unreadableObjectStreams: unreadable };
 }
 
-/** The end-of-line before `endstream` is not part of the data. */
-function trimEol(data: Buffer): Buffer {
-  let end = data.length;
-  while (end > 0 && (data[end - 1] === 0x0a || data[end - 1] === 0x0d)) end -= 1;
-  return data.subarray(0, end);
+/**
+ * A stream's data: as long as its dictionary's /Length says, where that is a number; otherwise up to
+ * `endstream`, whose end-of-line (not part of the data) inflate ignores as bytes after the stream's end.
+ * Never trimmed by content: compressed data may end in a byte that reads as a line break.
+ */
+function streamData(stream: { dict: string; data: Buffer }): Buffer {
+  const length = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(stream.dict)?.[1];
+  return length !== undefined && Number(length) <= stream.data.length ? stream.data.subarray(0, Number(length)) : stream.data;
+}
+
+function inflateBounded(data: Buffer, maxOutputLength: number): Buffer | undefined {
+  try {
+    return inflateSync(data, { maxOutputLength });
+  } catch {
+    return undefined;
+  }
 }
 
 /** What each finding is called in a problem, without repeats (JS and JavaScript are one thing). */

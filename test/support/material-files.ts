@@ -91,7 +91,7 @@ export function pdfWithHiddenEmbeddedFile(): Buffer {
 }
 
 /** A PDF written object by object, with its cross-reference table. */
-function rawPdf(objects: string[], streams: { dict: string; data: Buffer }[] = []): Buffer {
+export function rawPdf(objects: string[], streams: { dict: string; data: Buffer }[] = []): Buffer {
   const parts: Buffer[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
   const offsets: number[] = [];
   let length = parts[0]!.length;
