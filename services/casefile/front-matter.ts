@@ -72,10 +72,10 @@ const cell = (text: string, widthMm: number, align: (typeof AlignmentType)[keyof
 
 /** 4.2: the columns of the 卷内文件目录 and their widths (165 mm across). */
 const COLUMNS: [string, number][] = [
-  ['序号', 10],
-  ['文号', 29],
+  ['序号', 12],
+  ['文号', 28],
   ['责任者', 29],
-  ['题名', 50],
+  ['题名', 49],
   ['日期', 22],
   ['页号', 13],
   ['备注', 12],
