@@ -28,6 +28,9 @@ import { CODEC_PATH, codecCors, codecRoutes } from './routes/codec';
 import { docsAssets, docsRoutes } from './routes/docs';
 import { inboxRoutes } from './routes/inbox';
 import { documentRoutes } from './routes/documents';
+import { caseFileRoutes } from './routes/case-file';
+import { DEFAULT_MATERIAL_LIMITS, materialRoutes, type MaterialLimits } from './routes/materials';
+import type { PayloadKeyring } from '../services/codec/keys';
 import { healthRoutes } from './routes/health';
 import { referenceRoutes } from './routes/reference';
 import { rulebookAdminRoutes } from './routes/rulebook-admin';
@@ -81,7 +84,23 @@ export interface AppDeps {
   dryRuns?: DryRunner | undefined;
   /** What time it is for choosing the rulebook in force and dating approvals: the real clock unless a test runs on the time-skipping server's. */
   now?: (() => number) | undefined;
+  /** The payload keys: materials and bound files are sealed with them at rest. Without them those routes answer 503. */
+  payloadKeys?: PayloadKeyring | undefined;
+  /** How large one material and one case's materials may be (MATERIAL_MAX_MB, CASE_MATERIALS_MAX_MB). */
+  materialLimits?: MaterialLimits | undefined;
 }
+
+/** An app built without payload keys (a test that needs no files) keeps no files: those routes say so. */
+const noKeys = () =>
+  new Problem({ status: 503, code: 'no_payload_keys', title: 'No payload keys', detail: { zh: '未配置载荷密钥，无法存取案卷文件', en: 'No payload keys are configured: the case file cannot be stored or read' } });
+const NO_KEYS: PayloadKeyring = {
+  get current(): string {
+    throw noKeys();
+  },
+  get keys(): PayloadKeyring['keys'] {
+    throw noKeys();
+  },
+};
 
 const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers['content-type'] !== undefined || req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -134,6 +153,17 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...healthRoutes({ ...deps, metrics }),
     ...caseRoutes({ ...deps, authorities, catalogue }),
     ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its recorded digests') }),
+    ...materialRoutes({
+      ...deps,
+      payloadKeys: deps.payloadKeys ?? NO_KEYS,
+      limits: deps.materialLimits ?? DEFAULT_MATERIAL_LIMITS,
+      onIntegrityFailure: (id) => deps.logger.error({ materialId: id }, 'stored material does not match its recorded digests'),
+    }),
+    ...caseFileRoutes({
+      ...deps,
+      payloadKeys: deps.payloadKeys ?? NO_KEYS,
+      onIntegrityFailure: (caseId) => deps.logger.error({ caseId }, 'bound case file does not match its recorded digests'),
+    }),
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
     ...calendarFeedRoutes(deps),

@@ -27,6 +27,21 @@ export const SYSTEM_ROLES = ['system-admin'] as const;
 export const RULEBOOK_ROLES = ['rulebook-admin'] as const;
 export type Role = (typeof ROLES)[number] | (typeof SYSTEM_ROLES)[number] | (typeof RULEBOOK_ROLES)[number];
 
+/**
+ * Who may do what with a case's file (its materials, the bound file, the export), by role within the
+ * case's authority; the case must also be the caller's authority's, and the caller not recused from it
+ * (api/case-access.ts). A party of the case (the subject's own bound account; a `party` role once there
+ * is one) uploads only the kinds it files itself (PARTY_FILING_KINDS), to its own case, and takes no
+ * other step on its file: api/case-file-access.ts decides it from this table.
+ */
+export const CASE_FILE_ROLES = {
+  uploadMaterial: ['officer', 'supervisor'],
+  readMaterials: [...ROLES],
+  withdrawMaterial: ['officer', 'supervisor'],
+  readBoundFile: [...ROLES],
+  exportCaseFile: ['officer', 'supervisor', 'auditor', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
 /** Issuer and audience of the embedded (HS256) tokens unless TOKEN_ISSUER and TOKEN_AUDIENCE say otherwise. */
 export const EMBEDDED_TOKEN_ISSUER = 'rongcuo';
 export const EMBEDDED_TOKEN_AUDIENCE = 'rongcuo-api';

@@ -101,6 +101,8 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     signIn: signInFor(config),
     rulebookParameters: config.rulebookParameters,
     dryRuns: dryRunnerFor(config, resources),
+    payloadKeys: resources.payloadKeys,
+    materialLimits: { maxFileBytes: config.MATERIAL_MAX_MB * 1024 * 1024, maxCaseBytes: config.CASE_MATERIALS_MAX_MB * 1024 * 1024 },
   });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));

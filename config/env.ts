@@ -154,6 +154,10 @@ export const envSchema = z.object({
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** The largest file one material upload may carry, in MB; larger uploads answer 413. */
+  MATERIAL_MAX_MB: decimal.pipe(z.number().int().min(1).max(1024)).default(20),
+  /** What all the materials of one case may hold together, in MB (withdrawn ones included: they are kept); beyond, 413. */
+  CASE_MATERIALS_MAX_MB: decimal.pipe(z.number().int().min(1).max(65_536)).default(500),
   /** Every how many minutes the worker's schedule writes the dossiers of cases closed without one (0: no schedule). */
   DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
   /**
@@ -240,6 +244,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api
   }
   if (parsed.NODE_ENV === 'production' && parsed.DEV_SIGN_IN === 'true') {
     throw new ConfigError('configuration error: DEV_SIGN_IN: must not be true in production (NODE_ENV=production): anyone who reaches the API could sign in as any role');
+  }
+  if (parsed.CASE_MATERIALS_MAX_MB < parsed.MATERIAL_MAX_MB) {
+    throw new ConfigError(`configuration error: CASE_MATERIALS_MAX_MB: must be at least MATERIAL_MAX_MB (${parsed.MATERIAL_MAX_MB}), or no upload of the largest file could fit a case`);
   }
   if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
     throw new ConfigError('configuration error: WEBHOOK_SECRET: required when WEBHOOK_URL is set, to sign each delivery');

@@ -275,6 +275,67 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
     ],
   },
   {
+    id: 40,
+    name: 'materials of the case file',
+    statements: [
+      // Uploaded files (scans, evidence, reports, minutes, proofs of service), sealed with the payload keys
+      // (services/casefile/sealed-files.ts); their digests are of the file as given, taken at upload.
+      `create table materials (
+        id uuid primary key default gen_random_uuid(),
+        case_id text not null,
+        authority text not null,
+        kind text not null,
+        title text not null,
+        source text,
+        obtained_by text,
+        original_date date,
+        file_name text,
+        format text not null,
+        media_type text not null,
+        size_bytes integer not null,
+        sha256 text not null,
+        sm3 text not null,
+        key_id text not null,
+        cipher text not null,
+        file bytea not null,
+        uploaded_by jsonb not null,
+        uploaded_at timestamptz not null default now(),
+        withdrawn_at timestamptz,
+        withdrawn_by jsonb,
+        withdrawn_reason text
+      )`,
+      `create index materials_case on materials (case_id, uploaded_at)`,
+    ],
+  },
+  {
+    id: 41,
+    name: 'bound case files and the dossier sweep watermark',
+    statements: [
+      // The archival file bound at 建档 (one PDF/A), sealed like the materials, with its digests and what it holds.
+      `create table bound_files (
+        case_id text primary key,
+        authority text not null,
+        sha256 text not null,
+        sm3 text not null,
+        pages integer not null,
+        size_bytes integer not null,
+        key_id text not null,
+        cipher text not null,
+        file bytea not null,
+        contents jsonb not null,
+        validation jsonb not null,
+        bound_at timestamptz not null default now()
+      )`,
+      `alter table dossiers add column bound_file jsonb`,
+      // The close time of the last case the dossier sweep recorded: the next sweep starts there, however long it did not run.
+      `create table sweep_watermarks (
+        name text primary key,
+        closed_at timestamptz not null,
+        updated_at timestamptz not null default now()
+      )`,
+    ],
+  },
+  {
     id: 70,
     name: 'rulebook versions authored through the API, their audit trail, authorities bound to jurisdictions',
     statements: [

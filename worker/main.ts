@@ -104,7 +104,7 @@ export async function startWorker(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dependencies: { db: resources.db, client: resources.client, notices: resources.notices, authorities: resources.authorities, archivalRenderer: renderer },
+    dependencies: { db: resources.db, client: resources.client, notices: resources.notices, authorities: resources.authorities, archivalRenderer: renderer, payloadKeys: resources.payloadKeys },
     dataConverter: resources.dataConverter,
     ...(bundle ? { workflowBundle: bundle } : {}),
     ...(deployment ? { deployment } : {}),

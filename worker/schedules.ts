@@ -12,8 +12,8 @@ export async function ensureDossierSweep(client: Client, taskQueue: string, ever
     await client.schedule.create({
       scheduleId: DOSSIER_SWEEP_SCHEDULE_ID,
       spec: { intervals: [{ every: `${everyMinutes}m` }] },
-      // Each run looks back two days, so a sweep missed while the workers were down is made up.
-      action: { type: 'startWorkflow', workflowType: DOSSIER_SWEEP_WORKFLOW_TYPE, taskQueue, args: [{ lookbackHours: 48 }] },
+      // Each run starts from the watermark the last one left, so sweeps missed while the workers were down, however many, are made up.
+      action: { type: 'startWorkflow', workflowType: DOSSIER_SWEEP_WORKFLOW_TYPE, taskQueue, args: [{}] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     });
     return 'created';

@@ -35,6 +35,7 @@ import { samePerson } from '../domain/case/persons';
 import { Deadlines } from './engine/deadlines';
 import { Effects } from './engine/effects';
 import { closeEarly, offerWithdrawal } from './engine/ending';
+import { offerAttachPapers } from './engine/papers';
 
 /** Closing a case writes its dossier to the archive database (added after the first cases ran). */
 export const ARCHIVE_DOSSIER_PATCH = 'archive-dossier-on-close';
@@ -140,9 +141,16 @@ export const CASE_INTEGRITY_PATCH = 'effects-handed-to-people-and-withdrawal';
  */
 export const CASE_VIEW_PATCH = 'case-view-read-model';
 
+/**
+ * Cases started from here on carry papers (attachPapers on offer throughout) and bind their file into
+ * one PDF/A when they close, before the dossier. Cases started before keep their recorded course.
+ */
+export const CASE_FILE_PATCH = 'case-file-papers-and-binding';
+
 export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   const integrity = patched(CASE_INTEGRITY_PATCH);
   const file = new CaseFile(input, patched(CASE_VIEW_PATCH));
+  const caseFile = patched(CASE_FILE_PATCH);
   const actions = new Actions(file, input.rulebook);
   const effects = new Effects(file, actions, integrity);
   const deadlines = new Deadlines(file, effects);
@@ -170,6 +178,7 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   offerRecusal(ctx);
   offerSubjectAccount(ctx);
   if (integrity) offerWithdrawal(ctx, procedure);
+  if (caseFile) offerAttachPapers(file, input.rulebook, actions);
   setHandler(caseStateQuery, () => file.state);
   setHandler(caseProgressQuery, () => ({ atRest: actions.atRest, effectsInFlight: effects.inFlight, closed: file.state.closed, offered: actions.offered() }));
   setHandler(calendarUpdatedSignal, async ({ year, source }) => {
@@ -235,6 +244,8 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
 
   // The archival PDF copies belong to the dossier (建档): rendered before it is written.
   await CancellationScope.nonCancellable(() => renderArchivalCopies(ctx));
+  // 建档: the documents (with their archival copies) and the materials bound into one PDF/A, before the dossier that records its digests.
+  if (caseFile) await CancellationScope.nonCancellable(() => effects.bindCaseFile(file.state));
   // Cases closed before the dossier existed did not write one; their histories replay without it.
   if (!integrity && !cancelled) {
     if (patched(ARCHIVE_DOSSIER_PATCH)) await effects.archiveDossier(file.state);

@@ -20,6 +20,8 @@ import { ROLES } from '../auth';
 import { excludedFrom, loadCase, readCase, recusedAmong, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
+import { papersAsTheyStand, withPapers } from '../step-papers';
+import { admitsClosedCases, archivedCasesPage, type ArchiveCursor } from '../archived-cases';
 import { refuseStaffAsSubject, staffRecorder } from '../subject-account';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
@@ -149,6 +151,32 @@ function pageTokenIn(query: string, token: string | undefined): Buffer | null {
   return bytes.subarray(PAGE_TOKEN_DIGEST_BYTES);
 }
 
+/**
+ * Past Temporal's last page the list goes on in the archive (closed cases Temporal no longer keeps):
+ * those pages' tokens carry the archive's cursor, under a digest of their own, so neither kind of
+ * token passes for the other.
+ */
+const archiveDigest = (query: string) => queryDigest(`archive\u0000${query}`);
+
+function archiveTokenOut(query: string, cursor: ArchiveCursor | null): string {
+  return Buffer.concat([archiveDigest(query), Buffer.from(JSON.stringify(cursor ?? {}), 'utf8')]).toString('base64url');
+}
+
+/** The archive cursor of an archive page's token (null: its first page); undefined for a token that is not one. */
+function archiveTokenIn(query: string, token: string | undefined): ArchiveCursor | null | undefined {
+  if (!token) return undefined;
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length <= PAGE_TOKEN_DIGEST_BYTES || !bytes.subarray(0, PAGE_TOKEN_DIGEST_BYTES).equals(archiveDigest(query))) return undefined;
+  try {
+    const cursor = JSON.parse(bytes.subarray(PAGE_TOKEN_DIGEST_BYTES).toString('utf8')) as Partial<ArchiveCursor>;
+    if (cursor.closedAt === undefined) return null;
+    if (typeof cursor.closedAt !== 'string' || Number.isNaN(Date.parse(cursor.closedAt)) || typeof cursor.caseId !== 'string') throw new Error('bad cursor');
+    return { closedAt: cursor.closedAt, caseId: cursor.caseId };
+  } catch {
+    throw invalidPageToken();
+  }
+}
+
 /** gRPC INVALID_ARGUMENT: Temporal could not use what it was given (here, a page token). */
 const isInvalidArgument = (err: unknown) => (err as { code?: unknown })?.code === 3;
 
@@ -166,6 +194,15 @@ function asSeenBy(state: CaseState, user: User) {
     ? []
     : state.availableActions.filter((a) => a.roles.some((r) => user.roles.includes(r as never))).map((a) => ({ ...a, input: actionSchemaRef(a.name) }));
   return { ...state, availableActions };
+}
+
+/** Archived cases as the caller may see them: recusal from the dossier itself, as for the cases of visibility. */
+function shownArchived(cases: Awaited<ReturnType<typeof archivedCasesPage>>['cases'], user: User, query: z.infer<typeof caseListQuery>) {
+  const filteredByContent = Boolean(query.q || query.deadlineBefore || query.overdue !== undefined);
+  return cases.flatMap(({ state, ...c }): Record<string, unknown>[] => {
+    if (!recusedFrom(state, user)) return [c];
+    return filteredByContent ? [] : [{ ...c, matter: null, nextDeadline: null, overdue: null, redacted: { reason: 'recused' } }];
+  });
 }
 
 export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
@@ -209,13 +246,15 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       async handle({ params, body, user, req, res }) {
         // A colleague is not made a case's subject (shut out of it, handed its notices): 409 naming why.
         if (name === 'bindSubjectAccount') await refuseStaffAsSubject(deps.db, await loadCase(deps, params.id, user), (body as { userId: string }).userId);
+        // The materials the step names become the papers it carries, as the case's file holds them.
+        const carried = await withPapers(deps.db, params.id, body);
         try {
           const outcome = await takeStep(
             { db: deps.db, client: deps.client, waitMs: deps.stepWaitMs ?? 15_000 },
             {
               caseId: params.id,
               action: name,
-              body,
+              body: carried,
               actor: { sub: user.sub, name: user.name, roles: user.roles },
               authority: user.authority,
               idempotencyKey: idempotencyKeyOf(req),
@@ -315,6 +354,12 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       responses: { 200: { description: 'A page of cases and the token of the next' }, 400: problem('Invalid filter, or a page token not handed out for this list') },
       async handle({ query, user, res }) {
         const visibility = visibilityQuery(user.authority, query, deps.matterIndex);
+        // Past Temporal's last page: the closed cases only the archive still keeps.
+        const archiveCursor = archiveTokenIn(visibility, query.pageToken);
+        if (archiveCursor !== undefined) {
+          const archived = await archivedCasesPage(deps, user.authority, query, query.pageSize, archiveCursor);
+          return void res.json({ cases: shownArchived(archived.cases, user, query), nextPageToken: archived.next ? archiveTokenOut(visibility, archived.next) : null });
+        }
         const nextPageToken = pageTokenIn(visibility, query.pageToken);
         const page = await deps.client.connection
           .withDeadline(Date.now() + VISIBILITY_WAIT_MS, () =>
@@ -347,7 +392,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         const shown = cases
           .filter((c) => !(filteredByContent && c.id && recused.has(c.id)))
           .map((c) => (c.id && recused.has(c.id) ? { ...c, matter: null, nextDeadline: null, overdue: null, redacted: { reason: 'recused' } } : c));
-        res.json({ cases: shown, nextPageToken: pageTokenOut(visibility, page.nextPageToken) });
+        const temporalNext = pageTokenOut(visibility, page.nextPageToken);
+        if (temporalNext || !admitsClosedCases(query)) return void res.json({ cases: shown, nextPageToken: temporalNext });
+        // Temporal's last page: the rest of it, and the pages after, from the archive.
+        const archived = await archivedCasesPage(deps, user.authority, query, query.pageSize - shown.length, null);
+        res.json({ cases: [...shown, ...shownArchived(archived.cases, user, query)], nextPageToken: archived.next ? archiveTokenOut(visibility, archived.next) : null });
       },
     }),
     route({
@@ -366,7 +415,8 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         // A closed case retries nothing; a running one shows what it is retrying and how often (null: Temporal did not say).
         const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id);
         // freshness: where the state was read (the case's view, the case itself, its dossier) and as of when.
-        res.json({ ...asSeenBy(state, user), pendingEffects: retrying, freshness });
+        const papers = await papersAsTheyStand(deps.db, state);
+        res.json({ ...asSeenBy(state, user), ...(papers ? { papers } : {}), pendingEffects: retrying, freshness });
       },
     }),
     route({

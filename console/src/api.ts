@@ -250,8 +250,47 @@ export interface DocumentFile {
   filename: string;
 }
 
+/** A material of the case's file, as GET /v1/cases/{id}/materials lists it. */
+export interface CaseMaterial {
+  materialId: string;
+  kind: string;
+  kindLabel: string;
+  title: string;
+  source: string | null;
+  obtainedBy: string | null;
+  originalDate: string | null;
+  format: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  sm3: string;
+  uploadedBy: { sub: string; name: string };
+  uploadedAt: string;
+  withdrawal: { at: string; by: { sub: string; name: string }; reason: string } | null;
+  href: string;
+}
+
+/** The bound case file's record (GET /v1/cases/{id}/bound-file as JSON). */
+export interface BoundFileView {
+  caseId: string;
+  sha256: string;
+  sm3: string;
+  pages: number;
+  boundAt: string;
+  contents: {
+    title: string;
+    numberedPages: number;
+    items: { sequence: number; source: 'document' | 'material'; id: string; reference: string; responsible: string; title: string; date: string; kind: string; firstPage: number; lastPage: number; sha256: string; sm3: string }[];
+    withdrawn: { id: string; title: string; at: string; by: string; reason: string }[];
+    boundBy: string;
+  };
+  validation: { validator: string; profile: string; compliant: boolean; failures: string[] };
+}
+
 interface Options {
   body?: unknown;
+  /** A multipart/form-data body (an upload); the browser writes its Content-Type with the boundary. */
+  form?: FormData;
   query?: Record<string, string | number | undefined>;
   idempotencyKey?: string;
   accept?: string;
@@ -286,7 +325,8 @@ async function request(method: string, path: string, options: Options = {}): Pro
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   let res: Response;
   try {
-    res = await fetch(url(path, options.query), { method, headers, body: options.body === undefined ? null : JSON.stringify(options.body), credentials: 'omit', cache: 'no-store' });
+    const body = options.form ?? (options.body === undefined ? null : JSON.stringify(options.body));
+    res = await fetch(url(path, options.query), { method, headers, body, credentials: 'omit', cache: 'no-store' });
   } catch {
     throw new ApiError({ title: 'Network error', status: 0, detail: '无法连接服务器，请检查网络后重试', code: 'network' });
   }
@@ -399,6 +439,18 @@ export const api = {
   createCalendarFeed: () => json<{ url: string; createdAt: string; expiresAt: string }>('POST', '/v1/calendar/feed'),
   renewCalendarFeed: () => json<{ feed: { createdAt: string; expiresAt: string } }>('POST', '/v1/calendar/feed/renewal'),
   revokeCalendarFeed: () => json<void>('DELETE', '/v1/calendar/feed'),
+
+  listMaterials: (caseId: string) => json<{ materials: CaseMaterial[] }>('GET', `/v1/cases/${encodeURIComponent(caseId)}/materials`),
+  uploadMaterial: (caseId: string, form: FormData) => json<CaseMaterial>('POST', `/v1/cases/${encodeURIComponent(caseId)}/materials`, { form }),
+  withdrawMaterial: (materialId: string, reason: string) => json<CaseMaterial>('POST', `/v1/materials/${encodeURIComponent(materialId)}/withdrawal`, { body: { reason } }),
+  boundFile: (caseId: string) => json<BoundFileView>('GET', `/v1/cases/${encodeURIComponent(caseId)}/bound-file`),
+
+  /** A file of the case's file (a material, the bound PDF, the export) with the digests the archive recorded for it. */
+  async caseFile(path: string, accept: string): Promise<DocumentFile> {
+    const res = await request('GET', path, { accept });
+    const encoded = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    return { blob: await res.blob(), sha256: res.headers.get('x-content-sha256') ?? '', sm3: res.headers.get('x-content-sm3') ?? '', filename: encoded ? decodeURIComponent(encoded) : path.split('/').at(-1)! };
+  },
 
   /** A document's file with the SHA-256 and SM3 the archive recorded for it (the .docx, or the archival PDF). */
   async document(id: string, kind: 'docx' | 'pdf'): Promise<DocumentFile> {

@@ -85,9 +85,22 @@ export const ENUM_NAMES: Record<string, Record<string, string>> = {
   decidedBy: { authorityLeadership: '问责部门领导班子', partyCommittee: '同级党委（党组）领导班子' },
   route: { application: '当事人申请', exOfficio: '依职权启动', accountabilityBodyOpinion: '问责机关意见', functionalDepartmentOpinion: '职能部门意见' },
   level: { city: '市级', county: '县级' },
+  step: {
+    fileApplication: '登记申请',
+    recordStatement: '听取意见',
+    fileAppeal: '登记申诉',
+    submitInvestigationReport: '提交调查报告',
+    recordDetermination: '集体研究认定',
+    serveNotice: '书面告知',
+    withdrawCase: '撤回申请或终结程序',
+  },
 };
 
 export const FIELD_NAMES: Record<string, string> = {
+  attachments: '所附材料',
+  step: '所属步骤',
+  retention: '保管期限',
+  classification: '密级',
   filedBy: '提交人',
   receivedOn: '收到日期',
   summary: '内容摘要',
@@ -198,6 +211,9 @@ export const nameOf = (names: Record<string, string>, id: string | null | undefi
 
 /** The timeline's events (the workflow records them by id). */
 export const EVENT_NAMES: Record<string, string> = {
+  papersAttached: '附入书面材料',
+  caseFileBound: '装订案卷',
+  caseFileNotBound: '案卷装订失败',
   accountabilityRecorded: '记录问责情况',
   accountabilityResumed: '恢复问责程序',
   accountabilityStopped: '停止问责程序',

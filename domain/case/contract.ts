@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
 import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, IssuerRole, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
+import type { AttachedPaper, MissingPaper, PaperAction, PaperRef } from './materials';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -240,7 +241,13 @@ export interface CaseState {
   noticeReceipts?: { party: Recipient; servedOn: IsoDate; via: 'inbox' | 'officer'; by: Actor }[];
   appeal?: { receivedOn: IsoDate; recordedOn?: IsoDate; filedBy?: Party; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
   publication?: { published: boolean; publishedOn?: IsoDate | undefined; scope?: string | undefined; reason?: string | undefined; recordedBy: Actor };
-  archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
+  /** `retention` (保管期限) and `classification` (密级) as the archiving step set them, for the bound file's cover. */
+  archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor; retention?: string; classification?: string };
+  /**
+   * The papers on the case's file (materials attached to the steps they belong to), and the written
+   * documents the rulebook asks of a step that was taken without them (`missing`, until attached).
+   */
+  papers?: { attached: AttachedPaper[]; missing: MissingPaper[] };
   followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
   intake?: { route: IntakeRoute; basis: Basis };
   /** The accusation was found false (失实举报、诬告), and the cadre's name is being or was cleared. */
@@ -293,6 +300,11 @@ export interface CorrectionItem {
 
 interface ByActor {
   actor: Actor;
+  /**
+   * The materials the step carries (its written document, the report, the minutes, a proof of
+   * service), as the API found them in the case's file: the step records them with it.
+   */
+  papers?: PaperRef[] | undefined;
 }
 export interface FileApplicationInput extends ByActor {
   filedBy: Party;
@@ -411,6 +423,16 @@ export interface RecordPublicationInput extends ByActor {
 export interface ArchiveCaseInput extends ByActor {
   archivedOn: IsoDate;
   reference: string;
+  /** 保管期限 (DA/T 22-2015 7.1: 永久, 定期30年, 定期10年); 永久 where unset. */
+  retention?: string | undefined;
+  /** 密级, where the file is classified. */
+  classification?: string | undefined;
+}
+/** Papers for a step already taken (a proof of service that came back, the scan of an application recorded from paper). */
+export interface AttachPapersInput extends ByActor {
+  /** The step they belong to. */
+  step: PaperAction;
+  papers: PaperRef[];
 }
 export interface RecordFollowUpVisitInput extends ByActor {
   visitedOn: IsoDate;
@@ -536,6 +558,7 @@ export interface ActionInputs {
   retryEffect: RetryEffectInput;
   skipEffect: SkipEffectInput;
   withdrawCase: WithdrawCaseInput;
+  attachPapers: AttachPapersInput;
 }
 export type ActionName = keyof ActionInputs;
 
@@ -589,6 +612,7 @@ export const actionUpdates = {
   retryEffect: action('retryEffect'),
   skipEffect: action('skipEffect'),
   withdrawCase: action('withdrawCase'),
+  attachPapers: action('attachPapers'),
 } as const satisfies { [N in ActionName]: unknown };
 export const ACTION_NAMES = Object.keys(actionUpdates) as ActionName[];
 

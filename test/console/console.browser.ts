@@ -12,6 +12,7 @@
  * the system administrator loads it. Every page is photographed into
  * test-results/console/ (git-ignored).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import type { Server } from 'node:http';
 import ICAL from 'ical.js';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { addDays, beijingDate } from '../../domain/calendar';
+import { docxOf, pdfOf, scanOf } from '../support/material-files';
 import { freePort } from '../support/ports';
 import { STACK_SECRET, startStack, type Stack } from '../support/stack';
 
@@ -153,6 +155,34 @@ async function submitStep(box: Locator): Promise<void> {
   await box.locator('button[type="submit"]').click();
 }
 
+/** Uploads a file to the case file through the page's form, as an officer would, and waits for it in the list. */
+async function uploadMaterial(page: Page, file: string, fields: { kind: string; title: string; source?: string; obtainedBy?: string; originalDate?: string }): Promise<void> {
+  const form = page.getByRole('form', { name: '上传材料' });
+  await form.getByLabel('材料类别').selectOption(fields.kind);
+  await form.getByLabel('题名').fill(fields.title);
+  if (fields.source) await form.getByLabel('来源', { exact: true }).fill(fields.source);
+  if (fields.obtainedBy) await form.getByLabel('调取过程').fill(fields.obtainedBy);
+  if (fields.originalDate) await form.getByLabel('原件日期').fill(fields.originalDate);
+  await form.getByLabel('文件').setInputFiles(file);
+  await form.getByRole('button', { name: '上传' }).click();
+  await contains(page.locator('.materials table'), fields.title);
+}
+
+/** A step taken through the API once the case offers it (the part of the procedure the pages were shown for already). */
+async function apiStep(caseId: string, action: string, body: Record<string, unknown>, who: { sub: string; roles: string[] }): Promise<void> {
+  const token = await stack.token({ roles: who.roles, authority: 'binhai-jw', sub: who.sub, name: '李办案' });
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const started = Date.now();
+  for (;;) {
+    const state = (await (await fetch(`${base}/v1/cases/${caseId}`, { headers })).json()) as { availableActions: { name: string }[] };
+    if (state.availableActions.some((a) => a.name === action)) break;
+    if (Date.now() - started > 60_000) throw new Error(`${action} was not offered`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const res = await fetch(`${base}/v1/cases/${caseId}/actions/${action}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  expect([action, res.status]).toEqual([action, 200]);
+}
+
 it('takes a Binhai case from 立案 to its decision through the pages, as officer, supervisor and subject', async () => {
   const today = beijingDate(Date.now());
 
@@ -212,8 +242,13 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await expectEventually(officer, async () => (await officer.locator('.summary .subject-account').textContent()) === 'cadre-7', 'the subject’s account to be bound');
   await contains(officer.locator('.timeline'), '绑定被调查对象账户');
 
-  // ---- The application, filed through its generated form --------------------------------------------
+  // ---- The case file: the scanned application, uploaded through the page and carried by the filing ----------------
+  const files = path.join(profile, 'materials');
+  fs.mkdirSync(files, { recursive: true });
+  const write = (name: string, bytes: Buffer) => (fs.writeFileSync(path.join(files, name), bytes), path.join(files, name));
+  await uploadMaterial(officer, write('application.jpg', await scanOf('jpeg', 'Application')), { kind: 'application', title: '容错免责申请（扫描件）', originalDate: today });
   const application = await step(officer, 'fileApplication');
+  await application.getByLabel('申请书《容错免责申请（扫描件）》').check();
   await application.getByLabel('提交人').selectOption({ label: '被调查对象' });
   await hasValue(application.getByLabel('收到日期'), today);
   await application.getByLabel('内容摘要').fill('在老旧小区改造中为赶工期简化程序，申请容错免责');
@@ -244,7 +279,20 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(statement);
   await expectEventually(officer, async () => ((await officer.locator('.timeline').textContent()) ?? '').includes('听取意见'), 'the statement in the timeline');
 
+  // Two pieces of evidence with where they came from and how they were obtained (第十三条(二)), and the written report.
+  await uploadMaterial(officer, write('contract.pdf', await pdfOf(2, 'Contract')), {
+    kind: 'evidence',
+    title: '施工合同复印件',
+    source: '某街道办事处',
+    obtainedBy: '调查组两人到街道办事处调取原件复印，经核对与原件一致',
+    originalDate: today,
+  });
+  await uploadMaterial(officer, write('photo.png', await scanOf('png', 'Photo')), { kind: 'evidence', title: '施工现场照片', source: '某社区居委会', obtainedBy: '调查组现场拍摄', originalDate: today });
+  await contains(officer.locator('.materials tr', { hasText: '施工合同复印件' }), '调查组两人到街道办事处调取原件复印');
+  await uploadMaterial(officer, write('report.docx', await docxOf(['关于王某容错免责申请的调查报告', '经调查，该同志为推进改革简化程序，未谋私利。'])), { kind: 'investigationReport', title: '调查报告', originalDate: today });
+  await shot(officer, 'case-materials');
   const report = await step(officer, 'submitInvestigationReport');
+  await report.getByLabel('调查报告《调查报告》').check();
   await report.getByLabel('调查结论').fill('为推进改革简化程序，未谋私利，已及时纠正');
   await report.getByLabel('初步建议').selectOption({ label: '免责' });
   // Not a zone case: the five items of 第九条 are not offered at all.
@@ -259,7 +307,9 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   const supervisor = await newPage();
   await signIn(supervisor, { sub: 'bh-leader', name: '赵主任', roles: ['supervisor'] });
   await supervisor.goto(`${base}/#/cases/${caseId}`);
+  await uploadMaterial(supervisor, write('minutes.pdf', await pdfOf(1, 'Minutes')), { kind: 'minutes', title: '领导班子会议纪要', originalDate: today });
   const determination = await step(supervisor, 'recordDetermination');
+  await determination.getByLabel('会议纪要《领导班子会议纪要》').check();
   await determination.getByLabel('决定机构').selectOption({ label: '问责部门领导班子' });
   await determination.getByLabel('认定结果').selectOption({ label: '免责' });
   await determination.locator('input[type="checkbox"][id^="recordDetermination_circumstances"]').first().check();
@@ -398,6 +448,59 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(loaded, '2099');
   await contains(loaded, '周系统');
   await shot(system, 'admin-loaded');
+
+  // ---- 建档: the rest of the procedure through the API, then the bound file on the case page -------------------------
+  await apiStep(caseId, 'serveNotice', { servedOn: today, servedTo: ['subjectOrganisation'] }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'fileAppeal', { receivedOn: today, summary: '对结论中的事实表述有不同意见' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'decideAppeal', { decidedOn: today, result: 'upheld', reasons: '原结论事实清楚' }, { sub: 'bh-leader', roles: ['supervisor'] });
+  await apiStep(caseId, 'recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'archiveCase', { archivedOn: today, reference: '滨纪档〔2026〕31号' }, { sub: 'bh-officer', roles: ['officer'] });
+  await officer.goto(`${base}/#/cases/${caseId}`);
+  await officer.getByRole('heading', { name: `案件 ${caseId}` }).waitFor();
+  const contentsRows = officer.locator('.bound-file table.contents tbody tr');
+  await expectEventually(officer, async () => (await contentsRows.count()) > 0, 'the bound file', 180_000);
+  const boundToken = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer' });
+  const bound = (await (await fetch(`${base}/v1/cases/${caseId}/bound-file`, { headers: { Authorization: `Bearer ${boundToken}`, Accept: 'application/json' } })).json()) as {
+    sha256: string;
+    pages: number;
+    contents: { numberedPages: number; items: { title: string; firstPage: number; lastPage: number; source: string; rendering: string }[] };
+    validation: { compliant: boolean; validator: string };
+  };
+  // The 卷内文件目录 lists the application, the two pieces of evidence, the report and the minutes, in the order of the procedure,
+  // with their documents, each with the page it begins on, numbered through.
+  const materialTitles = bound.contents.items.filter((i) => i.source === 'material').map((i) => i.title);
+  expect(materialTitles).toEqual(['容错免责申请（扫描件）', '施工合同复印件', '施工现场照片', '调查报告', '领导班子会议纪要']);
+  let expectedFirst = 1;
+  for (const [i, item] of bound.contents.items.entries()) {
+    expect([item.title, item.firstPage]).toEqual([item.title, expectedFirst]);
+    expectedFirst = item.lastPage + 1;
+    const row = contentsRows.nth(i);
+    await contains(row, item.title);
+    const last = i === bound.contents.items.length - 1 && item.lastPage !== item.firstPage;
+    expect((await row.locator('td.page').textContent())?.trim()).toBe(last ? `${item.firstPage}-${item.lastPage}` : String(item.firstPage));
+  }
+  expect(bound.contents.items.find((i) => i.title === '施工合同复印件')!.lastPage - bound.contents.items.find((i) => i.title === '施工合同复印件')!.firstPage).toBe(1);
+  // The PDF/A check, as the page shows it: veraPDF's, passed.
+  expect(bound.validation).toMatchObject({ compliant: true, validator: 'veraPDF 1.28.2' });
+  await contains(officer.locator('[data-testid="pdfa-check"]'), '通过');
+  await contains(officer.locator('[data-testid="pdfa-check"]'), 'veraPDF');
+  // The bound PDF, downloaded and checked in the browser against the digests recorded at binding.
+  const [boundDownload] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('button', { name: '下载装订案卷（PDF/A）' }).click()]);
+  const boundPdf = fs.readFileSync(await boundDownload.path());
+  expect(createHash('sha256').update(boundPdf).digest('hex')).toBe(bound.sha256);
+  await contains(officer.locator('.bound-file'), '已校验，与存档记录一致');
+  // The page the 目录 names for the minutes carries that number at its top right.
+  const boundFile = path.join(files, 'bound.pdf');
+  fs.writeFileSync(boundFile, boundPdf);
+  const frontPages = bound.pages - bound.contents.numberedPages - 1;
+  const minutes = bound.contents.items.find((i) => i.title === '领导班子会议纪要')!;
+  const page = execFileSync('pdftotext', ['-f', String(frontPages + minutes.firstPage), '-l', String(frontPages + minutes.firstPage), '-layout', boundFile, '-']).toString();
+  // The minutes, a PDF that is not PDF/A, are bound as its page's image: the only text on the page is its number.
+  expect(minutes).toMatchObject({ rendering: 'rasterised' });
+  expect(page.trim()).toBe(String(minutes.firstPage));
+  await officer.locator('.bound-file').scrollIntoViewIfNeeded();
+  await shot(officer, 'case-bound-file');
 
   expect(violations).toEqual([]);
   expect(accessibility).toEqual([]);

@@ -54,7 +54,7 @@ afterAll(() => stack?.stop());
 /** A path of the route with real ids, and a body the route accepts when the caller may call it. */
 function call(spec: RouteSpec, token: string | undefined) {
   const path = expressPath(spec.path)
-    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
+    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') || spec.path.startsWith('/v1/materials') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
     .replace(':year', '2099')
     .replace(':updateId', 'step-00000000-0000-4000-8000-000000000000')
     .replace(':token', 'A'.repeat(43));
@@ -86,6 +86,11 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   const onTheCase = spec.path.startsWith('/v1/cases/{id}');
   if (onTheCase && !ownAuthority) return 404;
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
+  if (spec.path.startsWith('/v1/materials')) return 404; // no such material, for anyone
+  // Officers and supervisors upload (CASE_FILE_ROLES): the empty JSON body is then no upload (415); other roles may not.
+  if (spec.path === '/v1/cases/{id}/materials' && spec.method === 'post') return roles.some((r) => ['officer', 'supervisor'].includes(r)) ? 415 : 403;
+  // The case is running: its file is bound at 建档.
+  if (spec.path === '/v1/cases/{id}/bound-file' || spec.path === '/v1/cases/{id}/export') return 409;
   if (spec.path === '/v1/inbox/{id}/served') return 404; // no such notice in anyone's inbox
   if (spec.path === '/v1/cases/{id}/steps/{updateId}') return 404; // no such step in the case
   if (isAction(spec)) {

@@ -14,7 +14,7 @@ import { signDevToken } from '../../scripts/token';
 import type { Db } from '../../store/db';
 import { openTestDb } from './test-db';
 import { createCaseWorker } from '../../worker/worker';
-import { testDataConverter, testMatterIndex } from './keys';
+import { testDataConverter, testMatterIndex, testPayloadKeys } from './keys';
 import { startDevServer, uniqueTaskQueue, workflowBundle } from './temporal';
 
 export interface Stack {
@@ -43,7 +43,7 @@ export async function startStack(
     publishedSchedules?: ReadonlyMap<number, YearSchedule>;
     notices?: NoticeSettings;
     stepWaitMs?: number;
-    app?: Pick<AppDeps, 'baseUrl' | 'signIn' | 'authorities' | 'dryRuns' | 'now'>;
+    app?: Partial<Pick<AppDeps, 'baseUrl' | 'signIn' | 'authorities' | 'dryRuns' | 'now' | 'materialLimits'>>;
     /** The dev server's HTTP API on this port, for tests that go around the API. */
     temporalHttpPort?: number;
   } = {},
@@ -55,7 +55,7 @@ export async function startStack(
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
-      dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules, notices: options.notices },
+      dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules, notices: options.notices, payloadKeys: testPayloadKeys },
       dataConverter: testDataConverter,
       workflowBundle: await workflowBundle(),
     });
@@ -81,6 +81,7 @@ export async function startStack(
     writesPerMinute: 100_000,
     calendarReadsPerMinute: 100_000,
     matterIndex: testMatterIndex,
+    payloadKeys: testPayloadKeys,
     authFailuresPerMinute: 100_000,
     ...(options.stepWaitMs ? { stepWaitMs: options.stepWaitMs } : {}),
     ...options.app,

@@ -27,6 +27,7 @@ import {
 import { samePerson } from '../../domain/case/persons';
 import type { Basis, Rulebook } from '../../domain/rulebooks/schema';
 import type { CaseFile } from './case-file';
+import { carriesPapers, checkPapers, recordPapers } from './papers';
 
 export interface Offer<N extends ActionName> {
   label: string;
@@ -71,6 +72,8 @@ export class Actions {
             this.validate(name, input);
           }
           await this.offers.get(name)!.apply(input);
+          // The papers the step carried go on the case's file with it (attachPapers records its own).
+          if (carriesPapers(name)) recordPapers(this.file, this.rulebook, name, input);
           this.file.publish();
           return this.file.stepResult();
         },
@@ -197,6 +200,7 @@ export class Actions {
       refuse(RefusalType.recused, `${actor.name}（${actor.sub}）是本案当事人或应当回避的人员，不得办理本案事项`, recusalBasis(this.rulebook));
     }
     offer.validate?.(input);
+    checkPapers(this.rulebook, this.file.state, name, input);
   }
 }
 

@@ -64,6 +64,17 @@ const { renderArchivalCopies } = proxyActivities<Pick<Activities, 'renderArchiva
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
+/**
+ * Binding the case file: LibreOffice, page images of the scans and the PDF/A check, seconds to a
+ * minute for a large file; heartbeats while it works. A tool that is missing is retried with backoff
+ * until it is installed; a file that cannot be bound as PDF/A goes to a person.
+ */
+const { bindCaseFile } = proxyActivities<Pick<Activities, 'bindCaseFile'>>({
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
 /** Telling the supervisors that an effect needs them: tried a few times, never waited on by a person. */
 const { notify: notifyOfAttention } = proxyActivities<Pick<Activities, 'notify'>>({
   startToCloseTimeout: '5 minutes',
@@ -119,6 +130,27 @@ export class Effects {
 
   renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
     return this.required({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: false, run: () => renderArchivalCopies(request) });
+  }
+
+  /**
+   * The bound file's digests; undefined where it could not be bound (a failure retrying cannot fix).
+   * The case is closed by then, so no person could retry or skip a step: the failure is recorded in
+   * the timeline, the dossier is written without the bound file, and the file is bound again by the
+   * dossier sweep once the cause is fixed. Faults that pass are retried by Temporal meanwhile.
+   */
+  async bindCaseFile(state: CaseState): Promise<{ sha256: string; sm3: string; pages: number } | undefined> {
+    try {
+      const bound = await bindCaseFile({ caseId: state.caseId, state });
+      if (!bound) return undefined;
+      this.file.record('caseFileBound', { detail: `案卷装订完成：共 ${bound.pages} 页，SHA-256 ${bound.sha256}，SM3 ${bound.sm3}` });
+      return bound;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const failure = businessFailure(err);
+      if (!failure) throw err;
+      this.file.record('caseFileNotBound', { detail: `案卷装订失败（${failure.type ?? 'EffectFailed'}：${failure.message}），卷宗先行存档，由存档核对重新装订`, basis: ATTENTION_BASIS });
+      return undefined;
+    }
   }
 
   archiveDossier(state: CaseState): Promise<void> {

@@ -9,6 +9,7 @@ import { Link } from 'wouter';
 import { api, ApiError, type CaseView, type RedactedCaseView, type Rulebook } from '../api';
 import type { DeadlineRecord, LimitRecord } from '../../../domain/case/contract';
 import { StepForm } from '../forms/StepForm';
+import { BoundFile, Materials } from './CaseFile';
 import { chineseDate, chineseDateTime } from '../format';
 import { EVENT_NAMES, OUTCOME_NAMES, PARTY_NAMES, ROLE_NAMES, STAGE_FALLBACK, nameOf } from '../labels';
 import { ErrorNote, Loading, PageTitle, saveBlob, sha256Hex, sm3Hex, useAsync } from '../util';
@@ -285,6 +286,7 @@ export function CaseDetail({ id }: { id: string }) {
     return { state, rulebook };
   }, [id]);
   const [docsVersion, setDocsVersion] = useState(0);
+  const materials = useAsync(() => ('redacted' in (view.data?.state ?? {}) ? Promise.resolve({ materials: [] }) : api.listMaterials(id)), [id, docsVersion]);
 
   if (view.error && !view.data) {
     return (
@@ -387,6 +389,7 @@ export function CaseDetail({ id }: { id: string }) {
             </summary>
             <StepForm
               caseView={state}
+              materials={materials.data?.materials ?? []}
               action={a}
               rulebook={rulebook}
               onTaken={async () => {
@@ -398,7 +401,17 @@ export function CaseDetail({ id }: { id: string }) {
         ))}
       </section>
 
+      <Materials
+        state={state}
+        materials={materials.data?.materials ?? []}
+        rulebookKinds={rulebook.materialKinds ?? []}
+        onChange={() => {
+          void view.reload();
+          void materials.reload();
+        }}
+      />
       <Documents key={docsVersion} caseId={state.caseId} />
+      {state.closed ? <BoundFile key={`bound-${docsVersion}`} caseId={state.caseId} /> : null}
       <Timeline state={state} rulebook={rulebook} />
     </article>
   );
