@@ -31,6 +31,12 @@ import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { referenceRoutes } from './routes/reference';
 import { signInRoutes, type SignInSettings } from './routes/sign-in';
+import { AccessLog, type AccessLogSettings } from './access-log';
+import { accessLogRoutes } from './routes/access-log';
+import { noteRoutes } from './routes/notes';
+import { partyRoutes } from './routes/party';
+import { workRoutes } from './routes/work';
+import { staffDirectoryRecorder } from './staff-directory';
 
 export interface AppDeps {
   client: Client;
@@ -72,6 +78,8 @@ export interface AppDeps {
   consoleDir?: string;
   /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
   rulebookParameters?: RulebookParameters | undefined;
+  /** The access log (ACCESS_LOG, ACCESS_LOG_WAIT_MS): on, waiting at most 2 s, unless given. */
+  accessLog?: AccessLog | AccessLogSettings | undefined;
 }
 
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -128,6 +136,10 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...referenceRoutes(deps.authorities ?? loadAuthorities()),
     ...signInRoutes(deps.signIn ?? { kind: 'none' }, deps.authorities ?? loadAuthorities()),
     ...codecRoutes({ ...deps, anonymousDecode: deps.anonymousCodecDecode }),
+    ...partyRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
+    ...workRoutes(deps),
+    ...noteRoutes(deps),
+    ...accessLogRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;
@@ -172,7 +184,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(consoleAssets(deps.consoleDir));
   const routes = appRoutes(deps, metrics);
   const isCodec = (r: RouteSpec) => r.path.startsWith(`${CODEC_PATH}/`);
-  const mountOptions = { verifyToken: deps.verifyToken, writeLimiter, authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30), requireJson };
+  const accessLog = deps.accessLog instanceof AccessLog ? deps.accessLog : new AccessLog(deps.db, deps.accessLog ?? { enabled: true, waitMs: 2_000 }, deps.logger);
+  const mountOptions = {
+    verifyToken: deps.verifyToken,
+    writeLimiter,
+    authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30),
+    requireJson,
+    accessLog,
+    signedIn: staffDirectoryRecorder(deps.db),
+  };
   mountRoutes(app, routes.filter((r) => !isCodec(r)), { ...mountOptions, bodyLimit: '100kb' });
   // The UI sends an event's payloads at once, and a case's state grows with its timeline.
   mountRoutes(app, routes.filter(isCodec), { ...mountOptions, bodyLimit: '8mb' });

@@ -131,6 +131,16 @@ export const actionBodies = {
   withdrawCase: z
     .object({ reason: text(2000), applicantWithdrawal: z.object({ filedBy: party, receivedOn: isoDateSchema }).strict().optional() })
     .strict(),
+  /** By account: the API names each from the staff directory and checks it is an officer of the authority, not recused. */
+  assignCase: z
+    .object({
+      responsible: accountId,
+      team: z.array(accountId).max(10).optional(),
+      reason: text(1000),
+    })
+    .strict(),
+  claimCase: z.object({ reason: text(500).optional() }).strict(),
+  bindOrganisationAccount: z.object({ userId: accountId }).strict(),
 } satisfies { [N in ActionName]: z.ZodType };
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
@@ -166,6 +176,9 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   retryEffect: '重试失败的操作 Retry an effect that failed and waits for a person',
   skipEffect: '跳过失败的操作 Let the case go on without an effect that failed, with the reason',
   withdrawCase: '撤回申请或终结程序 End the case: the applicant withdrew in writing, or the authority ends the review',
+  assignCase: '指定承办人 Assign or reassign the case to an officer of the authority (承办人) and its team, with a reason; never someone who must recuse',
+  claimCase: '认领案件 Claim a case nobody holds: the caller becomes its 承办人',
+  bindOrganisationAccount: '绑定所在单位账户 Bind the account of the subject’s organisation: its notices go to that inbox, it files where the rule lets it, and it never acts on the case',
 };
 
 export function isActionName(name: string): name is ActionName {

@@ -70,6 +70,7 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     stepWaitMs: config.STEP_WAIT_SECONDS * 1000,
     signIn: signInFor(config),
     rulebookParameters: config.rulebookParameters,
+    accessLog: { enabled: config.ACCESS_LOG === 'on', waitMs: config.ACCESS_LOG_WAIT_MS },
   });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));

@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
 import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, IssuerRole, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
+import type { AssignCaseInput, Assignment, BindOrganisationAccountInput, ClaimCaseInput, PartyAccounts } from './people';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -37,6 +38,8 @@ export const searchAttributes = {
   matterTerms: defineSearchAttributeKey('MatterTerms', SearchAttributeType.KEYWORD_LIST),
   /** The id of the payload key the case was opened with, so a worker knows at start whether it can read every running case. */
   payloadKey: defineSearchAttributeKey('PayloadKey', SearchAttributeType.KEYWORD),
+  /** Keyed hashes of the accounts the case is assigned to (承办人 and team, domain/case/people.ts), never the accounts; absent: unassigned. */
+  assignees: defineSearchAttributeKey('Assignees', SearchAttributeType.KEYWORD_LIST),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 
@@ -151,6 +154,10 @@ export interface AvailableAction {
   roles: string[];
   /** The deadline the action is due by, if one runs. */
   deadline?: IsoDate;
+  /** Which of the case's deadlines that is (absent on cases whose offers were made before it was said). */
+  deadlineKey?: string;
+  /** The parties that may take this step themselves with their own account (a filing: application, statement, appeal). */
+  filers?: Party[];
 }
 
 export interface InvestigationMember {
@@ -260,6 +267,10 @@ export interface CaseState {
   attention?: AttentionItem[];
   /** The case was withdrawn before it ran its course (撤回申请, or ended by the authority). */
   withdrawal?: { withdrawnOn: IsoDate; reason: string; by: 'authority' | Party; recordedBy: Actor };
+  /** Who holds the case (承办人) and its team; absent while unassigned. */
+  assignment?: Assignment;
+  /** The parties' own accounts besides the subject's. */
+  partyAccounts?: PartyAccounts;
 }
 
 export interface AttentionItem {
@@ -536,6 +547,9 @@ export interface ActionInputs {
   retryEffect: RetryEffectInput;
   skipEffect: SkipEffectInput;
   withdrawCase: WithdrawCaseInput;
+  assignCase: AssignCaseInput;
+  claimCase: ClaimCaseInput;
+  bindOrganisationAccount: BindOrganisationAccountInput;
 }
 export type ActionName = keyof ActionInputs;
 
@@ -589,6 +603,9 @@ export const actionUpdates = {
   retryEffect: action('retryEffect'),
   skipEffect: action('skipEffect'),
   withdrawCase: action('withdrawCase'),
+  assignCase: action('assignCase'),
+  claimCase: action('claimCase'),
+  bindOrganisationAccount: action('bindOrganisationAccount'),
 } as const satisfies { [N in ActionName]: unknown };
 export const ACTION_NAMES = Object.keys(actionUpdates) as ActionName[];
 
@@ -727,7 +744,12 @@ export interface NotifyRequest {
   caseId: string;
   /** Unique per case, step and recipient: a retry never notifies twice. */
   idempotencyKey: string;
-  recipient: { kind: 'role'; role: string; authority: string } | { kind: 'party'; party: Party } | { kind: 'body'; name: string };
+  recipient:
+    | { kind: 'role'; role: string; authority: string }
+    | { kind: 'party'; party: Party }
+    | { kind: 'body'; name: string }
+    /** A member of staff by account: the 承办人 told of its work. */
+    | { kind: 'staff'; authority: string; sub: string; name: string };
   subject: string;
   body: string;
   /** Set when this notice is the service of the conclusion on a party: its acknowledgement counts as service. */
