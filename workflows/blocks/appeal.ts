@@ -235,6 +235,8 @@ export async function appealFromEachService(step: StepOf<'appeal'>, ctx: CaseCon
       actions.offer('fileAppeal', {
         label: '登记书面申诉',
         roles: step.roles,
+        // The appellants may also appeal themselves, online, each once served.
+        filers: appellants,
         ...(due ? { deadline: due } : {}),
         validate: (filing) => {
           const by = filing.filedBy ?? 'subject';
