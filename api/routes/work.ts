@@ -21,7 +21,7 @@ import type { Db } from '../../store/db';
 import { staffWithRole } from '../../store/staff-directory';
 import { isParty, type User } from '../auth';
 import { route, type RouteSpec } from '../registry';
-import { PARTY_ROLES, WORKERS } from '../roles';
+import { PARTY_ROLES, ROLES } from '../roles';
 
 export interface WorkItem extends WaitingStep {
   caseId: string;
@@ -90,7 +90,7 @@ export function workRoutes(deps: { db: Db; client: Client }): RouteSpec[] {
         'An officer: the steps of the cases it holds (承办人 or team), and under `unassigned` the officers’ steps of the cases nobody holds. A supervisor: the steps that wait for a supervisor (deliberation, approvals, appeal decisions). A party: what it may file now. None of a case the caller is recused from. ' +
         '`daysLeft` counts calendar days to the last day (0: today is the last day).',
       tags: ['work'],
-      access: { kind: 'roles', roles: [...WORKERS, ...PARTY_ROLES] },
+      access: { kind: 'roles', roles: [...ROLES, ...PARTY_ROLES] },
       responses: { 200: { description: 'The caller’s work, and the steps of unassigned cases' } },
       async handle({ user, res }) {
         const today = beijingDate(Date.now());
