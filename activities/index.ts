@@ -7,6 +7,7 @@ import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
 import { libreOfficeRenderer, type ArchivalRenderer } from '../services/documents/render-pdf';
 import type { Db } from '../store/db';
+import { accessLogActivities } from './access-log';
 import { calendarActivities } from './calendar';
 import { caseFleetActivities } from './cases';
 import { caseViewActivities } from './case-views';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...documentActivities(deps.db, { authorities: deps.authorities ?? loadAuthorities(), renderer: deps.archivalRenderer ?? libreOfficeRenderer() }),
     ...dossierActivities(deps.client, deps.db),
     ...noticeActivities(deps.db, deps.client, deps.notices),
+    ...accessLogActivities(deps.db),
   };
 }
 

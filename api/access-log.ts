@@ -15,7 +15,7 @@
  * refused, the log holds a record of an answer that was never sent, which
  * errs on the side of the log.
  */
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { CASE_ID_PATTERN } from '../domain/case/contract';
 import { appendAccessRecords, chainHead, ChainMoved, type AccessEvent, type AccessRecord } from '../store/access-log';
@@ -159,10 +159,10 @@ export interface AuditDeclaration {
 const clean = (text: string | undefined, max: number) => (text ? text.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, max) : null);
 
 /** The cases an answer is about: as the handler named them (res.locals), or the case of the path. */
-function casesOf(req: Request, res: Response, path: string): (string | null)[] {
+function casesOf(res: Response, path: string, params: Record<string, unknown>): (string | null)[] {
   const named = res.locals.auditCases as string[] | undefined;
   if (named && named.length > 0) return named;
-  const one = (res.locals.caseId as string | undefined) ?? (path.includes('/cases/{id}') ? String(req.params.id ?? '') : undefined);
+  const one = (res.locals.caseId as string | undefined) ?? (path.includes('/cases/{id}') ? String(params.id ?? '') : undefined);
   return [one && CASE_ID_PATTERN.test(one) ? one : null];
 }
 
@@ -173,6 +173,8 @@ function casesOf(req: Request, res: Response, path: string): (string | null)[] {
 export function auditAnswers(log: AccessLog, spec: { path: string; operationId: string; audit: AuditDeclaration }): RequestHandler {
   return (req, res, next) => {
     if (!log.enabled) return next();
+    // The route's own parameters: an error answered by the app's handler no longer sees them on req.
+    const params = { ...req.params };
     const send = res.send.bind(res);
     const headersBefore = new Set(res.getHeaderNames());
     let held = false;
@@ -185,7 +187,7 @@ export function auditAnswers(log: AccessLog, spec: { path: string; operationId: 
       // Without a token (the codec, CODEC_AUTH=none) the origin says which browser asked, if any.
       const named = res.locals.auditDetail as AccessRecord['detail'] | undefined;
       const detail = user ? (named ?? null) : { origin: clean(req.get('origin'), 200) ?? 'none', ...named };
-      const records: AccessRecord[] = casesOf(req, res, spec.path).map((caseId) => ({
+      const records: AccessRecord[] = casesOf(res, spec.path, params).map((caseId) => ({
         at,
         sub: user?.sub ?? null,
         name: user?.name ?? null,

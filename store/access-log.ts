@@ -16,7 +16,7 @@
  * cannot both succeed, the later one moves to the new head and tries again.
  */
 import { createHash } from 'node:crypto';
-import type { Queryable } from './db';
+import type { Db, Queryable } from './db';
 
 /** Where a chain begins that has never been pruned. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -212,4 +212,43 @@ export async function verifyAccessLog(db: Queryable, pageSize = 5_000): Promise<
 export async function pruneAccessLog(db: Queryable, keepDays: number): Promise<{ pruned: number; throughSeq: number | null }> {
   const [row] = await db.query<{ pruned: string | number; through_seq: string | number | null }>('select pruned, through_seq from prune_access_log($1)', [keepDays]);
   return { pruned: Number(row?.pruned ?? 0), throughSeq: row?.through_seq == null ? null : Number(row.through_seq) };
+}
+
+/** Who the retention job is in its own record. */
+export const RETENTION_JOB = 'system:access-log-retention';
+
+/**
+ * The retention job: prunes what is older than `keepDays` and, in the same transaction, appends a
+ * record of its own saying how many records it removed and through which seq, so the log shows
+ * every pruning and the chain goes on from the new anchor.
+ */
+export async function pruneAndRecord(db: Db, keepDays: number, by: { sub?: string; operation: string } = { operation: 'pruneAccessLog' }): Promise<{ pruned: number; throughSeq: number | null }> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction(async (tx) => {
+        const result = await pruneAccessLog(tx, keepDays);
+        await appendAccessRecords(tx, await chainHead(tx), [
+          {
+            at: new Date().toISOString(),
+            sub: by.sub ?? RETENTION_JOB,
+            name: '访问日志保存期限作业',
+            roles: [],
+            authority: null,
+            event: 'ACCESS_LOG_PRUNED',
+            operation: by.operation,
+            caseId: null,
+            documentId: null,
+            address: null,
+            userAgent: null,
+            status: 200,
+            detail: { keepDays, pruned: result.pruned, throughSeq: result.throughSeq },
+          },
+        ]);
+        return result;
+      });
+    } catch (err) {
+      // An API appended between the head read and the insert: the whole job again, from the new head.
+      if (!(err instanceof ChainMoved) || attempt >= 10) throw err;
+    }
+  }
 }

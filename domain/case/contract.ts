@@ -664,6 +664,9 @@ export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';
 /** Writes the dossier of every case closed without one (terminated, timed out, failed), on a schedule. */
 export const DOSSIER_SWEEP_WORKFLOW_TYPE = 'sweepDossiers';
 export const DOSSIER_SWEEP_SCHEDULE_ID = 'dossier-sweep';
+/** Prunes the access log of what is older than its retention (at least 180 days), logging itself, on a schedule. */
+export const ACCESS_LOG_RETENTION_WORKFLOW_TYPE = 'retainAccessLog';
+export const ACCESS_LOG_RETENTION_SCHEDULE_ID = 'access-log-retention';
 /** One propagation per year and schedule: `version` is a digest of the schedule loaded. */
 export function calendarPropagationWorkflowId(year: number, version: string): string {
   return `calendar-${year}-${version}`;
