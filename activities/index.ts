@@ -8,6 +8,7 @@ import type { YearSchedule } from '../domain/calendar';
 import { libreOfficeRenderer, type ArchivalRenderer } from '../services/documents/render-pdf';
 import type { Db } from '../store/db';
 import type { PayloadKeyring } from '../services/codec/keys';
+import { accessLogActivities } from './access-log';
 import { calendarActivities } from './calendar';
 import { caseFileActivities } from './case-file';
 import { caseFleetActivities } from './cases';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...documentActivities(deps.db, { authorities, renderer }),
     ...dossierActivities(deps.client, deps.db, { keyring: deps.payloadKeys, renderer, authorities }),
     ...noticeActivities(deps.db, deps.client, deps.notices),
+    ...accessLogActivities(deps.db),
   };
 }
 

@@ -37,6 +37,12 @@ import { rulebookAdminRoutes } from './routes/rulebook-admin';
 import { RulebookCatalogue } from '../services/rulebooks/catalogue';
 import type { DryRunner } from '../services/rulebooks/dry-run';
 import { signInRoutes, type SignInSettings } from './routes/sign-in';
+import { AccessLog, type AccessLogSettings } from './access-log';
+import { accessLogRoutes } from './routes/access-log';
+import { noteRoutes } from './routes/notes';
+import { partyRoutes } from './routes/party';
+import { workRoutes } from './routes/work';
+import { staffDirectoryRecorder } from './staff-directory';
 
 export interface AppDeps {
   client: Client;
@@ -88,6 +94,8 @@ export interface AppDeps {
   payloadKeys?: PayloadKeyring | undefined;
   /** How large one material and one case's materials may be (MATERIAL_MAX_MB, CASE_MATERIALS_MAX_MB). */
   materialLimits?: MaterialLimits | undefined;
+  /** The access log (ACCESS_LOG, ACCESS_LOG_WAIT_MS): on, waiting at most 2 s, unless given. */
+  accessLog?: AccessLog | AccessLogSettings | undefined;
 }
 
 /** An app built without payload keys (a test that needs no files) keeps no files: those routes say so. */
@@ -171,6 +179,10 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...rulebookAdminRoutes({ ...rulebookDeps, dryRuns: deps.dryRuns }),
     ...signInRoutes(deps.signIn ?? { kind: 'none' }, authorities),
     ...codecRoutes({ ...deps, anonymousDecode: deps.anonymousCodecDecode }),
+    ...partyRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
+    ...workRoutes(deps),
+    ...noteRoutes(deps),
+    ...accessLogRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;
@@ -217,7 +229,15 @@ export function createApp(deps: AppDeps): express.Express {
   const isCodec = (r: RouteSpec) => r.path.startsWith(`${CODEC_PATH}/`);
   // A rulebook file comes with its regulation's full text (services/rulebooks/checks.ts bounds both).
   const isUpload = (r: RouteSpec) => r.operationId === 'submitRulebook';
-  const mountOptions = { verifyToken: deps.verifyToken, writeLimiter, authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30), requireJson };
+  const accessLog = deps.accessLog instanceof AccessLog ? deps.accessLog : new AccessLog(deps.db, deps.accessLog ?? { enabled: true, waitMs: 2_000 }, deps.logger);
+  const mountOptions = {
+    verifyToken: deps.verifyToken,
+    writeLimiter,
+    authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30),
+    requireJson,
+    accessLog,
+    signedIn: staffDirectoryRecorder(deps.db),
+  };
   mountRoutes(app, routes.filter((r) => !isCodec(r) && !isUpload(r)), { ...mountOptions, bodyLimit: '100kb' });
   mountRoutes(app, routes.filter(isUpload), { ...mountOptions, bodyLimit: '3mb' });
   // The UI sends an event's payloads at once, and a case's state grows with its timeline.

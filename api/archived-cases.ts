@@ -24,7 +24,8 @@ type Filters = Omit<z.infer<typeof caseListQuery>, 'pageSize' | 'pageToken'>;
 
 /** Whether a list with these filters can find closed cases at all (a closed case has no pending deadline and stage `closed`). */
 export function admitsClosedCases(q: Filters): boolean {
-  return !q.deadlineBefore && (!q.stage || q.stage === 'closed');
+  // Who holds a case is the running case's (its Assignees); the archive's list does not filter by it.
+  return !q.deadlineBefore && !q.assignee && (!q.stage || q.stage === 'closed');
 }
 
 const overdueOf = (state: CaseState) => state.deadlines.some((d) => d.binds === 'authority' && d.status === 'lapsed' && !d.metAt);
@@ -40,6 +41,8 @@ function entryOf(state: CaseState) {
     needsAttention: false,
     nextDeadline: null,
     matter: state.matter,
+    assigned: state.assignment !== undefined,
+    mine: false,
     openedAt: state.timeline[0]?.at ?? null,
     /** Listed from the archive: Temporal keeps the case no longer. */
     archived: true,

@@ -157,6 +157,16 @@ export const actionBodies = {
       attachments: z.array(z.uuid('is not a material id')).min(1).max(20),
     })
     .strict(),
+  /** By account: the API names each from the staff directory and checks it is an officer of the authority, not recused. */
+  assignCase: z
+    .object({
+      responsible: accountId,
+      team: z.array(accountId).max(10).optional(),
+      reason: text(1000),
+    })
+    .strict(),
+  claimCase: z.object({ reason: text(500).optional() }).strict(),
+  bindOrganisationAccount: z.object({ userId: accountId }).strict(),
 } satisfies { [N in ActionName]: z.ZodType };
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
@@ -193,6 +203,9 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   skipEffect: '跳过失败的操作 Let the case go on without an effect that failed, with the reason',
   withdrawCase: '撤回申请或终结程序 End the case: the applicant withdrew in writing, or the authority ends the review',
   attachPapers: '补附书面材料 Attach papers of the case file to a step already taken (a proof of service, the scan of an application recorded from paper)',
+  assignCase: '指定承办人 Assign or reassign the case to an officer of the authority (承办人) and its team, with a reason; never someone who must recuse',
+  claimCase: '认领案件 Claim a case nobody holds: the caller becomes its 承办人',
+  bindOrganisationAccount: '绑定所在单位账户 Bind the account of the subject’s organisation: its notices go to that inbox, it files where the rule lets it, and it never acts on the case',
 };
 
 export function isActionName(name: string): name is ActionName {

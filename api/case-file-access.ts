@@ -1,5 +1,5 @@
 /**
- * Who may do what with a case's file, decided from the roles table (CASE_FILE_ROLES in auth.ts) and
+ * Who may do what with a case's file, decided from the roles table (CASE_FILE_ROLES in api/roles.ts) and
  * the case: readers must be of the case's authority (loadCase answers 404 otherwise) and not recused
  * (403); staff steps (uploading for the authority, withdrawing) are not for the case's subject; the
  * case's party uploads the kinds it files itself, to its own case only.
@@ -7,16 +7,17 @@
 import type { CaseState } from '../domain/case/contract';
 import { materialKindLabel, PARTY_FILING_KINDS } from '../domain/case/materials';
 import { materialKindsOfCase } from '../services/casefile/rulebook-of-case';
+import { partyOfAccount } from '../domain/case/people';
+import type { Party } from '../domain/rulebooks/schema';
 import { CASE_FILE_ROLES, type User } from './auth';
 import { recusedFrom, recusedProblem } from './case-access';
 import { Problem, problems } from './problem';
 
 export type CaseFileOperation = keyof typeof CASE_FILE_ROLES;
 
-/** The party of the case this user is, if any: its subject's own bound account. */
-export function partyOf(state: CaseState, user: User): 'subject' | undefined {
-  // A `party` role (issue 27) names parties by their token; until then the bound account is the party.
-  return state.subject.userId !== undefined && state.subject.userId === user.sub ? 'subject' : undefined;
+/** The party of the case this user is, if any: the account bound as the subject's or its organisation's. */
+export function partyOf(state: CaseState, user: User): Party | undefined {
+  return partyOfAccount(state, user.sub);
 }
 
 const holds = (user: User, operation: CaseFileOperation) => user.roles.some((r) => (CASE_FILE_ROLES[operation] as readonly string[]).includes(r));
@@ -29,6 +30,8 @@ const holds = (user: User, operation: CaseFileOperation) => user.roles.some((r) 
 export function checkCaseFileAccess(state: CaseState, user: User, operation: CaseFileOperation, kind?: string): void {
   if (recusedFrom(state, user)) throw recusedProblem(state.caseId);
   const party = partyOf(state, user);
+  // A party's account reaches only the cases it is bound to: any other is not found, as in its own pages.
+  if (user.roles.includes('party') && !party) throw problems.notFound(`case ${state.caseId}`);
   if (operation === 'uploadMaterial' && party) {
     const partyKinds = [...PARTY_FILING_KINDS, ...materialKindsOfCase(state).filter((k) => k.filedByParty).map((k) => k.id)];
     if (kind !== undefined && !partyKinds.includes(kind)) {

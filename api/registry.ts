@@ -7,6 +7,7 @@
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
+import { auditAnswers, type AccessLog, type AuditDeclaration } from './access-log';
 import { authenticate, currentUser, requireRole, type AuthFailures, type Role, type TokenVerifier, type User } from './auth';
 import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart';
 import { validationProblem } from './problem';
@@ -62,6 +63,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   headers?: { name: string; description: string }[];
   responses: Record<number, ResponseSpec>;
   /**
+   * Every answer of the route is written to the access log before it is sent (api/access-log.ts),
+   * as HMCTS's @LogAudit declares a case read: one declaration per route, no logging in handlers.
+   */
+  audit?: AuditDeclaration;
+  /**
    * Checks that need the path (the case exists for this caller, the caller's
    * role may take the step) run before the body is validated, so a caller who
    * may not act learns nothing from validation errors.
@@ -86,6 +92,10 @@ export interface MountOptions {
   authFailures: AuthFailures;
   requireJson: RequestHandler;
   bodyLimit: string;
+  /** Where the routes that declare `audit` log their answers; none: nothing is logged (tests of other parts). */
+  accessLog?: AccessLog | undefined;
+  /** Runs once the caller is known, before anything else the route does (the staff directory). */
+  signedIn?: RequestHandler | undefined;
 }
 
 export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put' | 'delete'>, specs: RouteSpec[], options: MountOptions): void {
@@ -105,7 +115,10 @@ export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put' | 'delet
         next();
       });
       chain.push(auth);
+      if (options.signedIn) chain.push(options.signedIn);
     }
+    // Before the role check: a refusal is an answer like any other, and is logged.
+    if (spec.audit && options.accessLog) chain.push(auditAnswers(options.accessLog, { path: spec.path, operationId: spec.operationId, audit: spec.audit }));
     if (spec.access.kind === 'roles') chain.push(requireRole(...spec.access.roles));
     if (spec.write) chain.push(options.writeLimiter);
     if (spec.limiter) chain.push(spec.limiter);

@@ -203,6 +203,8 @@ export const caseListQuery = z.object({
   deadlineBefore: isoDateSchema.optional(),
   /** Words of the matter. */
   q: text(50).optional(),
+  /** 承办人: the cases the caller holds (承办人 or team), or those nobody holds. */
+  assignee: z.enum(['mine', 'unassigned'], { error: 'must be mine or unassigned' }).optional(),
   pageSize: wholeNumber(1, 100).default(20),
   /** Only a token this API handed out for the same filters (see api/routes/cases.ts). */
   pageToken: z.string().max(2000, 'is not a page token').regex(/^[A-Za-z0-9_-]+$/, 'is not a page token').optional(),

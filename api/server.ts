@@ -103,6 +103,7 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     dryRuns: dryRunnerFor(config, resources),
     payloadKeys: resources.payloadKeys,
     materialLimits: { maxFileBytes: config.MATERIAL_MAX_MB * 1024 * 1024, maxCaseBytes: config.CASE_MATERIALS_MAX_MB * 1024 * 1024 },
+    accessLog: { enabled: config.ACCESS_LOG === 'on', waitMs: config.ACCESS_LOG_WAIT_MS },
   });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));

@@ -161,6 +161,18 @@ export const envSchema = z.object({
   /** Every how many minutes the worker's schedule writes the dossiers of cases closed without one (0: no schedule). */
   DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
   /**
+   * `on`: every read of a case, its documents and its notes, and every decode, is in the access log
+   * before it is answered. `off` exists only to measure what the log costs (bench:load): refused in
+   * production and beyond loopback.
+   */
+  ACCESS_LOG: z.enum(['on', 'off']).default('on'),
+  /** How long a read waits for its access record to be written; then it is refused (503), never served unlogged. */
+  ACCESS_LOG_WAIT_MS: decimal.pipe(z.number().int().min(50).max(60_000)).default(2_000),
+  /** How long access records are kept before the retention job prunes them: at least 180 days (网络安全法 第二十一条). */
+  ACCESS_LOG_RETENTION_DAYS: decimal.pipe(z.number().int().min(180, 'must be at least 180 (days; 网络安全法 第二十一条: six months)').max(36_500)).default(180),
+  /** Every how many hours the worker's schedule runs the access log's retention job (0: none; run it by hand, npm run access-log -- prune). */
+  ACCESS_LOG_RETENTION_HOURS: decimal.pipe(z.number().int().min(0).max(8_760)).default(24),
+  /**
    * The worker's bounds. Workflows of cases that sleep on timers are evicted from the cache and
    * replayed when they wake, so memory stays bounded by the cache, not by the number of open cases.
    * Defaults fit the 2-core embedded machine.
@@ -271,6 +283,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api
     payloadKeys = keys ? payloadKeyring(keys, parsed.PAYLOAD_KEY_CURRENT) : undefined;
   } catch (err) {
     throw new ConfigError(`configuration error: PAYLOAD_KEY_CURRENT: ${(err as Error).message}`);
+  }
+  if (parsed.ACCESS_LOG === 'off' && (production || !isLoopback(parsed.API_HOST))) {
+    throw new ConfigError('configuration error: ACCESS_LOG: off is only for measuring its cost, with API_HOST on loopback and not in production');
   }
   if (parsed.CODEC_AUTH === 'none' && (production || !isLoopback(parsed.API_HOST))) {
     throw new ConfigError('configuration error: CODEC_AUTH: none is only for the embedded UI, with API_HOST on loopback and not in production');

@@ -22,7 +22,7 @@ import { openResources, type Resources } from '../config/resources';
 import { keepNativeTokenFresh, temporalConnectionOptions } from '../config/temporal-connection';
 import { checkKeysOfRunningCases } from '../services/codec/keys';
 import { libreOfficeRenderer } from '../services/documents/render-pdf';
-import { ensureDossierSweep } from './schedules';
+import { ensureAccessLogRetention, ensureDossierSweep } from './schedules';
 import { bundleCaseWorkflows, createCaseWorker } from './worker';
 
 /** Equal workflow code, equal build: every worker of one image or dist reports the same version. */
@@ -117,6 +117,8 @@ export async function startWorker(
   });
   const sweep = await ensureDossierSweep(resources.client, config.TEMPORAL_TASK_QUEUE, config.DOSSIER_SWEEP_MINUTES);
   resources.logger.info({ schedule: sweep, everyMinutes: config.DOSSIER_SWEEP_MINUTES }, 'dossier sweep');
+  const retention = await ensureAccessLogRetention(resources.client, config.TEMPORAL_TASK_QUEUE, config.ACCESS_LOG_RETENTION_HOURS, config.ACCESS_LOG_RETENTION_DAYS);
+  resources.logger.info({ schedule: retention, everyHours: config.ACCESS_LOG_RETENTION_HOURS, keepDays: config.ACCESS_LOG_RETENTION_DAYS }, 'access log retention');
   // Documents of running cases get their archival copies within minutes here (the case renders any still missing when it closes),
   // as do documents issued before copies existed.
   const sweepCopies = () => void sweepArchivalCopies(resources.db, renderer, resources.logger);

@@ -12,17 +12,19 @@ import type { MatterIndex } from '../../services/cases/search-terms';
 import { isRetryOfStep, stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
 import { visibilityString } from '../../services/cases/visibility';
 import { partyInboxKey, userInboxKey } from '../../services/notices/deliver';
-import { bindSubjectAccount } from '../../store/case-contacts';
+import { bindOrganisationAccount, bindSubjectAccount } from '../../store/case-contacts';
 import type { RulebookParameters } from '../../domain/rulebooks';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
-import { ROLES } from '../auth';
+import { isParty, ROLES } from '../auth';
+import { assignmentStep } from '../assignment';
 import { excludedFrom, loadCase, readCase, recusedAmong, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
+import { assignedTo } from '../../domain/case/people';
 import { papersAsTheyStand, withPapers } from '../step-papers';
 import { admitsClosedCases, archivedCasesPage, type ArchiveCursor } from '../archived-cases';
-import { refuseStaffAsSubject, staffRecorder } from '../subject-account';
+import { refuseStaffAsParty, refuseStaffAsSubject, staffRecorder } from '../subject-account';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import type { User } from '../auth';
@@ -103,7 +105,7 @@ async function sendOutcome(res: Response, deps: CaseRoutesDeps, caseId: string, 
 }
 
 /** A step's failure as an answer: the workflow's refusal, or the case closed meanwhile. */
-function stepProblem(err: unknown, caseId: string): unknown {
+export function stepProblem(err: unknown, caseId: string): unknown {
   if (err instanceof WorkflowUpdateFailedError) return refusal(err);
   if (err instanceof IdempotencyConflict) return keyReused();
   if (/already completed/i.test(String((err as Error).message))) return caseClosed(caseId);
@@ -119,7 +121,7 @@ export const actionSchemaRef = (name: string) => `/openapi.json#/paths/${actionP
  * A visibility query from the caller's authority and its filters. Every value goes through
  * `visibilityString`, whatever the schemas already checked, so no claim or filter can end its literal.
  */
-export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseListQuery>, 'pageSize' | 'pageToken'>, matterIndex: MatterIndex): string {
+export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseListQuery>, 'pageSize' | 'pageToken'>, matterIndex: MatterIndex, caller?: { sub: string }): string {
   const s = visibilityString;
   const clauses = [`WorkflowType = ${s('exemptionReview')}`, `Authority = ${s(authority)}`];
   if (q.jurisdiction) clauses.push(`Jurisdiction = ${s(q.jurisdiction)}`);
@@ -129,6 +131,9 @@ export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseLi
   if (q.deadlineBefore) clauses.push(`NextDeadline < ${s(new Date(`${q.deadlineBefore}T00:00:00+08:00`))}`);
   // Hashed as the case's terms were: visibility never holds the words.
   for (const term of q.q ? matterIndex.query(authority, q.q) : []) clauses.push(`MatterTerms = ${s(term)}`);
+  // 承办人: the caller's account as the case keeps it (a keyed hash), or none at all.
+  if (q.assignee === 'mine') clauses.push(`Assignees = ${s(matterIndex.account(authority, caller?.sub ?? ''))}`);
+  if (q.assignee === 'unassigned') clauses.push('Assignees IS NULL');
   return clauses.join(' AND ');
 }
 
@@ -180,11 +185,14 @@ function archiveTokenIn(query: string, token: string | undefined): ArchiveCursor
 /** gRPC INVALID_ARGUMENT: Temporal could not use what it was given (here, a page token). */
 const isInvalidArgument = (err: unknown) => (err as { code?: unknown })?.code === 3;
 
-/** Once a step bound the subject's account, its notices go to that account's inbox at the case's authority. */
+/** Once a step bound a party's account, its notices go to that account's inbox at the case's authority. */
 async function followSubjectAccount(db: Db, state: CaseState): Promise<void> {
   const userId = state.subject.userId;
-  if (!userId) return;
-  await bindSubjectAccount(db, state.caseId, userId, { from: partyInboxKey(state.caseId, 'subject'), to: userInboxKey(state.authority, userId) });
+  if (userId) await bindSubjectAccount(db, state.caseId, userId, { from: partyInboxKey(state.caseId, 'subject'), to: userInboxKey(state.authority, userId) });
+  const organisation = state.partyAccounts?.subjectOrganisation;
+  if (organisation) {
+    await bindOrganisationAccount(db, state.caseId, organisation, { from: partyInboxKey(state.caseId, 'subjectOrganisation'), to: userInboxKey(state.authority, organisation) });
+  }
 }
 
 /** The case as this caller sees it: only the steps its roles may take, each with where its input is described. A recused user sees it redacted. */
@@ -199,7 +207,8 @@ function asSeenBy(state: CaseState, user: User) {
 /** Archived cases as the caller may see them: recusal from the dossier itself, as for the cases of visibility. */
 function shownArchived(cases: Awaited<ReturnType<typeof archivedCasesPage>>['cases'], user: User, query: z.infer<typeof caseListQuery>) {
   const filteredByContent = Boolean(query.q || query.deadlineBefore || query.overdue !== undefined);
-  return cases.flatMap(({ state, ...c }): Record<string, unknown>[] => {
+  return cases.flatMap(({ state, ...raw }): Record<string, unknown>[] => {
+    const c = { ...raw, mine: assignedTo(state, user.sub) };
     if (!recusedFrom(state, user)) return [c];
     return filteredByContent ? [] : [{ ...c, matter: null, nextDeadline: null, overdue: null, redacted: { reason: 'recused' } }];
   });
@@ -228,11 +237,13 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         400: problem('Invalid body, every field error listed'),
         403: problem('The caller lacks the role the rulebook gives the step'),
         404: problem('No such case for this caller'),
-        409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request; or (bindSubjectAccount) the account is staff: the case’s own, or of the authority'),
+        409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request; or (bindSubjectAccount, bindOrganisationAccount) the account is staff: the case’s own, or of the authority; or (assignCase) an assignee is not an officer of the authority, is of another authority, is recused or is a party; or (claimCase) the case is held already'),
         422: problem('The workflow refused the step, with its reason and article'),
         503: problem('Temporal or the archive database is unavailable; retry after Retry-After'),
       },
       async authorize({ params, user, req, res }) {
+        // A party files through /v1/my/cases (api/routes/party.ts); here it is refused before any case is looked at, so nothing tells whether one exists.
+        if (isParty(user)) throw problems.forbidden(['officer', 'supervisor']);
         res.locals.caseId = params.id;
         const state = await loadCase(deps, params.id, user);
         // The rulebook says which roles take the step; while the step is open its offer carries them.
@@ -246,8 +257,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       async handle({ params, body, user, req, res }) {
         // A colleague is not made a case's subject (shut out of it, handed its notices): 409 naming why.
         if (name === 'bindSubjectAccount') await refuseStaffAsSubject(deps.db, await loadCase(deps, params.id, user), (body as { userId: string }).userId);
+        if (name === 'bindOrganisationAccount') await refuseStaffAsParty(deps.db, await loadCase(deps, params.id, user), (body as { userId: string }).userId, 'subjectOrganisation');
+        // Assignees by account: each an officer of the authority, none recused (409), named as the directory knows them.
+        const input = name === 'assignCase' || name === 'claimCase' ? await assignmentStep(deps, await loadCase(deps, params.id, user), name, body, user) : body;
         // The materials the step names become the papers it carries, as the case's file holds them.
-        const carried = await withPapers(deps.db, params.id, body);
+        const carried = await withPapers(deps.db, params.id, input);
         try {
           const outcome = await takeStep(
             { db: deps.db, client: deps.client, waitMs: deps.stepWaitMs ?? 15_000 },
@@ -351,9 +365,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['cases'],
       access: { kind: 'roles', roles: [...ROLES] },
       query: caseListQuery,
+      audit: { event: 'CASE_LIST_VIEWED' },
       responses: { 200: { description: 'A page of cases and the token of the next' }, 400: problem('Invalid filter, or a page token not handed out for this list') },
       async handle({ query, user, res }) {
-        const visibility = visibilityQuery(user.authority, query, deps.matterIndex);
+        const visibility = visibilityQuery(user.authority, query, deps.matterIndex, user);
+        const myKey = deps.matterIndex.account(user.authority, user.sub);
         // Past Temporal's last page: the closed cases only the archive still keeps.
         const archiveCursor = archiveTokenIn(visibility, query.pageToken);
         if (archiveCursor !== undefined) {
@@ -382,6 +398,9 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
             needsAttention: attributes.get(sa.needsAttention) ?? false,
             nextDeadline: next ? next.toISOString() : null,
             matter: typeof memo?.[CASE_MEMO.matter] === 'string' ? memo[CASE_MEMO.matter] : null,
+            // 承办人: whether anybody holds the case, and whether it is the caller (its key is among the case's).
+            assigned: (attributes.get(sa.assignees)?.length ?? 0) > 0,
+            mine: attributes.get(sa.assignees)?.includes(myKey) ?? false,
             openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : null,
           };
         }));
@@ -407,10 +426,13 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['cases'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: caseIdParams,
-      responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller') },
+      audit: { event: 'CASE_ACCESSED' },
+      responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller'), 503: problem('Temporal, the archive database or the access log is unavailable; retry after Retry-After') },
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;
         const { state, freshness } = await readCase(deps, params.id, user);
+        // The access log says where the file was read from (a closed case's dossier, the case itself, its view).
+        res.locals.auditDetail = { source: freshness.source };
         if (recusedFrom(state, user)) return void res.json(redacted(state));
         // A closed case retries nothing; a running one shows what it is retrying and how often (null: Temporal did not say).
         const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id);
@@ -427,6 +449,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['documents'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: caseIdParams,
+      audit: { event: 'DOCUMENTS_LISTED' },
       responses: { 200: { description: 'The documents' }, 403: problem('The caller is recused from the case'), 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
         if (recusedFrom(await loadCase(deps, params.id, user), user)) throw recusedProblem(params.id);
@@ -442,6 +465,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['case actions'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: stepParams,
+      audit: { event: 'CASE_ACCESSED' },
       responses: {
         200: { description: 'The step was taken: the case after it' },
         202: { description: 'Still pending; ask again after Retry-After' },

@@ -55,6 +55,88 @@ export interface RedactedCaseView {
   redacted: { reason: string; detail: string };
 }
 
+/** A step that waits for someone, as 我的待办 lists it (GET /v1/work). */
+export interface WorkItem {
+  caseId: string;
+  jurisdiction: string;
+  stage: string;
+  action: string;
+  label: string;
+  roles: string[];
+  deadline?: string;
+  deadlineLabel?: string;
+  article?: string;
+  binds?: 'party' | 'authority' | 'recording';
+  provisional?: boolean;
+  why: 'assigned' | 'supervisor' | 'unassigned' | 'party';
+  daysLeft: number | null;
+  overdue: boolean;
+}
+
+/** A party's receipt (回执) of its own filing. */
+export interface Receipt {
+  id: string;
+  number: string | null;
+  status: 'pending' | 'issued' | 'refused';
+  caseId: string;
+  party: string;
+  kind: 'application' | 'statement' | 'appeal';
+  receivedOn: string;
+  receivedAt: string;
+  issuedAt: string | null;
+  summarySha256: string;
+  refusal: { code: string; detail: string; article?: string } | null;
+}
+
+/** A case as its party sees it (GET /v1/my/cases/{id}). */
+export interface PartyCaseView {
+  caseId: string;
+  jurisdiction: string;
+  rulebookVersion: string;
+  party: 'subject' | 'subjectOrganisation';
+  stage: string;
+  closed: boolean;
+  outcome?: string;
+  subject: { name: string; organisation: string };
+  matter: string;
+  accountability: { reference: string; status: string };
+  deadlines: { key: string; label: string; binds: string; from: string; amount: number; unit: string; deadline: string; status: string; provisional: boolean; basis: Basis }[];
+  documents: { documentId: string; kind: string; title: string; number: string; issuedAt: string; article: string; href: string }[];
+  service: { servedOn: string; via: string }[];
+  filings: {
+    application?: { receivedOn: string; recordedOn: string | null; summary: string; online: boolean };
+    statements: { receivedOn: string; summary: string; online: boolean }[];
+    appeal?: { receivedOn: string; recordedOn: string | null; summary: string; online: boolean; decision?: { decidedOn: string; result: string } };
+  };
+  receipts: Receipt[];
+  openFilings: WorkItem[];
+}
+
+export interface CaseNote {
+  id: string;
+  caseId: string;
+  author: { sub: string; name: string };
+  text: string;
+  writtenAt: string;
+}
+
+export interface AccessRecord {
+  seq: number;
+  at: string;
+  sub: string | null;
+  name: string | null;
+  roles: string[];
+  authority: string | null;
+  event: string;
+  operation: string;
+  caseId: string | null;
+  documentId: string | null;
+  address: string | null;
+  userAgent: string | null;
+  status: number;
+  detail: Record<string, unknown> | null;
+}
+
 export interface CaseSummary {
   id: string;
   jurisdiction: string;
@@ -64,6 +146,9 @@ export interface CaseSummary {
   needsAttention?: boolean;
   nextDeadline: string | null;
   matter: string | null;
+  /** 承办人: whether anybody holds the case, and whether it is the caller. */
+  assigned?: boolean;
+  mine?: boolean;
   openedAt: string | null;
 }
 
@@ -74,6 +159,7 @@ export interface CaseFilters {
   overdue?: 'true' | 'false';
   deadlineBefore?: string;
   q?: string;
+  assignee?: 'mine' | 'unassigned';
   pageSize?: number;
   pageToken?: string;
 }
@@ -236,6 +322,8 @@ export type SignInSettings =
       systemRoles: string[];
       /** The rulebook administrator's role (规则管理), of the authority picked, or of the whole system with system-admin. */
       rulebookRoles?: string[];
+      /** A party's own account (never combined with another role). */
+      partyRoles?: string[];
       /** How long a development sign-in lasts: a working day, or TOKEN_MAX_AGE_SECONDS if shorter. */
       tokenLifetimeSeconds: number;
       authorities: { id: string; name: string; jurisdiction: string }[];
@@ -452,10 +540,34 @@ export const api = {
     return { blob: await res.blob(), sha256: res.headers.get('x-content-sha256') ?? '', sm3: res.headers.get('x-content-sm3') ?? '', filename: encoded ? decodeURIComponent(encoded) : path.split('/').at(-1)! };
   },
 
-  /** A document's file with the SHA-256 and SM3 the archive recorded for it (the .docx, or the archival PDF). */
-  async document(id: string, kind: 'docx' | 'pdf'): Promise<DocumentFile> {
+  myWork: () => json<{ today: string; work: WorkItem[]; unassigned: WorkItem[] }>('GET', '/v1/work'),
+  officers: () => json<{ officers: { sub: string; name: string }[] }>('GET', '/v1/officers'),
+  caseNotes: (id: string) => json<{ notes: CaseNote[] }>('GET', `/v1/cases/${encodeURIComponent(id)}/notes`),
+  recordNote: (id: string, text: string) => json<CaseNote>('POST', `/v1/cases/${encodeURIComponent(id)}/notes`, { body: { text } }),
+  caseAccess: (id: string, before?: number) => json<{ records: AccessRecord[]; nextBefore: number | null }>('GET', `/v1/cases/${encodeURIComponent(id)}/access-log`, { query: { limit: 100, before } }),
+  async caseAccessCsv(id: string): Promise<Blob> {
+    return (await request('GET', `/v1/cases/${encodeURIComponent(id)}/access-log`, { accept: 'text/csv' })).blob();
+  },
+
+  myCases: () => json<{ cases: { id: string; jurisdiction: string; party: string; stage: string; closed: boolean; outcome: string | null; openFilings: WorkItem[] }[] }>('GET', '/v1/my/cases'),
+  myCase: (id: string) => json<PartyCaseView>('GET', `/v1/my/cases/${encodeURIComponent(id)}`),
+  /** A party's own filing; a 202 is followed until the case took or refused it. */
+  async fileOwn(caseId: string, kind: 'application' | 'statement' | 'appeal', summary: string, idempotencyKey: string): Promise<{ receipt: Receipt }> {
+    const res = await request('POST', `/v1/my/cases/${encodeURIComponent(caseId)}/${kind}`, { body: { summary }, idempotencyKey });
+    if (res.status !== 202) return (await res.json()) as { receipt: Receipt };
+    let { href } = (await res.json()) as { href: string };
+    for (;;) {
+      await sleep(Number(res.headers.get('Retry-After') ?? '2') * 1000);
+      const next = await request('GET', href);
+      if (next.status !== 202) return (await next.json()) as { receipt: Receipt };
+      ({ href } = (await next.json()) as { href: string });
+    }
+  },
+
+  /** A document's file with the SHA-256 and SM3 the archive recorded for it (the .docx, or the archival PDF); a party's through its own door. */
+  async document(id: string, kind: 'docx' | 'pdf', href = `/v1/documents/${encodeURIComponent(id)}`): Promise<DocumentFile> {
     const accept = kind === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    const res = await request('GET', `/v1/documents/${encodeURIComponent(id)}`, { accept });
+    const res = await request('GET', href, { accept });
     const disposition = res.headers.get('content-disposition') ?? '';
     const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
     return {

@@ -8,6 +8,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
 import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, IssuerRole, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
 import type { AttachedPaper, MissingPaper, PaperAction, PaperRef } from './materials';
+import type { AssignCaseInput, Assignment, BindOrganisationAccountInput, ClaimCaseInput, PartyAccounts } from './people';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -38,6 +39,8 @@ export const searchAttributes = {
   matterTerms: defineSearchAttributeKey('MatterTerms', SearchAttributeType.KEYWORD_LIST),
   /** The id of the payload key the case was opened with, so a worker knows at start whether it can read every running case. */
   payloadKey: defineSearchAttributeKey('PayloadKey', SearchAttributeType.KEYWORD),
+  /** Keyed hashes of the accounts the case is assigned to (承办人 and team, domain/case/people.ts), never the accounts; absent: unassigned. */
+  assignees: defineSearchAttributeKey('Assignees', SearchAttributeType.KEYWORD_LIST),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 
@@ -152,6 +155,10 @@ export interface AvailableAction {
   roles: string[];
   /** The deadline the action is due by, if one runs. */
   deadline?: IsoDate;
+  /** Which of the case's deadlines that is (absent on cases whose offers were made before it was said). */
+  deadlineKey?: string;
+  /** The parties that may take this step themselves with their own account (a filing: application, statement, appeal). */
+  filers?: Party[];
 }
 
 export interface InvestigationMember {
@@ -267,6 +274,10 @@ export interface CaseState {
   attention?: AttentionItem[];
   /** The case was withdrawn before it ran its course (撤回申请, or ended by the authority). */
   withdrawal?: { withdrawnOn: IsoDate; reason: string; by: 'authority' | Party; recordedBy: Actor };
+  /** Who holds the case (承办人) and its team; absent while unassigned. */
+  assignment?: Assignment;
+  /** The parties' own accounts besides the subject's. */
+  partyAccounts?: PartyAccounts;
 }
 
 export interface AttentionItem {
@@ -298,7 +309,7 @@ export interface CorrectionItem {
 
 // ---- Human steps: one Workflow Update each --------------------------------------------------------
 
-interface ByActor {
+export interface ByActor {
   actor: Actor;
   /**
    * The materials the step carries (its written document, the report, the minutes, a proof of
@@ -559,6 +570,9 @@ export interface ActionInputs {
   skipEffect: SkipEffectInput;
   withdrawCase: WithdrawCaseInput;
   attachPapers: AttachPapersInput;
+  assignCase: AssignCaseInput;
+  claimCase: ClaimCaseInput;
+  bindOrganisationAccount: BindOrganisationAccountInput;
 }
 export type ActionName = keyof ActionInputs;
 
@@ -613,6 +627,9 @@ export const actionUpdates = {
   skipEffect: action('skipEffect'),
   withdrawCase: action('withdrawCase'),
   attachPapers: action('attachPapers'),
+  assignCase: action('assignCase'),
+  claimCase: action('claimCase'),
+  bindOrganisationAccount: action('bindOrganisationAccount'),
 } as const satisfies { [N in ActionName]: unknown };
 export const ACTION_NAMES = Object.keys(actionUpdates) as ActionName[];
 
@@ -671,6 +688,9 @@ export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';
 /** Writes the dossier of every case closed without one (terminated, timed out, failed), on a schedule. */
 export const DOSSIER_SWEEP_WORKFLOW_TYPE = 'sweepDossiers';
 export const DOSSIER_SWEEP_SCHEDULE_ID = 'dossier-sweep';
+/** Prunes the access log of what is older than its retention (at least 180 days), logging itself, on a schedule. */
+export const ACCESS_LOG_RETENTION_WORKFLOW_TYPE = 'retainAccessLog';
+export const ACCESS_LOG_RETENTION_SCHEDULE_ID = 'access-log-retention';
 /** One propagation per year and schedule: `version` is a digest of the schedule loaded. */
 export function calendarPropagationWorkflowId(year: number, version: string): string {
   return `calendar-${year}-${version}`;
@@ -751,7 +771,12 @@ export interface NotifyRequest {
   caseId: string;
   /** Unique per case, step and recipient: a retry never notifies twice. */
   idempotencyKey: string;
-  recipient: { kind: 'role'; role: string; authority: string } | { kind: 'party'; party: Party } | { kind: 'body'; name: string };
+  recipient:
+    | { kind: 'role'; role: string; authority: string }
+    | { kind: 'party'; party: Party }
+    | { kind: 'body'; name: string }
+    /** A member of staff by account: the 承办人 told of its work. */
+    | { kind: 'staff'; authority: string; sub: string; name: string };
   subject: string;
   body: string;
   /** Set when this notice is the service of the conclusion on a party: its acknowledgement counts as service. */

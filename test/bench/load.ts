@@ -88,7 +88,7 @@ const FIXTURE_OF: Record<string, string> = {
 
 // ---- options -----------------------------------------------------------------------------------
 
-const PHASES = ['history', 'open', 'steps', 'reads', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight'] as const;
+const PHASES = ['history', 'open', 'steps', 'reads', 'access-log', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -317,7 +317,7 @@ async function waitReady(s: Pick<Stack, 'apiBase' | 'dataDir'>, app: BenchProces
 }
 
 /** Variables of the product a caller's shell might carry; the bench sets its own. */
-const PRODUCT_VARIABLES = /^(TEMPORAL_|API_|PUBLIC_BASE_URL|DATA_DIR|DATABASE_URL|TOKEN_|JWKS_URL|PAYLOAD_KEY|SEARCH_TERMS_KEY|WORKER_|WORKFLOW_BUNDLE_PATH|STEP_WAIT|RATE_LIMIT|CODEC_AUTH|NODE_ENV|DEV_SIGN_IN|OIDC_|SMTP_|WEBHOOK_|METRICS_TOKEN)/;
+const PRODUCT_VARIABLES = /^(TEMPORAL_|API_|PUBLIC_BASE_URL|DATA_DIR|DATABASE_URL|TOKEN_|JWKS_URL|PAYLOAD_KEY|SEARCH_TERMS_KEY|WORKER_|WORKFLOW_BUNDLE_PATH|STEP_WAIT|RATE_LIMIT|CODEC_AUTH|NODE_ENV|DEV_SIGN_IN|OIDC_|SMTP_|WEBHOOK_|METRICS_TOKEN|ACCESS_LOG)/;
 
 async function startStack(opts: Options): Promise<Stack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-bench-load-'));
@@ -766,6 +766,46 @@ async function readsCached(s: Stack): Promise<void> {
   latencyRows('GET /v1/cases/{id} vs raw caseState query, cached case', samples, '≤ 1.5');
 }
 
+/**
+ * What the access log costs a read: GET /v1/cases/{id} of the same cached cases, every answer waiting
+ * for its record in the archive (as the product runs), beside the same reads with ACCESS_LOG=off (the
+ * worker and API process restarted with it, then again without). Sequential reads, so each pays the
+ * whole write; the log's group commit helps only when reads overlap. Logged on both sides of the off run.
+ */
+async function accessLogCost(s: Stack): Promise<void> {
+  const pool = stepPool(s);
+  const reads = async (n: number) => {
+    await inPool(pool, 4, (id) => getThroughApi(s, id)); // warm: the process's first reads compile its queries
+    const took: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const t = performance.now();
+      await getThroughApi(s, pool[i % pool.length]!);
+      took.push(performance.now() - t);
+    }
+    return took;
+  };
+  const restart = async (accessLog: 'on' | 'off') => {
+    await s.app.stop(60_000);
+    s.appEnv = { ...s.appEnv, ACCESS_LOG: accessLog };
+    s.app = await startEmbedded(s);
+  };
+  const half = Math.max(1, Math.ceil(s.opts.samples / 2));
+  const logged = await reads(half);
+  await restart('off');
+  const unlogged = await reads(s.opts.samples);
+  await restart('on');
+  logged.push(...(await reads(s.opts.samples - half)));
+  // The records are there: the reads of the first and last runs, by the bench's officer.
+  const auditor = await tokenFor(s, ['auditor'], 'bench-auditor');
+  const log = await http<{ records: { operation: string; sub: string }[] }>(s, 'GET', `/v1/cases/${pool[0]}/access-log?limit=500`, auditor);
+  expectStatus(log, 200, 'GET the access log');
+  const recorded = log.body.records.filter((r) => r.operation === 'getCase' && r.sub === 'bench-officer').length;
+  latencyRows('GET /v1/cases/{id}, every read in the access log vs ACCESS_LOG=off, cached case', { api: logged, raw: unlogged, errors: [] }, '≤ 1.2');
+  rows.at(-2)!.baseline += ' (ACCESS_LOG=off)';
+  rows.at(-1)!.baseline += ' (ACCESS_LOG=off)';
+  say(`  the access log holds ${recorded} getCase records of the first case by the bench's officer (of ${log.body.records.length} read back)`);
+}
+
 async function stepsDuringBurst(s: Stack): Promise<void> {
   const pool = stepPool(s);
   let over = false;
@@ -1211,6 +1251,7 @@ async function onTheStack(opts: Options): Promise<Stack> {
   await phase(opts, 'open', 'opening cases: API vs raw start', () => openingThroughput(stack));
   await phase(opts, 'steps', 'a step, quiet: API vs raw update', () => stepsQuiet(stack));
   await phase(opts, 'reads', 'GET vs raw query, cached case', () => readsCached(stack));
+  await phase(opts, 'access-log', 'GET with and without the access log', () => accessLogCost(stack));
   await phase(opts, 'burst', 'a step during a burst of new cases', () => stepsDuringBurst(stack));
   await phase(opts, 'first-deadline', 'cases to their first deadline vs minimal timer workflows', () => firstDeadlineRate(stack));
   await phase(opts, 'memory', `open cases up to ${opts.cases}, and memory`, async () => {

@@ -4,9 +4,13 @@
  * archive database, the API serving the built console). People sign in with
  * the development sign-in, as the embedded default offers it, and do a
  * Binhai case's work through the pages: an officer opens the case, binds the
- * subject's own account to it, files the application and sees a step refused
- * with its article; a supervisor records the determination; the subject
- * acknowledges the conclusion in its inbox; the decision document is
+ * subject's own account to it, files the application, claims the case in
+ * 我的待办 and finds its next step there, and sees a step refused with its
+ * article; a supervisor finds the deliberation in its 我的待办 and its inbox,
+ * and records the determination; the subject signs in as a party, sees only
+ * its own case and cannot open another, acknowledges the conclusion in its
+ * inbox and files its appeal online with a receipt; an auditor reads and
+ * exports who looked at the case; the decision document is
  * downloaded and its hash checked; the officer's calendar feed carries the
  * case's deadline; an authority's admin checks a year's holiday schedule and
  * the system administrator loads it. Every page is photographed into
@@ -104,14 +108,30 @@ async function signIn(page: Page, who: { sub: string; name: string; roles: strin
   await page.goto(`${base}/`);
   await page.getByRole('heading', { name: '登录容错免责办案工作台' }).waitFor();
   await page.getByLabel('所属机关').selectOption(who.authority ?? 'binhai-jw');
-  for (const role of ['officer', 'supervisor', 'auditor', 'admin', 'system-admin']) {
+  for (const role of ['officer', 'supervisor', 'auditor', 'admin', 'system-admin', 'party']) {
     const box = page.locator(`input[name="roles"][value="${role}"]`);
     if ((await box.isChecked()) !== who.roles.includes(role)) await box.click();
   }
   await page.getByLabel('用户标识').fill(who.sub);
   await page.getByLabel('姓名').fill(who.name);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: '工作台', exact: true }).waitFor();
+  // The landing page: 我的待办 for officers and supervisors, a party's own cases, the 工作台 for everyone else.
+  const landing = who.roles.includes('party') ? '我的案件' : who.roles.some((r) => r === 'officer' || r === 'supervisor') ? '我的待办' : '工作台';
+  await page.getByRole('heading', { name: landing, exact: true }).waitFor();
+}
+
+/** Loads the page again until `holds`: for pages without a 刷新 button (a party's, the inbox). */
+async function reloadUntil(page: Page, heading: string, holds: () => Promise<boolean>, what: string): Promise<void> {
+  await expectEventually(
+    page,
+    async () => {
+      if (await holds()) return true;
+      await page.reload();
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      return holds();
+    },
+    what,
+  );
 }
 
 /** The form of a step on the case page, opened; it appears once the case offers the step. */
@@ -256,6 +276,26 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '调查核实', 'the investigation stage');
   await contains(officer.locator('.deadlines'), '第十二条(二)');
 
+  // ---- 我的待办: nobody holds the case; the officer claims it and finds its next step there ----------------------
+  await officer.getByRole('link', { name: '我的待办' }).click();
+  await officer.getByRole('heading', { name: '我的待办' }).waitFor();
+  const claimable = officer.locator('section[aria-labelledby="unassigned"] tr', { hasText: caseId });
+  await reloadUntil(officer, '我的待办', async () => (await claimable.count()) > 0, 'the case among those nobody holds');
+  await claimable.getByRole('button', { name: /认领/ }).click();
+  await contains(officer.locator('p.ok[role="status"]'), `已认领 ${caseId}`);
+  const next = officer.locator(`section[aria-labelledby="mine"] tr[data-case="${caseId}"][data-action="appointInvestigationGroup"]`);
+  await next.waitFor();
+  await contains(next, '成立调查组');
+  await shot(officer, 'my-work', true);
+  await next.getByRole('link', { name: caseId }).click();
+  await officer.getByRole('heading', { name: `案件 ${caseId}` }).waitFor();
+  await contains(officer.locator('.assignment .assignee'), '李办案（我）');
+  await contains(officer.locator('.timeline'), '认领案件');
+  // A staff-only note, kept with its author.
+  await officer.getByLabel(/新增备注/).fill('当事人表示将补充书面材料');
+  await officer.getByRole('button', { name: '保存备注' }).click();
+  await contains(officer.locator('.notes ol'), '当事人表示将补充书面材料');
+
   // ---- A step refused with its article; the form keeps what was typed ---------------------------------
   const group = await step(officer, 'appointInvestigationGroup');
   await group.getByLabel('姓名').first().fill('陈调查');
@@ -303,10 +343,19 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(report);
   await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '集体研究认定', 'the deliberation stage');
 
-  // ---- The supervisor records the determination ----------------------------------------------------
+  // ---- The supervisor is told the deliberation waits, and records the determination -----------------------------------
   const supervisor = await newPage();
   await signIn(supervisor, { sub: 'bh-leader', name: '赵主任', roles: ['supervisor'] });
+  const deliberation = supervisor.locator(`tr[data-case="${caseId}"][data-action="recordDetermination"]`);
+  await reloadUntil(supervisor, '我的待办', async () => (await deliberation.count()) > 0, 'the deliberation in the supervisor’s 我的待办');
+  await contains(deliberation, '集体研究认定');
+  await supervisor.getByRole('link', { name: '收件箱' }).click();
+  const told = supervisor.locator('li', { hasText: caseId }).filter({ hasText: '【待办】' }).filter({ hasText: '集体研究认定' });
+  await reloadUntil(supervisor, '收件箱', async () => (await told.count()) > 0, 'the supervisors told that a deliberation waits');
   await supervisor.goto(`${base}/#/cases/${caseId}`);
+  // A supervisor assigns and reassigns on the case page: the officers who have signed in, and a reason.
+  await supervisor.getByLabel('指定理由').waitFor();
+  await supervisor.locator('#assign-responsible option', { hasText: '李办案' }).waitFor({ state: 'attached' });
   await uploadMaterial(supervisor, write('minutes.pdf', await pdfOf(1, 'Minutes')), { kind: 'minutes', title: '领导班子会议纪要', originalDate: today });
   const determination = await step(supervisor, 'recordDetermination');
   await determination.getByLabel('会议纪要《领导班子会议纪要》').check();
@@ -321,10 +370,31 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(filing);
   await expectEventually(supervisor, async () => (await supervisor.locator('.summary .stage').textContent()) === '书面告知容错免责结论', 'the notice stage');
 
-  // ---- The subject acknowledges the conclusion in its inbox ---------------------------------------------
+  // ---- The subject signs in as a party: its own case only, and nobody else's ------------------------------------------
+  const staffToken = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer', name: '李办案' });
+  const another = (await (
+    await fetch(`${base}/v1/cases`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${staffToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jurisdiction: 'binhai', subject: { name: '赵某', organisation: '另一街道党工委' }, matter: '另一起程序瑕疵', accountability: { reference: '滨纪问〔2026〕32号' }, eventDate: today }),
+    })
+  ).json()) as { id: string };
   const subject = await newPage();
-  await signIn(subject, { sub: 'cadre-7', name: '王某', roles: ['auditor'] });
-  await subject.getByRole('link', { name: '收件箱' }).click();
+  await signIn(subject, { sub: 'cadre-7', name: '王某', roles: ['party'] });
+  const myCases = subject.locator('table.my-cases tbody tr');
+  await myCases.first().waitFor();
+  expect(await myCases.count()).toBe(1);
+  await contains(myCases.first(), caseId);
+  expect(await subject.getByRole('link', { name: '案件列表' }).count()).toBe(0);
+  await shot(subject, 'my-cases');
+  await subject.goto(`${base}/#/my/cases/${another.id}`);
+  await contains(subject.locator('#main [role="alert"]'), '未找到');
+  await subject.goto(`${base}/#/cases/${caseId}`);
+  await contains(subject.locator('#main [role="alert"]'), '需要以下角色之一');
+
+  // ---- The subject acknowledges the conclusion in its inbox ---------------------------------------------
+  await subject.goto(`${base}/#/inbox`);
+  await subject.getByRole('heading', { name: '收件箱' }).waitFor();
   const conclusion = subject.locator('li.unserved', { hasText: caseId }).filter({ hasText: '容错免责结论' });
   await expectEventually(
     subject,
@@ -340,6 +410,24 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await shot(subject, 'inbox');
   await conclusion.getByRole('button', { name: '签收' }).click();
   await contains(subject.locator('li.served', { hasText: caseId }).filter({ hasText: '容错免责结论' }), `已于 ${Number(today.slice(0, 4))}年`);
+
+  // ---- It files its appeal online (第十七条), and gets its receipt at once and in its inbox ----------------------------
+  await subject.goto(`${base}/#/my/cases/${caseId}`);
+  const appealForm = subject.locator('form[data-filing="appeal"]');
+  await reloadUntil(subject, `案件 ${caseId}`, async () => (await appealForm.count()) > 0, 'the appeal open to the subject');
+  await contains(appealForm, '第十七条');
+  await appealForm.getByLabel('书面申诉内容').fill('对免责结论中认定的事实有补充意见，提出申诉');
+  await appealForm.getByRole('button', { name: '提交' }).click();
+  // Filed, the form gives way (no second appeal is open) and the receipt stays among its filings.
+  const receipt = subject.locator('section.receipts .receipt').first();
+  await contains(receipt, '回执编号');
+  const receiptNumber = (await receipt.locator('.receipt-number').textContent())!.trim();
+  expect(receiptNumber).toMatch(/回执〔\d{4}〕\d+号$/);
+  await contains(receipt, `收到日期 ${Number(today.slice(0, 4))}年`);
+  await subject.evaluate('window.scrollTo(0, 0)');
+  await shot(subject, 'my-case', true);
+  await subject.getByRole('link', { name: '收件箱' }).first().click();
+  await reloadUntil(subject, '收件箱', async () => (await subject.locator('li', { hasText: receiptNumber }).count()) > 0, 'the receipt in the subject’s inbox');
 
   // ---- The decision document, downloaded, its hash checked -----------------------------------------------
   await officer.getByRole('button', { name: '刷新' }).click();
@@ -388,6 +476,20 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.getByRole('button', { name: '撤销订阅地址' }).click();
   await officer.getByText('尚未生成订阅地址').waitFor();
   expect((await fetch(feedUrl)).status).toBe(404);
+
+  // ---- An auditor reads who looked at the case, and exports it --------------------------------------------------------
+  const auditor = await newPage();
+  await signIn(auditor, { sub: 'bh-auditor', name: '周审计', roles: ['auditor'] });
+  await auditor.goto(`${base}/#/cases/${caseId}`);
+  const accessLog = auditor.locator('section.access-log');
+  await contains(accessLog, '王某（cadre-7，当事人');
+  await contains(accessLog, '李办案（bh-officer');
+  await contains(accessLog, '下载文书');
+  const [csv] = await Promise.all([auditor.waitForEvent('download'), accessLog.getByRole('button', { name: '导出 CSV' }).click()]);
+  const exported = fs.readFileSync(await csv.path(), 'utf8');
+  expect(exported).toContain('"cadre-7"');
+  expect(exported).toContain('"getMyCase"');
+  await shot(auditor, 'access-log');
 
   // ---- The other pages, photographed ---------------------------------------------------------------------------
   await officer.getByRole('link', { name: '工作台' }).click();

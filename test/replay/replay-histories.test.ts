@@ -46,6 +46,8 @@ describe('replay of recorded case histories', () => {
         'binhai-appeal-before-organisation-served',
         'binhai-revised-on-appeal-filed-before-execution',
         'yangjiang-correction-list-with-feedback',
+        // Issue 27's new side: a party filing for itself, a case claimed, reassigned and unassigned, notices of waiting steps.
+        'binhai-people-on-a-case',
       ]),
     );
   });

@@ -25,7 +25,7 @@ export interface Stack {
   taskQueue: string;
   /** The HS256 secret the app verifies tokens with, for tests that craft tokens of their own. */
   secret: Uint8Array;
-  token(claims: { roles: string[]; authority: string; sub?: string; name?: string }): Promise<string>;
+  token(claims: { roles: string[]; authority: string; sub?: string; name?: string; email?: string }): Promise<string>;
   /** Stops the worker (the API goes on), as when every worker is down. */
   stopWorker(): Promise<void>;
   /** Starts a new worker on the same task queue. */
@@ -96,7 +96,7 @@ export async function startStack(
     },
     taskQueue,
     secret,
-    token: ({ roles, authority, sub = 'u-test', name = '测试用户' }) => signDevToken(secret, { sub, name, roles, authority }),
+    token: ({ roles, authority, sub = 'u-test', name = '测试用户', email }) => signDevToken(secret, { sub, name, roles, authority, email }),
     stopWorker,
     async startWorker() {
       if (worker) return;

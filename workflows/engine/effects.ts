@@ -128,6 +128,22 @@ export class Effects {
     return this.perform({ key: request.idempotencyKey, label: `发出通知“${request.subject}”`, skippable: true, run: () => notify(request) });
   }
 
+  /**
+   * A notice nobody waits on (someone's work is waiting, a case was assigned to them): tried a few
+   * times like the supervisors' attention notice, never handed to a person, never failing the case.
+   * Answers whether it was delivered.
+   */
+  async tell(request: NotifyRequest): Promise<boolean> {
+    try {
+      await notifyOfAttention(request);
+      return true;
+    } catch (err) {
+      if (isCancellation(err)) return false;
+      this.file.record('noticeFailed', { detail: `未能发出通知“${request.subject}”` });
+      return false;
+    }
+  }
+
   renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
     return this.required({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: false, run: () => renderArchivalCopies(request) });
   }

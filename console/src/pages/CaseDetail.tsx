@@ -13,6 +13,13 @@ import { BoundFile, Materials } from './CaseFile';
 import { chineseDate, chineseDateTime } from '../format';
 import { EVENT_NAMES, OUTCOME_NAMES, PARTY_NAMES, ROLE_NAMES, STAGE_FALLBACK, nameOf } from '../labels';
 import { ErrorNote, Loading, PageTitle, saveBlob, sha256Hex, sm3Hex, useAsync } from '../util';
+import { session } from '../session';
+import { AccessLog } from './case/AccessLog';
+import { Assignment } from './case/Assignment';
+import { Notes } from './case/Notes';
+
+/** Steps the case page offers in a section of their own (承办人), not as generated forms. */
+const OWN_SECTION = new Set(['assignCase', 'claimCase']);
 
 const STATUS: Record<DeadlineRecord['status'], string> = { pending: '进行中', met: '已完成', lapsed: '已届满', superseded: '已被取代' };
 const UNIT: Record<string, string> = { workingDays: '个工作日', days: '日', months: '个月' };
@@ -375,12 +382,19 @@ export function CaseDetail({ id }: { id: string }) {
         </p>
       ) : null}
 
+      <Assignment
+        state={state}
+        onChanged={async () => {
+          await view.reload();
+        }}
+      />
+
       <Deadlines state={state} />
 
       <section aria-labelledby="steps" className="steps no-print">
         <h2 id="steps">可办理的操作</h2>
-        {state.availableActions.length === 0 ? <p>当前没有您可以办理的操作。</p> : null}
-        {state.availableActions.map((a) => (
+        {state.availableActions.filter((a) => !OWN_SECTION.has(a.name)).length === 0 ? <p>当前没有您可以办理的操作。</p> : null}
+        {state.availableActions.filter((a) => !OWN_SECTION.has(a.name)).map((a) => (
           <details key={a.name} className="step-box" data-action={a.name}>
             <summary>
               {a.label}
@@ -412,7 +426,9 @@ export function CaseDetail({ id }: { id: string }) {
       />
       <Documents key={docsVersion} caseId={state.caseId} />
       {state.closed ? <BoundFile key={`bound-${docsVersion}`} caseId={state.caseId} /> : null}
+      <Notes caseId={state.caseId} closed={state.closed} />
       <Timeline state={state} rulebook={rulebook} />
+      {session.user()?.roles.includes('auditor') ? <AccessLog caseId={state.caseId} /> : null}
     </article>
   );
 }
