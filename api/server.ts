@@ -6,6 +6,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { checkApiConfig, isLoopback, loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
+import { runOpeningRelay } from '../services/cases/opening-relay';
 import { matterIndex } from '../services/cases/search-terms';
 import { loadOrCreateSearchTermsKey } from '../services/codec/keys';
 import { allowedHostnames } from './allowed-hosts';
@@ -71,8 +72,11 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     signIn: signInFor(config),
     rulebookParameters: config.rulebookParameters,
   });
+  // Openings whose request numbered a case but did not start it (its process died, Temporal did not answer).
+  const relay = runOpeningRelay({ db: resources.db, client: resources.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger: resources.logger });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));
+    server.once('close', () => relay.stop());
     server.once('error', (err) => reject(new Error(`cannot listen on ${config.API_HOST}:${config.API_PORT} (API_HOST/API_PORT): ${err.message}`)));
   });
 }
