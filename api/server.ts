@@ -48,6 +48,8 @@ export function signInFor(config: Config): SignInSettings {
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
   checkApiConfig(config);
+  // Named, not fatal: the API serves every case but those sealed with a key it lacks.
+  await resources.checkPayloadKeys();
   const app = createApp({
     client: resources.client,
     db: resources.db,

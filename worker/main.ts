@@ -20,7 +20,7 @@ import { sweepArchivalCopies } from '../activities/documents';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
 import { keepNativeTokenFresh, temporalConnectionOptions } from '../config/temporal-connection';
-import { checkKeysOfRunningCases } from '../services/codec/keys';
+import { encryptionCodecOf } from '../services/codec/codec';
 import { libreOfficeRenderer } from '../services/documents/render-pdf';
 import { ensureDossierSweep } from './schedules';
 import { bundleCaseWorkflows, createCaseWorker } from './worker';
@@ -89,8 +89,10 @@ export async function startWorker(
   config: Config,
   resources: Resources,
 ): Promise<{ worker: Worker; connection: NativeConnection; deployment?: WorkerDeploymentVersion }> {
-  // Refuse to start rather than fail every task of a case it cannot decrypt.
-  await checkKeysOfRunningCases(resources.client, config.TEMPORAL_NAMESPACE, resources.payloadKeys);
+  // A key open cases need and this worker lacks holds those cases only: their payloads fail to decode, so
+  // their tasks are retried until the key is back, while every other case runs (one line names each key).
+  const missing = await resources.checkPayloadKeys();
+  encryptionCodecOf(resources.dataConverter)?.awaitKeys(missing.map((k) => k.keyId));
   installRuntime(config, resources.logger);
   // The same TLS and token as the process's client (config/temporal-connection.ts); the token is renewed while it runs.
   const { apiKey, ...options } = temporalConnectionOptions(config);

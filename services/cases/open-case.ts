@@ -14,6 +14,8 @@ import { canonicalHash, IdempotencyConflict } from './idempotency';
 import { numberNewCase } from '../../store/case-numbers';
 import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import { saveCaseOpening } from '../../store/case-openings';
+import { recordCaseKey } from '../../store/case-payload-keys';
+import { currentPayloadKeyId } from '../codec/codec';
 import { findCaseRequest } from '../../store/case-requests';
 import type { Db } from '../../store/db';
 import { sealCaseInput, startCaseOpening, type OpeningLogger } from './opening-relay';
@@ -126,6 +128,7 @@ export async function openCase(
 
   let caseId: string;
   let replayed = false;
+  let fresh: { input: CaseInput; matterTerms: string[] } | undefined;
   try {
     // One transaction: the number, the request, where the case's notices go, and the case's sealed input in
     // the outbox of openings. Either all of it commits, and the case will be started from its opening, or none
@@ -137,7 +140,11 @@ export async function openCase(
         request: idempotencyKey ? { by: actor, key: idempotencyKey, bodySha256 } : undefined,
         contacts: contactsOf(actor, request),
       });
-      await saveCaseOpening(tx, { caseId: id, sealedInput: await sealCaseInput(deps.client, id, inputOf(id)), matterTerms: deps.matterIndex.terms(actor.authority, request.matter) });
+      fresh = { input: inputOf(id), matterTerms: deps.matterIndex.terms(actor.authority, request.matter) };
+      await saveCaseOpening(tx, { caseId: id, sealedInput: await sealCaseInput(deps.client, id, fresh.input), matterTerms: fresh.matterTerms });
+      // The key the case is opened with, with its number: the start-up key check knows it from the first moment.
+      const keyId = currentPayloadKeyId(deps.client.options.loadedDataConverter);
+      if (keyId) await recordCaseKey(tx, id, keyId);
       return id;
     });
   } catch (err) {
@@ -148,6 +155,7 @@ export async function openCase(
     if (earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey!);
     caseId = earlier.caseId;
     replayed = true;
+    fresh = undefined;
   }
   // A retry finds the contacts saved with its number, unless that first try was made before they were
   // saved together; the first row is kept.
@@ -155,7 +163,7 @@ export async function openCase(
   await deps.afterNumbering?.(caseId);
   // Started from its opening, as the relay would: a retry starts the case its first try numbered (if that
   // start never happened), and never one whose opening says it was started, whatever Temporal still holds.
-  const started = await startCaseOpening({ db: deps.db, client: deps.client, taskQueue: deps.taskQueue, ...(deps.logger ? { logger: deps.logger } : {}) }, caseId);
+  const started = await startCaseOpening({ db: deps.db, client: deps.client, taskQueue: deps.taskQueue, ...(deps.logger ? { logger: deps.logger } : {}) }, caseId, fresh);
   return { caseId, replayed, started };
 }
 

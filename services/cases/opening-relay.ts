@@ -58,23 +58,30 @@ export async function unsealCaseInput(client: Client, caseId: string, sealed: st
 /**
  * Starts the case of an opening unless it was started; true once Temporal has it. A start that fails
  * is counted on the opening and left to the relay, so the caller answers without a started case.
+ * `fresh`: the opening its caller has just committed, so neither read nor opened again.
  */
-export async function startCaseOpening(deps: OpeningDeps, caseId: string): Promise<boolean> {
-  const opening = await findCaseOpening(deps.db, caseId);
-  if (!opening) throw new Error(`${caseId} has no opening`);
-  if (opening.startedAt) return true;
+export async function startCaseOpening(deps: OpeningDeps, caseId: string, fresh?: { input: CaseInput; matterTerms: string[] }): Promise<boolean> {
+  let attempts = 0;
   try {
-    const input = await unsealCaseInput(deps.client, caseId, opening.sealedInput!);
-    await startCaseWorkflow(deps, input, opening.matterTerms);
+    let start = fresh;
+    if (!start) {
+      const opening = await findCaseOpening(deps.db, caseId);
+      if (!opening) throw new Error(`${caseId} has no opening`);
+      if (opening.startedAt) return true;
+      attempts = opening.attempts;
+      start = { input: await unsealCaseInput(deps.client, caseId, opening.sealedInput!), matterTerms: opening.matterTerms };
+    }
+    await startCaseWorkflow(deps, start.input, start.matterTerms);
   } catch (err) {
     // Temporal has this case id already: the request and the relay raced, or an earlier start's answer was lost.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
       await markStartFailed(deps.db, caseId, (err as Error).message).catch(() => undefined);
-      deps.logger?.warn({ caseId, attempts: opening.attempts + 1, err: (err as Error).message }, 'case numbered, its workflow not started yet: the relay starts it');
+      deps.logger?.warn({ caseId, attempts: attempts + 1, err: (err as Error).message }, 'case numbered, its workflow not started yet: the relay starts it');
       return false;
     }
   }
-  await markCaseStarted(deps.db, caseId);
+  // Off the answer's path: should it be lost, the relay's next start of the opening finds the run (USE_EXISTING) and marks it.
+  markCaseStarted(deps.db, caseId).catch((err: Error) => deps.logger?.warn({ caseId, err: err.message }, 'case started, not yet marked so in its opening: the relay marks it'));
   return true;
 }
 
