@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { tokenSecretFile } from '../api/token-secret';
-import { Cluster, DEFAULT_PORTS, ROOT } from './cluster-topology';
+import { Cluster, DEFAULT_PORTS, ROOT, TEMPORAL_SERVICES } from './cluster-topology';
 
 const port = z.coerce.number().int().min(1024).max(65_000);
 const argsSchema = z.object({
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   容错免责 rongcuo: the production topology (docker-compose.yml), up in ${Math.round((Date.now() - started) / 1000)} s.
 
   API              ${cluster.apiUrl}/v1   (docs ${cluster.apiUrl}/docs)
-  Temporal         ${cluster.temporalAddress}   server ${cluster.compose.dotenv.TEMPORAL_VERSION}, all services in one process, namespace ${cluster.namespace}
+  Temporal         ${cluster.temporalAddress}   server ${cluster.compose.dotenv.TEMPORAL_VERSION}, namespace ${cluster.namespace}, as separate processes: ${TEMPORAL_SERVICES.map((s) => `${cluster.replicasOf(s)} ${s}`).join(', ')}
   PostgreSQL       127.0.0.1:${cluster.ports.postgres}   ${cluster.compose.dotenv.POSTGRES_VERSION?.split('.')[0]} from Debian: archive ${new URL(cluster.databaseUrl).pathname.slice(1)}, Temporal temporal and temporal_visibility
   Workers          ${cluster.workers.map((w) => `${w.name} (pid ${w.pid})`).join(', ')} on task queue ${cluster.taskQueue}, deployment ${cluster.deploymentName ?? 'none'}
   Data and logs    ${rel(dataDir)}   (logs in ${rel(cluster.logsDir)})
