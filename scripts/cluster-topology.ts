@@ -280,6 +280,21 @@ export class ServiceProcess {
     this.child.kill('SIGKILL');
   }
 
+  /** A node lost: killed as in a crash, and not restarted until `start()`. */
+  async killForGood(): Promise<void> {
+    this.stopping = true;
+    if (this.exited) return;
+    this.child.kill('SIGKILL');
+    await this.waitExit();
+  }
+
+  /** Back after `stop()` or `killForGood()`, as `docker compose start` would bring it. */
+  start(): void {
+    if (!this.exited) return;
+    this.stopping = false;
+    this.launch();
+  }
+
   /** As `docker compose stop` does: the stop signal, then SIGKILL after the stop grace period; not restarted. */
   async stop(): Promise<{ graceful: boolean }> {
     this.stopping = true;
