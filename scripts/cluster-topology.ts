@@ -24,6 +24,20 @@ import { loadOrCreateTokenSecret } from '../api/token-secret';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/case/contract';
 import { caseDataConverter } from '../services/codec/codec';
 import { formatPayloadKeys, loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey, parsePayloadKeys, payloadKeyring } from '../services/codec/keys';
+import {
+  BACKUP_FILES,
+  backUpSecrets,
+  copyWalArchive,
+  postgresVersion,
+  readManifest,
+  restoreBaseBackup,
+  restoreCommand,
+  restoreSecrets,
+  switchWal,
+  takeBaseBackup,
+  writeManifest,
+  type BackupManifest,
+} from './cluster-backup';
 import { dockerfileEnv, durationMs, loadCompose, readDotenv, type Compose, type ComposeService } from './compose-settings';
 
 export const ROOT = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'package.json')) ? '' : '..');
@@ -196,6 +210,11 @@ export interface ClusterOptions {
   /** The operator's environment for compose's ${…} (POSTGRES_PASSWORD, TOKEN_SECRET, …); process.env by default. */
   vars?: Record<string, string | undefined>;
   say?: (line: string) => void;
+  /**
+   * A backup (scripts/cluster-backup.ts) to start from, into a data folder with no cluster yet: its
+   * secrets and credentials, then PostgreSQL from its base backup and archived WAL.
+   */
+  restoreFrom?: string;
   /** Processes of each Temporal service; by default localReplicas of compose's replicas for this machine's cores. */
   temporalReplicas?: Partial<Record<TemporalService, number>>;
 }
@@ -470,6 +489,12 @@ export class Cluster {
     // Where scripts/install-temporal-server.mjs builds the release .env pins.
     const serverDir = path.join(ROOT, '.tools', 'temporal-server', `v${dotenv.TEMPORAL_VERSION}`);
     if (!fs.existsSync(path.join(serverDir, 'stamp.json'))) throw new Error(`the Temporal server ${dotenv.TEMPORAL_VERSION} is not built: node scripts/tools.mjs --cluster`);
+    if (options.restoreFrom) {
+      readManifest(options.restoreFrom);
+      if (fs.existsSync(path.join(options.dataDir, 'postgres'))) throw new Error(`${options.dataDir} already holds a cluster: restore into a new --data-dir`);
+      // Before anything reads them: the same passwords, keys and certificates as the cluster backed up.
+      restoreSecrets(options.restoreFrom, options.dataDir);
+    }
     fs.mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
     fs.mkdirSync(path.join(options.dataDir, 'app'), { recursive: true });
     fs.mkdirSync(path.join(options.dataDir, 'volumes'), { recursive: true, mode: 0o700 });
@@ -580,7 +605,19 @@ export class Cluster {
     const owner = postgresUser();
     const pgdata = postgresDataDir(this.dataDir, owner, this.say);
     const version = spawnSync(path.join(this.pgBin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
-    if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    this.pgdata = pgdata;
+    const restoring = this.options.restoreFrom && !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
+    const recovery: string[] = [];
+    if (restoring) {
+      this.say(`restoring PostgreSQL from ${this.options.restoreFrom} into ${pgdata}…`);
+      restoreBaseBackup(this.options.restoreFrom!, pgdata, owner);
+      // The archived WAL where PostgreSQL's user reads it: the backup itself is for its owner alone.
+      const walCopy = `${pgdata}-restore-wal`;
+      fs.cpSync(path.join(this.options.restoreFrom!, BACKUP_FILES.wal), walCopy, { recursive: true });
+      if (owner) spawnSync('chown', ['-R', `${owner.uid}:${owner.gid}`, walCopy]);
+      recovery.push('-c', `restore_command=${restoreCommand(walCopy)}`);
+    }
+    if (!restoring && !fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
       this.say(`initialising PostgreSQL (${version}) in ${pgdata}…`);
       fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
       // Beside the data folder, where PostgreSQL's user can read it (the data folder may be elsewhere: postgresDataDir).
@@ -599,7 +636,6 @@ export class Cluster {
       fs.rmSync(pwfile);
       if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
     }
-    this.pgdata = pgdata;
     // Compose's settings (its command after `postgres`), with the WAL archive's volume a folder beside the data
     // folder, where PostgreSQL's user can write (the volumes folder is the cluster's user's alone).
     const service = this.compose.services.postgres!;
@@ -615,18 +651,22 @@ export class Cluster {
       'postgres',
       'postgres',
       path.join(this.pgBin, 'postgres'),
-      ['-D', pgdata, '-p', String(this.ports.postgres), ...settings, '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ['-D', pgdata, '-p', String(this.ports.postgres), ...settings, ...recovery, '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       this.baseEnv(),
       { uid: owner?.uid, gid: owner?.gid, signal: 'SIGINT' },
     );
     const admin = () => new pg.Client({ host: '127.0.0.1', port: this.ports.postgres, user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database: 'postgres' });
-    // Compose's health check (pg_isready) over TCP, with the password, as the services will connect.
-    await waitUntil('PostgreSQL accepting connections', async () => {
+    // Compose's health check (pg_isready) over TCP, with the password, as the services will connect; a restored
+    // cluster once it has replayed the archived WAL and opened for writes.
+    await waitUntil(restoring ? 'PostgreSQL recovered from the backup' : 'PostgreSQL accepting connections', async () => {
       const client = admin();
       await client.connect();
-      await client.end();
-      return true;
-    }, 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
+      try {
+        return !(await client.query<{ r: boolean }>('select pg_is_in_recovery() as r')).rows[0]!.r;
+      } finally {
+        await client.end();
+      }
+    }, restoring ? 600_000 : 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
     // The postgres image creates POSTGRES_DB on its first start.
     const client = admin();
     await client.connect();
@@ -779,6 +819,39 @@ export class Cluster {
       const forced = results.filter((r) => !r.graceful).length;
       if (forced > 0) this.say(`${forced} ${group} process(es) did not stop within the grace period and were killed`);
     }
+  }
+
+  /**
+   * A backup of the running cluster into `dest` (scripts/cluster-backup.ts): PostgreSQL's base backup,
+   * the archived WAL so far, and the secrets and credentials of its data folder.
+   */
+  async backup(dest: string): Promise<BackupManifest & { seconds: number }> {
+    const t0 = Date.now();
+    const env = this.compose.services.postgres!.environment;
+    const server = { pgBin: this.pgBin, port: this.ports.postgres, user: env.POSTGRES_USER!, password: env.POSTGRES_PASSWORD! };
+    const base = takeBaseBackup(server, dest);
+    const secrets = backUpSecrets(this.dataDir, dest, ['postgres', 'postgres-wal-archive', 'postgres-restore-wal', 'logs']);
+    // The segment the backup ended in, archived before it is copied.
+    await waitUntil('the base backup’s WAL archived', async () => fs.readdirSync(this.walArchiveDir).some((f) => f.includes('.backup')), 60_000);
+    const wal = copyWalArchive(this.walArchiveDir, dest);
+    const manifest: BackupManifest = { takenAt: new Date().toISOString(), postgresVersion: postgresVersion(this.pgBin), baseBytes: base.bytes, secretsBytes: secrets.bytes, walBytes: wal.bytes, walSegments: wal.files };
+    writeManifest(dest, manifest);
+    return { ...manifest, seconds: (Date.now() - t0) / 1000 };
+  }
+
+  /** What a WAL shipper does continuously: the segment in use closed and archived, and the archive copied into `dest`. */
+  async shipWal(dest: string): Promise<{ bytes: number; files: number }> {
+    const env = this.compose.services.postgres!.environment;
+    const before = new Set(fs.readdirSync(this.walArchiveDir));
+    switchWal({ pgBin: this.pgBin, port: this.ports.postgres, user: env.POSTGRES_USER!, password: env.POSTGRES_PASSWORD! });
+    await waitUntil('the last WAL segment archived', async () => fs.readdirSync(this.walArchiveDir).some((f) => !before.has(f) && !f.endsWith('.partial')), 60_000);
+    return copyWalArchive(this.walArchiveDir, dest);
+  }
+
+  /** As a lost machine: every process killed at once (SIGKILL), none restarted. */
+  async destroy(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.processes.map((p) => p.killForGood()));
   }
 
   private killAll(): void {

@@ -78,7 +78,7 @@ describe('the production topology (docker-compose.yml)', () => {
     const command = services.postgres!.command as string[];
     expect(command).toEqual(expect.arrayContaining(['wal_level=replica', 'archive_mode=on']));
     const archive = (services.postgres as { volumes: string[] }).volumes.find((v) => v.startsWith('postgres-wal-archive:'))!.split(':')[1]!;
-    expect(command.find((a) => a.startsWith('archive_command='))).toContain(`${archive}/%f`);
+    expect(command.find((a) => a.startsWith('archive_command='))).toContain(`${archive}/%f.gz`);
   });
 
   it('pins every image version in .env', () => {
