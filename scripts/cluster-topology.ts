@@ -436,7 +436,9 @@ export class Cluster {
   pgdata: string | undefined;
   /** Where PostgreSQL archives its WAL (compose's postgres-wal-archive volume), beside its data folder. */
   get walArchiveDir(): string {
-    return `${this.pgdata ?? path.join(this.dataDir, 'postgres')}-wal-archive`;
+    const inside = path.join(this.dataDir, 'postgres');
+    // Not started here (a backup of a cluster another process runs): where its data folder is, a link followed.
+    return `${this.pgdata ?? (fs.existsSync(inside) ? fs.realpathSync(inside) : inside)}-wal-archive`;
   }
   get logsDir(): string {
     return path.join(this.dataDir, 'logs');

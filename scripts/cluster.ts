@@ -17,6 +17,7 @@ const argsSchema = z.object({
   'postgres-port': port,
   'temporal-port': port.min(1400),
   'api-port': port,
+  'restore-from': z.string().min(1).optional(),
 });
 
 async function main(): Promise<void> {
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
       'postgres-port': { type: 'string', default: String(DEFAULT_PORTS.postgres) },
       'temporal-port': { type: 'string', default: String(DEFAULT_PORTS.temporal) },
       'api-port': { type: 'string', default: String(DEFAULT_PORTS.api) },
+      // A backup (npm run backup -- --cluster …) to start from, into a --data-dir that holds no cluster yet.
+      'restore-from': { type: 'string' },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     dataDir,
     workers: args.workers,
     ports: { postgres: args['postgres-port'], temporal: args['temporal-port'], api: args['api-port'] },
+    ...(args['restore-from'] ? { restoreFrom: path.resolve(process.cwd(), args['restore-from']) } : {}),
   });
   let stopping = false;
   const stop = async () => {

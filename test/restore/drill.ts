@@ -80,7 +80,10 @@ function essentials(state: CaseState) {
 }
 
 interface ArchiveSnapshot {
+  /** Each document's number, case, recorded SHA-256 and the SHA-256 of the .docx bytes stored. */
   documents: Map<string, string>;
+  /** The archival PDF copies made so far (the worker renders missing ones within minutes: a copy may be new after the restore, never changed). */
+  archivalCopies: Map<string, string>;
   files: number;
   caseNumbers: Map<string, number>;
   dossiers: number;
@@ -97,7 +100,8 @@ async function archiveSnapshot(url: string): Promise<ArchiveSnapshot> {
     const numbers = await db.query<{ jurisdiction: string; year: number; last_number: number }>('select jurisdiction, year, last_number from case_numbers');
     const dossiers = await db.query<{ n: string }>('select count(*) as n from dossiers');
     return {
-      documents: new Map(docs.rows.map((d) => [d.id, JSON.stringify([d.number, d.case_id, d.sha256, d.file_sha256, d.archival_sha256, d.archival_file_sha256])])),
+      documents: new Map(docs.rows.map((d) => [d.id, JSON.stringify([d.number, d.case_id, d.sha256, d.file_sha256])])),
+      archivalCopies: new Map(docs.rows.flatMap((d) => (d.archival_sha256 ? [[d.id, JSON.stringify([d.archival_sha256, d.archival_file_sha256])] as const] : []))),
       files: docs.rows.reduce((n, d) => n + (d.file_sha256 ? 1 : 0) + (d.archival_file_sha256 ? 1 : 0), 0),
       caseNumbers: new Map(numbers.rows.map((r) => [`${r.jurisdiction}-${r.year}`, r.last_number])),
       dossiers: Number(dossiers.rows[0]!.n),
@@ -191,7 +195,7 @@ export async function restoreDrill(options: DrillOptions): Promise<DrillFigures>
       const cases = new Map<string, string>();
       await inPool(all, 8, async (c) => void cases.set(c.caseId, JSON.stringify(essentials(await c.client.getCase(c.caseId)))));
       const archive = await archiveSnapshot(cluster.databaseUrl);
-      return { cases, archive, key: JSON.stringify([[...cases].sort(), [...archive.documents].sort(), [...archive.caseNumbers].sort(), archive.dossiers]) };
+      return { cases, archive, key: JSON.stringify([[...cases].sort(), [...archive.documents].sort(), [...archive.archivalCopies].sort(), [...archive.caseNumbers].sort(), archive.dossiers]) };
     };
     let settled = await snapshot();
     for (const quietBy = Date.now() + 180_000; ; ) {
@@ -231,7 +235,10 @@ export async function restoreDrill(options: DrillOptions): Promise<DrillFigures>
       if (now !== before.get(c.caseId)) different.push(`${c.caseId}: before ${before.get(c.caseId)} after ${now}`);
     });
     const archiveAfter = await archiveSnapshot(cluster.databaseUrl);
-    const documentsDifferent = [...archiveBefore.documents].filter(([id, row]) => archiveAfter.documents.get(id) !== row).map(([id]) => id);
+    const documentsDifferent = [
+      ...[...archiveBefore.documents].filter(([id, row]) => archiveAfter.documents.get(id) !== row).map(([id, row]) => `${id} ${row}: ${archiveAfter.documents.get(id) ?? 'missing'}`),
+      ...[...archiveBefore.archivalCopies].filter(([id, row]) => archiveAfter.archivalCopies.get(id) !== row).map(([id, row]) => `${id} archival copy ${row}: ${archiveAfter.archivalCopies.get(id) ?? 'missing'}`),
+    ];
     const checkSeconds = seconds(tCheck);
     say(`checked ${all.length} cases and ${archiveAfter.documents.size} documents in ${checkSeconds} s: ${different.length} cases and ${documentsDifferent.length} documents differ`);
 
