@@ -9,6 +9,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import type { Duplex } from 'node:stream';
 import { checkApiConfig, isLoopback, loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
+import { runOpeningRelay } from '../services/cases/opening-relay';
 import { matterIndex } from '../services/cases/search-terms';
 import { loadOrCreateSearchTermsKey } from '../services/codec/keys';
 import { allowedHostnames } from './allowed-hosts';
@@ -77,6 +78,8 @@ export function dryRunnerFor(config: Config, resources: Resources): DryRunner | 
 
 export async function startApi(config: Config, resources: Resources): Promise<Server> {
   checkApiConfig(config);
+  // Named, not fatal: the API serves every case but those sealed with a key it lacks.
+  await resources.checkPayloadKeys();
   const app = createApp({
     client: resources.client,
     db: resources.db,
@@ -105,8 +108,11 @@ export async function startApi(config: Config, resources: Resources): Promise<Se
     materialLimits: { maxFileBytes: config.MATERIAL_MAX_MB * 1024 * 1024, maxCaseBytes: config.CASE_MATERIALS_MAX_MB * 1024 * 1024 },
     accessLog: { enabled: config.ACCESS_LOG === 'on', waitMs: config.ACCESS_LOG_WAIT_MS },
   });
+  // Openings whose request numbered a case but did not start it (its process died, Temporal did not answer).
+  const relay = runOpeningRelay({ db: resources.db, client: resources.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger: resources.logger });
   return new Promise((resolve, reject) => {
     const server = httpServer(app).listen(config.API_PORT, config.API_HOST, () => resolve(server));
+    server.once('close', () => relay.stop());
     server.once('error', (err) => reject(new Error(`cannot listen on ${config.API_HOST}:${config.API_PORT} (API_HOST/API_PORT): ${err.message}`)));
   });
 }

@@ -175,12 +175,15 @@ export const envSchema = z.object({
   /**
    * The worker's bounds. Workflows of cases that sleep on timers are evicted from the cache and
    * replayed when they wake, so memory stays bounded by the cache, not by the number of open cases.
-   * Defaults fit the 2-core embedded machine.
+   * The cache, unset, follows the heap (cachedWorkflowsForHeap); the rest fit the 2-core embedded machine.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1_000).default(8),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(20),
-  /** The Node heap of the worker process (npm start passes it as --max-old-space-size; in production set NODE_OPTIONS). */
+  /**
+   * The Node heap of the worker process: npm start passes it as --max-old-space-size, compose's worker
+   * command states the same number (test/deployment keeps them equal); the cache is sized from it.
+   */
   WORKER_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(512),
   /** Where the worker serves the Temporal SDK's runtime metrics for Prometheus (cache size, sticky hits, task latencies); empty: off. */
   WORKER_METRICS_ADDRESS: z
@@ -221,7 +224,20 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEYS_FILE'> {
+/**
+ * The workflow cache a worker heap holds: 1 MiB a cached case, after 256 MiB for everything else (the
+ * workflow bundle's context, activities' documents and PDFs in flight, the SDK). bench:load measured a
+ * cached case at about 0.6 MiB of resident memory (117 MiB more for 200 more cached); 1 MiB leaves room for
+ * long cases, whose state grows with their steps. 512 MB (npm start): 256 cases; 1 GB (compose): 768,
+ * where the SDK's own default is about 480 (600 per GB after 200 MB, for workflows of any size).
+ */
+export function cachedWorkflowsForHeap(heapMb: number): number {
+  return Math.max(10, Math.floor(heapMb - 256));
+}
+
+export interface Config extends Omit<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEYS_FILE' | 'WORKER_MAX_CACHED_WORKFLOWS'> {
+  /** WORKER_MAX_CACHED_WORKFLOWS, or what WORKER_HEAP_MB holds by cachedWorkflowsForHeap. */
+  WORKER_MAX_CACHED_WORKFLOWS: number;
   dataDir: string;
   apiBaseUrl: string;
   /** From PAYLOAD_KEYS or PAYLOAD_KEYS_FILE; unset: the embedded default in DATA_DIR (services/codec/keys.ts). */
@@ -293,6 +309,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api
   if (options.api) checkApiConfig(parsed);
   return {
     ...rest,
+    WORKER_MAX_CACHED_WORKFLOWS: parsed.WORKER_MAX_CACHED_WORKFLOWS ?? cachedWorkflowsForHeap(parsed.WORKER_HEAP_MB),
     payloadKeys,
     dataDir: path.resolve(parsed.DATA_DIR),
     apiBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://${parsed.API_HOST}:${parsed.API_PORT}`,

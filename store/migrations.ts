@@ -524,6 +524,44 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
     ],
   },
   {
+    id: 60,
+    name: 'case openings: the number and the start of a case as one operation',
+    statements: [
+      // The outbox of openings (store/case-openings.ts): committed with the case's number, started from here.
+      `create table case_openings (
+        case_id text primary key,
+        sealed_input text,
+        matter_terms jsonb,
+        created_at timestamptz not null default now(),
+        attempts integer not null default 0,
+        attempted_at timestamptz,
+        last_error text,
+        started_at timestamptz
+      )`,
+      `create index case_openings_pending on case_openings (created_at) where started_at is null`,
+      // Cases opened before with a key were started (or their start failed and the number is spent): a retry
+      // of their request must find them started, never start a run of its own.
+      `insert into case_openings (case_id, created_at, started_at)
+         select case_id, min(created_at), min(created_at) from case_requests group by case_id
+         on conflict (case_id) do nothing`,
+    ],
+  },
+  {
+    id: 61,
+    name: 'payload keys each case was sealed with',
+    statements: [
+      // Every key a case's payloads were sealed with (store/case-payload-keys.ts), recorded by the API and the
+      // workers as they seal: at start-up each process names the keys open cases need that it lacks.
+      `create table case_payload_keys (
+        key_id text not null,
+        case_id text not null,
+        first_sealed_at timestamptz not null default now(),
+        primary key (key_id, case_id)
+      )`,
+      `create index case_payload_keys_case on case_payload_keys (case_id)`,
+    ],
+  },
+  {
     id: 70,
     name: 'rulebook versions authored through the API, their audit trail, authorities bound to jurisdictions',
     statements: [

@@ -8,6 +8,7 @@ import type { Authorities } from '../../config/authorities';
 import { ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa, type CaseState } from '../../domain/case/contract';
 import { IdempotencyConflict } from '../../services/cases/idempotency';
 import { NoRulebookInForce, openCase, RouteNotAllowed, WindowAlreadyLapsed } from '../../services/cases/open-case';
+import type { OpeningLogger } from '../../services/cases/opening-relay';
 import type { MatterIndex } from '../../services/cases/search-terms';
 import { isRetryOfStep, stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
 import { visibilityString } from '../../services/cases/visibility';
@@ -51,6 +52,8 @@ export interface CaseRoutesDeps {
   catalogue: RulebookCatalogue;
   /** What time it is for choosing the version in force (the real clock unless a test runs on the time-skipping server's). */
   now?: (() => number) | undefined;
+  /** Told of a case whose start failed (the relay starts it). */
+  logger?: OpeningLogger | undefined;
 }
 
 const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
@@ -301,6 +304,10 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       headers: [{ name: 'Idempotency-Key', description: 'Same key and body: same answer; same key, other body: 409' }],
       responses: {
         201: { description: 'Case opened; Location names it', schema: z.object({ id: z.string() }) },
+        202: {
+          description: 'Case numbered, its workflow not started yet (Temporal did not answer): it starts by itself within a minute of Temporal answering; Location names it',
+          schema: z.object({ id: z.string(), started: z.literal(false) }),
+        },
         400: problem('Invalid body'),
         403: problem('Only officers open cases, and only under the jurisdictions their authority is bound to'),
         409: problem('Idempotency-Key reused with another body'),
@@ -327,10 +334,14 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
           });
         }
         try {
-          const { caseId } = await openCase({ ...deps, rulebookInForce: (j, date) => deps.catalogue.inForce(j, date)?.rulebook }, user, body, idempotencyKeyOf(req));
+          const { caseId, started } = await openCase({ ...deps, rulebookInForce: (j, date) => deps.catalogue.inForce(j, date)?.rulebook }, user, body, idempotencyKeyOf(req));
           res.locals.caseId = caseId;
           await actedAsStaff(user, caseId);
-          res.status(201).location(`${deps.baseUrl}/v1/cases/${caseId}`).json({ id: caseId });
+          // The number and the case are committed either way: the relay starts a case whose start failed here.
+          res
+            .status(started ? 201 : 202)
+            .location(`${deps.baseUrl}/v1/cases/${caseId}`)
+            .json(started ? { id: caseId } : { id: caseId, started: false });
         } catch (err) {
           if (err instanceof IdempotencyConflict) throw keyReused();
           if (err instanceof RouteNotAllowed) {
