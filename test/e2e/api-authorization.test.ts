@@ -93,7 +93,8 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
   if (spec.path.startsWith('/v1/materials')) return 404; // no such material, for anyone
   // Officers and supervisors upload (CASE_FILE_ROLES): the empty JSON body is then no upload (415); other roles may not.
-  if (spec.path === '/v1/cases/{id}/materials' && spec.method === 'post') return roles.some((r) => ['officer', 'supervisor'].includes(r)) ? 415 : 403;
+  // A party uploads its own filings to a case it is bound to; any other case is not found, as at its own door.
+  if (spec.path === '/v1/cases/{id}/materials' && spec.method === 'post') return roles.some((r) => ['officer', 'supervisor'].includes(r)) ? 415 : roles.includes('party') ? 404 : 403;
   // The case is running: its file is bound at 建档.
   if (spec.path === '/v1/cases/{id}/bound-file' || spec.path === '/v1/cases/{id}/export') return 409;
   if (spec.path === '/v1/inbox/{id}/served') return 404; // no such notice in anyone's inbox
