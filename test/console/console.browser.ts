@@ -554,7 +554,7 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // ---- 建档: the rest of the procedure through the API, then the bound file on the case page -------------------------
   await apiStep(caseId, 'serveNotice', { servedOn: today, servedTo: ['subjectOrganisation'] }, { sub: 'bh-officer', roles: ['officer'] });
   await apiStep(caseId, 'issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕' }, { sub: 'bh-officer', roles: ['officer'] });
-  await apiStep(caseId, 'fileAppeal', { receivedOn: today, summary: '对结论中的事实表述有不同意见' }, { sub: 'bh-officer', roles: ['officer'] });
+  // The subject's appeal, filed online above, is the one decided.
   await apiStep(caseId, 'decideAppeal', { decidedOn: today, result: 'upheld', reasons: '原结论事实清楚' }, { sub: 'bh-leader', roles: ['supervisor'] });
   await apiStep(caseId, 'recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' }, { sub: 'bh-officer', roles: ['officer'] });
   await apiStep(caseId, 'archiveCase', { archivedOn: today, reference: '滨纪档〔2026〕31号' }, { sub: 'bh-officer', roles: ['officer'] });
