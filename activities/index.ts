@@ -9,7 +9,6 @@ import { libreOfficeRenderer, type ArchivalRenderer } from '../services/document
 import type { Db } from '../store/db';
 import { calendarActivities } from './calendar';
 import { caseFleetActivities } from './cases';
-import { caseViewActivities } from './case-views';
 import { documentActivities } from './documents';
 import { dossierActivities } from './dossiers';
 import { noticeActivities, type NoticeSettings } from './notices';
@@ -31,7 +30,6 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
     ...caseFleetActivities(deps.client, deps.db),
-    ...caseViewActivities(deps.db),
     ...documentActivities(deps.db, { authorities: deps.authorities ?? loadAuthorities(), renderer: deps.archivalRenderer ?? libreOfficeRenderer() }),
     ...dossierActivities(deps.client, deps.db),
     ...noticeActivities(deps.db, deps.client, deps.notices),

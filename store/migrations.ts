@@ -274,6 +274,15 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 50,
+    name: 'case view versions from the case clock',
+    statements: [
+      // A view's version is the case's clock in milliseconds (workflows/engine/case-file.ts), so it never
+      // goes back after a hand-over to a new run or a Reset; a whole-number count does not hold it.
+      `alter table case_views alter column version type bigint`,
+    ],
+  },
 ];
 
 /** The migrations this build knows that the database has not applied yet. */

@@ -7,6 +7,7 @@ import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common'
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../services/codec/codec';
+import { caseViewSinks } from './case-views';
 import { classifyFailures } from './failures';
 
 export interface CaseWorkerOptions {
@@ -78,6 +79,8 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     activities: createActivities(options.dependencies),
+    // The read model (worker/case-views.ts): written by the worker from outside the history.
+    sinks: caseViewSinks(options.dependencies.db),
     dataConverter: options.dataConverter,
     ...(options.deployment
       ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' as const } }

@@ -5,12 +5,9 @@
  * an id derived from the year and its schedule, so loading the same schedule
  * again (a retried request) finds the same propagation.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CalendarUpdatedSignal } from '../domain/case/contract';
-
-/** Propagation pages through the archive's provisional counts, then visibility (added after the first loads ran). */
-export const PROVISIONAL_COUNTS_PATCH = 'propagate-by-provisional-counts';
 
 const { signalCasesWithProvisionalDeadlines, signalCasesCountedProvisionally } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
@@ -20,7 +17,6 @@ const { signalCasesWithProvisionalDeadlines, signalCasesCountedProvisionally } =
 });
 
 export async function propagateCalendarYear(update: CalendarUpdatedSignal): Promise<{ signalled: number }> {
-  if (!patched(PROVISIONAL_COUNTS_PATCH)) return signalCasesWithProvisionalDeadlines(update);
   const counted = await signalCasesCountedProvisionally(update);
   // Cases opened before provisional counts were recorded are known only by their search attribute.
   const found = await signalCasesWithProvisionalDeadlines(update);

@@ -17,6 +17,8 @@ import type { DeadlineComputation } from '../../domain/calendar';
 import { RefusalType, type AttentionItem, type CaseState, type IssueDocumentRequest, type IssuedDocument, type NotifyRequest, type RenderArchivalCopiesRequest } from '../../domain/case/contract';
 import { refuse, type Actions } from './actions';
 import type { CaseFile } from './case-file';
+import { now } from './clock';
+import type { Journal } from './journal';
 
 /** The business rule effects rest on: a case is never lost because one of its effects failed. */
 const ATTENTION_BASIS = { article: '本系统规则（非法规条文）', quote: '一项操作失败不得使案件失败或停滞：记录在案、标记需要处理、通知负责人，由人决定重试或跳过' };
@@ -84,14 +86,10 @@ export class Effects {
   private running = 0;
   private failures = 0;
 
-  /**
-   * `handsFailuresToPeople` is false for cases started before this existed: their effects are the
-   * bare activity calls they were, awaited in the same order, so their histories replay unchanged.
-   */
   constructor(
     private readonly file: CaseFile,
     private readonly actions: Actions,
-    private readonly handsFailuresToPeople: boolean,
+    private readonly journal: Journal,
   ) {}
 
   /** Effects under way now (started and not yet finished or handed to a person). */
@@ -104,25 +102,25 @@ export class Effects {
       key: `deadline:${request.from}:${request.amount}${request.unit}`,
       label: `计算期限（自 ${request.from} 起 ${request.amount} ${request.unit}）`,
       skippable: false,
-      run: () => computeDeadline({ ...request, caseId: this.file.state.caseId }),
+      run: () => this.journal.effect(() => computeDeadline({ ...request, caseId: this.file.state.caseId })),
     });
   }
 
   /** The document, or undefined when a supervisor decided the case goes on without it. */
   issueDocument(request: IssueDocumentRequest): Promise<IssuedDocument | undefined> {
-    return this.perform({ key: request.idempotencyKey, label: `制发《${request.spec.title}》`, skippable: true, run: () => issueDocument(request) });
+    return this.perform({ key: request.idempotencyKey, label: `制发《${request.spec.title}》`, skippable: true, run: () => this.journal.effect(() => issueDocument(request)) });
   }
 
   notify(request: NotifyRequest): Promise<{ id: string; created: boolean } | undefined> {
-    return this.perform({ key: request.idempotencyKey, label: `发出通知“${request.subject}”`, skippable: true, run: () => notify(request) });
+    return this.perform({ key: request.idempotencyKey, label: `发出通知“${request.subject}”`, skippable: true, run: () => this.journal.effect(() => notify(request)) });
   }
 
   renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
-    return this.required({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: false, run: () => renderArchivalCopies(request) });
+    return this.required({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: false, run: () => this.journal.effect(() => renderArchivalCopies(request)) });
   }
 
   archiveDossier(state: CaseState): Promise<void> {
-    return this.required({ key: `dossier:${state.caseId}`, label: '案卷存档', skippable: false, run: () => archiveDossier(state) });
+    return this.required({ key: `dossier:${state.caseId}`, label: '案卷存档', skippable: false, run: () => this.journal.effect(() => archiveDossier(state)) });
   }
 
   /** An effect the case cannot go on without: never skipped, so its answer is always there. */
@@ -131,11 +129,7 @@ export class Effects {
   }
 
   /** Runs the effect until it succeeds, or a person skips it (answered as undefined). */
-  private perform<T>(effect: Effect<T>): Promise<T | undefined> {
-    return this.handsFailuresToPeople ? this.performHandingFailuresToPeople(effect) : effect.run();
-  }
-
-  private async performHandingFailuresToPeople<T>(effect: Effect<T>): Promise<T | undefined> {
+  private async perform<T>(effect: Effect<T>): Promise<T | undefined> {
     for (;;) {
       let failure: ApplicationFailure | undefined;
       this.running += 1;
@@ -162,7 +156,7 @@ export class Effects {
       effect: effect.label,
       type: failure.type ?? 'EffectFailed',
       error: failure.message,
-      failedAt: new Date(Date.now()).toISOString(),
+      failedAt: new Date(now()).toISOString(),
       skippable: effect.skippable,
       status: 'open',
     };
@@ -171,13 +165,13 @@ export class Effects {
     this.offerResolution();
     this.file.publish();
     try {
-      await notifyOfAttention({
+      await this.journal.effect(() => notifyOfAttention({
         caseId: state.caseId,
         idempotencyKey: `${state.caseId}:attention:${item.id}`,
         recipient: { kind: 'role', role: 'supervisor', authority: state.authority },
         subject: `【需要处理】${state.caseId} ${effect.label}失败`,
         body: `${state.caseId}：${effect.label}失败（${item.type}），案件等待处理：排除原因后重试，${effect.skippable ? '或说明理由后跳过' : '此项不能跳过'}。`,
-      });
+      }));
     } catch (err) {
       if (isCancellation(err)) throw err;
       // The search attribute and the timeline still say so; ops filter NeedsAttention = true.
