@@ -8,7 +8,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from
 import { createActivities, type ActivityDependencies } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../services/codec/codec';
 import { caseViewSinks } from './case-views';
-import { classifyFailures } from './failures';
+import { classifyFailures, DefectAlarm } from './failures';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -29,6 +29,8 @@ export interface CaseWorkerOptions {
   deployment?: WorkerDeploymentVersion;
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Where code defects in activities are counted and told to operations once (worker/failures.ts); one of its own when unset. */
+  defects?: DefectAlarm;
   /** Cache and concurrency bounds (config/env.ts WORKER_*); the SDK's defaults when unset (tests). */
   bounds?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
 }
@@ -73,6 +75,7 @@ function checkBundle(bundle: NonNullable<WorkerOptions['workflowBundle']>): void
 
 export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
   if (options.workflowBundle) checkBundle(options.workflowBundle);
+  const defects = options.defects ?? new DefectAlarm();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -89,6 +92,6 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ...options.bounds,
     // A failure that will not pass is handed to a person by the case instead of being retried forever.
     // A bundle has the sealed-inputs interceptor built in (bundleCaseWorkflows); bundled here from source, it is added here.
-    interceptors: { activity: [() => ({ inbound: classifyFailures() })], ...(options.workflowBundle ? {} : { workflowModules: [SEALED_INPUTS_PATH] }) },
+    interceptors: { activity: [() => ({ inbound: classifyFailures(defects) })], ...(options.workflowBundle ? {} : { workflowModules: [SEALED_INPUTS_PATH] }) },
   });
 }

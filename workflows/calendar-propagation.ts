@@ -13,6 +13,9 @@ const { signalCasesWithProvisionalDeadlines, signalCasesCountedProvisionally } =
   startToCloseTimeout: '1 hour',
   // A page takes seconds; an attempt that stops heartbeating is taken over and resumes where it was.
   heartbeatTimeout: '1 minute',
+  // Given up after a day, failing the propagation: every case still counting provisionally re-checks
+  // the schedule before its deadline lapses and daily while a lapse waits for it (engine/deadlines.ts).
+  scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 

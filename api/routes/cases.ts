@@ -210,8 +210,9 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         // A step not open now still needs someone who takes steps at all; auditors and admins read only.
         const roles = offered?.roles ?? ['officer', 'supervisor'];
         if (!user.roles.some((r) => roles.includes(r))) throw problems.forbidden(roles);
-        // A retry of the step that closed the case answers as its first try did (Temporal keeps the outcome).
-        if (state.closed && !(await isRetryOfStep(deps.db, { authority: user.authority, sub: user.sub }, idempotencyKeyOf(req), params.id, name))) throw caseClosed(params.id);
+        // A retry of the step that closed the case answers as its first try did (Temporal keeps the outcome);
+        // a closed case still takes what its closing effects wait for (retryEffect, skipEffect).
+        if (state.closed && !offered && !(await isRetryOfStep(deps.db, { authority: user.authority, sub: user.sub }, idempotencyKeyOf(req), params.id, name))) throw caseClosed(params.id);
       },
       async handle({ params, body, user, req, res }) {
         // A colleague is not made a case's subject (shut out of it, handed its notices): 409 naming why.

@@ -65,23 +65,28 @@ describe('a long case handing over to new runs (continue-as-new)', () => {
       await step('fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责：事实、依据与建议' });
       await step('appointInvestigationGroup', { appointedOn: today, members: group });
       for (let i = 0; i < 25; i += 1) await step('recordStatement', { receivedOn: today, summary: `第${i + 1}次陈述`, form: 'interviewRecord' });
-      state = await c.state();
-      const report = state.deadlines.find((d) => d.key === 'investigationReport')!;
-      expect(report.status).toBe('pending');
-      // A deadline set in an earlier run lapses at its end in a later one: the case is marked overdue and the supervisor told.
-      state = await c.advanceTo('investigationReport', 60_000);
-      expect(state.deadlines.find((d) => d.key === 'investigationReport')).toMatchObject({ status: 'lapsed', deadline: report.deadline, endsAt: report.endsAt });
-      expect(state.timeline.filter((e) => e.event === 'deadlineLapsed')).toHaveLength(1);
-      const lapse = state.timeline.find((e) => e.event === 'deadlineLapsed')!;
-      expect(Date.parse(lapse.at)).toBeGreaterThanOrEqual(Date.parse(report.endsAt));
-
-      const now = await c.today();
-      await step('submitInvestigationReport', { submittedOn: now, findings: '先行先试，程序瑕疵已整改', recommendation: 'exempt', circumstances: ['binhai-6-3'], mitigating: [] });
+      await step('submitInvestigationReport', { submittedOn: today, findings: '先行先试，程序瑕疵已整改', recommendation: 'exempt', circumstances: ['binhai-6-3'], mitigating: [] });
       await step(
         'recordDetermination',
-        { decidedOn: now, decidedBy: 'authorityLeadership', outcome: 'exempt', circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '符合第六条(三)情形', complex: false },
+        { decidedOn: today, decidedBy: 'authorityLeadership', outcome: 'exempt', circumstances: ['binhai-6-3'], mitigating: [], conditions: [], exclusions: [], reasons: '符合第六条(三)情形', complex: false },
         supervisor,
       );
+      // The notice deadline runs from the decision (第十五条) while the filing is pending; more steps hand the case over meanwhile.
+      state = await c.state();
+      const notice = state.deadlines.find((d) => d.key === 'notice')!;
+      expect(notice.status).toBe('pending');
+      const runsBefore = (await runsOf(c)).length;
+      for (let i = 30; i < 45; i += 1) await step('recordRecusal', { person: { name: `回避人${i}` }, reason: '与被调查对象有利害关系' });
+      expect((await runsOf(c)).length).toBeGreaterThan(runsBefore);
+      // A deadline set in an earlier run lapses at its end in a later one: the case is marked overdue and the supervisor told.
+      state = await c.advanceTo('notice', 60_000);
+      expect(state.deadlines.find((d) => d.key === 'notice')).toMatchObject({ status: 'lapsed', deadline: notice.deadline, endsAt: notice.endsAt });
+      const lapses = state.timeline.filter((e) => e.event === 'deadlineLapsed');
+      expect(lapses).toHaveLength(1);
+      expect(Date.parse(lapses[0]!.at)).toBeGreaterThanOrEqual(Date.parse(notice.endsAt));
+      expect((await notificationsForCase(suite.db, c.input.caseId)).filter((n) => n.subject.startsWith('【逾期】'))).toHaveLength(1);
+
+      const now = await c.today();
       await step('recordFiling', { filedOn: now, reference: '备〔2026〕1号' });
       await step('serveNotice', { servedOn: now, servedTo: ['subject', 'subjectOrganisation'] });
       await c.advanceTo('appealWindow', 1000);
@@ -100,7 +105,7 @@ describe('a long case handing over to new runs (continue-as-new)', () => {
       for (const r of runs) expect(r.events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).length).toBeLessThanOrEqual(12);
 
       // One case: every step once, documents numbered once, every notice once, one dossier.
-      expect(final.recusals).toHaveLength(30);
+      expect(final.recusals).toHaveLength(45);
       expect(final.statements).toHaveLength(25);
       const documents = await documentsOfCase(suite.db, c.input.caseId);
       expect(documents.map((d) => d.number).sort()).toEqual(final.documents.map((d) => d.number).sort());

@@ -180,7 +180,9 @@ export class Actions {
   private readonly recused = new RecusalIndex(() => this.file.state.recusals);
 
   private refresh(): void {
-    this.file.state.availableActions = [...this.offers].map(([name, offer]) => ({
+    // A closed case offers nothing but what its closing effects wait for (engine/effects.ts).
+    const offers = [...this.offers].filter(([name]) => !this.file.state.closed || WHILE_CLOSING.has(name));
+    this.file.state.availableActions = offers.map(([name, offer]) => ({
       name,
       label: offer.label,
       roles: [...offer.roles],
@@ -198,7 +200,7 @@ export class Actions {
     const offer = this.offers.get(name);
     const closed = this.closedWindows.get(name);
     if (!offer && closed) refuse(RefusalType.windowClosed, closed.message, closed.basis);
-    if (this.file.state.closed) refuse(RefusalType.wrongStage, `案件已终结（${this.file.state.outcome}），不能再进行 ${name}`);
+    if (this.file.state.closed && !(offer && WHILE_CLOSING.has(name))) refuse(RefusalType.wrongStage, `案件已终结（${this.file.state.outcome}），不能再进行 ${name}`);
     const actor: Actor | undefined = input?.actor;
     if (!actor?.sub || !actor.name) refuse(RefusalType.invalidInput, 'actor：须注明操作人');
     if (!offer && early) return;
@@ -215,6 +217,12 @@ export class Actions {
     offer.validate?.(input);
   }
 }
+
+/**
+ * The steps a closed case still takes: a closing effect (the archival copies, the dossier) that failed
+ * for good waits for a person to retry or skip it, and the case ends once one does.
+ */
+const WHILE_CLOSING = new Set<ActionName>(['retryEffect', 'skipEffect']);
 
 /**
  * Who is recused, indexed as `samePerson` compares: by account where both sides have one, by normalised
