@@ -10,6 +10,8 @@ COPY activities ./activities
 COPY api ./api
 COPY config ./config
 COPY domain ./domain
+# The rulebooks shipped with the product: data files the domain imports, compiled into dist/rulebooks.
+COPY rulebooks ./rulebooks
 COPY scripts ./scripts
 COPY services ./services
 COPY store ./store

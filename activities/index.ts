@@ -7,7 +7,10 @@ import { loadAuthorities, type Authorities } from '../config/authorities';
 import type { YearSchedule } from '../domain/calendar';
 import { libreOfficeRenderer, type ArchivalRenderer } from '../services/documents/render-pdf';
 import type { Db } from '../store/db';
+import type { PayloadKeyring } from '../services/codec/keys';
+import { accessLogActivities } from './access-log';
 import { calendarActivities } from './calendar';
+import { caseFileActivities } from './case-file';
 import { caseFleetActivities } from './cases';
 import { documentActivities } from './documents';
 import { dossierActivities } from './dossiers';
@@ -24,15 +27,21 @@ export interface ActivityDependencies {
   authorities?: Authorities;
   /** Renders the archival PDF copies; LibreOffice headless unless given. */
   archivalRenderer?: ArchivalRenderer;
+  /** The payload keys, which seal the case file's materials and bound file at rest. */
+  payloadKeys?: PayloadKeyring;
 }
 
 export function createActivities(deps: ActivityDependencies) {
+  const authorities = deps.authorities ?? loadAuthorities();
+  const renderer = deps.archivalRenderer ?? libreOfficeRenderer();
   return {
+    ...caseFileActivities(deps.db, { keyring: deps.payloadKeys, renderer, authorities }),
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
     ...caseFleetActivities(deps.client, deps.db),
-    ...documentActivities(deps.db, { authorities: deps.authorities ?? loadAuthorities(), renderer: deps.archivalRenderer ?? libreOfficeRenderer() }),
-    ...dossierActivities(deps.client, deps.db),
+    ...documentActivities(deps.db, { authorities, renderer }),
+    ...dossierActivities(deps.client, deps.db, { keyring: deps.payloadKeys, renderer, authorities }),
     ...noticeActivities(deps.db, deps.client, deps.notices),
+    ...accessLogActivities(deps.db),
   };
 }
 

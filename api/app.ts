@@ -28,9 +28,21 @@ import { CODEC_PATH, codecCors, codecRoutes } from './routes/codec';
 import { docsAssets, docsRoutes } from './routes/docs';
 import { inboxRoutes } from './routes/inbox';
 import { documentRoutes } from './routes/documents';
+import { caseFileRoutes } from './routes/case-file';
+import { DEFAULT_MATERIAL_LIMITS, materialRoutes, type MaterialLimits } from './routes/materials';
+import type { PayloadKeyring } from '../services/codec/keys';
 import { healthRoutes } from './routes/health';
 import { referenceRoutes } from './routes/reference';
+import { rulebookAdminRoutes } from './routes/rulebook-admin';
+import { RulebookCatalogue } from '../services/rulebooks/catalogue';
+import type { DryRunner } from '../services/rulebooks/dry-run';
 import { signInRoutes, type SignInSettings } from './routes/sign-in';
+import { AccessLog, type AccessLogSettings } from './access-log';
+import { accessLogRoutes } from './routes/access-log';
+import { noteRoutes } from './routes/notes';
+import { partyRoutes } from './routes/party';
+import { workRoutes } from './routes/work';
+import { staffDirectoryRecorder } from './staff-directory';
 
 export interface AppDeps {
   client: Client;
@@ -72,7 +84,31 @@ export interface AppDeps {
   consoleDir?: string;
   /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
   rulebookParameters?: RulebookParameters | undefined;
+  /** The rulebook versions in force when (the shipped files and the approved); one over the archive unless given. */
+  catalogue?: RulebookCatalogue;
+  /** Runs rulebook dry runs (simulateRulebook); without, that route answers 503. */
+  dryRuns?: DryRunner | undefined;
+  /** What time it is for choosing the rulebook in force and dating approvals: the real clock unless a test runs on the time-skipping server's. */
+  now?: (() => number) | undefined;
+  /** The payload keys: materials and bound files are sealed with them at rest. Without them those routes answer 503. */
+  payloadKeys?: PayloadKeyring | undefined;
+  /** How large one material and one case's materials may be (MATERIAL_MAX_MB, CASE_MATERIALS_MAX_MB). */
+  materialLimits?: MaterialLimits | undefined;
+  /** The access log (ACCESS_LOG, ACCESS_LOG_WAIT_MS): on, waiting at most 2 s, unless given. */
+  accessLog?: AccessLog | AccessLogSettings | undefined;
 }
+
+/** An app built without payload keys (a test that needs no files) keeps no files: those routes say so. */
+const noKeys = () =>
+  new Problem({ status: 503, code: 'no_payload_keys', title: 'No payload keys', detail: { zh: '未配置载荷密钥，无法存取案卷文件', en: 'No payload keys are configured: the case file cannot be stored or read' } });
+const NO_KEYS: PayloadKeyring = {
+  get current(): string {
+    throw noKeys();
+  },
+  get keys(): PayloadKeyring['keys'] {
+    throw noKeys();
+  },
+};
 
 const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers['content-type'] !== undefined || req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -118,16 +154,35 @@ function contentSecurityPolicy(signIn: SignInSettings | undefined): Record<strin
 
 /** Every route the app serves, in one list: mounted from it, documented from it. */
 export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[] {
+  const authorities = deps.authorities ?? loadAuthorities();
+  const catalogue = deps.catalogue ?? new RulebookCatalogue(deps.db);
+  const rulebookDeps = { db: deps.db, authorities, catalogue, now: deps.now };
   const routes: RouteSpec[] = [
     ...healthRoutes({ ...deps, metrics }),
-    ...caseRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
+    ...caseRoutes({ ...deps, authorities, catalogue }),
     ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its recorded digests') }),
+    ...materialRoutes({
+      ...deps,
+      payloadKeys: deps.payloadKeys ?? NO_KEYS,
+      limits: deps.materialLimits ?? DEFAULT_MATERIAL_LIMITS,
+      onIntegrityFailure: (id) => deps.logger.error({ materialId: id }, 'stored material does not match its recorded digests'),
+    }),
+    ...caseFileRoutes({
+      ...deps,
+      payloadKeys: deps.payloadKeys ?? NO_KEYS,
+      onIntegrityFailure: (caseId) => deps.logger.error({ caseId }, 'bound case file does not match its recorded digests'),
+    }),
     ...calendarRoutes(deps),
     ...inboxRoutes(deps),
     ...calendarFeedRoutes(deps),
-    ...referenceRoutes(deps.authorities ?? loadAuthorities()),
-    ...signInRoutes(deps.signIn ?? { kind: 'none' }, deps.authorities ?? loadAuthorities()),
+    ...referenceRoutes(rulebookDeps),
+    ...rulebookAdminRoutes({ ...rulebookDeps, dryRuns: deps.dryRuns }),
+    ...signInRoutes(deps.signIn ?? { kind: 'none' }, authorities),
     ...codecRoutes({ ...deps, anonymousDecode: deps.anonymousCodecDecode }),
+    ...partyRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
+    ...workRoutes(deps),
+    ...noteRoutes(deps),
+    ...accessLogRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;
@@ -172,8 +227,19 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(consoleAssets(deps.consoleDir));
   const routes = appRoutes(deps, metrics);
   const isCodec = (r: RouteSpec) => r.path.startsWith(`${CODEC_PATH}/`);
-  const mountOptions = { verifyToken: deps.verifyToken, writeLimiter, authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30), requireJson };
-  mountRoutes(app, routes.filter((r) => !isCodec(r)), { ...mountOptions, bodyLimit: '100kb' });
+  // A rulebook file comes with its regulation's full text (services/rulebooks/checks.ts bounds both).
+  const isUpload = (r: RouteSpec) => r.operationId === 'submitRulebook';
+  const accessLog = deps.accessLog instanceof AccessLog ? deps.accessLog : new AccessLog(deps.db, deps.accessLog ?? { enabled: true, waitMs: 2_000 }, deps.logger);
+  const mountOptions = {
+    verifyToken: deps.verifyToken,
+    writeLimiter,
+    authFailures: authFailureLimiter(deps.authFailuresPerMinute ?? 30),
+    requireJson,
+    accessLog,
+    signedIn: staffDirectoryRecorder(deps.db),
+  };
+  mountRoutes(app, routes.filter((r) => !isCodec(r) && !isUpload(r)), { ...mountOptions, bodyLimit: '100kb' });
+  mountRoutes(app, routes.filter(isUpload), { ...mountOptions, bodyLimit: '3mb' });
   // The UI sends an event's payloads at once, and a case's state grows with its timeline.
   mountRoutes(app, routes.filter(isCodec), { ...mountOptions, bodyLimit: '8mb' });
   app.use(notFoundHandler);

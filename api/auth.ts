@@ -14,11 +14,10 @@ import { z } from 'zod';
 import { visibleText } from '../domain/case/visible-text';
 import { Problem, problems } from './problem';
 
-/** Roles within an authority: what a token's `authority` claim scopes. */
-export const ROLES = ['officer', 'supervisor', 'auditor', 'admin'] as const;
-/** Roles over the whole system, whatever authority the token names: loading the national calendar. */
-export const SYSTEM_ROLES = ['system-admin'] as const;
-export type Role = (typeof ROLES)[number] | (typeof SYSTEM_ROLES)[number];
+import { CASE_FILE_ROLES, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES, type Role } from './roles';
+
+/** The roles and their reach are one table, api/roles.ts; re-exported for the routes that name them. */
+export { CASE_FILE_ROLES, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES, type Role };
 
 /** Issuer and audience of the embedded (HS256) tokens unless TOKEN_ISSUER and TOKEN_AUDIENCE say otherwise. */
 export const EMBEDDED_TOKEN_ISSUER = 'rongcuo';
@@ -44,8 +43,18 @@ const claimsSchema = z.object({
     .pipe(visibleText())
     .transform((v) => v.trim())
     .pipe(z.string().min(1, 'must not be empty').max(50, 'must be at most 50 characters')),
-  roles: z.array(z.enum([...ROLES, ...SYSTEM_ROLES], { error: 'is not a role' })).min(1, 'must name a role').max(10),
+  roles: z
+    .array(z.enum([...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...PARTY_ROLES], { error: 'is not a role' }))
+    .min(1, 'must name a role')
+    .max(10)
+    // A party's own account is never also staff: one token is one or the other.
+    .refine((roles) => !roles.includes('party') || roles.every((r) => r === 'party'), 'party is never combined with another role'),
   authority: z.string().regex(AUTHORITY_ID_PATTERN, 'must be lower-case letters, digits and hyphens, at most 63'),
+  /** Where the issuer gives one: a member of staff is told of its work by e-mail too. An address that is not one is left out, not refused. */
+  email: z
+    .unknown()
+    .transform((v) => (typeof v === 'string' && v.length <= 254 && /^[^\s@<>()"',;:]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(v) ? v : undefined))
+    .optional(),
 });
 export type User = z.infer<typeof claimsSchema>;
 
@@ -133,6 +142,9 @@ export class VerifiedTokens {
 function copyOf(user: User): User {
   return { ...user, roles: [...user.roles] };
 }
+
+/** A party's own account (its token holds the party role, and only it). */
+export const isParty = (user: Pick<User, 'roles'>) => user.roles.includes('party');
 
 declare module 'express-serve-static-core' {
   interface Request {

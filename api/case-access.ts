@@ -5,6 +5,7 @@ import type { Queryable } from '../store/db';
 import { findCaseView, recusalsOfCases } from '../store/case-views';
 import { findDossier } from '../store/dossiers';
 import type { User } from './auth';
+import { partyOfAccount } from '../domain/case/people';
 import { samePerson } from '../domain/case/persons';
 import { Problem, problems } from './problem';
 
@@ -101,9 +102,9 @@ export async function recusedAmong(deps: { client: Client; db: Queryable }, case
   return recused;
 }
 
-/** The subject of a case, or someone recused from it, takes no step on it. */
+/** A party to a case (the subject, its organisation's account), or someone recused from it, takes no step on it. */
 export function excludedFrom(state: CaseState, user: User): boolean {
-  return state.subject.userId === user.sub || recusedFrom(state, user);
+  return partyOfAccount(state, user.sub) !== undefined || recusedFrom(state, user);
 }
 
 /** What a recused user sees of a case: that it exists and where it stands, not the investigation file. */

@@ -6,11 +6,17 @@
  */
 import { z } from 'zod';
 import type { ActionName } from '../domain/case/contract';
+import { PAPER_ACTIONS } from '../domain/case/materials';
 import { OUTCOMES, PARTICIPANT_KINDS } from '../domain/rulebooks/schema';
 import { accountId, isoDateSchema, personName, text } from './schemas';
 
 const party = z.enum(['subject', 'subjectOrganisation']);
 const ids = z.array(z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not a catalogue item id')).max(40);
+/**
+ * The materials of the case's file the step carries (its written document, the report, the minutes, a
+ * proof of service): ids from POST /v1/cases/{id}/materials, checked to be this case's and not withdrawn.
+ */
+const attachments = z.array(z.uuid('is not a material id')).min(1).max(20).optional();
 /** Someone named in a step: by account where there is one, and by name (normalised, so one person is written one way). */
 const person = z.object({ sub: accountId.optional(), name: personName(50) }).strict();
 
@@ -25,6 +31,7 @@ export const actionBodies = {
         .record(z.string().regex(/^[a-z][A-Za-z]*$/, 'is not a part of the application'), text(5000))
         .refine((c) => Object.keys(c).length <= 20, 'must have at most 20 parts')
         .optional(),
+      attachments,
     })
     .strict(),
   recordAdvanceStep: z
@@ -75,6 +82,7 @@ export const actionBodies = {
       by: party.optional(),
       declined: z.boolean().optional(),
       form: z.enum(['transcript', 'interviewRecord', 'written']).optional(),
+      attachments,
     })
     .strict(),
   recordHearing: z.object({ heldOn: isoDateSchema, summary: text(5000) }).strict(),
@@ -86,6 +94,7 @@ export const actionBodies = {
       circumstances: ids,
       mitigating: ids,
       itemFindings: z.array(z.object({ item: text(500), finding: text(5000) }).strict()).max(50).optional(),
+      attachments,
     })
     .strict(),
   referToCommittee: z.object({ referredOn: isoDateSchema, reason: text(2000) }).strict(),
@@ -103,12 +112,13 @@ export const actionBodies = {
       reasons: text(10000),
       complex: z.boolean(),
       approval: z.object({ by: text(100), approvedOn: isoDateSchema }).strict().optional(),
+      attachments,
       withAccountabilityDecision: z.boolean().optional(),
     })
     .strict(),
   recordFiling: z.object({ filedOn: isoDateSchema, reference: text(100).optional() }).strict(),
-  serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(z.enum(['subject', 'subjectOrganisation', 'accountabilityBody'])).min(1).max(3) }).strict(),
-  fileAppeal: z.object({ receivedOn: isoDateSchema, filedBy: party.optional(), summary: text(5000) }).strict(),
+  serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(z.enum(['subject', 'subjectOrganisation', 'accountabilityBody'])).min(1).max(3), attachments }).strict(),
+  fileAppeal: z.object({ receivedOn: isoDateSchema, filedBy: party.optional(), summary: text(5000), attachments }).strict(),
   decideAppeal: z
     .object({
       decidedOn: isoDateSchema,
@@ -124,13 +134,39 @@ export const actionBodies = {
   recordPublication: z
     .object({ published: z.boolean(), publishedOn: isoDateSchema.optional(), scope: text(200).optional(), reason: text(1000).optional() })
     .strict(),
-  archiveCase: z.object({ archivedOn: isoDateSchema, reference: text(100) }).strict(),
+  archiveCase: z
+    .object({
+      archivedOn: isoDateSchema,
+      reference: text(100),
+      /** 保管期限 of the bound file (DA/T 22-2015 7.1); 永久 where unset. */
+      retention: z.enum(['永久', '定期30年', '定期10年']).optional(),
+      /** 密级, where the file is classified: printed on its cover. */
+      classification: z.enum(['秘密', '机密', '绝密']).optional(),
+    })
+    .strict(),
   recordFollowUpVisit: z.object({ visitedOn: isoDateSchema, summary: text(5000) }).strict(),
   retryEffect: z.object({ effectId: text(300) }).strict(),
   skipEffect: z.object({ effectId: text(300), reason: text(2000) }).strict(),
   withdrawCase: z
-    .object({ reason: text(2000), applicantWithdrawal: z.object({ filedBy: party, receivedOn: isoDateSchema }).strict().optional() })
+    .object({ reason: text(2000), applicantWithdrawal: z.object({ filedBy: party, receivedOn: isoDateSchema }).strict().optional(), attachments })
     .strict(),
+  attachPapers: z
+    .object({
+      /** The step the papers belong to, taken already: a proof of service that came back, the scan of an application recorded from paper. */
+      step: z.enum(PAPER_ACTIONS),
+      attachments: z.array(z.uuid('is not a material id')).min(1).max(20),
+    })
+    .strict(),
+  /** By account: the API names each from the staff directory and checks it is an officer of the authority, not recused. */
+  assignCase: z
+    .object({
+      responsible: accountId,
+      team: z.array(accountId).max(10).optional(),
+      reason: text(1000),
+    })
+    .strict(),
+  claimCase: z.object({ reason: text(500).optional() }).strict(),
+  bindOrganisationAccount: z.object({ userId: accountId }).strict(),
 } satisfies { [N in ActionName]: z.ZodType };
 
 export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
@@ -166,6 +202,10 @@ export const ACTION_SUMMARIES: { [N in ActionName]: string } = {
   retryEffect: '重试失败的操作 Retry an effect that failed and waits for a person',
   skipEffect: '跳过失败的操作 Let the case go on without an effect that failed, with the reason',
   withdrawCase: '撤回申请或终结程序 End the case: the applicant withdrew in writing, or the authority ends the review',
+  attachPapers: '补附书面材料 Attach papers of the case file to a step already taken (a proof of service, the scan of an application recorded from paper)',
+  assignCase: '指定承办人 Assign or reassign the case to an officer of the authority (承办人) and its team, with a reason; never someone who must recuse',
+  claimCase: '认领案件 Claim a case nobody holds: the caller becomes its 承办人',
+  bindOrganisationAccount: '绑定所在单位账户 Bind the account of the subject’s organisation: its notices go to that inbox, it files where the rule lets it, and it never acts on the case',
 };
 
 export function isActionName(name: string): name is ActionName {

@@ -10,6 +10,12 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
+/** An upload's fields and its file part (binary) as one object schema. */
+function multipartSchema(fields: z.ZodType | undefined, file: string): Record<string, unknown> {
+  const doc = (fields ? jsonSchema(fields) : { type: 'object', properties: {} }) as { properties?: Record<string, unknown>; required?: string[] };
+  return { ...doc, type: 'object', properties: { [file]: { type: 'string', format: 'binary' }, ...doc.properties }, required: [file, ...(doc.required ?? [])] };
+}
+
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const doc = jsonSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
@@ -54,7 +60,8 @@ export function openApiDocument(routes: RouteSpec[]): Record<string, unknown> {
         ...parameters(r.query, 'query'),
         ...(r.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string', maxLength: 200 } })),
       ],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
+      ...(r.body && !r.multipart ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
+      ...(r.multipart ? { requestBody: { required: true, description: r.multipart.description, content: { 'multipart/form-data': { schema: multipartSchema(r.body, r.multipart.file) } } } } : {}),
       responses: Object.fromEntries(Object.entries(responses).map(([status, spec]) => [status, response(spec)])),
       ...security(r.access),
     };

@@ -7,7 +7,10 @@
  */
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
+import { auditAnswers, type AccessLog, type AuditDeclaration } from './access-log';
 import { authenticate, currentUser, requireRole, type AuthFailures, type Role, type TokenVerifier, type User } from './auth';
+import { readMultipart, type MultipartSpec, type UploadedFile } from './multipart';
+import { validationProblem } from './problem';
 import { parse } from './validate';
 
 export type Access =
@@ -32,6 +35,8 @@ export interface HandlerContext<P, Q, B> {
   body: B;
   /** The caller; present on every route that is not public. */
   user: User;
+  /** The uploaded file of a multipart route (`multipart`), once its fields passed `body`. */
+  file?: UploadedFile | undefined;
 }
 
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
@@ -50,8 +55,18 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /**
+   * The body is multipart/form-data (an upload): its text fields are validated by `body`, and its one
+   * file part is handed to the handler as `file`. Read after `authorize`, within the limits given.
+   */
+  multipart?: MultipartSpec & { description: string };
   headers?: { name: string; description: string }[];
   responses: Record<number, ResponseSpec>;
+  /**
+   * Every answer of the route is written to the access log before it is sent (api/access-log.ts),
+   * as HMCTS's @LogAudit declares a case read: one declaration per route, no logging in handlers.
+   */
+  audit?: AuditDeclaration;
   /**
    * Checks that need the path (the case exists for this caller, the caller's
    * role may take the step) run before the body is validated, so a caller who
@@ -77,6 +92,10 @@ export interface MountOptions {
   authFailures: AuthFailures;
   requireJson: RequestHandler;
   bodyLimit: string;
+  /** Where the routes that declare `audit` log their answers; none: nothing is logged (tests of other parts). */
+  accessLog?: AccessLog | undefined;
+  /** Runs once the caller is known, before anything else the route does (the staff directory). */
+  signedIn?: RequestHandler | undefined;
 }
 
 export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put' | 'delete'>, specs: RouteSpec[], options: MountOptions): void {
@@ -96,16 +115,26 @@ export function mountRoutes(router: Pick<Router, 'get' | 'post' | 'put' | 'delet
         next();
       });
       chain.push(auth);
+      if (options.signedIn) chain.push(options.signedIn);
     }
+    // Before the role check: a refusal is an answer like any other, and is logged.
+    if (spec.audit && options.accessLog) chain.push(auditAnswers(options.accessLog, { path: spec.path, operationId: spec.operationId, audit: spec.audit }));
     if (spec.access.kind === 'roles') chain.push(requireRole(...spec.access.roles));
     if (spec.write) chain.push(options.writeLimiter);
     if (spec.limiter) chain.push(spec.limiter);
-    if (spec.body) chain.push(options.requireJson, json);
+    if (spec.body && !spec.multipart) chain.push(options.requireJson, json);
     chain.push(async (req, res) => {
       const params = spec.params ? parse(spec.params, req, 'params') : req.params;
       const query = spec.query ? parse(spec.query, req, 'query') : req.query;
       const user = spec.access.kind === 'public' ? (undefined as unknown as User) : currentUser(req);
       await spec.authorize?.({ req, res, params, query, user });
+      if (spec.multipart) {
+        const { fields, file } = await readMultipart(req, spec.multipart);
+        const parsed = spec.body ? spec.body.safeParse(fields) : { success: true as const, data: fields };
+        if (!parsed.success) throw validationProblem('body', parsed.error);
+        await spec.handle({ req, res, params, query, body: parsed.data, user, file });
+        return;
+      }
       const body = spec.body ? parse(spec.body, req, 'body') : undefined;
       await spec.handle({ req, res, params, query, body, user });
     });

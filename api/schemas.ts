@@ -10,7 +10,7 @@ import { CASE_ID_PATTERN } from '../domain/case/contract';
 import { normaliseText } from '../domain/case/text';
 import { visibleText } from '../domain/case/visible-text';
 import { JURISDICTIONS, rulebookInForce } from '../domain/rulebooks';
-import { INTAKE_ROUTES } from '../domain/rulebooks/schema';
+import { INTAKE_ROUTES, type Rulebook } from '../domain/rulebooks/schema';
 import { publishedSchedules } from '../services/calendar/published';
 import { ACCOUNT_ID_PATTERN } from './auth';
 
@@ -74,9 +74,25 @@ export const wholeNumber = (min: number, max: number) =>
 /** Invisible characters, spaces and compatibility forms removed, so a name cannot hide in the matter behind them. */
 const comparable = (value: string) => normaliseText(value).replace(/\s/g, '');
 
-export const openCaseBody = z
+/**
+ * Which rulebook an opening is checked against: the version of the jurisdiction in force today, and
+ * the jurisdictions known at all. Approved versions change it while the API runs, so POST /v1/cases
+ * asks the catalogue (services/rulebooks/catalogue.ts), refreshed before the body is read.
+ */
+export interface RulebookLookup {
+  jurisdictions(): readonly string[];
+  inForceToday(jurisdiction: string): Rulebook | undefined;
+}
+
+/** The shipped files alone, by the real clock. */
+export const BUILT_IN_LOOKUP: RulebookLookup = { jurisdictions: () => JURISDICTIONS, inForceToday: (j) => rulebookInForce(j, beijingDate(Date.now())) };
+
+export const openCaseBodyOf = (lookup: RulebookLookup) => z
   .object({
-    jurisdiction: z.enum(JURISDICTIONS as [string, ...string[]]),
+    /** One of the jurisdictions of GET /v1/rulebooks whose version in force is `usable` to the caller. */
+    jurisdiction: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'is not a jurisdiction id').refine((j) => lookup.jurisdictions().includes(j), {
+      error: (issue) => `Invalid option: expected one of ${lookup.jurisdictions().map((j) => JSON.stringify(j)).join('|')} (is ${JSON.stringify(issue.input)})`,
+    }),
     subject: z
       .object({
         name: personName(50),
@@ -131,7 +147,7 @@ export const openCaseBody = z
   // The matter becomes a search attribute that everyone with Temporal UI access sees. Compared after
   // normalising both, so full-width digits, spaces and invisible characters cannot slip a name through.
   .superRefine((body, ctx) => {
-    const rulebook = rulebookInForce(body.jurisdiction, beijingDate(Date.now()));
+    const rulebook = body.jurisdiction ? lookup.inForceToday(body.jurisdiction) : undefined;
     // A case cannot run under a rule that was not yet in force when its event happened (a mistyped year).
     if (rulebook && body.eventDate && isIsoDate(body.eventDate) && compareDates(body.eventDate, rulebook.inForce) < 0) {
       ctx.addIssue({ code: 'custom', path: ['eventDate'], message: `must not be before ${rulebook.inForce}, the day ${rulebook.name} came into force (is ${body.eventDate})` });
@@ -153,6 +169,7 @@ export const openCaseBody = z
       ctx.addIssue({ code: 'custom', path: ['matter'], message: 'must not contain an ID number: it is visible to operators' });
     }
   });
+export const openCaseBody = openCaseBodyOf(BUILT_IN_LOOKUP);
 export type OpenCaseBody = z.infer<typeof openCaseBody>;
 
 export const caseIdParams = z.object({ id: z.string().regex(CASE_ID_PATTERN, 'is not a case id') });
@@ -186,6 +203,8 @@ export const caseListQuery = z.object({
   deadlineBefore: isoDateSchema.optional(),
   /** Words of the matter. */
   q: text(50).optional(),
+  /** 承办人: the cases the caller holds (承办人 or team), or those nobody holds. */
+  assignee: z.enum(['mine', 'unassigned'], { error: 'must be mine or unassigned' }).optional(),
   pageSize: wholeNumber(1, 100).default(20),
   /** Only a token this API handed out for the same filters (see api/routes/cases.ts). */
   pageToken: z.string().max(2000, 'is not a page token').regex(/^[A-Za-z0-9_-]+$/, 'is not a page token').optional(),

@@ -9,14 +9,19 @@
  * - an account the archive has seen act as staff of the authority (it opened
  *   a case or took a step there, store/staff-accounts.ts).
  *
- * Until party accounts exist, a subject signs in with a token of the
- * authority's roles like everyone else, so holding a role cannot by itself
- * tell staff from a subject; having acted as staff does.
+ * - an account that has signed in with a staff role at the authority (the
+ *   staff directory, store/staff-directory.ts).
+ *
+ * The same holds for the organisation's own account (bindOrganisationAccount):
+ * a party's account is never a staff account of the authority. Parties sign
+ * in with the party role, which no staff token carries.
  */
 import type { CaseState } from '../domain/case/contract';
 import type { Queryable } from '../store/db';
 import { findCaseContacts } from '../store/case-contacts';
 import { findStaffAccount, recordStaffAccount } from '../store/staff-accounts';
+import { findStaffMember } from '../store/staff-directory';
+import type { Party } from '../domain/rulebooks/schema';
 import { Problem } from './problem';
 
 const refused = (code: string, zh: string, en: string) =>
@@ -24,7 +29,13 @@ const refused = (code: string, zh: string, en: string) =>
 
 /** Throws the 409 when `userId` is the case's own staff or known staff of its authority. */
 export async function refuseStaffAsSubject(db: Queryable, state: CaseState, userId: string): Promise<void> {
-  if (state.subject.userId === userId) return; // bound already: a repeat changes nothing
+  return refuseStaffAsParty(db, state, userId, 'subject');
+}
+
+/** The same for either party's account: 409 when `userId` is the case's own staff or staff of its authority. */
+export async function refuseStaffAsParty(db: Queryable, state: CaseState, userId: string, party: Party): Promise<void> {
+  const bound = party === 'subject' ? state.subject.userId : state.partyAccounts?.subjectOrganisation;
+  if (bound === userId) return; // bound already: a repeat changes nothing
   const openedBy = (await findCaseContacts(db, state.caseId))?.responsible.sub ?? state.timeline.find((e) => e.event === 'caseOpened')?.actor?.sub;
   const why: { zh: string; en: string }[] = [];
   if (openedBy === userId) why.push({ zh: '立案办理人', en: 'opened the case' });
@@ -43,6 +54,14 @@ export async function refuseStaffAsSubject(db: Queryable, state: CaseState, user
       'subject_account_is_staff',
       `账户 ${userId} 是本机关工作人员（曾以 ${staff.roles.join('、')} 身份办理案件 ${staff.lastCaseId}），不得绑定为被调查对象`,
       `Account ${userId} acts as staff of this authority (as ${staff.roles.join(', ')}, last on ${staff.lastCaseId}) and cannot be bound as a case's subject`,
+    );
+  }
+  const member = await findStaffMember(db, state.authority, userId);
+  if (member) {
+    throw refused(
+      'subject_account_is_staff',
+      `账户 ${userId} 是本机关工作人员（曾以 ${member.roles.join('、')} 身份登录），不得绑定为当事人`,
+      `Account ${userId} has signed in as staff of this authority (as ${member.roles.join(', ')}) and cannot be bound as a party`,
     );
   }
 }

@@ -44,10 +44,18 @@ const prefix = z
   .max(12)
   .regex(/^[^〔〕\[\]\d\s]+$/, 'must be the 机关代字 only, without year, brackets or number');
 
+const jurisdictionId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a rulebook id: lower-case letters, digits and hyphens');
+
 export const authoritySchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and hyphens'),
-  /** The jurisdiction (rulebook id) whose reviews it runs. */
-  jurisdiction: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  /** The jurisdiction (rulebook id) whose reviews it runs; with `jurisdictions`, the first of them. */
+  jurisdiction: jurisdictionId.optional(),
+  /**
+   * Every jurisdiction it runs reviews under, where more than one (a body that applies its own 办法
+   * and a superior's): opening a case offers those of them with a version in force. More may be bound
+   * through the API (PUT /v1/authorities/{id}/jurisdictions/{jurisdiction}).
+   */
+  jurisdictions: z.array(jurisdictionId).min(1).optional(),
   /** 全称, used for the 发文机关署名 and wherever a body is named in full. */
   name,
   /** 规范化简称. */
@@ -69,7 +77,15 @@ export const authoritySchema = z.object({
   superior: z.object({ discipline: name.optional(), organisation: name.optional() }).default({}),
   /** The concrete bodies behind the rulebooks' generic copy-to names (e.g. 组织人事部门 → 中共…委员会组织部). */
   copyTo: z.record(z.string().min(2), name).default({}),
-});
+})
+  .superRefine((a, ctx) => {
+    if (!a.jurisdiction && !a.jurisdictions) ctx.addIssue({ code: 'custom', path: ['jurisdiction'], message: 'is required: the jurisdiction (or jurisdictions) the authority runs reviews under' });
+  })
+  // Both forms read alike afterwards: `jurisdiction` the first, `jurisdictions` all of them.
+  .transform(({ jurisdiction, jurisdictions, ...rest }) => {
+    const all = [...new Set([...(jurisdiction ? [jurisdiction] : []), ...(jurisdictions ?? [])])];
+    return { ...rest, jurisdiction: all[0]!, jurisdictions: all };
+  });
 export type Authority = z.infer<typeof authoritySchema>;
 
 export const authoritiesFileSchema = z
@@ -166,12 +182,13 @@ export class Authorities {
    * the rulebook's own issuing body and prefix: a document names a body, never an id.
    */
   resolve(id: string, rulebook: Pick<Rulebook, 'id' | 'issuingBody' | 'documentNumberPrefix'>): Authority {
-    const configured = this.byId.get(id) ?? this.list.find((a) => a.jurisdiction === rulebook.id);
+    const configured = this.byId.get(id) ?? this.list.find((a) => a.jurisdictions.includes(rulebook.id));
     if (configured) return configured;
     const p = rulebook.documentNumberPrefix;
     return {
       id,
       jurisdiction: rulebook.id,
+      jurisdictions: [rulebook.id],
       name: rulebook.issuingBody,
       shortName: rulebook.issuingBody,
       banner: `${rulebook.issuingBody}文件`,

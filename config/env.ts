@@ -154,17 +154,36 @@ export const envSchema = z.object({
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** The largest file one material upload may carry, in MB; larger uploads answer 413. */
+  MATERIAL_MAX_MB: decimal.pipe(z.number().int().min(1).max(1024)).default(20),
+  /** What all the materials of one case may hold together, in MB (withdrawn ones included: they are kept); beyond, 413. */
+  CASE_MATERIALS_MAX_MB: decimal.pipe(z.number().int().min(1).max(65_536)).default(500),
   /** Every how many minutes the worker's schedule writes the dossiers of cases closed without one (0: no schedule). */
   DOSSIER_SWEEP_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
   /**
+   * `on`: every read of a case, its documents and its notes, and every decode, is in the access log
+   * before it is answered. `off` exists only to measure what the log costs (bench:load): refused in
+   * production and beyond loopback.
+   */
+  ACCESS_LOG: z.enum(['on', 'off']).default('on'),
+  /** How long a read waits for its access record to be written; then it is refused (503), never served unlogged. */
+  ACCESS_LOG_WAIT_MS: decimal.pipe(z.number().int().min(50).max(60_000)).default(2_000),
+  /** How long access records are kept before the retention job prunes them: at least 180 days (网络安全法 第二十一条). */
+  ACCESS_LOG_RETENTION_DAYS: decimal.pipe(z.number().int().min(180, 'must be at least 180 (days; 网络安全法 第二十一条: six months)').max(36_500)).default(180),
+  /** Every how many hours the worker's schedule runs the access log's retention job (0: none; run it by hand, npm run access-log -- prune). */
+  ACCESS_LOG_RETENTION_HOURS: decimal.pipe(z.number().int().min(0).max(8_760)).default(24),
+  /**
    * The worker's bounds. Workflows of cases that sleep on timers are evicted from the cache and
    * replayed when they wake, so memory stays bounded by the cache, not by the number of open cases.
-   * Defaults fit the 2-core embedded machine.
+   * The cache, unset, follows the heap (cachedWorkflowsForHeap); the rest fit the 2-core embedded machine.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1_000).default(8),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(20),
-  /** The Node heap of the worker process (npm start passes it as --max-old-space-size; in production set NODE_OPTIONS). */
+  /**
+   * The Node heap of the worker process: npm start passes it as --max-old-space-size, compose's worker
+   * command states the same number (test/deployment keeps them equal); the cache is sized from it.
+   */
   WORKER_HEAP_MB: z.coerce.number().int().min(128).max(65_536).default(512),
   /** Where the worker serves the Temporal SDK's runtime metrics for Prometheus (cache size, sticky hits, task latencies); empty: off. */
   WORKER_METRICS_ADDRESS: z
@@ -176,6 +195,12 @@ export const envSchema = z.object({
   WORKFLOW_BUNDLE_PATH: optionalText,
   /** A JSON file of the authorities (config/authorities.ts); unset means the embedded demo authorities. */
   AUTHORITIES_FILE: optionalText,
+  /**
+   * The time-skipping Temporal test server the API runs rulebook dry runs on (simulateRulebook); unset:
+   * the one scripts/tools.mjs installs (.tools/venv/bin/temporal-test-server), where it is. A path set
+   * must exist.
+   */
+  TEMPORAL_TEST_SERVER_PATH: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Payload encryption keys, `id:base64` (AES-256-GCM) or `id:sm4:base64` (32 bytes each), comma-separated; unset: PAYLOAD_KEYS_FILE, or keys generated into DATA_DIR. */
   PAYLOAD_KEYS: payloadKeyList((value) => value),
@@ -199,7 +224,20 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEYS_FILE'> {
+/**
+ * The workflow cache a worker heap holds: 1 MiB a cached case, after 256 MiB for everything else (the
+ * workflow bundle's context, activities' documents and PDFs in flight, the SDK). bench:load measured a
+ * cached case at about 0.6 MiB of resident memory (117 MiB more for 200 more cached); 1 MiB leaves room for
+ * long cases, whose state grows with their steps. 512 MB (npm start): 256 cases; 1 GB (compose): 768,
+ * where the SDK's own default is about 480 (600 per GB after 200 MB, for workflows of any size).
+ */
+export function cachedWorkflowsForHeap(heapMb: number): number {
+  return Math.max(10, Math.floor(heapMb - 256));
+}
+
+export interface Config extends Omit<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEYS_FILE' | 'WORKER_MAX_CACHED_WORKFLOWS'> {
+  /** WORKER_MAX_CACHED_WORKFLOWS, or what WORKER_HEAP_MB holds by cachedWorkflowsForHeap. */
+  WORKER_MAX_CACHED_WORKFLOWS: number;
   dataDir: string;
   apiBaseUrl: string;
   /** From PAYLOAD_KEYS or PAYLOAD_KEYS_FILE; unset: the embedded default in DATA_DIR (services/codec/keys.ts). */
@@ -235,6 +273,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api
   if (parsed.NODE_ENV === 'production' && parsed.DEV_SIGN_IN === 'true') {
     throw new ConfigError('configuration error: DEV_SIGN_IN: must not be true in production (NODE_ENV=production): anyone who reaches the API could sign in as any role');
   }
+  if (parsed.CASE_MATERIALS_MAX_MB < parsed.MATERIAL_MAX_MB) {
+    throw new ConfigError(`configuration error: CASE_MATERIALS_MAX_MB: must be at least MATERIAL_MAX_MB (${parsed.MATERIAL_MAX_MB}), or no upload of the largest file could fit a case`);
+  }
   if (parsed.WEBHOOK_URL && !parsed.WEBHOOK_SECRET) {
     throw new ConfigError('configuration error: WEBHOOK_SECRET: required when WEBHOOK_URL is set, to sign each delivery');
   }
@@ -250,11 +291,17 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api
     throw new ConfigError('configuration error: SEARCH_TERMS_KEY: required in production (NODE_ENV=production); e.g. $(openssl rand -base64 48)');
   }
   checkTemporalTls(parsed);
+  if (parsed.TEMPORAL_TEST_SERVER_PATH && !fs.existsSync(parsed.TEMPORAL_TEST_SERVER_PATH)) {
+    throw new ConfigError(`configuration error: TEMPORAL_TEST_SERVER_PATH: no file at ${parsed.TEMPORAL_TEST_SERVER_PATH} (the time-skipping server rulebook dry runs run on)`);
+  }
   let payloadKeys: PayloadKeyring | undefined;
   try {
     payloadKeys = keys ? payloadKeyring(keys, parsed.PAYLOAD_KEY_CURRENT) : undefined;
   } catch (err) {
     throw new ConfigError(`configuration error: PAYLOAD_KEY_CURRENT: ${(err as Error).message}`);
+  }
+  if (parsed.ACCESS_LOG === 'off' && (production || !isLoopback(parsed.API_HOST))) {
+    throw new ConfigError('configuration error: ACCESS_LOG: off is only for measuring its cost, with API_HOST on loopback and not in production');
   }
   if (parsed.CODEC_AUTH === 'none' && (production || !isLoopback(parsed.API_HOST))) {
     throw new ConfigError('configuration error: CODEC_AUTH: none is only for the embedded UI, with API_HOST on loopback and not in production');
@@ -262,6 +309,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, options: { api
   if (options.api) checkApiConfig(parsed);
   return {
     ...rest,
+    WORKER_MAX_CACHED_WORKFLOWS: parsed.WORKER_MAX_CACHED_WORKFLOWS ?? cachedWorkflowsForHeap(parsed.WORKER_HEAP_MB),
     payloadKeys,
     dataDir: path.resolve(parsed.DATA_DIR),
     apiBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://${parsed.API_HOST}:${parsed.API_PORT}`,

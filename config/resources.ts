@@ -12,7 +12,8 @@ import type { Channel } from '../services/notices/channels';
 import { emailChannel } from '../services/notices/email';
 import { webhookChannel } from '../services/notices/webhook';
 import { caseDataConverter } from '../services/codec/codec';
-import { loadOrCreatePayloadKeys, type PayloadKeyring } from '../services/codec/keys';
+import { loadOrCreatePayloadKeys, missingKeyLine, missingPayloadKeys, type MissingPayloadKey, type PayloadKeyring } from '../services/codec/keys';
+import { CaseKeyRecorder } from '../store/case-payload-keys';
 import { openDb, type Db, type DbOptions } from '../store/db';
 import { loadAuthorities, type Authorities } from './authorities';
 import { dataDirWarnings, prepareDataDir } from './data-dir';
@@ -31,6 +32,11 @@ export interface Resources {
   notices: NoticeSettings;
   /** The authorities documents and notices name (AUTHORITIES_FILE or the embedded default), validated at start. */
   authorities: Authorities;
+  /**
+   * The payload keys open cases were sealed with that this process lacks, each logged once in one line
+   * naming it and its cases (asked once per process: the embedded process's worker and API share it).
+   */
+  checkPayloadKeys(): Promise<MissingPayloadKey[]>;
   close(): Promise<void>;
 }
 
@@ -74,7 +80,9 @@ export async function openResources(config: Config, name: string): Promise<Resou
   prepareDataDir(config.dataDir);
   for (const line of dataDirWarnings(config.dataDir)) logger.warn(line);
   const payloadKeys = config.payloadKeys ?? loadOrCreatePayloadKeys(config.dataDir);
-  const dataConverter = caseDataConverter(payloadKeys);
+  // Every (case, key) this process seals with goes to the archive's table of keys, for the start-up check.
+  const keyUse = new CaseKeyRecorder();
+  const dataConverter = caseDataConverter(payloadKeys, { onSeal: keyUse.record });
   const authorities = loadAuthorities(config.AUTHORITIES_FILE);
   const db = await openDb({ ...archiveOptions(config), onConnectionProblem: (message) => logger.warn(message) });
   let connection: Connection;
@@ -84,7 +92,15 @@ export async function openResources(config: Config, name: string): Promise<Resou
     await db.close();
     throw err;
   }
+  keyUse.attach(db, (message) => logger.warn(message));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+  let keyCheck: Promise<MissingPayloadKey[]> | undefined;
+  const checkPayloadKeys = () =>
+    (keyCheck ??= missingPayloadKeys(payloadKeys, db, { client, namespace: config.TEMPORAL_NAMESPACE }).then(({ missing, notes }) => {
+      for (const note of notes) logger.warn(note);
+      for (const key of missing) logger.error({ payloadKey: key.keyId, cases: key.cases.length }, missingKeyLine(key, payloadKeys));
+      return missing;
+    }));
   logger.info({ payloadKeys: payloadKeys.keys.map((k) => k.id), current: payloadKeys.current }, 'payload keys');
   const notices = noticeSettings(config);
   logger.info({ channels: ['inbox', ...notices.channels.map((c) => c.name)] }, 'notice channels');
@@ -97,6 +113,7 @@ export async function openResources(config: Config, name: string): Promise<Resou
     dataConverter,
     notices,
     authorities,
+    checkPayloadKeys,
     async close() {
       for (const channel of notices.channels) channel.close?.();
       await connection.close();

@@ -15,6 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
@@ -23,12 +24,29 @@ import { loadOrCreateTokenSecret } from '../api/token-secret';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/case/contract';
 import { caseDataConverter } from '../services/codec/codec';
 import { formatPayloadKeys, loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey, parsePayloadKeys, payloadKeyring } from '../services/codec/keys';
+import {
+  BACKUP_FILES,
+  backUpSecrets,
+  copyWalArchive,
+  postgresVersion,
+  readManifest,
+  restoreBaseBackup,
+  restoreCommand,
+  restoreSecrets,
+  switchWal,
+  takeBaseBackup,
+  writeManifest,
+  type BackupManifest,
+} from './cluster-backup';
 import { dockerfileEnv, durationMs, loadCompose, readDotenv, type Compose, type ComposeService } from './compose-settings';
 
 export const ROOT = path.resolve(__dirname, '..', fs.existsSync(path.resolve(__dirname, '..', 'package.json')) ? '' : '..');
 
+/** The Temporal server's services, each its own processes, in the order they start (history first: the others need its shards). */
+export const TEMPORAL_SERVICES = ['temporal-history', 'temporal-matching', 'temporal', 'temporal-internal-frontend', 'temporal-worker'] as const;
+export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 /** The order compose's depends_on conditions give; the stop order is the reverse. */
-export const START_ORDER = ['postgres', 'postgres-roles', 'temporal-pki', 'temporal-schema', 'temporal', 'temporal-setup', 'archive-migrate', 'worker', 'api'] as const;
+export const START_ORDER = ['postgres', 'postgres-roles', 'temporal-pki', 'temporal-schema', ...TEMPORAL_SERVICES, 'temporal-setup', 'archive-migrate', 'worker', 'api'] as const;
 /** Compose's jobs: run to completion, in START_ORDER, before what depends on them. */
 export const JOBS = ['postgres-roles', 'temporal-pki', 'temporal-schema', 'temporal-setup', 'archive-migrate'] as const;
 type Job = (typeof JOBS)[number];
@@ -44,11 +62,17 @@ export interface ClusterPorts {
 /** Beside `npm start` (7233, 3000) and scripts/test-postgres.sh (55432), so all three can run at once. */
 export const DEFAULT_PORTS: ClusterPorts = { postgres: 55433, temporal: 17233, api: 13000 };
 
+/** A second process of a service takes its ports this far above the first's (7234: 7254). */
+export const INSTANCE_PORT_STEP = 20;
+/** At most this many processes of one Temporal service here. */
+export const MAX_INSTANCES = 2;
+
 /**
  * The highest frontend port the server can run on: it records its membership ports (the frontend's
- * less 300 to less 294) in PostgreSQL as a smallint, so those must stay at most 32767.
+ * less 300 to less 294, a second process's INSTANCE_PORT_STEP above) in PostgreSQL as a smallint, so
+ * those must stay at most 32767.
  */
-export const MAX_TEMPORAL_FRONTEND_PORT = 32_767 + 294;
+export const MAX_TEMPORAL_FRONTEND_PORT = 32_767 + 294 - INSTANCE_PORT_STEP * (MAX_INSTANCES - 1);
 
 /** The server's configuration template reads its ports from these; offsets as in its defaults. */
 export function temporalPortEnv(frontend: number): Record<string, string> {
@@ -67,6 +91,53 @@ export function temporalPortEnv(frontend: number): Record<string, string> {
     WORKER_MEMBERSHIP_PORT: frontend - 294,
   };
   return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
+}
+
+/** The port variables of each service's own listeners (the prefix of its *_GRPC_PORT, *_MEMBERSHIP_PORT, *_HTTP_PORT). */
+const PORT_PREFIX: Record<TemporalService, string> = {
+  temporal: 'FRONTEND',
+  'temporal-internal-frontend': 'INTERNAL_FRONTEND',
+  'temporal-history': 'HISTORY',
+  'temporal-matching': 'MATCHING',
+  'temporal-worker': 'WORKER',
+};
+
+/**
+ * The ports of process `instance` (0, 1…) of a Temporal service: the first's as temporalPortEnv gives
+ * them, a later one's own listeners INSTANCE_PORT_STEP higher each. In containers every process has an
+ * address of its own and the defaults; on one machine they differ by port. The cluster's own address
+ * (CLUSTER_RPC_ADDRESS) stays the first frontend's in every process, as its metadata records it.
+ */
+export function temporalInstancePortEnv(frontend: number, service: TemporalService, instance: number): Record<string, string> {
+  const env = temporalPortEnv(frontend);
+  const prefix = PORT_PREFIX[service];
+  for (const key of Object.keys(env)) {
+    if (/^(.+)_(GRPC|MEMBERSHIP|HTTP)_PORT$/.exec(key)?.[1] === prefix) env[key] = String(Number(env[key]) + INSTANCE_PORT_STEP * instance);
+  }
+  return { ...env, CLUSTER_RPC_ADDRESS: `127.0.0.1:${frontend}`, CLUSTER_HTTP_ADDRESS: `127.0.0.1:${frontend + 10}` };
+}
+
+/** Every port the Temporal processes here may take, for a frontend port. */
+export function temporalPortFamily(frontend: number): number[] {
+  const ports = new Set<number>();
+  for (const service of TEMPORAL_SERVICES) {
+    for (let i = 0; i < MAX_INSTANCES; i += 1) {
+      for (const [key, value] of Object.entries(temporalInstancePortEnv(frontend, service, i))) if (key.endsWith('_PORT')) ports.add(Number(value));
+    }
+  }
+  return [...ports];
+}
+
+/**
+ * How many processes of each Temporal service run here: compose's replicas, but on a machine of fewer
+ * than 4 cores (the 2-core development machine and CI) only history and matching run two, the
+ * services whose loss the cluster test shows; the frontend, the internal frontend and the worker
+ * service run one each, since each process costs its own pools, caches and membership traffic.
+ */
+export function localReplicas(service: TemporalService, composeReplicas: number, cores: number): number {
+  const wanted = Math.min(composeReplicas, MAX_INSTANCES);
+  if (cores >= 4) return wanted;
+  return service === 'temporal-history' || service === 'temporal-matching' ? wanted : 1;
 }
 
 /**
@@ -139,6 +210,13 @@ export interface ClusterOptions {
   /** The operator's environment for compose's ${…} (POSTGRES_PASSWORD, TOKEN_SECRET, …); process.env by default. */
   vars?: Record<string, string | undefined>;
   say?: (line: string) => void;
+  /**
+   * A backup (scripts/cluster-backup.ts) to start from, into a data folder with no cluster yet: its
+   * secrets and credentials, then PostgreSQL from its base backup and archived WAL.
+   */
+  restoreFrom?: string;
+  /** Processes of each Temporal service; by default localReplicas of compose's replicas for this machine's cores. */
+  temporalReplicas?: Partial<Record<TemporalService, number>>;
 }
 
 type StopSignal = 'SIGTERM' | 'SIGINT';
@@ -219,6 +297,21 @@ export class ServiceProcess {
   /** As a crash would: no drain. The restart policy then applies, as Docker's would. */
   kill(): void {
     this.child.kill('SIGKILL');
+  }
+
+  /** A node lost: killed as in a crash, and not restarted until `start()`. */
+  async killForGood(): Promise<void> {
+    this.stopping = true;
+    if (this.exited) return;
+    this.child.kill('SIGKILL');
+    await this.waitExit();
+  }
+
+  /** Back after `stop()` or `killForGood()`, as `docker compose start` would bring it. */
+  start(): void {
+    if (!this.exited) return;
+    this.stopping = false;
+    this.launch();
   }
 
   /** As `docker compose stop` does: the stop signal, then SIGKILL after the stop grace period; not restarted. */
@@ -324,6 +417,8 @@ export interface WorkerBuild {
 export class Cluster {
   readonly workers: ServiceProcess[] = [];
   private readonly processes: ServiceProcess[] = [];
+  /** The compose service each process is one of. */
+  private readonly serviceOf = new Map<ServiceProcess, string>();
   private workerCount = 0;
   private constructor(
     readonly options: ClusterOptions,
@@ -336,6 +431,14 @@ export class Cluster {
 
   get dataDir(): string {
     return this.options.dataDir;
+  }
+  /** PostgreSQL's data folder (in the data folder, or where its user can reach it: postgresDataDir); set once it starts. */
+  pgdata: string | undefined;
+  /** Where PostgreSQL archives its WAL (compose's postgres-wal-archive volume), beside its data folder. */
+  get walArchiveDir(): string {
+    const inside = path.join(this.dataDir, 'postgres');
+    // Not started here (a backup of a cluster another process runs): where its data folder is, a link followed.
+    return `${this.pgdata ?? (fs.existsSync(inside) ? fs.realpathSync(inside) : inside)}-wal-archive`;
   }
   get logsDir(): string {
     return path.join(this.dataDir, 'logs');
@@ -388,6 +491,12 @@ export class Cluster {
     // Where scripts/install-temporal-server.mjs builds the release .env pins.
     const serverDir = path.join(ROOT, '.tools', 'temporal-server', `v${dotenv.TEMPORAL_VERSION}`);
     if (!fs.existsSync(path.join(serverDir, 'stamp.json'))) throw new Error(`the Temporal server ${dotenv.TEMPORAL_VERSION} is not built: node scripts/tools.mjs --cluster`);
+    if (options.restoreFrom) {
+      readManifest(options.restoreFrom);
+      if (fs.existsSync(path.join(options.dataDir, 'postgres'))) throw new Error(`${options.dataDir} already holds a cluster: restore into a new --data-dir`);
+      // Before anything reads them: the same passwords, keys and certificates as the cluster backed up.
+      restoreSecrets(options.restoreFrom, options.dataDir);
+    }
     fs.mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
     fs.mkdirSync(path.join(options.dataDir, 'app'), { recursive: true });
     fs.mkdirSync(path.join(options.dataDir, 'volumes'), { recursive: true, mode: 0o700 });
@@ -416,7 +525,7 @@ export class Cluster {
   /** In compose's order, each step waiting for the condition compose's depends_on names. */
   async up(): Promise<void> {
     const taken = [];
-    for (const [name, port] of [['postgres', this.ports.postgres], ['api', this.ports.api], ...Object.entries(temporalPortEnv(this.ports.temporal))] as const) {
+    for (const [name, port] of [['postgres', this.ports.postgres], ['api', this.ports.api], ...temporalPortFamily(this.ports.temporal).map((p) => ['temporal', p] as const)] as const) {
       if (!(await portFree(Number(port)))) taken.push(`${name} ${port}`);
     }
     if (taken.length > 0) throw new Error(`ports in use: ${taken.join(', ')} (choose others with --postgres-port, --temporal-port, --api-port)`);
@@ -478,7 +587,19 @@ export class Cluster {
       this.say,
     );
     this.processes.push(proc);
+    this.serviceOf.set(proc, serviceName);
     return proc;
+  }
+
+  /** The processes of a compose service running here (the Temporal services', each one of its replicas). */
+  processesOf(service: (typeof START_ORDER)[number]): ServiceProcess[] {
+    return this.processes.filter((p) => this.serviceOf.get(p) === service);
+  }
+
+  /** How many processes of a Temporal service run here. */
+  replicasOf(service: TemporalService): number {
+    const composeReplicas = Number(this.compose.services[service]?.deploy?.replicas ?? 1);
+    return this.options.temporalReplicas?.[service] ?? localReplicas(service, composeReplicas, os.cpus().length);
   }
 
   private async startPostgres(): Promise<void> {
@@ -486,7 +607,19 @@ export class Cluster {
     const owner = postgresUser();
     const pgdata = postgresDataDir(this.dataDir, owner, this.say);
     const version = spawnSync(path.join(this.pgBin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout.trim();
-    if (!fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    this.pgdata = pgdata;
+    const restoring = this.options.restoreFrom && !fs.existsSync(path.join(pgdata, 'PG_VERSION'));
+    const recovery: string[] = [];
+    if (restoring) {
+      this.say(`restoring PostgreSQL from ${this.options.restoreFrom} into ${pgdata}…`);
+      restoreBaseBackup(this.options.restoreFrom!, pgdata, owner);
+      // The archived WAL where PostgreSQL's user reads it: the backup itself is for its owner alone.
+      const walCopy = `${pgdata}-restore-wal`;
+      fs.cpSync(path.join(this.options.restoreFrom!, BACKUP_FILES.wal), walCopy, { recursive: true });
+      if (owner) spawnSync('chown', ['-R', `${owner.uid}:${owner.gid}`, walCopy]);
+      recovery.push('-c', `restore_command=${restoreCommand(walCopy)}`);
+    }
+    if (!restoring && !fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
       this.say(`initialising PostgreSQL (${version}) in ${pgdata}…`);
       fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
       // Beside the data folder, where PostgreSQL's user can read it (the data folder may be elsewhere: postgresDataDir).
@@ -505,24 +638,37 @@ export class Cluster {
       fs.rmSync(pwfile);
       if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.error?.message}`);
     }
+    // Compose's settings (its command after `postgres`), with the WAL archive's volume a folder beside the data
+    // folder, where PostgreSQL's user can write (the volumes folder is the cluster's user's alone).
+    const service = this.compose.services.postgres!;
+    const archiveMount = (service.volumes ?? []).find((v) => v.startsWith('postgres-wal-archive:'))?.split(':')[1];
+    if (archiveMount) {
+      fs.mkdirSync(this.walArchiveDir, { recursive: true, mode: 0o700 });
+      if (owner) fs.chownSync(this.walArchiveDir, owner.uid, owner.gid);
+    }
+    const settings = (service.command ?? []).slice(1).map((a) => (archiveMount ? a.split(archiveMount).join(this.walArchiveDir) : a));
     this.say(`starting PostgreSQL on 127.0.0.1:${this.ports.postgres}…`);
     // SIGINT is PostgreSQL's fast shutdown: it is stopped last, when nothing is connected that should finish.
     const proc = this.process(
       'postgres',
       'postgres',
       path.join(this.pgBin, 'postgres'),
-      ['-D', pgdata, '-p', String(this.ports.postgres), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ['-D', pgdata, '-p', String(this.ports.postgres), ...settings, ...recovery, '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       this.baseEnv(),
       { uid: owner?.uid, gid: owner?.gid, signal: 'SIGINT' },
     );
     const admin = () => new pg.Client({ host: '127.0.0.1', port: this.ports.postgres, user: env.POSTGRES_USER, password: env.POSTGRES_PASSWORD, database: 'postgres' });
-    // Compose's health check (pg_isready) over TCP, with the password, as the services will connect.
-    await waitUntil('PostgreSQL accepting connections', async () => {
+    // Compose's health check (pg_isready) over TCP, with the password, as the services will connect; a restored
+    // cluster once it has replayed the archived WAL and opened for writes.
+    await waitUntil(restoring ? 'PostgreSQL recovered from the backup' : 'PostgreSQL accepting connections', async () => {
       const client = admin();
       await client.connect();
-      await client.end();
-      return true;
-    }, 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
+      try {
+        return !(await client.query<{ r: boolean }>('select pg_is_in_recovery() as r')).rows[0]!.r;
+      } finally {
+        await client.end();
+      }
+    }, restoring ? 600_000 : 60_000, () => (proc.exited ? `exited; see ${proc.logFile}` : undefined));
     // The postgres image creates POSTGRES_DB on its first start.
     const client = admin();
     await client.connect();
@@ -552,15 +698,25 @@ export class Cluster {
     if (result.status !== 0) throw new Error(`${name} failed (${result.error?.message ?? `exit code ${result.status}`}); see ${log}`);
   }
 
+  /** Each Temporal service as its own processes, as compose runs them, each once its ports answer. */
   private async startTemporal(): Promise<void> {
-    const service = this.compose.services.temporal!;
-    const env = { ...this.baseEnv(), ...this.localEnv(service), ...temporalPortEnv(this.ports.temporal), BIND_ON_IP: '127.0.0.1' };
-    this.say(`starting the Temporal server ${this.compose.dotenv.TEMPORAL_VERSION} (all services in one process) on ${this.temporalAddress}…`);
+    const counts = TEMPORAL_SERVICES.map((service) => `${this.replicasOf(service)} ${service.replace(/^temporal-?/, '') || 'frontend'}`);
+    this.say(`starting the Temporal server ${this.compose.dotenv.TEMPORAL_VERSION} as separate processes (${counts.join(', ')}) on ${this.temporalAddress}…`);
+    const started: Promise<void>[] = [];
+    for (const service of TEMPORAL_SERVICES) {
+      for (let instance = 0; instance < this.replicasOf(service); instance += 1) started.push(this.startTemporalProcess(service, instance));
+    }
+    await Promise.all(started);
+  }
+
+  /** One process of a Temporal service; restarted by its policy, as Docker would; only a crash loop stops the start. */
+  startTemporalProcess(service: TemporalService, instance: number): Promise<void> {
+    const env: Record<string, string> = { ...this.baseEnv(), ...this.localEnv(this.compose.services[service]!), ...temporalInstancePortEnv(this.ports.temporal, service, instance), BIND_ON_IP: '127.0.0.1' };
+    const grpcPort = Number(env[`${PORT_PREFIX[service]}_GRPC_PORT`]);
     // As the image's entrypoint: `temporal-server start` renders the built-in template from the environment.
-    const proc = this.process('temporal', 'temporal', path.join(this.serverDir, 'bin', 'temporal-server'), ['start'], env, { cwd: this.dataDir });
-    // Compose's health check: the frontend port answers (nc -z). The set-up job then waits until it serves.
-    // As Docker would, a server that dies while starting is restarted by its policy; only a crash loop stops the start.
-    await waitUntil('the Temporal frontend listening', () => tcpOpen(this.ports.temporal), 90_000, () => proc.downFor(3));
+    const proc = this.process(`${service}-${instance + 1}`, service, path.join(this.serverDir, 'bin', 'temporal-server'), ['start'], env, { cwd: this.dataDir });
+    // Compose's health check: the service's port answers (nc -z). The set-up job then waits until the frontend serves.
+    return waitUntil(`${proc.name} listening on ${grpcPort}`, () => tcpOpen(grpcPort), 120_000, () => proc.downFor(3));
   }
 
   /** What a service presents to the Temporal frontend (its TEMPORAL_TLS_* and token), as compose gives it. */
@@ -653,17 +809,51 @@ export class Cluster {
     await waitUntil('the API ready', async () => (await fetch(`${this.apiUrl}/readyz`)).ok, 60_000, () => (proc.exited && proc.restarts === 0 ? `exited; see ${proc.logFile}` : undefined));
   }
 
-  /** Workers drain (in parallel, as `docker compose stop` does), then the API, then the Temporal server, then PostgreSQL. */
+  /** Workers drain (in parallel, as `docker compose stop` does), then the API, then the Temporal server (its frontends first), then PostgreSQL. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const group of ['worker', 'api', 'temporal', 'postgres']) {
-      const procs = group === 'worker' ? this.workers : this.processes.filter((p) => p.name === group);
+    const temporalGroups = [['temporal', 'temporal-internal-frontend', 'temporal-worker'], ['temporal-matching', 'temporal-history']];
+    for (const group of [['worker'], ['api'], ...temporalGroups, ['postgres']]) {
+      const procs = group[0] === 'worker' ? this.workers : this.processes.filter((p) => group.includes(this.serviceOf.get(p) ?? ''));
       if (procs.length === 0) continue;
-      this.say(`stopping ${group === 'worker' ? `${procs.filter((p) => !p.exited).length} workers` : group}…`);
+      this.say(`stopping ${group[0] === 'worker' ? `${procs.filter((p) => !p.exited).length} workers` : procs.map((p) => p.name).join(', ')}…`);
       const results = await Promise.all(procs.map((p) => p.stop()));
       const forced = results.filter((r) => !r.graceful).length;
       if (forced > 0) this.say(`${forced} ${group} process(es) did not stop within the grace period and were killed`);
     }
+  }
+
+  /**
+   * A backup of the running cluster into `dest` (scripts/cluster-backup.ts): PostgreSQL's base backup,
+   * the archived WAL so far, and the secrets and credentials of its data folder.
+   */
+  async backup(dest: string): Promise<BackupManifest & { seconds: number }> {
+    const t0 = Date.now();
+    const env = this.compose.services.postgres!.environment;
+    const server = { pgBin: this.pgBin, port: this.ports.postgres, user: env.POSTGRES_USER!, password: env.POSTGRES_PASSWORD! };
+    const base = takeBaseBackup(server, dest);
+    const secrets = backUpSecrets(this.dataDir, dest, ['postgres', 'postgres-wal-archive', 'postgres-restore-wal', 'logs']);
+    // The segment the backup ended in, archived before it is copied.
+    await waitUntil('the base backup’s WAL archived', async () => fs.readdirSync(this.walArchiveDir).some((f) => f.includes('.backup')), 60_000);
+    const wal = copyWalArchive(this.walArchiveDir, dest);
+    const manifest: BackupManifest = { takenAt: new Date().toISOString(), postgresVersion: postgresVersion(this.pgBin), baseBytes: base.bytes, secretsBytes: secrets.bytes, walBytes: wal.bytes, walSegments: wal.files };
+    writeManifest(dest, manifest);
+    return { ...manifest, seconds: (Date.now() - t0) / 1000 };
+  }
+
+  /** What a WAL shipper does continuously: the segment in use closed and archived, and the archive copied into `dest`. */
+  async shipWal(dest: string): Promise<{ bytes: number; files: number }> {
+    const env = this.compose.services.postgres!.environment;
+    const before = new Set(fs.readdirSync(this.walArchiveDir));
+    switchWal({ pgBin: this.pgBin, port: this.ports.postgres, user: env.POSTGRES_USER!, password: env.POSTGRES_PASSWORD! });
+    await waitUntil('the last WAL segment archived', async () => fs.readdirSync(this.walArchiveDir).some((f) => !before.has(f) && !f.endsWith('.partial')), 60_000);
+    return copyWalArchive(this.walArchiveDir, dest);
+  }
+
+  /** As a lost machine: every process killed at once (SIGKILL), none restarted. */
+  async destroy(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.processes.map((p) => p.killForGood()));
   }
 
   private killAll(): void {

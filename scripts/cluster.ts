@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { tokenSecretFile } from '../api/token-secret';
-import { Cluster, DEFAULT_PORTS, ROOT } from './cluster-topology';
+import { Cluster, DEFAULT_PORTS, ROOT, TEMPORAL_SERVICES } from './cluster-topology';
 
 const port = z.coerce.number().int().min(1024).max(65_000);
 const argsSchema = z.object({
@@ -17,6 +17,7 @@ const argsSchema = z.object({
   'postgres-port': port,
   'temporal-port': port.min(1400),
   'api-port': port,
+  'restore-from': z.string().min(1).optional(),
 });
 
 async function main(): Promise<void> {
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
       'postgres-port': { type: 'string', default: String(DEFAULT_PORTS.postgres) },
       'temporal-port': { type: 'string', default: String(DEFAULT_PORTS.temporal) },
       'api-port': { type: 'string', default: String(DEFAULT_PORTS.api) },
+      // A backup (npm run backup -- --cluster …) to start from, into a --data-dir that holds no cluster yet.
+      'restore-from': { type: 'string' },
     },
   });
   const parsed = argsSchema.safeParse(values);
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     dataDir,
     workers: args.workers,
     ports: { postgres: args['postgres-port'], temporal: args['temporal-port'], api: args['api-port'] },
+    ...(args['restore-from'] ? { restoreFrom: path.resolve(process.cwd(), args['restore-from']) } : {}),
   });
   let stopping = false;
   const stop = async () => {
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
   容错免责 rongcuo: the production topology (docker-compose.yml), up in ${Math.round((Date.now() - started) / 1000)} s.
 
   API              ${cluster.apiUrl}/v1   (docs ${cluster.apiUrl}/docs)
-  Temporal         ${cluster.temporalAddress}   server ${cluster.compose.dotenv.TEMPORAL_VERSION}, all services in one process, namespace ${cluster.namespace}
+  Temporal         ${cluster.temporalAddress}   server ${cluster.compose.dotenv.TEMPORAL_VERSION}, namespace ${cluster.namespace}, as separate processes: ${TEMPORAL_SERVICES.map((s) => `${cluster.replicasOf(s)} ${s}`).join(', ')}
   PostgreSQL       127.0.0.1:${cluster.ports.postgres}   ${cluster.compose.dotenv.POSTGRES_VERSION?.split('.')[0]} from Debian: archive ${new URL(cluster.databaseUrl).pathname.slice(1)}, Temporal temporal and temporal_visibility
   Workers          ${cluster.workers.map((w) => `${w.name} (pid ${w.pid})`).join(', ')} on task queue ${cluster.taskQueue}, deployment ${cluster.deploymentName ?? 'none'}
   Data and logs    ${rel(dataDir)}   (logs in ${rel(cluster.logsDir)})

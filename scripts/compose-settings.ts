@@ -21,6 +21,7 @@ export interface ComposeService {
   volumes?: string[];
   ports?: string[];
   container_name?: string;
+  deploy?: { replicas?: number | string };
 }
 
 export interface Compose {

@@ -8,12 +8,12 @@
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER, ROLES, SYSTEM_ROLES } from '../api/auth';
+import { EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES } from '../api/auth';
 import { loadOrCreateTokenSecret } from '../api/token-secret';
 import { loadConfigOrExit } from '../config/env';
 
 const argsSchema = z.object({
-  role: z.array(z.string()).min(1, '--role is required').transform((r) => r.flatMap((x) => x.split(','))).pipe(z.array(z.enum([...ROLES, ...SYSTEM_ROLES]))),
+  role: z.array(z.string()).min(1, '--role is required').transform((r) => r.flatMap((x) => x.split(','))).pipe(z.array(z.enum([...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...PARTY_ROLES]))),
   authority: z.string().min(1, '--authority is required'),
   sub: z.string().min(1),
   name: z.string().min(1),
@@ -31,8 +31,8 @@ export interface DevTokenOptions {
 }
 
 /** A token the API accepts in its embedded (HS256) mode; every test helper that signs tokens signs them here. */
-export async function signDevToken(secret: Uint8Array, claims: { sub: string; name: string; roles: string[]; authority: string }, options: DevTokenOptions = {}) {
-  return new SignJWT({ name: claims.name, roles: claims.roles, authority: claims.authority })
+export async function signDevToken(secret: Uint8Array, claims: { sub: string; name: string; roles: string[]; authority: string; email?: string | undefined }, options: DevTokenOptions = {}) {
+  return new SignJWT({ name: claims.name, roles: claims.roles, authority: claims.authority, ...(claims.email ? { email: claims.email } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuer(options.issuer ?? EMBEDDED_TOKEN_ISSUER)
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const args = argsSchema.safeParse(values);
   if (!args.success) {
     process.stderr.write(`token: ${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n`);
-    process.stderr.write(`usage: npm run token -- --role ${[...ROLES, ...SYSTEM_ROLES].join('|')} --authority binhai-jw [--sub u123] [--name 张三] [--expires 8h]\n`);
+    process.stderr.write(`usage: npm run token -- --role ${[...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...PARTY_ROLES].join('|')} --authority binhai-jw [--sub u123] [--name 张三] [--expires 8h]\n`);
     process.exit(2);
   }
   const maxAge = config.TOKEN_MAX_AGE_SECONDS;

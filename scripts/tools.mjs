@@ -80,10 +80,19 @@ export function ensureArchivalRenderer() {
   run('bash', [path.join(root, 'scripts', 'install-libreoffice.sh')], 'installing LibreOffice for the archival copies');
 }
 
+/**
+ * veraPDF from Maven Central into .tools/verapdf (scripts/install-verapdf.sh), the PDF/A check of every
+ * bound case file; without Java and Maven it says so, and the product's structural check stands in.
+ */
+export function ensurePdfaValidator() {
+  run('bash', [path.join(root, 'scripts', 'install-verapdf.sh')], 'installing veraPDF for the PDF/A check of bound files');
+}
+
 export function ensureAll() {
   ensureNodeModules();
   ensureTemporalTools();
   ensureArchivalRenderer();
+  ensurePdfaValidator();
 }
 
 /**

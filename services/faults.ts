@@ -23,7 +23,7 @@ const TRANSIENT_MESSAGES = [/connection terminated/i, /timeout exceeded when try
 const TRANSIENT_GRPC = new Set([14, 4, 8]);
 
 /** Failures the code itself marks as "try again later" by name (a notice not yet delivered, the PDF renderer not installed yet). */
-const TRANSIENT_NAMES = new Set(['DeliveryIncomplete', 'ServiceError', 'TransportError', 'RendererUnavailable']);
+const TRANSIENT_NAMES = new Set(['DeliveryIncomplete', 'ServiceError', 'TransportError', 'RendererUnavailable', 'BindingToolMissing']);
 
 export function isTransient(err: unknown): boolean {
   for (let e = err as { code?: unknown; name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {

@@ -11,6 +11,7 @@
  * of its days instead of every running case.
  */
 import type { CaseState, DeadlineRecord } from '../domain/case/contract';
+import { waitingSteps, type WaitingStep } from '../domain/case/people';
 import type { Db, Queryable } from './db';
 
 export interface CaseView {
@@ -48,15 +49,33 @@ export function calendarDeadlines(state: CaseState): (CalendarDeadline & { deadl
  */
 export async function saveCaseView(db: Db, state: CaseState, version: number): Promise<void> {
   const deadlines = calendarDeadlines(state).map(({ deadline, ...entry }) => ({ deadline, entry }));
+  // Who holds the case and what it waits for (domain/case/people.ts), for the work queues.
+  const waiting = waitingSteps(state);
+  const waitingRoles = [...new Set(waiting.flatMap((w) => w.roles))];
   await db.transaction(async (tx) => {
     const saved = await tx.query(
-      `insert into case_views (case_id, authority, version, closed, state, saved_at, jurisdiction, stage, matter, recusals)
-       values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9)
+      `insert into case_views (case_id, authority, version, closed, state, saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles)
+       values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11::text[], $12, $13::text[])
        on conflict (case_id) do update set version = excluded.version, closed = excluded.closed, state = excluded.state, saved_at = excluded.saved_at,
-         jurisdiction = excluded.jurisdiction, stage = excluded.stage, matter = excluded.matter, recusals = excluded.recusals
+         jurisdiction = excluded.jurisdiction, stage = excluded.stage, matter = excluded.matter, recusals = excluded.recusals,
+         assignee = excluded.assignee, team = excluded.team, waiting = excluded.waiting, waiting_roles = excluded.waiting_roles
        where case_views.version < excluded.version
        returning case_id`,
-      [state.caseId, state.authority, version, state.closed, JSON.stringify(state), state.jurisdiction, state.stage, state.matter, JSON.stringify(state.recusals ?? [])],
+      [
+        state.caseId,
+        state.authority,
+        version,
+        state.closed,
+        JSON.stringify(state),
+        state.jurisdiction,
+        state.stage,
+        state.matter,
+        JSON.stringify(state.recusals ?? []),
+        state.assignment?.responsible.sub ?? null,
+        state.assignment?.team.map((m) => m.sub) ?? [],
+        JSON.stringify(waiting),
+        waitingRoles,
+      ],
     );
     if (saved.length === 0) return;
     await tx.query('delete from case_deadlines where case_id = $1', [state.caseId]);
@@ -109,4 +128,56 @@ export async function deadlinesBetween(db: Queryable, authority: string, range: 
     [authority, range.from, range.to, limit],
   );
   return rows.map((r) => ({ ...r.entry, caseId: r.case_id, deadline: String(r.deadline), jurisdiction: r.jurisdiction, stage: r.stage, matter: r.matter, recusals: r.recusals }));
+}
+
+/** A case with steps that wait for someone, as a work queue reads it from the view. */
+export interface WorkRow {
+  caseId: string;
+  jurisdiction: string;
+  stage: string;
+  assignee: string | null;
+  team: string[];
+  recusals: CaseState['recusals'];
+  waiting: WaitingStep[];
+}
+
+/**
+ * The running cases of an authority that wait for someone: those held by `sub` (承办人 or team),
+ * those waiting for one of `roles`, and (`unassigned`) those nobody holds that wait for an officer.
+ * Views written before the queue existed carry no waiting steps: theirs are read from their state.
+ */
+export async function casesWaiting(
+  db: Queryable,
+  authority: string,
+  who: { sub: string; roles: string[]; unassigned: boolean },
+  limit = 1_000,
+): Promise<WorkRow[]> {
+  const rows = await db.query<{ case_id: string; jurisdiction: string; stage: string; assignee: string | null; team: string[]; recusals: CaseState['recusals']; waiting: WaitingStep[] | null; state: CaseState | null }>(
+    `select case_id, jurisdiction, stage, assignee, team, recusals, waiting, case when waiting is null then state end as state
+       from case_views
+      where authority = $1 and not closed
+        and (waiting is null
+             or assignee = $2 or $2 = any(team)
+             or waiting_roles && $3::text[]
+             or ($4 and assignee is null and 'officer' = any(waiting_roles)))
+      order by case_id
+      limit $5`,
+    [authority, who.sub, who.roles, who.unassigned, limit],
+  );
+  return rows.map((r) => ({
+    caseId: r.case_id,
+    jurisdiction: r.jurisdiction ?? r.state?.jurisdiction ?? '',
+    stage: r.stage ?? r.state?.stage ?? '',
+    assignee: r.assignee ?? r.state?.assignment?.responsible.sub ?? null,
+    team: r.team?.length ? r.team : (r.state?.assignment?.team.map((m) => m.sub) ?? []),
+    recusals: r.recusals ?? [],
+    waiting: r.waiting ?? (r.state ? waitingSteps(r.state) : []),
+  }));
+}
+
+/** Of these cases, which are held by `sub` (承办人 or team), and which nobody holds: for the case list's 承办人 filter. */
+export async function assignmentsOf(db: Queryable, caseIds: string[]): Promise<Map<string, { assignee: string | null; team: string[] }>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.query<{ case_id: string; assignee: string | null; team: string[] }>('select case_id, assignee, team from case_views where case_id = any($1::text[])', [caseIds]);
+  return new Map(rows.map((r) => [r.case_id, { assignee: r.assignee, team: r.team ?? [] }]));
 }

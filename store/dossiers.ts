@@ -20,11 +20,33 @@ export interface DossierDocument {
   archivalSm3?: string | null;
 }
 
+/** What the dossier records of the case's bound file: its digests, pages, when it was bound and how it was checked. */
+const BOUND_FILE_SUMMARY = `select jsonb_build_object('sha256', sha256, 'sm3', sm3, 'pages', pages, 'boundAt', bound_at, 'validation', validation) from bound_files where case_id = $1`;
+
+export interface DossierBoundFile {
+  sha256: string;
+  sm3: string;
+  pages: number;
+  boundAt: string;
+  validation: { validator: string; profile: string; compliant: boolean };
+}
+
+/** The bound file's digests as the dossier recorded them (null: written before the file was bound). */
+export async function dossierBoundFile(db: Queryable, caseId: string): Promise<DossierBoundFile | null | undefined> {
+  const rows = await db.query<{ bound_file: DossierBoundFile | null }>('select bound_file from dossiers where case_id = $1', [caseId]);
+  return rows[0] ? rows[0].bound_file : undefined;
+}
+
+/** A file bound after its dossier was written (by the sweep): the dossier records it then, once. */
+export async function recordBoundFileInDossier(db: Queryable, caseId: string): Promise<void> {
+  await db.query(`update dossiers set bound_file = (${BOUND_FILE_SUMMARY}) where case_id = $1 and bound_file is null`, [caseId]);
+}
+
 /** Writes the dossier once; a repeat (a retried activity) leaves the first in place. */
 export async function saveDossier(db: Queryable, state: CaseState, closedAt: string): Promise<void> {
   await db.query(
-    `insert into dossiers (case_id, authority, jurisdiction, outcome, state, closed_at, documents)
-     select $1, $2, $3, $4, $5, $6, coalesce(jsonb_agg(jsonb_build_object(
+    `insert into dossiers (case_id, authority, jurisdiction, outcome, state, closed_at, bound_file, documents)
+     select $1, $2, $3, $4, $5, $6, (${BOUND_FILE_SUMMARY}), coalesce(jsonb_agg(jsonb_build_object(
        'documentId', id, 'number', number, 'title', title, 'kind', kind, 'sha256', sha256, 'archivalSha256', archival_sha256,
        'sm3', sm3, 'archivalSm3', archival_sm3
      ) order by issued_at, number), '[]'::jsonb)
@@ -57,4 +79,24 @@ export async function dossierDocuments(db: Queryable, caseId: string): Promise<D
     [caseId],
   );
   return docs.map((d) => ({ documentId: d.id, number: d.number, title: d.title, kind: d.kind, sha256: d.sha256, archivalSha256: d.archival_sha256, sm3: d.sm3, archivalSm3: d.archival_sm3 }));
+}
+
+/** Closed cases whose dossier records no bound file, oldest first: the sweep binds them. */
+export async function dossiersWithoutBoundFile(db: Queryable, limit: number): Promise<CaseState[]> {
+  const rows = await db.query<{ state: CaseState }>('select state from dossiers where bound_file is null order by closed_at, case_id limit $1', [limit]);
+  return rows.map((r) => r.state);
+}
+
+/** A sweep's watermark: the close time of the newest case it recorded (ISO), if it ran before. */
+export async function readWatermark(db: Queryable, name: string): Promise<string | undefined> {
+  const rows = await db.query<{ closed_at: Date | string }>('select closed_at from sweep_watermarks where name = $1', [name]);
+  return rows[0] ? new Date(rows[0].closed_at).toISOString() : undefined;
+}
+
+/** Moves the watermark forward, never back (two sweeps may finish in either order). */
+export async function writeWatermark(db: Queryable, name: string, closedAt: string): Promise<void> {
+  await db.query(
+    `insert into sweep_watermarks (name, closed_at) values ($1, $2) on conflict (name) do update set closed_at = greatest(sweep_watermarks.closed_at, excluded.closed_at), updated_at = now()`,
+    [name, closedAt],
+  );
 }

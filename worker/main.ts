@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
@@ -20,9 +21,9 @@ import { sweepArchivalCopies } from '../activities/documents';
 import { loadConfigOrExit, type Config } from '../config/env';
 import { openResources, type Resources } from '../config/resources';
 import { keepNativeTokenFresh, temporalConnectionOptions } from '../config/temporal-connection';
-import { checkKeysOfRunningCases } from '../services/codec/keys';
+import { encryptionCodecOf } from '../services/codec/codec';
 import { libreOfficeRenderer } from '../services/documents/render-pdf';
-import { ensureDossierSweep } from './schedules';
+import { ensureAccessLogRetention, ensureDossierSweep } from './schedules';
 import { bundleCaseWorkflows, createCaseWorker } from './worker';
 
 /** Equal workflow code, equal build: every worker of one image or dist reports the same version. */
@@ -89,9 +90,17 @@ export async function startWorker(
   config: Config,
   resources: Resources,
 ): Promise<{ worker: Worker; connection: NativeConnection; deployment?: WorkerDeploymentVersion }> {
-  // Refuse to start rather than fail every task of a case it cannot decrypt.
-  await checkKeysOfRunningCases(resources.client, config.TEMPORAL_NAMESPACE, resources.payloadKeys);
+  // A key open cases need and this worker lacks holds those cases only: their payloads fail to decode, so
+  // their tasks are retried until the key is back, while every other case runs (one line names each key).
+  const missing = await resources.checkPayloadKeys();
+  encryptionCodecOf(resources.dataConverter)?.awaitKeys(missing.map((k) => k.keyId));
   installRuntime(config, resources.logger);
+  // The cache is sized from WORKER_HEAP_MB (config/env.ts cachedWorkflowsForHeap): a heap smaller than it says would not hold it.
+  const v8HeapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  resources.logger.info({ maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS, heapMb: config.WORKER_HEAP_MB, v8HeapMb }, 'workflow cache');
+  if (v8HeapMb < config.WORKER_HEAP_MB) {
+    resources.logger.warn(`WORKER_HEAP_MB is ${config.WORKER_HEAP_MB}, but this process's heap is ${v8HeapMb} MB: start it with --max-old-space-size=${config.WORKER_HEAP_MB}, or set WORKER_HEAP_MB to the heap it has`);
+  }
   // The same TLS and token as the process's client (config/temporal-connection.ts); the token is renewed while it runs.
   const { apiKey, ...options } = temporalConnectionOptions(config);
   const connection = await NativeConnection.connect({ ...options, ...(apiKey ? { apiKey: apiKey() } : {}) });
@@ -104,7 +113,7 @@ export async function startWorker(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dependencies: { db: resources.db, client: resources.client, notices: resources.notices, authorities: resources.authorities, archivalRenderer: renderer },
+    dependencies: { db: resources.db, client: resources.client, notices: resources.notices, authorities: resources.authorities, archivalRenderer: renderer, payloadKeys: resources.payloadKeys },
     dataConverter: resources.dataConverter,
     ...(bundle ? { workflowBundle: bundle } : {}),
     ...(deployment ? { deployment } : {}),
@@ -117,6 +126,8 @@ export async function startWorker(
   });
   const sweep = await ensureDossierSweep(resources.client, config.TEMPORAL_TASK_QUEUE, config.DOSSIER_SWEEP_MINUTES);
   resources.logger.info({ schedule: sweep, everyMinutes: config.DOSSIER_SWEEP_MINUTES }, 'dossier sweep');
+  const retention = await ensureAccessLogRetention(resources.client, config.TEMPORAL_TASK_QUEUE, config.ACCESS_LOG_RETENTION_HOURS, config.ACCESS_LOG_RETENTION_DAYS);
+  resources.logger.info({ schedule: retention, everyHours: config.ACCESS_LOG_RETENTION_HOURS, keepDays: config.ACCESS_LOG_RETENTION_DAYS }, 'access log retention');
   // Documents of running cases get their archival copies within minutes here (the case renders any still missing when it closes),
   // as do documents issued before copies existed.
   const sweepCopies = () => void sweepArchivalCopies(resources.db, renderer, resources.logger);

@@ -1,7 +1,10 @@
 /**
- * Runs on a schedule (worker/schedules.ts): every case closed lately without
- * its dossier (terminated, timed out, failed) gets one written from its last
- * state. Without a look-back it sweeps every closed case, for a first run.
+ * Runs on a schedule (worker/schedules.ts): every case closed without its
+ * dossier (terminated, timed out, failed) since the sweep's watermark (the
+ * close time of the newest case it recorded) gets one written from its last
+ * state, and the files of closed cases not yet bound are bound. `all` looks
+ * at every closed case. `lookbackHours`, which schedules made before the
+ * watermark still pass, counts only where no sweep ever ran.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -14,7 +17,7 @@ const { sweepDossiers: sweep } = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
-export async function sweepDossiers(request: { lookbackHours?: number } = {}): Promise<{ written: string[] }> {
+export async function sweepDossiers(request: { lookbackHours?: number; all?: boolean } = {}): Promise<{ written: string[]; bound?: string[] }> {
   const closedSince = request.lookbackHours ? new Date(Date.now() - request.lookbackHours * 3_600_000).toISOString() : undefined;
-  return sweep({ closedSince });
+  return sweep({ closedSince, ...(request.all ? { all: true } : {}) });
 }

@@ -38,6 +38,9 @@ import { samePerson } from '../domain/case/persons';
 import { Deadlines } from './engine/deadlines';
 import { Effects } from './engine/effects';
 import { closeEarly, offerWithdrawal } from './engine/ending';
+import { offerAttachPapers } from './engine/papers';
+import { offerAssignment, unassignRecused } from './engine/assignment';
+import { tellWhenWaiting } from './engine/work-notices';
 
 type Blocks = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, ctx: CaseContext) => Promise<void> };
 
@@ -60,7 +63,8 @@ const blocks: Blocks = {
 };
 
 /** Anyone with kinship or interest is recorded as recused, at any point of the case, and may not act on it. */
-function offerRecusal({ actions, file, rulebook }: CaseContext): void {
+function offerRecusal(ctx: CaseContext): void {
+  const { actions, file, rulebook } = ctx;
   const basis = recusalBasis(rulebook);
   actions.offer('recordRecusal', {
     label: '登记回避',
@@ -80,6 +84,8 @@ function offerRecusal({ actions, file, rulebook }: CaseContext): void {
         (group.recused ??= []).push(...leaving.map((member) => ({ member, on: today(), reason: input.reason })));
         file.record('groupMemberRecused', { actor: input.actor, detail: `${leaving.map((m) => m.name).join('、')} 回避，退出调查组；调查组现有 ${group.members.length} 人`, basis });
       }
+      // Nor does anyone who must recuse hold the case (承办人) or work on it.
+      unassignRecused(ctx, input.person, input.actor);
     },
   });
 }
@@ -96,6 +102,7 @@ function offerSubjectAccount({ actions, file, rulebook }: CaseContext): void {
       const bound = file.state.subject.userId;
       if (bound && bound !== input.userId) refuse(RefusalType.invalidInput, `userId：被调查对象已绑定账户 ${bound}`);
       if (input.userId === input.actor.sub) refuse(RefusalType.invalidInput, 'userId：不得绑定办理人本人的账户');
+      if (input.userId === file.state.partyAccounts?.subjectOrganisation) refuse(RefusalType.invalidInput, 'userId：该账户已绑定为所在单位');
       if (file.state.investigationGroup?.members.some((m) => m.sub === input.userId)) {
         refuse(RefusalType.recused, 'userId：该账户是调查组成员，被调查对象本人不得参加调查组', rulebook.recusal);
       }
@@ -104,6 +111,30 @@ function offerSubjectAccount({ actions, file, rulebook }: CaseContext): void {
       if (file.state.subject.userId === input.userId) return;
       file.state.subject = { ...file.state.subject, userId: input.userId };
       file.record('subjectAccountBound', { actor: input.actor, detail: `被调查对象账户：${input.userId}` });
+    },
+  });
+}
+
+/**
+ * The account of the subject's organisation (unit), bound by an officer like the subject's: the
+ * organisation's notices go to that inbox, it files where the rule lets it (an application, an
+ * appeal), and it never acts for the authority.
+ */
+function offerOrganisationAccount({ actions, file }: CaseContext): void {
+  actions.offer('bindOrganisationAccount', {
+    label: '绑定所在单位账户',
+    roles: ['officer'],
+    validate: (input) => {
+      const bound = file.state.partyAccounts?.subjectOrganisation;
+      if (bound && bound !== input.userId) refuse(RefusalType.invalidInput, `userId：所在单位已绑定账户 ${bound}`);
+      if (input.userId === input.actor.sub) refuse(RefusalType.invalidInput, 'userId：不得绑定办理人本人的账户');
+      if (input.userId === file.state.subject.userId) refuse(RefusalType.invalidInput, 'userId：该账户已绑定为被调查对象本人');
+      if (file.state.investigationGroup?.members.some((m) => m.sub === input.userId)) refuse(RefusalType.invalidInput, 'userId：该账户是调查组成员');
+    },
+    apply: (input) => {
+      if (file.state.partyAccounts?.subjectOrganisation === input.userId) return;
+      file.state.partyAccounts = { ...file.state.partyAccounts, subjectOrganisation: input.userId };
+      file.record('organisationAccountBound', { actor: input.actor, detail: `所在单位账户：${input.userId}` });
     },
   });
 }
@@ -165,9 +196,13 @@ export async function exemptionReview(input: CaseInput, run: CaseRun = {}): Prom
   // The steps run in a scope of their own: withdrawing the case cancels it, and whatever step the
   // case waited in gives way. A cancel from the Temporal UI reaches every scope from the root.
   const procedure = new CancellationScope();
+  tellWhenWaiting(ctx);
   offerRecusal(ctx);
   offerSubjectAccount(ctx);
+  offerOrganisationAccount(ctx);
+  offerAssignment(ctx);
   offerWithdrawal(ctx, procedure);
+  offerAttachPapers(file, input.rulebook, actions);
   setHandler(caseStateQuery, () => file.state);
   setHandler(caseProgressQuery, () => ({ atRest: actions.atRest, effectsInFlight: effects.inFlight, closed: file.state.closed, offered: actions.offered() }));
   journal.handleSignal(calendarUpdatedSignal, async ({ year, source }) => {
@@ -244,6 +279,8 @@ async function runCourse(ctx: CaseContext, procedure: CancellationScope, backgro
 
   // The archival PDF copies belong to the dossier (建档): rendered before it is written.
   await CancellationScope.nonCancellable(() => renderArchivalCopies(ctx));
+  // 建档: the documents (with their archival copies) and the materials bound into one PDF/A, before the dossier that records its digests.
+  await CancellationScope.nonCancellable(() => effects.bindCaseFile(file.state));
   await CancellationScope.nonCancellable(() => effects.archiveDossier(file.state));
   // An operator's cancel ends the workflow as cancelled, once the dossier is written.
   if (cancelled) throw cancelled;

@@ -8,24 +8,31 @@ import type { Authorities } from '../../config/authorities';
 import { ACTION_NAMES, CASE_MEMO, RefusalType, searchAttributes as sa, type CaseState } from '../../domain/case/contract';
 import { IdempotencyConflict } from '../../services/cases/idempotency';
 import { NoRulebookInForce, openCase, RouteNotAllowed, WindowAlreadyLapsed } from '../../services/cases/open-case';
+import type { OpeningLogger } from '../../services/cases/opening-relay';
 import type { MatterIndex } from '../../services/cases/search-terms';
 import { CaseBusy, isRefusal, isRetryOfStep, stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
 import { visibilityString } from '../../services/cases/visibility';
 import { partyInboxKey, userInboxKey } from '../../services/notices/deliver';
-import { bindSubjectAccount } from '../../store/case-contacts';
+import { bindOrganisationAccount, bindSubjectAccount } from '../../store/case-contacts';
 import type { RulebookParameters } from '../../domain/rulebooks';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
-import { ROLES } from '../auth';
+import { isParty, ROLES } from '../auth';
+import { assignmentStep } from '../assignment';
 import { excludedFrom, loadCase, readCase, recusedAmong, recusedFrom, recusedProblem, redacted } from '../case-access';
 import { ACTION_SUMMARIES, actionBodies } from '../case-actions';
 import { pendingEffects } from '../pending-effects';
-import { refuseStaffAsSubject, staffRecorder } from '../subject-account';
+import { assignedTo } from '../../domain/case/people';
+import { papersAsTheyStand, withPapers } from '../step-papers';
+import { admitsClosedCases, archivedCasesPage, type ArchiveCursor } from '../archived-cases';
+import { refuseStaffAsParty, refuseStaffAsSubject, staffRecorder } from '../subject-account';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import type { User } from '../auth';
 import type { Response } from 'express';
-import { caseIdParams, caseListQuery, openCaseBody, stepParams } from '../schemas';
+import { caseIdParams, caseListQuery, openCaseBodyOf, stepParams } from '../schemas';
+import { beijingDate } from '../../domain/calendar';
+import { boundJurisdictions, type RulebookCatalogue } from '../../services/rulebooks/catalogue';
 import { idempotencyKeyOf } from '../validate';
 import { VISIBILITY_WAIT_MS } from '../waits';
 
@@ -38,9 +45,15 @@ export interface CaseRoutesDeps {
   matterIndex: MatterIndex;
   /** How long a step waits for the case before answering 202 (default 15 s). */
   stepWaitMs?: number | undefined;
-  /** Which jurisdictions each authority may open cases under. */
+  /** Which jurisdictions each authority may open cases under (with those bound through the API). */
   authorities: Authorities;
   rulebookParameters?: RulebookParameters | undefined;
+  /** The rulebook versions in force when: the shipped files and the approved ones. */
+  catalogue: RulebookCatalogue;
+  /** What time it is for choosing the version in force (the real clock unless a test runs on the time-skipping server's). */
+  now?: (() => number) | undefined;
+  /** Told of a case whose start failed (the relay starts it). */
+  logger?: OpeningLogger | undefined;
 }
 
 const REFUSAL_STATUS: Record<Exclude<(typeof RefusalType)[keyof typeof RefusalType], 'HandingOver'>, { status: number; code: string }> = {
@@ -106,7 +119,7 @@ async function sendOutcome(res: Response, deps: CaseRoutesDeps, caseId: string, 
 }
 
 /** A step's failure as an answer: the workflow's refusal, or the case closed meanwhile. */
-function stepProblem(err: unknown, caseId: string): unknown {
+export function stepProblem(err: unknown, caseId: string): unknown {
   if (err instanceof CaseBusy) return caseBusy(err);
   if (isRefusal(err)) return refusal(err);
   if (err instanceof IdempotencyConflict) return keyReused();
@@ -123,7 +136,7 @@ export const actionSchemaRef = (name: string) => `/openapi.json#/paths/${actionP
  * A visibility query from the caller's authority and its filters. Every value goes through
  * `visibilityString`, whatever the schemas already checked, so no claim or filter can end its literal.
  */
-export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseListQuery>, 'pageSize' | 'pageToken'>, matterIndex: MatterIndex): string {
+export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseListQuery>, 'pageSize' | 'pageToken'>, matterIndex: MatterIndex, caller?: { sub: string }): string {
   const s = visibilityString;
   // A long case's earlier runs (continued as new) are the same case: listed once, by its current run.
   const clauses = [`WorkflowType = ${s('exemptionReview')}`, `ExecutionStatus != ${s('ContinuedAsNew')}`, `Authority = ${s(authority)}`];
@@ -134,6 +147,9 @@ export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseLi
   if (q.deadlineBefore) clauses.push(`NextDeadline < ${s(new Date(`${q.deadlineBefore}T00:00:00+08:00`))}`);
   // Hashed as the case's terms were: visibility never holds the words.
   for (const term of q.q ? matterIndex.query(authority, q.q) : []) clauses.push(`MatterTerms = ${s(term)}`);
+  // 承办人: the caller's account as the case keeps it (a keyed hash), or none at all.
+  if (q.assignee === 'mine') clauses.push(`Assignees = ${s(matterIndex.account(authority, caller?.sub ?? ''))}`);
+  if (q.assignee === 'unassigned') clauses.push('Assignees IS NULL');
   return clauses.join(' AND ');
 }
 
@@ -156,14 +172,43 @@ function pageTokenIn(query: string, token: string | undefined): Buffer | null {
   return bytes.subarray(PAGE_TOKEN_DIGEST_BYTES);
 }
 
+/**
+ * Past Temporal's last page the list goes on in the archive (closed cases Temporal no longer keeps):
+ * those pages' tokens carry the archive's cursor, under a digest of their own, so neither kind of
+ * token passes for the other.
+ */
+const archiveDigest = (query: string) => queryDigest(`archive\u0000${query}`);
+
+function archiveTokenOut(query: string, cursor: ArchiveCursor | null): string {
+  return Buffer.concat([archiveDigest(query), Buffer.from(JSON.stringify(cursor ?? {}), 'utf8')]).toString('base64url');
+}
+
+/** The archive cursor of an archive page's token (null: its first page); undefined for a token that is not one. */
+function archiveTokenIn(query: string, token: string | undefined): ArchiveCursor | null | undefined {
+  if (!token) return undefined;
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length <= PAGE_TOKEN_DIGEST_BYTES || !bytes.subarray(0, PAGE_TOKEN_DIGEST_BYTES).equals(archiveDigest(query))) return undefined;
+  try {
+    const cursor = JSON.parse(bytes.subarray(PAGE_TOKEN_DIGEST_BYTES).toString('utf8')) as Partial<ArchiveCursor>;
+    if (cursor.closedAt === undefined) return null;
+    if (typeof cursor.closedAt !== 'string' || Number.isNaN(Date.parse(cursor.closedAt)) || typeof cursor.caseId !== 'string') throw new Error('bad cursor');
+    return { closedAt: cursor.closedAt, caseId: cursor.caseId };
+  } catch {
+    throw invalidPageToken();
+  }
+}
+
 /** gRPC INVALID_ARGUMENT: Temporal could not use what it was given (here, a page token). */
 const isInvalidArgument = (err: unknown) => (err as { code?: unknown })?.code === 3;
 
-/** Once a step bound the subject's account, its notices go to that account's inbox at the case's authority. */
+/** Once a step bound a party's account, its notices go to that account's inbox at the case's authority. */
 async function followSubjectAccount(db: Db, state: CaseState): Promise<void> {
   const userId = state.subject.userId;
-  if (!userId) return;
-  await bindSubjectAccount(db, state.caseId, userId, { from: partyInboxKey(state.caseId, 'subject'), to: userInboxKey(state.authority, userId) });
+  if (userId) await bindSubjectAccount(db, state.caseId, userId, { from: partyInboxKey(state.caseId, 'subject'), to: userInboxKey(state.authority, userId) });
+  const organisation = state.partyAccounts?.subjectOrganisation;
+  if (organisation) {
+    await bindOrganisationAccount(db, state.caseId, organisation, { from: partyInboxKey(state.caseId, 'subjectOrganisation'), to: userInboxKey(state.authority, organisation) });
+  }
 }
 
 /** The case as this caller sees it: only the steps its roles may take, each with where its input is described. A recused user sees it redacted. */
@@ -173,6 +218,16 @@ function asSeenBy(state: CaseState, user: User) {
     ? []
     : state.availableActions.filter((a) => a.roles.some((r) => user.roles.includes(r as never))).map((a) => ({ ...a, input: actionSchemaRef(a.name) }));
   return { ...state, availableActions };
+}
+
+/** Archived cases as the caller may see them: recusal from the dossier itself, as for the cases of visibility. */
+function shownArchived(cases: Awaited<ReturnType<typeof archivedCasesPage>>['cases'], user: User, query: z.infer<typeof caseListQuery>) {
+  const filteredByContent = Boolean(query.q || query.deadlineBefore || query.overdue !== undefined);
+  return cases.flatMap(({ state, ...raw }): Record<string, unknown>[] => {
+    const c = { ...raw, mine: assignedTo(state, user.sub) };
+    if (!recusedFrom(state, user)) return [c];
+    return filteredByContent ? [] : [{ ...c, matter: null, nextDeadline: null, overdue: null, redacted: { reason: 'recused' } }];
+  });
 }
 
 export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
@@ -198,11 +253,13 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         400: problem('Invalid body, every field error listed'),
         403: problem('The caller lacks the role the rulebook gives the step'),
         404: problem('No such case for this caller'),
-        409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request; or (bindSubjectAccount) the account is staff: the case’s own, or of the authority'),
+        409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request; or (bindSubjectAccount, bindOrganisationAccount) the account is staff: the case’s own, or of the authority; or (assignCase) an assignee is not an officer of the authority, is of another authority, is recused or is a party; or (claimCase) the case is held already'),
         422: problem('The workflow refused the step, with its reason and article'),
         503: problem('The case did not take the step now and did not refuse it (handing over to a new run, a workflow task that failed or timed out, the server’s limit of steps in flight), or Temporal or the archive database is unavailable; retry after Retry-After, with the same Idempotency-Key'),
       },
       async authorize({ params, user, req, res }) {
+        // A party files through /v1/my/cases (api/routes/party.ts); here it is refused before any case is looked at, so nothing tells whether one exists.
+        if (isParty(user)) throw problems.forbidden(['officer', 'supervisor']);
         res.locals.caseId = params.id;
         const state = await loadCase(deps, params.id, user);
         // The rulebook says which roles take the step; while the step is open its offer carries them.
@@ -217,13 +274,18 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       async handle({ params, body, user, req, res }) {
         // A colleague is not made a case's subject (shut out of it, handed its notices): 409 naming why.
         if (name === 'bindSubjectAccount') await refuseStaffAsSubject(deps.db, await loadCase(deps, params.id, user), (body as { userId: string }).userId);
+        if (name === 'bindOrganisationAccount') await refuseStaffAsParty(deps.db, await loadCase(deps, params.id, user), (body as { userId: string }).userId, 'subjectOrganisation');
+        // Assignees by account: each an officer of the authority, none recused (409), named as the directory knows them.
+        const input = name === 'assignCase' || name === 'claimCase' ? await assignmentStep(deps, await loadCase(deps, params.id, user), name, body, user) : body;
+        // The materials the step names become the papers it carries, as the case's file holds them.
+        const carried = await withPapers(deps.db, params.id, input);
         try {
           const outcome = await takeStep(
             { db: deps.db, client: deps.client, waitMs: deps.stepWaitMs ?? 15_000 },
             {
               caseId: params.id,
               action: name,
-              body,
+              body: carried,
               actor: { sub: user.sub, name: user.name, roles: user.roles },
               authority: user.authority,
               idempotencyKey: idempotencyKeyOf(req),
@@ -238,6 +300,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
     }),
   );
 
+  const today = () => beijingDate((deps.now ?? Date.now)());
+  const openCaseBody = openCaseBodyOf({
+    jurisdictions: () => deps.catalogue.jurisdictions(),
+    inForceToday: (j) => deps.catalogue.inForce(j, today())?.rulebook,
+  });
   return [
     route({
       method: 'post',
@@ -251,30 +318,44 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       headers: [{ name: 'Idempotency-Key', description: 'Same key and body: same answer; same key, other body: 409' }],
       responses: {
         201: { description: 'Case opened; Location names it', schema: z.object({ id: z.string() }) },
+        202: {
+          description: 'Case numbered, its workflow not started yet (Temporal did not answer): it starts by itself within a minute of Temporal answering; Location names it',
+          schema: z.object({ id: z.string(), started: z.literal(false) }),
+        },
         400: problem('Invalid body'),
         403: problem('Only officers open cases, and only under the jurisdictions their authority is bound to'),
         409: problem('Idempotency-Key reused with another body'),
         422: problem('No rulebook in force, or a route the rulebook does not allow'),
       },
+      // The approved versions as the archive has them now, before the body is checked against the one in force.
+      async authorize() {
+        await deps.catalogue.refresh();
+      },
       async handle({ req, res, body, user }) {
-        const bound = deps.authorities.get(user.authority)?.jurisdiction;
-        if (bound !== body.jurisdiction) {
+        // An authority opens cases under the jurisdictions its configuration names and those bound to it through the API.
+        const bound = deps.authorities.get(user.authority) ? await boundJurisdictions(deps.db, deps.authorities, user.authority) : [];
+        if (!bound.includes(body.jurisdiction)) {
+          const listed = bound.join('、');
           throw new Problem({
             status: 403,
             code: 'jurisdiction_not_bound',
             title: 'Jurisdiction not bound to this authority',
             detail: {
-              zh: bound ? `本机关只能依 ${bound} 规则立案，不能依 ${body.jurisdiction} 规则立案` : `本机关（${user.authority}）未配置可适用的规则，不能立案`,
-              en: bound ? `Your authority opens cases under ${bound} only, not ${body.jurisdiction}` : `Your authority (${user.authority}) is bound to no jurisdiction`,
+              zh: bound.length ? `本机关只能依 ${listed} 规则立案，不能依 ${body.jurisdiction} 规则立案` : `本机关（${user.authority}）未配置可适用的规则，不能立案`,
+              en: bound.length ? `Your authority opens cases under ${bound.join(', ')} only, not ${body.jurisdiction}` : `Your authority (${user.authority}) is bound to no jurisdiction`,
             },
-            errors: [{ field: 'body.jurisdiction', message: bound ? `must be ${bound}, the jurisdiction of your authority` : 'your authority is bound to no jurisdiction' }],
+            errors: [{ field: 'body.jurisdiction', message: bound.length ? `must be ${bound.join(' or ')}, the jurisdiction${bound.length > 1 ? 's' : ''} of your authority` : 'your authority is bound to no jurisdiction' }],
           });
         }
         try {
-          const { caseId } = await openCase(deps, user, body, idempotencyKeyOf(req));
+          const { caseId, started } = await openCase({ ...deps, rulebookInForce: (j, date) => deps.catalogue.inForce(j, date)?.rulebook }, user, body, idempotencyKeyOf(req));
           res.locals.caseId = caseId;
           await actedAsStaff(user, caseId);
-          res.status(201).location(`${deps.baseUrl}/v1/cases/${caseId}`).json({ id: caseId });
+          // The number and the case are committed either way: the relay starts a case whose start failed here.
+          res
+            .status(started ? 201 : 202)
+            .location(`${deps.baseUrl}/v1/cases/${caseId}`)
+            .json(started ? { id: caseId } : { id: caseId, started: false });
         } catch (err) {
           if (err instanceof IdempotencyConflict) throw keyReused();
           if (err instanceof RouteNotAllowed) {
@@ -309,9 +390,17 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['cases'],
       access: { kind: 'roles', roles: [...ROLES] },
       query: caseListQuery,
+      audit: { event: 'CASE_LIST_VIEWED' },
       responses: { 200: { description: 'A page of cases and the token of the next' }, 400: problem('Invalid filter, or a page token not handed out for this list') },
       async handle({ query, user, res }) {
-        const visibility = visibilityQuery(user.authority, query, deps.matterIndex);
+        const visibility = visibilityQuery(user.authority, query, deps.matterIndex, user);
+        const myKey = deps.matterIndex.account(user.authority, user.sub);
+        // Past Temporal's last page: the closed cases only the archive still keeps.
+        const archiveCursor = archiveTokenIn(visibility, query.pageToken);
+        if (archiveCursor !== undefined) {
+          const archived = await archivedCasesPage(deps, user.authority, query, query.pageSize, archiveCursor);
+          return void res.json({ cases: shownArchived(archived.cases, user, query), nextPageToken: archived.next ? archiveTokenOut(visibility, archived.next) : null });
+        }
         const nextPageToken = pageTokenIn(visibility, query.pageToken);
         const page = await deps.client.connection
           .withDeadline(Date.now() + VISIBILITY_WAIT_MS, () =>
@@ -334,6 +423,9 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
             needsAttention: attributes.get(sa.needsAttention) ?? false,
             nextDeadline: next ? next.toISOString() : null,
             matter: typeof memo?.[CASE_MEMO.matter] === 'string' ? memo[CASE_MEMO.matter] : null,
+            // 承办人: whether anybody holds the case, and whether it is the caller (its key is among the case's).
+            assigned: (attributes.get(sa.assignees)?.length ?? 0) > 0,
+            mine: attributes.get(sa.assignees)?.includes(myKey) ?? false,
             openedAt: e.startTime?.seconds ? new Date(Number(e.startTime.seconds) * 1000).toISOString() : null,
           };
         }));
@@ -344,7 +436,11 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         const shown = cases
           .filter((c) => !(filteredByContent && c.id && recused.has(c.id)))
           .map((c) => (c.id && recused.has(c.id) ? { ...c, matter: null, nextDeadline: null, overdue: null, redacted: { reason: 'recused' } } : c));
-        res.json({ cases: shown, nextPageToken: pageTokenOut(visibility, page.nextPageToken) });
+        const temporalNext = pageTokenOut(visibility, page.nextPageToken);
+        if (temporalNext || !admitsClosedCases(query)) return void res.json({ cases: shown, nextPageToken: temporalNext });
+        // Temporal's last page: the rest of it, and the pages after, from the archive.
+        const archived = await archivedCasesPage(deps, user.authority, query, query.pageSize - shown.length, null);
+        res.json({ cases: [...shown, ...shownArchived(archived.cases, user, query)], nextPageToken: archived.next ? archiveTokenOut(visibility, archived.next) : null });
       },
     }),
     route({
@@ -355,15 +451,19 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['cases'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: caseIdParams,
-      responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller') },
+      audit: { event: 'CASE_ACCESSED' },
+      responses: { 200: { description: 'The case' }, 404: problem('No such case for this caller'), 503: problem('Temporal, the archive database or the access log is unavailable; retry after Retry-After') },
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;
         const { state, freshness } = await readCase(deps, params.id, user);
+        // The access log says where the file was read from (a closed case's dossier, the case itself, its view).
+        res.locals.auditDetail = { source: freshness.source };
         if (recusedFrom(state, user)) return void res.json(redacted(state));
         // A closed case retries nothing; a running one shows what it is retrying and how often (null: Temporal did not say).
         const retrying = state.closed ? [] : await pendingEffects(deps.client, params.id);
         // freshness: where the state was read (the case's view, the case itself, its dossier) and as of when.
-        res.json({ ...asSeenBy(state, user), pendingEffects: retrying, freshness });
+        const papers = await papersAsTheyStand(deps.db, state);
+        res.json({ ...asSeenBy(state, user), ...(papers ? { papers } : {}), pendingEffects: retrying, freshness });
       },
     }),
     route({
@@ -374,6 +474,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['documents'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: caseIdParams,
+      audit: { event: 'DOCUMENTS_LISTED' },
       responses: { 200: { description: 'The documents' }, 403: problem('The caller is recused from the case'), 404: problem('No such case for this caller') },
       async handle({ params, user, res }) {
         if (recusedFrom(await loadCase(deps, params.id, user), user)) throw recusedProblem(params.id);
@@ -389,6 +490,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
       tags: ['case actions'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: stepParams,
+      audit: { event: 'CASE_ACCESSED' },
       responses: {
         200: { description: 'The step was taken: the case after it' },
         202: { description: 'Still pending; ask again after Retry-After' },

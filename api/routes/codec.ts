@@ -188,6 +188,8 @@ export function codecRoutes(deps: CodecRoutesDeps): RouteSpec[] {
       access: deps.anonymousDecode ? { kind: 'public' } : { kind: 'roles', roles: [...CASE_READERS, ...SYSTEM_READERS] },
       body: payloadsBody,
       headers: namespaceHeader,
+      // One record per case whose payloads were asked for (res.locals.auditCases), or one of no case.
+      audit: { event: 'PAYLOADS_DECODED' },
       responses: {
         200: answer,
         400: problem('Not Payloads JSON, another namespace, or a payload that cannot be decrypted (named by index)'),
@@ -216,6 +218,9 @@ export function codecRoutes(deps: CodecRoutesDeps): RouteSpec[] {
             continue;
           }
           const sealedFor = boundWorkflowOf(payload);
+          // Logged whether or not it is decoded: a refusal names the case asked for too.
+          if (sealedFor !== undefined && CASE_ID_PATTERN.test(sealedFor)) cases.add(sealedFor);
+          res.locals.auditCases = [...cases];
           if (sealedFor !== undefined) await authorise(index, sealedFor);
           const limit = Math.min(MAX_PAYLOAD_PLAIN_BYTES, budget);
           const wholeRequest = tooLarge({ zh: `本次请求的数据解压后超过 ${MAX_DECODE_PLAIN_BYTES} 字节`, en: `The payloads inflate beyond ${MAX_DECODE_PLAIN_BYTES} bytes together` }, `body.payloads.${index}`);
@@ -242,6 +247,8 @@ export function codecRoutes(deps: CodecRoutesDeps): RouteSpec[] {
         }
         if (errors.length > 0) throw new Problem({ ...fieldsProblem(errors).init, code: 'undecodable_payload' });
         if (cases.size === 1) res.locals.caseId = [...cases][0];
+        res.locals.auditCases = [...cases];
+        res.locals.auditDetail = { payloads: decoded.length };
         deps.logger.info(
           {
             user: req.user?.sub ?? 'anonymous (CODEC_AUTH=none)',

@@ -22,6 +22,7 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
       tags: ['documents'],
       access: { kind: 'roles', roles: [...ROLES] },
       params: z.object({ id: z.uuid('is not a document id') }),
+      audit: { event: 'DOCUMENT_ACCESSED' },
       responses: {
         200: { description: 'The document file', contentType: [DOCX, PDF], schema: { type: 'string', format: 'binary' } },
         403: { description: 'The caller is recused from the document’s case', schema: 'problem' },
@@ -29,16 +30,18 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
         500: { description: 'The stored file no longer matches its hash', schema: 'problem' },
       },
       async handle({ req, params, user, res }) {
+        res.locals.documentId = params.id;
         const document = await findDocument(deps.db, params.id);
         if (!document) throw problems.notFound(`document ${params.id}`);
         // Existence of another authority's document does not leak either.
         const state = await loadCase(deps, document.caseId, user).catch(() => {
           throw problems.notFound(`document ${params.id}`);
         });
-        if (recusedFrom(state, user)) throw recusedProblem(document.caseId);
         res.locals.caseId = document.caseId;
+        if (recusedFrom(state, user)) throw recusedProblem(document.caseId);
         // The .docx unless the caller prefers the PDF (no Accept, or */*, keeps the .docx).
         const archival = req.accepts([DOCX, PDF]) === PDF;
+        res.locals.auditDetail = { file: archival ? 'pdf' : 'docx' };
         const file = archival ? await archivalFile(deps.db, params.id) : await documentFile(deps.db, params.id);
         if (!file && archival) {
           res.set('Retry-After', '60');

@@ -10,7 +10,7 @@ import { beijingDate, compareDates } from '../../domain/calendar';
 import { inboxKeysOf } from '../../services/notices/deliver';
 import type { Db } from '../../store/db';
 import { inbox, inboxNotice, markServed } from '../../store/notifications';
-import { ROLES } from '../auth';
+import { INBOX_ROLES } from '../roles';
 import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import { isoDateSchema, wholeNumber } from '../schemas';
@@ -65,9 +65,9 @@ export function inboxRoutes(deps: { db: Db; client: Client }): RouteSpec[] {
       method: 'get',
       path: '/v1/inbox',
       operationId: 'listInbox',
-      summary: 'The notices addressed to the caller, or to one of its roles at its authority, newest first',
+      summary: 'The notices addressed to the caller, or to one of its roles at its authority, newest first (a party: its own)',
       tags: ['notices'],
-      access: { kind: 'roles', roles: [...ROLES] },
+      access: { kind: 'roles', roles: [...INBOX_ROLES] },
       query: inboxQuery,
       responses: { 200: { description: 'The caller’s notices' }, 400: { description: 'Invalid filter', schema: 'problem' } },
       async handle({ query, user, res }) {
@@ -82,7 +82,7 @@ export function inboxRoutes(deps: { db: Db; client: Client }): RouteSpec[] {
       summary: 'The recipient acknowledges that it was served with the notice, on a date (today if none); for the conclusion of a case, that date is its service',
       description: 'The first acknowledgement stands: a repeat with the same date answers it again; another date answers 409. When the notice serves the conclusion of a case, the case is told, and once every recipient is served, the party windows (the appeal) count from the latest service date; `caseService` says whether the case took it.',
       tags: ['notices'],
-      access: { kind: 'roles', roles: [...ROLES] },
+      access: { kind: 'roles', roles: [...INBOX_ROLES] },
       write: true,
       params: noticeIdParams,
       body: markServedBody,
@@ -111,7 +111,7 @@ export function inboxRoutes(deps: { db: Db; client: Client }): RouteSpec[] {
             detail: { zh: `该通知已于 ${notice.servedOn} 签收`, en: `This notice was already acknowledged as served on ${notice.servedOn}` },
           });
         }
-        const caseService = notice.service ? await acknowledgeInCase(deps.client, { ...notice, servedOn: notice.servedOn!, service: notice.service }, user) : undefined;
+        const caseService = notice.service ? await acknowledgeInCase(deps.client, { ...notice, servedOn: notice.servedOn!, service: notice.service }, { sub: user.sub, name: user.name }) : undefined;
         res.json({ ...notice, ...(caseService ? { caseService } : {}) });
       },
     }),

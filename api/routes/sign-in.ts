@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import type { Authorities } from '../../config/authorities';
 import { signDevToken } from '../../scripts/token';
-import { ACCOUNT_ID_PATTERN, AUTHORITY_ID_PATTERN, DEFAULT_TOKEN_MAX_AGE_SECONDS, ROLES, SYSTEM_ROLES } from '../auth';
+import { ACCOUNT_ID_PATTERN, AUTHORITY_ID_PATTERN, DEFAULT_TOKEN_MAX_AGE_SECONDS, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES } from '../auth';
 import { fieldsProblem } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import { personName } from '../schemas';
@@ -36,14 +36,18 @@ export type SignInSettings =
 /** How long a development sign-in lasts: a working day, unless the maximum token age is shorter. */
 const DEV_TOKEN_LIFETIME_SECONDS = 8 * 3600;
 
-/** The roles a development token may carry: an authority's, and the system administrator's (loading the national calendar). */
-const DEV_ROLES = [...ROLES, ...SYSTEM_ROLES] as const;
+/** The roles a development token may carry: an authority's, the system administrator's (loading the national calendar), the rulebook administrator's, or a party's. */
+const DEV_ROLES = [...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...PARTY_ROLES] as const;
 
 export const devSignInBody = z
   .object({
     sub: z.string().trim().regex(ACCOUNT_ID_PATTERN, 'must be 1 to 128 letters, digits or . _ @ : | + = -, starting with a letter or digit'),
     name: personName(50),
-    roles: z.array(z.enum(DEV_ROLES, { error: 'is not a role' })).min(1, 'must hold at least one role').max(DEV_ROLES.length),
+    roles: z
+      .array(z.enum(DEV_ROLES, { error: 'is not a role' }))
+      .min(1, 'must hold at least one role')
+      .max(DEV_ROLES.length)
+      .refine((roles) => !roles.includes('party') || roles.every((r) => r === 'party'), 'party (a party’s own account) is never combined with another role'),
     authority: z.string().regex(AUTHORITY_ID_PATTERN, 'is not an authority id'),
   })
   .strict();
@@ -75,6 +79,8 @@ export function signInRoutes(settings: SignInSettings, authorities: Authorities)
           mode: 'development',
           roles: ROLES,
           systemRoles: SYSTEM_ROLES,
+          rulebookRoles: RULEBOOK_ROLES,
+          partyRoles: PARTY_ROLES,
           tokenLifetimeSeconds: devTokenLifetime(settings),
           authorities: authorities.list.map((a) => ({ id: a.id, name: a.name, jurisdiction: a.jurisdiction })),
         });

@@ -45,3 +45,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO rongcuo_a
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO rongcuo_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE rongcuo_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO rongcuo_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE rongcuo_owner IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO rongcuo_app;
+-- Except what is append-only: the app's role adds to the access log and the notes, never changes
+-- or removes a row (store/migrations.ts revokes the same when it makes these tables).
+DO $$
+BEGIN
+  IF to_regclass('public.access_log') IS NOT NULL THEN
+    REVOKE UPDATE, DELETE, TRUNCATE ON public.access_log FROM rongcuo_app;
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.access_log_anchor FROM rongcuo_app;
+  END IF;
+  IF to_regclass('public.case_notes') IS NOT NULL THEN
+    REVOKE UPDATE, DELETE, TRUNCATE ON public.case_notes FROM rongcuo_app;
+  END IF;
+END $$;

@@ -55,6 +55,88 @@ export interface RedactedCaseView {
   redacted: { reason: string; detail: string };
 }
 
+/** A step that waits for someone, as 我的待办 lists it (GET /v1/work). */
+export interface WorkItem {
+  caseId: string;
+  jurisdiction: string;
+  stage: string;
+  action: string;
+  label: string;
+  roles: string[];
+  deadline?: string;
+  deadlineLabel?: string;
+  article?: string;
+  binds?: 'party' | 'authority' | 'recording';
+  provisional?: boolean;
+  why: 'assigned' | 'supervisor' | 'unassigned' | 'party';
+  daysLeft: number | null;
+  overdue: boolean;
+}
+
+/** A party's receipt (回执) of its own filing. */
+export interface Receipt {
+  id: string;
+  number: string | null;
+  status: 'pending' | 'issued' | 'refused';
+  caseId: string;
+  party: string;
+  kind: 'application' | 'statement' | 'appeal';
+  receivedOn: string;
+  receivedAt: string;
+  issuedAt: string | null;
+  summarySha256: string;
+  refusal: { code: string; detail: string; article?: string } | null;
+}
+
+/** A case as its party sees it (GET /v1/my/cases/{id}). */
+export interface PartyCaseView {
+  caseId: string;
+  jurisdiction: string;
+  rulebookVersion: string;
+  party: 'subject' | 'subjectOrganisation';
+  stage: string;
+  closed: boolean;
+  outcome?: string;
+  subject: { name: string; organisation: string };
+  matter: string;
+  accountability: { reference: string; status: string };
+  deadlines: { key: string; label: string; binds: string; from: string; amount: number; unit: string; deadline: string; status: string; provisional: boolean; basis: Basis }[];
+  documents: { documentId: string; kind: string; title: string; number: string; issuedAt: string; article: string; href: string }[];
+  service: { servedOn: string; via: string }[];
+  filings: {
+    application?: { receivedOn: string; recordedOn: string | null; summary: string; online: boolean };
+    statements: { receivedOn: string; summary: string; online: boolean }[];
+    appeal?: { receivedOn: string; recordedOn: string | null; summary: string; online: boolean; decision?: { decidedOn: string; result: string } };
+  };
+  receipts: Receipt[];
+  openFilings: WorkItem[];
+}
+
+export interface CaseNote {
+  id: string;
+  caseId: string;
+  author: { sub: string; name: string };
+  text: string;
+  writtenAt: string;
+}
+
+export interface AccessRecord {
+  seq: number;
+  at: string;
+  sub: string | null;
+  name: string | null;
+  roles: string[];
+  authority: string | null;
+  event: string;
+  operation: string;
+  caseId: string | null;
+  documentId: string | null;
+  address: string | null;
+  userAgent: string | null;
+  status: number;
+  detail: Record<string, unknown> | null;
+}
+
 export interface CaseSummary {
   id: string;
   jurisdiction: string;
@@ -64,6 +146,9 @@ export interface CaseSummary {
   needsAttention?: boolean;
   nextDeadline: string | null;
   matter: string | null;
+  /** 承办人: whether anybody holds the case, and whether it is the caller. */
+  assigned?: boolean;
+  mine?: boolean;
   openedAt: string | null;
 }
 
@@ -74,6 +159,7 @@ export interface CaseFilters {
   overdue?: 'true' | 'false';
   deadlineBefore?: string;
   q?: string;
+  assignee?: 'mine' | 'unassigned';
   pageSize?: number;
   pageToken?: string;
 }
@@ -83,10 +169,91 @@ export interface RulebookSummary {
   name: string;
   issuingBody: string;
   version: string;
+  revision?: number;
   inForce: string;
   source: string;
-  /** The caller’s authority opens cases under it (its configured jurisdiction). */
+  /** `<id>@<version>r<revision>` for a shipped file, the archive's id for an approved one. */
+  versionId?: string;
+  origin?: 'file' | 'approved';
+  /** The days new cases of the jurisdiction open under it. */
+  inForceFrom?: string;
+  inForceUntil?: string | null;
+  inForceToday?: boolean;
+  /** The caller’s authority opens cases under it today (a jurisdiction it is bound to, in the version in force). */
   usable: boolean;
+}
+
+/** A rulebook version as 规则管理 lists it (GET /v1/rulebook-versions). */
+export interface RulebookVersion {
+  versionId: string;
+  origin: 'file' | 'submitted';
+  jurisdiction: string;
+  version: string;
+  revision: number;
+  status: 'submitted' | 'approved' | 'withdrawn';
+  fileName: string;
+  regulationFile: string;
+  inForceFrom: string | null;
+  inForceUntil: string | null;
+  submittedBy?: { sub: string; name: string; authority: string };
+  submittedAt?: string;
+  approvedBy?: { sub: string; name: string } | null;
+  approvedAt?: string | null;
+  withdrawalReason?: string | null;
+}
+
+export interface RulebookVersionDetail extends Omit<RulebookVersion, 'fileName' | 'regulationFile'> {
+  rulebook: Rulebook;
+  file?: { name: string; text: string; sha256: string };
+  regulation?: { file: string; text: string; sha256: string };
+  audit: AuditEntry[];
+}
+
+/** A problem of a rulebook file: where it is (path and line), which check found it, the article it concerns. */
+export interface RulebookProblem extends FieldError {
+  zh: string;
+  path: string;
+  check: string;
+  line?: number;
+  article?: string;
+}
+
+export interface DryRun {
+  versionId: string;
+  rulebook: { id: string; version: string; revision: number; name: string };
+  openingDate: string;
+  path: { outcome: string; appeal: boolean };
+  completed: boolean;
+  outcome?: string;
+  closedOn?: string;
+  stoppedAt?: { stage: string; reason: string; refusal?: { type: string; message: string; article?: string } };
+  steps: { action: string; label: string; stage: string; on: string }[];
+  deadlines: { key: string; label: string; binds: string; from: string; amount: number; unit: string; lastDay: string; provisional: boolean; status: string; article: string; quote: string }[];
+  limits: { key: string; label: string; lastDay: string; article: string }[];
+  documents: { kind: string; title: string; number: string; article: string; issuedOn: string; recipients: string[] }[];
+  refusals: { label?: string; action: string; on?: string; refused: boolean; type?: string; message?: string; article?: string; notOffered?: boolean }[];
+}
+
+export interface RulebookDiff {
+  fromVersionId: string;
+  toVersionId: string;
+  from: { id: string; version: string; revision: number };
+  to: { id: string; version: string; revision: number };
+  steps: { added: { stage: string; label: string }[]; removed: { stage: string; label: string }[]; changed: { stage: string; label: string; changes: { path: string; from: unknown; to: unknown }[] }[] };
+  periods: { path: string; label: string; change: string; from?: { amount: number; unit: string; article: string }; to?: { amount: number; unit: string; article: string } }[];
+  catalogues: { catalogue: string; id: string; change: string; from?: { article: string; text: string }; to?: { article: string; text: string } }[];
+  effects: { outcome: string; change: string; text: string; article: string }[];
+  other: { path: string; from: unknown; to: unknown }[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  action: string;
+  jurisdiction: string;
+  versionId?: string;
+  actor: { sub: string; name: string; authority: string; roles: string[] };
+  detail: Record<string, unknown>;
 }
 
 export interface InboxNotice {
@@ -153,6 +320,10 @@ export type SignInSettings =
       roles: string[];
       /** Roles over the whole system (system-admin: loading the national calendar), whatever authority the token names. */
       systemRoles: string[];
+      /** The rulebook administrator's role (规则管理), of the authority picked, or of the whole system with system-admin. */
+      rulebookRoles?: string[];
+      /** A party's own account (never combined with another role). */
+      partyRoles?: string[];
       /** How long a development sign-in lasts: a working day, or TOKEN_MAX_AGE_SECONDS if shorter. */
       tokenLifetimeSeconds: number;
       authorities: { id: string; name: string; jurisdiction: string }[];
@@ -167,8 +338,47 @@ export interface DocumentFile {
   filename: string;
 }
 
+/** A material of the case's file, as GET /v1/cases/{id}/materials lists it. */
+export interface CaseMaterial {
+  materialId: string;
+  kind: string;
+  kindLabel: string;
+  title: string;
+  source: string | null;
+  obtainedBy: string | null;
+  originalDate: string | null;
+  format: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  sm3: string;
+  uploadedBy: { sub: string; name: string };
+  uploadedAt: string;
+  withdrawal: { at: string; by: { sub: string; name: string }; reason: string } | null;
+  href: string;
+}
+
+/** The bound case file's record (GET /v1/cases/{id}/bound-file as JSON). */
+export interface BoundFileView {
+  caseId: string;
+  sha256: string;
+  sm3: string;
+  pages: number;
+  boundAt: string;
+  contents: {
+    title: string;
+    numberedPages: number;
+    items: { sequence: number; source: 'document' | 'material'; id: string; reference: string; responsible: string; title: string; date: string; kind: string; firstPage: number; lastPage: number; sha256: string; sm3: string }[];
+    withdrawn: { id: string; title: string; at: string; by: string; reason: string }[];
+    boundBy: string;
+  };
+  validation: { validator: string; profile: string; compliant: boolean; failures: string[] };
+}
+
 interface Options {
   body?: unknown;
+  /** A multipart/form-data body (an upload); the browser writes its Content-Type with the boundary. */
+  form?: FormData;
   query?: Record<string, string | number | undefined>;
   idempotencyKey?: string;
   accept?: string;
@@ -203,7 +413,8 @@ async function request(method: string, path: string, options: Options = {}): Pro
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   let res: Response;
   try {
-    res = await fetch(url(path, options.query), { method, headers, body: options.body === undefined ? null : JSON.stringify(options.body), credentials: 'omit', cache: 'no-store' });
+    const body = options.form ?? (options.body === undefined ? null : JSON.stringify(options.body));
+    res = await fetch(url(path, options.query), { method, headers, body, credentials: 'omit', cache: 'no-store' });
   } catch {
     throw new ApiError({ title: 'Network error', status: 0, detail: '无法连接服务器，请检查网络后重试', code: 'network' });
   }
@@ -292,6 +503,15 @@ export const api = {
   },
 
   listRulebooks: () => json<{ rulebooks: RulebookSummary[] }>('GET', '/v1/rulebooks'),
+  listRulebookVersions: () => json<{ versions: RulebookVersion[] }>('GET', '/v1/rulebook-versions'),
+  getRulebookVersion: (id: string) => json<RulebookVersionDetail>('GET', `/v1/rulebook-versions/${encodeURIComponent(id)}`),
+  submitRulebook: (file: { name: string; text: string }, regulation: { name: string; text: string }) => json<RulebookVersionDetail>('POST', '/v1/rulebook-versions', { body: { file, regulation } }),
+  simulateRulebook: (id: string, body: { openingDate: string; path: 'main' | { outcome?: string; appeal?: boolean } }) =>
+    json<DryRun>('POST', `/v1/rulebook-versions/${encodeURIComponent(id)}/simulation`, { body }),
+  compareRulebooks: (id: string, against?: string) => json<RulebookDiff>('GET', `/v1/rulebook-versions/${encodeURIComponent(id)}/diff`, { query: { against } }),
+  approveRulebook: (id: string, body: { inForceFrom: string; inForceUntil?: string }) => json<RulebookVersion>('POST', `/v1/rulebook-versions/${encodeURIComponent(id)}/approval`, { body }),
+  withdrawRulebook: (id: string, reason: string) => json<RulebookVersion>('POST', `/v1/rulebook-versions/${encodeURIComponent(id)}/withdrawal`, { body: { reason } }),
+  rulebookAudit: (jurisdiction?: string) => json<{ entries: AuditEntry[] }>('GET', '/v1/rulebook-audit', { query: { jurisdiction } }),
   getRulebook: (id: string, version?: string) => json<Rulebook>('GET', `/v1/rulebooks/${encodeURIComponent(id)}`, { query: { version } }),
 
   inbox: (unserved?: boolean) => json<{ notices: InboxNotice[] }>('GET', '/v1/inbox', { query: { unserved: unserved ? 'true' : undefined, limit: 200 } }),
@@ -308,10 +528,46 @@ export const api = {
   renewCalendarFeed: () => json<{ feed: { createdAt: string; expiresAt: string } }>('POST', '/v1/calendar/feed/renewal'),
   revokeCalendarFeed: () => json<void>('DELETE', '/v1/calendar/feed'),
 
-  /** A document's file with the SHA-256 and SM3 the archive recorded for it (the .docx, or the archival PDF). */
-  async document(id: string, kind: 'docx' | 'pdf'): Promise<DocumentFile> {
+  listMaterials: (caseId: string) => json<{ materials: CaseMaterial[] }>('GET', `/v1/cases/${encodeURIComponent(caseId)}/materials`),
+  uploadMaterial: (caseId: string, form: FormData) => json<CaseMaterial>('POST', `/v1/cases/${encodeURIComponent(caseId)}/materials`, { form }),
+  withdrawMaterial: (materialId: string, reason: string) => json<CaseMaterial>('POST', `/v1/materials/${encodeURIComponent(materialId)}/withdrawal`, { body: { reason } }),
+  boundFile: (caseId: string) => json<BoundFileView>('GET', `/v1/cases/${encodeURIComponent(caseId)}/bound-file`),
+
+  /** A file of the case's file (a material, the bound PDF, the export) with the digests the archive recorded for it. */
+  async caseFile(path: string, accept: string): Promise<DocumentFile> {
+    const res = await request('GET', path, { accept });
+    const encoded = /filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    return { blob: await res.blob(), sha256: res.headers.get('x-content-sha256') ?? '', sm3: res.headers.get('x-content-sm3') ?? '', filename: encoded ? decodeURIComponent(encoded) : path.split('/').at(-1)! };
+  },
+
+  myWork: () => json<{ today: string; work: WorkItem[]; unassigned: WorkItem[] }>('GET', '/v1/work'),
+  officers: () => json<{ officers: { sub: string; name: string }[] }>('GET', '/v1/officers'),
+  caseNotes: (id: string) => json<{ notes: CaseNote[] }>('GET', `/v1/cases/${encodeURIComponent(id)}/notes`),
+  recordNote: (id: string, text: string) => json<CaseNote>('POST', `/v1/cases/${encodeURIComponent(id)}/notes`, { body: { text } }),
+  caseAccess: (id: string, before?: number) => json<{ records: AccessRecord[]; nextBefore: number | null }>('GET', `/v1/cases/${encodeURIComponent(id)}/access-log`, { query: { limit: 100, before } }),
+  async caseAccessCsv(id: string): Promise<Blob> {
+    return (await request('GET', `/v1/cases/${encodeURIComponent(id)}/access-log`, { accept: 'text/csv' })).blob();
+  },
+
+  myCases: () => json<{ cases: { id: string; jurisdiction: string; party: string; stage: string; closed: boolean; outcome: string | null; openFilings: WorkItem[] }[] }>('GET', '/v1/my/cases'),
+  myCase: (id: string) => json<PartyCaseView>('GET', `/v1/my/cases/${encodeURIComponent(id)}`),
+  /** A party's own filing; a 202 is followed until the case took or refused it. */
+  async fileOwn(caseId: string, kind: 'application' | 'statement' | 'appeal', summary: string, idempotencyKey: string): Promise<{ receipt: Receipt }> {
+    const res = await request('POST', `/v1/my/cases/${encodeURIComponent(caseId)}/${kind}`, { body: { summary }, idempotencyKey });
+    if (res.status !== 202) return (await res.json()) as { receipt: Receipt };
+    let { href } = (await res.json()) as { href: string };
+    for (;;) {
+      await sleep(Number(res.headers.get('Retry-After') ?? '2') * 1000);
+      const next = await request('GET', href);
+      if (next.status !== 202) return (await next.json()) as { receipt: Receipt };
+      ({ href } = (await next.json()) as { href: string });
+    }
+  },
+
+  /** A document's file with the SHA-256 and SM3 the archive recorded for it (the .docx, or the archival PDF); a party's through its own door. */
+  async document(id: string, kind: 'docx' | 'pdf', href = `/v1/documents/${encodeURIComponent(id)}`): Promise<DocumentFile> {
     const accept = kind === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    const res = await request('GET', `/v1/documents/${encodeURIComponent(id)}`, { accept });
+    const res = await request('GET', href, { accept });
     const disposition = res.headers.get('content-disposition') ?? '';
     const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1];
     return {

@@ -10,6 +10,8 @@ export const ROLE_NAMES: Record<string, string> = {
   auditor: '审计人员',
   admin: '本机关管理员',
   'system-admin': '系统管理员',
+  'rulebook-admin': '规则管理员',
+  party: '当事人',
 };
 
 /**
@@ -18,8 +20,31 @@ export const ROLE_NAMES: Record<string, string> = {
  */
 export const SYSTEM_ROLES: readonly string[] = ['system-admin'];
 
-/** Whether the user holds a role within its authority, which the case pages need. */
-export const worksInAuthority = (roles: readonly string[]) => roles.some((r) => !SYSTEM_ROLES.includes(r));
+/** The roles of an authority's case work (api/roles.ts ROLES); the rulebook administrator (规则管理) and a party read no case through the staff pages. */
+const CASE_ROLES: readonly string[] = ['officer', 'supervisor', 'auditor', 'admin'];
+
+/** Whether the user holds a role within its authority's case work, which the case pages need. */
+export const worksInAuthority = (roles: readonly string[]) => roles.some((r) => CASE_ROLES.includes(r));
+
+/** A party's own account (api/roles.ts PARTY_ROLES): its own cases only, through its own pages. */
+export const isParty = (roles: readonly string[]) => roles.includes('party');
+
+/** Staff whose landing page is 我的待办: the roles a queue lists work for. */
+export const hasWork = (roles: readonly string[]) => roles.includes('officer') || roles.includes('supervisor');
+
+export const FILING_NAMES: Record<string, string> = { application: '容错免责申请', statement: '书面陈述意见', appeal: '书面申诉' };
+export const FILING_OF_ACTION: Record<string, 'application' | 'statement' | 'appeal'> = { fileApplication: 'application', recordStatement: 'statement', fileAppeal: 'appeal' };
+
+export const ACCESS_EVENT_NAMES: Record<string, string> = {
+  CASE_ACCESSED: '查阅案件',
+  CASE_LIST_VIEWED: '查阅案件列表',
+  DOCUMENTS_LISTED: '查阅文书目录',
+  DOCUMENT_ACCESSED: '下载文书',
+  NOTES_ACCESSED: '查阅办案备注',
+  PAYLOADS_DECODED: '解密流程数据',
+  ACCESS_LOG_VIEWED: '查阅访问日志',
+  ACCESS_LOG_PRUNED: '访问日志到期清理',
+};
 
 export const OUTCOME_NAMES: Record<string, string> = {
   exempt: '免责',
@@ -81,9 +106,22 @@ export const ENUM_NAMES: Record<string, Record<string, string>> = {
   decidedBy: { authorityLeadership: '问责部门领导班子', partyCommittee: '同级党委（党组）领导班子' },
   route: { application: '当事人申请', exOfficio: '依职权启动', accountabilityBodyOpinion: '问责机关意见', functionalDepartmentOpinion: '职能部门意见' },
   level: { city: '市级', county: '县级' },
+  step: {
+    fileApplication: '登记申请',
+    recordStatement: '听取意见',
+    fileAppeal: '登记申诉',
+    submitInvestigationReport: '提交调查报告',
+    recordDetermination: '集体研究认定',
+    serveNotice: '书面告知',
+    withdrawCase: '撤回申请或终结程序',
+  },
 };
 
 export const FIELD_NAMES: Record<string, string> = {
+  attachments: '所附材料',
+  step: '所属步骤',
+  retention: '保管期限',
+  classification: '密级',
   filedBy: '提交人',
   receivedOn: '收到日期',
   summary: '内容摘要',
@@ -194,6 +232,9 @@ export const nameOf = (names: Record<string, string>, id: string | null | undefi
 
 /** The timeline's events (the workflow records them by id). */
 export const EVENT_NAMES: Record<string, string> = {
+  papersAttached: '附入书面材料',
+  caseFileBound: '装订案卷',
+  caseFileNotBound: '案卷装订失败',
   accountabilityRecorded: '记录问责情况',
   accountabilityResumed: '恢复问责程序',
   accountabilityStopped: '停止问责程序',
@@ -244,6 +285,12 @@ export const EVENT_NAMES: Record<string, string> = {
   reportedUpward: '向上级报告',
   stageEntered: '进入阶段',
   subjectAccountBound: '绑定被调查对象账户',
+  organisationAccountBound: '绑定所在单位账户',
+  caseAssigned: '指定承办人',
+  caseClaimed: '认领案件',
+  assignmentEnded: '承办人回避，待重新指定',
+  assignmentChanged: '协办人员变更',
+  noticeFailed: '通知未能发出',
   statementRecorded: '听取意见',
   windowLapsed: '申请期限届满',
   windowReopened: '期限按正式安排重新开放',

@@ -7,44 +7,60 @@ import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { ROLE_NAMES, worksInAuthority } from './labels';
+import { hasWork, isParty, ROLE_NAMES, worksInAuthority } from './labels';
 import { Admin } from './pages/Admin';
 import { CalendarPage } from './pages/Calendar';
 import { CaseDetail } from './pages/CaseDetail';
 import { CaseList } from './pages/CaseList';
 import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
+import { MyCase, MyCases } from './pages/MyCases';
+import { MyWork } from './pages/MyWork';
 import { OpenCase } from './pages/OpenCase';
+import { RulebookAdmin } from './pages/RulebookAdmin';
 import { RulebookPage, Rulebooks } from './pages/Rulebooks';
 import { SignIn } from './pages/SignIn';
 import { session, sessionSnapshot } from './session';
 import './styles.css';
 
 /**
- * `roles`: who the page is for, as the API answers it; `authority`: any role within an authority
- * (the cases, inbox, calendar and rulebooks answer no system-wide role such as system-admin).
+ * Who each page is for, by the roles the API answers it for: staff of an authority (worksInAuthority),
+ * those with a queue (hasWork: officers, supervisors, whose landing page is 我的待办), a party's own
+ * account (its cases and inbox only), and the system-wide system-admin.
  */
-const NAV: { href: string; label: string; roles?: string[] | 'authority' }[] = [
-  { href: '/', label: '工作台' },
-  { href: '/cases', label: '案件列表', roles: 'authority' },
-  { href: '/cases/new', label: '立案', roles: ['officer'] },
-  { href: '/inbox', label: '收件箱', roles: 'authority' },
-  { href: '/calendar', label: '日历', roles: 'authority' },
-  { href: '/rulebooks', label: '法规', roles: 'authority' },
+const NAV: { href: string; label: string; shown: (roles: string[]) => boolean }[] = [
+  { href: '/', label: '我的待办', shown: hasWork },
+  { href: '/', label: '我的案件', shown: isParty },
+  { href: '/dashboard', label: '工作台', shown: (roles) => !isParty(roles) },
+  { href: '/cases', label: '案件列表', shown: worksInAuthority },
+  { href: '/cases/new', label: '立案', shown: (roles) => roles.includes('officer') },
+  { href: '/inbox', label: '收件箱', shown: (roles) => worksInAuthority(roles) || isParty(roles) },
+  { href: '/calendar', label: '日历', shown: worksInAuthority },
+  { href: '/rulebooks', label: '法规', shown: worksInAuthority },
   // An authority's admin checks a year's schedule; the system administrator loads it.
-  { href: '/admin', label: '管理', roles: ['admin', 'system-admin'] },
+  { href: '/admin', label: '管理', shown: (roles) => roles.includes('admin') || roles.includes('system-admin') },
+  // A deploying body's own 办法: submitted, checked, tried and put in force.
+  { href: '/rulebook-admin', label: '规则管理', shown: (roles) => roles.includes('rulebook-admin') },
 ];
 
-const shown = (roles: string[]) => (n: (typeof NAV)[number]) => (n.roles === undefined ? true : n.roles === 'authority' ? worksInAuthority(roles) : n.roles.some((r) => roles.includes(r)));
+const shown = (roles: string[]) => (n: (typeof NAV)[number]) => n.shown(roles);
+
+/** The landing page: 我的待办 for those with a queue, a party's own cases, the 工作台 for everyone else. */
+function Home() {
+  const roles = session.user()?.roles ?? [];
+  if (isParty(roles)) return <MyCases />;
+  return hasWork(roles) ? <MyWork /> : <Dashboard />;
+}
 
 function Nav({ roles }: { roles: string[] }) {
   const [location] = useLocation();
-  const current = (href: string) => (href === '/' ? location === '/' : href === '/cases' ? location === '/cases' || (location.startsWith('/cases/') && location !== '/cases/new') : location.startsWith(href));
+  const current = (href: string) =>
+    href === '/' ? location === '/' || location.startsWith('/my/') : href === '/cases' ? location === '/cases' || (location.startsWith('/cases/') && location !== '/cases/new') : location.startsWith(href);
   return (
     <nav aria-label="主导航">
       <ul>
         {NAV.filter(shown(roles)).map((n) => (
-          <li key={n.href}>
+          <li key={`${n.href}.${n.label}`}>
             <Link href={n.href} aria-current={current(n.href) ? 'page' : undefined}>
               {n.label}
             </Link>
@@ -60,7 +76,7 @@ function NotFound() {
     <>
       <h1>页面不存在</h1>
       <p>
-        <Link href="/">返回工作台</Link>
+        <Link href="/">返回首页</Link>
       </p>
     </>
   );
@@ -92,7 +108,9 @@ function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <Switch>
-          <Route path="/" component={Dashboard} />
+          <Route path="/" component={Home} />
+          <Route path="/dashboard" component={Dashboard} />
+          <Route path="/my/cases/:id">{(params) => <MyCase id={params.id} />}</Route>
           <Route path="/cases" component={CaseList} />
           <Route path="/cases/new" component={OpenCase} />
           <Route path="/cases/:id">{(params) => <CaseDetail id={params.id} />}</Route>
@@ -101,6 +119,7 @@ function App() {
           <Route path="/rulebooks" component={Rulebooks} />
           <Route path="/rulebooks/:id">{(params) => <RulebookPage id={params.id} />}</Route>
           <Route path="/admin" component={Admin} />
+          <Route path="/rulebook-admin" component={RulebookAdmin} />
           <Route component={NotFound} />
         </Switch>
       </main>

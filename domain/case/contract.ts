@@ -7,6 +7,8 @@ import { defineSearchAttributeKey, SearchAttributeType, type UpdateDefinition } 
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeadlineComputation, IsoDate, PeriodUnit } from '../calendar';
 import type { Basis, DeadlineRule, DocumentSpec, Effect, IntakeRoute, IssuerRole, Outcome, Party, Recipient, Rulebook } from '../rulebooks/schema';
+import type { AttachedPaper, MissingPaper, PaperAction, PaperRef } from './materials';
+import type { AssignCaseInput, Assignment, BindOrganisationAccountInput, ClaimCaseInput, PartyAccounts } from './people';
 
 export const WORKFLOW_TYPE = 'exemptionReview';
 
@@ -37,6 +39,8 @@ export const searchAttributes = {
   matterTerms: defineSearchAttributeKey('MatterTerms', SearchAttributeType.KEYWORD_LIST),
   /** The id of the payload key the case was opened with, so a worker knows at start whether it can read every running case. */
   payloadKey: defineSearchAttributeKey('PayloadKey', SearchAttributeType.KEYWORD),
+  /** Keyed hashes of the accounts the case is assigned to (承办人 and team, domain/case/people.ts), never the accounts; absent: unassigned. */
+  assignees: defineSearchAttributeKey('Assignees', SearchAttributeType.KEYWORD_LIST),
 } as const;
 export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
 
@@ -151,6 +155,10 @@ export interface AvailableAction {
   roles: string[];
   /** The deadline the action is due by, if one runs. */
   deadline?: IsoDate;
+  /** Which of the case's deadlines that is (absent on cases whose offers were made before it was said). */
+  deadlineKey?: string;
+  /** The parties that may take this step themselves with their own account (a filing: application, statement, appeal). */
+  filers?: Party[];
 }
 
 export interface InvestigationMember {
@@ -240,7 +248,13 @@ export interface CaseState {
   noticeReceipts?: { party: Recipient; servedOn: IsoDate; via: 'inbox' | 'officer'; by: Actor }[];
   appeal?: { receivedOn: IsoDate; recordedOn?: IsoDate; filedBy?: Party; summary: string; recordedBy: Actor; decision?: { decidedOn: IsoDate; result: 'upheld' | 'revised'; reasons: string; decidedBy: Actor } };
   publication?: { published: boolean; publishedOn?: IsoDate | undefined; scope?: string | undefined; reason?: string | undefined; recordedBy: Actor };
-  archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor };
+  /** `retention` (保管期限) and `classification` (密级) as the archiving step set them, for the bound file's cover. */
+  archive?: { archivedOn: IsoDate; reference: string; archivedBy: Actor; retention?: string; classification?: string };
+  /**
+   * The papers on the case's file (materials attached to the steps they belong to), and the written
+   * documents the rulebook asks of a step that was taken without them (`missing`, until attached).
+   */
+  papers?: { attached: AttachedPaper[]; missing: MissingPaper[] };
   followUp?: { until: IsoDate; reminders: IsoDate[]; visits: { visitedOn: IsoDate; summary: string; recordedBy: Actor }[] };
   intake?: { route: IntakeRoute; basis: Basis };
   /** The accusation was found false (失实举报、诬告), and the cadre's name is being or was cleared. */
@@ -260,6 +274,10 @@ export interface CaseState {
   attention?: AttentionItem[];
   /** The case was withdrawn before it ran its course (撤回申请, or ended by the authority). */
   withdrawal?: { withdrawnOn: IsoDate; reason: string; by: 'authority' | Party; recordedBy: Actor };
+  /** Who holds the case (承办人) and its team; absent while unassigned. */
+  assignment?: Assignment;
+  /** The parties' own accounts besides the subject's. */
+  partyAccounts?: PartyAccounts;
 }
 
 export interface AttentionItem {
@@ -291,8 +309,13 @@ export interface CorrectionItem {
 
 // ---- Human steps: one Workflow Update each --------------------------------------------------------
 
-interface ByActor {
+export interface ByActor {
   actor: Actor;
+  /**
+   * The materials the step carries (its written document, the report, the minutes, a proof of
+   * service), as the API found them in the case's file: the step records them with it.
+   */
+  papers?: PaperRef[] | undefined;
 }
 export interface FileApplicationInput extends ByActor {
   filedBy: Party;
@@ -411,6 +434,16 @@ export interface RecordPublicationInput extends ByActor {
 export interface ArchiveCaseInput extends ByActor {
   archivedOn: IsoDate;
   reference: string;
+  /** 保管期限 (DA/T 22-2015 7.1: 永久, 定期30年, 定期10年); 永久 where unset. */
+  retention?: string | undefined;
+  /** 密级, where the file is classified. */
+  classification?: string | undefined;
+}
+/** Papers for a step already taken (a proof of service that came back, the scan of an application recorded from paper). */
+export interface AttachPapersInput extends ByActor {
+  /** The step they belong to. */
+  step: PaperAction;
+  papers: PaperRef[];
 }
 export interface RecordFollowUpVisitInput extends ByActor {
   visitedOn: IsoDate;
@@ -536,6 +569,10 @@ export interface ActionInputs {
   retryEffect: RetryEffectInput;
   skipEffect: SkipEffectInput;
   withdrawCase: WithdrawCaseInput;
+  attachPapers: AttachPapersInput;
+  assignCase: AssignCaseInput;
+  claimCase: ClaimCaseInput;
+  bindOrganisationAccount: BindOrganisationAccountInput;
 }
 export type ActionName = keyof ActionInputs;
 
@@ -589,6 +626,10 @@ export const actionUpdates = {
   retryEffect: action('retryEffect'),
   skipEffect: action('skipEffect'),
   withdrawCase: action('withdrawCase'),
+  attachPapers: action('attachPapers'),
+  assignCase: action('assignCase'),
+  claimCase: action('claimCase'),
+  bindOrganisationAccount: action('bindOrganisationAccount'),
 } as const satisfies { [N in ActionName]: unknown };
 export const ACTION_NAMES = Object.keys(actionUpdates) as ActionName[];
 
@@ -649,6 +690,9 @@ export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';
 /** Writes the dossier of every case closed without one (terminated, timed out, failed), on a schedule. */
 export const DOSSIER_SWEEP_WORKFLOW_TYPE = 'sweepDossiers';
 export const DOSSIER_SWEEP_SCHEDULE_ID = 'dossier-sweep';
+/** Prunes the access log of what is older than its retention (at least 180 days), logging itself, on a schedule. */
+export const ACCESS_LOG_RETENTION_WORKFLOW_TYPE = 'retainAccessLog';
+export const ACCESS_LOG_RETENTION_SCHEDULE_ID = 'access-log-retention';
 /** One propagation per year and schedule: `version` is a digest of the schedule loaded. */
 export function calendarPropagationWorkflowId(year: number, version: string): string {
   return `calendar-${year}-${version}`;
@@ -729,7 +773,12 @@ export interface NotifyRequest {
   caseId: string;
   /** Unique per case, step and recipient: a retry never notifies twice. */
   idempotencyKey: string;
-  recipient: { kind: 'role'; role: string; authority: string } | { kind: 'party'; party: Party } | { kind: 'body'; name: string };
+  recipient:
+    | { kind: 'role'; role: string; authority: string }
+    | { kind: 'party'; party: Party }
+    | { kind: 'body'; name: string }
+    /** A member of staff by account: the 承办人 told of its work. */
+    | { kind: 'staff'; authority: string; sub: string; name: string };
   subject: string;
   body: string;
   /** Set when this notice is the service of the conclusion on a party: its acknowledgement counts as service. */

@@ -86,6 +86,9 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const OUTCOME_NAMES: Record<Outcome, string> = { exempt: '免责', mitigated: '减轻', lenient: '从轻', denied: '不予免责' };
 
 export const ROLE_NAMES = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+
+/** The steps a rulebook's `papers` may name: those that carry papers (domain/case/materials.ts PAPER_ACTIONS). */
+export const PAPER_STEPS = ['fileApplication', 'recordStatement', 'fileAppeal', 'submitInvestigationReport', 'recordDetermination', 'serveNotice', 'withdrawCase'] as const;
 const roles = z.array(z.enum(ROLE_NAMES)).min(1);
 
 const stage = z.string().regex(/^[a-z][A-Za-z]*$/);
@@ -540,6 +543,39 @@ export const rulebookSchema = z.object({
       basis: basisSchema,
       parts: z.array(z.object({ id: z.string().regex(/^[a-z][A-Za-z]*$/), label: z.string().min(2), required: z.boolean() })).min(1),
     })
+    .optional(),
+  /**
+   * Kinds of material this regulation names beyond the kinds every case file holds (申请书, 证据材料,
+   * 调查报告, 会议纪要, 送达回证, 其他: domain/case/materials.ts), e.g. 滨海's 调查笔录或者谈话记录.
+   */
+  materialKinds: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z][A-Za-z]{0,39}$/),
+        label: z.string().min(2),
+        basis: basisSchema,
+        /** A party files it itself (a written appeal): the case's party may upload it to its own case. */
+        filedByParty: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  /**
+   * The written documents the regulation asks of a step (a written application, a written report):
+   * which step carries it, of which kinds of material, and whether the step may be recorded without
+   * its scan (`mayProceedWithout`: then the case shows it as missing until it is attached) or is
+   * refused until the scan is attached. Absent: no step asks for a paper.
+   */
+  papers: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z][A-Za-z]*$/),
+        step: z.enum(PAPER_STEPS),
+        label: z.string().min(2),
+        kinds: z.array(z.string().regex(/^[a-z][A-Za-z]{0,39}$/)).min(1),
+        basis: basisSchema,
+        mayProceedWithout: z.boolean(),
+      }),
+    )
     .optional(),
   /**
    * How long after a party's window lapsed a filing that reached the authority in time may still be

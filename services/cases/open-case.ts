@@ -1,20 +1,24 @@
 /**
  * Opening a case: number it, pin the rulebook version in force, start its
- * workflow. With an Idempotency-Key a retry gets the same case, never a second.
+ * workflow, as one operation: the number commits with the case's sealed input
+ * in the outbox of openings (store/case-openings.ts), and the workflow starts
+ * from there (services/cases/opening-relay.ts). With an Idempotency-Key a
+ * retry gets the same case, never a second, and never a second run.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { addDays, beijingDate, compareDates } from '../../domain/calendar';
 import { loadStatutoryCalendar } from '../calendar/statutory-calendar';
-import { CASE_MEMO, searchAttributes as sa, WORKFLOW_TYPE, type Actor, type CaseInput } from '../../domain/case/contract';
+import type { Actor, CaseInput } from '../../domain/case/contract';
 import { rulebookInForce, type IntakeRoute, type Rulebook, type RulebookParameters } from '../../domain/rulebooks';
-import { currentPayloadKeyId } from '../codec/codec';
 import { canonicalHash, IdempotencyConflict } from './idempotency';
 import { numberNewCase } from '../../store/case-numbers';
 import { saveCaseContacts, type CaseContacts } from '../../store/case-contacts';
+import { saveCaseOpening } from '../../store/case-openings';
+import { recordCaseKey } from '../../store/case-payload-keys';
+import { currentPayloadKeyId } from '../codec/codec';
 import { findCaseRequest } from '../../store/case-requests';
 import type { Db } from '../../store/db';
+import { sealCaseInput, startCaseOpening, type OpeningLogger } from './opening-relay';
 import type { MatterIndex } from './search-terms';
 
 export interface OpenCaseRequest {
@@ -41,6 +45,15 @@ export interface OpenCaseDeps {
   now?: () => number;
   /** The deploying body's periods where a regulation leaves them open (RULEBOOK_PARAMETERS). */
   rulebookParameters?: RulebookParameters | undefined;
+  /** The version in force on a day: the shipped files' unless given (the API's catalogue adds the approved versions). */
+  rulebookInForce?: ((jurisdiction: string, date: string) => Rulebook | undefined) | undefined;
+  /** Told why a start failed (the relay starts the case later). */
+  logger?: OpeningLogger | undefined;
+  /**
+   * Runs once the number is committed and before the workflow starts: the crash test kills the process
+   * here (test/cases/opening-crash.test.ts). Nothing else sets it.
+   */
+  afterNumbering?: ((caseId: string) => Promise<void>) | undefined;
 }
 
 export class NoRulebookInForce extends Error {}
@@ -85,37 +98,17 @@ export async function openCase(
   actor: Actor & { authority: string },
   request: OpenCaseRequest,
   idempotencyKey?: string,
-): Promise<{ caseId: string; replayed: boolean }> {
+): Promise<{ caseId: string; replayed: boolean; started: boolean }> {
   const now = deps.now?.() ?? Date.now();
   const openedOn = beijingDate(now);
-  const rulebook = rulebookInForce(request.jurisdiction, openedOn);
+  const rulebook = (deps.rulebookInForce ?? rulebookInForce)(request.jurisdiction, openedOn);
   if (!rulebook) throw new NoRulebookInForce(`no ${request.jurisdiction} rulebook is in force on ${openedOn}`);
   const routes = routesOf(rulebook);
   if (request.route && !routes.includes(request.route)) throw new RouteNotAllowed(`${rulebook.name} accepts cases by ${routes.join(', ')}, not ${request.route}`);
   await checkFirstWindow(deps, rulebook, request, openedOn);
   const bodySha256 = canonicalHash(request);
-
-  let caseId: string;
-  let replayed = false;
-  try {
-    // The number, the request and where the case's notices go commit together: no number without its contacts.
-    caseId = await numberNewCase(deps.db, {
-      jurisdiction: request.jurisdiction,
-      year: Number(openedOn.slice(0, 4)),
-      request: idempotencyKey ? { by: actor, key: idempotencyKey, bodySha256 } : undefined,
-      contacts: contactsOf(actor, request),
-    });
-  } catch (err) {
-    // The key was used before, by a retry's first try or a concurrent request that won the race: answer
-    // as that request did. Its statement failed whole, so no number was used up.
-    const earlier = idempotencyKey ? await findCaseRequest(deps.db, actor, idempotencyKey) : undefined;
-    if (!earlier) throw err;
-    if (earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey!);
-    caseId = earlier.caseId;
-    replayed = true;
-  }
-
-  const input: CaseInput = {
+  const year = Number(openedOn.slice(0, 4));
+  const inputOf = (caseId: string): CaseInput => ({
     caseId,
     rulebook,
     authority: actor.authority,
@@ -133,44 +126,49 @@ export async function openCase(
     parameters: deps.rulebookParameters?.[rulebook.id],
     openedBy: { sub: actor.sub, name: actor.name },
     openedAt: new Date(now).toISOString(),
-  };
-  // Before the workflow starts, so its first notice already finds them. A retry finds them saved with its
-  // number, unless that first try was made before they were saved together; the first row is kept.
-  if (replayed) await saveCaseContacts(deps.db, { caseId, ...contactsOf(actor, request) });
-  // USE_EXISTING: a retry after a start that did happen finds that workflow, not an error.
-  // REJECT_DUPLICATE: a case id names one case for ever, never a second run after it closed.
+  });
+
+  let caseId: string;
+  let replayed = false;
+  let fresh: { input: CaseInput; matterTerms: string[] } | undefined;
   try {
-    await startCaseWorkflow(deps, caseId, input, rulebook.id, actor.authority, request.matter);
+    // One transaction: the number, the request, where the case's notices go, and the case's sealed input in
+    // the outbox of openings. Either all of it commits, and the case will be started from its opening, or none
+    // of it, and the number stays free: no number is ever left without its case.
+    caseId = await deps.db.transaction(async (tx) => {
+      const id = await numberNewCase(tx, {
+        jurisdiction: request.jurisdiction,
+        year,
+        request: idempotencyKey ? { by: actor, key: idempotencyKey, bodySha256 } : undefined,
+        contacts: contactsOf(actor, request),
+      });
+      fresh = { input: inputOf(id), matterTerms: deps.matterIndex.terms(actor.authority, request.matter) };
+      await saveCaseOpening(tx, { caseId: id, sealedInput: await sealCaseInput(deps.client, id, fresh.input), matterTerms: fresh.matterTerms });
+      // The key the case is opened with, with its number: the start-up key check knows it from the first moment.
+      const keyId = currentPayloadKeyId(deps.client.options.loadedDataConverter);
+      if (keyId) await recordCaseKey(tx, id, keyId);
+      return id;
+    });
   } catch (err) {
-    // Only a retry can meet its own case already closed; a fresh number never names a closed case.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError && replayed)) throw err;
+    // The key was used before, by a retry's first try or a concurrent request that won the race: answer
+    // as that request did. Its transaction failed whole, so no number was used up.
+    const earlier = idempotencyKey ? await findCaseRequest(deps.db, actor, idempotencyKey) : undefined;
+    if (!earlier) throw err;
+    if (earlier.bodySha256 !== bodySha256) throw new IdempotencyConflict(idempotencyKey!);
+    caseId = earlier.caseId;
+    replayed = true;
+    fresh = undefined;
   }
-  return { caseId, replayed };
+  // A retry finds the contacts saved with its number, unless that first try was made before they were
+  // saved together; the first row is kept.
+  if (replayed) await saveCaseContacts(deps.db, { caseId, ...contactsOf(actor, request) });
+  await deps.afterNumbering?.(caseId);
+  // Started from its opening, as the relay would: a retry starts the case its first try numbered (if that
+  // start never happened), and never one whose opening says it was started, whatever Temporal still holds.
+  const started = await startCaseOpening({ db: deps.db, client: deps.client, taskQueue: deps.taskQueue, ...(deps.logger ? { logger: deps.logger } : {}) }, caseId, fresh);
+  return { caseId, replayed, started };
 }
 
 function contactsOf(actor: Actor & { authority: string }, request: OpenCaseRequest): Omit<CaseContacts, 'caseId'> {
   return { authority: actor.authority, responsible: { sub: actor.sub, name: actor.name }, subjectUserId: request.subject.userId, addresses: request.contacts ?? {} };
-}
-
-function startCaseWorkflow(deps: OpenCaseDeps, caseId: string, input: CaseInput, jurisdiction: string, authority: string, matter: string) {
-  const payloadKey = currentPayloadKeyId(deps.client.options.loadedDataConverter);
-  return deps.client.workflow.start(WORKFLOW_TYPE, {
-    workflowId: caseId,
-    taskQueue: deps.taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    // Search attributes are stored in clear: hashes of the matter's terms, never its words.
-    typedSearchAttributes: [
-      { key: sa.caseId, value: caseId },
-      { key: sa.jurisdiction, value: jurisdiction },
-      { key: sa.authority, value: authority },
-      { key: sa.stage, value: 'opened' },
-      { key: sa.matterTerms, value: deps.matterIndex.terms(authority, matter) },
-      ...(payloadKey ? [{ key: sa.payloadKey, value: payloadKey }] : []),
-    ],
-    // The memo is a payload, so it is encrypted: the case list shows the matter from it.
-    memo: { [CASE_MEMO.matter]: matter },
-    staticSummary: `${input.rulebook.name} ${caseId}`,
-  });
 }

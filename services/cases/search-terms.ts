@@ -19,6 +19,8 @@ export interface MatterIndex {
   terms(authority: string, matter: string): string[];
   /** The values every one of which a case's MatterTerms must contain to match the words searched. */
   query(authority: string, words: string): string[];
+  /** What a case's Assignees search attribute holds for an account it is assigned to (never the account itself). */
+  account(authority: string, sub: string): string;
 }
 
 export function matterIndex(key: Uint8Array): MatterIndex {
@@ -29,5 +31,7 @@ export function matterIndex(key: Uint8Array): MatterIndex {
     // as ordinary ones, no invisible characters), and so are the words searched.
     terms: (authority, matter) => matterTerms(normaliseText(matter)).map((term) => hash(authority, term)),
     query: (authority, words) => queryTerms(normaliseText(words)).map((term) => hash(authority, term)),
+    // Apart from every term (no word hashes to an account's value): the same key, another domain.
+    account: (authority, sub) => hash(authority, `\u0001account\u0001${sub}`),
   };
 }

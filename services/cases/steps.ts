@@ -39,10 +39,12 @@ export interface StepRequest {
   actor: Actor & { roles: string[] };
   authority: string;
   idempotencyKey?: string | undefined;
+  /** The update's id where the caller needs to know it first (a party's filing) and sends no Idempotency-Key. */
+  updateId?: string | undefined;
 }
 
 export async function takeStep(deps: StepDeps, request: StepRequest): Promise<StepOutcome> {
-  let updateId = `step-${randomUUID()}`;
+  let updateId = request.updateId ?? `step-${randomUUID()}`;
   if (request.idempotencyKey) {
     updateId = stepUpdateId(request.authority, request.actor.sub, request.idempotencyKey);
     const bodySha256 = canonicalHash(request.body);

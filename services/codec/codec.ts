@@ -116,10 +116,14 @@ export interface OpenedPayload {
 export interface CodecOptions {
   /** The replay harness only, for fixtures recorded before encryption: payloads never encrypted pass through. */
   acceptUnsealed?: boolean;
+  /** Told of every payload sealed for a workflow, with the key: the table of keys each case needs (store/case-payload-keys.ts). */
+  onSeal?: (workflowId: string, keyId: string) => void;
 }
 
 export class PayloadEncryptionCodec implements PayloadCodec {
   private readonly keysById: ReadonlyMap<string, PayloadKey>;
+  /** Keys this deployment sealed open cases with that this process lacks (services/codec/key-check.ts). */
+  private awaited: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly keyring: PayloadKeyring,
@@ -131,6 +135,16 @@ export class PayloadEncryptionCodec implements PayloadCodec {
   /** The key new payloads are encrypted with. */
   get currentKeyId(): string {
     return this.keyring.current;
+  }
+
+  /**
+   * Keys known to have sealed open cases that this process lacks. A payload sealed with one is not
+   * refused but fails its decoding: the workflow task (or activity) of that case fails and is retried
+   * by the server until the key is back, while every other case runs. A key id nobody recorded is still
+   * a refusal, so a forged payload naming an unknown key cannot hold a case.
+   */
+  awaitKeys(keyIds: Iterable<string>): void {
+    this.awaited = new Set(keyIds);
   }
 
   encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
@@ -177,6 +191,7 @@ export class PayloadEncryptionCodec implements PayloadCodec {
     const key = this.keysById.get(this.keyring.current)!;
     const label = CIPHER_LABELS[key.cipher ?? 'aes-256-gcm'];
     const plain = await deflate(temporal.api.common.v1.Payload.encode(payload).finish());
+    if (workflowId !== undefined) this.options.onSeal?.(workflowId, key.id);
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED),
@@ -194,6 +209,7 @@ export class PayloadEncryptionCodec implements PayloadCodec {
       opened = await this.open(payload);
     } catch (err) {
       if (err instanceof PayloadNotSealed && this.options.acceptUnsealed) return payload;
+      if (err instanceof PayloadKeyMissing && this.awaited.has(err.keyId)) throw err;
       return refusal(reasonOf(err));
     }
     // A case's payload sent to another workflow, or another's sent to a case (copied with the CLI), is refused. Other
@@ -238,8 +254,8 @@ export function caseDataConverter(keyring: PayloadKeyring, options: CodecOptions
 }
 
 /** The product's encryption codec among a data converter's codecs. */
-export function encryptionCodecOf(dataConverter: { payloadCodecs: PayloadCodec[] }): PayloadEncryptionCodec | undefined {
-  return dataConverter.payloadCodecs.find((c): c is PayloadEncryptionCodec => c instanceof PayloadEncryptionCodec);
+export function encryptionCodecOf(dataConverter: { payloadCodecs?: PayloadCodec[] | undefined }): PayloadEncryptionCodec | undefined {
+  return (dataConverter.payloadCodecs ?? []).find((c): c is PayloadEncryptionCodec => c instanceof PayloadEncryptionCodec);
 }
 
 /** The key a client encrypts with, recorded on each case so a worker can tell at start whether it has every key it needs. */

@@ -20,6 +20,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { openCasesSealedWithout } from '../../store/case-payload-keys';
+import type { Queryable } from '../../store/db';
 import { searchAttributes as sa } from '../../domain/case/contract';
 import { CIPHER_KEY_BYTES, CIPHERS, type CipherName } from './ciphers';
 
@@ -129,33 +131,50 @@ export function loadOrCreateSearchTermsKey(dataDir: string, configured?: string)
   return new TextEncoder().encode(text);
 }
 
+export interface MissingPayloadKey {
+  keyId: string;
+  /** The open cases sealed with it, in order. */
+  cases: string[];
+}
+
 /**
- * Every running case records the key it was opened with (the PayloadKey
- * search attribute). A worker without one of those keys could not read the
- * case, so it refuses to start, naming the key and a few of its cases.
+ * The keys open cases were sealed with that `keyring` lacks, each with its cases: from the archive's
+ * table of the keys each case was sealed with (store/case-payload-keys.ts, every key, kept by the API
+ * and the workers as they seal), and from the PayloadKey search attribute of running cases (the key a
+ * case was opened with; all that cases opened before the table record).
  */
-export async function checkKeysOfRunningCases(client: Client, namespace: string, keyring: PayloadKeyring): Promise<void> {
-  const known = keyring.keys.map((k) => JSON.stringify(k.id)).join(', ');
-  const page = await client.workflowService
-    .listWorkflowExecutions({
-      namespace,
-      query: `ExecutionStatus = "Running" AND ${sa.payloadKey.name} IS NOT NULL AND ${sa.payloadKey.name} NOT IN (${known})`,
-      pageSize: 20,
-    })
-    .catch((err: Error) => {
-      throw new Error(`cannot check which payload keys running cases need (is the ${sa.payloadKey.name} search attribute registered?): ${err.message}`);
-    });
-  const missing = new Map<string, string[]>();
-  for (const execution of page.executions ?? []) {
-    const payload = execution.searchAttributes?.indexedFields?.[sa.payloadKey.name];
-    const id = payload?.data ? String(JSON.parse(Buffer.from(payload.data).toString('utf8'))) : '?';
-    missing.set(id, [...(missing.get(id) ?? []), execution.execution?.workflowId ?? '?']);
+export async function missingPayloadKeys(keyring: PayloadKeyring, db: Queryable, visibility?: { client: Client; namespace: string }): Promise<{ missing: MissingPayloadKey[]; notes: string[] }> {
+  const known = keyring.keys.map((k) => k.id);
+  const byKey = await openCasesSealedWithout(db, known);
+  const notes: string[] = [];
+  if (visibility) {
+    const quoted = known.map((id) => JSON.stringify(id)).join(', ');
+    try {
+      const page = await visibility.client.workflowService.listWorkflowExecutions({
+        namespace: visibility.namespace,
+        query: `ExecutionStatus = "Running" AND ${sa.payloadKey.name} IS NOT NULL AND ${sa.payloadKey.name} NOT IN (${quoted})`,
+        pageSize: 100,
+      });
+      for (const execution of page.executions ?? []) {
+        const payload = execution.searchAttributes?.indexedFields?.[sa.payloadKey.name];
+        const id = payload?.data ? String(JSON.parse(Buffer.from(payload.data).toString('utf8'))) : '?';
+        const caseId = execution.execution?.workflowId ?? '?';
+        const cases = byKey.get(id) ?? [];
+        if (!cases.includes(caseId)) byKey.set(id, [...cases, caseId].sort());
+      }
+    } catch (err) {
+      notes.push(`cannot ask Temporal which keys running cases were opened with (is the ${sa.payloadKey.name} search attribute registered?): ${(err as Error).message}`);
+    }
   }
-  if (missing.size === 0) return;
-  const [id, cases] = [...missing.entries()][0]!;
-  throw new Error(
-    `payload key "${id}" is missing (have ${keyring.keys.map((k) => k.id).join(', ')}), ` +
-      `but running cases were encrypted with it (${cases.slice(0, 3).join(', ')}${cases.length > 3 ? ', …' : ''}): ` +
-      'add it back to PAYLOAD_KEYS, PAYLOAD_KEYS_FILE or DATA_DIR/payload-keys',
+  return { missing: [...byKey.entries()].map(([keyId, cases]) => ({ keyId, cases })), notes };
+}
+
+/** The one line a process logs for a missing key: the key, the cases that wait for it, and what to do. */
+export function missingKeyLine(m: MissingPayloadKey, keyring: PayloadKeyring): string {
+  const shown = m.cases.slice(0, 10).join(', ');
+  return (
+    `payload key "${m.keyId}" is missing (have ${keyring.keys.map((k) => k.id).join(', ')}): ` +
+    `${m.cases.length} open case${m.cases.length === 1 ? '' : 's'} sealed with it wait for it (${shown}${m.cases.length > 10 ? ', …' : ''}); ` +
+    'every other case runs. Add it back to PAYLOAD_KEYS, PAYLOAD_KEYS_FILE or DATA_DIR/payload-keys and restart'
   );
 }

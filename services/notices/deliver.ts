@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { NotifyRequest } from '../../domain/case/contract';
 import { findCaseContacts, type CaseContacts } from '../../store/case-contacts';
 import type { Queryable } from '../../store/db';
+import { findStaffMember } from '../../store/staff-directory';
 import {
   claimDelivery,
   deliverToInbox,
@@ -75,13 +76,16 @@ export function inboxKey(recipient: NotifyRequest['recipient'], caseId: string, 
       return `body:${recipient.name}`;
     case 'party':
       if (recipient.party === 'subject' && contacts?.subjectUserId) return userInboxKey(contacts.authority, contacts.subjectUserId);
+      if (recipient.party === 'subjectOrganisation' && contacts?.organisationUserId) return userInboxKey(contacts.authority, contacts.organisationUserId);
       return partyInboxKey(caseId, recipient.party);
+    case 'staff':
+      return userInboxKey(recipient.authority, recipient.sub);
   }
 }
 
-/** The inbox keys a user reads: its own, and its roles' at its authority. */
+/** The inbox keys a user reads: its own, and its staff roles' at its authority (a party's account reads its own only). */
 export function inboxKeysOf(user: { sub: string; roles: readonly string[]; authority: string }): string[] {
-  return [userInboxKey(user.authority, user.sub), ...user.roles.map((role) => `role:${user.authority}:${role}`)];
+  return [userInboxKey(user.authority, user.sub), ...user.roles.filter((role) => role !== 'party').map((role) => `role:${user.authority}:${role}`)];
 }
 
 export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyRequest, attempt: AttemptInfo): Promise<{ id: string; created: boolean }> {
@@ -98,9 +102,12 @@ export async function deliverNotice(deps: NoticeDeliveryDeps, request: NotifyReq
   });
 
   const party = request.recipient.kind === 'party' ? request.recipient.party : undefined;
+  // A member of staff told of its work: by e-mail where its token gave the directory an address.
+  const staffEmail =
+    request.recipient.kind === 'staff' && deps.channels.length > 0 ? ((await findStaffMember(deps.db, request.recipient.authority, request.recipient.sub))?.email ?? undefined) : undefined;
   const failures: string[] = [];
   for (const channel of deps.channels) {
-    const address = channel.addressFor({ party, email: party ? contacts?.addresses[party]?.email : undefined });
+    const address = channel.addressFor({ party, email: party ? contacts?.addresses[party]?.email : staffEmail });
     if (!address) continue;
     const delivery = await ensureDelivery(deps.db, {
       caseId: request.caseId,

@@ -88,7 +88,7 @@ const FIXTURE_OF: Record<string, string> = {
 
 // ---- options -----------------------------------------------------------------------------------
 
-const PHASES = ['history', 'open', 'steps', 'reads', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight'] as const;
+const PHASES = ['history', 'open', 'open-rate', 'steps', 'reads', 'access-log', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -317,7 +317,7 @@ async function waitReady(s: Pick<Stack, 'apiBase' | 'dataDir'>, app: BenchProces
 }
 
 /** Variables of the product a caller's shell might carry; the bench sets its own. */
-const PRODUCT_VARIABLES = /^(TEMPORAL_|API_|PUBLIC_BASE_URL|DATA_DIR|DATABASE_URL|TOKEN_|JWKS_URL|PAYLOAD_KEY|SEARCH_TERMS_KEY|WORKER_|WORKFLOW_BUNDLE_PATH|STEP_WAIT|RATE_LIMIT|CODEC_AUTH|NODE_ENV|DEV_SIGN_IN|OIDC_|SMTP_|WEBHOOK_|METRICS_TOKEN)/;
+const PRODUCT_VARIABLES = /^(TEMPORAL_|API_|PUBLIC_BASE_URL|DATA_DIR|DATABASE_URL|TOKEN_|JWKS_URL|PAYLOAD_KEY|SEARCH_TERMS_KEY|WORKER_|WORKFLOW_BUNDLE_PATH|STEP_WAIT|RATE_LIMIT|CODEC_AUTH|NODE_ENV|DEV_SIGN_IN|OIDC_|SMTP_|WEBHOOK_|METRICS_TOKEN|ACCESS_LOG)/;
 
 async function startStack(opts: Options): Promise<Stack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-bench-load-'));
@@ -699,7 +699,9 @@ async function openingThroughput(s: Stack): Promise<void> {
     rongcuo: `${perSecond(total.api.n, total.api.ms)} (${total.api.n} in ${seconds(total.api.ms)})`,
     baseline: `${perSecond(total.raw.n, total.raw.ms)} (${total.raw.n} in ${seconds(total.raw.ms)})`,
     ratio: times(total.api.n / total.api.ms, total.raw.n / total.raw.ms),
-    goal: '≥ 0.9',
+    // No goal: on two cores this measured the load generator's share of the CPU, and the gap-free number is a
+    // legal must that costs a commit. The opening's goal is its latency at a realistic rate (openingLatency).
+    goal: '',
   });
   const startMs = (t: { seconds: number; count: number }) => (t.count ? (t.seconds * 1000) / t.count : NaN);
   rows.push({
@@ -716,6 +718,68 @@ async function openingThroughput(s: Stack): Promise<void> {
     ratio: times(cpuTotal(total.api.cpu) / total.api.n, cpuTotal(total.raw.cpu) / total.raw.n),
     goal: '',
   });
+}
+
+/** Openings a second in the latency figure: more than an authority's busiest day, every day at once. */
+const OPENING_RATE = 10;
+
+/**
+ * The opening's goal (issue 29): its latency at a realistic rate, not its throughput flat out. Each side
+ * opens at OPENING_RATE a second on a fixed schedule (open loop: a slow answer does not delay the next
+ * request, so queueing shows), in alternating blocks; latency is from the request to its answer.
+ */
+async function openingLatency(s: Stack): Promise<void> {
+  const n = s.opts.samples;
+  const block = 50;
+  const samples: Samples = { api: [], raw: [], errors: [] };
+  const year = Number(s.today.slice(0, 4));
+  const openOne = (side: 'api' | 'raw', i: number) =>
+    side === 'api'
+      ? openThroughApi(s, i)
+      : (async () => {
+          const id = caseWorkflowId('jiaozuo', year, RAW_CASE_NUMBERS + ++s.rawNumber);
+          await s.client.connection.withDeadline(Date.now() + 60_000, () => startCaseRaw(s.client, TASK_QUEUE, s.terms, id, s.today, Date.now()));
+          return id;
+        })();
+  for (let done = 0, b = 0; done < n; done += block, b += 1) {
+    for (const side of b % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const)) {
+      const count = Math.min(block, n - done);
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: count }, async (_, k) => {
+          const due = t0 + (k * 1000) / OPENING_RATE;
+          await sleep(Math.max(0, due - performance.now()));
+          const t = performance.now();
+          try {
+            const id = await openOne(side, done + k);
+            samples[side].push(performance.now() - t);
+            s.open.push(id);
+            s.untouched.push(id);
+          } catch (err) {
+            samples.errors.push(`${side}: ${(err as Error).message}`);
+          }
+        }),
+      );
+      await waitFirstDeadlines(s, `openings at ${OPENING_RATE}/s, ${side}`);
+    }
+  }
+  const errors = samples.errors.length > 0 ? `, ${samples.errors.length} errors (${samples.errors[0]!.slice(0, 80)})` : '';
+  const [a50, a99, r50, r99] = [percentile(samples.api, 50), percentile(samples.api, 99), percentile(samples.raw, 50), percentile(samples.raw, 99)];
+  rows.push({
+    figure: `opening a case at ${OPENING_RATE} a second: API POST /v1/cases vs raw workflow.start, p50`,
+    rongcuo: `${ms(a50)} (n=${samples.api.length}${errors})`,
+    baseline: `${ms(r50)} (n=${samples.raw.length})`,
+    ratio: times(a50, r50),
+    goal: '',
+  });
+  rows.push({
+    figure: `opening a case at ${OPENING_RATE} a second: API POST /v1/cases vs raw workflow.start, p99`,
+    rongcuo: ms(a99),
+    baseline: ms(r99),
+    ratio: `+${(a99 - r99).toFixed(0)} ms`,
+    goal: `≤ raw p99 + 25 ms (${ms(r99 + 25)})${a99 <= r99 + 25 ? '' : ': missed'}`,
+  });
+  say(`  openings at ${OPENING_RATE}/s: API p50 ${ms(a50)} p99 ${ms(a99)}; raw p50 ${ms(r50)} p99 ${ms(r99)}${errors}`);
 }
 
 /** CPU time used so far, in ms: the dev server's, the worker-and-API process's, and this bench process's (its HTTP or gRPC client). */
@@ -764,6 +828,46 @@ async function readsCached(s: Stack): Promise<void> {
     (i) => queryRaw(s, pool[i % pool.length]!),
   );
   latencyRows('GET /v1/cases/{id} vs raw caseState query, cached case', samples, '≤ 1.5');
+}
+
+/**
+ * What the access log costs a read: GET /v1/cases/{id} of the same cached cases, every answer waiting
+ * for its record in the archive (as the product runs), beside the same reads with ACCESS_LOG=off (the
+ * worker and API process restarted with it, then again without). Sequential reads, so each pays the
+ * whole write; the log's group commit helps only when reads overlap. Logged on both sides of the off run.
+ */
+async function accessLogCost(s: Stack): Promise<void> {
+  const pool = stepPool(s);
+  const reads = async (n: number) => {
+    await inPool(pool, 4, (id) => getThroughApi(s, id)); // warm: the process's first reads compile its queries
+    const took: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const t = performance.now();
+      await getThroughApi(s, pool[i % pool.length]!);
+      took.push(performance.now() - t);
+    }
+    return took;
+  };
+  const restart = async (accessLog: 'on' | 'off') => {
+    await s.app.stop(60_000);
+    s.appEnv = { ...s.appEnv, ACCESS_LOG: accessLog };
+    s.app = await startEmbedded(s);
+  };
+  const half = Math.max(1, Math.ceil(s.opts.samples / 2));
+  const logged = await reads(half);
+  await restart('off');
+  const unlogged = await reads(s.opts.samples);
+  await restart('on');
+  logged.push(...(await reads(s.opts.samples - half)));
+  // The records are there: the reads of the first and last runs, by the bench's officer.
+  const auditor = await tokenFor(s, ['auditor'], 'bench-auditor');
+  const log = await http<{ records: { operation: string; sub: string }[] }>(s, 'GET', `/v1/cases/${pool[0]}/access-log?limit=500`, auditor);
+  expectStatus(log, 200, 'GET the access log');
+  const recorded = log.body.records.filter((r) => r.operation === 'getCase' && r.sub === 'bench-officer').length;
+  latencyRows('GET /v1/cases/{id}, every read in the access log vs ACCESS_LOG=off, cached case', { api: logged, raw: unlogged, errors: [] }, '≤ 1.2');
+  rows.at(-2)!.baseline += ' (ACCESS_LOG=off)';
+  rows.at(-1)!.baseline += ' (ACCESS_LOG=off)';
+  say(`  the access log holds ${recorded} getCase records of the first case by the bench's officer (of ${log.body.records.length} read back)`);
 }
 
 async function stepsDuringBurst(s: Stack): Promise<void> {
@@ -1209,8 +1313,10 @@ async function onTheStack(opts: Options): Promise<Stack> {
     at100 = await memoryNow(stack, `${stack.open.length} open cases`);
   });
   await phase(opts, 'open', 'opening cases: API vs raw start', () => openingThroughput(stack));
+  await phase(opts, 'open-rate', `opening cases at ${OPENING_RATE} a second: API vs raw start`, () => openingLatency(stack));
   await phase(opts, 'steps', 'a step, quiet: API vs raw update', () => stepsQuiet(stack));
   await phase(opts, 'reads', 'GET vs raw query, cached case', () => readsCached(stack));
+  await phase(opts, 'access-log', 'GET with and without the access log', () => accessLogCost(stack));
   await phase(opts, 'burst', 'a step during a burst of new cases', () => stepsDuringBurst(stack));
   await phase(opts, 'first-deadline', 'cases to their first deadline vs minimal timer workflows', () => firstDeadlineRate(stack));
   await phase(opts, 'memory', `open cases up to ${opts.cases}, and memory`, async () => {

@@ -12,7 +12,7 @@ import path from 'node:path';
 
 export const NEXT_BUILD_PATCH = 'cluster-test-next-build';
 
-const SOURCES = ['activities', 'api', 'config', 'domain', 'scripts', 'services', 'store', 'worker', 'workflows'];
+const SOURCES = ['activities', 'api', 'config', 'domain', 'rulebooks', 'scripts', 'services', 'store', 'worker', 'workflows'];
 const FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', '.env', 'Dockerfile', 'docker-compose.yml'];
 
 export function buildNextRelease(root: string, into: string): string {

@@ -6,8 +6,10 @@
  *
  * Cases of all five jurisdictions are taken through their steps over HTTP
  * while one worker is killed (and restarted, as compose's restart policy
- * would) and another is stopped; then the workers are replaced by a new build
- * whose workflow differs behind patched(), one by one, while cases run.
+ * would) and another is stopped; then while one of the two history and one of
+ * the two matching processes of the Temporal server are killed and stay down;
+ * then the workers are replaced by a new build whose workflow differs behind
+ * patched(), one by one, while cases run.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +22,7 @@ import pg from 'pg';
 import { loadOrCreateTokenSecret } from '../../api/token-secret';
 import { temporalConnectionOptions, temporalTls } from '../../config/temporal-connection';
 import { actionUpdates, calendarUpdatedSignal } from '../../domain/case/contract';
-import { Cluster, MAX_TEMPORAL_FRONTEND_PORT, ROOT, temporalPortEnv, type ServiceProcess } from '../../scripts/cluster-topology';
+import { Cluster, MAX_TEMPORAL_FRONTEND_PORT, ROOT, temporalPortFamily, type ServiceProcess } from '../../scripts/cluster-topology';
 import { mintToken, newCa, newLeaf, newTokenKey } from '../../scripts/pki';
 import { signDevToken } from '../../scripts/token';
 import { driveFullCase, FULL_PATH_JURISDICTIONS, openFullCase, type FullCaseApi, type OpenedCase } from '../support/full-cases';
@@ -29,6 +31,8 @@ import { freePort } from '../support/ports';
 
 const EventType = temporal.api.enums.v1.EventType;
 const CASES_PER_JURISDICTION = 3;
+/** Two cases a jurisdiction: with 512 shards on two history processes, the chance that none of ten lives on the killed one is 1 in 1,024. */
+const NODE_LOSS_PER_JURISDICTION = 2;
 
 let cluster: Cluster;
 let client: Client;
@@ -56,7 +60,7 @@ async function portsFree(ports: number[]): Promise<boolean> {
 async function freeTemporalPort(): Promise<number> {
   for (let tries = 0; tries < 50; tries += 1) {
     const base = 21_000 + Math.floor(Math.random() * (MAX_TEMPORAL_FRONTEND_PORT - 21_000));
-    if (await portsFree(Object.values(temporalPortEnv(base)).map(Number))) return base;
+    if (await portsFree(temporalPortFamily(base))) return base;
   }
   throw new Error('no free ports for the Temporal server');
 }
@@ -221,6 +225,38 @@ describe('three workers on one task queue, one killed and one stopped in the mid
   });
 });
 
+describe('a lost Temporal node: one history and one matching process killed', () => {
+  it('takes every case to its end on the processes left, while the two stay down', async () => {
+    const t0 = Date.now();
+    const histories = cluster.processesOf('temporal-history');
+    const matchings = cluster.processesOf('temporal-matching');
+    expect([histories.length, matchings.length]).toEqual([2, 2]);
+    const [history, matching] = [histories[0]!, matchings[0]!];
+    const cases = await openCases('node', NODE_LOSS_PER_JURISDICTION);
+    const total = cases.reduce((n, c) => n + c.path.steps.length, 0);
+    let stepsAtKill = 0;
+    let killedAt = 0;
+    const lost = (async () => {
+      await afterSteps(Math.floor(total / 3));
+      stepsAtKill = stepsTaken;
+      killedAt = Date.now();
+      await Promise.all([history.killForGood(), matching.killForGood()]);
+    })();
+    const finals = await Promise.all(cases.map((c) => driveFullCase(c, { beforeStep: countStep })));
+    await lost;
+    expect(finals.map((s) => [s.caseId, s.closed, s.outcome])).toEqual(cases.map((c) => [c.caseId, true, c.path.outcome]));
+    expect(finals.map((s) => s.documents.map((d) => d.kind))).toEqual(cases.map((c) => c.path.documents));
+    // Down all along: the cases went on on the other history and matching process alone.
+    expect([history.exited, matching.exited, history.restarts, matching.restarts]).toEqual([true, true, 0, 0]);
+    const after = stepsTaken - stepsAtKill;
+    expect(after).toBeGreaterThan(total / 2);
+    Object.assign(figures, { nodeLossCases: cases.length, nodeLossSteps: total, stepsAfterNodeLoss: after, secondsAfterNodeLoss: Math.round((Date.now() - killedAt) / 1000), nodeLossSeconds: Math.round((Date.now() - t0) / 1000) });
+    // Back, as the restart policy would bring them, for what follows.
+    history.start();
+    matching.start();
+  });
+});
+
 describe('a rolling upgrade to a build whose workflow changed behind patched()', () => {
   let cases: OpenedCase[];
   let oldBuild: string;
@@ -294,7 +330,7 @@ describe('a rolling upgrade to a build whose workflow changed behind patched()',
     figures.casesMovedBetweenBuilds = cases.length;
   });
 
-  it('failed no workflow task in any case history, through the kill, the stop and the upgrade', async () => {
+  it('failed no workflow task in any case history, through the worker kill, the stop, the lost node and the upgrade', async () => {
     const all = await histories();
     const count = (type: number) => [...all.values()].reduce((n, events) => n + events.filter((e) => e.eventType === type).length, 0);
     const failed = count(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
@@ -306,7 +342,7 @@ describe('a rolling upgrade to a build whose workflow changed behind patched()',
       // Activities a killed worker held, run again elsewhere once their timeout passed.
       activitiesRetried: [...all.values()].reduce((n, events) => n + events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length, 0),
     });
-    expect(all.size).toBe(CASES_PER_JURISDICTION * FULL_PATH_JURISDICTIONS.length + cases.length);
+    expect(all.size).toBe((CASES_PER_JURISDICTION + NODE_LOSS_PER_JURISDICTION) * FULL_PATH_JURISDICTIONS.length + cases.length);
     expect(failed).toBe(0);
   });
 });

@@ -176,6 +176,23 @@ describe('rotating keys', () => {
     expect((error as Error).message).toBe('payload encrypted with key "k-old", which is not among the payload keys (k-new): restore it to PAYLOAD_KEYS or PAYLOAD_KEYS_FILE');
     expect(seen((await newOnly.decode([sealedBefore!]))[0]!)).toBe('unknown-key');
   });
+
+  it('fails the decoding of a payload whose key open cases were sealed with (awaited), so its task waits for the key; a key nobody recorded is still refused', async () => {
+    const [sealedBefore] = await new PayloadEncryptionCodec(oldRing).encode([plainPayload()], { type: 'workflow', namespace: 'default', workflowId: 'case-binhai-2026-0001' });
+    const newOnly = new PayloadEncryptionCodec(payloadKeyring([{ id: 'k-new', key: key(2) }]));
+    newOnly.awaitKeys(['k-old']);
+    await expect(newOnly.decode([sealedBefore!], { type: 'workflow', namespace: 'default', workflowId: 'case-binhai-2026-0001' })).rejects.toBeInstanceOf(PayloadKeyMissing);
+    newOnly.awaitKeys(['k-other']);
+    expect(seen((await newOnly.decode([sealedBefore!]))[0]!)).toBe('unknown-key');
+  });
+
+  it('tells who keeps the key table of each case and key it seals with', async () => {
+    const sealed: string[] = [];
+    const codec = new PayloadEncryptionCodec(rotatedRing, { onSeal: (workflowId, keyId) => sealed.push(`${workflowId} ${keyId}`) });
+    await codec.encode([plainPayload()], { type: 'workflow', namespace: 'default', workflowId: 'case-binhai-2026-0007' });
+    await codec.encode([plainPayload()]);
+    expect(sealed).toEqual(['case-binhai-2026-0007 k-new']);
+  });
 });
 
 describe('failures', () => {

@@ -4,14 +4,19 @@
  * archive database, the API serving the built console). People sign in with
  * the development sign-in, as the embedded default offers it, and do a
  * Binhai case's work through the pages: an officer opens the case, binds the
- * subject's own account to it, files the application and sees a step refused
- * with its article; a supervisor records the determination; the subject
- * acknowledges the conclusion in its inbox; the decision document is
+ * subject's own account to it, files the application, claims the case in
+ * 我的待办 and finds its next step there, and sees a step refused with its
+ * article; a supervisor finds the deliberation in its 我的待办 and its inbox,
+ * and records the determination; the subject signs in as a party, sees only
+ * its own case and cannot open another, acknowledges the conclusion in its
+ * inbox and files its appeal online with a receipt; an auditor reads and
+ * exports who looked at the case; the decision document is
  * downloaded and its hash checked; the officer's calendar feed carries the
  * case's deadline; an authority's admin checks a year's holiday schedule and
  * the system administrator loads it. Every page is photographed into
  * test-results/console/ (git-ignored).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +25,7 @@ import type { Server } from 'node:http';
 import ICAL from 'ical.js';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { addDays, beijingDate } from '../../domain/calendar';
+import { docxOf, pdfOf, scanOf } from '../support/material-files';
 import { freePort } from '../support/ports';
 import { STACK_SECRET, startStack, type Stack } from '../support/stack';
 
@@ -102,14 +108,30 @@ async function signIn(page: Page, who: { sub: string; name: string; roles: strin
   await page.goto(`${base}/`);
   await page.getByRole('heading', { name: '登录容错免责办案工作台' }).waitFor();
   await page.getByLabel('所属机关').selectOption(who.authority ?? 'binhai-jw');
-  for (const role of ['officer', 'supervisor', 'auditor', 'admin', 'system-admin']) {
+  for (const role of ['officer', 'supervisor', 'auditor', 'admin', 'system-admin', 'party']) {
     const box = page.locator(`input[name="roles"][value="${role}"]`);
     if ((await box.isChecked()) !== who.roles.includes(role)) await box.click();
   }
   await page.getByLabel('用户标识').fill(who.sub);
   await page.getByLabel('姓名').fill(who.name);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: '工作台', exact: true }).waitFor();
+  // The landing page: 我的待办 for officers and supervisors, a party's own cases, the 工作台 for everyone else.
+  const landing = who.roles.includes('party') ? '我的案件' : who.roles.some((r) => r === 'officer' || r === 'supervisor') ? '我的待办' : '工作台';
+  await page.getByRole('heading', { name: landing, exact: true }).waitFor();
+}
+
+/** Loads the page again until `holds`: for pages without a 刷新 button (a party's, the inbox). */
+async function reloadUntil(page: Page, heading: string, holds: () => Promise<boolean>, what: string): Promise<void> {
+  await expectEventually(
+    page,
+    async () => {
+      if (await holds()) return true;
+      await page.reload();
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      return holds();
+    },
+    what,
+  );
 }
 
 /** The form of a step on the case page, opened; it appears once the case offers the step. */
@@ -151,6 +173,34 @@ async function hasValue(locator: Locator, value: string): Promise<void> {
 
 async function submitStep(box: Locator): Promise<void> {
   await box.locator('button[type="submit"]').click();
+}
+
+/** Uploads a file to the case file through the page's form, as an officer would, and waits for it in the list. */
+async function uploadMaterial(page: Page, file: string, fields: { kind: string; title: string; source?: string; obtainedBy?: string; originalDate?: string }): Promise<void> {
+  const form = page.getByRole('form', { name: '上传材料' });
+  await form.getByLabel('材料类别').selectOption(fields.kind);
+  await form.getByLabel('题名').fill(fields.title);
+  if (fields.source) await form.getByLabel('来源', { exact: true }).fill(fields.source);
+  if (fields.obtainedBy) await form.getByLabel('调取过程').fill(fields.obtainedBy);
+  if (fields.originalDate) await form.getByLabel('原件日期').fill(fields.originalDate);
+  await form.getByLabel('文件').setInputFiles(file);
+  await form.getByRole('button', { name: '上传' }).click();
+  await contains(page.locator('.materials table'), fields.title);
+}
+
+/** A step taken through the API once the case offers it (the part of the procedure the pages were shown for already). */
+async function apiStep(caseId: string, action: string, body: Record<string, unknown>, who: { sub: string; roles: string[] }): Promise<void> {
+  const token = await stack.token({ roles: who.roles, authority: 'binhai-jw', sub: who.sub, name: '李办案' });
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const started = Date.now();
+  for (;;) {
+    const state = (await (await fetch(`${base}/v1/cases/${caseId}`, { headers })).json()) as { availableActions: { name: string }[] };
+    if (state.availableActions.some((a) => a.name === action)) break;
+    if (Date.now() - started > 60_000) throw new Error(`${action} was not offered`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const res = await fetch(`${base}/v1/cases/${caseId}/actions/${action}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  expect([action, res.status]).toEqual([action, 200]);
 }
 
 it('takes a Binhai case from 立案 to its decision through the pages, as officer, supervisor and subject', async () => {
@@ -212,14 +262,39 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await expectEventually(officer, async () => (await officer.locator('.summary .subject-account').textContent()) === 'cadre-7', 'the subject’s account to be bound');
   await contains(officer.locator('.timeline'), '绑定被调查对象账户');
 
-  // ---- The application, filed through its generated form --------------------------------------------
+  // ---- The case file: the scanned application, uploaded through the page and carried by the filing ----------------
+  const files = path.join(profile, 'materials');
+  fs.mkdirSync(files, { recursive: true });
+  const write = (name: string, bytes: Buffer) => (fs.writeFileSync(path.join(files, name), bytes), path.join(files, name));
+  await uploadMaterial(officer, write('application.jpg', await scanOf('jpeg', 'Application')), { kind: 'application', title: '容错免责申请（扫描件）', originalDate: today });
   const application = await step(officer, 'fileApplication');
+  await application.getByLabel('申请书《容错免责申请（扫描件）》').check();
   await application.getByLabel('提交人').selectOption({ label: '被调查对象' });
   await hasValue(application.getByLabel('收到日期'), today);
   await application.getByLabel('内容摘要').fill('在老旧小区改造中为赶工期简化程序，申请容错免责');
   await submitStep(application);
   await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '调查核实', 'the investigation stage');
   await contains(officer.locator('.deadlines'), '第十二条(二)');
+
+  // ---- 我的待办: nobody holds the case; the officer claims it and finds its next step there ----------------------
+  await officer.getByRole('link', { name: '我的待办' }).click();
+  await officer.getByRole('heading', { name: '我的待办' }).waitFor();
+  const claimable = officer.locator('section[aria-labelledby="unassigned"] tr', { hasText: caseId });
+  await reloadUntil(officer, '我的待办', async () => (await claimable.count()) > 0, 'the case among those nobody holds');
+  await claimable.getByRole('button', { name: /认领/ }).click();
+  await contains(officer.locator('p.ok[role="status"]'), `已认领 ${caseId}`);
+  const next = officer.locator(`section[aria-labelledby="mine"] tr[data-case="${caseId}"][data-action="appointInvestigationGroup"]`);
+  await next.waitFor();
+  await contains(next, '成立调查组');
+  await shot(officer, 'my-work', true);
+  await next.getByRole('link', { name: caseId }).click();
+  await officer.getByRole('heading', { name: `案件 ${caseId}` }).waitFor();
+  await contains(officer.locator('.assignment .assignee'), '李办案（我）');
+  await contains(officer.locator('.timeline'), '认领案件');
+  // A staff-only note, kept with its author.
+  await officer.getByLabel(/新增备注/).fill('当事人表示将补充书面材料');
+  await officer.getByRole('button', { name: '保存备注' }).click();
+  await contains(officer.locator('.notes ol'), '当事人表示将补充书面材料');
 
   // ---- A step refused with its article; the form keeps what was typed ---------------------------------
   const group = await step(officer, 'appointInvestigationGroup');
@@ -244,7 +319,20 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(statement);
   await expectEventually(officer, async () => ((await officer.locator('.timeline').textContent()) ?? '').includes('听取意见'), 'the statement in the timeline');
 
+  // Two pieces of evidence with where they came from and how they were obtained (第十三条(二)), and the written report.
+  await uploadMaterial(officer, write('contract.pdf', await pdfOf(2, 'Contract')), {
+    kind: 'evidence',
+    title: '施工合同复印件',
+    source: '某街道办事处',
+    obtainedBy: '调查组两人到街道办事处调取原件复印，经核对与原件一致',
+    originalDate: today,
+  });
+  await uploadMaterial(officer, write('photo.png', await scanOf('png', 'Photo')), { kind: 'evidence', title: '施工现场照片', source: '某社区居委会', obtainedBy: '调查组现场拍摄', originalDate: today });
+  await contains(officer.locator('.materials tr', { hasText: '施工合同复印件' }), '调查组两人到街道办事处调取原件复印');
+  await uploadMaterial(officer, write('report.docx', await docxOf(['关于王某容错免责申请的调查报告', '经调查，该同志为推进改革简化程序，未谋私利。'])), { kind: 'investigationReport', title: '调查报告', originalDate: today });
+  await shot(officer, 'case-materials');
   const report = await step(officer, 'submitInvestigationReport');
+  await report.getByLabel('调查报告《调查报告》').check();
   await report.getByLabel('调查结论').fill('为推进改革简化程序，未谋私利，已及时纠正');
   await report.getByLabel('初步建议').selectOption({ label: '免责' });
   // Not a zone case: the five items of 第九条 are not offered at all.
@@ -255,11 +343,22 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(report);
   await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '集体研究认定', 'the deliberation stage');
 
-  // ---- The supervisor records the determination ----------------------------------------------------
+  // ---- The supervisor is told the deliberation waits, and records the determination -----------------------------------
   const supervisor = await newPage();
   await signIn(supervisor, { sub: 'bh-leader', name: '赵主任', roles: ['supervisor'] });
+  const deliberation = supervisor.locator(`tr[data-case="${caseId}"][data-action="recordDetermination"]`);
+  await reloadUntil(supervisor, '我的待办', async () => (await deliberation.count()) > 0, 'the deliberation in the supervisor’s 我的待办');
+  await contains(deliberation, '集体研究认定');
+  await supervisor.getByRole('link', { name: '收件箱' }).click();
+  const told = supervisor.locator('li', { hasText: caseId }).filter({ hasText: '【待办】' }).filter({ hasText: '集体研究认定' });
+  await reloadUntil(supervisor, '收件箱', async () => (await told.count()) > 0, 'the supervisors told that a deliberation waits');
   await supervisor.goto(`${base}/#/cases/${caseId}`);
+  // A supervisor assigns and reassigns on the case page: the officers who have signed in, and a reason.
+  await supervisor.getByLabel('指定理由').waitFor();
+  await supervisor.locator('#assign-responsible option', { hasText: '李办案' }).waitFor({ state: 'attached' });
+  await uploadMaterial(supervisor, write('minutes.pdf', await pdfOf(1, 'Minutes')), { kind: 'minutes', title: '领导班子会议纪要', originalDate: today });
   const determination = await step(supervisor, 'recordDetermination');
+  await determination.getByLabel('会议纪要《领导班子会议纪要》').check();
   await determination.getByLabel('决定机构').selectOption({ label: '问责部门领导班子' });
   await determination.getByLabel('认定结果').selectOption({ label: '免责' });
   await determination.locator('input[type="checkbox"][id^="recordDetermination_circumstances"]').first().check();
@@ -271,10 +370,31 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(filing);
   await expectEventually(supervisor, async () => (await supervisor.locator('.summary .stage').textContent()) === '书面告知容错免责结论', 'the notice stage');
 
-  // ---- The subject acknowledges the conclusion in its inbox ---------------------------------------------
+  // ---- The subject signs in as a party: its own case only, and nobody else's ------------------------------------------
+  const staffToken = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer', name: '李办案' });
+  const another = (await (
+    await fetch(`${base}/v1/cases`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${staffToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jurisdiction: 'binhai', subject: { name: '赵某', organisation: '另一街道党工委' }, matter: '另一起程序瑕疵', accountability: { reference: '滨纪问〔2026〕32号' }, eventDate: today }),
+    })
+  ).json()) as { id: string };
   const subject = await newPage();
-  await signIn(subject, { sub: 'cadre-7', name: '王某', roles: ['auditor'] });
-  await subject.getByRole('link', { name: '收件箱' }).click();
+  await signIn(subject, { sub: 'cadre-7', name: '王某', roles: ['party'] });
+  const myCases = subject.locator('table.my-cases tbody tr');
+  await myCases.first().waitFor();
+  expect(await myCases.count()).toBe(1);
+  await contains(myCases.first(), caseId);
+  expect(await subject.getByRole('link', { name: '案件列表' }).count()).toBe(0);
+  await shot(subject, 'my-cases');
+  await subject.goto(`${base}/#/my/cases/${another.id}`);
+  await contains(subject.locator('#main [role="alert"]'), '未找到');
+  await subject.goto(`${base}/#/cases/${caseId}`);
+  await contains(subject.locator('#main [role="alert"]'), '需要以下角色之一');
+
+  // ---- The subject acknowledges the conclusion in its inbox ---------------------------------------------
+  await subject.goto(`${base}/#/inbox`);
+  await subject.getByRole('heading', { name: '收件箱' }).waitFor();
   const conclusion = subject.locator('li.unserved', { hasText: caseId }).filter({ hasText: '容错免责结论' });
   await expectEventually(
     subject,
@@ -290,6 +410,24 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await shot(subject, 'inbox');
   await conclusion.getByRole('button', { name: '签收' }).click();
   await contains(subject.locator('li.served', { hasText: caseId }).filter({ hasText: '容错免责结论' }), `已于 ${Number(today.slice(0, 4))}年`);
+
+  // ---- It files its appeal online (第十七条), and gets its receipt at once and in its inbox ----------------------------
+  await subject.goto(`${base}/#/my/cases/${caseId}`);
+  const appealForm = subject.locator('form[data-filing="appeal"]');
+  await reloadUntil(subject, `案件 ${caseId}`, async () => (await appealForm.count()) > 0, 'the appeal open to the subject');
+  await contains(appealForm, '第十七条');
+  await appealForm.getByLabel('书面申诉内容').fill('对免责结论中认定的事实有补充意见，提出申诉');
+  await appealForm.getByRole('button', { name: '提交' }).click();
+  // Filed, the form gives way (no second appeal is open) and the receipt stays among its filings.
+  const receipt = subject.locator('section.receipts .receipt').first();
+  await contains(receipt, '回执编号');
+  const receiptNumber = (await receipt.locator('.receipt-number').textContent())!.trim();
+  expect(receiptNumber).toMatch(/回执〔\d{4}〕\d+号$/);
+  await contains(receipt, `收到日期 ${Number(today.slice(0, 4))}年`);
+  await subject.evaluate('window.scrollTo(0, 0)');
+  await shot(subject, 'my-case', true);
+  await subject.getByRole('link', { name: '收件箱' }).first().click();
+  await reloadUntil(subject, '收件箱', async () => (await subject.locator('li', { hasText: receiptNumber }).count()) > 0, 'the receipt in the subject’s inbox');
 
   // ---- The decision document, downloaded, its hash checked -----------------------------------------------
   await officer.getByRole('button', { name: '刷新' }).click();
@@ -338,6 +476,20 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.getByRole('button', { name: '撤销订阅地址' }).click();
   await officer.getByText('尚未生成订阅地址').waitFor();
   expect((await fetch(feedUrl)).status).toBe(404);
+
+  // ---- An auditor reads who looked at the case, and exports it --------------------------------------------------------
+  const auditor = await newPage();
+  await signIn(auditor, { sub: 'bh-auditor', name: '周审计', roles: ['auditor'] });
+  await auditor.goto(`${base}/#/cases/${caseId}`);
+  const accessLog = auditor.locator('section.access-log');
+  await contains(accessLog, '王某（cadre-7，当事人');
+  await contains(accessLog, '李办案（bh-officer');
+  await contains(accessLog, '下载文书');
+  const [csv] = await Promise.all([auditor.waitForEvent('download'), accessLog.getByRole('button', { name: '导出 CSV' }).click()]);
+  const exported = fs.readFileSync(await csv.path(), 'utf8');
+  expect(exported).toContain('"cadre-7"');
+  expect(exported).toContain('"getMyCase"');
+  await shot(auditor, 'access-log');
 
   // ---- The other pages, photographed ---------------------------------------------------------------------------
   await officer.getByRole('link', { name: '工作台' }).click();
@@ -398,6 +550,59 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(loaded, '2099');
   await contains(loaded, '周系统');
   await shot(system, 'admin-loaded');
+
+  // ---- 建档: the rest of the procedure through the API, then the bound file on the case page -------------------------
+  await apiStep(caseId, 'serveNotice', { servedOn: today, servedTo: ['subjectOrganisation'] }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'fileAppeal', { receivedOn: today, summary: '对结论中的事实表述有不同意见' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'decideAppeal', { decidedOn: today, result: 'upheld', reasons: '原结论事实清楚' }, { sub: 'bh-leader', roles: ['supervisor'] });
+  await apiStep(caseId, 'recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' }, { sub: 'bh-officer', roles: ['officer'] });
+  await apiStep(caseId, 'archiveCase', { archivedOn: today, reference: '滨纪档〔2026〕31号' }, { sub: 'bh-officer', roles: ['officer'] });
+  await officer.goto(`${base}/#/cases/${caseId}`);
+  await officer.getByRole('heading', { name: `案件 ${caseId}` }).waitFor();
+  const contentsRows = officer.locator('.bound-file table.contents tbody tr');
+  await expectEventually(officer, async () => (await contentsRows.count()) > 0, 'the bound file', 180_000);
+  const boundToken = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer' });
+  const bound = (await (await fetch(`${base}/v1/cases/${caseId}/bound-file`, { headers: { Authorization: `Bearer ${boundToken}`, Accept: 'application/json' } })).json()) as {
+    sha256: string;
+    pages: number;
+    contents: { numberedPages: number; items: { title: string; firstPage: number; lastPage: number; source: string; rendering: string }[] };
+    validation: { compliant: boolean; validator: string };
+  };
+  // The 卷内文件目录 lists the application, the two pieces of evidence, the report and the minutes, in the order of the procedure,
+  // with their documents, each with the page it begins on, numbered through.
+  const materialTitles = bound.contents.items.filter((i) => i.source === 'material').map((i) => i.title);
+  expect(materialTitles).toEqual(['容错免责申请（扫描件）', '施工合同复印件', '施工现场照片', '调查报告', '领导班子会议纪要']);
+  let expectedFirst = 1;
+  for (const [i, item] of bound.contents.items.entries()) {
+    expect([item.title, item.firstPage]).toEqual([item.title, expectedFirst]);
+    expectedFirst = item.lastPage + 1;
+    const row = contentsRows.nth(i);
+    await contains(row, item.title);
+    const last = i === bound.contents.items.length - 1 && item.lastPage !== item.firstPage;
+    expect((await row.locator('td.page').textContent())?.trim()).toBe(last ? `${item.firstPage}-${item.lastPage}` : String(item.firstPage));
+  }
+  expect(bound.contents.items.find((i) => i.title === '施工合同复印件')!.lastPage - bound.contents.items.find((i) => i.title === '施工合同复印件')!.firstPage).toBe(1);
+  // The PDF/A check, as the page shows it: veraPDF's, passed.
+  expect(bound.validation).toMatchObject({ compliant: true, validator: 'veraPDF 1.28.2' });
+  await contains(officer.locator('[data-testid="pdfa-check"]'), '通过');
+  await contains(officer.locator('[data-testid="pdfa-check"]'), 'veraPDF');
+  // The bound PDF, downloaded and checked in the browser against the digests recorded at binding.
+  const [boundDownload] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('button', { name: '下载装订案卷（PDF/A）' }).click()]);
+  const boundPdf = fs.readFileSync(await boundDownload.path());
+  expect(createHash('sha256').update(boundPdf).digest('hex')).toBe(bound.sha256);
+  await contains(officer.locator('.bound-file'), '已校验，与存档记录一致');
+  // The page the 目录 names for the minutes carries that number at its top right.
+  const boundFile = path.join(files, 'bound.pdf');
+  fs.writeFileSync(boundFile, boundPdf);
+  const frontPages = bound.pages - bound.contents.numberedPages - 1;
+  const minutes = bound.contents.items.find((i) => i.title === '领导班子会议纪要')!;
+  const page = execFileSync('pdftotext', ['-f', String(frontPages + minutes.firstPage), '-l', String(frontPages + minutes.firstPage), '-layout', boundFile, '-']).toString();
+  // The minutes, a PDF that is not PDF/A, are bound as its page's image: the only text on the page is its number.
+  expect(minutes).toMatchObject({ rendering: 'rasterised' });
+  expect(page.trim()).toBe(String(minutes.firstPage));
+  await officer.locator('.bound-file').scrollIntoViewIfNeeded();
+  await shot(officer, 'case-bound-file');
 
   expect(violations).toEqual([]);
   expect(accessibility).toEqual([]);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { parse } from 'yaml';
-import { envSchema, parseConfig } from '../../config/env';
+import { cachedWorkflowsForHeap, envSchema, parseConfig } from '../../config/env';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/case/contract';
 import { JOBS, localEnvironment, NOT_RUN, START_ORDER, temporalPortEnv } from '../../scripts/cluster-topology';
 import { durationMs, loadCompose } from '../../scripts/compose-settings';
@@ -39,7 +39,46 @@ const dotenv = Object.fromEntries(
 
 describe('the production topology (docker-compose.yml)', () => {
   it('has PostgreSQL, the Temporal server with its schema and set-up jobs, the UI, the worker and the API', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'archive-migrate', 'postgres', 'postgres-roles', 'temporal', 'temporal-pki', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api', 'archive-migrate', 'postgres', 'postgres-roles', 'temporal', 'temporal-history', 'temporal-internal-frontend', 'temporal-matching',
+      'temporal-pki', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'temporal-worker', 'worker',
+    ]);
+  });
+
+  it('runs the Temporal server as its services apart, two processes of each, on 512 history shards', () => {
+    const roles = { temporal: 'frontend', 'temporal-internal-frontend': 'internal-frontend', 'temporal-history': 'history', 'temporal-matching': 'matching', 'temporal-worker': 'worker' };
+    const ports = { temporal: 7233, 'temporal-internal-frontend': 7236, 'temporal-history': 7234, 'temporal-matching': 7235, 'temporal-worker': 7239 };
+    for (const [name, role] of Object.entries(roles)) {
+      const service = services[name] as Service & { deploy?: { replicas?: number } };
+      expect([name, service.environment!.TEMPORAL_SERVICES, service.deploy?.replicas, service.restart]).toEqual([name, role, 2, 'unless-stopped']);
+      expect([name, service.healthcheck!.test.join(' ')]).toEqual([name, expect.stringContaining(`nc -z $$(hostname -i) ${ports[name as keyof typeof ports]}`)]);
+      // One environment for all of them: the same databases, shards, TLS and authorizer.
+      const { TEMPORAL_SERVICES: _role, ...shared } = service.environment!;
+      const { TEMPORAL_SERVICES: _frontend, ...frontend } = services.temporal!.environment!;
+      expect([name, shared]).toEqual([name, frontend]);
+    }
+    expect(services.temporal!.environment!.NUM_HISTORY_SHARDS).toBe('512');
+    // Ten server processes' pools stay within PostgreSQL's connections.
+    const env = services.temporal!.environment!;
+    const perProcess = Number(env.SQL_MAX_CONNS) + Number(env.SQL_VIS_MAX_CONNS);
+    const maxConnections = Number((services.postgres!.command as string[]).find((a) => a.startsWith('max_connections='))!.split('=')[1]);
+    expect(perProcess * 10).toBeLessThanOrEqual(maxConnections / 2);
+  });
+
+  it('sizes the worker’s workflow cache from the heap its command line gives it', () => {
+    const command = services.worker!.command as string[];
+    const heap = Number(/^--max-old-space-size=(\d+)$/.exec(command.find((a) => a.startsWith('--max-old-space-size='))!)![1]);
+    expect(services.worker!.environment!.WORKER_HEAP_MB).toBe(String(heap));
+    expect(services.worker!.environment!.WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(cachedWorkflowsForHeap(heap)).toBe(768);
+    expect(cachedWorkflowsForHeap(512)).toBe(256);
+  });
+
+  it('archives PostgreSQL’s WAL to a volume of its own, for point-in-time restores from a base backup', () => {
+    const command = services.postgres!.command as string[];
+    expect(command).toEqual(expect.arrayContaining(['wal_level=replica', 'archive_mode=on']));
+    const archive = (services.postgres as { volumes: string[] }).volumes.find((v) => v.startsWith('postgres-wal-archive:'))!.split(':')[1]!;
+    expect(command.find((a) => a.startsWith('archive_command='))).toContain(`${archive}/%f.gz`);
   });
 
   it('pins every image version in .env', () => {
@@ -127,7 +166,7 @@ describe('the production topology (docker-compose.yml)', () => {
     expect(grace).toBeGreaterThan(0);
     // The worker's own drain, then ten seconds to close its connections, before Docker's SIGKILL.
     expect(durationMs(services.worker!.stop_grace_period!)).toBe(grace + 10_000);
-    for (const name of ['postgres', 'temporal', 'worker', 'api']) expect([name, services[name]!.restart]).toEqual([name, 'unless-stopped']);
+    for (const name of ['postgres', 'temporal', 'temporal-history', 'temporal-matching', 'worker', 'api']) expect([name, services[name]!.restart]).toEqual([name, 'unless-stopped']);
   });
 
   it('lets only clients with this deployment’s certificate, and a token the authorizer reads, reach the Temporal frontend', () => {
@@ -140,7 +179,7 @@ describe('the production topology (docker-compose.yml)', () => {
       // The server's own workers go through the internal frontend (mTLS with the nodes' CA), not around the authorizer.
       USE_INTERNAL_FRONTEND: 'true',
     });
-    expect(server.TEMPORAL_SERVICES!.split(',').sort()).toEqual(['frontend', 'history', 'internal-frontend', 'matching', 'worker']);
+    expect(server.TEMPORAL_SERVICES).toBe('frontend');
     const serverMount = (services.temporal as { volumes: string[] }).volumes.find((v) => v.startsWith('temporal-tls-server:'))!.split(':')[1]!;
     for (const name of ['TEMPORAL_TLS_FRONTEND_CERT', 'TEMPORAL_TLS_FRONTEND_KEY', 'TEMPORAL_TLS_CLIENT1_CA_CERT', 'TEMPORAL_TLS_SERVER_CERT', 'TEMPORAL_TLS_SERVER_KEY', 'TEMPORAL_TLS_SERVER_CA_CERT']) {
       expect([name, server[name]]).toEqual([name, expect.stringMatching(new RegExp(`^${serverMount}/`))]);
@@ -160,7 +199,10 @@ describe('the production topology (docker-compose.yml)', () => {
     // Each credentials volume is mounted by its consumer and the job that writes it, by no one else; the CAs' keys by the job alone.
     const mountsOf = (volume: string) => Object.entries(services).filter(([, svc]) => ((svc as { volumes?: string[] }).volumes ?? []).some((v) => v.startsWith(`${volume}:`))).map(([n]) => n).sort();
     expect(mountsOf('temporal-pki')).toEqual(['temporal-pki']);
-    for (const [name, volume] of Object.entries({ ...clients, temporal: 'temporal-tls-server' })) expect([volume, mountsOf(volume)]).toEqual([volume, [name, 'temporal-pki'].sort()]);
+    for (const [name, volume] of Object.entries(clients)) expect([volume, mountsOf(volume)]).toEqual([volume, [name, 'temporal-pki'].sort()]);
+    // The server's certificates: every server process (they share one environment and one volume) and the job.
+    const serverProcesses = ['temporal', 'temporal-history', 'temporal-internal-frontend', 'temporal-matching', 'temporal-worker'];
+    expect(mountsOf('temporal-tls-server')).toEqual([...serverProcesses, 'temporal-pki'].sort());
     const pki = services['temporal-pki']!.environment!;
     expect(pki.PKI_NAMESPACE).toBe(services.worker!.environment!.TEMPORAL_NAMESPACE);
   });

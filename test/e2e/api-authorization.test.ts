@@ -54,9 +54,10 @@ afterAll(() => stack?.stop());
 /** A path of the route with real ids, and a body the route accepts when the caller may call it. */
 function call(spec: RouteSpec, token: string | undefined) {
   const path = expressPath(spec.path)
-    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
+    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') || spec.path.startsWith('/v1/materials') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
     .replace(':year', '2099')
     .replace(':updateId', 'step-00000000-0000-4000-8000-000000000000')
+    .replace(':documentId', '00000000-0000-4000-8000-000000000000')
     .replace(':token', 'A'.repeat(43));
   let req = request(stack.app)[spec.method](path);
   if (spec.path === '/v1/calendar/deadline') req = req.query({ from: '2026-03-02', amount: 5, unit: 'workingDays' });
@@ -80,12 +81,21 @@ const isAction = (spec: RouteSpec) => spec.path.includes('/actions/');
 
 function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): number {
   if (isPublic(spec)) return publicAnswer(spec);
+  // A party's own door: its list (empty: this account is bound to no case), and 404 for a case it is not bound to.
+  if (spec.path.startsWith('/v1/my/')) return !roles.includes('party') ? 403 : spec.path === '/v1/my/cases' ? 200 : 404;
+  // Parties take no step through the staff's door, whatever the case: refused before any case is looked at.
+  if (isAction(spec) && roles.includes('party')) return 403;
   // The national calendar is loaded by the system administrator, whatever authority its token names.
   if (spec.path === '/v1/calendar/years/{year}') return roles.includes('system-admin') ? 200 : 403;
   if (spec.access.kind === 'roles' && !roles.some((r) => (spec.access as { roles: string[] }).roles.includes(r))) return 403;
   const onTheCase = spec.path.startsWith('/v1/cases/{id}');
   if (onTheCase && !ownAuthority) return 404;
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
+  if (spec.path.startsWith('/v1/materials')) return 404; // no such material, for anyone
+  // Officers and supervisors upload (CASE_FILE_ROLES): the empty JSON body is then no upload (415); other roles may not.
+  if (spec.path === '/v1/cases/{id}/materials' && spec.method === 'post') return roles.some((r) => ['officer', 'supervisor'].includes(r)) ? 415 : 403;
+  // The case is running: its file is bound at 建档.
+  if (spec.path === '/v1/cases/{id}/bound-file' || spec.path === '/v1/cases/{id}/export') return 409;
   if (spec.path === '/v1/inbox/{id}/served') return 404; // no such notice in anyone's inbox
   if (spec.path === '/v1/cases/{id}/steps/{updateId}') return 404; // no such step in the case
   if (isAction(spec)) {
@@ -93,9 +103,17 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
     // (officers and supervisors), withdrawal and the finding that an accusation was false (supervisors); a step
     // not open now needs an officer or a supervisor.
     const name = spec.path.split('/').at(-1)!;
-    const may = ['fileApplication', 'bindSubjectAccount'].includes(name) ? ['officer'] : ['withdrawCase', 'recordAccusationFalse'].includes(name) ? ['supervisor'] : ['officer', 'supervisor'];
-    return roles.some((r) => may.includes(r)) ? 400 : 403;
+    const may = ['fileApplication', 'bindSubjectAccount', 'bindOrganisationAccount', 'claimCase'].includes(name)
+      ? ['officer']
+      : ['withdrawCase', 'recordAccusationFalse', 'assignCase'].includes(name)
+        ? ['supervisor']
+        : ['officer', 'supervisor'];
+    if (!roles.some((r) => may.includes(r))) return 403;
+    // Claiming needs no body: the first officer of the case's authority claims it.
+    return name === 'claimCase' ? 200 : 400;
   }
+  // A note without its text.
+  if (spec.path === '/v1/cases/{id}/notes' && spec.method === 'post') return 400;
   // An authority opens cases only under the jurisdiction it is bound to (config/authorities.ts).
   if (spec.path === '/v1/cases' && spec.method === 'post') return ownAuthority ? 201 : 403;
   // Every caller has its own feed: made (201), then revoked (204), in the order the routes are declared.
@@ -117,6 +135,8 @@ describe('authorization matrix', () => {
     ...ROLES.map((role) => ({ label: `${role} of the case's authority`, roles: [role], authority: 'binhai-jw', own: true })),
     ...ROLES.map((role) => ({ label: `${role} of another authority`, roles: [role], authority: 'hz-jyj', own: false })),
     ...SYSTEM_ROLES.map((role) => ({ label: `${role} (of no authority in particular)`, roles: [role], authority: 'hz-jyj', own: false })),
+    { label: 'a party of the case’s authority, bound to no case', roles: ['party'], authority: 'binhai-jw', own: true },
+    { label: 'a party of another authority', roles: ['party'], authority: 'hz-jyj', own: false },
   ];
 
   it.each(personas)('answers $label as its roles allow, on every route', async ({ roles, authority, own }) => {

@@ -163,9 +163,9 @@ describe('the subject’s account', () => {
       const rows = await stack.db.query<{ n: number }>(`select count(*)::int as n from notifications where case_id = $1 and recipient_key = $2`, [caseId, `party:${caseId}:subject`]);
       expect(rows[0]!.n).toBeGreaterThan(0);
     });
-    // Auditors: no notice is addressed to their role here, so what their inbox holds is their own.
-    const subject = await stack.token({ roles: ['auditor'], authority: 'yinchuan-jw', sub: 'cadre-9', name: '王某' });
-    const namesake = await stack.token({ roles: ['auditor'], authority: 'hz-jyj', sub: 'cadre-9', name: '王某' });
+    // Party accounts: a party's inbox holds its own notices only.
+    const subject = await stack.token({ roles: ['party'], authority: 'yinchuan-jw', sub: 'cadre-9', name: '王某' });
+    const namesake = await stack.token({ roles: ['party'], authority: 'hz-jyj', sub: 'cadre-9', name: '王某' });
     const inboxOf = async (token: string) =>
       ((await request(stack.app).get('/v1/inbox').set(auth(token)).expect(200)).body.notices as { caseId: string }[]).filter((n) => n.caseId === caseId);
     expect(await inboxOf(subject)).toEqual([]);

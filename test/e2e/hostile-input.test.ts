@@ -7,14 +7,11 @@
  * they must; and failed sign-ins are limited per client address.
  */
 import { gzipSync } from 'node:zlib';
-import pino from 'pino';
 import request from 'supertest';
-import { createApp, type AppDeps } from '../../api/app';
-import { createVerifier } from '../../api/auth';
+import type { AppDeps } from '../../api/app';
 import { beijingDate } from '../../domain/calendar';
 import { eventually } from '../support/eventually';
-import { startStack, type Stack } from '../support/stack';
-import { testMatterIndex } from '../support/keys';
+import { appOverStack, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 let token: string;
@@ -40,19 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-function appWith(overrides: Partial<AppDeps>) {
-  return createApp({
-    client: stack.env.client,
-    db: stack.db,
-    verifyToken: createVerifier({ kind: 'secret', secret: stack.secret }),
-    taskQueue: stack.taskQueue,
-    namespace: stack.env.namespace ?? 'default',
-    matterIndex: testMatterIndex,
-    baseUrl: 'http://rongcuo.test',
-    logger: pino({ level: 'silent' }),
-    ...overrides,
-  });
-}
+const appWith = (overrides: Partial<AppDeps>) => appOverStack(stack, overrides);
 
 /** A 4xx in the problem shape, whose status and code are these; answers the field names it lists. */
 function expectProblem(res: request.Response, status: number, code?: string): string[] {

@@ -4,7 +4,7 @@
  * of the facts in its raw history or its search attributes, read with a
  * client that has no keys, while the API hands all of it back to a signed-in
  * user of the authority. Keys rotate without losing running cases; a worker
- * missing a key a running case needs refuses to start; and the Temporal UI
+ * missing a key open cases need holds only those cases and names them; and the Temporal UI
  * reads histories through the codec endpoint, as auditors and admins only,
  * from the UI's origin only, each decode logged; it encodes nothing.
  */
@@ -23,8 +23,8 @@ import { createVerifier } from '../../api/auth';
 import { beijingDate } from '../../domain/calendar';
 import { actionUpdate, caseStateQuery, searchAttributes as sa } from '../../domain/case/contract';
 import { openCase } from '../../services/cases/open-case';
-import { caseDataConverter } from '../../services/codec/codec';
-import { checkKeysOfRunningCases, payloadKeyring } from '../../services/codec/keys';
+import { caseDataConverter, encryptionCodecOf } from '../../services/codec/codec';
+import { missingKeyLine, missingPayloadKeys, payloadKeyring } from '../../services/codec/keys';
 import { createCaseWorker } from '../../worker/worker';
 import { officer as officerActor, settle } from '../support/case-driver';
 import { eventually } from '../support/eventually';
@@ -218,29 +218,91 @@ describe('rotating the payload keys', () => {
   });
 });
 
-describe('a worker without a key that running cases need', () => {
+describe('a worker without a key that open cases need', () => {
   const withoutTheTestKey = payloadKeyring([{ id: 'other-2027', key: new Uint8Array(32).fill(9) }]);
+  const both = payloadKeyring([...withoutTheTestKey.keys, ...testPayloadKeys.keys]);
+  const opener = { sub: 'officer-1', name: '李办案', authority: 'binhai-jw' };
+  const opening = { jurisdiction: 'binhai', subject: SUBJECT, matter: MATTER, accountability: { reference: '滨纪问〔2026〕90号' }, eventDate: TODAY };
 
-  it('is told so by the start-up check, and is fine with the key', async () => {
-    await expect(checkKeysOfRunningCases(stack.env.client, namespace, testPayloadKeys)).resolves.toBeUndefined();
-    await expect(checkKeysOfRunningCases(stack.env.client, namespace, withoutTheTestKey)).rejects.toThrow(
-      /^payload key "test-2026a" is missing \(have other-2027\), but running cases were encrypted with it \(case-binhai-\d{4}-\d{4}.*\): add it back to PAYLOAD_KEYS, PAYLOAD_KEYS_FILE or DATA_DIR\/payload-keys$/,
+  it('holds only the cases sealed with the missing key, names them in one line, and runs every other case', async () => {
+    const taskQueue = uniqueTaskQueue('missing-key');
+    const bundle = await workflowBundle();
+    const clientOf = (keys: typeof both) => new Client({ connection: stack.env.connection, namespace, dataConverter: caseDataConverter(keys) });
+    const [other, withBoth] = [clientOf(withoutTheTestKey), clientOf(both)];
+    // One case sealed with the test key, one with the other key only (opened after a rotation to it).
+    const sealedWithTestKey = (await openCase({ db: stack.db, client: stack.env.client, taskQueue, matterIndex: testMatterIndex }, opener, opening)).caseId;
+    const sealedWithOther = (await openCase({ db: stack.db, client: other, taskQueue, matterIndex: testMatterIndex }, opener, opening)).caseId;
+
+    const { missing } = await missingPayloadKeys(withoutTheTestKey, stack.db, { client: stack.env.client, namespace });
+    expect(missing.map((m) => m.keyId)).toEqual(['test-2026a']);
+    expect(missing[0]!.cases).toEqual(expect.arrayContaining([sealedWithTestKey, caseId]));
+    expect(missing[0]!.cases).not.toContain(sealedWithOther);
+    expect(missingKeyLine(missing[0]!, withoutTheTestKey)).toMatch(
+      /^payload key "test-2026a" is missing \(have other-2027\): \d+ open cases sealed with it wait for it \(case-binhai-\d{4}-\d{4}.*\); every other case runs\. Add it back to PAYLOAD_KEYS, PAYLOAD_KEYS_FILE or DATA_DIR\/payload-keys and restart$/,
     );
+    expect((await missingPayloadKeys(both, stack.db, { client: stack.env.client, namespace })).missing).toEqual([]);
+
+    // The worker without the key, as worker/main.ts starts it: it awaits the key the check named.
+    const lacking = caseDataConverter(withoutTheTestKey);
+    encryptionCodecOf(lacking)!.awaitKeys(missing.map((m) => m.keyId));
+    const worker = await createCaseWorker({ connection: stack.env.nativeConnection, namespace, taskQueue, dependencies: { db: stack.db, client: other }, dataConverter: lacking, workflowBundle: bundle });
+    await worker.runUntil(async () => {
+      const state = await eventually(async () => {
+        const s = await other.workflow.getHandle(sealedWithOther).query(caseStateQuery);
+        expect(s.availableActions.map((a) => a.name)).toContain('fileApplication');
+        return s;
+      }, 30_000);
+      expect(state.subject.name).toBe(SUBJECT.name);
+      // The case sealed with the missing key waits: its workflow task fails to decode and is retried, the case is not failed.
+      await eventually(async () => {
+        const events = (await keyless.workflow.getHandle(sealedWithTestKey).fetchHistory()).events ?? [];
+        expect(events.some((e) => e.workflowTaskFailedEventAttributes)).toBe(true);
+      }, 30_000);
+      expect((await withBoth.workflow.getHandle(sealedWithTestKey).describe()).status.name).toBe('RUNNING');
+    });
+
+    // The key back: the held case goes on.
+    const restored = await createCaseWorker({ connection: stack.env.nativeConnection, namespace, taskQueue, dependencies: { db: stack.db, client: withBoth }, dataConverter: caseDataConverter(both), workflowBundle: bundle });
+    await restored.runUntil(async () => {
+      await eventually(async () => {
+        const s = await withBoth.workflow.getHandle(sealedWithTestKey).query(caseStateQuery);
+        expect(s.availableActions.map((a) => a.name)).toContain('fileApplication');
+      }, 60_000);
+    });
+    for (const id of [sealedWithTestKey, sealedWithOther]) await stack.env.client.workflow.getHandle(id).terminate('test done');
   });
 
-  it('stops at start-up with one clear line', async () => {
+  it('starts all the same, with one line naming the key and its cases', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-keys-'));
     const { DATABASE_URL: _ignored, ...inherited } = process.env;
     const child = spawn(process.execPath, ['-r', path.join(ROOT, 'test/support/register-ts.cjs'), path.join(ROOT, 'worker/main.ts')], {
       cwd: ROOT,
-      env: { ...inherited, TEMPORAL_ADDRESS: stack.env.address, TEMPORAL_NAMESPACE: namespace, DATA_DIR: dataDir, LOG_LEVEL: 'silent', PAYLOAD_KEYS: `other-2027:${Buffer.alloc(32, 9).toString('base64')}` },
+      env: { ...inherited, TEMPORAL_ADDRESS: stack.env.address, TEMPORAL_NAMESPACE: namespace, DATA_DIR: dataDir, LOG_LEVEL: 'info', WORKER_METRICS_ADDRESS: '', PAYLOAD_KEYS: `other-2027:${Buffer.alloc(32, 9).toString('base64')}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^worker: payload key "test-2026a" is missing .* add it back to PAYLOAD_KEYS, PAYLOAD_KEYS_FILE or DATA_DIR\/payload-keys$/)]);
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 90_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('worker running')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        void exited.then((code) => reject(new Error(`the worker exited (${code}):\n${output}`)));
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    const lines = output.split('\n').filter((l) => l.includes('is missing'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).msg).toMatch(new RegExp(`^payload key "test-2026a" is missing \\(have other-2027\\): \\d+ open cases? sealed with it wait for it \\(.*${caseId}.*\\); every other case runs`));
     expect(TEST_PAYLOAD_KEYS).toContain('test-2026a:');
   });
 });

@@ -10,13 +10,11 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
-import { createApp, type AppDeps } from '../../api/app';
-import { createVerifier } from '../../api/auth';
+import type { AppDeps } from '../../api/app';
 import { addDays, beijingDate } from '../../domain/calendar';
 import { publishedSchedules } from '../../services/calendar/published';
 import { eventually } from '../support/eventually';
-import { testMatterIndex } from '../support/keys';
-import { startStack, type Stack } from '../support/stack';
+import { appOverStack, startStack, type Stack } from '../support/stack';
 
 // No published schedule from the current year on: a case opened today counts a provisional deadline.
 const currentYear = Number(beijingDate(Date.now()).slice(0, 4));
@@ -36,19 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-function appWith(overrides: Partial<AppDeps>) {
-  return createApp({
-    client: stack.env.client,
-    db: stack.db,
-    verifyToken: createVerifier({ kind: 'secret', secret: stack.secret }),
-    taskQueue: stack.taskQueue,
-    namespace: stack.env.namespace ?? 'default',
-    matterIndex: testMatterIndex,
-    baseUrl: 'http://rongcuo.test',
-    logger: pino({ level: 'silent' }),
-    ...overrides,
-  });
-}
+const appWith = (overrides: Partial<AppDeps>) => appOverStack(stack, overrides);
 
 async function open(token: string, jurisdiction: 'binhai' | 'hangzhou-education', matter = '老旧小区改造中的程序瑕疵'): Promise<string> {
   const res = await request(stack.app)

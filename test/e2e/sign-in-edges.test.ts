@@ -12,15 +12,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import pino from 'pino';
 import request from 'supertest';
-import { createApp, type AppDeps } from '../../api/app';
-import { createVerifier, EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER } from '../../api/auth';
+import type { AppDeps } from '../../api/app';
+import { EMBEDDED_TOKEN_AUDIENCE, EMBEDDED_TOKEN_ISSUER } from '../../api/auth';
 import { signInFor } from '../../api/server';
 import { ConfigError, parseConfig } from '../../config/env';
-import { testMatterIndex } from '../support/keys';
 import { freePort } from '../support/ports';
-import { startStack, type Stack } from '../support/stack';
+import { appOverStack, startStack, type Stack } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -32,19 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-function appWith(overrides: Partial<AppDeps>) {
-  return createApp({
-    client: stack.env.client,
-    db: stack.db,
-    verifyToken: createVerifier({ kind: 'secret', secret: stack.secret }),
-    taskQueue: stack.taskQueue,
-    namespace: stack.env.namespace ?? 'default',
-    matterIndex: testMatterIndex,
-    baseUrl: 'http://rongcuo.test',
-    logger: pino({ level: 'silent' }),
-    ...overrides,
-  });
-}
+const appWith = (overrides: Partial<AppDeps>) => appOverStack(stack, overrides);
 
 function expectProblem(res: request.Response, status: number, code?: string): void {
   expect(`${res.status} ${res.body?.code}`).toBe(`${status} ${code ?? res.body?.code}`);

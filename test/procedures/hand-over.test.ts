@@ -8,7 +8,7 @@
  * steps at the product's own bounds.
  */
 import { temporal } from '@temporalio/proto';
-import { caseStateQuery, type CaseState } from '../../domain/case/contract';
+import { caseStateQuery, type ActionInputs, type ActionName, type Actor, type CaseState } from '../../domain/case/contract';
 import { takeStep } from '../../services/cases/steps';
 import { findCaseView } from '../../store/case-views';
 import { documentsOfCase } from '../../store/documents';
@@ -47,8 +47,8 @@ describe('a long case handing over to new runs (continue-as-new)', () => {
       const opened = await c.state();
       const window = opened.deadlines.find((d) => d.key === 'application')!;
       const versions: number[] = [];
-      const step = async (...args: Parameters<CaseDriver['act']>) => {
-        const state = await c.act(...args);
+      const step = async <N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor?: Actor) => {
+        const state = await c.act(name, input, actor);
         versions.push((await findCaseView(suite.db, c.input.caseId))!.version);
         return state;
       };

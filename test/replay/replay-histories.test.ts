@@ -49,6 +49,8 @@ describe('replay of recorded case histories', () => {
         'jiaozuo-appeal-open-ended',
         'yangjiang-exempt-corrected',
         'yangjiang-denied',
+        // Issue 27: a party filing for itself, a case claimed, reassigned and unassigned, notices of waiting steps.
+        'binhai-people-on-a-case',
         // A long case's runs: the one that handed over (continue-as-new), and one that took it over and closed it.
         'binhai-handed-over-first-run',
         'binhai-handed-over-last-run',

@@ -14,7 +14,7 @@ import { signDevToken } from '../../scripts/token';
 import type { Db } from '../../store/db';
 import { openTestDb } from './test-db';
 import { createCaseWorker } from '../../worker/worker';
-import { testDataConverter, testMatterIndex } from './keys';
+import { testDataConverter, testMatterIndex, testPayloadKeys } from './keys';
 import { startDevServer, uniqueTaskQueue, workflowBundle } from './temporal';
 
 export interface Stack {
@@ -25,7 +25,7 @@ export interface Stack {
   taskQueue: string;
   /** The HS256 secret the app verifies tokens with, for tests that craft tokens of their own. */
   secret: Uint8Array;
-  token(claims: { roles: string[]; authority: string; sub?: string; name?: string }): Promise<string>;
+  token(claims: { roles: string[]; authority: string; sub?: string; name?: string; email?: string }): Promise<string>;
   /** Stops the worker (the API goes on), as when every worker is down. */
   stopWorker(): Promise<void>;
   /** Starts a new worker on the same task queue. */
@@ -43,7 +43,7 @@ export async function startStack(
     publishedSchedules?: ReadonlyMap<number, YearSchedule>;
     notices?: NoticeSettings;
     stepWaitMs?: number;
-    app?: Pick<AppDeps, 'baseUrl' | 'signIn'>;
+    app?: Partial<Pick<AppDeps, 'baseUrl' | 'signIn' | 'authorities' | 'dryRuns' | 'now' | 'materialLimits'>>;
     /** The dev server's HTTP API on this port, for tests that go around the API. */
     temporalHttpPort?: number;
   } = {},
@@ -55,7 +55,7 @@ export async function startStack(
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
-      dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules, notices: options.notices },
+      dependencies: { db, client: env.client, publishedSchedules: options.publishedSchedules, notices: options.notices, payloadKeys: testPayloadKeys },
       dataConverter: testDataConverter,
       workflowBundle: await workflowBundle(),
     });
@@ -81,6 +81,7 @@ export async function startStack(
     writesPerMinute: 100_000,
     calendarReadsPerMinute: 100_000,
     matterIndex: testMatterIndex,
+    payloadKeys: testPayloadKeys,
     authFailuresPerMinute: 100_000,
     ...(options.stepWaitMs ? { stepWaitMs: options.stepWaitMs } : {}),
     ...options.app,
@@ -95,7 +96,7 @@ export async function startStack(
     },
     taskQueue,
     secret,
-    token: ({ roles, authority, sub = 'u-test', name = '测试用户' }) => signDevToken(secret, { sub, name, roles, authority }),
+    token: ({ roles, authority, sub = 'u-test', name = '测试用户', email }) => signDevToken(secret, { sub, name, roles, authority, email }),
     stopWorker,
     async startWorker() {
       if (worker) return;
@@ -107,4 +108,22 @@ export async function startStack(
       await Promise.all([env.teardown(), db.close()]);
     },
   };
+}
+
+/**
+ * Another app over the same stack (its Temporal client, archive and token secret) with some
+ * settings changed: a rate limit, a logger, a sign-in, the metrics' access.
+ */
+export function appOverStack(stack: Stack, overrides: Partial<AppDeps>): ReturnType<typeof createApp> {
+  return createApp({
+    client: stack.env.client,
+    db: stack.db,
+    verifyToken: createVerifier({ kind: 'secret', secret: stack.secret }),
+    taskQueue: stack.taskQueue,
+    namespace: stack.env.namespace ?? 'default',
+    matterIndex: testMatterIndex,
+    baseUrl: 'http://rongcuo.test',
+    logger: pino({ level: 'silent' }),
+    ...overrides,
+  });
 }

@@ -28,10 +28,12 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
 }
 
 /** `httpPort`: the frontend's HTTP API on that port too (the CLI's dev server otherwise picks one nobody is told). */
-export function startDevServer(options: { httpPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+export function startDevServer(options: { httpPort?: number; dbFile?: string } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath },
+      // `dbFile`: its state in that SQLite file, as `npm start` keeps it; in memory otherwise.
+      ...(options.dbFile ? { dbFilename: options.dbFile } : {}),
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       // The server deletes a closed workflow only after its queues' ack levels pass the close,
       // which it records every 30 s by default; a test that deletes one should not wait that long.

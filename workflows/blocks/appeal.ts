@@ -62,6 +62,8 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
       actions.offer('fileAppeal', {
         label: '登记书面申诉',
         roles: step.roles,
+        // The appellants the rule names may also appeal themselves, online.
+        filers: step.filers ?? ['subject'],
         ...(deadline ? { deadline } : {}),
         validate: (filing) => {
           if (party) refuseIfLate(party, filing.receivedOn);
@@ -217,6 +219,8 @@ export async function appealFromEachService(step: StepOf<'appeal'>, ctx: CaseCon
       actions.offer('fileAppeal', {
         label: '登记书面申诉',
         roles: step.roles,
+        // The appellants may also appeal themselves, online, each once served.
+        filers: appellants,
         ...(due ? { deadline: due } : {}),
         validate: (filing) => {
           const by = filing.filedBy ?? 'subject';

@@ -13,7 +13,13 @@ export async function archive(step: StepOf<'archive'>, ctx: CaseContext): Promis
       checkText('reference', input.reference);
     },
     apply: (input) => {
-      file.state.archive = { archivedOn: input.archivedOn, reference: input.reference, archivedBy: input.actor };
+      file.state.archive = {
+        archivedOn: input.archivedOn,
+        reference: input.reference,
+        archivedBy: input.actor,
+        ...(input.retention ? { retention: input.retention } : {}),
+        ...(input.classification ? { classification: input.classification } : {}),
+      };
       actions.withdraw('archiveCase');
       file.record('archived', { actor: input.actor, detail: `${input.archivedOn} 归档，卷号 ${input.reference}`, basis: step.basis });
     },

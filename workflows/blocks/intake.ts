@@ -22,6 +22,8 @@ export async function intake(step: StepOf<'intake'>, ctx: CaseContext): Promise<
   actions.offer('fileApplication', {
     label: allowed.label,
     roles: step.roles,
+    // Whoever applies (the rule names no applicant): the subject or its organisation, online too.
+    filers: ['subject', 'subjectOrganisation'],
     validate: (filing) => {
       checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: openingEventOf(ctx.rulebook, route).label });
       checkText('summary', filing.summary);

@@ -130,6 +130,8 @@ export async function investigation(step: StepOf<'investigation'>, ctx: CaseCont
     actions.offer('recordStatement', {
       label: hearing ? `听取${PARTY_NAMES[hearing.party]}意见` : '听取当事人申诉意见',
       roles: step.roles,
+      // The party heard may also give its statement in writing, online (书面陈述).
+      filers: [hearing?.party ?? file.state.application?.filedBy ?? 'subject'],
       validate: (input) => {
         checkDate('receivedOn', input.receivedOn, { date: started, what: '启动日' });
         checkText('summary', input.summary);

@@ -30,6 +30,8 @@ export async function partyWindow(step: StepOf<'partyWindow'>, ctx: CaseContext)
       // Histories recorded before roles were part of the step carry none: an officer records filings.
       roles: step.roles ?? ['officer'],
       deadline,
+      // The applicants the rule names may also file it themselves, online.
+      filers: step.filers,
       validate: (filing) => {
         // A date that has not come yet is wrong as a date, whatever the window: said so before "late".
         checkDate('receivedOn', filing.receivedOn, { date: input.eventDate, what: openingEventOf(ctx.rulebook, input.route).label });

@@ -25,16 +25,24 @@ import {
   type DeadlineRecord,
   type StepResult,
 } from '../../domain/case/contract';
+import { isPartyFiling, PARTY_FILINGS, PARTY_ROLE, partyOfAccount } from '../../domain/case/people';
+import { samePerson } from '../../domain/case/persons';
 import { normaliseText } from '../../domain/case/text';
-import type { Basis, Rulebook } from '../../domain/rulebooks/schema';
+import type { Basis, Party, Rulebook } from '../../domain/rulebooks/schema';
 import type { CaseFile } from './case-file';
 import type { Journal } from './journal';
+import { carriesPapers, checkPapers, recordPapers } from './papers';
 
 export interface Offer<N extends ActionName> {
   label: string;
   roles: readonly string[];
   /** The deadline the action is due by, shown to callers. */
   deadline?: DeadlineRecord;
+  /**
+   * The parties that may take the step themselves, with their own account bound to the case (a
+   * filing the rulebook lets that party make); validated exactly as when an officer records it.
+   */
+  filers?: readonly Party[];
   /** Throws a refusal (see `refuse`) when the input cannot be accepted now. */
   validate?: (input: ActionInputs[N]) => void;
   apply: (input: ActionInputs[N]) => void | Promise<void>;
@@ -58,6 +66,11 @@ export class Actions {
   /** Steps running beside the main line, each with its own waits (see `inLane`). */
   private readonly lanes = new Set<Line>();
   private mainLineDone = false;
+  /**
+   * Steps newly on offer this turn, told once the turn's work is done (work-notices.ts). One object
+   * shared with the lanes' views (inLane), which would otherwise write flags of their own.
+   */
+  private readonly waiting: { queue: ActionName[]; scheduled: boolean; tell?: (names: ActionName[]) => void } = { queue: [], scheduled: false };
 
   constructor(
     private readonly file: CaseFile,
@@ -85,6 +98,8 @@ export class Actions {
     this.validate(name, input);
     const applied = this.offers.get(name)!.apply(input);
     const answer = () => {
+      // The papers the step carried go on the case's file with it (attachPapers records its own).
+      if (carriesPapers(name)) recordPapers(this.file, this.rulebook, name, input);
       this.file.publish();
       return this.file.stepResult();
     };
@@ -141,8 +156,29 @@ export class Actions {
   }
 
   offer<N extends ActionName>(name: N, offer: Offer<N>): void {
+    const fresh = !this.offers.has(name);
     this.offers.set(name, offer as unknown as Offer<ActionName>);
     this.refresh();
+    if (fresh) this.queueWaiting(name);
+  }
+
+  /** Who is told when steps start waiting: called once per turn with the steps newly on offer in it. */
+  whenWaiting(tell: (names: ActionName[]) => void): void {
+    this.waiting.tell = tell;
+  }
+
+  /** One call for all the steps a turn offers, once its synchronous work is done (a microtask: deterministic, same workflow task). */
+  private queueWaiting(name: ActionName): void {
+    const waiting = this.waiting;
+    if (!waiting.tell) return;
+    waiting.queue.push(name);
+    if (waiting.scheduled) return;
+    waiting.scheduled = true;
+    void Promise.resolve().then(() => {
+      waiting.scheduled = false;
+      const names = waiting.queue.splice(0).filter((n) => this.offers.has(n));
+      if (names.length > 0) waiting.tell?.(names);
+    });
   }
 
   /** The journal every wait goes through (journal.ts). */
@@ -173,6 +209,8 @@ export class Actions {
   mustRecuse(person: { sub?: string | undefined; name: string }): boolean {
     const subject = this.file.state.subject;
     if (person.sub && subject.userId && person.sub === subject.userId) return true;
+    // The organisation's own account is a party too: it files, it never acts for the authority.
+    if (person.sub && person.sub === this.file.state.partyAccounts?.subjectOrganisation) return true;
     return this.recused.has(person);
   }
 
@@ -186,7 +224,8 @@ export class Actions {
       name,
       label: offer.label,
       roles: [...offer.roles],
-      ...(offer.deadline && offer.deadline.status === 'pending' ? { deadline: offer.deadline.deadline } : {}),
+      ...(offer.deadline && offer.deadline.status === 'pending' ? { deadline: offer.deadline.deadline, deadlineKey: offer.deadline.key } : {}),
+      ...(offer.filers?.length ? { filers: [...offer.filers] } : {}),
     }));
     // The steps on offer are part of what the case's view shows.
     this.file.changed();
@@ -208,12 +247,32 @@ export class Actions {
       const open = [...this.offers.keys()].join('、') || '无';
       refuse(RefusalType.wrongStage, `案件当前阶段为 ${this.file.state.stage}，不能进行 ${name}；当前可进行：${open}`);
     }
+    if (actor.roles?.includes(PARTY_ROLE)) {
+      this.validatePartyFiling(name, input, offer as Offer<ActionName>);
+      return;
+    }
     if (actor.roles && !actor.roles.some((r) => offer.roles.includes(r))) {
       refuse(RefusalType.notPermitted, `${name} 须由以下角色办理：${offer.roles.join('、')}`);
     }
     if (this.mustRecuse(actor)) {
       refuse(RefusalType.recused, `${actor.name}（${actor.sub}）是本案当事人或应当回避的人员，不得办理本案事项`, recusalBasis(this.rulebook));
     }
+    offer.validate?.(input);
+    checkPapers(this.rulebook, this.file.state, name, input);
+  }
+
+  /**
+   * A party files for itself (its own account, the role `party`): only a filing the rulebook lets
+   * that party make now, only as the party its account is bound as, and then decided by the step's
+   * own checks exactly as when an officer records it (its window, its article). Being the subject is
+   * what lets it file, so the recusal of staff does not apply.
+   */
+  private validatePartyFiling(name: ActionName, input: ActionInputs[ActionName], offer: Offer<ActionName>): void {
+    const party = partyOfAccount(this.file.state, input.actor.sub);
+    if (!party) refuse(RefusalType.notPermitted, `${input.actor.sub} 未绑定为本案当事人，不能在线提交`);
+    if (!isPartyFiling(name) || !offer.filers?.includes(party)) refuse(RefusalType.notPermitted, `${name} 不能由${party === 'subject' ? '被调查对象' : '所在单位'}本人在线提交`);
+    const filedFor = (input as unknown as Record<string, unknown>)[PARTY_FILINGS[name]] ?? 'subject';
+    if (filedFor !== party) refuse(RefusalType.notPermitted, `${PARTY_FILINGS[name]}：只能以本人身份（${party}）提交`);
     offer.validate?.(input);
   }
 }

@@ -81,6 +81,19 @@ const { renderArchivalCopies } = proxyActivities<Pick<Activities, 'renderArchiva
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
+/**
+ * Binding the case file: LibreOffice, page images of the scans and the PDF/A check, seconds to a
+ * minute for a large file; heartbeats while it works. A tool that is missing is retried with backoff
+ * until it is installed, for a week; a file that cannot be bound as PDF/A (or still not bound after
+ * the week) is recorded, the dossier is written without it and the dossier sweep binds it later.
+ */
+const { bindCaseFile } = proxyActivities<Pick<Activities, 'bindCaseFile'>>({
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '7 days',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
 /** Telling the supervisors that an effect needs them: tried a few times within the hour, never waited on by a person. */
 const { notify: notifyOfAttention } = proxyActivities<Pick<Activities, 'notify'>>({
   startToCloseTimeout: '5 minutes',
@@ -132,11 +145,48 @@ export class Effects {
   }
 
   /**
+   * A notice nobody waits on (someone's work is waiting, a case was assigned to them): tried a few
+   * times like the supervisors' attention notice, never handed to a person, never failing the case.
+   * Answers whether it was delivered.
+   */
+  async tell(request: NotifyRequest): Promise<boolean> {
+    try {
+      await this.journal.effect(() => notifyOfAttention(request));
+      return true;
+    } catch (err) {
+      if (isCancellation(err)) return false;
+      this.file.record('noticeFailed', { detail: `未能发出通知“${request.subject}”` });
+      return false;
+    }
+  }
+
+  /**
    * The archival copies, as the case closes. One that fails for good is handed to a person, who may
    * close the case without them (the worker's sweep renders copies still missing later).
    */
   async renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
     return (await this.perform({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: true, run: () => this.journal.effect(() => renderArchivalCopies(request)) })) ?? [];
+  }
+
+  /**
+   * The bound file's digests; undefined where it could not be bound (a failure retrying cannot fix).
+   * The case is closed by then, so no person could retry or skip a step: the failure is recorded in
+   * the timeline, the dossier is written without the bound file, and the file is bound again by the
+   * dossier sweep once the cause is fixed. Faults that pass are retried by Temporal meanwhile.
+   */
+  async bindCaseFile(state: CaseState): Promise<{ sha256: string; sm3: string; pages: number } | undefined> {
+    try {
+      const bound = await this.journal.effect(() => bindCaseFile({ caseId: state.caseId, state }));
+      if (!bound) return undefined;
+      this.file.record('caseFileBound', { detail: `案卷装订完成：共 ${bound.pages} 页，SHA-256 ${bound.sha256}，SM3 ${bound.sm3}` });
+      return bound;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const failure = businessFailure(err);
+      if (!failure) throw err;
+      this.file.record('caseFileNotBound', { detail: `案卷装订失败（${failure.type ?? 'EffectFailed'}：${failure.message}），卷宗先行存档，由存档核对重新装订`, basis: ATTENTION_BASIS });
+      return undefined;
+    }
   }
 
   /**

@@ -7,7 +7,7 @@
 import Form from '@rjsf/core/lib/components/Form.js';
 import { englishStringTranslator, replaceStringParameters, TranslatableString, type ErrorSchema, type RJSFSchema, type UiSchema } from '@rjsf/utils';
 import { useEffect, useId, useRef, useState } from 'react';
-import { api, ApiError, newIdempotencyKey, schemaAt, type CaseView, type Problem, type Rulebook } from '../api';
+import { api, ApiError, newIdempotencyKey, schemaAt, type CaseMaterial, type CaseView, type Problem, type Rulebook } from '../api';
 import { chineseDate } from '../format';
 import { fieldMessage } from '../labels';
 import { bodyOf, errorSchemaOf, stepForm, type StepForm as StepFormSpec } from './step-schema';
@@ -49,12 +49,14 @@ function refusalField(problem: Problem): { field: string; message: string }[] {
 
 interface Props {
   caseView: CaseView;
+  /** The case's materials, which a step may carry (attachments). */
+  materials?: CaseMaterial[];
   action: CaseView['availableActions'][number];
   rulebook: Rulebook;
   onTaken: () => Promise<void> | void;
 }
 
-export function StepForm({ caseView, action, rulebook, onTaken }: Props) {
+export function StepForm({ caseView, materials = [], action, rulebook, onTaken }: Props) {
   const [spec, setSpec] = useState<StepFormSpec>();
   const [loadError, setLoadError] = useState<string>();
   const [formData, setFormData] = useState<Record<string, unknown>>({});
@@ -70,14 +72,14 @@ export function StepForm({ caseView, action, rulebook, onTaken }: Props) {
   useEffect(() => {
     let live = true;
     schemaAt(action.input)
-      .then((schema) => live && setSpec(stepForm(schema, rulebook, caseView)))
+      .then((schema) => live && setSpec(stepForm(schema, rulebook, caseView, materials)))
       .catch((err: Error) => live && setLoadError(err.message));
     return () => {
       live = false;
     };
     // The form is built once per action; the case's later states keep what was typed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [action.input, rulebook]);
+  }, [action.input, rulebook, materials.map((m) => `${m.materialId}${m.withdrawal ? '-' : ''}`).join()]);
 
   useEffect(() => {
     if (problem) problemRef.current?.focus();

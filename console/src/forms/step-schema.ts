@@ -6,7 +6,7 @@
  * and failed effects their description), and the labels are Chinese.
  */
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
-import type { CaseView, Rulebook } from '../api';
+import type { CaseMaterial, CaseView, Rulebook } from '../api';
 import { ENUM_NAMES, FIELD_NAMES, PARTY_NAMES } from '../labels';
 import { beijingToday } from '../format';
 
@@ -46,6 +46,8 @@ interface Context {
   state: CaseView;
   today: string;
   fixed: Json;
+  /** The case's materials a step may carry (withdrawn ones left out). */
+  materials: CaseMaterial[];
 }
 
 /** Fills the ui schema of one field (and its children), and may narrow its JSON schema in place. */
@@ -93,6 +95,19 @@ function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required
   }
   if (type === 'boolean') {
     if (required) schema.default = false;
+    return;
+  }
+  if (type === 'array' && name === 'attachments') {
+    // The materials of the case's file, by their kind and title: the ids the API takes.
+    const usable = ctx.materials.filter((m) => !m.withdrawal);
+    const items = (schema.items ?? {}) as Json;
+    items.enum = usable.map((m) => m.materialId);
+    delete items.format;
+    delete items.pattern;
+    schema.uniqueItems = true;
+    ui['ui:widget'] = 'checkboxes';
+    ui['ui:enumNames'] = usable.map((m) => `${m.kindLabel}《${m.title}》`);
+    ui['ui:description'] = usable.length ? '从案卷材料中选择本步骤所附的书面材料' : '案卷中尚无材料：先在“案卷材料”中上传';
     return;
   }
   if (type === 'array') {
@@ -183,12 +198,12 @@ export function bodyOf(formData: unknown): Json {
   return (prune(formData) as Json | undefined) ?? {};
 }
 
-export function stepForm(bodySchema: Json, rulebook: Rulebook, state: CaseView): StepForm {
+export function stepForm(bodySchema: Json, rulebook: Rulebook, state: CaseView, materials: CaseMaterial[] = []): StepForm {
   const schema = clone(bodySchema);
   delete schema.$schema;
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
   const fixed: Json = {};
-  enrichObject(schema, uiSchema, { rulebook, state, today: beijingToday(), fixed }, true, true);
+  enrichObject(schema, uiSchema, { rulebook, state, today: beijingToday(), fixed, materials }, true, true);
   return { schema: schema as RJSFSchema, uiSchema, fixed };
 }
 

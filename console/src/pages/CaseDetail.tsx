@@ -9,9 +9,17 @@ import { Link } from 'wouter';
 import { api, ApiError, type CaseView, type RedactedCaseView, type Rulebook } from '../api';
 import type { DeadlineRecord, LimitRecord } from '../../../domain/case/contract';
 import { StepForm } from '../forms/StepForm';
+import { BoundFile, Materials } from './CaseFile';
 import { chineseDate, chineseDateTime } from '../format';
 import { EVENT_NAMES, OUTCOME_NAMES, PARTY_NAMES, ROLE_NAMES, STAGE_FALLBACK, nameOf } from '../labels';
 import { ErrorNote, Loading, PageTitle, saveBlob, sha256Hex, sm3Hex, useAsync } from '../util';
+import { session } from '../session';
+import { AccessLog } from './case/AccessLog';
+import { Assignment } from './case/Assignment';
+import { Notes } from './case/Notes';
+
+/** Steps the case page offers in a section of their own (承办人), not as generated forms. */
+const OWN_SECTION = new Set(['assignCase', 'claimCase']);
 
 const STATUS: Record<DeadlineRecord['status'], string> = { pending: '进行中', met: '已完成', lapsed: '已届满', superseded: '已被取代' };
 const UNIT: Record<string, string> = { workingDays: '个工作日', days: '日', months: '个月' };
@@ -285,6 +293,7 @@ export function CaseDetail({ id }: { id: string }) {
     return { state, rulebook };
   }, [id]);
   const [docsVersion, setDocsVersion] = useState(0);
+  const materials = useAsync(() => ('redacted' in (view.data?.state ?? {}) ? Promise.resolve({ materials: [] }) : api.listMaterials(id)), [id, docsVersion]);
 
   if (view.error && !view.data) {
     return (
@@ -373,12 +382,19 @@ export function CaseDetail({ id }: { id: string }) {
         </p>
       ) : null}
 
+      <Assignment
+        state={state}
+        onChanged={async () => {
+          await view.reload();
+        }}
+      />
+
       <Deadlines state={state} />
 
       <section aria-labelledby="steps" className="steps no-print">
         <h2 id="steps">可办理的操作</h2>
-        {state.availableActions.length === 0 ? <p>当前没有您可以办理的操作。</p> : null}
-        {state.availableActions.map((a) => (
+        {state.availableActions.filter((a) => !OWN_SECTION.has(a.name)).length === 0 ? <p>当前没有您可以办理的操作。</p> : null}
+        {state.availableActions.filter((a) => !OWN_SECTION.has(a.name)).map((a) => (
           <details key={a.name} className="step-box" data-action={a.name}>
             <summary>
               {a.label}
@@ -387,6 +403,7 @@ export function CaseDetail({ id }: { id: string }) {
             </summary>
             <StepForm
               caseView={state}
+              materials={materials.data?.materials ?? []}
               action={a}
               rulebook={rulebook}
               onTaken={async () => {
@@ -398,8 +415,20 @@ export function CaseDetail({ id }: { id: string }) {
         ))}
       </section>
 
+      <Materials
+        state={state}
+        materials={materials.data?.materials ?? []}
+        rulebookKinds={rulebook.materialKinds ?? []}
+        onChange={() => {
+          void view.reload();
+          void materials.reload();
+        }}
+      />
       <Documents key={docsVersion} caseId={state.caseId} />
+      {state.closed ? <BoundFile key={`bound-${docsVersion}`} caseId={state.caseId} /> : null}
+      <Notes caseId={state.caseId} closed={state.closed} />
       <Timeline state={state} rulebook={rulebook} />
+      {session.user()?.roles.includes('auditor') ? <AccessLog caseId={state.caseId} /> : null}
     </article>
   );
 }

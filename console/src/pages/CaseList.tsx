@@ -54,6 +54,7 @@ export function CaseList() {
         <FilterSelect id="f-stage" label="阶段" value={draft.stage} onChange={set('stage')} options={Object.entries(STAGE_FALLBACK)} />
         <FilterSelect id="f-outcome" label="结果" value={draft.outcome} onChange={set('outcome')} options={Object.entries(OUTCOME_NAMES)} />
         <FilterSelect id="f-overdue" label="逾期" value={draft.overdue} onChange={set('overdue')} options={[['true', '已逾期'], ['false', '未逾期']]} />
+        <FilterSelect id="f-assignee" label="承办人" value={draft.assignee} onChange={set('assignee')} options={[['mine', '我承办的'], ['unassigned', '未指定承办人']]} />
         <div className="field">
           <label htmlFor="f-before">期限早于</label>
           <input id="f-before" type="date" value={draft.deadlineBefore ?? ''} onChange={set('deadlineBefore')} />
@@ -85,6 +86,7 @@ export function CaseList() {
                 <th scope="col">阶段</th>
                 <th scope="col">结果</th>
                 <th scope="col">下一期限</th>
+                <th scope="col">承办人</th>
                 <th scope="col">立案时间</th>
               </tr>
             </thead>
@@ -101,6 +103,7 @@ export function CaseList() {
                     {c.nextDeadline ? chineseDate(lastDayOf(c.nextDeadline)) : '—'}
                     {c.overdue ? <span className="badge overdue">已逾期</span> : null}
                   </td>
+                  <td>{c.mine ? '我' : c.assigned ? '已指定' : '未指定'}</td>
                   <td>{chineseDateTime(c.openedAt)}</td>
                 </tr>
               ))}

@@ -44,6 +44,18 @@ function SystemDashboard() {
   );
 }
 
+/** The rulebook administrator's work: its 办法 put in force through 规则管理. */
+function RulebookDashboard() {
+  return (
+    <section className="card" aria-labelledby="rulebook-admin">
+      <h2 id="rulebook-admin">规则管理</h2>
+      <p>
+        <Link href="/rulebook-admin">在“规则管理”中提交本机关容错办法的规则文件</Link>，核对引文、试运行，经另一名规则管理员批准后自指定日期起生效。
+      </p>
+    </section>
+  );
+}
+
 export function Dashboard() {
   const user = session.user();
   const inAuthority = worksInAuthority(user?.roles ?? []);
@@ -53,7 +65,9 @@ export function Dashboard() {
       <p className="muted">
         {user?.name}，今天是 {chineseDate(beijingToday())}。
       </p>
-      {inAuthority ? <AuthorityDashboard /> : <SystemDashboard />}
+      {inAuthority ? <AuthorityDashboard /> : null}
+      {!inAuthority && user?.roles.includes('system-admin') ? <SystemDashboard /> : null}
+      {user?.roles.includes('rulebook-admin') ? <RulebookDashboard /> : null}
     </>
   );
 }

@@ -31,6 +31,8 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
   const [error, setError] = useState<string>();
   const noteId = useId();
   const systemNoteId = useId();
+  const rulebookNoteId = useId();
+  const partyNoteId = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -76,6 +78,28 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
           ))}
           <span className="hint" id={systemNoteId}>
             系统管理员载入全国统一的法定节假日安排，不属于任何机关；所属机关仅用于登录标识。
+          </span>
+        </fieldset>
+      ) : null}
+      {settings.rulebookRoles?.length ? (
+        <fieldset className="field" aria-describedby={rulebookNoteId}>
+          <legend>规则管理角色</legend>
+          {settings.rulebookRoles.map((r) => (
+            <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
+          ))}
+          <span className="hint" id={rulebookNoteId}>
+            规则管理员提交、试运行并批准本机关的容错办法规则，不办理、不查阅案件；同时勾选“系统管理员”则管理全系统的规则。
+          </span>
+        </fieldset>
+      ) : null}
+      {settings.partyRoles?.length ? (
+        <fieldset className="field" aria-describedby={partyNoteId}>
+          <legend>当事人账户</legend>
+          {settings.partyRoles.map((r) => (
+            <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
+          ))}
+          <span className="hint" id={partyNoteId}>
+            被调查对象本人或其所在单位的账户：只能查看绑定到本账户的案件，在线提交申请、陈述和申诉；不能与工作人员角色同时选择。
           </span>
         </fieldset>
       ) : null}
