@@ -26,6 +26,8 @@ describe('replay of recorded case histories', () => {
       expect.arrayContaining([
         'binhai-exempt',
         'binhai-denied-appealed',
+        'binhai-application-lapsed',
+        'binhai-application-lapsed-provisionally-before-waiting',
         'binhai-revised-on-appeal',
         'binhai-exofficio-after-lapse',
         'binhai-correction-alongside',
