@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { actionUpdate, RefusalType, type ActionInputs, type ActionName, type Actor, type StepResult } from '../../domain/case/contract';
 import type { Queryable } from '../../store/db';
 import { claimStepRequest, findStepRequest } from '../../store/step-requests';
@@ -65,7 +66,29 @@ export async function takeStep(deps: StepDeps, request: StepRequest): Promise<St
   const args = [{ ...request.body, actor: request.actor } as ActionInputs[ActionName]] as const;
   // One round trip: the server holds the call until the update completes (or the wait ends), as a raw
   // executeUpdate does; accepting first and then asking for the result took two.
-  return bounded(deps, updateId, () => handle.executeUpdate(actionUpdate(request.action), { args: [...args], updateId }));
+  const outcome = await bounded(deps, updateId, () => handle.executeUpdate(actionUpdate(request.action), { args: [...args], updateId }));
+  // A step still under way when the wait ends is pending only if the server took it in. One it never
+  // admitted (the client retries RESOURCE_EXHAUSTED, the limit of steps in flight, until the wait ends)
+  // was not taken: the caller sends it again, under its key, after Retry-After.
+  if (outcome.status === 'pending' && !(await admitted(deps, request.caseId, updateId))) throw new CaseBusy('updateLimit', 2);
+  return outcome;
+}
+
+/** Whether the server holds this update (admitted, accepted or done); true where it cannot tell. */
+async function admitted(deps: StepDeps, caseId: string, updateId: string): Promise<boolean> {
+  try {
+    await deps.client.connection.withDeadline(Date.now() + 2_000, () =>
+      deps.client.workflowService.pollWorkflowExecutionUpdate({
+        namespace: deps.client.options.namespace,
+        updateRef: { workflowExecution: { workflowId: caseId }, updateId },
+        identity: deps.client.options.identity,
+        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+      }),
+    );
+    return true;
+  } catch (err) {
+    return grpcCode(err) !== 5; // NOT_FOUND: the server has no such update
+  }
 }
 
 /**

@@ -53,6 +53,8 @@ import { caseDataConverter, currentPayloadKeyId } from '../../services/codec/cod
 import { loadOrCreatePayloadKeys, loadOrCreateSearchTermsKey } from '../../services/codec/keys';
 import { openDb } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
+import { actionUpdate as stepUpdate } from '../../domain/case/contract';
+import { CaseDriver, officer as driverOfficer } from '../support/case-driver';
 import { FULL_PATHS, runFullCase } from '../support/full-cases';
 import { loadHistories } from '../support/histories';
 import { testDataConverter, testMatterIndex, unsealedReplayDataConverter } from '../support/keys';
@@ -88,7 +90,7 @@ const FIXTURE_OF: Record<string, string> = {
 
 // ---- options -----------------------------------------------------------------------------------
 
-const PHASES = ['history', 'open', 'open-rate', 'steps', 'reads', 'access-log', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight'] as const;
+const PHASES = ['history', 'open', 'open-rate', 'steps', 'reads', 'access-log', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight', 'replay'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -1355,6 +1357,75 @@ async function onTheStack(opts: Options): Promise<Stack> {
   return stack;
 }
 
+/** Steps of the recorded cases whose replay is timed; a run of the product hands over at 150 (engine/hand-over.ts). */
+const REPLAY_STEPS = [100, 300, 600, 2_000];
+
+/**
+ * Replay cost (issue 29): a Binhai case of 100, 300, 600 and 2,000 steps recorded in one run (hand-over
+ * bounds raised, so one history holds them all), then replayed from its history as a worker that lost it
+ * from its cache does, with the live converter. Goal: 2,000 steps in ≤ 2 s, 2,000/100 ≤ 25 (linear).
+ * And a step on the 2,000-step case taken by a worker that never saw it (a replay of the whole run first).
+ */
+async function replayCost(): Promise<void> {
+  let env: TestWorkflowEnvironment | undefined;
+  const db = await openDb({ pgliteDir: 'memory://' });
+  cleanups.push(async () => {
+    await env?.teardown().catch(() => undefined);
+    await db.close().catch(() => undefined);
+  });
+  env = await startTimeSkippingServer();
+  const bundle = { codePath: path.join(DIST, 'workflow-bundle.js') };
+  const workerFor = (taskQueue: string) =>
+    createCaseWorker({ connection: env!.nativeConnection, namespace: env!.namespace ?? 'default', taskQueue, dependencies: { db, client: env!.client }, dataConverter: testDataConverter, workflowBundle: bundle });
+  const taskQueue = `replay-${process.pid}`;
+  const replayMs = new Map<number, number>();
+  let longest: CaseDriver | undefined;
+  const recorder = await workerFor(taskQueue);
+  await recorder.runUntil(async () => {
+    for (const n of REPLAY_STEPS) {
+      const c = await CaseDriver.open(env!, db, taskQueue, 'binhai', { run: { bounds: { updates: 100_000, events: 1_000_000 } } });
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += 1) {
+        await c.handle.executeUpdate(stepUpdate('recordRecusal'), { args: [{ actor: driverOfficer, person: { name: `回避人${i}` }, reason: '与被调查对象有利害关系' }] });
+      }
+      const history = await c.handle.fetchHistory();
+      say(`  ${n} steps recorded in ${seconds(performance.now() - t0)}; ${history.events?.length ?? 0} events`);
+      const t = performance.now();
+      await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: testDataConverter }, history, c.input.caseId);
+      replayMs.set(n, performance.now() - t);
+      if (n === REPLAY_STEPS.at(-1)) longest = c;
+      else await c.handle.terminate('measured');
+    }
+  });
+  const base = replayMs.get(REPLAY_STEPS[0]!)!;
+  for (const n of REPLAY_STEPS) {
+    const ms = replayMs.get(n)!;
+    const last = n === REPLAY_STEPS.at(-1);
+    rows.push({
+      figure: `replay of a recorded case of ${n.toLocaleString('en')} steps (one run, from its history)`,
+      rongcuo: `${Math.round(ms)} ms`,
+      baseline: n === REPLAY_STEPS[0] ? '—' : `${Math.round(base)} ms at ${REPLAY_STEPS[0]}`,
+      ratio: n === REPLAY_STEPS[0] ? '—' : times(ms, base),
+      goal: last ? `≤ 2 s, ratio ≤ 25${ms <= 2_000 && ms / base <= 25 ? '' : ': missed'}` : '',
+    });
+  }
+  // A worker that never saw the case (a new process, the case evicted): its first step replays the whole run.
+  const fresh = await workerFor(taskQueue);
+  await fresh.runUntil(async () => {
+    const t = performance.now();
+    const result = await longest!.handle.executeUpdate(stepUpdate('recordRecusal'), { args: [{ actor: driverOfficer, person: { name: '驱逐后' }, reason: '与被调查对象有利害关系' }] });
+    const ms = performance.now() - t;
+    rows.push({
+      figure: `a step on the ${REPLAY_STEPS.at(-1)!.toLocaleString('en')}-step case on a worker that never saw it (replays it first)`,
+      rongcuo: `${Math.round(ms)} ms, answered version ${result.version > 0 ? 'set' : 'missing'}`,
+      baseline: '—',
+      ratio: '—',
+      goal: `answers normally (< 10 s workflow task timeout)${ms < 10_000 ? '' : ': missed'}`,
+    });
+    await longest!.handle.terminate('measured');
+  });
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   // Warnings of the bench's own workers (a baseline worker polls no activities) are not figures.
@@ -1366,8 +1437,9 @@ async function main(): Promise<void> {
   let stack: Stack | undefined;
   let failed = false;
   try {
-    if (PHASES.some((p) => p !== 'midnight' && !opts.skip.has(p))) stack = await onTheStack(opts);
+    if (PHASES.some((p) => p !== 'midnight' && p !== 'replay' && !opts.skip.has(p))) stack = await onTheStack(opts);
     await phase(opts, 'midnight', `a midnight burst of ${opts.midnight} cases (time-skipping server)`, () => midnightBurst(opts));
+    await phase(opts, 'replay', 'replay of recorded cases of 100 to 2,000 steps (time-skipping server)', () => replayCost());
   } catch (err) {
     failed = true;
     say(`stopped: ${(err as Error).stack ?? String(err)}`);
