@@ -7,7 +7,8 @@
  */
 import { temporal } from '@temporalio/proto';
 import type { YearSchedule } from '../../domain/calendar';
-import { searchAttributes } from '../../domain/case/contract';
+import { caseStateQuery, searchAttributes } from '../../domain/case/contract';
+import { eventually } from '../support/eventually';
 import { findDossier } from '../../store/dossiers';
 import { notificationsForCase } from '../../store/notifications';
 import { createCaseWorker } from '../../worker/worker';
@@ -53,7 +54,7 @@ describe('activity policies', () => {
         .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
         .map((e) => e.activityTaskScheduledEventAttributes!);
       const byType = new Map(scheduled.map((a) => [a.activityType!.name!, { heartbeat: seconds(a.heartbeatTimeout), scheduleToClose: seconds(a.scheduleToCloseTimeout) }]));
-      expect([...byType.keys()].sort()).toEqual(['archiveDossier', 'computeDeadline', 'issueDocument', 'notify', 'renderArchivalCopies']);
+      expect([...byType.keys()].sort()).toEqual(['archiveDossier', 'bindCaseFile', 'computeDeadline', 'issueDocument', 'notify', 'renderArchivalCopies']);
       expect(Object.fromEntries(byType)).toEqual({
         computeDeadline: { heartbeat: 0, scheduleToClose: 86_400 },
         issueDocument: { heartbeat: 0, scheduleToClose: 86_400 },
@@ -61,6 +62,7 @@ describe('activity policies', () => {
         // These two heartbeat while they work (services/heartbeating.ts).
         notify: { heartbeat: 10, scheduleToClose: 86_400 },
         renderArchivalCopies: { heartbeat: 15, scheduleToClose: 7 * 86_400 },
+        bindCaseFile: { heartbeat: 30, scheduleToClose: 7 * 86_400 },
       });
     });
   });
@@ -98,8 +100,10 @@ describe('activity policies', () => {
       expect(state.timeline.map((e) => e.event)).not.toContain('effectFailed');
       expect((await c.handle.describe()).typedSearchAttributes.get(searchAttributes.needsAttention)).not.toBe(true);
       expect((await notificationsForCase(suite.db, c.input.caseId)).filter((n) => n.subject.includes('需要处理'))).toEqual([]);
-      const started = ((await c.handle.fetchHistory()).events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
-      expect(started[0]?.activityTaskStartedEventAttributes?.attempt).toBe(3);
+      const events = (await c.handle.fetchHistory()).events ?? [];
+      const counting = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && e.activityTaskScheduledEventAttributes?.activityType?.name === 'computeDeadline')!;
+      const started = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(counting.eventId));
+      expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(3);
       // One defect, met twice: one counter, one alarm.
       expect([...alarm.counts()]).toEqual([[expect.stringMatching(/^computeDeadline: TypeError: Cannot read properties of undefined/), 2]]);
       await c.handle.terminate('test done');
@@ -123,8 +127,13 @@ describe('activity policies', () => {
         expect((await c.refused('recordRecusal', { person: { name: '某人' }, reason: '利害关系' })).message).toContain('案件已终结');
 
         await suite.db.query('alter table documents_away rename to documents');
-        state = await c.act('retryEffect', { effectId: copies!.id }, supervisor);
-        const dossier = state.attention?.find((i) => i.status === 'open');
+        await c.act('retryEffect', { effectId: copies!.id }, supervisor);
+        // The copies rendered and the file bound (or recorded as not bound), the dossier fails in its turn.
+        const dossier = await eventually(async () => {
+          const open = (await c.handle.query(caseStateQuery)).attention?.find((i) => i.status === 'open');
+          if (!open) throw new Error('no effect waits for a person yet');
+          return open;
+        }, 60_000);
         expect(dossier).toMatchObject({ effect: '案卷存档', type: 'DatabaseError:42P01', skippable: true });
         await c.act('skipEffect', { effectId: dossier!.id, reason: '档案库维护中，由存档核对补写' }, supervisor);
         const final = await c.handle.result();
