@@ -114,7 +114,8 @@ export function dossierActivities(client: Client, db: Db, deps?: DossierSweepDep
       do {
         const page = await client.workflowService.listWorkflowExecutions({
           namespace: client.options.namespace,
-          query: `WorkflowType = "exemptionReview" AND ExecutionStatus != "Running"${since}`,
+          // A run that continued as new is not a case that closed: its case runs on.
+          query: `WorkflowType = "exemptionReview" AND ExecutionStatus != "Running" AND ExecutionStatus != "ContinuedAsNew"${since}`,
           pageSize: 100,
           nextPageToken: pageToken ? Buffer.from(pageToken, 'base64') : null,
         });

@@ -12,7 +12,6 @@ import { accessLogActivities } from './access-log';
 import { calendarActivities } from './calendar';
 import { caseFileActivities } from './case-file';
 import { caseFleetActivities } from './cases';
-import { caseViewActivities } from './case-views';
 import { documentActivities } from './documents';
 import { dossierActivities } from './dossiers';
 import { noticeActivities, type NoticeSettings } from './notices';
@@ -39,7 +38,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...caseFileActivities(deps.db, { keyring: deps.payloadKeys, renderer, authorities }),
     ...calendarActivities({ db: deps.db, published: deps.publishedSchedules }),
     ...caseFleetActivities(deps.client, deps.db),
-    ...caseViewActivities(deps.db),
     ...documentActivities(deps.db, { authorities, renderer }),
     ...dossierActivities(deps.client, deps.db, { keyring: deps.payloadKeys, renderer, authorities }),
     ...noticeActivities(deps.db, deps.client, deps.notices),

@@ -35,6 +35,17 @@ export function isTransient(err: unknown): boolean {
   return false;
 }
 
+/**
+ * A defect in the code itself (a bad deploy), not in the case: a TypeError, a ReferenceError, a failed
+ * assertion (node:assert). Every case the code meets fails the same way until it is fixed, so it is
+ * neither the case's problem nor a supervisor's: the worker retries it with backoff and tells
+ * operations once (worker/failures.ts).
+ */
+export function isCodeDefect(err: unknown): boolean {
+  const e = err as { name?: string; code?: unknown } | undefined;
+  return err instanceof TypeError || err instanceof ReferenceError || e?.name === 'AssertionError' || e?.code === 'ERR_ASSERTION';
+}
+
 /** A stable type for a failure that will not pass: the error's class, and the SQLSTATE for a database error. */
 export function failureType(err: unknown): string {
   const e = err as { code?: unknown; name?: string; constructor?: { name?: string } };

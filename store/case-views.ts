@@ -1,7 +1,7 @@
 /**
  * The read model of the cases: each case's state as of its last change, with
- * its version. The case writes it itself, in the workflow task of the change
- * (workflows/engine/case-file.ts), so the API reads a case, and authorises a
+ * its version. The worker writes it for the case, in the workflow task of the
+ * change (worker/case-views.ts), so the API reads a case, and authorises a
  * step on it, without a round trip to a worker, and still answers when no
  * worker runs.
  *

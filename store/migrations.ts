@@ -524,6 +524,15 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
     ],
   },
   {
+    id: 50,
+    name: 'case view versions from the case clock',
+    statements: [
+      // A view's version is the case's clock in milliseconds (workflows/engine/case-file.ts), so it never
+      // goes back after a hand-over to a new run or a Reset; a whole-number count does not hold it.
+      `alter table case_views alter column version type bigint`,
+    ],
+  },
+  {
     id: 60,
     name: 'case openings: the number and the start of a case as one operation',
     statements: [

@@ -7,7 +7,8 @@ import type { DataConverter, WorkerDeploymentVersion } from '@temporalio/common'
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../services/codec/codec';
-import { classifyFailures } from './failures';
+import { caseViewSinks } from './case-views';
+import { classifyFailures, DefectAlarm } from './failures';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -28,6 +29,8 @@ export interface CaseWorkerOptions {
   deployment?: WorkerDeploymentVersion;
   /** How long a stopping worker lets running activities finish (docker-compose's stop_grace_period is longer). */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Where code defects in activities are counted and told to operations once (worker/failures.ts); one of its own when unset. */
+  defects?: DefectAlarm;
   /** Cache and concurrency bounds (config/env.ts WORKER_*); the SDK's defaults when unset (tests). */
   bounds?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
 }
@@ -72,12 +75,15 @@ function checkBundle(bundle: NonNullable<WorkerOptions['workflowBundle']>): void
 
 export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
   if (options.workflowBundle) checkBundle(options.workflowBundle);
+  const defects = options.defects ?? new DefectAlarm();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     activities: createActivities(options.dependencies),
+    // The read model (worker/case-views.ts): written by the worker from outside the history.
+    sinks: caseViewSinks(options.dependencies.db),
     dataConverter: options.dataConverter,
     ...(options.deployment
       ? { workerDeploymentOptions: { version: options.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' as const } }
@@ -86,6 +92,6 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     ...options.bounds,
     // A failure that will not pass is handed to a person by the case instead of being retried forever.
     // A bundle has the sealed-inputs interceptor built in (bundleCaseWorkflows); bundled here from source, it is added here.
-    interceptors: { activity: [() => ({ inbound: classifyFailures() })], ...(options.workflowBundle ? {} : { workflowModules: [SEALED_INPUTS_PATH] }) },
+    interceptors: { activity: [() => ({ inbound: classifyFailures(defects) })], ...(options.workflowBundle ? {} : { workflowModules: [SEALED_INPUTS_PATH] }) },
   });
 }

@@ -5,22 +5,21 @@
  * an id derived from the year and its schedule, so loading the same schedule
  * again (a retried request) finds the same propagation.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CalendarUpdatedSignal } from '../domain/case/contract';
-
-/** Propagation pages through the archive's provisional counts, then visibility (added after the first loads ran). */
-export const PROVISIONAL_COUNTS_PATCH = 'propagate-by-provisional-counts';
 
 const { signalCasesWithProvisionalDeadlines, signalCasesCountedProvisionally } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
   // A page takes seconds; an attempt that stops heartbeating is taken over and resumes where it was.
   heartbeatTimeout: '1 minute',
+  // Given up after a day, failing the propagation: every case still counting provisionally re-checks
+  // the schedule before its deadline lapses and daily while a lapse waits for it (engine/deadlines.ts).
+  scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 
 export async function propagateCalendarYear(update: CalendarUpdatedSignal): Promise<{ signalled: number }> {
-  if (!patched(PROVISIONAL_COUNTS_PATCH)) return signalCasesWithProvisionalDeadlines(update);
   const counted = await signalCasesCountedProvisionally(update);
   // Cases opened before provisional counts were recorded are known only by their search attribute.
   const found = await signalCasesWithProvisionalDeadlines(update);

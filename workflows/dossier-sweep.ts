@@ -9,9 +9,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
+/** Heartbeats page by page; given up after six hours (the schedule's next sweep, 15 minutes on, starts again). */
 const { sweepDossiers: sweep } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
+  scheduleToCloseTimeout: '6 hours',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 

@@ -9,11 +9,11 @@
  * UI) the case closes with its dossier written; a terminated one is written
  * by the dossier sweep (activities/dossiers.ts).
  */
-import { allHandlersFinished, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
 import { calendarUpdatedSignal, caseProgressQuery, caseStateQuery, RefusalType, type CaseInput, type CaseState } from '../domain/case/contract';
 import { runsAlongside, type Step, type StepOf } from '../domain/rulebooks/schema';
 import { acceptance } from './blocks/acceptance';
-import { appeal, APPEAL_AT_SERVICE_PATCH, startAppealAtService } from './blocks/appeal';
+import { appeal, startAppealAtService } from './blocks/appeal';
 import { archive } from './blocks/archive';
 import { clarification } from './blocks/clarification';
 import { correction } from './blocks/correction';
@@ -30,6 +30,9 @@ import { publication } from './blocks/publication';
 import { startApproval } from './blocks/start-approval';
 import { Actions, recusalBasis, refuse } from './engine/actions';
 import { CaseFile } from './engine/case-file';
+import { applyingAt, now } from './engine/clock';
+import { checkArrived, HAND_OVER_BOUNDS, handOver, readyToHandOver, type CaseRun, type HandOverBounds } from './engine/hand-over';
+import { Journal } from './engine/journal';
 import { checkText, today, type CaseContext } from './engine/context';
 import { samePerson } from '../domain/case/persons';
 import { Deadlines } from './engine/deadlines';
@@ -38,9 +41,6 @@ import { closeEarly, offerWithdrawal } from './engine/ending';
 import { offerAttachPapers } from './engine/papers';
 import { offerAssignment, unassignRecused } from './engine/assignment';
 import { tellWhenWaiting } from './engine/work-notices';
-
-/** Closing a case writes its dossier to the archive database (added after the first cases ran). */
-export const ARCHIVE_DOSSIER_PATCH = 'archive-dossier-on-close';
 
 type Blocks = { [K in Step['kind']]: (step: Extract<Step, { kind: K }>, ctx: CaseContext) => Promise<void> };
 
@@ -160,29 +160,20 @@ function runAlongside(step: Step, ctx: CaseContext): Promise<void> {
 }
 
 /**
- * Cases started from here on hand failed effects to people, may be withdrawn, and close with their
- * dossier when cancelled. Cases started before keep the exact course they were recorded with.
+ * A case. `run` is absent when the case is opened; a run that continues a long case as new carries
+ * the hand-over of the run before (engine/hand-over.ts), which this run applies before it takes
+ * anything new.
  */
-export const CASE_INTEGRITY_PATCH = 'effects-handed-to-people-and-withdrawal';
-
-/**
- * Cases started from here on keep their view in the archive (the read model the API answers from) and
- * answer each step with a version, not their whole state. Cases started before are read from the case.
- */
-export const CASE_VIEW_PATCH = 'case-view-read-model';
-
-/**
- * Cases started from here on carry papers (attachPapers on offer throughout) and bind their file into
- * one PDF/A when they close, before the dossier. Cases started before keep their recorded course.
- */
-export const CASE_FILE_PATCH = 'case-file-papers-and-binding';
-
-export async function exemptionReview(input: CaseInput): Promise<CaseState> {
-  const integrity = patched(CASE_INTEGRITY_PATCH);
-  const file = new CaseFile(input, patched(CASE_VIEW_PATCH));
-  const caseFile = patched(CASE_FILE_PATCH);
-  const actions = new Actions(file, input.rulebook);
-  const effects = new Effects(file, actions, integrity);
+export async function exemptionReview(input: CaseInput, run: CaseRun = {}): Promise<CaseState> {
+  const bounds: HandOverBounds = { ...HAND_OVER_BOUNDS, ...run.bounds };
+  const taken = run.handOver;
+  // A new run starts the procedure at the time the case's first run did, and catches up from there.
+  const startedAt = taken?.startedAt ?? now();
+  if (taken) applyingAt(startedAt);
+  const journal = new Journal();
+  const file = new CaseFile(input, journal);
+  const actions = new Actions(file, input.rulebook, journal);
+  const effects = new Effects(file, actions, journal);
   const deadlines = new Deadlines(file, effects);
   const background: Promise<void>[] = [];
   let mainLineDone = false;
@@ -210,80 +201,86 @@ export async function exemptionReview(input: CaseInput): Promise<CaseState> {
   offerSubjectAccount(ctx);
   offerOrganisationAccount(ctx);
   offerAssignment(ctx);
-  if (integrity) offerWithdrawal(ctx, procedure);
-  if (caseFile) offerAttachPapers(file, input.rulebook, actions);
+  offerWithdrawal(ctx, procedure);
+  offerAttachPapers(file, input.rulebook, actions);
   setHandler(caseStateQuery, () => file.state);
   setHandler(caseProgressQuery, () => ({ atRest: actions.atRest, effectsInFlight: effects.inFlight, closed: file.state.closed, offered: actions.offered() }));
-  setHandler(calendarUpdatedSignal, async ({ year, source }) => {
+  journal.handleSignal(calendarUpdatedSignal, async ({ year, source }) => {
     await deadlines.onYearLoaded(year, source);
   });
 
+  if (taken) journal.takeOver(taken.journal);
+  const course = runCourse(ctx, procedure, background, () => {
+    mainLineDone = true;
+  });
+  if (taken) {
+    await journal.catchUp();
+    checkArrived(ctx, taken);
+    file.caughtUp();
+  }
+  // Inputs are taken one at a time for the rest of the run, whatever is cancelled (a closing case still takes its effects' answers).
+  void CancellationScope.nonCancellable(() => journal.serve());
+  const ready = CancellationScope.nonCancellable(() => readyToHandOver(ctx, bounds));
+  const ended = await Promise.race([course.then((state) => ({ state })), ready.then(() => undefined)]);
+  if (!ended) return handOver(ctx, input, run, startedAt, bounds);
+  return ended.state;
+}
+
+/** The case from its opening to its dossier; throws the cancellation where an operator cancelled it. */
+async function runCourse(ctx: CaseContext, procedure: CancellationScope, background: Promise<void>[], endMainLine: () => void): Promise<CaseState> {
+  const { input, file, actions, effects } = ctx;
   let cancelled: unknown;
   try {
-    if (integrity) {
-      await procedure.run(async () => {
-        // Steps beside the main line start where they stand in the rulebook; with none (every
-        // rulebook before they existed) the case issues its commands exactly as before.
-        const alongside: Promise<void>[] = [];
-        // Steps started ahead of their place, at the event they count from (an appeal at each party's service).
-        const early = new Map<Step, ReturnType<typeof startAppealAtService>>();
-        for (const step of input.rulebook.steps) {
-          const started = early.get(step);
-          if (started) {
-            early.delete(step);
-            if (runsAlongside(step)) alongside.push(started.task);
-            else await started.join();
-            if (file.state.closed) break;
-            continue;
-          }
-          if (runsAlongside(step)) {
-            alongside.push(runAlongside(step, ctx));
-            continue;
-          }
-          if (step.kind === 'notice') {
-            const appealStep = appealAfter(input.rulebook.steps, step);
-            if (appealStep && patched(APPEAL_AT_SERVICE_PATCH)) early.set(appealStep, startAppealAtService(appealStep, ctx));
-          }
-          await run(step, ctx);
-          if (file.state.closed) break;
-        }
-        // A step started early whose place the case never reached (it closed first) is awaited like one beside it.
-        for (const started of early.values()) alongside.push(started.task);
-        if (alongside.length > 0) {
-          mainLineDone = true;
-          actions.endMainLine();
-          await Promise.all(alongside);
-        }
-      });
-    } else {
-      // As recorded before withdrawal existed: inline, so the order of its commands is unchanged.
+    await procedure.run(async () => {
+      // Steps beside the main line start where they stand in the rulebook.
+      const alongside: Promise<void>[] = [];
+      // Steps started ahead of their place, at the event they count from (an appeal at each party's service).
+      const early = new Map<Step, ReturnType<typeof startAppealAtService>>();
       for (const step of input.rulebook.steps) {
+        const started = early.get(step);
+        if (started) {
+          early.delete(step);
+          if (runsAlongside(step)) alongside.push(started.task);
+          else await started.join();
+          if (file.state.closed) break;
+          continue;
+        }
+        if (runsAlongside(step)) {
+          alongside.push(runAlongside(step, ctx));
+          continue;
+        }
+        if (step.kind === 'notice') {
+          const appealStep = appealAfter(input.rulebook.steps, step);
+          if (appealStep) early.set(appealStep, startAppealAtService(appealStep, ctx));
+        }
         await run(step, ctx);
         if (file.state.closed) break;
       }
-    }
+      // A step started early whose place the case never reached (it closed first) is awaited like one beside it.
+      for (const started of early.values()) alongside.push(started.task);
+      if (alongside.length > 0) {
+        endMainLine();
+        actions.endMainLine();
+        await Promise.all(alongside);
+      }
+    });
     if (!file.state.closed) file.close(file.state.outcome ?? 'completed', '程序终结');
     await Promise.all(background);
-    await condition(allHandlersFinished);
+    await file.journal.until(allHandlersFinished);
   } catch (err) {
     if (!isCancellation(err)) throw err;
     if (!file.state.withdrawal) cancelled = err;
     await CancellationScope.nonCancellable(async () => {
       await closeEarly(ctx, cancelled ? 'cancelled' : 'withdrawn');
       await Promise.allSettled(background);
-      await condition(allHandlersFinished);
+      await file.journal.until(allHandlersFinished);
     });
   }
 
   // The archival PDF copies belong to the dossier (建档): rendered before it is written.
   await CancellationScope.nonCancellable(() => renderArchivalCopies(ctx));
   // 建档: the documents (with their archival copies) and the materials bound into one PDF/A, before the dossier that records its digests.
-  if (caseFile) await CancellationScope.nonCancellable(() => effects.bindCaseFile(file.state));
-  // Cases closed before the dossier existed did not write one; their histories replay without it.
-  if (!integrity && !cancelled) {
-    if (patched(ARCHIVE_DOSSIER_PATCH)) await effects.archiveDossier(file.state);
-    return file.state;
-  }
+  await CancellationScope.nonCancellable(() => effects.bindCaseFile(file.state));
   await CancellationScope.nonCancellable(() => effects.archiveDossier(file.state));
   // An operator's cancel ends the workflow as cancelled, once the dossier is written.
   if (cancelled) throw cancelled;

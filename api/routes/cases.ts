@@ -10,7 +10,7 @@ import { IdempotencyConflict } from '../../services/cases/idempotency';
 import { NoRulebookInForce, openCase, RouteNotAllowed, WindowAlreadyLapsed } from '../../services/cases/open-case';
 import type { OpeningLogger } from '../../services/cases/opening-relay';
 import type { MatterIndex } from '../../services/cases/search-terms';
-import { isRetryOfStep, stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
+import { CaseBusy, isRefusal, isRetryOfStep, stepOutcome, takeStep, type StepOutcome } from '../../services/cases/steps';
 import { visibilityString } from '../../services/cases/visibility';
 import { partyInboxKey, userInboxKey } from '../../services/notices/deliver';
 import { bindOrganisationAccount, bindSubjectAccount } from '../../store/case-contacts';
@@ -56,7 +56,7 @@ export interface CaseRoutesDeps {
   logger?: OpeningLogger | undefined;
 }
 
-const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
+const REFUSAL_STATUS: Record<Exclude<(typeof RefusalType)[keyof typeof RefusalType], 'HandingOver'>, { status: number; code: string }> = {
   [RefusalType.wrongStage]: { status: 409, code: 'wrong_stage' },
   [RefusalType.windowClosed]: { status: 422, code: 'window_closed' },
   [RefusalType.invalidInput]: { status: 422, code: 'invalid_step' },
@@ -68,7 +68,7 @@ const REFUSAL_STATUS: Record<string, { status: number; code: string }> = {
 
 function refusal(err: WorkflowUpdateFailedError): Problem {
   const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
-  const mapped = (cause?.type && REFUSAL_STATUS[cause.type]) || { status: 422, code: 'refused' };
+  const mapped = (cause?.type && REFUSAL_STATUS[cause.type as keyof typeof REFUSAL_STATUS]) || { status: 422, code: 'refused' };
   const details = (cause?.details?.[0] ?? {}) as Record<string, unknown>;
   return new Problem({
     status: mapped.status,
@@ -78,6 +78,17 @@ function refusal(err: WorkflowUpdateFailedError): Problem {
     extensions: details,
   });
 }
+
+/** The case did not take the step now, and did not refuse it: not the caller's mistake, so never a 4xx. */
+const BUSY: Record<CaseBusy['reason'], { zh: string; en: string }> = {
+  handingOver: { zh: '案件正在交接至新的运行，请稍后重试', en: 'The case is handing over to a new run; send the step again shortly' },
+  workflowTask: { zh: '案件暂时无法处理该步骤（流程任务失败或超时），请稍后以同一 Idempotency-Key 重试', en: 'The case could not take the step now (its workflow task failed or timed out); send it again with the same Idempotency-Key' },
+  updateLimit: { zh: '案件待处理的步骤已达上限，请稍后重试', en: 'The case has as many steps in flight as the server allows; send the step again shortly' },
+  unavailable: { zh: '流程引擎暂时无法应答，请稍后重试', en: 'The workflow service did not answer; try again shortly' },
+};
+
+const caseBusy = (err: CaseBusy) =>
+  new Problem({ status: 503, code: 'case_busy', title: 'Step not taken now', detail: BUSY[err.reason], extensions: { reason: err.reason }, retryAfterSeconds: err.retryAfterSeconds });
 
 const caseClosed = (id: string) =>
   new Problem({ status: 409, code: 'case_closed', title: 'Case closed', detail: { zh: `案件 ${id} 已终结`, en: `Case ${id} is closed` } });
@@ -109,7 +120,8 @@ async function sendOutcome(res: Response, deps: CaseRoutesDeps, caseId: string, 
 
 /** A step's failure as an answer: the workflow's refusal, or the case closed meanwhile. */
 export function stepProblem(err: unknown, caseId: string): unknown {
-  if (err instanceof WorkflowUpdateFailedError) return refusal(err);
+  if (err instanceof CaseBusy) return caseBusy(err);
+  if (isRefusal(err)) return refusal(err);
   if (err instanceof IdempotencyConflict) return keyReused();
   if (/already completed/i.test(String((err as Error).message))) return caseClosed(caseId);
   return err;
@@ -126,7 +138,8 @@ export const actionSchemaRef = (name: string) => `/openapi.json#/paths/${actionP
  */
 export function visibilityQuery(authority: string, q: Omit<z.infer<typeof caseListQuery>, 'pageSize' | 'pageToken'>, matterIndex: MatterIndex, caller?: { sub: string }): string {
   const s = visibilityString;
-  const clauses = [`WorkflowType = ${s('exemptionReview')}`, `Authority = ${s(authority)}`];
+  // A long case's earlier runs (continued as new) are the same case: listed once, by its current run.
+  const clauses = [`WorkflowType = ${s('exemptionReview')}`, `ExecutionStatus != ${s('ContinuedAsNew')}`, `Authority = ${s(authority)}`];
   if (q.jurisdiction) clauses.push(`Jurisdiction = ${s(q.jurisdiction)}`);
   if (q.stage) clauses.push(`Stage = ${s(q.stage)}`);
   if (q.outcome) clauses.push(`Outcome = ${s(q.outcome)}`);
@@ -242,7 +255,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         404: problem('No such case for this caller'),
         409: problem('The case is not at this step, or closed (a retry of the step that closed it, under its Idempotency-Key, answers as the first try did); or the Idempotency-Key was used for another request; or (bindSubjectAccount, bindOrganisationAccount) the account is staff: the case’s own, or of the authority; or (assignCase) an assignee is not an officer of the authority, is of another authority, is recused or is a party; or (claimCase) the case is held already'),
         422: problem('The workflow refused the step, with its reason and article'),
-        503: problem('Temporal or the archive database is unavailable; retry after Retry-After'),
+        503: problem('The case did not take the step now and did not refuse it (handing over to a new run, a workflow task that failed or timed out, the server’s limit of steps in flight), or Temporal or the archive database is unavailable; retry after Retry-After, with the same Idempotency-Key'),
       },
       async authorize({ params, user, req, res }) {
         // A party files through /v1/my/cases (api/routes/party.ts); here it is refused before any case is looked at, so nothing tells whether one exists.
@@ -254,8 +267,9 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         // A step not open now still needs someone who takes steps at all; auditors and admins read only.
         const roles = offered?.roles ?? ['officer', 'supervisor'];
         if (!user.roles.some((r) => roles.includes(r))) throw problems.forbidden(roles);
-        // A retry of the step that closed the case answers as its first try did (Temporal keeps the outcome).
-        if (state.closed && !(await isRetryOfStep(deps.db, { authority: user.authority, sub: user.sub }, idempotencyKeyOf(req), params.id, name))) throw caseClosed(params.id);
+        // A retry of the step that closed the case answers as its first try did (Temporal keeps the outcome);
+        // a closed case still takes what its closing effects wait for (retryEffect, skipEffect).
+        if (state.closed && !offered && !(await isRetryOfStep(deps.db, { authority: user.authority, sub: user.sub }, idempotencyKeyOf(req), params.id, name))) throw caseClosed(params.id);
       },
       async handle({ params, body, user, req, res }) {
         // A colleague is not made a case's subject (shut out of it, handed its notices): 409 naming why.
@@ -483,6 +497,7 @@ export function caseRoutes(deps: CaseRoutesDeps): RouteSpec[] {
         404: problem('No such case for this caller, or no such step (send it again with the same Idempotency-Key)'),
         409: problem('The case closed'),
         422: problem('The workflow refused the step, with its reason and article'),
+        503: problem('The case could not answer now; ask again after Retry-After'),
       },
       async handle({ params, user, res }) {
         res.locals.caseId = params.id;

@@ -682,6 +682,8 @@ export const RefusalType = {
   notPermitted: 'NotPermitted',
   outcomeNotAllowed: 'OutcomeNotAllowed',
   limitExceeded: 'LimitExceeded',
+  /** Not a refusal of the step: the case is handing over to a new run (continue-as-new); the API sends it again. */
+  handingOver: 'HandingOver',
 } as const;
 
 export const CALENDAR_PROPAGATION_WORKFLOW_TYPE = 'propagateCalendarYear';

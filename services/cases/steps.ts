@@ -7,10 +7,19 @@
  * the first outcome. The caller waits a bounded time; a step the case has not
  * finished by then (the worker is down, the case is busy) answers `pending`
  * with the update id, whose outcome can be asked for again.
+ *
+ * A step the case did not take, and did not refuse, is not the officer's
+ * mistake: the case was handing over to a new run (it says so, and the step is
+ * sent again, to the new run, within the wait), its workflow task failed or
+ * timed out, or the server's limit of updates in flight was reached. Those end
+ * in `CaseBusy`, which the API answers 503 with Retry-After; a retry under the
+ * same Idempotency-Key is then applied once.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import { actionUpdate, type ActionInputs, type ActionName, type Actor, type StepResult } from '../../domain/case/contract';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { actionUpdate, RefusalType, type ActionInputs, type ActionName, type Actor, type StepResult } from '../../domain/case/contract';
 import type { Queryable } from '../../store/db';
 import { claimStepRequest, findStepRequest } from '../../store/step-requests';
 import { canonicalHash, IdempotencyConflict, stepUpdateId } from './idempotency';
@@ -57,7 +66,29 @@ export async function takeStep(deps: StepDeps, request: StepRequest): Promise<St
   const args = [{ ...request.body, actor: request.actor } as ActionInputs[ActionName]] as const;
   // One round trip: the server holds the call until the update completes (or the wait ends), as a raw
   // executeUpdate does; accepting first and then asking for the result took two.
-  return bounded(deps, updateId, () => handle.executeUpdate(actionUpdate(request.action), { args: [...args], updateId }));
+  const outcome = await bounded(deps, updateId, () => handle.executeUpdate(actionUpdate(request.action), { args: [...args], updateId }));
+  // A step still under way when the wait ends is pending only if the server took it in. One it never
+  // admitted (the client retries RESOURCE_EXHAUSTED, the limit of steps in flight, until the wait ends)
+  // was not taken: the caller sends it again, under its key, after Retry-After.
+  if (outcome.status === 'pending' && !(await admitted(deps, request.caseId, updateId))) throw new CaseBusy('updateLimit', 2);
+  return outcome;
+}
+
+/** Whether the server holds this update (admitted, accepted or done); true where it cannot tell. */
+async function admitted(deps: StepDeps, caseId: string, updateId: string): Promise<boolean> {
+  try {
+    await deps.client.connection.withDeadline(Date.now() + 2_000, () =>
+      deps.client.workflowService.pollWorkflowExecutionUpdate({
+        namespace: deps.client.options.namespace,
+        updateRef: { workflowExecution: { workflowId: caseId }, updateId },
+        identity: deps.client.options.identity,
+        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+      }),
+    );
+    return true;
+  } catch (err) {
+    return grpcCode(err) !== 5; // NOT_FOUND: the server has no such update
+  }
 }
 
 /**
@@ -76,13 +107,71 @@ export function stepOutcome(deps: StepDeps, caseId: string, updateId: string): P
   return bounded(deps, updateId, () => deps.client.workflow.getHandle(caseId).getUpdateHandle<StepResult>(updateId).result());
 }
 
-/** Waits at most `waitMs`; a step not finished by then is pending, not failed. Refusals pass through. */
-async function bounded(deps: StepDeps, updateId: string, work: () => Promise<StepResult>): Promise<StepOutcome> {
-  try {
-    const result = await deps.client.connection.withDeadline(Date.now() + deps.waitMs, work);
-    return { status: 'done', result, updateId };
-  } catch (err) {
-    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 'pending', updateId };
-    throw err;
+/** Why a case did not take a step it did not refuse; the caller tries again after `retryAfterSeconds`. */
+export class CaseBusy extends Error {
+  override name = 'CaseBusy';
+  constructor(
+    readonly reason: 'handingOver' | 'workflowTask' | 'updateLimit' | 'unavailable',
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`the case did not take the step now (${reason})`, options);
   }
+}
+
+/** The step was refused by the case, with one of the contract's stable types (its reason and article). */
+export function isRefusal(err: unknown): err is WorkflowUpdateFailedError {
+  const type = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+  return Boolean(type && type !== RefusalType.handingOver && (Object.values(RefusalType) as string[]).includes(type));
+}
+
+/** gRPC statuses of a step the server did not let through now: FAILED_PRECONDITION (a workflow task failing), RESOURCE_EXHAUSTED (updates in flight), ABORTED. */
+const NOT_NOW = new Map<number, CaseBusy['reason']>([
+  [9, 'workflowTask'],
+  [8, 'updateLimit'],
+  [10, 'workflowTask'],
+  [14, 'unavailable'],
+]);
+
+/** Pause before sending a step again to a case handing over: its new run usually takes it within a workflow task. */
+const HAND_OVER_PAUSE_MS = 200;
+
+/**
+ * Waits at most `waitMs`; a step not finished by then is pending, not failed. Refusals pass through;
+ * a case handing over is sent the step again until the wait ends; anything else that kept the step
+ * from the case is CaseBusy.
+ */
+async function bounded(deps: StepDeps, updateId: string, work: () => Promise<StepResult>): Promise<StepOutcome> {
+  const deadline = Date.now() + deps.waitMs;
+  for (;;) {
+    try {
+      const result = await deps.client.connection.withDeadline(deadline, work);
+      return { status: 'done', result, updateId };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 'pending', updateId };
+      if (isRefusal(err)) throw err;
+      const handingOver = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === RefusalType.handingOver;
+      if (handingOver && Date.now() + HAND_OVER_PAUSE_MS < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, HAND_OVER_PAUSE_MS));
+        continue;
+      }
+      if (handingOver) throw new CaseBusy('handingOver', 1, { cause: err });
+      const code = grpcCode(err);
+      const reason = code === undefined ? undefined : NOT_NOW.get(code);
+      if (reason) throw new CaseBusy(reason, reason === 'updateLimit' ? 2 : 5, { cause: err });
+      // A failure of the update that is not one of the case's refusals (the server failed it, e.g. its
+      // run ended while it ran): the step was not taken, and a retry under its key finds out.
+      if (err instanceof WorkflowUpdateFailedError && !/already completed/i.test(String(err.cause?.message))) throw new CaseBusy('workflowTask', 5, { cause: err });
+      throw err;
+    }
+  }
+}
+
+/** The gRPC status of a Temporal client error, where it has one. */
+function grpcCode(err: unknown): number | undefined {
+  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth += 1) {
+    if (isGrpcServiceError(e)) return e.code;
+    if (e instanceof ServiceError && isGrpcServiceError(e.cause)) return e.cause.code;
+  }
+  return undefined;
 }

@@ -23,13 +23,13 @@ export function buildNextRelease(root: string, into: string): string {
 
   const file = path.join(into, 'workflows', 'engine', 'case-file.ts');
   const source = fs.readFileSync(file, 'utf8');
-  const importLine = "import { proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';";
-  const recordLine = '    this.state.timeline.push({ at: new Date(Date.now()).toISOString(), event, ...extra });\n';
+  const importLine = "import { proxySinks, upsertSearchAttributes, workflowInfo, type Sinks } from '@temporalio/workflow';";
+  const recordLine = '    this.state.timeline.push({ at: new Date(now()).toISOString(), event, ...extra });\n';
   if (!source.includes(importLine) || !source.includes(recordLine)) throw new Error(`${file} changed: update the next build's patch in test/cluster/next-build.ts`);
   fs.writeFileSync(
     file,
     source
-      .replace(importLine, "import { patched, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';")
+      .replace(importLine, "import { patched, proxySinks, upsertMemo, upsertSearchAttributes, workflowInfo, type Sinks } from '@temporalio/workflow';")
       .replace(recordLine, `${recordLine}    if (patched('${NEXT_BUILD_PATCH}')) upsertMemo({ lastEventOfNextBuild: event });\n`),
   );
   const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: into, encoding: 'utf8' });

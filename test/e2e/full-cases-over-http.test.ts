@@ -9,7 +9,11 @@ import { DEFAULT_AUTHORITIES } from '../../config/authorities';
 import { documentFile, documentsOfCase } from '../../store/documents';
 import { docxText } from '../support/docx';
 import { FULL_PATHS, FULL_PATH_JURISDICTIONS, runFullCase, type FullCaseApi } from '../support/full-cases';
+import { recordHistory } from '../support/histories';
 import { startStack, type Stack } from '../support/stack';
+
+/** The replay fixtures these paths record (RECORD_HISTORIES=1): an appeal filed before execution and revised; the correction list issued with the feedback. */
+const FIXTURES: Record<string, string> = { binhai: 'binhai-revised-on-appeal-filed-before-execution', yangjiang: 'yangjiang-correction-list-with-feedback' };
 
 let stack: Stack;
 let server: Server;
@@ -32,6 +36,7 @@ describe('the full path of each jurisdiction', () => {
     const { state } = await runFullCase(api, jurisdiction);
     expect(state).toMatchObject({ jurisdiction, authority: path.authority, closed: true, outcome: path.outcome });
     expect(state.documents.map((d) => d.kind)).toEqual(path.documents);
+    if (FIXTURES[jurisdiction]) await recordHistory(FIXTURES[jurisdiction], stack.env.client.workflow.getHandle(state.caseId));
     // Every document names bodies by their names, the authority's own among them, and no body by its id (GB/T 9704 7.2.4, 7.3.5).
     const issuer = DEFAULT_AUTHORITIES.authorities.find((a) => a.id === path.authority)!;
     for (const document of await documentsOfCase(stack.db, state.caseId)) {

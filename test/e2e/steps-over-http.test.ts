@@ -152,6 +152,59 @@ describe('a step the case cannot take now', () => {
   });
 });
 
+describe('a step the server does not let through now', () => {
+  it('answers 503 with Retry-After, never 422, when the case has the server’s limit of steps in flight; the keyed retry then applies it once', async () => {
+    const taskQueue = uniqueTaskQueue('in-flight');
+    const app = createApp({ ...appDeps(stack.db), taskQueue, stepWaitMs: 1_500 });
+    const startWorker = async () =>
+      createCaseWorker({ connection: stack.env.nativeConnection, namespace: stack.env.namespace ?? 'default', taskQueue, dependencies: { db: stack.db, client: stack.env.client }, dataConverter: testDataConverter, workflowBundle: await workflowBundle() });
+    // Opened with a worker, so the case has its view; then no worker answers for it.
+    let caseId = '';
+    await (await startWorker()).runUntil(async () => {
+      caseId = await openCase(app);
+      await eventually(async () => expect(await findCaseView(stack.db, caseId)).toBeDefined(), 60_000);
+    });
+    // The server holds ten steps of one case in flight (history.maxInFlightUpdates); these ten wait for a worker.
+    const actor = { sub: 'officer-7', name: '李办案', roles: ['officer'] };
+    const deps = { db: stack.db, client: stack.env.client, waitMs: 1_500 };
+    const waiting = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => takeStep(deps, { caseId, action: 'recordRecusal', body: recusal(`在途${i}`), actor, authority: AUTHORITY, idempotencyKey: `in-flight-${i}` })),
+    );
+    expect(waiting.map((o) => o.status)).toEqual(Array(10).fill('pending'));
+    // The eleventh is refused by the server, not by the case: 503 with Retry-After, not 422 "refused".
+    const eleventh = () => request(app).post(`/v1/cases/${caseId}/actions/recordRecusal`).set('Authorization', `Bearer ${officer}`).set('Idempotency-Key', 'in-flight-10').send(recusal('第十一人'));
+    const busy = await eleventh();
+    expect([busy.status, busy.body.code, busy.body.reason]).toEqual([503, 'case_busy', 'updateLimit']);
+    expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
+    expect(busy.headers['content-type']).toContain('application/problem+json');
+
+    await (await startWorker()).runUntil(async () => {
+      // Sent again with its key once the case takes steps: applied, once.
+      const retried = await eventually(async () => {
+        const res = await eleventh();
+        expect(res.status).toBe(200);
+        return res;
+      }, 60_000);
+      const again = await eleventh();
+      expect(again.status).toBe(200);
+      expect(again.body.recusals).toEqual(retried.body.recusals);
+      // The ten answered pending are sent again under their keys, as a client does: each applied once, wherever it stood.
+      for (let i = 0; i < 10; i += 1) {
+        const outcome = await takeStep({ ...deps, waitMs: 20_000 }, { caseId, action: 'recordRecusal', body: recusal(`在途${i}`), actor, authority: AUTHORITY, idempotencyKey: `in-flight-${i}` });
+        expect(outcome.status).toBe('done');
+      }
+      const names = (await eventually(async () => {
+        const view = (await findCaseView(stack.db, caseId))!;
+        expect(view.state.recusals).toHaveLength(11);
+        return view.state.recusals;
+      }, 60_000)).map((r) => r.person.name);
+      expect(names.filter((n) => n === '第十一人')).toHaveLength(1);
+      expect(new Set(names).size).toBe(11);
+    });
+    await stack.env.client.workflow.getHandle(caseId).terminate('test done');
+  });
+});
+
 describe('an archive database that does not answer', () => {
   it('answers 503 database_unavailable with Retry-After, not a server error', async () => {
     // A real driver pointed at a port where no server listens: every query fails as a down database does.

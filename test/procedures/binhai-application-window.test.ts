@@ -80,6 +80,7 @@ describe('Binhai application window', () => {
       expect(lapse?.basis?.article).toBe('第十二条(二)');
       expect(Date.parse(lapse!.at)).toBeGreaterThanOrEqual(endsAt);
       await handle.terminate('test done');
+      await recordHistory('binhai-application-lapsed', handle);
     });
   });
 
@@ -273,6 +274,7 @@ describe('Binhai application window counted on a provisional schedule (PROVISION
       expect(state.deadlines.find((d) => d.key === 'applicationRecording')).toMatchObject({ status: 'lapsed', provisional: false });
       expect(state.stage).toBe('exOfficioConsideration');
       await c.handle.terminate('test done');
+      await recordHistory('binhai-application-lapsed-provisionally-before-waiting', c.handle);
     });
   });
 });

@@ -119,8 +119,6 @@ describe('Binhai exemption path', () => {
       expect(state.availableActions).toEqual([]);
       await c.handle.result();
       await recordHistory('binhai-exempt', c.handle);
-      // Recorded again on later code: the first one predates the case view, the integrity patch and the archival copies.
-      await recordHistory('binhai-exempt-with-archival-copies', c.handle);
     });
   });
 });
@@ -229,7 +227,6 @@ describe('Binhai denial path', () => {
       expect(state).toMatchObject({ closed: true, outcome: 'exempt' });
       await c.handle.result();
       await recordHistory('binhai-revised-on-appeal', c.handle);
-      await recordHistory('binhai-revised-on-appeal-filed-before-execution', c.handle);
     });
   });
 

@@ -125,7 +125,6 @@ describe('Yangjiang exemption of a county case, with the correction list followe
         ['C2', 'reported', true],
       ]);
       await recordHistory('yangjiang-exempt-corrected', c.handle);
-      await recordHistory('yangjiang-correction-list-with-feedback', c.handle);
     });
   });
 });

@@ -11,6 +11,7 @@ import {
   actionUpdate,
   caseProgressQuery,
   caseStateQuery,
+  RefusalType,
   WORKFLOW_TYPE,
   type ActionInputs,
   type ActionName,
@@ -25,6 +26,7 @@ import type { ActivityDependencies } from '../../activities';
 import type { Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
 import type { exemptionReview } from '../../workflows';
+import type { CaseRun } from '../../workflows/engine/hand-over';
 import { TEST_SCHEDULES } from './calendar';
 import { testDataConverter } from './keys';
 import { uniqueTaskQueue, workflowBundle } from './temporal';
@@ -91,7 +93,7 @@ export class CaseDriver {
     db: Db,
     taskQueue: string,
     jurisdiction: string,
-    options: { rulebook?: Rulebook; input?: Partial<CaseInput> } = {},
+    options: { rulebook?: Rulebook; input?: Partial<CaseInput>; run?: CaseRun } = {},
   ): Promise<CaseDriver> {
     const today = beijingDate(await env.currentTimeMs());
     const rulebook = options.rulebook ?? rulebookInForce(jurisdiction, today)!;
@@ -108,7 +110,7 @@ export class CaseDriver {
       openedAt: new Date(await env.currentTimeMs()).toISOString(),
       ...options.input,
     };
-    const handle = await env.client.workflow.start<typeof exemptionReview>(WORKFLOW_TYPE, { args: [input], taskQueue, workflowId: input.caseId });
+    const handle = await env.client.workflow.start<typeof exemptionReview>(WORKFLOW_TYPE, { args: options.run ? [input, options.run] : [input], taskQueue, workflowId: input.caseId });
     started.add(handle);
     const driver = new CaseDriver(env, db, handle, input);
     await driver.settled();
@@ -161,11 +163,20 @@ export class CaseDriver {
     return this.settled();
   }
 
-  /** Sends a step with a deadline of its own: a step that hangs fails the test instead of holding it. */
-  private update<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor): Promise<StepResult> {
-    return this.env.client.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-      this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }),
-    );
+  /**
+   * Sends a step with a deadline of its own: a step that hangs fails the test instead of holding it.
+   * One refused because the case is handing over to a new run is sent again, as the API does.
+   */
+  private async update<N extends ActionName>(name: N, input: Omit<ActionInputs[N], 'actor'>, actor: Actor): Promise<StepResult> {
+    for (;;) {
+      try {
+        return await this.env.client.connection.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+          this.handle.executeUpdate(actionUpdate(name), { args: [{ ...input, actor } as ActionInputs[N]] }),
+        );
+      } catch (err) {
+        if (!(err instanceof WorkflowUpdateFailedError && (err.cause as { type?: string } | undefined)?.type === RefusalType.handingOver)) throw err;
+      }
+    }
   }
 
   /** Takes a step that must be refused; answers the refusal's type and message. */

@@ -5,7 +5,6 @@
  * and numbered, the parties and the bodies told, and its effect on the
  * accountability follows it.
  */
-import { patched } from '@temporalio/workflow';
 import { RefusalType, type DecideAppealInput, type Determination } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
@@ -14,9 +13,6 @@ import { checkTolerance } from '../engine/tolerance';
 import { appealRoute } from './appeal';
 import { documentFacts, issue } from './documents';
 import { recipientsOf } from './recipients';
-
-/** Cases whose appeal is decided from here on follow a revised conclusion through (added after the first cases ran). */
-export const APPEAL_REVISION_PATCH = 'revised-appeal-decision-changes-case';
 
 
 /** A revised result needs the changed conclusion, which must meet what a determination must. */
@@ -63,13 +59,6 @@ export function applyRevision(ctx: CaseContext, step: StepOf<'appeal'>, decision
 }
 
 /**
- * Cases whose conclusion is revised from here on file the revised conclusion with the superior body
- * before it is executed, where the rule files conclusions before executing them (added after the
- * first cases ran).
- */
-export const REVISION_FILING_PATCH = 'revised-conclusion-filed-before-execution';
-
-/**
  * The filing step that comes before the conclusion is executed (滨海 第十四条(二) "经……备案后执行"):
  * one that stands before the notice, for this case's level.
  */
@@ -108,7 +97,7 @@ export async function followRevision(ctx: CaseContext): Promise<void> {
   const { file, input, rulebook } = ctx;
   const revised = file.state.determination!;
   const filing = filingBeforeExecution(ctx);
-  if (filing && patched(REVISION_FILING_PATCH)) await fileRevision(ctx, filing);
+  if (filing) await fileRevision(ctx, filing);
   const notice = rulebook.steps.find((s) => s.kind === 'notice');
   if (notice?.kind === 'notice') {
     const copyTo = notice.copyTo.filter((c) => c.outcomes.includes(revised.outcome));

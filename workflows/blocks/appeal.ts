@@ -5,14 +5,13 @@
  * recorded even when entered after the window lapsed (within the recording
  * period). Execution of the conclusion is not suspended where the rule says so.
  */
-import { patched } from '@temporalio/workflow';
 import type { IsoDate } from '../../domain/calendar';
 import { RefusalType, type CaseInput, type CaseState, type DeadlineRecord, type DocumentFacts } from '../../domain/case/contract';
 import type { Basis, DeadlineRule, Outcome, Party, StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkDate, checkText, today, type CaseContext } from '../engine/context';
-import { awaitLateRecording, RECORDING_PERIOD_PATCH, refuseIfLate, settleFiled, type PartyWindow } from '../engine/party-filing';
-import { applyRevision, APPEAL_REVISION_PATCH, checkRevision, followRevision } from './appeal-revision';
+import { awaitLateRecording, refuseIfLate, settleFiled, type PartyWindow } from '../engine/party-filing';
+import { applyRevision, checkRevision, followRevision } from './appeal-revision';
 import { documentFacts, issue } from './documents';
 import { recipientsOf } from './recipients';
 
@@ -93,13 +92,6 @@ export async function appeal(step: StepOf<'appeal'>, ctx: CaseContext): Promise<
         return;
       }
     } else if ((await deadlines.waitFor(party.window, filed, actions)) === 'lapsed') {
-      if (!patched(RECORDING_PERIOD_PATCH)) {
-        // As recorded before the recording period existed: the window closes at the lapse.
-        actions.closeWindow('fileAppeal', `申诉期限已于 ${party.window.deadline} 24时届满，逾期申诉不予受理`, basis);
-        deadlines.settle(party.window, 'lapsed');
-        file.record('appealWindowClosed', { detail: `申诉期限 ${party.window.deadline} 届满，未提出申诉`, basis });
-        return;
-      }
       const late = await awaitLateRecording(ctx, party, 'fileAppeal', filed, (r) => {
         recording = r;
         offer(r);
@@ -166,16 +158,8 @@ async function decide(step: StepOf<'appeal'>, ctx: CaseContext, basis: Basis): P
       body: `${file.state.caseId}：申诉处理决定已作出（${decided.result === 'upheld' ? '维持原结论' : '变更原结论'}）。`,
     });
   }
-  // Cases recorded before a revision changed the case never had one (no await added for them).
-  if (file.state.determination?.revisedOnAppeal && patched(APPEAL_REVISION_PATCH)) await followRevision(ctx);
+  if (file.state.determination?.revisedOnAppeal) await followRevision(ctx);
 }
-
-/**
- * Cases started from here on: each appellant's window is its own, opened the day that party is served
- * (滨海 第十七条 "自接到告知之日起15日内"), while the conclusion may still be on its way to the others.
- * The appeal starts beside the notice (see `startAppealAtService`), not after every recipient is served.
- */
-export const APPEAL_AT_SERVICE_PATCH = 'appeal-window-from-each-partys-service';
 
 const PARTY_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织' } as const;
 

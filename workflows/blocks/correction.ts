@@ -5,7 +5,6 @@
  * open at the end of its due date is escalated to the discipline body. The
  * correction phase closes only when every item is reported or waived.
  */
-import { condition } from '@temporalio/workflow';
 import { endOfDayBeijing } from '../../domain/calendar';
 import { RefusalType, type CorrectionItem } from '../../domain/case/contract';
 import type { StepOf } from '../../domain/rulebooks/schema';
@@ -121,8 +120,8 @@ export async function correction(step: StepOf<'correction'>, ctx: CaseContext): 
 
 /** Waits for an item to be reported or waived; past its due date, escalates once and keeps waiting. */
 async function watchItem(item: CorrectionItem, step: StepOf<'correction'>, ctx: CaseContext): Promise<void> {
-  const remaining = endOfDayBeijing(item.dueOn) - Date.now();
-  if (await condition(() => item.status !== 'open', Math.max(remaining, 1), { summary: `correction item ${item.id} due ${item.dueOn}` })) return;
+  const journal = ctx.file.journal;
+  if (await journal.wait(() => item.status !== 'open', endOfDayBeijing(item.dueOn), `correction item ${item.id} due ${item.dueOn}`)) return;
   item.overdue = true;
   const basis = step.escalateBasis ?? step.basis;
   ctx.file.record('correctionOverdue', { detail: `${item.id}（${item.owner}）整改期限 ${item.dueOn} 已过，未提交整改报告，报${step.escalateTo}`, basis });
@@ -133,5 +132,5 @@ async function watchItem(item: CorrectionItem, step: StepOf<'correction'>, ctx: 
     subject: `【整改逾期】${ctx.input.caseId} ${item.id}`,
     body: `${item.owner} 未按期（${item.dueOn}）提交“${item.description}”的整改报告（${basis.article}），请督促。`,
   });
-  await condition(() => item.status !== 'open');
+  await journal.until(() => item.status !== 'open');
 }

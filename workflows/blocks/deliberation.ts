@@ -6,18 +6,14 @@
  * what the rule requires: an eligible circumstance, every condition affirmed,
  * no exclusion found.
  */
-import { patched } from '@temporalio/workflow';
 import { addDays, addMonthsClamped, compareDates, type IsoDate } from '../../domain/calendar';
-import { RefusalType } from '../../domain/case/contract';
+import { RefusalType, type LimitRecord } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type DeadlineRule, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { clocksAt, startClocks } from '../engine/clocks';
 import { checkTolerance } from '../engine/tolerance';
 import { checkAdvanceSteps } from './advance-steps';
 import { checkDate, checkItems, checkText, today, type CaseContext } from '../engine/context';
-
-/** Cases started from here on count the deferral cap from the day the deferral is decided (added after the first cases ran). */
-export const DEFERRAL_FROM_DECISION_PATCH = 'deferral-capped-from-its-decision';
 
 /**
  * The last day a deferral decided on `decidedOn` may run to: calendar months or days from that day,
@@ -91,11 +87,8 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
 
   if (step.deferral) {
     const max = step.deferral.max;
-    // Cases started from here on cap the deferral itself, from the day it is decided (杭州 第九条(四)
-    // "暂缓时间不超过3个月"); cases started before counted the cap from the end of the verification.
-    const fromDecision = patched(DEFERRAL_FROM_DECISION_PATCH);
-    const verification = deadlines.find(VERIFICATION);
-    let cap = fromDecision ? undefined : await deadlines.openLimit({ key: 'deferralLimit', label: '暂缓作出决定的最后期限', rule: max, from: verification?.deadline ?? today() });
+    // The deferral itself is capped, from the day it is decided (杭州 第九条(四) "暂缓时间不超过3个月").
+    let cap: LimitRecord | undefined;
     actions.offer('deferDecision', {
       label: '暂缓作出决定',
       roles: step.roles,
@@ -106,7 +99,7 @@ export async function deliberation(step: StepOf<'deliberation'>, ctx: CaseContex
         if (previous && compareDates(input.until, previous.until) <= 0) refuse(RefusalType.invalidInput, `until：须晚于已暂缓至的 ${previous.until}`);
         // A deferral is the alternative to deciding within the verification period: it is decided while that runs.
         const due = deadlines.find(VERIFICATION);
-        if (fromDecision && !previous && due?.status === 'lapsed') {
+        if (!previous && due?.status === 'lapsed') {
           refuse(RefusalType.wrongStage, `核实认定期限已于 ${due.deadline} 届满，不能再决定暂缓；应即作出决定`, max.basis);
         }
         const limit = cap?.deadline ?? deferralCap(today(), max);

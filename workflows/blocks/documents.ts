@@ -5,13 +5,9 @@
  * configuration. Their archival PDF copies are rendered by an activity of
  * their own once they are recorded (renderArchivalCopies).
  */
-import { patched } from '@temporalio/workflow';
 import type { Actor, DocumentFacts, IssuedDocument, IssueDocumentRequest } from '../../domain/case/contract';
 import type { CatalogueItem, DocumentSpec, Outcome } from '../../domain/rulebooks/schema';
 import type { CaseContext } from '../engine/context';
-
-/** Archival PDF copies are rendered after the documents are recorded (added after the first cases ran). */
-export const ARCHIVAL_COPY_PATCH = 'archival-pdf-copies';
 
 /** What the case file says about the subject, the matter, the investigation and the determination. */
 export function documentFacts(ctx: CaseContext, extra: Partial<DocumentFacts> = {}): DocumentFacts {
@@ -91,6 +87,6 @@ export async function issue(
  */
 export async function renderArchivalCopies(ctx: CaseContext): Promise<void> {
   const documents = ctx.file.state.documents;
-  if (documents.length === 0 || !patched(ARCHIVAL_COPY_PATCH)) return;
+  if (documents.length === 0) return;
   await ctx.effects.renderArchivalCopies({ caseId: ctx.input.caseId, documentIds: documents.map((d) => d.documentId) });
 }

@@ -3,7 +3,6 @@
  * subject's party organisation is reminded at each interval of the period the
  * rulebook sets, and officers record the talks held.
  */
-import { sleep } from '@temporalio/workflow';
 import { addMonthsClamped, beijingMidnight } from '../../domain/calendar';
 import type { StepOf } from '../../domain/rulebooks/schema';
 import { checkDate, checkText, today, type CaseContext } from '../engine/context';
@@ -36,7 +35,7 @@ export async function followUp(step: StepOf<'followUp'>, ctx: CaseContext): Prom
     // Reminders go out at 09:00 Beijing time on the day.
     const at = beijingMidnight(due) + 9 * 3_600_000;
     const resting = actions.rest();
-    await sleep(Math.max(at - Date.now(), 1), { summary: `follow-up reminder ${due}` });
+    await file.journal.wait(() => false, at, `follow-up reminder ${due}`);
     resting();
     followUp.reminders.push(due);
     await ctx.effects.notify({

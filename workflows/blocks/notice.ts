@@ -4,7 +4,6 @@
  * an officer records when they were served, copies go where the rule says,
  * and the outcome's effects on the accountability take hold.
  */
-import { patched, setHandler } from '@temporalio/workflow';
 import type { IsoDate } from '../../domain/calendar';
 import { acknowledgeServiceUpdate, RefusalType, type AcknowledgeServiceInput, type Actor, type CaseInput, type CaseState, type DeadlineRecord, type NotifyRequest } from '../../domain/case/contract';
 import { OUTCOME_NAMES, type Basis, type Recipient, type StepOf } from '../../domain/rulebooks/schema';
@@ -14,11 +13,6 @@ import { appealRoute } from './appeal';
 import { awaitCorrectionList, issueCorrectionDocument } from './correction';
 import { documentFacts, issue } from './documents';
 import { RECIPIENT_NAMES, recipientsOf } from './recipients';
-
-/** The conclusion is served through the recipients' inboxes as well as in person (added after the first cases ran). */
-export const INBOX_SERVICE_PATCH = 'conclusion-served-through-inbox';
-
-
 
 /**
  * The body holding the accountability, by the name the case gives it; where
@@ -66,8 +60,7 @@ export async function notice(step: StepOf<'notice'>, ctx: CaseContext): Promise<
     await issue(ctx, step.stage, document, recipients, copyTo.flatMap((c) => c.to), determination.recordedBy, facts);
   }
 
-  if (patched(INBOX_SERVICE_PATCH)) await serveByInboxOrOfficer(step, ctx, recipients, due, basis);
-  else await serveByOfficer(step, ctx, recipients, due, basis);
+  await serveByInboxOrOfficer(step, ctx, recipients, due, basis);
 
   for (const copy of copyTo) {
     for (const body of copy.to) {
@@ -128,28 +121,6 @@ function recordNoticeServed(ctx: CaseContext, due: DeadlineRecord | undefined, b
 }
 
 /**
- * Cases started before inbox service: an officer records the service on every
- * recipient at once, and the parties are told afterwards.
- */
-async function serveByOfficer(step: StepOf<'notice'>, ctx: CaseContext, recipients: Recipient[], due: DeadlineRecord | undefined, basis: Basis | undefined): Promise<void> {
-  const { file, actions } = ctx;
-  const determination = file.state.determination!;
-  actions.offer('serveNotice', {
-    label: step.label,
-    roles: step.roles,
-    ...(due ? { deadline: due } : {}),
-    validate: (served) => {
-      checkDate('servedOn', served.servedOn, { date: determination.decidedOn, what: '决定日' });
-      const missing = recipients.filter((p) => !served.servedTo.includes(p));
-      if (missing.length > 0) refuse(RefusalType.invalidInput, `servedTo：须书面告知 ${missing.map((p) => RECIPIENT_NAMES[p]).join('、')}`, basis);
-    },
-    apply: (served) => recordNoticeServed(ctx, due, basis, served.servedOn, served.servedTo, served.actor),
-  });
-  await actions.until(() => file.state.notice !== undefined);
-  for (const to of recipients) await ctx.effects.notify(conclusionNotice(step, ctx, to));
-}
-
-/**
  * The conclusion goes to every recipient's inbox (and e-mail) first; each is
  * served when it acknowledges receipt there, or when an officer records
  * serving it in person. The notice counts as served once every recipient is,
@@ -187,22 +158,20 @@ async function serveByInboxOrOfficer(step: StepOf<'notice'>, ctx: CaseContext, r
     },
   });
 
-  setHandler(
+  ctx.file.journal.handleUpdate(
     acknowledgeServiceUpdate,
-    (ack) => {
+    (ack: AcknowledgeServiceInput) => {
       // A repeated acknowledgement (a retried request) changes nothing.
       if (!receiptOf(ack.party)) serve(ack.party, ack.servedOn, 'inbox', ack.actor);
       return file.stepResult();
     },
-    {
-      validator: (ack: AcknowledgeServiceInput) => {
-        if (!recipients.includes(ack.party)) refuse(RefusalType.invalidInput, `party：${ack.party} 不是本结论的受送达人`, basis);
-        // The account bound to the case now: at its opening, or later by an officer (bindSubjectAccount).
-        if (ack.party === 'subject' && ack.actor.sub !== file.state.subject.userId) refuse(RefusalType.notPermitted, '只有被调查对象本人可以签收送达给本人的结论', basis);
-        const receipt = receiptOf(ack.party);
-        if (receipt && receipt.servedOn !== ack.servedOn) refuse(RefusalType.invalidInput, `${RECIPIENT_NAMES[ack.party]} 已于 ${receipt.servedOn} 送达`, basis);
-        if (!receipt) checkDate('servedOn', ack.servedOn, { date: determination.decidedOn, what: '决定日' });
-      },
+    (ack: AcknowledgeServiceInput) => {
+      if (!recipients.includes(ack.party)) refuse(RefusalType.invalidInput, `party：${ack.party} 不是本结论的受送达人`, basis);
+      // The account bound to the case now: at its opening, or later by an officer (bindSubjectAccount).
+      if (ack.party === 'subject' && ack.actor.sub !== file.state.subject.userId) refuse(RefusalType.notPermitted, '只有被调查对象本人可以签收送达给本人的结论', basis);
+      const receipt = receiptOf(ack.party);
+      if (receipt && receipt.servedOn !== ack.servedOn) refuse(RefusalType.invalidInput, `${RECIPIENT_NAMES[ack.party]} 已于 ${receipt.servedOn} 送达`, basis);
+      if (!receipt) checkDate('servedOn', ack.servedOn, { date: determination.decidedOn, what: '决定日' });
     },
   );
 

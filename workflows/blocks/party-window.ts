@@ -5,12 +5,11 @@
  * period ends with nothing recorded the window closes for good and the
  * rulebook says what becomes of the case.
  */
-import { patched } from '@temporalio/workflow';
 import { RefusalType, type DeadlineRecord } from '../../domain/case/contract';
 import { openingEventOf, type StepOf } from '../../domain/rulebooks/schema';
 import { refuse } from '../engine/actions';
 import { checkApplicationContents, checkDate, checkText, missingNote, today, type CaseContext } from '../engine/context';
-import { awaitLateRecording, RECORDING_PERIOD_PATCH, refuseIfLate, settleFiled, type PartyWindow } from '../engine/party-filing';
+import { awaitLateRecording, refuseIfLate, settleFiled, type PartyWindow } from '../engine/party-filing';
 
 const FILER_NAMES = { subject: '被调查对象', subjectOrganisation: '所在党组织' } as const;
 
@@ -67,14 +66,6 @@ export async function partyWindow(step: StepOf<'partyWindow'>, ctx: CaseContext)
   const filed = () => file.state.application !== undefined;
   const result = await deadlines.waitFor(window, filed, actions);
   if (result !== 'lapsed') return;
-  if (!patched(RECORDING_PERIOD_PATCH)) {
-    // As recorded before the recording period existed: the case closes at the lapse.
-    actions.closeWindow('fileApplication', `${step.label}期限已于 ${window.deadline} 24时届满，逾期申请不予受理`, step.deadline.basis);
-    deadlines.settle(window, 'lapsed');
-    file.record('windowLapsed', { detail: `${step.label}期限 ${window.deadline} 届满，未收到申请`, basis: step.deadline.basis });
-    file.close(step.onLapse.outcome, step.onLapse.explanation);
-    return;
-  }
   const late = await awaitLateRecording(ctx, party, 'fileApplication', filed, (r) => {
     recording = r;
     offer(r);

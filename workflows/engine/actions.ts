@@ -14,7 +14,7 @@
  * waits for a person or for time), and is decided then, against the steps on
  * offer at that point.
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import {
   ACTION_NAMES,
   actionUpdate,
@@ -23,11 +23,14 @@ import {
   type ActionName,
   type Actor,
   type DeadlineRecord,
+  type StepResult,
 } from '../../domain/case/contract';
 import { isPartyFiling, PARTY_FILINGS, PARTY_ROLE, partyOfAccount } from '../../domain/case/people';
 import { samePerson } from '../../domain/case/persons';
+import { normaliseText } from '../../domain/case/text';
 import type { Basis, Party, Rulebook } from '../../domain/rulebooks/schema';
 import type { CaseFile } from './case-file';
+import type { Journal } from './journal';
 import { carriesPapers, checkPapers, recordPapers } from './papers';
 
 export interface Offer<N extends ActionName> {
@@ -72,25 +75,35 @@ export class Actions {
   constructor(
     private readonly file: CaseFile,
     private readonly rulebook: Rulebook,
+    private readonly journal: Journal,
   ) {
     for (const name of ACTION_NAMES) {
-      setHandler(
+      journal.handleUpdate(
         actionUpdate(name),
-        async (input: ActionInputs[typeof name]) => {
-          if (!this.offers.has(name) && !this.file.state.closed) {
-            // Accepted while the case was moving on: decided once it comes to rest.
-            await condition(() => this.atRest || this.file.state.closed);
-            this.validate(name, input);
-          }
-          await this.offers.get(name)!.apply(input);
-          // The papers the step carried go on the case's file with it (attachPapers records its own).
-          if (carriesPapers(name)) recordPapers(this.file, this.rulebook, name, input);
-          this.file.publish();
-          return this.file.stepResult();
+        (input: ActionInputs[typeof name]) => {
+          // Accepted while the case was moving on: decided once it comes to rest.
+          if (!this.offers.has(name) && !this.file.state.closed) return journal.until(() => this.atRest || this.file.state.closed).then(() => this.take(name, input));
+          return this.take(name, input);
         },
-        { validator: (input: ActionInputs[typeof name]) => this.validate(name, input, { early: !this.atRest }) },
+        (input: ActionInputs[typeof name]) => this.validate(name, input, { early: !this.atRest }),
       );
     }
+  }
+
+  /**
+   * Takes a step in its turn, decided again (a step accepted in the same moment as another is taken
+   * after it): synchronously where its offer applies it so, which most steps' offers do.
+   */
+  private take(name: ActionName, input: ActionInputs[ActionName]): StepResult | Promise<StepResult> {
+    this.validate(name, input);
+    const applied = this.offers.get(name)!.apply(input);
+    const answer = () => {
+      // The papers the step carried go on the case's file with it (attachPapers records its own).
+      if (carriesPapers(name)) recordPapers(this.file, this.rulebook, name, input);
+      this.file.publish();
+      return this.file.stepResult();
+    };
+    return applied instanceof Promise ? applied.then(answer) : answer();
   }
 
   /**
@@ -120,14 +133,10 @@ export class Actions {
     this.mainLineDone = true;
   }
 
-  /**
-   * Waits for `done` with the case at rest: steps that arrived early are decided now. Returns the
-   * condition's own promise, adding no await of its own, so the order in which a case issues its
-   * commands (and so the replay of cases recorded before this existed) is unchanged.
-   */
+  /** Waits for `done` with the case at rest: steps that arrived early are decided now. */
   until(done: () => boolean): Promise<void> {
     const release = this.rest();
-    return condition(() => {
+    return this.journal.until(() => {
       if (!done()) return false;
       release();
       return true;
@@ -172,6 +181,11 @@ export class Actions {
     });
   }
 
+  /** The journal every wait goes through (journal.ts). */
+  get inputs(): Journal {
+    return this.journal;
+  }
+
   withdraw(...names: ActionName[]): void {
     for (const name of names) this.offers.delete(name);
     this.refresh();
@@ -197,11 +211,16 @@ export class Actions {
     if (person.sub && subject.userId && person.sub === subject.userId) return true;
     // The organisation's own account is a party too: it files, it never acts for the authority.
     if (person.sub && person.sub === this.file.state.partyAccounts?.subjectOrganisation) return true;
-    return this.file.state.recusals.some((r) => samePerson(r.person, person));
+    return this.recused.has(person);
   }
 
+  /** The recusals as an index (samePerson's rule), so a case with thousands of them checks a step in constant time. */
+  private readonly recused = new RecusalIndex(() => this.file.state.recusals);
+
   private refresh(): void {
-    this.file.state.availableActions = [...this.offers].map(([name, offer]) => ({
+    // A closed case offers nothing but what its closing effects wait for (engine/effects.ts).
+    const offers = [...this.offers].filter(([name]) => !this.file.state.closed || WHILE_CLOSING.has(name));
+    this.file.state.availableActions = offers.map(([name, offer]) => ({
       name,
       label: offer.label,
       roles: [...offer.roles],
@@ -220,7 +239,7 @@ export class Actions {
     const offer = this.offers.get(name);
     const closed = this.closedWindows.get(name);
     if (!offer && closed) refuse(RefusalType.windowClosed, closed.message, closed.basis);
-    if (this.file.state.closed) refuse(RefusalType.wrongStage, `案件已终结（${this.file.state.outcome}），不能再进行 ${name}`);
+    if (this.file.state.closed && !(offer && WHILE_CLOSING.has(name))) refuse(RefusalType.wrongStage, `案件已终结（${this.file.state.outcome}），不能再进行 ${name}`);
     const actor: Actor | undefined = input?.actor;
     if (!actor?.sub || !actor.name) refuse(RefusalType.invalidInput, 'actor：须注明操作人');
     if (!offer && early) return;
@@ -255,6 +274,40 @@ export class Actions {
     const filedFor = (input as unknown as Record<string, unknown>)[PARTY_FILINGS[name]] ?? 'subject';
     if (filedFor !== party) refuse(RefusalType.notPermitted, `${PARTY_FILINGS[name]}：只能以本人身份（${party}）提交`);
     offer.validate?.(input);
+  }
+}
+
+/**
+ * The steps a closed case still takes: a closing effect (the archival copies, the dossier) that failed
+ * for good waits for a person to retry or skip it, and the case ends once one does.
+ */
+const WHILE_CLOSING = new Set<ActionName>(['retryEffect', 'skipEffect']);
+
+/**
+ * Who is recused, indexed as `samePerson` compares: by account where both sides have one, by normalised
+ * name otherwise. Recusals are only ever added, so the index takes in those recorded since it last looked.
+ */
+class RecusalIndex {
+  private indexed = 0;
+  private readonly subs = new Set<string>();
+  private readonly namesWithAccount = new Set<string>();
+  private readonly namesWithout = new Set<string>();
+
+  constructor(private readonly recusals: () => { person: { sub?: string | undefined; name: string } }[]) {}
+
+  has(person: { sub?: string | undefined; name: string }): boolean {
+    const all = this.recusals();
+    for (; this.indexed < all.length; this.indexed += 1) {
+      const { sub, name } = all[this.indexed]!.person;
+      if (sub) {
+        this.subs.add(sub);
+        this.namesWithAccount.add(normaliseText(name));
+      } else {
+        this.namesWithout.add(normaliseText(name));
+      }
+    }
+    const name = normaliseText(person.name);
+    return person.sub ? this.subs.has(person.sub) || this.namesWithout.has(name) : this.namesWithout.has(name) || this.namesWithAccount.has(name);
   }
 }
 

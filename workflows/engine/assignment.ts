@@ -17,6 +17,7 @@ import { waitingSteps, type Assignee, type Assignment } from '../../domain/case/
 import { samePerson } from '../../domain/case/persons';
 import { recusalBasis, refuse } from './actions';
 import { checkText, type CaseContext } from './context';
+import { now } from './clock';
 import { describeStep } from './work-notices';
 
 /** 承办人 and team are a matter of the authority's own organisation of work, not of a regulation. */
@@ -26,7 +27,9 @@ function keysOf(assignment: Assignment | undefined): string[] {
   return assignment ? [assignment.responsible.key, ...assignment.team.map((m) => m.key)] : [];
 }
 
-function mirror(assignment: Assignment | undefined): void {
+function mirror(ctx: CaseContext, assignment: Assignment | undefined): void {
+  // A new run catching up keeps the search attributes the run before handed over (hand-over.ts).
+  if (ctx.file.journal.catchingUp) return;
   upsertSearchAttributes([{ key: sa.assignees, value: assignment ? keysOf(assignment) : null }]);
 }
 
@@ -59,7 +62,7 @@ export function offerAssignment(ctx: CaseContext): void {
     file.state.assignment = assignment;
     const team = assignment.team.length ? `；协办：${assignment.team.map((m) => m.name).join('、')}` : '';
     file.record(event, { actor, detail: `承办人：${assignment.responsible.name}${team}${before ? `（原承办人：${before.responsible.name}）` : ''}；理由：${assignment.reason}`, basis: ASSIGNMENT_BASIS });
-    mirror(assignment);
+    mirror(ctx, assignment);
     const already = new Set(keysOf(before));
     tellAssigned(ctx, assignment, [assignment.responsible, ...assignment.team].filter((p) => !already.has(p.key) && p.sub !== actor.sub));
   };
@@ -77,7 +80,7 @@ export function offerAssignment(ctx: CaseContext): void {
       }
     },
     apply: (input) => {
-      assign({ responsible: input.responsible, team: input.team ?? [], assignedBy: input.actor, assignedAt: new Date(Date.now()).toISOString(), reason: input.reason }, input.actor, 'caseAssigned');
+      assign({ responsible: input.responsible, team: input.team ?? [], assignedBy: input.actor, assignedAt: new Date(now()).toISOString(), reason: input.reason }, input.actor, 'caseAssigned');
     },
   });
 
@@ -91,7 +94,7 @@ export function offerAssignment(ctx: CaseContext): void {
     },
     apply: (input) => {
       const self: Assignee = { sub: input.actor.sub, name: input.actor.name, key: input.key };
-      assign({ responsible: self, team: [], assignedBy: input.actor, assignedAt: new Date(Date.now()).toISOString(), reason: input.reason?.trim() || '认领' }, input.actor, 'caseClaimed');
+      assign({ responsible: self, team: [], assignedBy: input.actor, assignedAt: new Date(now()).toISOString(), reason: input.reason?.trim() || '认领' }, input.actor, 'caseClaimed');
     },
   });
 }
@@ -107,12 +110,12 @@ export function unassignRecused(ctx: CaseContext, person: { sub?: string | undef
   if (samePerson(assignment.responsible, person)) {
     delete file.state.assignment;
     file.record('assignmentEnded', { actor, detail: `承办人 ${assignment.responsible.name} 回避，案件待重新指定承办人`, basis: ASSIGNMENT_BASIS });
-    mirror(undefined);
+    mirror(ctx, undefined);
     return;
   }
   const leaving = assignment.team.filter((m) => samePerson(m, person));
   if (leaving.length === 0) return;
   assignment.team = assignment.team.filter((m) => !leaving.includes(m));
   file.record('assignmentChanged', { actor, detail: `${leaving.map((m) => m.name).join('、')} 回避，退出协办`, basis: ASSIGNMENT_BASIS });
-  mirror(assignment);
+  mirror(ctx, assignment);
 }

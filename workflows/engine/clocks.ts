@@ -6,13 +6,9 @@
  * the deadlines of the later steps that count from it are opened and watched;
  * the step finds its deadline already running.
  */
-import { patched } from '@temporalio/workflow';
 import type { IsoDate } from '../../domain/calendar';
 import type { DeadlineRule, Step } from '../../domain/rulebooks/schema';
 import type { CaseContext } from './context';
-
-/** Cases started from here on open later steps' deadlines at their event (running cases open them when the step begins). */
-export const AUTHORITY_CLOCK_PATCH = 'authority-clocks-start-at-their-event';
 
 export type ClockEvent = 'investigationReport' | 'decision';
 
@@ -38,7 +34,7 @@ function clockOf(step: Step, event: ClockEvent, ctx: CaseContext): Clock | undef
  */
 export function clocksAt(ctx: CaseContext, event: ClockEvent): Clock[] {
   const clocks = ctx.rulebook.steps.map((s) => clockOf(s, event, ctx)).filter((c): c is Clock => c !== undefined && !ctx.deadlines.find(c.key));
-  return clocks.length > 0 && patched(AUTHORITY_CLOCK_PATCH) ? clocks : [];
+  return clocks;
 }
 
 /** Opens and watches the deadlines from `date`, the day of their event. */

@@ -6,6 +6,7 @@ import { refuse, type Actions } from './actions';
 import type { CaseFile } from './case-file';
 import type { Deadlines } from './deadlines';
 import type { Effects } from './effects';
+import { now } from './clock';
 
 export interface CaseContext {
   input: CaseInput;
@@ -25,9 +26,9 @@ export interface CaseContext {
   mainLineDone(): boolean;
 }
 
-/** Today in Beijing, by the workflow's own clock. */
+/** Today in Beijing, by the case's clock (clock.ts). */
 export function today(): IsoDate {
-  return beijingDate(Date.now());
+  return beijingDate(now());
 }
 
 /** A date an officer reports: not in the future, and not before the event it follows. */

@@ -5,23 +5,13 @@
  * investigation may be extended, or a decision deferred) are counted the same
  * way and recounted with them.
  */
-import { condition, patched } from '@temporalio/workflow';
 import { addDays, endOfDayBeijing, type DeadlineComputation, type IsoDate } from '../../domain/calendar';
 import type { DeadlineRecord, LimitRecord } from '../../domain/case/contract';
 import type { Basis, DeadlineRule } from '../../domain/rulebooks/schema';
 import type { Actions } from './actions';
 import type { CaseFile } from './case-file';
+import { now } from './clock';
 import type { Effects } from './effects';
-
-/** Limits are recounted when a year is loaded (added after the first cases ran; theirs stay as counted). */
-export const RECOUNT_LIMITS_PATCH = 'recount-limits-with-deadlines';
-
-/**
- * A party's window that lapses on a provisional last day waits for its year's schedule, is recounted
- * when the year is loaded, and reopens where its official last day is later (PROVISIONAL_LAPSE;
- * added after the first cases ran: theirs took the first lapse as final).
- */
-export const PROVISIONAL_LAPSE_PATCH = 'provisional-lapse-waits-for-schedule';
 
 export interface DeadlineSpec {
   key: string;
@@ -163,7 +153,7 @@ export class Deadlines {
     const before = record.deadline;
     if (computed.deadline === before && computed.provisional) return; // the year is still unpublished
     apply(record, computed);
-    const reopened = Date.parse(record.endsAt) > Date.now();
+    const reopened = Date.parse(record.endsAt) > now();
     if (reopened) record.status = 'pending';
     this.file.record(reopened ? 'windowReopened' : 'deadlineRecomputed', {
       detail: `${record.label}：${before} → ${computed.deadline}${computed.provisional ? '（仍为暂定）' : '（已确定）'}；${reason}${reopened ? '；按正式安排期限尚未届满，重新开放' : ''}`,
@@ -189,13 +179,10 @@ export class Deadlines {
     const reason = `${year}年节假日安排已载入（${source}）`;
     // Windows that lapsed on a provisional last day first: their recording periods count from their new last day.
     const lapsed = this.file.state.deadlines.filter((d) => d.status === 'lapsed' && d.binds === 'party' && d.provisionalYears.includes(year));
-    if (lapsed.length > 0 && patched(PROVISIONAL_LAPSE_PATCH)) {
-      for (const record of lapsed) await this.recountLapsed(record, reason);
-    }
+    for (const record of lapsed) await this.recountLapsed(record, reason);
     for (const record of this.file.state.deadlines) {
       if (record.provisionalYears.includes(year)) await this.recount(record, reason);
     }
-    if (!patched(RECOUNT_LIMITS_PATCH)) return;
     for (const limit of this.file.state.limits) {
       if (limit.provisionalYears?.includes(year)) await this.recountLimit(limit, reason);
     }
@@ -215,11 +202,8 @@ export class Deadlines {
       for (;;) {
         if (done()) return 'done';
         const endsAt = record.endsAt;
-        const remaining = Date.parse(endsAt) - Date.now();
-        if (remaining > 0) {
-          await condition(() => done() || record.endsAt !== endsAt, remaining, {
-            summary: `deadline ${record.key} ${record.deadline}`,
-          });
+        if (Date.parse(endsAt) > now()) {
+          await this.file.journal.wait(() => done() || record.endsAt !== endsAt, Date.parse(endsAt), `deadline ${record.key} ${record.deadline}`);
           continue;
         }
         if (record.provisional) {
@@ -257,7 +241,7 @@ export class Deadlines {
 
   settle(record: DeadlineRecord, status: 'met' | 'lapsed' | 'superseded'): void {
     if (record.status === 'lapsed' && status === 'met') {
-      record.metAt = new Date(Date.now()).toISOString();
+      record.metAt = new Date(now()).toISOString();
       this.file.record('deadlineMetLate', { detail: `${record.label}（期限 ${record.deadline}）逾期后完成`, basis: record.basis });
     } else {
       record.status = status;

@@ -17,25 +17,38 @@ import type { DeadlineComputation } from '../../domain/calendar';
 import { RefusalType, type AttentionItem, type CaseState, type IssueDocumentRequest, type IssuedDocument, type NotifyRequest, type RenderArchivalCopiesRequest } from '../../domain/case/contract';
 import { refuse, type Actions } from './actions';
 import type { CaseFile } from './case-file';
+import { now } from './clock';
+import type { Journal } from './journal';
 
 /** The business rule effects rest on: a case is never lost because one of its effects failed. */
 const ATTENTION_BASIS = { article: '本系统规则（非法规条文）', quote: '一项操作失败不得使案件失败或停滞：记录在案、标记需要处理、通知负责人，由人决定重试或跳过' };
 
 /*
- * A worker that dies takes its running activities with it; the heartbeat timeout is how soon another
- * attempt starts. These activities take well under a second, so they need not heartbeat themselves:
- * one that has not finished within the heartbeat timeout is taken for lost and run again (they are
- * idempotent), rather than waited on for the whole start-to-close timeout.
+ * Activity policies. Every activity is idempotent (keyed in the archive), so another attempt is always
+ * safe; what each timeout means:
+ * - start-to-close: how long one attempt may take before another starts (a worker that died).
+ * - heartbeat: only on the activities that heartbeat while they work (a notice being sent, LibreOffice
+ *   rendering), so a dead worker's attempt is taken over within seconds while a slow live one is not.
+ *   The others take well under a second; a heartbeat timeout on them would time out a busy but live
+ *   attempt and run a second beside it.
+ * - schedule-to-close: how long the case keeps trying, through faults that pass (the archive
+ *   restarting, SMTP down) and code defects the worker retries (worker/failures.ts). When it runs out
+ *   the effect has failed for good: it is handed to a person like a failure no retry can fix
+ *   (recorded, NeedsAttention, the supervisors told), who retries it once the cause is fixed or, where
+ *   the case can go on without it, skips it with the reason.
  */
+
+/** Counting a deadline: tried for a day, then handed to a person (retry only: a case cannot go on without its deadline). */
 const { computeDeadline } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/** A document, the dossier: tried for a day, then handed to a person. */
 const { issueDocument, archiveDossier } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '15 seconds',
+  scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes' },
 });
 
@@ -44,41 +57,48 @@ const { issueDocument, archiveDossier } = proxyActivities<Activities>({
  * middle is noticed within seconds and another attempt takes over, while a
  * slow but live send (SMTP may take a minute) is never mistaken for a dead
  * one; the activity's own records keep the next attempt from sending twice.
+ * Tried for a day (the activity itself hands a delivery that keeps failing to
+ * the responsible officer after NOTIFY_MAX_ATTEMPTS), then handed to a person.
  */
 const { notify } = proxyActivities<Pick<Activities, 'notify'>>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 /**
  * Rendering the archival PDF copies: a renderer that is missing is a fault that passes (it is
- * installed), retried with backoff up to an hour between tries, so a copy comes late but is never
- * skipped; the case waits for it before it writes its dossier. A run takes seconds and heartbeats
- * while it works, so a worker that dies rendering costs the case seconds, not the five minutes
- * of the whole attempt. (Timeouts are not part of what replay compares: running cases keep theirs.)
+ * installed), retried with backoff up to an hour between tries, for a week; the case waits for it
+ * before it writes its dossier, and after the week a person decides (retry, or close the case without
+ * the copies, which the sweep renders later). A run takes seconds and heartbeats while it works, so a
+ * worker that dies rendering costs the case seconds, not the five minutes of the whole attempt.
  */
 const { renderArchivalCopies } = proxyActivities<Pick<Activities, 'renderArchivalCopies'>>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '15 seconds',
+  scheduleToCloseTimeout: '7 days',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
 /**
  * Binding the case file: LibreOffice, page images of the scans and the PDF/A check, seconds to a
  * minute for a large file; heartbeats while it works. A tool that is missing is retried with backoff
- * until it is installed; a file that cannot be bound as PDF/A goes to a person.
+ * until it is installed, for a week; a file that cannot be bound as PDF/A (or still not bound after
+ * the week) is recorded, the dossier is written without it and the dossier sweep binds it later.
  */
 const { bindCaseFile } = proxyActivities<Pick<Activities, 'bindCaseFile'>>({
   startToCloseTimeout: '20 minutes',
   heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '7 days',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
-/** Telling the supervisors that an effect needs them: tried a few times, never waited on by a person. */
+/** Telling the supervisors that an effect needs them: tried a few times within the hour, never waited on by a person. */
 const { notify: notifyOfAttention } = proxyActivities<Pick<Activities, 'notify'>>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
@@ -95,14 +115,10 @@ export class Effects {
   private running = 0;
   private failures = 0;
 
-  /**
-   * `handsFailuresToPeople` is false for cases started before this existed: their effects are the
-   * bare activity calls they were, awaited in the same order, so their histories replay unchanged.
-   */
   constructor(
     private readonly file: CaseFile,
     private readonly actions: Actions,
-    private readonly handsFailuresToPeople: boolean,
+    private readonly journal: Journal,
   ) {}
 
   /** Effects under way now (started and not yet finished or handed to a person). */
@@ -115,17 +131,17 @@ export class Effects {
       key: `deadline:${request.from}:${request.amount}${request.unit}`,
       label: `计算期限（自 ${request.from} 起 ${request.amount} ${request.unit}）`,
       skippable: false,
-      run: () => computeDeadline({ ...request, caseId: this.file.state.caseId }),
+      run: () => this.journal.effect(() => computeDeadline({ ...request, caseId: this.file.state.caseId })),
     });
   }
 
   /** The document, or undefined when a supervisor decided the case goes on without it. */
   issueDocument(request: IssueDocumentRequest): Promise<IssuedDocument | undefined> {
-    return this.perform({ key: request.idempotencyKey, label: `制发《${request.spec.title}》`, skippable: true, run: () => issueDocument(request) });
+    return this.perform({ key: request.idempotencyKey, label: `制发《${request.spec.title}》`, skippable: true, run: () => this.journal.effect(() => issueDocument(request)) });
   }
 
   notify(request: NotifyRequest): Promise<{ id: string; created: boolean } | undefined> {
-    return this.perform({ key: request.idempotencyKey, label: `发出通知“${request.subject}”`, skippable: true, run: () => notify(request) });
+    return this.perform({ key: request.idempotencyKey, label: `发出通知“${request.subject}”`, skippable: true, run: () => this.journal.effect(() => notify(request)) });
   }
 
   /**
@@ -135,7 +151,7 @@ export class Effects {
    */
   async tell(request: NotifyRequest): Promise<boolean> {
     try {
-      await notifyOfAttention(request);
+      await this.journal.effect(() => notifyOfAttention(request));
       return true;
     } catch (err) {
       if (isCancellation(err)) return false;
@@ -144,8 +160,12 @@ export class Effects {
     }
   }
 
-  renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
-    return this.required({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: false, run: () => renderArchivalCopies(request) });
+  /**
+   * The archival copies, as the case closes. One that fails for good is handed to a person, who may
+   * close the case without them (the worker's sweep renders copies still missing later).
+   */
+  async renderArchivalCopies(request: RenderArchivalCopiesRequest): Promise<{ documentId: string; sha256: string }[]> {
+    return (await this.perform({ key: `archival-copies:${request.caseId}`, label: '生成存档版式文件（PDF）', skippable: true, run: () => this.journal.effect(() => renderArchivalCopies(request)) })) ?? [];
   }
 
   /**
@@ -156,7 +176,7 @@ export class Effects {
    */
   async bindCaseFile(state: CaseState): Promise<{ sha256: string; sm3: string; pages: number } | undefined> {
     try {
-      const bound = await bindCaseFile({ caseId: state.caseId, state });
+      const bound = await this.journal.effect(() => bindCaseFile({ caseId: state.caseId, state }));
       if (!bound) return undefined;
       this.file.record('caseFileBound', { detail: `案卷装订完成：共 ${bound.pages} 页，SHA-256 ${bound.sha256}，SM3 ${bound.sm3}` });
       return bound;
@@ -169,8 +189,12 @@ export class Effects {
     }
   }
 
-  archiveDossier(state: CaseState): Promise<void> {
-    return this.required({ key: `dossier:${state.caseId}`, label: '案卷存档', skippable: false, run: () => archiveDossier(state) });
+  /**
+   * The dossier, the last thing a case does. One that cannot be written is handed to a person, who may
+   * close the case without it: the dossier sweep writes it from the closed case (activities/dossiers.ts).
+   */
+  async archiveDossier(state: CaseState): Promise<void> {
+    await this.perform({ key: `dossier:${state.caseId}`, label: '案卷存档', skippable: true, run: () => this.journal.effect(() => archiveDossier(state)) });
   }
 
   /** An effect the case cannot go on without: never skipped, so its answer is always there. */
@@ -179,11 +203,7 @@ export class Effects {
   }
 
   /** Runs the effect until it succeeds, or a person skips it (answered as undefined). */
-  private perform<T>(effect: Effect<T>): Promise<T | undefined> {
-    return this.handsFailuresToPeople ? this.performHandingFailuresToPeople(effect) : effect.run();
-  }
-
-  private async performHandingFailuresToPeople<T>(effect: Effect<T>): Promise<T | undefined> {
+  private async perform<T>(effect: Effect<T>): Promise<T | undefined> {
     for (;;) {
       let failure: ApplicationFailure | undefined;
       this.running += 1;
@@ -210,7 +230,7 @@ export class Effects {
       effect: effect.label,
       type: failure.type ?? 'EffectFailed',
       error: failure.message,
-      failedAt: new Date(Date.now()).toISOString(),
+      failedAt: new Date(now()).toISOString(),
       skippable: effect.skippable,
       status: 'open',
     };
@@ -219,13 +239,13 @@ export class Effects {
     this.offerResolution();
     this.file.publish();
     try {
-      await notifyOfAttention({
+      await this.journal.effect(() => notifyOfAttention({
         caseId: state.caseId,
         idempotencyKey: `${state.caseId}:attention:${item.id}`,
         recipient: { kind: 'role', role: 'supervisor', authority: state.authority },
         subject: `【需要处理】${state.caseId} ${effect.label}失败`,
         body: `${state.caseId}：${effect.label}失败（${item.type}），案件等待处理：排除原因后重试，${effect.skippable ? '或说明理由后跳过' : '此项不能跳过'}。`,
-      });
+      }));
     } catch (err) {
       if (isCancellation(err)) throw err;
       // The search attribute and the timeline still say so; ops filter NeedsAttention = true.

@@ -16,6 +16,7 @@ import { materialKindLabel, PAPER_ACTIONS, type PaperAction, type PaperRef } fro
 import type { Rulebook } from '../../domain/rulebooks/schema';
 import { refuse } from './actions';
 import type { CaseFile } from './case-file';
+import { now } from './clock';
 
 const isPaperAction = (name: ActionName): name is PaperAction => (PAPER_ACTIONS as readonly string[]).includes(name);
 
@@ -53,7 +54,7 @@ export function recordPapers(file: CaseFile, rulebook: Rulebook, step: PaperActi
   const requirements = requirementsOf(rulebook, step);
   if (carried.length === 0 && requirements.length === 0) return;
   const papers = (state.papers ??= { attached: [], missing: [] });
-  const at = new Date(Date.now()).toISOString();
+  const at = new Date(now()).toISOString();
   for (const paper of carried) {
     if (papers.attached.some((p) => p.materialId === paper.materialId && p.step === step)) continue;
     papers.attached.push({ ...paper, step, at, by: { sub: input.actor.sub, name: input.actor.name } });

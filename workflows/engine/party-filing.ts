@@ -6,16 +6,12 @@
  * a filing that reached the authority in time can still be recorded, and only
  * then does the window close for good.
  */
-import { condition, patched } from '@temporalio/workflow';
 import { compareDates, type IsoDate } from '../../domain/calendar';
 import { RefusalType, type ActionName, type DeadlineRecord } from '../../domain/case/contract';
 import { DEFAULT_RECORDING_PERIOD, PROVISIONAL_LAPSE, type Basis } from '../../domain/rulebooks/schema';
 import { refuse } from './actions';
-import { PROVISIONAL_LAPSE_PATCH } from './deadlines';
+import { now } from './clock';
 import type { CaseContext } from './context';
-
-/** Running cases lapse into a recording period instead of closing at once (added after the first cases ran). */
-export const RECORDING_PERIOD_PATCH = 'party-window-recording-period';
 
 export interface PartyWindow {
   window: DeadlineRecord;
@@ -72,8 +68,6 @@ export async function awaitLateRecording(
     });
   let recording = await openRecording();
   reoffer(recording);
-  // Cases recorded before provisional lapses waited for the schedule took the first lapse as final.
-  const provisionalAware = recording.provisional || window.provisional ? patched(PROVISIONAL_LAPSE_PATCH) : false;
   for (;;) {
     const reopened = () => window.status === 'pending';
     if ((await deadlines.waitFor(recording, () => filed() || reopened(), actions)) === 'done') {
@@ -88,7 +82,7 @@ export async function awaitLateRecording(
       reoffer(recording);
       continue;
     }
-    if (provisionalAware && (recording.provisional || window.provisional)) {
+    if (recording.provisional || window.provisional) {
       await holdForSchedule(ctx, party, recording, filed);
       if (filed()) return true;
       continue;
@@ -120,7 +114,7 @@ async function holdForSchedule(ctx: CaseContext, party: PartyWindow, recording: 
     const settled = () => filed() || !(recording.provisional || window.provisional) || window.status === 'pending';
     while (!settled()) {
       const endsAt = recording.endsAt;
-      if (await condition(() => settled() || recording.endsAt !== endsAt, RECHECK_MS)) break;
+      if (await ctx.file.journal.wait(() => settled() || recording.endsAt !== endsAt, now() + RECHECK_MS, `recheck ${recording.key}`)) break;
       await deadlines.recountLapsed(window, '每日复核节假日安排');
       await deadlines.recount(recording, '每日复核节假日安排');
     }

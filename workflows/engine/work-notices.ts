@@ -6,16 +6,10 @@
  * all the steps a turn offers, listing each with its last day and article. A
  * party's own window is the party's, not anybody's work, and an effect that
  * failed tells the supervisors itself (domain/case/people.ts).
- *
- * Cases recorded before this existed issue no such notice where they were
- * recorded (WORK_NOTICES_PATCH); from then on they tell too.
  */
-import { patched } from '@temporalio/workflow';
 import type { ActionName, NotifyRequest } from '../../domain/case/contract';
 import { forSupervisor, TOLD_OTHERWISE, waitingSteps, type WaitingStep } from '../../domain/case/people';
 import type { CaseContext } from './context';
-
-export const WORK_NOTICES_PATCH = 'work-notices-when-steps-wait';
 
 /** A step as the notice lists it: its label, and its last day and article where a deadline runs. */
 export function describeStep(step: WaitingStep): string {
@@ -40,8 +34,6 @@ export function tellWhenWaiting(ctx: CaseContext): void {
     if (state.closed) return;
     const steps = waitingSteps(state).filter((s) => names.includes(s.action) && !TOLD_OTHERWISE.includes(s.action));
     if (steps.length === 0) return;
-    // Asked only where a notice would go, so a recorded case replays its turns as they were.
-    if (!patched(WORK_NOTICES_PATCH)) return;
     turns += 1;
     const byRecipient = new Map<string, { recipient: NotifyRequest['recipient']; steps: WaitingStep[] }>();
     for (const step of steps) {
