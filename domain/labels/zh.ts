@@ -257,7 +257,7 @@ export const ACTIVITY_NAMES: Record<string, string> = {
 };
 
 /** The API's field messages are English; the common ones in Chinese, the rest as they come. */
-const MESSAGES: [RegExp, string][] = [
+const MESSAGES: [RegExp, string | ((...parts: string[]) => string)][] = [
   [/^must not be empty$/, '不能为空'],
   [/^must be at most (\d+) characters$/, '不能超过 $1 个字'],
   [/^must be a date written YYYY-MM-DD$/, '请按 年-月-日 填写日期'],
@@ -288,10 +288,69 @@ const MESSAGES: [RegExp, string][] = [
   [/^(.+) is a weekday; a make-up working day is a Saturday or Sunday$/, '$1 是工作日；调休上班日应为周六或周日'],
   [/^must cite the notice the dates come from.*$/, '请注明日期所依据的通知文号'],
   [/^must list at least one day off$/, '至少列出一个放假日'],
+  [/^must name a role$/, '须选择一个角色'],
+  [/^must be lower-case letters, digits and hyphens, at most (\d+)$/, '须为小写字母、数字和连字符，至多 $1 个字符'],
+  [/^must be lower-case letters, digits and hyphens$/, '须为小写字母、数字和连字符'],
+  [/^must be a rulebook id: lower-case letters, digits and hyphens$/, '规则编号须为小写字母、数字和连字符'],
+  [/^must have at most (\d+) parts$/, '至多 $1 个部分'],
+  [/^is multipart\/form-data without a boundary$/, '上传格式有误（multipart/form-data 缺少分隔符）'],
+  [/^is not a well-formed multipart\/form-data body$/, '上传内容格式有误（不是合法的 multipart/form-data）'],
+  [/^is given twice$/, '重复提供'],
+  [/^is named twice$/, '重复列出'],
+  [/^is empty$/, '为空'],
+  [/^is invalid$/, '无效'],
+  [/^must not be before (from|inForceFrom)$/, '不能早于起始日期'],
+  [/^must be base64$/, '须为 base64 编码'],
+  [/^does not decrypt: altered, or not sealed by this system$/, '无法解密：已被篡改，或并非本系统加密'],
+  [/^does not open with its payload key: altered, or never sealed by this system$/, '无法用其密钥解密：已被篡改，或并非本系统加密'],
+  [/^must be true or false$/, '须为“是”或“否”'],
+  [/^must be true, or left out$/, '须为“是”，或不填'],
+  [/^is required for evidence: where it came from \(来源\)$/, '证据材料须注明来源'],
+  [/^is required for evidence: how it was obtained \(调取过程\)$/, '证据材料须注明调取过程'],
+  [/^is required: the file to upload$/, '请选择要上传的文件'],
+  [/^must be a file name ending in \.yaml, \.yml or \.json, without folders$/, '须为以 .yaml、.yml 或 .json 结尾的文件名，不含文件夹'],
+  [/^must be a file name, without folders$/, '须为文件名，不含文件夹'],
+  [/^must be at most (\d+)$/, '不能超过 $1'],
+  [/^must be 1 to 200 printable ASCII characters$/, '须为 1 至 200 个可打印的 ASCII 字符'],
+  [/^must be mine or unassigned$/, '须为“我承办的”或“无人承办的”'],
+  [/^is a member of its investigation group$/, '是本案调查组成员'],
+  [/^is not a field the rulebook schema knows \(misspelt\?\)$/, '不是规则文件格式中的字段（是否拼写有误？）'],
+  [/^must name the holiday$/, '须写明节日名称'],
+  [/^must be the 机关代字 only, without year, brackets or number$/, '只填机关代字，不含年份、括号和序号'],
+  [/^is required: the jurisdiction \(or jurisdictions\) the authority runs reviews under$/, '必填：本机关适用的辖区规则'],
+  [/^is not a page token$/, '翻页位置已失效，请从第一页重新查看'],
+  [/^is not a material of this case$/, '不是本案的材料'],
+  [/^is not (?:a|an) (.+)$/, (_m: string, what: string) => `不是有效的${NOUNS[what] ?? what}`],
 ];
 
+/** What an `is not a … id` message names. */
+const NOUNS: Record<string, string> = {
+  role: '角色',
+  'catalogue item id': '目录事项编号',
+  'material id': '材料编号',
+  'part of the application': '申请书组成部分',
+  'item id': '事项编号',
+  'feed token': '日历订阅地址',
+  'document id': '文书编号',
+  'notice id': '通知编号',
+  'filing id': '提交记录编号',
+  'rulebook id': '规则编号',
+  'rulebook version': '规则版本',
+  'rulebook version id': '规则版本编号',
+  'jurisdiction id': '辖区编号',
+  'attribute name': '属性名',
+  'authority id': '机关编号',
+  'requirement name': '报备事项名称',
+  'case id': '案号',
+  'step id': '步骤编号',
+  'valid value': '值',
+  'intake route': '启动方式',
+  'configured authority': '已配置的机关',
+  'calendar date': '日期',
+};
+
 export function fieldMessage(message: string): string {
-  for (const [pattern, zh] of MESSAGES) if (pattern.test(message)) return message.replace(pattern, zh);
+  for (const [pattern, zh] of MESSAGES) if (pattern.test(message)) return typeof zh === 'string' ? message.replace(pattern, zh) : message.replace(pattern, zh as never);
   return message;
 }
 
@@ -373,4 +432,57 @@ const WORDS: Record<string, string> = Object.assign({}, ...Object.values(ENUM_NA
 /** A text with the ids it names (an outcome, a party, a stage, a role) in Chinese; other words as they are. */
 export function plainWords(text: string): string {
   return text.replace(/(?<![A-Za-z0-9.-])[a-z][A-Za-z]+(?:-admin)?(?![A-Za-z0-9-])/g, (w) => WORDS[w] ?? w);
+}
+
+/** Every step by its Chinese name (api/case-actions.ts ACTION_SUMMARIES begins with the same words). */
+export const ACTION_LABELS: Record<string, string> = {
+  fileApplication: '登记容错免责申请',
+  recordAdvanceStep: '记录事前程序',
+  recordAccusationFalse: '澄清正名',
+  decideExOfficio: '依职权决定是否继续',
+  decideAcceptance: '决定是否受理',
+  extendInvestigation: '延长调查',
+  recordParticipant: '邀请参与调查',
+  recordExecution: '执行',
+  issueCorrectionList: '制发纠错建议清单',
+  fileRectificationReport: '报告整改情况',
+  waiveCorrectionItem: '免于整改',
+  approveStart: '审批启动',
+  recordRecusal: '登记回避',
+  bindSubjectAccount: '绑定被调查对象账户',
+  appointInvestigationGroup: '成立调查组',
+  recordStatement: '听取意见',
+  recordHearing: '召开听证会',
+  submitInvestigationReport: '提交调查报告',
+  referToCommittee: '提交同级党委审议',
+  reportUpward: '向上级报告',
+  deferDecision: '暂缓作出决定',
+  recordDetermination: '集体研究认定',
+  recordFiling: '备案',
+  serveNotice: '书面告知',
+  fileAppeal: '登记申诉',
+  decideAppeal: '作出申诉处理决定',
+  recordPublication: '结论公开',
+  archiveCase: '归档',
+  recordFollowUpVisit: '回访',
+  retryEffect: '重试失败的操作',
+  skipEffect: '跳过失败的操作',
+  withdrawCase: '撤回申请或终结程序',
+  attachPapers: '补附书面材料',
+  assignCase: '指定承办人',
+  claimCase: '认领案件',
+  bindOrganisationAccount: '绑定所在单位账户',
+};
+
+/**
+ * A refusal's words as a person reads them. The workflow writes ids into its refusals (案件当前阶段为
+ * exOfficioConsideration，不能进行 fileApplication；与 members.0 是同一人；存在不予容错情形 binhai-8-5):
+ * a step by its name, a stage by its name, a field's path by the field's name, a catalogue item by
+ * its article and text (`items`: id → words, from the case's rulebook).
+ */
+export function plainRefusal(text: string, items: ReadonlyMap<string, string> = new Map(), action?: string): string {
+  return text
+    .replace(/(?<![A-Za-z0-9])[a-z0-9]+(?:-[a-z0-9]+)+(?![A-Za-z0-9])/g, (id) => items.get(id) ?? id)
+    .replace(/(?<![A-Za-z0-9])[a-z][A-Za-z]*(?:\.(?:\d+|[a-z][A-Za-z]*))+(?![A-Za-z0-9])/g, (path) => fieldPath(path, action))
+    .replace(/(?<![A-Za-z0-9.-])[a-z][A-Za-z]+(?![A-Za-z0-9-])/g, (w) => ACTION_LABELS[w] ?? WORDS[w] ?? FIELD_NAMES[w] ?? w);
 }

@@ -9,7 +9,7 @@ import { englishStringTranslator, replaceStringParameters, TranslatableString, t
 import { useEffect, useId, useRef, useState } from 'react';
 import { api, ApiError, newIdempotencyKey, schemaAt, type CaseMaterial, type CaseView, type Problem, type Rulebook } from '../api';
 import { chineseDate } from '../format';
-import { BOOLEAN_CHOICES, ENUM_NAMES, fieldMessage, fieldPath } from '../labels';
+import { BOOLEAN_CHOICES, ENUM_NAMES, fieldMessage, fieldPath, plainRefusal } from '../labels';
 import { bodyOf, errorSchemaOf, stepForm, type StepForm as StepFormSpec } from './step-schema';
 import { validator } from './validator';
 
@@ -41,16 +41,11 @@ function translateString(key: TranslatableString, params?: string[]): string {
   return zh === undefined ? englishStringTranslator(key, params) : replaceStringParameters(zh, params);
 }
 
-/**
- * A refusal's words as a person reads them: a field's path (`members.1`) by its name, a catalogue
- * item's id (binhai-8-5) by its article and text.
- */
-export function plainRefusal(text: string, rulebook: Rulebook, action?: string): string {
+/** A refusal's words as a person reads them, a catalogue item by its article and text from the case's rulebook. */
+export function refusalText(text: string, rulebook: Rulebook, action?: string): string {
   const items = new Map<string, string>();
   for (const c of Object.values(rulebook.catalogues)) for (const i of c?.items ?? []) items.set(i.id, `${i.article}“${i.text}”`);
-  return text
-    .replace(/[a-z0-9]+(?:-[a-z0-9]+)+/g, (id) => items.get(id) ?? id)
-    .replace(/\b[a-z][A-Za-z]*(?:\.(?:\d+|[a-z][A-Za-z]*))+\b/g, (path) => fieldPath(path, action));
+  return plainRefusal(text, items, action);
 }
 
 /** A refusal's message may start with the field it concerns (`members：…`): show it there too. */
@@ -204,7 +199,7 @@ export function StepForm({ caseView, materials = [], action, rulebook, onTaken }
       if (!(err instanceof ApiError)) throw err;
       setProblem(err.problem);
       const fields = [...(err.problem.errors ?? []), ...refusalField(err.problem)];
-      if (fields.length) setExtraErrors(errorSchemaOf(fields, (m) => plainRefusal(fieldMessage(m), rulebook, action.name)) as ErrorSchema);
+      if (fields.length) setExtraErrors(errorSchemaOf(fields, (m) => refusalText(fieldMessage(m), rulebook, action.name)) as ErrorSchema);
     } finally {
       setBusy(false);
     }
@@ -261,7 +256,7 @@ export function StepForm({ caseView, materials = [], action, rulebook, onTaken }
         {problem ? (
           <div className="refusal" role="alert" tabIndex={-1} ref={problemRef}>
             <strong>{problem.status === 400 ? '填写有误' : '操作未被接受'}：</strong>
-            {plainRefusal(refusalField(problem)[0]?.message ?? problem.detail, rulebook, action.name)}
+            {refusalText(refusalField(problem)[0]?.message ?? problem.detail, rulebook, action.name)}
             {problem.basis ? (
               <p className="basis">
                 依据 <cite>{problem.basis.article}</cite>：“{problem.basis.quote}”
