@@ -9,6 +9,7 @@ import { Link } from 'wouter';
 import { api, ApiError, type CaseView, type RedactedCaseView, type Rulebook } from '../api';
 import type { DeadlineRecord, LimitRecord } from '../../../domain/case/contract';
 import { StepForm } from '../forms/StepForm';
+import { JUST_OPENED } from './OpenCase';
 import { BoundFile, Materials } from './CaseFile';
 import { chineseDate, chineseDateTime } from '../format';
 import { ACTIVITY_NAMES, EVENT_NAMES, OUTCOME_NAMES, PARTY_NAMES, ROLE_NAMES, STAGE_FALLBACK, nameOf, plainWords } from '../labels';
@@ -316,7 +317,11 @@ export function CaseDetail({ id }: { id: string }) {
   // The page follows the case from the moment it opens and after every step, until it stops moving.
   const [following, setFollowing] = useState<Following | undefined>(() => ({ until: Date.now() + FOLLOW_FOR_SECONDS * 1000, lastVersion: undefined, still: 0 }));
   const [stillSettling, setStillSettling] = useState(false);
-  const [lastStep, setLastStep] = useState<string>();
+  const [lastStep, setLastStep] = useState<string | undefined>(() => {
+    if (sessionStorage.getItem(JUST_OPENED) !== id) return undefined;
+    sessionStorage.removeItem(JUST_OPENED);
+    return '立案';
+  });
   const [printedAt, setPrintedAt] = useState(() => new Date().toISOString());
   useEffect(() => {
     const stamp = () => setPrintedAt(new Date().toISOString());
