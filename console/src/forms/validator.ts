@@ -79,7 +79,9 @@ export const validator: ValidatorType = {
     return { errors, errorSchema };
   },
   isValid(schema, formData, rootSchema) {
-    const withDefs = { ...(rootSchema as object), ...(schema as object) } as RJSFSchema;
+    // Only the root's definitions, for $ref: its other keywords (additionalProperties, allOf) are not the subschema's.
+    const defs = (rootSchema as { $defs?: unknown } | undefined)?.$defs;
+    const withDefs = (defs ? { ...(schema as object), $defs: defs } : schema) as RJSFSchema;
     return new Validator(withDefs as Schema, '2020-12', true).validate(formData).valid;
   },
   rawValidation(schema, formData) {
