@@ -348,7 +348,8 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await submitStep(application);
   await followed(officer, async () => (await officer.locator('.summary .stage').textContent()) === '调查核实', 'the investigation stage');
   await contains(officer.locator('.deadlines'), '第十二条(二)');
-  await followed(officer, async () => ((await officer.locator('section.confirmation').textContent()) ?? '').includes('已办理：登记容错免责申请'), 'the confirmation of the filing');
+  await followed(officer, async () => ((await officer.locator('section.confirmation').textContent()) ?? '').includes('已办理：提交《容错免责申请》'), 'the confirmation of the filing');
+  await contains(officer.locator('section.confirmation'), '案件现处于：调查核实');
   await noEnglish(officer, 'case after the application');
 
   // ---- 我的待办: nobody holds the case; the officer claims it and finds its next step there ----------------------
@@ -456,7 +457,7 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // Check your answers, in words: the outcome and the choices by their names.
   await confirmStep(determination, ['认定结果', '免责', '不属于复杂案件', '问责部门领导班子']);
   await followed(supervisor, async () => (await supervisor.locator('.summary .outcome').textContent()) === '免责', 'the outcome');
-  await followed(supervisor, async () => ((await supervisor.locator('section.confirmation').textContent()) ?? '').includes('已办理：集体研究认定'), 'the confirmation of the determination');
+  await followed(supervisor, async () => ((await supervisor.locator('section.confirmation').textContent()) ?? '').includes('结果：免责'), 'the confirmation of the determination');
   await shot(supervisor, 'case-confirmation');
 
   const filing = await step(supervisor, 'recordFiling');
