@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ActionName } from '../domain/case/contract';
 import { PAPER_ACTIONS } from '../domain/case/materials';
 import { OUTCOMES, PARTICIPANT_KINDS } from '../domain/rulebooks/schema';
-import { accountId, isoDateSchema, pastDateSchema, personName, text } from './schemas';
+import { accountId, isoDateSchema, personName, text } from './schemas';
 
 const party = z.enum(['subject', 'subjectOrganisation']);
 const ids = z.array(z.string().regex(/^[a-z0-9-]{1,60}$/, 'is not a catalogue item id')).max(40);
@@ -24,8 +24,7 @@ export const actionBodies = {
   fileApplication: z
     .object({
       filedBy: party,
-      /** A day of receipt after today is a mistake, refused as such, not as a late filing. */
-      receivedOn: pastDateSchema,
+      receivedOn: isoDateSchema,
       summary: text(5000),
       /** The application's parts, where the rulebook lists them (`applicationContents` in GET /v1/rulebooks/{id}), by part id. */
       contents: z
@@ -78,7 +77,7 @@ export const actionBodies = {
     .strict(),
   recordStatement: z
     .object({
-      receivedOn: pastDateSchema,
+      receivedOn: isoDateSchema,
       summary: text(5000),
       by: party.optional(),
       declined: z.boolean().optional(),
@@ -119,7 +118,7 @@ export const actionBodies = {
     .strict(),
   recordFiling: z.object({ filedOn: isoDateSchema, reference: text(100).optional() }).strict(),
   serveNotice: z.object({ servedOn: isoDateSchema, servedTo: z.array(z.enum(['subject', 'subjectOrganisation', 'accountabilityBody'])).min(1).max(3), attachments }).strict(),
-  fileAppeal: z.object({ receivedOn: pastDateSchema, filedBy: party.optional(), summary: text(5000), attachments }).strict(),
+  fileAppeal: z.object({ receivedOn: isoDateSchema, filedBy: party.optional(), summary: text(5000), attachments }).strict(),
   decideAppeal: z
     .object({
       decidedOn: isoDateSchema,
@@ -149,7 +148,7 @@ export const actionBodies = {
   retryEffect: z.object({ effectId: text(300) }).strict(),
   skipEffect: z.object({ effectId: text(300), reason: text(2000) }).strict(),
   withdrawCase: z
-    .object({ reason: text(2000), applicantWithdrawal: z.object({ filedBy: party, receivedOn: pastDateSchema }).strict().optional(), attachments })
+    .object({ reason: text(2000), applicantWithdrawal: z.object({ filedBy: party, receivedOn: isoDateSchema }).strict().optional(), attachments })
     .strict(),
   attachPapers: z
     .object({

@@ -248,8 +248,8 @@ async function uploadMaterial(page: Page, file: string, fields: { kind: string; 
 }
 
 /** A step taken through the API once the case offers it (the part of the procedure the pages were shown for already). */
-async function apiStep(caseId: string, action: string, body: Record<string, unknown>, who: { sub: string; roles: string[] }): Promise<void> {
-  const token = await stack.token({ roles: who.roles, authority: 'binhai-jw', sub: who.sub, name: '李办案' });
+async function apiStep(caseId: string, action: string, body: Record<string, unknown>, who: { sub: string; roles: string[]; authority?: string }): Promise<void> {
+  const token = await stack.token({ roles: who.roles, authority: who.authority ?? 'binhai-jw', sub: who.sub, name: '李办案' });
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const started = Date.now();
   for (;;) {
@@ -345,6 +345,11 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await application.getByLabel('提交人').selectOption({ label: '被调查对象' });
   await hasValue(application.getByLabel('收到日期'), today);
   await application.getByLabel('内容摘要').fill('在老旧小区改造中为赶工期简化程序，申请容错免责');
+  // A day of receipt after today is a slip of the date, said as such (not 已逾期，不予受理), in the summary and at the field.
+  await application.getByLabel('收到日期').fill(addDays(today, 3));
+  await submitStep(application);
+  await contains(application.locator('.error-summary'), '收到日期：不能是将来的日期');
+  await application.getByLabel('收到日期').fill(today);
   await submitStep(application);
   await followed(officer, async () => (await officer.locator('.summary .stage').textContent()) === '调查核实', 'the investigation stage');
   await contains(officer.locator('.deadlines'), '第十二条(二)');
@@ -742,6 +747,39 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   expect(page.trim()).toBe(String(minutes.firstPage));
   await officer.locator('.bound-file').scrollIntoViewIfNeeded();
   await shot(officer, 'case-bound-file');
+
+  // ---- A Hangzhou case: the supervisor's 审批启动 as two explicit choices, checked, confirmed and followed ------------------
+  const hzOfficer = { sub: 'hz-officer', roles: ['officer'], authority: 'hz-jyj' };
+  const hzToken = await stack.token({ roles: hzOfficer.roles, authority: hzOfficer.authority, sub: hzOfficer.sub, name: '钱办案' });
+  const hzOpened = await fetch(`${base}/v1/cases`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${hzToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      jurisdiction: 'hangzhou-education',
+      subject: { name: '孙某', organisation: '某中学', position: '副校长' },
+      matter: '推进集团化办学改革中先行先试，程序存在瑕疵',
+      accountability: { reference: '杭教问〔2026〕3号', body: '市教育局党委' },
+      eventDate: today,
+    }),
+  });
+  expect(hzOpened.status).toBe(201);
+  const hzCase = ((await hzOpened.json()) as { id: string }).id;
+  await apiStep(hzCase, 'fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责' }, hzOfficer);
+  const hzLeader = await newPage();
+  await signIn(hzLeader, { sub: 'hz-leader', name: '吴书记', roles: ['supervisor'], authority: 'hz-jyj' });
+  await hzLeader.goto(`${base}/#/cases/${hzCase}`);
+  await hzLeader.getByRole('heading', { name: `案件 ${hzCase}` }).waitFor();
+  const start = await step(hzLeader, 'approveStart');
+  expect(await start.getByLabel('批准启动', { exact: true }).isChecked()).toBe(false);
+  expect(await start.getByLabel('不批准启动').isChecked()).toBe(false);
+  await start.getByLabel('批准启动', { exact: true }).check();
+  await start.getByLabel('批准人职务').fill('局党委主要负责人');
+  await noEnglish(hzLeader, 'Hangzhou case before 审批启动');
+  await confirmStep(start, ['批准启动']);
+  await followed(hzLeader, async () => ((await hzLeader.locator('section.confirmation').textContent()) ?? '').includes('已办理：'), 'the confirmation of 审批启动');
+  await followed(hzLeader, async () => (await hzLeader.locator('.summary .stage').textContent()) === '调查核实', 'the Hangzhou investigation stage');
+  await noEnglish(hzLeader, 'Hangzhou case after 审批启动');
+  await shot(hzLeader, 'hangzhou-case');
 
   expect(violations).toEqual([]);
   expect(accessibility).toEqual([]);

@@ -286,6 +286,8 @@ it('puts the sixth 办法’s revision in force through 规则管理, and a case
   await officerPage.getByLabel('问责文书文号').fill('青纪问〔2026〕5号');
   await officerPage.getByLabel('收到问责告知之日').fill(day0);
   await officerPage.getByRole('button', { name: '立案' }).click();
+  // Check your answers, then 立案.
+  await officerPage.getByRole('button', { name: '确认立案' }).click();
   await officerPage.getByRole('heading', { name: /^案件 case-qingshan-/ }).waitFor();
   const caseB = (await officerPage.getByRole('heading', { name: /^案件 case-qingshan-/ }).textContent())!.replace('案件 ', '').trim();
   await eventuallyOnPage(officerPage, async () => ((await officerPage.locator('.deadlines').textContent()) ?? '').includes('第五条'), 'the application window of 第五条');

@@ -8,7 +8,7 @@ import Form from '@rjsf/core/lib/components/Form.js';
 import { englishStringTranslator, replaceStringParameters, TranslatableString, type ErrorSchema, type RJSFSchema, type UiSchema } from '@rjsf/utils';
 import { useEffect, useId, useRef, useState } from 'react';
 import { api, ApiError, newIdempotencyKey, schemaAt, type CaseMaterial, type CaseView, type Problem, type Rulebook } from '../api';
-import { chineseDate } from '../format';
+import { beijingToday, chineseDate } from '../format';
 import { BOOLEAN_CHOICES, ENUM_NAMES, fieldMessage, fieldPath, plainRefusal } from '../labels';
 import { bodyOf, errorSchemaOf, stepForm, type StepForm as StepFormSpec } from './step-schema';
 import { validator } from './validator';
@@ -126,6 +126,19 @@ function propertySchema(schema: Record<string, unknown>, name: string): Record<s
   return undefined;
 }
 
+/** The days of receipt (`receivedOn`, at the top or one part down) that lie after today. */
+function futureReceipts(body: Record<string, unknown>, today: string): string[][] {
+  const found: string[][] = [];
+  for (const [k, v] of Object.entries(body)) {
+    if (k === 'receivedOn' && typeof v === 'string' && v > today) found.push([k]);
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const inner = (v as Record<string, unknown>).receivedOn;
+      if (typeof inner === 'string' && inner > today) found.push([k, 'receivedOn']);
+    }
+  }
+  return found;
+}
+
 interface Props {
   caseView: CaseView;
   /** The case's materials, which a step may carry (attachments). */
@@ -175,6 +188,13 @@ export function StepForm({ caseView, materials = [], action, rulebook, onTaken }
     const checked = validator.validateFormData(asked, spec.schema);
     if (checked.errors.length) {
       setExtraErrors(checked.errorSchema);
+      return;
+    }
+    // A day of receipt after today is a slip of the date, said as such: the case would take it for a late filing
+    // (已逾期). The API's clock may run ahead in a test of months; the person at the console lives today.
+    const future = futureReceipts(asked, beijingToday());
+    if (future.length) {
+      setExtraErrors(Object.fromEntries(future.map((path) => [path[0], path.length > 1 ? { [path[1]!]: { __errors: ['不能是将来的日期（晚于今天）'] } } : { __errors: ['不能是将来的日期（晚于今天）'] }])) as ErrorSchema);
       return;
     }
     if (DECISIVE.has(action.name) && !confirmed) {
