@@ -147,7 +147,9 @@ async function signIn(page: Page, who: { sub: string; name: string; roles: strin
   await page.getByLabel('用户标识').fill(who.sub);
   await page.getByLabel('姓名').fill(who.name);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('heading', { name: '工作台', exact: true }).waitFor();
+  // Officers and supervisors land on 我的待办 (issue 27), everyone else on the 工作台.
+  const landing = who.roles.some((r) => r === 'officer' || r === 'supervisor') ? '我的待办' : '工作台';
+  await page.getByRole('heading', { name: landing, exact: true }).waitFor();
 }
 
 /** Reloads the case page (刷新) until `holds`: the case counts its first deadline after it opens. */
