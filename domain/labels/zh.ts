@@ -226,7 +226,6 @@ export const FIELD_NAMES: Record<string, string> = {
   date: '日期',
   /** The same name in another step means something else: `action.field` first. */
   'recordStatement.by': '陈述人',
-  'recordStatement.receivedOn': '听取（收到）日期',
 };
 
 /** A field's Chinese name in a step's body: by the step first (`recordStatement.by`), then by name. */
