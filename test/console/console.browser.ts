@@ -450,6 +450,7 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await determination.getByLabel('理由').fill('符合第六条所列情形，经领导班子集体研究予以免责');
   // Whether the case is complex has consequences (approval): two explicit choices, none made for the supervisor.
   expect(await determination.getByLabel('不属于复杂案件').isChecked()).toBe(false);
+  expect(await determination.getByLabel('属于复杂案件（须经批准）').isChecked()).toBe(false);
   await submitStep(determination);
   // The error summary at the top names the field and links to it; the field shows the error again.
   const summary = determination.locator('.error-summary');

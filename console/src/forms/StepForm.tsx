@@ -268,6 +268,8 @@ export function StepForm({ caseView, materials = [], action, rulebook, onTaken }
         showErrorList={false}
         noHtml5Validate
         noValidate
+        // A yes-or-no is two options with a const each: RJSF would take the first (是) as the default. Nothing is chosen for the user.
+        experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
         idPrefix={`${action.name}`}
         disabled={busy}
         onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
