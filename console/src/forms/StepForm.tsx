@@ -268,8 +268,8 @@ export function StepForm({ caseView, materials = [], action, rulebook, onTaken }
         showErrorList={false}
         noHtml5Validate
         noValidate
-        // A yes-or-no is two options with a const each: RJSF would take the first (是) as the default. Nothing is chosen for the user.
-        experimental_defaultFormStateBehavior={{ constAsDefaults: 'never' }}
+        // A yes-or-no is left unanswered: RJSF would take a const option's first value, or false for a required boolean, as the default.
+        experimental_defaultFormStateBehavior={{ constAsDefaults: 'never', requiredBooleanDefault: 'skip' }}
         idPrefix={`${action.name}`}
         disabled={busy}
         onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
