@@ -85,7 +85,8 @@ function ErrorSummary({ errors, idPrefix, action }: { errors: { path: string[]; 
                 onClick={(ev) => {
                   // The address's hash is the page's route: move the focus, not the address.
                   ev.preventDefault();
-                  const field = document.getElementById(id) ?? document.querySelector<HTMLElement>(`[id^="${id}"]`);
+                  // The field's own input: a radio group's first choice (id-0), not the element wrapping it.
+                  const field = [...document.querySelectorAll<HTMLElement>(`[id="${id}"], [id^="${id}-"], [id^="${id}_"]`)].find((el) => /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName));
                   field?.focus();
                   field?.scrollIntoView({ block: 'center' });
                 }}
