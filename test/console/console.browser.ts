@@ -180,8 +180,8 @@ async function followed(page: Page, holds: () => Promise<boolean>, what: string,
 const LATIN_ALLOWED = [
   /case-[a-z]+-\d{4}-\d{4}/g,
   /\b(cadre|bh|hz)-[a-z0-9-]+\b/g,
-  /\b[0-9a-f]{64}\b/g,
-  /\b(PDF\/A|PDF|SHA-256|SM3|docx|veraPDF|CSV|ics|JSON|OIDC|HTTPS|ID|Temporal|A4)\b/g,
+  /\b[0-9a-f]{8,64}\b/g,
+  /\b(PDF\/A|PDF|SHA-256|SM3|docx|veraPDF|CSV|ics|JSON|OIDC|HTTPS|ID|Temporal|A4|JPEG|PNG|TIFF|Word|OFD|KB|MB)\b/g,
 ];
 /** Latin words found on screen where Chinese belongs, by page. */
 const english: string[] = [];
@@ -515,7 +515,8 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // ---- It files its appeal online (第十七条), and gets its receipt at once and in its inbox ----------------------------
   await subject.goto(`${base}/#/my/cases/${caseId}`);
   const appealForm = subject.locator('form[data-filing="appeal"]');
-  await reloadUntil(subject, `案件 ${caseId}`, async () => (await appealForm.count()) > 0, 'the appeal open to the subject');
+  // Open, and its window counted (the deadline names its article once counted).
+  await reloadUntil(subject, `案件 ${caseId}`, async () => (await appealForm.count()) > 0 && ((await appealForm.textContent()) ?? '').includes('第十七条'), 'the appeal open to the subject');
   await contains(appealForm, '第十七条');
   await appealForm.getByLabel('书面申诉内容').fill('对免责结论中认定的事实有补充意见，提出申诉');
   await appealForm.getByRole('button', { name: '提交' }).click();
