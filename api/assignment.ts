@@ -7,6 +7,7 @@
  * assignee's name as the directory has it and the keyed hash the case list
  * filters on; the workflow checks recusal again (workflows/engine/assignment.ts).
  */
+import { ROLE_NAMES } from '../domain/labels/zh';
 import type { CaseState } from '../domain/case/contract';
 import type { Assignee } from '../domain/case/people';
 import { partyOfAccount } from '../domain/case/people';
@@ -31,7 +32,7 @@ async function officerOf(deps: { db: Queryable; matterIndex: MatterIndex }, stat
     throw refused('assignee_not_officer', field, `账户 ${sub} 不是本机关的办案人员（从未以办案人员身份登录本系统）`, `Account ${sub} is not known as an officer of ${state.authority} (it has never signed in as one)`);
   }
   if (!member.roles.includes('officer')) {
-    throw refused('assignee_not_officer', field, `${member.name}（${sub}）不是办案人员（角色：${member.roles.join('、')}），不能承办案件`, `${sub} is not an officer (roles: ${member.roles.join(', ')}) and cannot hold a case`);
+    throw refused('assignee_not_officer', field, `${member.name}（${sub}）不是办案人员（角色：${member.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}），不能承办案件`, `${sub} is not an officer (roles: ${member.roles.join(', ')}) and cannot hold a case`);
   }
   if (partyOfAccount(state, sub)) {
     throw refused('assignee_is_party', field, `${member.name}（${sub}）是本案当事人，不能承办本案`, `${sub} is a party to this case and cannot hold it`);

@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { isTransient } from '../services/faults';
+import { fieldMessage, fieldPath, ROLE_NAMES } from '../domain/labels/zh';
 
 export interface FieldError {
   /** JSON-pointer-like path of the field, e.g. `subject.name` or `query.amount`. */
@@ -50,14 +51,16 @@ export const MAX_FIELD_ERRORS = 20;
 export function fieldsProblem(all: FieldError[]): Problem {
   const errors = all.slice(0, MAX_FIELD_ERRORS).map((e) => ({ field: e.field.slice(0, 200), message: e.message.slice(0, 300) }));
   const more = all.length - errors.length;
-  const listed = (sep: string) => errors.map((e) => `${e.field} ${e.message}`).join(sep);
+  const listed = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+  // The Chinese names the field as the console does (调查组成员第 1 项的姓名), never its path.
+  const listedZh = errors.map((e) => `${fieldPath(e.field)}：${fieldMessage(e.message)}`).join('；');
   return new Problem({
     status: 400,
     code: 'validation_failed',
     title: 'Invalid request',
     detail: {
-      zh: `请求内容有误：${listed('；')}${more > 0 ? `；另有 ${more} 处错误未列出` : ''}`,
-      en: `The request is invalid: ${listed('; ')}${more > 0 ? `; and ${more} more errors not listed` : ''}`,
+      zh: `请求内容有误：${listedZh}${more > 0 ? `；另有 ${more} 处错误未列出` : ''}`,
+      en: `The request is invalid: ${listed}${more > 0 ? `; and ${more} more errors not listed` : ''}`,
     },
     errors,
     ...(more > 0 ? { extensions: { moreErrors: more } } : {}),
@@ -72,7 +75,7 @@ export const problems = {
       status: 403,
       code: 'forbidden',
       title: 'Forbidden',
-      detail: { zh: `需要以下角色之一：${roles.join('、')}`, en: `Requires one of the roles: ${roles.join(', ')}` },
+      detail: { zh: `需要以下角色之一：${roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}`, en: `Requires one of the roles: ${roles.join(', ')}` },
       extensions: { requiredRoles: roles },
     }),
   notFound: (what: string) =>

@@ -16,6 +16,7 @@
  * a party's account is never a staff account of the authority. Parties sign
  * in with the party role, which no staff token carries.
  */
+import { ROLE_NAMES } from '../domain/labels/zh';
 import type { CaseState } from '../domain/case/contract';
 import type { Queryable } from '../store/db';
 import { findCaseContacts } from '../store/case-contacts';
@@ -52,7 +53,7 @@ export async function refuseStaffAsParty(db: Queryable, state: CaseState, userId
   if (staff) {
     throw refused(
       'subject_account_is_staff',
-      `账户 ${userId} 是本机关工作人员（曾以 ${staff.roles.join('、')} 身份办理案件 ${staff.lastCaseId}），不得绑定为被调查对象`,
+      `账户 ${userId} 是本机关工作人员（曾以${staff.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}身份办理案件 ${staff.lastCaseId}），不得绑定为被调查对象`,
       `Account ${userId} acts as staff of this authority (as ${staff.roles.join(', ')}, last on ${staff.lastCaseId}) and cannot be bound as a case's subject`,
     );
   }
@@ -60,7 +61,7 @@ export async function refuseStaffAsParty(db: Queryable, state: CaseState, userId
   if (member) {
     throw refused(
       'subject_account_is_staff',
-      `账户 ${userId} 是本机关工作人员（曾以 ${member.roles.join('、')} 身份登录），不得绑定为当事人`,
+      `账户 ${userId} 是本机关工作人员（曾以${member.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}身份登录），不得绑定为当事人`,
       `Account ${userId} has signed in as staff of this authority (as ${member.roles.join(', ')}) and cannot be bound as a party`,
     );
   }

@@ -14,6 +14,8 @@ import { CaseBusy, isRefusal, isRetryOfStep, stepOutcome, takeStep, type StepOut
 import { visibilityString } from '../../services/cases/visibility';
 import { partyInboxKey, userInboxKey } from '../../services/notices/deliver';
 import { bindOrganisationAccount, bindSubjectAccount } from '../../store/case-contacts';
+import { rulebooks } from '../../domain/rulebooks';
+import { plainRefusal } from '../../domain/labels/zh';
 import type { RulebookParameters } from '../../domain/rulebooks';
 import type { Db } from '../../store/db';
 import { documentsOfCase } from '../../store/documents';
@@ -66,6 +68,11 @@ const REFUSAL_STATUS: Record<Exclude<(typeof RefusalType)[keyof typeof RefusalTy
   [RefusalType.limitExceeded]: { status: 422, code: 'limit_exceeded' },
 };
 
+/** Every catalogue item of the shipped rulebooks by its article and text: a refusal names items by id. */
+const CATALOGUE_WORDS: ReadonlyMap<string, string> = new Map(
+  rulebooks.flatMap((b) => Object.values(b.catalogues).flatMap((c) => (c?.items ?? []).map((i) => [i.id, `${i.article}“${i.text}”`] as [string, string]))),
+);
+
 function refusal(err: WorkflowUpdateFailedError): Problem {
   const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
   const mapped = (cause?.type && REFUSAL_STATUS[cause.type as keyof typeof REFUSAL_STATUS]) || { status: 422, code: 'refused' };
@@ -74,7 +81,8 @@ function refusal(err: WorkflowUpdateFailedError): Problem {
     status: mapped.status,
     code: mapped.code,
     title: 'Action refused',
-    detail: { zh: cause?.message ?? '操作被拒绝', en: cause?.message ?? 'The action was refused' },
+    // The workflow's words name ids (a stage, a step, members.0, binhai-8-5): the Chinese names them as the console does.
+    detail: { zh: cause?.message ? plainRefusal(cause.message, CATALOGUE_WORDS) : '操作被拒绝', en: cause?.message ?? 'The action was refused' },
     extensions: details,
   });
 }

@@ -40,7 +40,9 @@ export class ApiError extends Error {
 export interface CaseView extends CaseState {
   availableActions: (AvailableAction & { input: string })[];
   /** null: Temporal did not answer in time, so what is being retried is unknown. */
-  pendingEffects?: { activity: string; attempt: number; state: string; lastFailure: string | null }[] | null;
+  pendingEffects?: { activity: string; attempt: number; state: string; lastFailure: string | null; lastStartedAt?: string | null }[] | null;
+  /** Where the API read the state, and its version (the case's view): the page follows a case until it stops moving. */
+  freshness?: { source: string; version?: number; asOf: string };
 }
 
 /** What GET /v1/cases/{id} shows a user recused (回避) from the case: that it exists and where it stands, not its file. */

@@ -158,6 +158,56 @@ async function expectEventually(page: Page, holds: () => Promise<boolean>, what:
   }
 }
 
+/**
+ * Waits for `holds` while the page follows the case by itself: no 刷新, no reload (a marker set on the
+ * window survives), and no retry notice on the way (each effect here succeeds at its first attempt).
+ */
+async function followed(page: Page, holds: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  await page.evaluate('window.__notReloaded = true');
+  const started = Date.now();
+  while (!(await holds())) {
+    if ((await page.locator('p.warning', { hasText: '正在重试' }).count()) > 0) throw new Error(`a retry notice appeared while waiting for ${what}`);
+    if (Date.now() - started > timeoutMs) {
+      await page.screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true });
+      throw new Error(`the page did not follow the case to ${what} (test-results/console/failure.png)`);
+    }
+    await page.waitForTimeout(200);
+  }
+  expect([what, await page.evaluate('window.__notReloaded === true')]).toEqual([what, true]);
+}
+
+/** Words in Latin letters a person may read on a page: case numbers, account ids, digests and the names of formats. */
+const LATIN_ALLOWED = [
+  /case-[a-z]+-\d{4}-\d{4}/g,
+  /\b(cadre|bh|hz)-[a-z0-9-]+\b/g,
+  /\b[0-9a-f]{8,64}\b/g,
+  /\b(PDF\/A|PDF|SHA-256|SM3|docx|veraPDF|CSV|ics|JSON|OIDC|HTTPS|ID|Temporal|A4|JPEG|PNG|TIFF|Word|OFD|KB|MB)\b/g,
+];
+/** Latin words found on screen where Chinese belongs, by page. */
+const english: string[] = [];
+
+/** Every Latin word in the page's main part that is not a case number, an account id, a digest or a format's name. */
+async function noEnglish(page: Page, where: string): Promise<void> {
+  let text = (await page.locator('#main').innerText()) as string;
+  for (const allowed of LATIN_ALLOWED) text = text.replace(allowed, ' ');
+  const words = text.match(/[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]{2,}/g) ?? [];
+  english.push(...[...new Set(words)].map((w) => `${where}: ${w}`));
+}
+
+/** The case page at 390 px and at 1024 px: nothing wider than the screen, and a picture of each. */
+async function smallScreens(page: Page, name: string): Promise<void> {
+  for (const width of [390, 1024]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 768 });
+    await page.waitForTimeout(100);
+    const wide = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    expect([name, width, wide <= width]).toEqual([name, width, true]);
+    await audit(page, `${name}-${width}`);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    if (width === 390) await page.screenshot({ path: path.join(README_SHOTS, `console-390-${name}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 // Playwright's assertions belong to its test runner; these wait the same way, on the page's own state.
 async function contains(locator: Locator, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 30_000 });
@@ -175,6 +225,15 @@ async function submitStep(box: Locator): Promise<void> {
   await box.locator('button[type="submit"]').click();
 }
 
+/** A decisive step: its answers are shown to be checked, then confirmed. */
+async function confirmStep(box: Locator, checks: string[] = []): Promise<void> {
+  await box.locator('button[type="submit"]').click();
+  const review = box.locator('.check-answers');
+  await review.waitFor();
+  for (const c of checks) await contains(review, c);
+  await review.getByRole('button', { name: /^确认提交/ }).click();
+}
+
 /** Uploads a file to the case file through the page's form, as an officer would, and waits for it in the list. */
 async function uploadMaterial(page: Page, file: string, fields: { kind: string; title: string; source?: string; obtainedBy?: string; originalDate?: string }): Promise<void> {
   const form = page.getByRole('form', { name: '上传材料' });
@@ -189,8 +248,8 @@ async function uploadMaterial(page: Page, file: string, fields: { kind: string; 
 }
 
 /** A step taken through the API once the case offers it (the part of the procedure the pages were shown for already). */
-async function apiStep(caseId: string, action: string, body: Record<string, unknown>, who: { sub: string; roles: string[] }): Promise<void> {
-  const token = await stack.token({ roles: who.roles, authority: 'binhai-jw', sub: who.sub, name: '李办案' });
+async function apiStep(caseId: string, action: string, body: Record<string, unknown>, who: { sub: string; roles: string[]; authority?: string }): Promise<void> {
+  const token = await stack.token({ roles: who.roles, authority: who.authority ?? 'binhai-jw', sub: who.sub, name: '李办案' });
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const started = Date.now();
   for (;;) {
@@ -232,6 +291,11 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(officer.locator('fieldset.choice .field-error'), '请选择');
   await officer.locator('#attr-specialZone-no').check();
   await officer.getByRole('button', { name: '立案' }).click();
+  // Check your answers before 立案: what will be recorded, in words.
+  await contains(officer.locator('#open-review'), '提交前请核对');
+  await contains(officer.locator('#open-review'), '被调查对象所在单位属自贸试验区或开发区');
+  await shot(officer, 'open-case-review');
+  await officer.getByRole('button', { name: '确认立案' }).click();
   await contains(officer.locator('#matter-error'), '不得写入被调查对象姓名');
   await shot(officer, 'open-case');
   // Official text as typed: full-width punctuation stays full-width.
@@ -240,26 +304,35 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // A mistyped year is refused naming the rulebook's in-force date …
   await officer.getByLabel('问责部门告知日').fill(`2019${today.slice(4)}`);
   await officer.getByRole('button', { name: '立案' }).click();
+  await officer.getByRole('button', { name: '确认立案' }).click();
   await contains(officer.locator('#eventDate-error'), '施行日 2021-10-11');
   // … and a date whose application window has run out is put to the officer as a question.
   await officer.getByLabel('问责部门告知日').fill(addDays(today, -60));
   await officer.getByRole('button', { name: '立案' }).click();
+  await officer.getByRole('button', { name: '确认立案' }).click();
   await contains(officer.locator('#lapsed-question'), '申请期限已届满，确认仍要立案？');
   await contains(officer.locator('#lapsed-question'), '第十二条(二)');
   await shot(officer, 'open-case-lapsed-question');
   await officer.getByRole('button', { name: '返回修改日期' }).click();
   await officer.getByLabel('问责部门告知日').fill(today);
   await officer.getByRole('button', { name: '立案' }).click();
+  await officer.getByRole('button', { name: '确认立案' }).click();
   await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).waitFor();
   const caseId = (await officer.getByRole('heading', { name: /^案件 case-binhai-/ }).textContent())!.replace('案件 ', '').trim();
   await contains(officer.locator('.summary'), matter);
+  // Fresh without a refresh: the page follows the new case until its application window is counted, then confirms.
+  await followed(officer, async () => ((await officer.locator('.deadlines').textContent()) ?? '').includes('第十二条(二)'), 'the application window after 立案');
+  await followed(officer, async () => (await officer.locator('section.confirmation').count()) > 0, 'the confirmation of 立案');
+  await contains(officer.locator('section.confirmation'), '已办理：立案');
+  await contains(officer.locator('section.confirmation'), '接下来');
+  await noEnglish(officer, 'case after 立案');
 
   // ---- The subject's own account, bound through its generated form: its notices go to that inbox ----------------
   await contains(officer.locator('.summary .subject-account'), '未绑定');
   const account = await step(officer, 'bindSubjectAccount');
   await account.getByLabel('被调查对象本人的系统账号').fill('cadre-7');
   await submitStep(account);
-  await expectEventually(officer, async () => (await officer.locator('.summary .subject-account').textContent()) === 'cadre-7', 'the subject’s account to be bound');
+  await followed(officer, async () => (await officer.locator('.summary .subject-account').textContent()) === 'cadre-7', 'the subject’s account to be bound');
   await contains(officer.locator('.timeline'), '绑定被调查对象账户');
 
   // ---- The case file: the scanned application, uploaded through the page and carried by the filing ----------------
@@ -272,9 +345,17 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await application.getByLabel('提交人').selectOption({ label: '被调查对象' });
   await hasValue(application.getByLabel('收到日期'), today);
   await application.getByLabel('内容摘要').fill('在老旧小区改造中为赶工期简化程序，申请容错免责');
+  // A day of receipt after today is a slip of the date, said as such (not 已逾期，不予受理), in the summary and at the field.
+  await application.getByLabel('收到日期').fill(addDays(today, 3));
   await submitStep(application);
-  await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '调查核实', 'the investigation stage');
+  await contains(application.locator('.error-summary'), '收到日期：不能是将来的日期');
+  await application.getByLabel('收到日期').fill(today);
+  await submitStep(application);
+  await followed(officer, async () => (await officer.locator('.summary .stage').textContent()) === '调查核实', 'the investigation stage');
   await contains(officer.locator('.deadlines'), '第十二条(二)');
+  await followed(officer, async () => ((await officer.locator('section.confirmation').textContent()) ?? '').includes('已办理：提交《容错免责申请》'), 'the confirmation of the filing');
+  await contains(officer.locator('section.confirmation'), '案件现处于：调查核实');
+  await noEnglish(officer, 'case after the application');
 
   // ---- 我的待办: nobody holds the case; the officer claims it and finds its next step there ----------------------
   await officer.getByRole('link', { name: '我的待办' }).click();
@@ -299,16 +380,18 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // ---- A step refused with its article; the form keeps what was typed ---------------------------------
   const group = await step(officer, 'appointInvestigationGroup');
   await group.getByLabel('姓名').first().fill('陈调查');
-  await group.getByLabel('声明与被调查对象无亲属、利害关系').first().check();
+  await group.getByLabel('声明无亲属、利害关系').first().check();
   await submitStep(group);
   const refusal = group.locator('.refusal');
   await contains(refusal, '调查组须由2人以上组成');
   await contains(refusal, '第十三条(一)');
   await hasValue(group.getByLabel('姓名').first(), '陈调查');
   await shot(officer, 'case-refused');
+  // Yes or no is two explicit choices, neither chosen for the user.
+  expect(await group.getByLabel('不作声明').count()).toBe(1);
   await group.getByRole('button', { name: /添加/ }).click();
   await group.getByLabel('姓名').nth(1).fill('刘调查');
-  await group.getByLabel('声明与被调查对象无亲属、利害关系').nth(1).check();
+  await group.getByLabel('声明无亲属、利害关系').nth(1).check();
   await submitStep(group);
   await expectEventually(officer, async () => (await officer.locator('details.step-box[data-action="submitInvestigationReport"]').count()) > 0, 'the report to be offered');
 
@@ -341,7 +424,9 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   const circumstance = report.locator('.checkboxes input[type="checkbox"]').first();
   await circumstance.check();
   await submitStep(report);
-  await expectEventually(officer, async () => (await officer.locator('.summary .stage').textContent()) === '集体研究认定', 'the deliberation stage');
+  await followed(officer, async () => (await officer.locator('.summary .stage').textContent()) === '集体研究认定', 'the deliberation stage');
+  // The timeline names the recommendation in Chinese (初步建议：免责), never its id.
+  await noEnglish(officer, 'case after the report');
 
   // ---- The supervisor is told the deliberation waits, and records the determination -----------------------------------
   const supervisor = await newPage();
@@ -363,12 +448,28 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await determination.getByLabel('认定结果').selectOption({ label: '免责' });
   await determination.locator('input[type="checkbox"][id^="recordDetermination_circumstances"]').first().check();
   await determination.getByLabel('理由').fill('符合第六条所列情形，经领导班子集体研究予以免责');
+  // Whether the case is complex has consequences (approval): two explicit choices, none made for the supervisor.
+  expect(await determination.getByLabel('不属于复杂案件').isChecked()).toBe(false);
+  expect(await determination.getByLabel('属于复杂案件（须经批准）').isChecked()).toBe(false);
   await submitStep(determination);
-  await expectEventually(supervisor, async () => (await supervisor.locator('.summary .outcome').textContent()) === '免责', 'the outcome');
+  // The error summary at the top names the field and links to it; the field shows the error again.
+  const summary = determination.locator('.error-summary');
+  await contains(summary, '属于复杂案件：必填');
+  await shot(supervisor, 'case-error-summary');
+  await summary.getByRole('link', { name: /属于复杂案件/ }).click();
+  expect(await supervisor.evaluate('document.activeElement.id')).toMatch(/^recordDetermination_complex/);
+  await contains(determination.locator('.field-error, .error-detail, .text-danger'), '必填');
+  await determination.getByLabel('不属于复杂案件').check();
+  // Check your answers, in words: the outcome and the choices by their names.
+  await confirmStep(determination, ['认定结果', '免责', '不属于复杂案件', '问责部门领导班子']);
+  await followed(supervisor, async () => (await supervisor.locator('.summary .outcome').textContent()) === '免责', 'the outcome');
+  await followed(supervisor, async () => ((await supervisor.locator('section.confirmation').textContent()) ?? '').includes('结果：免责'), 'the confirmation of the determination');
+  await shot(supervisor, 'case-confirmation');
 
   const filing = await step(supervisor, 'recordFiling');
   await submitStep(filing);
-  await expectEventually(supervisor, async () => (await supervisor.locator('.summary .stage').textContent()) === '书面告知容错免责结论', 'the notice stage');
+  await followed(supervisor, async () => (await supervisor.locator('.summary .stage').textContent()) === '书面告知容错免责结论', 'the notice stage');
+  await noEnglish(supervisor, 'case after 备案');
 
   // ---- The subject signs in as a party: its own case only, and nobody else's ------------------------------------------
   const staffToken = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer', name: '李办案' });
@@ -414,7 +515,8 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // ---- It files its appeal online (第十七条), and gets its receipt at once and in its inbox ----------------------------
   await subject.goto(`${base}/#/my/cases/${caseId}`);
   const appealForm = subject.locator('form[data-filing="appeal"]');
-  await reloadUntil(subject, `案件 ${caseId}`, async () => (await appealForm.count()) > 0, 'the appeal open to the subject');
+  // Open, and its window counted (the deadline names its article once counted).
+  await reloadUntil(subject, `案件 ${caseId}`, async () => (await appealForm.count()) > 0 && ((await appealForm.textContent()) ?? '').includes('第十七条'), 'the appeal open to the subject');
   await contains(appealForm, '第十七条');
   await appealForm.getByLabel('书面申诉内容').fill('对免责结论中认定的事实有补充意见，提出申诉');
   await appealForm.getByRole('button', { name: '提交' }).click();
@@ -445,12 +547,22 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.evaluate('window.scrollTo(0, 0)');
   await shot(officer, 'case', true);
 
-  // The printed case page: its summary and deadlines, without the forms.
+  // The printed case: summary, deadlines, the whole 办理记录, documents and materials, the date and who printed it; no forms.
   await officer.emulateMedia({ media: 'print' });
   await officer.locator('.deadlines').waitFor();
+  await officer.locator('section.timeline').waitFor();
+  await officer.locator('section.documents').waitFor();
+  await officer.locator('section.materials').waitFor();
+  await contains(officer.locator('.print-meta'), '打印人：李办案');
   await officer.locator('section.steps').waitFor({ state: 'hidden' });
   await officer.locator('header.top').waitFor({ state: 'hidden' });
+  const printed = path.join(SHOTS, 'case-print.pdf');
+  await officer.pdf({ path: printed, format: 'A4', preferCSSPageSize: true });
   await officer.emulateMedia({ media: 'screen' });
+  const printedText = execFileSync('pdftotext', ['-layout', printed, '-']).toString();
+  const timelineCount = await officer.locator('section.timeline li').count();
+  for (const words of ['办理记录', '立案', '登记容错免责申请', '集体研究认定', '免责决定书', '施工合同复印件', '打印人：李办案', '打印时间']) expect([words, printedText.includes(words)]).toEqual([words, true]);
+  expect(timelineCount).toBeGreaterThan(5);
 
   // ---- The officer subscribes to the .ics feed and finds the case's deadline in it --------------------------
   const state = (await (await fetch(`${base}/v1/cases/${caseId}`, { headers: { Authorization: `Bearer ${await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'bh-officer' })}` } })).json()) as {
@@ -511,6 +623,29 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(officer.locator('.rulebook'), '第十二条(二)');
   await shot(officer, 'rulebook');
 
+  // ---- Small screens: the pages of a day's work at 390 px and 1024 px ------------------------------------------------
+  await officer.getByRole('link', { name: '工作台' }).click();
+  await contains(officer.locator('table.cases'), caseId);
+  await noEnglish(officer, 'dashboard');
+  await smallScreens(officer, 'dashboard');
+  await officer.getByRole('link', { name: '我的待办' }).click();
+  await officer.getByRole('heading', { name: '我的待办' }).waitFor();
+  await noEnglish(officer, 'my work');
+  await smallScreens(officer, 'my-work');
+  await officer.getByRole('link', { name: '案件列表' }).click();
+  await contains(officer.locator('table.cases'), caseId);
+  await noEnglish(officer, 'case list');
+  await smallScreens(officer, 'cases');
+  await officer.goto(`${base}/#/cases/${caseId}`);
+  await officer.getByRole('heading', { name: `案件 ${caseId}` }).waitFor();
+  await officer.locator('.documents table').waitFor();
+  await noEnglish(officer, 'case page');
+  await smallScreens(officer, 'case');
+  await officer.getByRole('link', { name: '日历' }).click();
+  await officer.getByRole('heading', { name: '日历', exact: true }).waitFor();
+  await noEnglish(officer, 'calendar');
+  await smallScreens(officer, 'calendar');
+
   // ---- The calendar: an authority's admin checks a year, the system administrator loads it --------------------------
   const upload = path.join(profile, 'schedule-2099.json');
   fs.writeFileSync(upload, JSON.stringify({ year: 2099, source: '国办发明电〔2098〕1号', holidays: [{ date: '2098-01-01', name: '元旦' }], makeUpWorkdays: [] }));
@@ -554,8 +689,18 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // ---- 建档: the rest of the procedure through the API, then the bound file on the case page -------------------------
   await apiStep(caseId, 'serveNotice', { servedOn: today, servedTo: ['subjectOrganisation'] }, { sub: 'bh-officer', roles: ['officer'] });
   await apiStep(caseId, 'issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕' }, { sub: 'bh-officer', roles: ['officer'] });
-  // The subject's appeal, filed online above, is the one decided.
-  await apiStep(caseId, 'decideAppeal', { decidedOn: today, result: 'upheld', reasons: '原结论事实清楚' }, { sub: 'bh-leader', roles: ['supervisor'] });
+  // The subject's appeal, filed online above, is the one decided. 维持原决定 submits: the 变更后的认定 part appears only for 变更原决定.
+  await supervisor.goto(`${base}/#/cases/${caseId}`);
+  const appealDecision = await step(supervisor, 'decideAppeal');
+  await appealDecision.getByLabel('处理结果').selectOption({ label: '变更原决定' });
+  await appealDecision.locator('[id^="decideAppeal_revision"]').first().waitFor();
+  await appealDecision.getByLabel('处理结果').selectOption({ label: '维持原决定' });
+  await appealDecision.locator('[id^="decideAppeal_revision"]').first().waitFor({ state: 'detached' });
+  await appealDecision.getByLabel('理由', { exact: true }).fill('原结论事实清楚，适用条款正确');
+  await confirmStep(appealDecision, ['处理结果', '维持原决定']);
+  await followed(supervisor, async () => ((await supervisor.locator('section.confirmation').textContent()) ?? '').includes('已办理：'), 'the confirmation of the appeal decision');
+  await contains(supervisor.locator('.timeline'), '作出申诉处理决定');
+  await noEnglish(supervisor, 'case after 维持原决定');
   await apiStep(caseId, 'recordPublication', { published: false, reason: '涉及个人隐私，不宜公开' }, { sub: 'bh-officer', roles: ['officer'] });
   await apiStep(caseId, 'archiveCase', { archivedOn: today, reference: '滨纪档〔2026〕31号' }, { sub: 'bh-officer', roles: ['officer'] });
   await officer.goto(`${base}/#/cases/${caseId}`);
@@ -604,6 +749,40 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.locator('.bound-file').scrollIntoViewIfNeeded();
   await shot(officer, 'case-bound-file');
 
+  // ---- A Hangzhou case: the supervisor's 审批启动 as two explicit choices, checked, confirmed and followed ------------------
+  const hzOfficer = { sub: 'hz-officer', roles: ['officer'], authority: 'hz-jyj' };
+  const hzToken = await stack.token({ roles: hzOfficer.roles, authority: hzOfficer.authority, sub: hzOfficer.sub, name: '钱办案' });
+  const hzOpened = await fetch(`${base}/v1/cases`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${hzToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      jurisdiction: 'hangzhou-education',
+      subject: { name: '孙某', organisation: '某中学', position: '副校长' },
+      matter: '推进集团化办学改革中先行先试，程序存在瑕疵',
+      accountability: { reference: '杭教问〔2026〕3号', body: '市教育局党委' },
+      eventDate: today,
+    }),
+  });
+  expect(hzOpened.status).toBe(201);
+  const hzCase = ((await hzOpened.json()) as { id: string }).id;
+  await apiStep(hzCase, 'fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责' }, hzOfficer);
+  const hzLeader = await newPage();
+  await signIn(hzLeader, { sub: 'hz-leader', name: '吴书记', roles: ['supervisor'], authority: 'hz-jyj' });
+  await hzLeader.goto(`${base}/#/cases/${hzCase}`);
+  await hzLeader.getByRole('heading', { name: `案件 ${hzCase}` }).waitFor();
+  const start = await step(hzLeader, 'approveStart');
+  expect(await start.getByLabel('批准启动', { exact: true }).isChecked()).toBe(false);
+  expect(await start.getByLabel('不批准启动').isChecked()).toBe(false);
+  await start.getByLabel('批准启动', { exact: true }).check();
+  await start.getByLabel('批准人职务').fill('局党委主要负责人');
+  await noEnglish(hzLeader, 'Hangzhou case before 审批启动');
+  await confirmStep(start, ['批准启动']);
+  await followed(hzLeader, async () => ((await hzLeader.locator('section.confirmation').textContent()) ?? '').includes('已办理：'), 'the confirmation of 审批启动');
+  await followed(hzLeader, async () => (await hzLeader.locator('.summary .stage').textContent()) === '调查核实', 'the Hangzhou investigation stage');
+  await noEnglish(hzLeader, 'Hangzhou case after 审批启动');
+  await shot(hzLeader, 'hangzhou-case');
+
   expect(violations).toEqual([]);
   expect(accessibility).toEqual([]);
+  expect(english).toEqual([]);
 });

@@ -147,7 +147,7 @@ async function signIn(page: Page, who: { sub: string; name: string; roles: strin
   await page.getByLabel('用户标识').fill(who.sub);
   await page.getByLabel('姓名').fill(who.name);
   await page.getByRole('button', { name: '登录' }).click();
-  // The landing page: 我的待办 for officers and supervisors, the 工作台 for everyone else.
+  // Officers and supervisors land on 我的待办 (issue 27), everyone else on the 工作台.
   const landing = who.roles.some((r) => r === 'officer' || r === 'supervisor') ? '我的待办' : '工作台';
   await page.getByRole('heading', { name: landing, exact: true }).waitFor();
 }
@@ -288,6 +288,8 @@ it('puts the sixth 办法’s revision in force through 规则管理, and a case
   await officerPage.getByLabel('问责文书文号').fill('青纪问〔2026〕5号');
   await officerPage.getByLabel('收到问责告知之日').fill(day0);
   await officerPage.getByRole('button', { name: '立案' }).click();
+  // Check your answers, then 立案.
+  await officerPage.getByRole('button', { name: '确认立案' }).click();
   await officerPage.getByRole('heading', { name: /^案件 case-qingshan-/ }).waitFor();
   const caseB = (await officerPage.getByRole('heading', { name: /^案件 case-qingshan-/ }).textContent())!.replace('案件 ', '').trim();
   await eventuallyOnPage(officerPage, async () => ((await officerPage.locator('.deadlines').textContent()) ?? '').includes('第五条'), 'the application window of 第五条');

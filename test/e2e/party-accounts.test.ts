@@ -206,7 +206,7 @@ describe('binding a party’s account', () => {
     for (const action of ['bindSubjectAccount', 'bindOrganisationAccount']) {
       const res = await act(staff, caseId, action, { userId: 'pa-leader' });
       expect([action, res.status, res.body.code, res.body.errors?.[0]?.field]).toEqual([action, 409, 'subject_account_is_staff', 'body.userId']);
-      expect(res.body.detail).toContain('supervisor');
+      expect(res.body.detail).toContain('审核领导');
     }
     const org = await act(staff, caseId, 'bindOrganisationAccount', { userId: 'unit-31' });
     expect([org.status, org.body.partyAccounts]).toEqual([200, { subjectOrganisation: 'unit-31' }]);

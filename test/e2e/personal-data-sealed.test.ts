@@ -165,7 +165,7 @@ describe('what Temporal stores of a case', () => {
       .set('Authorization', `Bearer ${officer}`)
       .send({ filedBy: 'subject', receivedOn: TODAY, summary: '再次申请' });
     expect([again.status, again.body.code]).toEqual([409, 'wrong_stage']);
-    expect(again.body.detail).toContain('不能进行 fileApplication');
+    expect(again.body.detail).toContain('不能进行 登记容错免责申请');
     const seenWithoutKeys = await keyless.workflow
       .getHandle(caseId)
       .executeUpdate(actionUpdate('fileApplication'), { args: [{ filedBy: 'subject', receivedOn: TODAY, summary: '再次申请', actor: officerActor }] })

@@ -7,7 +7,7 @@
  */
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import type { CaseMaterial, CaseView, Rulebook } from '../api';
-import { ENUM_NAMES, FIELD_NAMES, PARTY_NAMES } from '../labels';
+import { BOOLEAN_CHOICES, ENUM_NAMES, FIELD_NAMES, PARTY_NAMES, fieldName } from '../labels';
 import { beijingToday } from '../format';
 
 type Json = Record<string, unknown>;
@@ -22,6 +22,16 @@ const CATALOGUE_OF: Record<string, 'eligible' | 'mitigating' | 'conditions' | 'e
 };
 /** What one element of a list of objects is called. */
 const ITEM_NAMES: Record<string, string> = { members: '成员', items: '清单事项', itemFindings: '逐项认定' };
+/**
+ * Parts of a body that apply only on one answer to another field: shown (and, where marked,
+ * required) only then, so a 维持原决定 asks for no 变更后的认定 and cannot be held up by it.
+ */
+const CONDITIONAL: Record<string, { when: string; is: unknown; required?: boolean }> = {
+  revision: { when: 'result', is: 'revised', required: true },
+  approval: { when: 'complex', is: true },
+  publishedOn: { when: 'published', is: true },
+  scope: { when: 'published', is: true },
+};
 /** Texts long enough to need a text area. */
 const LONG_TEXT = 300;
 
@@ -48,11 +58,13 @@ interface Context {
   fixed: Json;
   /** The case's materials a step may carry (withdrawn ones left out). */
   materials: CaseMaterial[];
+  /** The step the form is for: a field's name may depend on it (`recordStatement.by`). */
+  action: string | undefined;
 }
 
 /** Fills the ui schema of one field (and its children), and may narrow its JSON schema in place. */
 function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required: boolean): void {
-  ui['ui:title'] = FIELD_NAMES[name] ?? name;
+  ui['ui:title'] = fieldName(name, ctx.action);
   const type = schema.type;
 
   if (type === 'string' && schema.pattern === DATE_PATTERN) {
@@ -94,7 +106,13 @@ function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required
     return;
   }
   if (type === 'boolean') {
-    if (required) schema.default = false;
+    // Two explicit choices and no default: the user says which, an untouched form decides nothing.
+    const [yes, no] = BOOLEAN_CHOICES[name] ?? ['是', '否'];
+    schema.oneOf = [
+      { const: true, title: yes },
+      { const: false, title: no },
+    ];
+    ui['ui:widget'] = 'radio';
     return;
   }
   if (type === 'array' && name === 'attachments') {
@@ -175,8 +193,21 @@ function enrichObject(schema: Json, ui: UiSchema, ctx: Context, present: boolean
       continue;
     }
     const childUi: UiSchema = {};
-    enrich(name, child, childUi, ctx, present && required.includes(name));
+    const condition = CONDITIONAL[name];
+    const applies = condition && properties[condition.when];
+    enrich(name, child, childUi, ctx, present && (required.includes(name) || Boolean(applies && condition.required)));
     ui[name] = childUi;
+    if (condition && applies) {
+      // Out of the form unless the other field has the answer it belongs to.
+      delete properties[name];
+      schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => r !== name);
+      const allOf = ((schema.allOf as Json[] | undefined) ?? []);
+      allOf.push({
+        if: { properties: { [condition.when]: { const: condition.is } }, required: [condition.when] },
+        then: { properties: { [name]: child }, ...(condition.required ? { required: [name] } : {}) },
+      });
+      schema.allOf = allOf;
+    }
   }
 }
 
@@ -198,12 +229,12 @@ export function bodyOf(formData: unknown): Json {
   return (prune(formData) as Json | undefined) ?? {};
 }
 
-export function stepForm(bodySchema: Json, rulebook: Rulebook, state: CaseView, materials: CaseMaterial[] = []): StepForm {
+export function stepForm(bodySchema: Json, rulebook: Rulebook, state: CaseView, materials: CaseMaterial[] = [], action?: string): StepForm {
   const schema = clone(bodySchema);
   delete schema.$schema;
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
   const fixed: Json = {};
-  enrichObject(schema, uiSchema, { rulebook, state, today: beijingToday(), fixed, materials }, true, true);
+  enrichObject(schema, uiSchema, { rulebook, state, today: beijingToday(), fixed, materials, action }, true, true);
   return { schema: schema as RJSFSchema, uiSchema, fixed };
 }
 

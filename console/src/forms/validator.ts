@@ -35,13 +35,18 @@ function messageOf(unit: OutputUnit, schema: RJSFSchema): string {
     case 'pattern':
       return at?.pattern === '^\\d{4}-\\d{2}-\\d{2}$' ? '请选择日期' : '格式不正确';
     case 'enum':
+    case 'const':
+    case 'oneOf':
       return '请从选项中选择';
+    case 'uniqueItems':
+      return '不能重复选择';
     case 'type':
       return '类型不正确';
     case 'additionalProperties':
       return '含有不允许的项';
     default:
-      return unit.error;
+      // The validator's own words are English: never shown.
+      return '填写有误';
   }
 }
 
@@ -74,7 +79,9 @@ export const validator: ValidatorType = {
     return { errors, errorSchema };
   },
   isValid(schema, formData, rootSchema) {
-    const withDefs = { ...(rootSchema as object), ...(schema as object) } as RJSFSchema;
+    // Only the root's definitions, for $ref: its other keywords (additionalProperties, allOf) are not the subschema's.
+    const defs = (rootSchema as { $defs?: unknown } | undefined)?.$defs;
+    const withDefs = (defs ? { ...(schema as object), $defs: defs } : schema) as RJSFSchema;
     return new Validator(withDefs as Schema, '2020-12', true).validate(formData).valid;
   },
   rawValidation(schema, formData) {

@@ -4,14 +4,15 @@
  * and the days skipped with why; the timeline; the documents with their
  * SHA-256; and the steps this caller may take now, each a form.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { api, ApiError, type CaseView, type RedactedCaseView, type Rulebook } from '../api';
 import type { DeadlineRecord, LimitRecord } from '../../../domain/case/contract';
 import { StepForm } from '../forms/StepForm';
+import { JUST_OPENED } from './OpenCase';
 import { BoundFile, Materials } from './CaseFile';
 import { chineseDate, chineseDateTime } from '../format';
-import { EVENT_NAMES, OUTCOME_NAMES, PARTY_NAMES, ROLE_NAMES, STAGE_FALLBACK, nameOf } from '../labels';
+import { ACTIVITY_NAMES, EVENT_NAMES, OUTCOME_NAMES, PARTY_NAMES, ROLE_NAMES, STAGE_FALLBACK, nameOf, plainWords } from '../labels';
 import { ErrorNote, Loading, PageTitle, saveBlob, sha256Hex, sm3Hex, useAsync } from '../util';
 import { session } from '../session';
 import { AccessLog } from './case/AccessLog';
@@ -24,6 +25,26 @@ const OWN_SECTION = new Set(['assignCase', 'claimCase']);
 const STATUS: Record<DeadlineRecord['status'], string> = { pending: '进行中', met: '已完成', lapsed: '已届满', superseded: '已被取代' };
 const UNIT: Record<string, string> = { workingDays: '个工作日', days: '日', months: '个月' };
 const ACCOUNTABILITY: Record<string, string> = { proceeding: '问责程序进行中', suspended: '问责暂缓', stopped: '问责已停止' };
+
+/** How often and how long the page follows a case that is settling (an effect running, its view moving). */
+const FOLLOW_EVERY_MS = 1_000;
+export const FOLLOW_FOR_SECONDS = 20;
+/** An effect on its first attempt is the case at work; it is shown as a retry only after this long or after a failure. */
+const SLOW_EFFECT_SECONDS = 30;
+
+interface Following {
+  until: number;
+  lastVersion: number | undefined;
+  /** Reads in a row that found the same version and nothing running. */
+  still: number;
+}
+
+/** The effects worth telling the user about: those that failed at least once, or have run longer than SLOW_EFFECT_SECONDS. */
+function troubled(state: CaseView, now: number) {
+  return (state.pendingEffects ?? []).filter(
+    (p) => p.attempt > 1 || p.lastFailure || (p.lastStartedAt && now - Date.parse(p.lastStartedAt) > SLOW_EFFECT_SECONDS * 1000),
+  );
+}
 
 function stageName(rulebook: Rulebook | undefined, stage: string): string {
   return rulebook?.steps.find((s) => s.stage === stage)?.label ?? nameOf(STAGE_FALLBACK, stage);
@@ -254,7 +275,7 @@ function Timeline({ state, rulebook }: { state: CaseView; rulebook: Rulebook }) 
           <li key={i}>
             <time dateTime={t.at}>{chineseDateTime(t.at)}</time> <strong>{nameOf(EVENT_NAMES, t.event)}</strong>
             {t.actor ? <span className="muted">（{t.actor.name}）</span> : null}
-            {t.detail ? <div>{t.event === 'stageEntered' ? stageName(rulebook, t.detail) : t.detail}</div> : null}
+            {t.detail ? <div>{t.event === 'stageEntered' ? stageName(rulebook, t.detail) : plainWords(t.detail)}</div> : null}
             {t.basis ? <Basis basis={t.basis} /> : null}
           </li>
         ))}
@@ -293,6 +314,43 @@ export function CaseDetail({ id }: { id: string }) {
     return { state, rulebook };
   }, [id]);
   const [docsVersion, setDocsVersion] = useState(0);
+  // The page follows the case from the moment it opens and after every step, until it stops moving.
+  const [following, setFollowing] = useState<Following | undefined>(() => ({ until: Date.now() + FOLLOW_FOR_SECONDS * 1000, lastVersion: undefined, still: 0 }));
+  const [stillSettling, setStillSettling] = useState(false);
+  const [lastStep, setLastStep] = useState<string | undefined>(() => {
+    if (sessionStorage.getItem(JUST_OPENED) !== id) return undefined;
+    sessionStorage.removeItem(JUST_OPENED);
+    return '立案';
+  });
+  const [printedAt, setPrintedAt] = useState(() => new Date().toISOString());
+  useEffect(() => {
+    const stamp = () => setPrintedAt(new Date().toISOString());
+    addEventListener('beforeprint', stamp);
+    return () => removeEventListener('beforeprint', stamp);
+  }, []);
+  const viewState = view.data?.state;
+  useEffect(() => {
+    if (!following || !viewState || view.loading) return;
+    const caseView = 'redacted' in viewState ? undefined : viewState;
+    const running = (caseView?.pendingEffects?.length ?? 0) > 0;
+    const version = caseView?.freshness?.version;
+    const still = !running && version === following.lastVersion ? following.still + 1 : 0;
+    const settled = viewState.closed || still >= 2;
+    if (settled || Date.now() > following.until) {
+      setFollowing(undefined);
+      setStillSettling(!settled && running);
+      // The documents and materials once, when the case has settled (each poll would redraw them).
+      setDocsVersion((v) => v + 1);
+      return;
+    }
+    const timer = setTimeout(() => {
+      setFollowing({ ...following, lastVersion: version, still });
+      void view.reload();
+    }, FOLLOW_EVERY_MS);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewState, view.loading, following]);
+  const follow = () => setFollowing({ until: Date.now() + FOLLOW_FOR_SECONDS * 1000, lastVersion: undefined, still: 0 });
   const materials = useAsync(() => ('redacted' in (view.data?.state ?? {}) ? Promise.resolve({ materials: [] }) : api.listMaterials(id)), [id, docsVersion]);
 
   if (view.error && !view.data) {
@@ -308,10 +366,18 @@ export function CaseDetail({ id }: { id: string }) {
   if ('redacted' in view.data.state) return <RedactedCase state={view.data.state} rulebook={rulebook} />;
   const state = view.data.state;
   const openAttention = (state.attention ?? []).filter((a) => a.status === 'open');
+  const retrying = troubled(state, Date.now());
+  const nextSteps = state.availableActions.filter((a) => !OWN_SECTION.has(a.name));
+  const pendingDeadlines = state.deadlines.filter((d) => d.status === 'pending');
+  const printer = session.user();
 
   return (
     <article className="case">
       <PageTitle>{`案件 ${state.caseId}`}</PageTitle>
+      <p className="print-only print-meta">
+        打印时间：{chineseDateTime(printedAt)}；打印人：{printer?.name ?? printer?.sub ?? '未知'}
+        {printer?.roles.length ? `（${printer.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}）` : ''}
+      </p>
       <section aria-labelledby="summary" className="summary">
         <h2 id="summary" className="sr-only">
           概要
@@ -359,7 +425,7 @@ export function CaseDetail({ id }: { id: string }) {
             刷新
           </button>{' '}
           <button type="button" onClick={() => print()}>
-            打印本页
+            打印案件
           </button>
         </div>
       </section>
@@ -376,10 +442,52 @@ export function CaseDetail({ id }: { id: string }) {
           </ul>
         </section>
       ) : null}
-      {state.pendingEffects?.length ? (
-        <p className="warning" role="status">
-          正在重试：{state.pendingEffects.map((p) => `${p.activity}（第 ${p.attempt} 次${p.lastFailure ? `，上次失败：${p.lastFailure}` : ''}）`).join('；')}
+      {following ? (
+        <p className="following no-print" role="status" aria-live="polite">
+          案件正在更新，本页自动跟进（每秒一次，至多 {FOLLOW_FOR_SECONDS} 秒）…
         </p>
+      ) : null}
+      {retrying.length ? (
+        <p className="warning" role="status">
+          正在重试：
+          {retrying
+            .map((p) => `${nameOf(ACTIVITY_NAMES, p.activity)}（第 ${p.attempt} 次${p.lastFailure ? `，上次失败：${plainWords(p.lastFailure)}` : `，已超过 ${SLOW_EFFECT_SECONDS} 秒`}）`)
+            .join('；')}
+        </p>
+      ) : null}
+      {stillSettling && !following && !retrying.length ? (
+        <p className="warning no-print" role="status">
+          案件在 {FOLLOW_FOR_SECONDS} 秒内未办理完毕（{(state.pendingEffects ?? []).map((p) => nameOf(ACTIVITY_NAMES, p.activity)).join('、')}），本页已停止自动跟进；稍后请按“刷新”。
+        </p>
+      ) : null}
+      {lastStep && !following ? (
+        <section className="confirmation no-print" role="status" aria-labelledby="confirmation">
+          <h2 id="confirmation">已办理：{lastStep}</h2>
+          <p>
+            案件现处于：<strong>{state.closed ? '已结案' : stageName(rulebook, state.stage)}</strong>
+            {state.outcome ? `，结果：${nameOf(OUTCOME_NAMES, state.outcome)}` : ''}。
+          </p>
+          {nextSteps.length ? (
+            <>
+              <p>接下来：</p>
+              <ul>
+                {nextSteps.map((a) => (
+                  <li key={a.name}>
+                    {a.label}
+                    {a.deadline ? `，须于 ${chineseDate(a.deadline)} 前` : ''}（{a.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}）
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : pendingDeadlines.length ? (
+            <p>
+              接下来等待：
+              {pendingDeadlines.map((d) => `${d.label}（最后一日 ${chineseDate(d.deadline)}）`).join('；')}
+            </p>
+          ) : (
+            <p>{state.closed ? '本案已办结。' : '当前没有您可以办理的操作。'}</p>
+          )}
+        </section>
       ) : null}
 
       <Assignment
@@ -406,9 +514,11 @@ export function CaseDetail({ id }: { id: string }) {
               materials={materials.data?.materials ?? []}
               action={a}
               rulebook={rulebook}
-              onTaken={async () => {
+              onTaken={async (label) => {
+                setLastStep(label);
                 await view.reload();
                 setDocsVersion((v) => v + 1);
+                follow();
               }}
             />
           </details>

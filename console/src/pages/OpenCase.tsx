@@ -9,8 +9,11 @@ import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 're
 import { useLocation } from 'wouter';
 import { api, ApiError, newIdempotencyKey, type Rulebook } from '../api';
 import { beijingToday } from '../format';
-import { ENUM_NAMES, fieldMessage } from '../labels';
+import { ENUM_NAMES, fieldMessage, fieldPath } from '../labels';
 import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
+
+/** The case just opened here, for the case page's confirmation (立案, and what happens next). */
+export const JUST_OPENED = 'rongcuo.justOpened';
 
 /**
  * What the event date is for this rulebook (and the intake route chosen), in the regulation's words:
@@ -105,6 +108,8 @@ export function OpenCase() {
   const [attributes, setAttributes] = useState<Record<string, boolean>>({});
   /** The API's answer that the first window already ran out: the question put to the officer. */
   const [lapsed, setLapsed] = useState<string>();
+  /** Check your answers: what 立案 will record, shown before it is sent. */
+  const [review, setReview] = useState<[string, string][]>();
 
   useEffect(() => {
     if (!jurisdiction && usable[0]) setJurisdiction(usable[0].id);
@@ -123,6 +128,7 @@ export function OpenCase() {
 
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => {
     setDraft({ ...draft, [k]: e.target.value });
+    setReview(undefined);
     // A changed request is a new request: a new key, so the API does not take it for a retry of the last.
     setKey(newIdempotencyKey());
   };
@@ -134,7 +140,7 @@ export function OpenCase() {
     'aria-describedby': [errors[k] ? `${k}-error` : '', extra.hint ? `${k}-hint` : ''].filter(Boolean).join(' ') || undefined,
   });
 
-  async function submit(e: FormEvent | undefined, confirmLapsedWindow = false) {
+  async function submit(e: FormEvent | undefined, confirmLapsedWindow = false, confirmed = false) {
     e?.preventDefault();
     const unanswered = (rulebook?.caseAttributes ?? []).filter((a) => attributes[a.id] === undefined);
     if (unanswered.length > 0) {
@@ -142,6 +148,24 @@ export function OpenCase() {
       setProblem('填写有误，请按各项下方的提示更正');
       return;
     }
+    if (!confirmed && !confirmLapsedWindow) {
+      const book = usable.find((b) => b.id === jurisdiction);
+      const rows: [string, string][] = [
+        ['辖区规则', book?.name ?? jurisdiction],
+        ['被调查对象', [draft.name, draft.organisation, draft.position].filter((v) => v.trim()).join('，')],
+        ['事项', draft.matter],
+        ['问责文书文号', draft.reference],
+        ...(draft.body.trim() ? [['问责机关', draft.body] as [string, string]] : []),
+        [event?.label ?? '事件日期', draft.eventDate],
+        ...(intake && draft.route ? [['启动方式', ENUM_NAMES.route?.[draft.route] ?? draft.route] as [string, string]] : []),
+        ...(rulebook?.caseAttributes ?? []).map((a) => [a.label, attributes[a.id] ? '是' : '否'] as [string, string]),
+      ];
+      setErrors({});
+      setProblem(undefined);
+      setReview(rows);
+      return;
+    }
+    setReview(undefined);
     setBusy(true);
     setErrors({});
     setProblem(undefined);
@@ -163,6 +187,8 @@ export function OpenCase() {
     };
     try {
       const { id } = await api.openCase(body, key);
+      // The case page confirms what was done and what comes next, once it has followed the new case.
+      sessionStorage.setItem(JUST_OPENED, id);
       navigate(`/cases/${id}`);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -173,7 +199,7 @@ export function OpenCase() {
       }
       const fields = err.problem.errors ?? [];
       // Each field's error shows at its input; the summary names only those no input shows.
-      const unshown = fields.filter((f) => !FIELD_OF[f.field]).map((f) => `${f.field}：${fieldMessage(f.message)}`);
+      const unshown = fields.filter((f) => !FIELD_OF[f.field]).map((f) => `${fieldPath(f.field)}：${fieldMessage(f.message)}`);
       setProblem(err.problem.status === 400 && fields.length ? ['填写有误，请按各项下方的提示更正', ...unshown].join('；') : err.problem.detail);
       setErrors(Object.fromEntries(fields.map((f) => [FIELD_OF[f.field] ?? f.field, fieldMessage(f.message)])));
     } finally {
@@ -312,7 +338,27 @@ export function OpenCase() {
             </button>
           </div>
         ) : null}
-        <button type="submit" className="primary" disabled={busy || !rulebook}>
+        {review ? (
+          <div className="check-answers" role="region" aria-labelledby="open-review-title" id="open-review">
+            <h2 id="open-review-title">提交前请核对</h2>
+            <p>立案后即开始计算法定期限，并通知有关人员。</p>
+            <dl>
+              {review.map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v || '（未填写）'}</dd>
+                </div>
+              ))}
+            </dl>
+            <button type="button" className="primary" disabled={busy} onClick={() => void submit(undefined, false, true)}>
+              确认立案
+            </button>{' '}
+            <button type="button" disabled={busy} onClick={() => setReview(undefined)}>
+              返回修改
+            </button>
+          </div>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy || !rulebook} hidden={Boolean(review)}>
           {busy ? '立案中…' : '立案'}
         </button>
       </form>
