@@ -649,6 +649,15 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 90,
+    name: 'the ledger reads cases by authority and the day they were opened',
+    statements: [
+      // The ledger and the statistics select an authority's cases of a period, ordered by the day opened
+      // (store/ledger.ts): the first timeline entry is caseOpened.
+      `create index case_views_ledger on case_views (authority, ((state->'timeline'->0->>'at')), case_id)`,
+    ],
+  },
 ];
 
 /** The migrations this build knows that the database has not applied yet. */
