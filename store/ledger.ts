@@ -134,3 +134,20 @@ export async function conclusionsOfCadre(db: Queryable, authorities: string[], c
   );
   return rows.map((r) => r.state);
 }
+
+/** The bodies each case's documents were copied to (抄送), with the document's number and the day it was issued. */
+export async function copiesOfCases(db: Queryable, caseIds: string[]): Promise<Map<string, { body: string; on: string; reference: string }[]>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.query<{ case_id: string; number: string; copy_to: unknown; issued_on: string }>(
+    `select case_id, number, copy_to, to_char(issued_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as issued_on from documents where case_id = any($1::text[]) order by issued_at, number`,
+    [caseIds],
+  );
+  const copies = new Map<string, { body: string; on: string; reference: string }[]>();
+  for (const r of rows) {
+    const bodies = Array.isArray(r.copy_to) ? r.copy_to.map((b) => (typeof b === 'string' ? b : String((b as { name?: string }).name ?? JSON.stringify(b)))) : [];
+    const list = copies.get(r.case_id) ?? [];
+    for (const body of bodies) list.push({ body, on: r.issued_on, reference: r.number });
+    copies.set(r.case_id, list);
+  }
+  return copies;
+}

@@ -1,0 +1,249 @@
+/**
+ * 台账, statistics and 结果运用 over HTTP on the one-process stack (a real
+ * Temporal dev server, the archive in PGlite): cases made here through the
+ * API, the figures expected computed from what this test made, the .xlsx
+ * opened by LibreOffice, and the organisation department's question logged.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { beijingDate } from '../../domain/calendar';
+import { LEDGER_COLUMNS } from '../../services/ledger/export';
+import { driveFullCase, FULL_PATHS, openFullCase, type FullCaseApi, type FullPath } from '../support/full-cases';
+import { appOverStack, startStack, type Stack } from '../support/stack';
+
+const run = promisify(execFile);
+let stack: Stack;
+let server: Server;
+let api: FullCaseApi;
+let exemptId: string;
+const runningIds: string[] = [];
+let otherAuthorityId: string;
+const today = beijingDate(Date.now());
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const ALL_CONDITIONS = ['hz-7-1', 'hz-7-2', 'hz-7-3', 'hz-7-4', 'hz-7-5', 'hz-7-6'];
+
+/** Hangzhou's path, exempted on 第六条(二) by the committee, taken as far as the conclusion. */
+const hangzhouExempt: FullPath = {
+  ...FULL_PATHS['hangzhou-education']!,
+  outcome: 'exempt',
+  steps: FULL_PATHS['hangzhou-education']!.steps.slice(0, 6).map((step) =>
+    step.action === 'recordDetermination'
+      ? {
+          action: 'recordDetermination',
+          body: (day) => ({ decidedOn: day, decidedBy: 'partyCommittee', outcome: 'exempt', circumstances: ['hz-6-2'], mitigating: [], conditions: ALL_CONDITIONS, exclusions: [], reasons: '符合第六条(二)情形及第七条全部条件', complex: false }),
+        }
+      : step,
+  ),
+};
+
+const tokenOf = (roles: string[], authority = 'hz-jyj', sub = `u-${roles[0]}`) => stack.token({ roles, authority, sub, name: '测试用户' });
+
+beforeAll(async () => {
+  stack = await startStack();
+  server = stack.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  api = { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sign: (claims) => stack.token(claims) };
+  const exempt = await openFullCase(api, 'hangzhou-education');
+  exemptId = exempt.caseId;
+  const [, ...others] = await Promise.all([
+    driveFullCase({ ...exempt, path: hangzhouExempt }),
+    openFullCase(api, 'hangzhou-education'),
+    openFullCase(api, 'hangzhou-education'),
+    openFullCase(api, 'binhai'),
+  ]);
+  runningIds.push(others[0]!.caseId, others[1]!.caseId);
+  otherAuthorityId = others[2]!.caseId;
+  // The view of each case is in the archive once the case has written it.
+  const officer = await tokenOf(['officer']);
+  for (;;) {
+    const res = await request(stack.app).get('/v1/ledger').set('Authorization', `Bearer ${officer}`);
+    if (res.body.total === 3) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}, 240_000);
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await stack?.stop();
+});
+
+describe('the ledger (getLedger)', () => {
+  it('lists every case of the caller’s authority, none of another, with its items, deadlines and steps', async () => {
+    const res = await request(stack.app).get('/v1/ledger').set('Authorization', `Bearer ${await tokenOf(['supervisor'])}`).expect(200);
+    expect(res.body.total).toBe(3);
+    expect(res.body.rows.map((r: { caseId: string }) => r.caseId).sort()).toEqual([exemptId, ...runningIds].sort());
+    expect(res.body.rows.map((r: { caseId: string }) => r.caseId)).not.toContain(otherAuthorityId);
+    const exempt = res.body.rows.find((r: { caseId: string }) => r.caseId === exemptId);
+    expect(exempt).toMatchObject({ jurisdiction: 'hangzhou-education', subject: '王某', unit: '某街道党工委', outcome: 'exempt', outcomeName: '免责', decidedOn: today, openedOn: today });
+    expect(exempt.items).toEqual([{ id: 'hz-6-2', article: '第六条(二)', text: expect.stringContaining('先行先试') }]);
+    expect(exempt.steps[0]).toEqual({ event: 'caseOpened', on: today });
+    expect(exempt.deadlines.length).toBeGreaterThan(0);
+    for (const d of exempt.deadlines) {
+      expect(d).toMatchObject({ key: expect.any(String), label: expect.any(String), article: expect.stringMatching(/^第/), lastDay: expect.stringMatching(/^\d{4}-\d\d-\d\d$/), metOn: null });
+      // A party's window has no on-time; an authority's met in time is true, and none lapsed today.
+      expect(d.onTime).toBe(d.binds === 'authority' && d.status !== 'pending' ? d.onTime : d.binds === 'authority' ? d.onTime : null);
+      expect(d.onTime).not.toBe(false);
+    }
+  });
+
+  it('filters by outcome, item, stage and overdue, and pages', async () => {
+    const officer = await tokenOf(['officer']);
+    const get = (query: Record<string, string>) => request(stack.app).get('/v1/ledger').query(query).set('Authorization', `Bearer ${officer}`).expect(200);
+    expect((await get({ outcome: 'exempt' })).body.rows.map((r: { caseId: string }) => r.caseId)).toEqual([exemptId]);
+    expect((await get({ item: 'hz-6-2' })).body.total).toBe(1);
+    expect((await get({ item: 'hz-6-1' })).body.total).toBe(0);
+    expect((await get({ outcome: 'denied' })).body.total).toBe(0);
+    expect((await get({ overdue: 'true' })).body.total).toBe(0);
+    expect((await get({ overdue: 'false' })).body.total).toBe(3);
+    expect((await get({ from: addDays(today, 1) })).body.total).toBe(0);
+    expect((await get({ from: today, to: today })).body.total).toBe(3);
+    const stage = (await get({ outcome: 'exempt' })).body.rows[0].stage as string;
+    expect((await get({ stage })).body.rows.map((r: { caseId: string }) => r.caseId)).toContain(exemptId);
+    const first = await get({ limit: '2' });
+    const second = await get({ limit: '2', offset: '2' });
+    expect([first.body.rows.length, second.body.rows.length, first.body.total]).toEqual([2, 1, 3]);
+    expect(new Set([...first.body.rows, ...second.body.rows].map((r: { caseId: string }) => r.caseId)).size).toBe(3);
+  });
+
+  it.each([
+    [{ from: '2026-05-01', to: '2026-04-01' }, 'query.to', '早于'],
+    [{ from: '2020-01-01', to: '2026-01-02' }, 'query.to', '五年'],
+    [{ outcome: 'pardoned' }, 'query.outcome', 'must be one of'],
+    [{ limit: '201' }, 'query.limit', 'at most 200'],
+    [{ from: '2026-02-30' }, 'query.from', ''],
+  ])('refuses %o with 400 naming %s', async (query, field, words) => {
+    const res = await request(stack.app).get('/v1/ledger').query(query).set('Authorization', `Bearer ${await tokenOf(['officer'])}`).expect(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors[0].field).toBe(field);
+    expect(res.body.errors[0].message).toContain(words);
+    expect(res.body.detail).toContain('请求内容有误');
+    const en = await request(stack.app).get('/v1/ledger').query(query).set('Authorization', `Bearer ${await tokenOf(['officer'])}`).set('Accept-Language', 'en').expect(400);
+    expect(en.body.detail).toContain('The request is invalid');
+  });
+
+  it('is refused to a party and the organisation department', async () => {
+    for (const roles of [['party'], ['organisation']]) {
+      await request(stack.app).get('/v1/ledger').set('Authorization', `Bearer ${await tokenOf(roles)}`).expect(403);
+      await request(stack.app).get('/v1/ledger/export').set('Authorization', `Bearer ${await tokenOf(roles)}`).expect(403);
+    }
+  });
+});
+
+describe('the ledger export (exportLedger)', () => {
+  it('writes an .xlsx that LibreOffice opens, with the Chinese headers and one row per case', async () => {
+    const res = await request(stack.app).get('/v1/ledger/export').set('Authorization', `Bearer ${await tokenOf(['auditor'])}`).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ledger-xlsx-'));
+    try {
+      await fs.writeFile(path.join(dir, 'ledger.xlsx'), res.body as Buffer);
+      await run('soffice', ['--headless', '--norestore', '--nolockcheck', `-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', dir, path.join(dir, 'ledger.xlsx')], { timeout: 120_000 });
+      const csv = (await fs.readFile(path.join(dir, 'ledger.csv'), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      expect(csv).toHaveLength(1 + 3);
+      expect(csv[0]!.split(',').map((h) => h.replace(/"/g, ''))).toEqual(LEDGER_COLUMNS.map((c) => c.header));
+      expect(csv.slice(1).map((line) => line.split(',')[0]!.replace(/"/g, '')).sort()).toEqual([exemptId, ...runningIds].sort());
+      // Dates are dates, in their own sheets too.
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.body as never);
+      expect(book.worksheets.map((s) => s.name)).toEqual(['台账', '期限', '环节']);
+      const opened = book.getWorksheet('台账')!.getRow(2).getCell(LEDGER_COLUMNS.findIndex((c) => c.key === 'openedOn') + 1).value;
+      expect(opened).toBeInstanceOf(Date);
+      expect((opened as Date).toISOString().slice(0, 10)).toBe(today);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('writes CSV with the same headers and rows', async () => {
+    const res = await request(stack.app).get('/v1/ledger/export').query({ format: 'csv', outcome: 'exempt' }).set('Authorization', `Bearer ${await tokenOf(['officer'])}`).expect(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(LEDGER_COLUMNS.map((c) => `"${c.header}"`).join(','));
+    expect(lines[1]).toContain(exemptId);
+    expect(lines[1]).toContain('"免责"');
+  });
+
+  it('refuses an export of more cases than the row limit, naming the field', async () => {
+    const small = appOverStack(stack, { ledgerExportMaxRows: 2 });
+    const res = await request(small).get('/v1/ledger/export').set('Authorization', `Bearer ${await tokenOf(['officer'])}`).expect(400);
+    expect(res.body.errors[0]).toEqual({ field: 'query.to', message: expect.stringContaining('超过单次导出上限 2 件') });
+    await request(small).get('/v1/ledger/export').query({ outcome: 'exempt' }).set('Authorization', `Bearer ${await tokenOf(['officer'])}`).expect(200);
+  });
+});
+
+describe('the statistics (getStatistics)', () => {
+  it('counts the cases this test made', async () => {
+    const res = await request(stack.app).get('/v1/statistics').query({ from: addDays(today, -30), to: today }).set('Authorization', `Bearer ${await tokenOf(['supervisor'])}`).expect(200);
+    // Three Hangzhou cases opened today: one approved, heard and exempted on 第六条(二) the same day, two at their application.
+    expect(res.body).toMatchObject({
+      authority: 'hz-jyj',
+      cases: 3,
+      applications: 3,
+      exOfficio: 0,
+      accepted: 1,
+      refused: 0,
+      outcomes: { exempt: 1, mitigated: 0, lenient: 0, denied: 0 },
+      appeals: 0,
+      revisions: 0,
+      withdrawals: 0,
+      byItem: [{ item: 'hz-6-2', cases: 1 }],
+      byUnit: [{ unit: '某街道党工委', cases: 3 }],
+      byJurisdiction: [{ jurisdiction: 'hangzhou-education', cases: 3 }],
+      daysToDecision: { cases: 1, median: 0, p90: 0 },
+      daysToClosing: { cases: 0, median: null, p90: null },
+    });
+    for (const d of res.body.onTime) expect(d.rate).toBe(d.inTime / d.settled);
+    const other = await request(stack.app).get('/v1/statistics').query({ from: addDays(today, -30), to: today }).set('Authorization', `Bearer ${await tokenOf(['supervisor'], 'binhai-jw')}`).expect(200);
+    expect([other.body.cases, other.body.outcomes.exempt]).toEqual([1, 0]);
+    const before = await request(stack.app).get('/v1/statistics').query({ from: addDays(today, -30), to: addDays(today, -1) }).set('Authorization', `Bearer ${await tokenOf(['supervisor'])}`).expect(200);
+    expect(before.body.cases).toBe(0);
+  });
+
+  it('wants a period, at most five years, ending after it starts', async () => {
+    const token = await tokenOf(['supervisor']);
+    expect((await request(stack.app).get('/v1/statistics').set('Authorization', `Bearer ${token}`).expect(400)).body.errors.map((e: { field: string }) => e.field)).toEqual(['query.from', 'query.to']);
+    expect((await request(stack.app).get('/v1/statistics').query({ from: '2026-05-01', to: '2026-01-01' }).set('Authorization', `Bearer ${token}`).expect(400)).body.errors[0].field).toBe('query.to');
+    expect((await request(stack.app).get('/v1/statistics').query({ from: '2020-01-01', to: '2025-12-31' }).set('Authorization', `Bearer ${token}`).expect(400)).body.errors[0].message).toContain('五年');
+  });
+});
+
+describe('the use of conclusions (listConclusionEffects)', () => {
+  const ask = async (query: Record<string, string>, roles = ['organisation'], authority = 'hz-jyj') =>
+    request(stack.app).get('/v1/conclusion-effects').query(query).set('Authorization', `Bearer ${await tokenOf(roles, authority, 'org-1')}`);
+  const logged = async () =>
+    stack.db.query<{ sub: string; status: number; case_id: string | null; event: string }>(`select sub, status, case_id, event from access_log where operation = 'listConclusionEffects' order by seq`);
+
+  it('gives the organisation department the Hangzhou 第十条 effects of an exempted cadre, and logs the question', async () => {
+    const res = await ask({ name: '王某', unit: '某街道党工委' });
+    expect(res.status).toBe(200);
+    expect(res.body.conclusions).toHaveLength(1);
+    const [conclusion] = res.body.conclusions;
+    expect(conclusion).toMatchObject({ caseId: exemptId, outcome: 'exempt', decidedOn: today, appliesFrom: today });
+    const articles = conclusion.effects.map((e: { article: string }) => e.article);
+    expect(articles).toEqual(expect.arrayContaining(['第十条(一)', '第十条(二)', '第十条(三)', '第十条(四)', '第十条(五)', '第十条(六)']));
+    expect(conclusion.effects.find((e: { article: string }) => e.article === '第十条(一)')).toMatchObject({ text: '学校(单位)年度党建等考核中免予扣分', from: today, until: null });
+    expect(await logged()).toContainEqual({ sub: 'org-1', status: 200, case_id: exemptId, event: 'CONCLUSION_EFFECTS_VIEWED' });
+  });
+
+  it('answers 404 for a cadre without a conclusion in the authority, 403 to other roles, 400 without a cadre: each logged', async () => {
+    const before = (await logged()).length;
+    expect((await ask({ name: '王某', unit: '某街道党工委' }, ['organisation'], 'binhai-jw')).status).toBe(404);
+    expect((await ask({ name: '李某', unit: '某街道党工委' })).status).toBe(404);
+    expect((await ask({ name: '王某', unit: '某街道党工委' }, ['officer'])).status).toBe(403);
+    expect((await ask({ name: '王某', unit: '某街道党工委' }, ['party'])).status).toBe(403);
+    const bad = await ask({ name: '王某' });
+    expect([bad.status, bad.body.errors[0].field]).toEqual([400, 'query.unit']);
+    const after = await logged();
+    expect(after.slice(before).map((r) => r.status)).toEqual([404, 404, 403, 403, 400]);
+  });
+});
