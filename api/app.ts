@@ -186,7 +186,7 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...workRoutes(deps),
     ...noteRoutes(deps),
     ...accessLogRoutes(deps),
-    ...ledgerRoutes(deps),
+    ...ledgerRoutes({ ...deps, authorities }),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

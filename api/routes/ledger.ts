@@ -13,12 +13,17 @@ import { OUTCOMES } from '../../domain/rulebooks/schema';
 import { ledgerCsv, ledgerXlsx } from '../../services/ledger/export';
 import { ledgerRow, type LedgerRow } from '../../services/ledger/rows';
 import { statisticsOf } from '../../services/ledger/statistics';
+import type { Authorities } from '../../config/authorities';
+import { beijingDate } from '../../domain/calendar';
+import { reportDocx, reportPeriod, reportPrefix, reportTitle, reportXlsx, type ReportPeriod } from '../../services/ledger/report';
+import type { Statistics } from '../../services/ledger/statistics';
 import type { Db } from '../../store/db';
+import { documentFile, findDocument, recordDocument } from '../../store/documents';
 import { caseFigures, conclusionsOfCadre, copiesOfCases, ledgerPage, type LedgerFilter } from '../../store/ledger';
 import type { User } from '../auth';
 import { fieldsProblem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
-import { CONCLUSION_EFFECT_READERS, LEDGER_READERS } from '../roles';
+import { CONCLUSION_EFFECT_READERS, LEDGER_READERS, REPORT_ISSUERS } from '../roles';
 import { accountId, isoDateSchema, personName, text, wholeNumber } from '../schemas';
 
 /** At most this many cases in one export; narrow the filters (a period) for more. */
@@ -96,7 +101,15 @@ export function conclusionEffects(state: CaseState, copies: { body: string; on: 
   };
 }
 
-export function ledgerRoutes(deps: { db: Db; ledgerExportMaxRows?: number | undefined }): RouteSpec[] {
+export const reportBody = z
+  .object({ period: z.string({ error: 'is required: a quarter (2026-Q4) or a year (2026)' }).regex(/^(19|20)\d\d(-Q[1-4])?$/, '须为季度（如 2026-Q4）或年度（如 2026） / must be a quarter (2026-Q4) or a year (2026)') })
+  .strict();
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** A report is kept among the documents under an id of its authority and period, never a case's. */
+const reportKey = (authority: string, period: string) => `report-${authority}-${period}`;
+
+export function ledgerRoutes(deps: { db: Db; authorities: Authorities; ledgerExportMaxRows?: number | undefined }): RouteSpec[] {
   const maxRows = deps.ledgerExportMaxRows ?? LEDGER_EXPORT_MAX_ROWS;
   return [
     route({
@@ -189,6 +202,72 @@ export function ledgerRoutes(deps: { db: Db; ledgerExportMaxRows?: number | unde
         res.locals.auditCases = states.map((s) => s.caseId);
         const copies = await copiesOfCases(deps.db, states.map((s) => s.caseId));
         res.json({ conclusions: states.map((s) => conclusionEffects(s, copies.get(s.caseId))) });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/v1/reports',
+      operationId: 'issuePeriodicReport',
+      summary: '容错纠错工作情况统计表 The periodic report of a quarter or a year to the superior body: a 公文 .docx numbered in the authority’s report series, and the same figures as .xlsx; issued once per period (asked again: the same report)',
+      tags: ['ledger'],
+      access: { kind: 'roles', roles: [...REPORT_ISSUERS] },
+      write: true,
+      body: reportBody,
+      responses: { 201: { description: 'The report: its number, period and figures, and where its files are' }, 400: problem('The period is not a quarter or a year'), 403: problem('Not a supervisor of an authority') },
+      async handle({ body, user, res }) {
+        const authority = deps.authorities.get(user.authority);
+        if (!authority) throw problems.notFound(`机关 ${user.authority} / authority ${user.authority}`);
+        const period = reportPeriod(body.period);
+        const stats = statisticsOf(await caseFigures(deps.db, { authorities: [user.authority], from: period.from, to: period.to }));
+        const today = beijingDate(Date.now());
+        const key = reportKey(user.authority, period.label);
+        const record = await recordDocument(deps.db, {
+          caseId: key,
+          idempotencyKey: key,
+          kind: 'periodicReport',
+          prefix: reportPrefix(authority),
+          year: Number(today.slice(0, 4)),
+          title: reportTitle(period),
+          body: JSON.stringify({ period, stats }),
+          article: '',
+          recipients: [authority.superior.discipline ?? authority.superior.organisation ?? '上级纪检监察机关'],
+          copyTo: [],
+          issuedBy: { sub: user.sub, name: user.name },
+          render: async (number) => ({ mediaType: DOCX, bytes: await reportDocx(authority, period, stats, number, today) }),
+        });
+        const stored = (await findDocument(deps.db, record.documentId))!;
+        const kept = JSON.parse(stored.body) as { period: ReportPeriod; stats: Statistics };
+        res.status(201).location(`/v1/reports/${record.documentId}`).json({
+          documentId: record.documentId,
+          number: record.number,
+          issuedAt: record.issuedAt,
+          period: kept.period,
+          figures: kept.stats,
+          files: { docx: `/v1/reports/${record.documentId}?format=docx`, xlsx: `/v1/reports/${record.documentId}?format=xlsx` },
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/reports/{id}',
+      operationId: 'getPeriodicReport',
+      summary: 'A periodic report of the caller’s authority as .docx (format=docx, the issued file) or .xlsx (format=xlsx, the same figures)',
+      tags: ['ledger'],
+      access: { kind: 'roles', roles: [...LEDGER_READERS] },
+      params: z.object({ id: z.uuid('is not a report id') }),
+      query: z.object({ format: z.enum(['docx', 'xlsx'], { error: 'must be docx or xlsx' }).default('docx') }),
+      responses: { 200: { description: 'The file', contentType: [DOCX, XLSX] }, 403: problem('Not staff of an authority'), 404: problem('No such report of the caller’s authority') },
+      async handle({ params, query, user, res }) {
+        const stored = await findDocument(deps.db, params.id);
+        if (!stored || stored.kind !== 'periodicReport' || !stored.caseId.startsWith(`report-${user.authority}-`)) throw problems.notFound(`报告 ${params.id} / report ${params.id}`);
+        const { period, stats } = JSON.parse(stored.body) as { period: ReportPeriod; stats: Statistics };
+        if (query.format === 'xlsx') {
+          const authority = deps.authorities.get(user.authority)!;
+          res.status(200).type(XLSX).set('Content-Disposition', `attachment; filename="report-${period.label}.xlsx"`).send(await reportXlsx(authority, period, stats, stored.number));
+          return;
+        }
+        const file = (await documentFile(deps.db, params.id))!;
+        res.status(200).type(DOCX).set('Content-Disposition', `attachment; filename="report-${period.label}.docx"`).send(Buffer.from(file.bytes));
       },
     }),
   ];

@@ -54,7 +54,7 @@ afterAll(() => stack?.stop());
 /** A path of the route with real ids, and a body the route accepts when the caller may call it. */
 function call(spec: RouteSpec, token: string | undefined) {
   const path = expressPath(spec.path)
-    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') || spec.path.startsWith('/v1/materials') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
+    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') || spec.path.startsWith('/v1/materials') || spec.path.startsWith('/v1/reports') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
     .replace(':year', '2099')
     .replace(':updateId', 'step-00000000-0000-4000-8000-000000000000')
     .replace(':documentId', '00000000-0000-4000-8000-000000000000')
@@ -94,6 +94,8 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   // The organisation department takes no step and reads no case (ORGANISATION_ROLES): a case's door is closed to it.
   if (roles.includes('organisation') && isAction(spec)) return spec.path.startsWith('/v1/cases/{id}') && !ownAuthority ? 404 : 403;
   if (spec.path === '/v1/conclusion-effects') return 404;
+  if (spec.path === '/v1/reports' && spec.method === 'post') return 400; // no period
+  if (spec.path === '/v1/reports/{id}') return 404; // no such report
   const onTheCase = spec.path.startsWith('/v1/cases/{id}');
   if (onTheCase && !ownAuthority) return 404;
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone

@@ -15,6 +15,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { beijingDate } from '../../domain/calendar';
 import { LEDGER_COLUMNS } from '../../services/ledger/export';
+import { docxText } from '../support/docx';
 import { driveFullCase, FULL_PATHS, openFullCase, type FullCaseApi, type FullPath } from '../support/full-cases';
 import { appOverStack, startStack, type Stack } from '../support/stack';
 
@@ -245,5 +246,47 @@ describe('the use of conclusions (listConclusionEffects)', () => {
     expect([bad.status, bad.body.errors[0].field]).toEqual([400, 'query.unit']);
     const after = await logged();
     expect(after.slice(before).map((r) => r.status)).toEqual([404, 404, 403, 403, 400]);
+  });
+});
+
+describe('the periodic report (issuePeriodicReport)', () => {
+  const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+
+  it('issues the quarter’s 统计表 as a numbered .docx with its figures, and as .xlsx; once per period', async () => {
+    const supervisor = await tokenOf(['supervisor']);
+    const res = await request(stack.app).post('/v1/reports').set('Authorization', `Bearer ${supervisor}`).send({ period: quarter }).expect(201);
+    expect(res.body.number).toBe(`杭教党容统〔${today.slice(0, 4)}〕1号`);
+    expect(res.body.figures).toMatchObject({ cases: 3, accepted: 1, outcomes: { exempt: 1 } });
+    const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    };
+    const docx = await request(stack.app).get(res.body.files.docx).set('Authorization', `Bearer ${await tokenOf(['auditor'])}`).buffer(true).parse(binary).expect(200);
+    const text = docxText(docx.body as Buffer);
+    expect(text).toContain(res.body.number);
+    expect(text).toContain('容错纠错工作情况统计表');
+    expect(text).toContain('受理申请及启动件数：3');
+    expect(text).toContain('认定免责：1');
+    expect(text).toContain('杭州市纪委市监委驻市教育局纪检监察组');
+    const xlsx = await request(stack.app).get(res.body.files.xlsx).set('Authorization', `Bearer ${supervisor}`).buffer(true).parse(binary).expect(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as never);
+    const rows = book.getWorksheet('统计表')!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
+    expect(rows).toContainEqual(['文号', res.body.number]);
+    expect(rows).toContainEqual(['受理申请及启动件数', '3']);
+    // Asked again: the same report, the same number; the series does not move.
+    const again = await request(stack.app).post('/v1/reports').set('Authorization', `Bearer ${supervisor}`).send({ period: quarter }).expect(201);
+    expect([again.body.documentId, again.body.number]).toEqual([res.body.documentId, res.body.number]);
+    const year = await request(stack.app).post('/v1/reports').set('Authorization', `Bearer ${supervisor}`).send({ period: today.slice(0, 4) }).expect(201);
+    expect(year.body.number).toBe(`杭教党容统〔${today.slice(0, 4)}〕2号`);
+    // Another authority's staff do not reach it.
+    await request(stack.app).get(res.body.files.docx).set('Authorization', `Bearer ${await tokenOf(['supervisor'], 'binhai-jw')}`).expect(404);
+  });
+
+  it('refuses a period that is not a quarter or a year, and anyone but a supervisor', async () => {
+    const bad = await request(stack.app).post('/v1/reports').set('Authorization', `Bearer ${await tokenOf(['supervisor'])}`).send({ period: '2026-Q5' }).expect(400);
+    expect(bad.body.errors[0].field).toBe('body.period');
+    await request(stack.app).post('/v1/reports').set('Authorization', `Bearer ${await tokenOf(['officer'])}`).send({ period: quarter }).expect(403);
   });
 });
