@@ -290,3 +290,54 @@ describe('the periodic report (issuePeriodicReport)', () => {
     await request(stack.app).post('/v1/reports').set('Authorization', `Bearer ${await tokenOf(['officer'])}`).send({ period: quarter }).expect(403);
   });
 });
+
+/**
+ * The figures of the README (台账 and statistics on 10,000 cases): LEDGER_BENCH=10000 copies the
+ * exempted case's view (a real state, written by the case) that many times under an authority of its
+ * own, then times the ledger, the statistics and the export over HTTP. Off in `npm test` (it writes
+ * 10,000 rows); bench:load has the same figures over a running topology (phase ledger).
+ */
+const BENCH_CASES = Number(process.env.LEDGER_BENCH ?? 0);
+(BENCH_CASES > 0 ? describe : describe.skip)(`the ledger over ${BENCH_CASES} cases`, () => {
+  it('answers a page, a filtered page, the statistics and the export, and says how fast', async () => {
+    await stack.db.query(
+      `insert into case_views (case_id, authority, version, closed, state, saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles)
+       select 'case-bench-' || g, 'bench-jw', version, closed, jsonb_set(jsonb_set(state, '{caseId}', to_jsonb('case-bench-' || g)), '{outcome}', to_jsonb((array['exempt','denied','lenient','mitigated'])[1 + g % 4])),
+              saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles
+         from case_views, generate_series(1, $2::int) g where case_id = $1`,
+      [exemptId, BENCH_CASES],
+    );
+    const token = await tokenOf(['supervisor'], 'bench-jw');
+    const time = async (url: string, n: number) => {
+      const out: number[] = [];
+      let body: Record<string, unknown> = {};
+      for (let i = 0; i < n; i += 1) {
+        const t = performance.now();
+        const res = await request(stack.app).get(url).set('Authorization', `Bearer ${token}`).expect(200);
+        out.push(performance.now() - t);
+        body = res.body;
+      }
+      out.sort((a, b) => a - b);
+      return { p50: out[Math.floor(n / 2)]!, max: out.at(-1)!, body };
+    };
+    const period = `from=${addDays(today, -30)}&to=${today}`;
+    const page = await time(`/v1/ledger?${period}&limit=50`, 10);
+    const filtered = await time(`/v1/ledger?${period}&outcome=exempt&overdue=false&limit=50&offset=2400`, 10);
+    const stats = await time(`/v1/statistics?${period}`, 5);
+    const csv = await time(`/v1/ledger/export?${period}&format=csv`, 1);
+    const xlsx = await time(`/v1/ledger/export?${period}&format=xlsx`, 1);
+    expect(page.body.total).toBe(BENCH_CASES);
+    expect(stats.body.cases).toBe(BENCH_CASES);
+    process.stdout.write(
+      [
+        `ledger bench, ${BENCH_CASES} cases:`,
+        `  GET /v1/ledger page of 50: p50 ${page.p50.toFixed(0)} ms, max ${page.max.toFixed(0)} ms`,
+        `  GET /v1/ledger filtered (outcome, overdue), offset 2400: p50 ${filtered.p50.toFixed(0)} ms, max ${filtered.max.toFixed(0)} ms`,
+        `  GET /v1/statistics: p50 ${stats.p50.toFixed(0)} ms, max ${stats.max.toFixed(0)} ms`,
+        `  export csv: ${csv.p50.toFixed(0)} ms; export xlsx: ${xlsx.p50.toFixed(0)} ms`,
+        '',
+      ].join('\n'),
+    );
+    for (const figure of [page, filtered, stats]) expect(figure.p50).toBeLessThan(1_000);
+  }, 600_000);
+});
