@@ -301,9 +301,10 @@ const BENCH_CASES = Number(process.env.LEDGER_BENCH ?? 0);
 (BENCH_CASES > 0 ? describe : describe.skip)(`the ledger over ${BENCH_CASES} cases`, () => {
   it('answers a page, a filtered page, the statistics and the export, and says how fast', async () => {
     await stack.db.query(
-      `insert into case_views (case_id, authority, version, closed, state, saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles)
+      `insert into case_views (case_id, authority, version, closed, state, saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles, opened_on, outcome, figures)
        select 'case-bench-' || g, 'bench-jw', version, closed, jsonb_set(jsonb_set(state, '{caseId}', to_jsonb('case-bench-' || g)), '{outcome}', to_jsonb((array['exempt','denied','lenient','mitigated'])[1 + g % 4])),
-              saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles
+              saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles, opened_on, (array['exempt','denied','lenient','mitigated'])[1 + g % 4],
+              jsonb_set(jsonb_set(figures, '{caseId}', to_jsonb('case-bench-' || g)), '{outcome}', to_jsonb((array['exempt','denied','lenient','mitigated'])[1 + g % 4]))
          from case_views, generate_series(1, $2::int) g where case_id = $1`,
       [exemptId, BENCH_CASES],
     );
