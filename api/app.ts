@@ -40,6 +40,7 @@ import { signInRoutes, type SignInSettings } from './routes/sign-in';
 import { AccessLog, type AccessLogSettings } from './access-log';
 import { accessLogRoutes } from './routes/access-log';
 import { ledgerRoutes } from './routes/ledger';
+import { typicalCaseRoutes } from './routes/typical-cases';
 import { noteRoutes } from './routes/notes';
 import { partyRoutes } from './routes/party';
 import { workRoutes } from './routes/work';
@@ -187,6 +188,7 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...noteRoutes(deps),
     ...accessLogRoutes(deps),
     ...ledgerRoutes({ ...deps, authorities }),
+    ...typicalCaseRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

@@ -102,6 +102,9 @@ export const NOTE_WRITERS = ['officer', 'supervisor'] as const;
 export const ACCESS_LOG_READERS = ['auditor'] as const;
 /** Who reads the ledger (台账), its export and the statistics of its authority. */
 export const LEDGER_READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+/** Who drafts a concluded case's typical-case summary (典型案例), and who reviews and publishes it. */
+export const TYPICAL_CASE_WRITERS = ['officer', 'supervisor'] as const;
+export const TYPICAL_CASE_REVIEWERS = ['supervisor'] as const;
 /** Who issues the periodic report to the superior body. */
 export const REPORT_ISSUERS = ['supervisor'] as const;
 /** Who asks what follows from a cadre's conclusions (结果运用). */

@@ -681,6 +681,30 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       `create index case_views_ledger on case_views (authority, opened_on, case_id)`,
     ],
   },
+  {
+    id: 91,
+    name: 'typical-case summaries of concluded cases, reviewed before publication',
+    statements: [
+      `create table typical_cases (
+        case_id text primary key,
+        draft text not null,
+        text text not null,
+        status text not null check (status in ('draft', 'published')),
+        drafted_by jsonb not null,
+        drafted_at timestamptz not null default now(),
+        reviewed_by jsonb,
+        published_at timestamptz,
+        scope text
+      )`,
+      // What was published stays as it was published.
+      `create function typical_cases_published_kept() returns trigger language plpgsql as $$
+       begin
+         if old.status = 'published' then raise exception 'typical case % was published and is kept as published', old.case_id; end if;
+         return case when tg_op = 'DELETE' then old else new end;
+       end $$`,
+      `create trigger typical_cases_published_kept before update or delete on typical_cases for each row execute function typical_cases_published_kept()`,
+    ],
+  },
 ];
 
 /** The migrations this build knows that the database has not applied yet. */

@@ -98,6 +98,8 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   if (spec.path === '/v1/reports/{id}') return 404; // no such report
   const onTheCase = spec.path.startsWith('/v1/cases/{id}');
   if (onTheCase && !ownAuthority) return 404;
+  // The case is running: no conclusion to summarise (409), no draft to review (400 for the empty body, first) or read (404).
+  if (spec.path === '/v1/cases/{id}/typical-case') return spec.method === 'post' ? 409 : spec.method === 'put' ? 400 : 404;
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
   if (spec.path.startsWith('/v1/materials')) return 404; // no such material, for anyone
   // Officers and supervisors upload (CASE_FILE_ROLES): the empty JSON body is then no upload (415); other roles may not.

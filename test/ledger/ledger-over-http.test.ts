@@ -342,3 +342,31 @@ const BENCH_CASES = Number(process.env.LEDGER_BENCH ?? 0);
     for (const figure of [page, filtered, stats]) expect(figure.p50).toBeLessThan(1_000);
   }, 600_000);
 });
+
+describe('典型案例 (draftTypicalCase, reviewTypicalCase)', () => {
+  it('drafts an anonymised summary of the conclusion, a supervisor edits and publishes it, and the published text is kept', async () => {
+    const officer = await tokenOf(['officer']);
+    const supervisor = await tokenOf(['supervisor']);
+    await request(stack.app).post(`/v1/cases/${runningIds[0]}/typical-case`).set('Authorization', `Bearer ${officer}`).expect(409);
+    const draft = await request(stack.app).post(`/v1/cases/${exemptId}/typical-case`).set('Authorization', `Bearer ${officer}`).expect(201);
+    const text: string = draft.body.draft;
+    expect(text).not.toContain('王某');
+    expect(text).not.toContain('某街道党工委');
+    expect(text).toContain('某党工委');
+    expect(text).toContain(`${today.slice(0, 4)}年${Number(today.slice(5, 7))}月`);
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\d|\d+月\d+日/);
+    expect(text).toContain('第六条(二)');
+    expect(text).toContain('推进集团化办学改革中出现失误');
+    expect(draft.body.status).toBe('draft');
+    await request(stack.app).put(`/v1/cases/${exemptId}/typical-case`).set('Authorization', `Bearer ${officer}`).send({ text: '改', publish: true }).expect(403);
+    const edited = `${text}\n（经审核编辑）`;
+    const published = await request(stack.app).put(`/v1/cases/${exemptId}/typical-case`).set('Authorization', `Bearer ${supervisor}`).send({ text: edited, publish: true, scope: '全市教育系统' }).expect(200);
+    expect(published.body).toMatchObject({ status: 'published', text: edited, draft: text, scope: '全市教育系统', reviewedBy: { sub: 'u-supervisor' } });
+    await request(stack.app).put(`/v1/cases/${exemptId}/typical-case`).set('Authorization', `Bearer ${supervisor}`).send({ text: '再改', publish: true }).expect(409);
+    await request(stack.app).post(`/v1/cases/${exemptId}/typical-case`).set('Authorization', `Bearer ${officer}`).expect(409);
+    await expect(stack.db.query(`update typical_cases set text = 'x' where case_id = $1`, [exemptId])).rejects.toThrow(/kept as published/);
+    const kept = await request(stack.app).get(`/v1/cases/${exemptId}/typical-case`).set('Authorization', `Bearer ${await tokenOf(['auditor'])}`).expect(200);
+    expect(kept.body.text).toBe(edited);
+    await request(stack.app).get(`/v1/cases/${exemptId}/typical-case`).set('Authorization', `Bearer ${await tokenOf(['auditor'], 'binhai-jw')}`).expect(404);
+  });
+});
