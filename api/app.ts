@@ -39,6 +39,8 @@ import type { DryRunner } from '../services/rulebooks/dry-run';
 import { signInRoutes, type SignInSettings } from './routes/sign-in';
 import { AccessLog, type AccessLogSettings } from './access-log';
 import { accessLogRoutes } from './routes/access-log';
+import { ledgerRoutes } from './routes/ledger';
+import { typicalCaseRoutes } from './routes/typical-cases';
 import { noteRoutes } from './routes/notes';
 import { partyRoutes } from './routes/party';
 import { workRoutes } from './routes/work';
@@ -47,6 +49,8 @@ import { staffDirectoryRecorder } from './staff-directory';
 export interface AppDeps {
   client: Client;
   db: Db;
+  /** At most this many cases in one ledger export (api/routes/ledger.ts LEDGER_EXPORT_MAX_ROWS unless set). */
+  ledgerExportMaxRows?: number | undefined;
   verifyToken: TokenVerifier;
   taskQueue: string;
   namespace: string;
@@ -183,6 +187,8 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...workRoutes(deps),
     ...noteRoutes(deps),
     ...accessLogRoutes(deps),
+    ...ledgerRoutes({ ...deps, authorities }),
+    ...typicalCaseRoutes(deps),
   ];
   routes.push(...docsRoutes(() => routes));
   return routes;

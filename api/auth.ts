@@ -14,10 +14,10 @@ import { z } from 'zod';
 import { visibleText } from '../domain/case/visible-text';
 import { Problem, problems } from './problem';
 
-import { CASE_FILE_ROLES, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES, type Role } from './roles';
+import { CASE_FILE_ROLES, ORGANISATION_ROLES, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES, type Role } from './roles';
 
 /** The roles and their reach are one table, api/roles.ts; re-exported for the routes that name them. */
-export { CASE_FILE_ROLES, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES, type Role };
+export { CASE_FILE_ROLES, ORGANISATION_ROLES, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES, type Role };
 
 /** Issuer and audience of the embedded (HS256) tokens unless TOKEN_ISSUER and TOKEN_AUDIENCE say otherwise. */
 export const EMBEDDED_TOKEN_ISSUER = 'rongcuo';
@@ -44,7 +44,7 @@ const claimsSchema = z.object({
     .transform((v) => v.trim())
     .pipe(z.string().min(1, 'must not be empty').max(50, 'must be at most 50 characters')),
   roles: z
-    .array(z.enum([...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...PARTY_ROLES], { error: 'is not a role' }))
+    .array(z.enum([...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...PARTY_ROLES, ...ORGANISATION_ROLES], { error: 'is not a role' }))
     .min(1, 'must name a role')
     .max(10)
     // A party's own account is never also staff: one token is one or the other.

@@ -22,9 +22,15 @@ export const SYSTEM_ROLES = ['system-admin'] as const;
 export const RULEBOOK_ROLES = ['rulebook-admin'] as const;
 /** A party's own account (the subject, or its organisation), never combined with another role. */
 export const PARTY_ROLES = ['party'] as const;
+/**
+ * 组织部门: the organisation department of an authority that receives conclusions. It reads no case
+ * and takes no step; it asks what follows from a cadre's conclusions (listConclusionEffects), and
+ * every such question is written to the access log.
+ */
+export const ORGANISATION_ROLES = ['organisation'] as const;
 
 export type StaffRole = (typeof ROLES)[number];
-export type Role = StaffRole | (typeof SYSTEM_ROLES)[number] | (typeof RULEBOOK_ROLES)[number] | (typeof PARTY_ROLES)[number];
+export type Role = StaffRole | (typeof SYSTEM_ROLES)[number] | (typeof RULEBOOK_ROLES)[number] | (typeof PARTY_ROLES)[number] | (typeof ORGANISATION_ROLES)[number];
 
 export interface Reach {
   /** 办案人员, 审核领导 … as the console names it. */
@@ -80,6 +86,12 @@ export const ROLE_REACH: Record<Role, Reach> = {
     reads: 'of each only what a party may see: the stage and outcome, its own windows and the authority’s deadlines, the documents served on it, its own filings and their receipts, its inbox; never notes, recusals, the investigation, the deliberation or another party’s contacts',
     acts: 'files its application, statement and appeal itself where the rulebook lets it (the day of receipt is the day it reached the system, Beijing time; a numbered receipt at once); acknowledges service in its inbox',
   },
+  organisation: {
+    name: '组织部门',
+    cases: 'none to read: it asks by cadre (name and unit, or the party account) about the concluded cases of its authority; a cadre with none answers 404',
+    reads: 'of each concluded case only its number, outcome, the day of the conclusion, the effects its rulebook attaches (article and text), to whom it was copied and when, and the period an effect runs; every question is in the access log',
+    acts: 'nothing on a case',
+  },
 };
 
 /** Everyone whose inbox it is: staff by their roles and accounts, parties by their accounts. */
@@ -88,6 +100,15 @@ export const INBOX_ROLES = [...ROLES, ...PARTY_ROLES] as const;
 export const NOTE_WRITERS = ['officer', 'supervisor'] as const;
 /** Who reads a case's access log. */
 export const ACCESS_LOG_READERS = ['auditor'] as const;
+/** Who reads the ledger (台账), its export and the statistics of its authority. */
+export const LEDGER_READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+/** Who drafts a concluded case's typical-case summary (典型案例), and who reviews and publishes it. */
+export const TYPICAL_CASE_WRITERS = ['officer', 'supervisor'] as const;
+export const TYPICAL_CASE_REVIEWERS = ['supervisor'] as const;
+/** Who issues the periodic report to the superior body. */
+export const REPORT_ISSUERS = ['supervisor'] as const;
+/** Who asks what follows from a cadre's conclusions (结果运用). */
+export const CONCLUSION_EFFECT_READERS = [...ORGANISATION_ROLES] as const;
 /** Whose work a queue lists. */
 export const WORKERS = ['officer', 'supervisor'] as const;
 

@@ -63,7 +63,15 @@ export const authoritySchema = z.object({
   /** 发文机关标志 (GB/T 9704-2012 7.2.4): the full or short name, usually followed by 文件. */
   banner: name,
   /** 文号 prefixes, one per document series (GB/T 9704-2012 7.2.5). */
-  series: z.object({ decision: prefix, notice: prefix, letter: prefix, appeal: prefix, correction: prefix }),
+  series: z.object({
+    decision: prefix,
+    notice: prefix,
+    letter: prefix,
+    appeal: prefix,
+    correction: prefix,
+    /** The periodic report to the superior (容错纠错工作情况统计表), a series of its own; the decision series' 代字 and 统 where unset. */
+    report: prefix.optional(),
+  }),
   /** 印发机关 (GB/T 9704-2012 7.4.3), usually the authority's office. */
   printedBy: name,
   /**

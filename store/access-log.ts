@@ -31,6 +31,10 @@ export const ACCESS_EVENTS = [
   'PAYLOADS_DECODED',
   'ACCESS_LOG_VIEWED',
   'ACCESS_LOG_PRUNED',
+  'LEDGER_VIEWED',
+  'LEDGER_EXPORTED',
+  'STATISTICS_VIEWED',
+  'CONCLUSION_EFFECTS_VIEWED',
 ] as const;
 export type AccessEvent = (typeof ACCESS_EVENTS)[number];
 

@@ -13,6 +13,7 @@
 import type { CaseState, DeadlineRecord } from '../domain/case/contract';
 import { waitingSteps, type WaitingStep } from '../domain/case/people';
 import type { Db, Queryable } from './db';
+import { ledgerColumns } from './ledger';
 
 export interface CaseView {
   state: CaseState;
@@ -52,13 +53,15 @@ export async function saveCaseView(db: Db, state: CaseState, version: number): P
   // Who holds the case and what it waits for (domain/case/people.ts), for the work queues.
   const waiting = waitingSteps(state);
   const waitingRoles = [...new Set(waiting.flatMap((w) => w.roles))];
+  const ledger = ledgerColumns(state);
   await db.transaction(async (tx) => {
     const saved = await tx.query(
-      `insert into case_views (case_id, authority, version, closed, state, saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles)
-       values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11::text[], $12, $13::text[])
+      `insert into case_views (case_id, authority, version, closed, state, saved_at, jurisdiction, stage, matter, recusals, assignee, team, waiting, waiting_roles, opened_on, outcome, figures)
+       values ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11::text[], $12, $13::text[], $14::date, $15, $16)
        on conflict (case_id) do update set version = excluded.version, closed = excluded.closed, state = excluded.state, saved_at = excluded.saved_at,
          jurisdiction = excluded.jurisdiction, stage = excluded.stage, matter = excluded.matter, recusals = excluded.recusals,
-         assignee = excluded.assignee, team = excluded.team, waiting = excluded.waiting, waiting_roles = excluded.waiting_roles
+         assignee = excluded.assignee, team = excluded.team, waiting = excluded.waiting, waiting_roles = excluded.waiting_roles,
+         opened_on = excluded.opened_on, outcome = excluded.outcome, figures = excluded.figures
        where case_views.version < excluded.version
        returning case_id`,
       [
@@ -75,6 +78,9 @@ export async function saveCaseView(db: Db, state: CaseState, version: number): P
         state.assignment?.team.map((m) => m.sub) ?? [],
         JSON.stringify(waiting),
         waitingRoles,
+        ledger.openedOn,
+        ledger.outcome,
+        ledger.figures,
       ],
     );
     if (saved.length === 0) return;

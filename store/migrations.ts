@@ -658,6 +658,62 @@ const MIGRATIONS: { id: number; name: string; statements: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: 90,
+    name: 'the ledger: each case view with the day it was opened, its outcome and its figures',
+    statements: [
+      // The ledger and the statistics select an authority's cases of a period (store/ledger.ts) and count
+      // a few hundred bytes of each (figures, written with the view by saveCaseView), never the whole state.
+      `alter table case_views add column opened_on date`,
+      `alter table case_views add column outcome text`,
+      `alter table case_views add column figures jsonb`,
+      // Views written before: their figures are filled in by the next change of each case; the columns the
+      // filters need are filled here, and figures from the state in the same shape figuresOf writes.
+      `update case_views set opened_on = ((state->'timeline'->0->>'at')::timestamptz at time zone 'Asia/Shanghai')::date, outcome = state->>'outcome',
+         figures = jsonb_build_object(
+           'caseId', case_id, 'authority', authority, 'jurisdiction', state->>'jurisdiction', 'closed', closed,
+           'openedAt', state->'timeline'->0->>'at', 'route', state->'intake'->>'route',
+           'exOfficio', coalesce(state->'intake'->>'route' = 'exOfficio', false) or state ? 'exOfficio',
+           'accepted', case when state ? 'acceptance' then (state->'acceptance'->>'accepted')::boolean when state ? 'startApproval' then (state->'startApproval'->>'approved')::boolean end,
+           'outcome', state->>'outcome', 'decidedOn', state->'determination'->>'decidedOn',
+           'revisedOnAppeal', coalesce((state->'determination'->>'revisedOnAppeal')::boolean, false),
+           'appealed', state ? 'appeal', 'appealResult', state->'appeal'->'decision'->>'result', 'withdrawn', state ? 'withdrawal',
+           'circumstances', coalesce(state->'determination'->'circumstances', '[]'::jsonb),
+           'items', coalesce(state->'determination'->'circumstances', state->'investigationReport'->'circumstances', '[]'::jsonb)
+                    || coalesce(state->'determination'->'mitigating', state->'investigationReport'->'mitigating', '[]'::jsonb)
+                    || coalesce(state->'determination'->'exclusions', '[]'::jsonb),
+           'unit', state->'subject'->>'organisation',
+           'closedOn', case when closed then coalesce(state->'archive'->>'archivedOn', state->'withdrawal'->>'withdrawnOn') end,
+           'lastAt', state->'timeline'->-1->>'at',
+           'overdue', not closed and exists (select 1 from jsonb_array_elements(state->'deadlines') d where d->>'binds' = 'authority' and d->>'status' = 'lapsed' and d->>'metAt' is null),
+           'deadlines', (select coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('key', d->'key', 'binds', d->'binds', 'status', d->'status', 'metAt', d->'metAt'))), '[]'::jsonb) from jsonb_array_elements(state->'deadlines') d))`,
+      `create index case_views_ledger on case_views (authority, opened_on, case_id)`,
+    ],
+  },
+  {
+    id: 91,
+    name: 'typical-case summaries of concluded cases, reviewed before publication',
+    statements: [
+      `create table typical_cases (
+        case_id text primary key,
+        draft text not null,
+        text text not null,
+        status text not null check (status in ('draft', 'published')),
+        drafted_by jsonb not null,
+        drafted_at timestamptz not null default now(),
+        reviewed_by jsonb,
+        published_at timestamptz,
+        scope text
+      )`,
+      // What was published stays as it was published.
+      `create function typical_cases_published_kept() returns trigger language plpgsql as $$
+       begin
+         if old.status = 'published' then raise exception 'typical case % was published and is kept as published', old.case_id; end if;
+         return case when tg_op = 'DELETE' then old else new end;
+       end $$`,
+      `create trigger typical_cases_published_kept before update or delete on typical_cases for each row execute function typical_cases_published_kept()`,
+    ],
+  },
 ];
 
 /** The migrations this build knows that the database has not applied yet. */

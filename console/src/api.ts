@@ -580,3 +580,47 @@ export const api = {
     };
   },
 };
+
+/** 台账 and 统计 (api/routes/ledger.ts), for console/src/pages/Ledger.tsx. */
+export interface LedgerRow {
+  caseId: string;
+  jurisdiction: string;
+  subject: string | null;
+  unit: string;
+  matter: string;
+  stage: string;
+  outcomeName: string | null;
+  assignee: string | null;
+  items: { id: string; article: string; text: string }[];
+  openedOn: string;
+  decidedOn: string | null;
+  closedOn: string | null;
+  overdue: boolean;
+}
+export interface LedgerStatistics {
+  cases: number;
+  applications: number;
+  exOfficio: number;
+  accepted: number;
+  refused: number;
+  outcomes: Record<string, number>;
+  appeals: number;
+  revisions: number;
+  withdrawals: number;
+  byItem: { item: string; cases: number }[];
+  byUnit: { unit: string; cases: number }[];
+  byJurisdiction: { jurisdiction: string; cases: number }[];
+  onTime: { key: string; settled: number; inTime: number; rate: number | null }[];
+  daysToDecision: { cases: number; median: number | null; p90: number | null };
+  daysToClosing: { cases: number; median: number | null; p90: number | null };
+}
+export type LedgerQuery = Record<string, string | number | undefined>;
+export const ledgerApi = {
+  ledger: (query: LedgerQuery) => json<{ total: number; offset: number; limit: number; rows: LedgerRow[] }>('GET', '/v1/ledger', { query }),
+  statistics: (query: { from: string; to: string }) => json<LedgerStatistics>('GET', '/v1/statistics', { query }),
+  /** The export as a file the browser saves (the token rides in the header, never the address). */
+  async exportLedger(query: LedgerQuery, format: 'xlsx' | 'csv'): Promise<Blob> {
+    const res = await request('GET', '/v1/ledger/export', { query: { ...query, format }, accept: '*/*' });
+    return res.blob();
+  },
+};

@@ -14,6 +14,7 @@ import { CaseDetail } from './pages/CaseDetail';
 import { CaseList } from './pages/CaseList';
 import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
+import { LedgerPage, StatisticsPage } from './pages/Ledger';
 import { MyCase, MyCases } from './pages/MyCases';
 import { MyWork } from './pages/MyWork';
 import { OpenCase } from './pages/OpenCase';
@@ -36,6 +37,8 @@ const NAV: { href: string; label: string; shown: (roles: string[]) => boolean }[
   { href: '/cases/new', label: '立案', shown: (roles) => roles.includes('officer') },
   { href: '/inbox', label: '收件箱', shown: (roles) => worksInAuthority(roles) || isParty(roles) },
   { href: '/calendar', label: '日历', shown: worksInAuthority },
+  { href: '/ledger', label: '台账', shown: (roles) => ['officer', 'supervisor', 'auditor', 'admin'].some((r) => roles.includes(r)) },
+  { href: '/statistics', label: '统计', shown: (roles) => ['officer', 'supervisor', 'auditor', 'admin'].some((r) => roles.includes(r)) },
   { href: '/rulebooks', label: '法规', shown: worksInAuthority },
   // An authority's admin checks a year's schedule; the system administrator loads it.
   { href: '/admin', label: '管理', shown: (roles) => roles.includes('admin') || roles.includes('system-admin') },
@@ -116,6 +119,8 @@ function App() {
           <Route path="/cases/:id">{(params) => <CaseDetail id={params.id} />}</Route>
           <Route path="/inbox" component={Inbox} />
           <Route path="/calendar" component={CalendarPage} />
+          <Route path="/ledger" component={LedgerPage} />
+          <Route path="/statistics" component={StatisticsPage} />
           <Route path="/rulebooks" component={Rulebooks} />
           <Route path="/rulebooks/:id">{(params) => <RulebookPage id={params.id} />}</Route>
           <Route path="/admin" component={Admin} />

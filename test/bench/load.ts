@@ -90,7 +90,7 @@ const FIXTURE_OF: Record<string, string> = {
 
 // ---- options -----------------------------------------------------------------------------------
 
-const PHASES = ['history', 'open', 'open-rate', 'steps', 'reads', 'access-log', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'calendar', 'worker-stopped', 'midnight', 'replay'] as const;
+const PHASES = ['history', 'open', 'open-rate', 'steps', 'reads', 'access-log', 'burst', 'first-deadline', 'memory', 'calendar-reads', 'ledger', 'calendar', 'worker-stopped', 'midnight', 'replay'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -958,6 +958,47 @@ const FAN_OUT_CASES = 500;
  * before, in raw Temporal calls: list the authority's running cases from visibility, then query each
  * (at most 500 of them, as that code did).
  */
+/**
+ * 台账 and statistics over every case of the authority, read from the archive's read model: a page of
+ * the ledger (with and without a filter), the statistics of the period, and the export (.xlsx and CSV)
+ * where the authority's cases fit in one (LEDGER_EXPORT_MAX_ROWS), else the refusal's time.
+ */
+async function ledgerReads(s: Stack): Promise<void> {
+  const token = await tokenFor(s, ['supervisor'], 'bench-ledger');
+  const period = `from=${beijingDateAfter(s.today, -30)}&to=${s.today}`;
+  const timed = async (n: number, url: string, what: string) => {
+    const out: number[] = [];
+    let last: { status: number; body: Record<string, unknown> } | undefined;
+    for (let i = 0; i < n; i += 1) {
+      const t = performance.now();
+      last = await http(s, 'GET', url, token, undefined, {}, 120_000);
+      out.push(performance.now() - t);
+      expectStatus(last, 200, what);
+    }
+    return { samples: out, body: last!.body };
+  };
+  const page = await timed(20, `/v1/ledger?${period}&limit=50`, 'GET /v1/ledger');
+  const total = Number(page.body.total);
+  const filtered = await timed(20, `/v1/ledger?${period}&overdue=false&stage=application&limit=50&offset=${Math.max(0, total - 100)}`, 'GET /v1/ledger (filtered, last pages)');
+  const stats = await timed(10, `/v1/statistics?${period}`, 'GET /v1/statistics');
+  const report = (figure: string, samples: number[]) => {
+    rows.push({ figure, rongcuo: `p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))} (n=${samples.length})`, baseline: `${total} cases of ${AUTHORITY}`, ratio: '—', goal: '≤ 1 s' });
+    say(`  ${figure}: p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}`);
+  };
+  report('GET /v1/ledger, a page of 50', page.samples);
+  report('GET /v1/ledger, filtered (stage, overdue), last pages', filtered.samples);
+  report('GET /v1/statistics of the period', stats.samples);
+  for (const format of ['csv', 'xlsx']) {
+    const t = performance.now();
+    const res = await fetch(`${s.apiBase}/v1/ledger/export?${period}&format=${format}`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300_000) });
+    const bytes = (await res.arrayBuffer()).byteLength;
+    const took = performance.now() - t;
+    const what = res.status === 200 ? `${total} rows, ${kb(bytes)}` : `HTTP ${res.status}: ${total} cases, over the export's row limit`;
+    rows.push({ figure: `GET /v1/ledger/export as ${format}`, rongcuo: `${ms(took)} (${what})`, baseline: '—', ratio: '—', goal: 'one export ≤ 10,000 rows' });
+    say(`  export ${format}: ${ms(took)} (${what})`);
+  }
+}
+
 async function calendarReads(s: Stack): Promise<void> {
   const token = await tokenFor(s, ['officer'], 'bench-calendar');
   // The month around the cases' first deadline, where every open case has one: the fullest month there is.
@@ -1335,6 +1376,7 @@ async function onTheStack(opts: Options): Promise<Stack> {
     rows.push({ figure: `resident memory of the Temporal dev server with ${stack.open.length} open cases`, rongcuo: '—', baseline: mib(m.server), ratio: '—', goal: '' });
   });
   await phase(opts, 'calendar-reads', `the month view and an .ics feed with ${opts.cases} open cases`, () => calendarReads(stack));
+  await phase(opts, 'ledger', `the ledger, its export and the statistics with ${opts.cases} cases`, () => ledgerReads(stack));
   await phase(opts, 'calendar', `loading a year’s calendar with ${opts.cases} open cases`, () => calendarLoad(stack));
   if ((await workerMetric(stack, 'sticky_cache_size')) !== undefined) {
     const failed = async (name: string) => (await workerMetric(stack, name)) ?? 0;

@@ -54,7 +54,7 @@ afterAll(() => stack?.stop());
 /** A path of the route with real ids, and a body the route accepts when the caller may call it. */
 function call(spec: RouteSpec, token: string | undefined) {
   const path = expressPath(spec.path)
-    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') || spec.path.startsWith('/v1/materials') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
+    .replace(':id', spec.path.startsWith('/v1/documents') || spec.path.startsWith('/v1/inbox') || spec.path.startsWith('/v1/materials') || spec.path.startsWith('/v1/reports') ? '00000000-0000-4000-8000-000000000000' : spec.path.startsWith('/v1/rulebooks') ? 'binhai' : caseId)
     .replace(':year', '2099')
     .replace(':updateId', 'step-00000000-0000-4000-8000-000000000000')
     .replace(':documentId', '00000000-0000-4000-8000-000000000000')
@@ -62,6 +62,9 @@ function call(spec: RouteSpec, token: string | undefined) {
   let req = request(stack.app)[spec.method](path);
   if (spec.path === '/v1/calendar/deadline') req = req.query({ from: '2026-03-02', amount: 5, unit: 'workingDays' });
   if (spec.path === '/v1/calendar/deadlines') req = req.query({ from: '2026-03-01', to: '2026-03-31' });
+  if (spec.path === '/v1/statistics') req = req.query({ from: '2026-01-01', to: '2026-12-31' });
+  // A cadre with no conclusion anywhere: the organisation department is answered 404.
+  if (spec.path === '/v1/conclusion-effects') req = req.query({ name: '钱某', unit: '某局' });
   if (token) req = req.set('Authorization', `Bearer ${token}`);
   if (spec.method === 'get' || spec.method === 'delete' || spec.path === '/v1/calendar/feed') return req;
   if (spec.path === '/v1/cases') {
@@ -88,8 +91,15 @@ function expected(spec: RouteSpec, roles: string[], ownAuthority: boolean): numb
   // The national calendar is loaded by the system administrator, whatever authority its token names.
   if (spec.path === '/v1/calendar/years/{year}') return roles.includes('system-admin') ? 200 : 403;
   if (spec.access.kind === 'roles' && !roles.some((r) => (spec.access as { roles: string[] }).roles.includes(r))) return 403;
+  // The organisation department takes no step and reads no case (ORGANISATION_ROLES): a case's door is closed to it.
+  if (roles.includes('organisation') && isAction(spec)) return spec.path.startsWith('/v1/cases/{id}') && !ownAuthority ? 404 : 403;
+  if (spec.path === '/v1/conclusion-effects') return 404;
+  if (spec.path === '/v1/reports' && spec.method === 'post') return 400; // no period
+  if (spec.path === '/v1/reports/{id}') return 404; // no such report
   const onTheCase = spec.path.startsWith('/v1/cases/{id}');
   if (onTheCase && !ownAuthority) return 404;
+  // The case is running: no conclusion to summarise (409), no draft to review (400 for the empty body, first) or read (404).
+  if (spec.path === '/v1/cases/{id}/typical-case') return spec.method === 'post' ? 409 : spec.method === 'put' ? 400 : 404;
   if (spec.path.startsWith('/v1/documents')) return 404; // no such document, for anyone
   if (spec.path.startsWith('/v1/materials')) return 404; // no such material, for anyone
   // Officers and supervisors upload (CASE_FILE_ROLES): the empty JSON body is then no upload (415); other roles may not.
@@ -137,6 +147,8 @@ describe('authorization matrix', () => {
     ...ROLES.map((role) => ({ label: `${role} of another authority`, roles: [role], authority: 'hz-jyj', own: false })),
     ...SYSTEM_ROLES.map((role) => ({ label: `${role} (of no authority in particular)`, roles: [role], authority: 'hz-jyj', own: false })),
     { label: 'a party of the case’s authority, bound to no case', roles: ['party'], authority: 'binhai-jw', own: true },
+    { label: 'the organisation department of the case’s authority', roles: ['organisation'], authority: 'binhai-jw', own: true },
+    { label: 'the organisation department of another authority', roles: ['organisation'], authority: 'hz-jyj', own: false },
     { label: 'a party of another authority', roles: ['party'], authority: 'hz-jyj', own: false },
   ];
 

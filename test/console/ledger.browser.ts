@@ -1,0 +1,95 @@
+/**
+ * 统计 and 台账 in a real browser (Chromium, playwright-core) over the real stack: cases of two
+ * jurisdictions opened here through the API (Binhai's authority and Hangzhou's), then each authority's
+ * supervisor opens the statistics page and the ledger, and the figures on screen are checked against
+ * the cases this test made.
+ */
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { beijingDate } from '../../domain/calendar';
+import { freePort } from '../support/ports';
+import { STACK_SECRET, startStack, type Stack } from '../support/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+let stack: Stack;
+let server: Server;
+let base: string;
+let context: BrowserContext;
+let profile: string;
+const today = beijingDate(Date.now());
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'console', 'index.html'))) throw new Error('the console is not built: npm run build');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  stack = await startStack({ app: { baseUrl: base, signIn: { kind: 'development', secret: STACK_SECRET } } });
+  server = stack.app.listen(port, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'], viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+});
+afterAll(async () => {
+  await context?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await stack?.stop();
+});
+
+async function open(jurisdiction: string, authority: string, organisation: string): Promise<string> {
+  const token = await stack.token({ roles: ['officer'], authority, sub: 'seed-officer', name: '李办案' });
+  const res = await fetch(`${base}/v1/cases`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jurisdiction, subject: { name: '王某', organisation }, matter: '改革试点中的程序瑕疵', accountability: { reference: '问〔2026〕1号' }, eventDate: today }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function signIn(page: Page, who: { sub: string; name: string; roles: string[]; authority: string }): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: '登录容错免责办案工作台' }).waitFor();
+  await page.getByLabel('所属机关').selectOption(who.authority);
+  for (const role of ['officer', 'supervisor', 'auditor', 'admin', 'system-admin', 'party']) {
+    const box = page.locator(`input[name="roles"][value="${role}"]`);
+    if ((await box.isChecked()) !== who.roles.includes(role)) await box.click();
+  }
+  await page.getByLabel('用户标识').fill(who.sub);
+  await page.getByLabel('姓名').fill(who.name);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '我的待办', exact: true }).waitFor();
+}
+
+it('shows each authority’s figures and ledger as the cases made', async () => {
+  const binhai = [await open('binhai', 'binhai-jw', '某街道党工委'), await open('binhai', 'binhai-jw', '某区发改委')];
+  const hangzhou = [await open('hangzhou-education', 'hz-jyj', '某中学')];
+  // The views are in the archive once each case has written its own.
+  const token = await stack.token({ roles: ['supervisor'], authority: 'binhai-jw', sub: 'probe' });
+  for (let i = 0; i < 200; i += 1) {
+    const res = await fetch(`${base}/v1/ledger`, { headers: { Authorization: `Bearer ${token}` } });
+    if (((await res.json()) as { total: number }).total === binhai.length) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const [authority, ids, units] of [['binhai-jw', binhai, ['某街道党工委', '某区发改委']], ['hz-jyj', hangzhou, ['某中学']]] as const) {
+    const page = await context.newPage();
+    await signIn(page, { sub: `sup-${authority}`, name: '张审核', roles: ['supervisor'], authority });
+    await page.getByRole('link', { name: '统计', exact: true }).click();
+    await page.getByRole('heading', { name: '统计' }).waitFor();
+    await page.locator('[data-figure="cases"]').waitFor();
+    expect(await page.locator('[data-figure="cases"]').textContent()).toBe(String(ids.length));
+    expect(await page.locator('[data-figure="applications"]').textContent()).toBe(String(ids.length));
+    expect(await page.locator('[data-figure="outcome-exempt"]').textContent()).toBe('0');
+    const unitRows = await page.getByRole('table', { name: '按单位' }).locator('tbody tr td:first-child').allTextContents();
+    expect(unitRows.sort()).toEqual([...units].sort());
+    await page.getByRole('link', { name: '台账', exact: true }).click();
+    await page.getByRole('heading', { name: '台账' }).waitFor();
+    await page.locator('table.ledger tbody tr').first().waitFor();
+    expect(await page.locator('table.ledger tbody tr').count()).toBe(ids.length);
+    const shown = await page.locator('table.ledger tbody tr td:first-child').allTextContents();
+    expect(shown.sort()).toEqual([...ids].sort());
+    await page.close();
+  }
+});
