@@ -193,8 +193,16 @@ export class CaseDriver {
 
   /** Lets server time pass until `ms` before the end of the deadline with `key`, or that long after it. */
   async advanceTo(key: string, offsetMs: number): Promise<CaseState> {
-    const state = await this.settled();
-    const deadline = state.deadlines.filter((d) => d.key === key).at(-1);
+    // A deadline that another one's end opens (a recording period after its window) appears once the
+    // case has taken that timer: a query can answer just before, so it is waited for, within bounds.
+    const waitUntil = Date.now() + 15_000;
+    let deadline: CaseState['deadlines'][number] | undefined;
+    for (;;) {
+      const state = await this.settled();
+      deadline = state.deadlines.filter((d) => d.key === key).at(-1);
+      if (deadline || Date.now() > waitUntil) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     if (!deadline) throw new Error(`no deadline ${key}`);
     const target = Date.parse(deadline.endsAt) + offsetMs;
     const now = await this.env.currentTimeMs();
