@@ -559,9 +559,10 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   const printed = path.join(SHOTS, 'case-print.pdf');
   await officer.pdf({ path: printed, format: 'A4', preferCSSPageSize: true });
   await officer.emulateMedia({ media: 'screen' });
-  const printedText = execFileSync('pdftotext', ['-layout', printed, '-']).toString();
+  // Without its line breaks and spaces: a title in a narrow column wraps.
+  const printedText = execFileSync('pdftotext', [printed, '-']).toString().replace(/\s+/g, '');
   const timelineCount = await officer.locator('section.timeline li').count();
-  for (const words of ['办理记录', '立案', '登记容错免责申请', '集体研究认定', '免责决定书', '施工合同复印件', '打印人：李办案', '打印时间']) expect([words, printedText.includes(words)]).toEqual([words, true]);
+  for (const words of ['办理记录', '立案', '登记容错免责申请', '集体研究认定', '免责决定书', '案卷材料', '证据材料《施工', '打印人：李办案', '打印时间']) expect([words, printedText.includes(words)]).toEqual([words, true]);
   expect(timelineCount).toBeGreaterThan(5);
 
   // ---- The officer subscribes to the .ics feed and finds the case's deadline in it --------------------------
