@@ -297,6 +297,11 @@ const MESSAGES: [RegExp, string | ((...parts: string[]) => string)][] = [
   [/^must not contain control characters.*$/, '不得包含控制字符或无效字符'],
   [/^must lie between (\d+) and (\d+).*$/, '须在 $1 年至 $2 年之间（法定节假日日历所及的年份）'],
   [/^must be a whole number.*$/, '须为整数'],
+  // 台账, 统计表 (api/routes/ledger.ts).
+  [/^must be xlsx or csv$/, '导出格式须为电子表格或逗号分隔的文本文件'],
+  [/^must be docx or xlsx$/, '格式须为公文文档或电子表格'],
+  [/^is required: a quarter \(2026-Q4\) or a year \(2026\)$/, '请填写季度（如 2026-Q4）或年度（如 2026）'],
+  [/^is not a report id$/, '不是统计表的编号'],
   [/^must not name the subject: it is visible to operators$/, '不得写入被调查对象姓名（运维人员可见）'],
   [/^must not contain an ID number: it is visible to operators$/, '不得包含身份证号码（运维人员可见）'],
   [/^must not be in the future: after today \((.+)\)$/, '不能是将来的日期（晚于北京时间今天）'],

@@ -77,6 +77,8 @@ export function CaseList() {
       {list.loading && !list.data ? <Loading what="案件" /> : null}
       {list.data ? (
         <>
+          {/* On a small screen the table scrolls inside its own region, which takes the focus so a keyboard can scroll it. */}
+          <div className="table-scroll" role="region" aria-label="案件列表" tabIndex={0}>
           <table className="cases" aria-busy={list.loading}>
             <caption className="sr-only">案件，第 {pages.length} 页</caption>
             <thead>
@@ -109,6 +111,7 @@ export function CaseList() {
               ))}
             </tbody>
           </table>
+          </div>
           {list.data.cases.length === 0 ? <p>没有符合条件的案件。</p> : null}
           <nav aria-label="翻页" className="pager">
             <button type="button" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
