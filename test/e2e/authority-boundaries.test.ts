@@ -221,9 +221,9 @@ describe('recusal', () => {
     expect((await act(binhaiOfficer, caseId, 'fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责' })).status).toBe(200);
     const appoint = (members: object[]) => act(binhaiOfficer, caseId, 'appointInvestigationGroup', { appointedOn: today, members });
     const twice = await appoint([{ name: '陈调查', declaresNoConflict: true }, { name: '陈　调查', declaresNoConflict: true }]);
-    expect([twice.status, twice.body.code, twice.body.detail]).toEqual([422, 'invalid_step', expect.stringContaining('members.1')]);
+    expect([twice.status, twice.body.code, twice.body.detail]).toEqual([422, 'invalid_step', expect.stringContaining('调查组成员第 2 项：与 调查组成员第 1 项 是同一人')]);
     const twiceByAccount = await appoint([{ sub: 'chen-1', name: '陈调查' }, { sub: 'chen-1', name: '陈某' }].map((m) => ({ ...m, declaresNoConflict: true })));
-    expect([twiceByAccount.status, twiceByAccount.body.detail]).toEqual([422, expect.stringContaining('members.1')]);
+    expect([twiceByAccount.status, twiceByAccount.body.detail]).toEqual([422, expect.stringContaining('调查组成员第 2 项')]);
     // Named without an account, the recused person is still known by name.
     const recused = await appoint([{ name: '陈调查', declaresNoConflict: true }, { name: '周某', declaresNoConflict: true }]);
     expect([recused.status, recused.body.code]).toEqual([422, 'recused']);
