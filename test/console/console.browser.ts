@@ -178,10 +178,10 @@ async function followed(page: Page, holds: () => Promise<boolean>, what: string,
 
 /** Words in Latin letters a person may read on a page: case numbers, account ids, digests and the names of formats. */
 const LATIN_ALLOWED = [
-  /case-[a-z]+-\d{4}-\d{4}/g,
+  /case-[a-z-]+-\d{4}-\d{4}/g,
   /\b(cadre|bh|hz)-[a-z0-9-]+\b/g,
   /\b[0-9a-f]{8,64}\b/g,
-  /\b(PDF\/A|PDF|SHA-256|SM3|docx|veraPDF|CSV|ics|JSON|OIDC|HTTPS|ID|Temporal|A4|JPEG|PNG|TIFF|Word|OFD|KB|MB)\b/g,
+  /\b(PDF\/A|PDF|SHA-256|SM3|docx|veraPDF|CSV|ics|JSON|OIDC|HTTPS|ID|DOCX|Outlook|Temporal|A4|JPEG|PNG|TIFF|Word|OFD|KB|MB)\b/g,
 ];
 /** Latin words found on screen where Chinese belongs, by page. */
 const english: string[] = [];
@@ -693,11 +693,12 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // The subject's appeal, filed online above, is the one decided. 维持原决定 submits: the 变更后的认定 part appears only for 变更原决定.
   await supervisor.goto(`${base}/#/cases/${caseId}`);
   const appealDecision = await step(supervisor, 'decideAppeal');
-  await appealDecision.getByLabel('处理结果').selectOption({ label: '变更原决定' });
-  await appealDecision.locator('[id^="decideAppeal_revision"]').first().waitFor();
+  // The page follows the case for a while after it opens; the form is filled once it has settled.
+  await supervisor.locator('p.following').waitFor({ state: 'detached', timeout: 30_000 });
+  // 维持原决定 asks for no 变更后的认定: the form holds no part of it, and submits.
   await appealDecision.getByLabel('处理结果').selectOption({ label: '维持原决定' });
-  await appealDecision.locator('[id^="decideAppeal_revision"]').first().waitFor({ state: 'detached' });
-  await appealDecision.getByLabel('理由', { exact: true }).fill('原结论事实清楚，适用条款正确');
+  expect(await appealDecision.locator('[id^="decideAppeal_revision"]').count()).toBe(0);
+  await appealDecision.locator('textarea[id^="decideAppeal_reasons"], input[id^="decideAppeal_reasons"]').first().fill('原结论事实清楚，适用条款正确');
   await confirmStep(appealDecision, ['处理结果', '维持原决定']);
   await followed(supervisor, async () => ((await supervisor.locator('section.confirmation').textContent()) ?? '').includes('已办理：'), 'the confirmation of the appeal decision');
   await contains(supervisor.locator('.timeline'), '作出申诉处理决定');
