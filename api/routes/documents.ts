@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../store/db';
 import { archivalFile, documentFile, findDocument } from '../../store/documents';
@@ -9,6 +10,23 @@ import { route, type RouteSpec } from '../registry';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const PDF = 'application/pdf';
+
+/** A document's file as stored, with the digests recorded for it and its name: staff's and a party's downloads alike. */
+export function sendDocumentFile(
+  res: Response,
+  document: { number: string; title: string },
+  file: { mediaType: string; sha256: string; sm3?: string | null | undefined; bytes: Buffer | Uint8Array },
+  archival: boolean,
+): void {
+  res
+    .status(200)
+    .type(file.mediaType)
+    .set('X-Content-SHA256', file.sha256)
+    .set(file.sm3 ? { 'X-Content-SM3': file.sm3 } : {})
+    .set('Vary', 'Accept')
+    .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${document.number}${document.title}.${archival ? 'pdf' : 'docx'}`)}`)
+    .send(file.bytes);
+}
 
 export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailure?: (documentId: string) => void }): RouteSpec[] {
   return [
@@ -62,14 +80,7 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
             detail: { zh: `文书 ${document.number} 的存档文件与${archival ? '生成' : '签发'}时记录的摘要（SHA-256、SM3）不符，已报告，不予提供`, en: `The archived file of ${document.number} no longer matches the digests (SHA-256, SM3) recorded when it was made; it was reported and is not served` },
           });
         }
-        res
-          .status(200)
-          .type(file.mediaType)
-          .set('X-Content-SHA256', file.sha256)
-          .set(file.sm3 ? { 'X-Content-SM3': file.sm3 } : {})
-          .set('Vary', 'Accept')
-          .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${document.number}${document.title}.${archival ? 'pdf' : 'docx'}`)}`)
-          .send(file.bytes);
+        sendDocumentFile(res, document, file, archival);
       },
     }),
   ];

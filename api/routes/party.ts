@@ -39,6 +39,7 @@ import { PARTY_ROLES } from '../roles';
 import { caseIdParams, text } from '../schemas';
 import { idempotencyKeyOf } from '../validate';
 import { stepProblem } from './cases';
+import { sendDocumentFile } from './documents';
 
 export interface PartyRoutesDeps {
   db: Db;
@@ -254,14 +255,7 @@ export function partyRoutes(deps: PartyRoutesDeps): RouteSpec[] {
         if (!file.intact) {
           throw new Problem({ status: 500, code: 'document_integrity', title: 'Document integrity failure', detail: { zh: `文书 ${document.number} 的存档文件与记录的摘要不符，不予提供`, en: `The archived file of ${document.number} no longer matches its recorded digests; it is not served` } });
         }
-        res
-          .status(200)
-          .type(file.mediaType)
-          .set('X-Content-SHA256', file.sha256)
-          .set(file.sm3 ? { 'X-Content-SM3': file.sm3 } : {})
-          .set('Vary', 'Accept')
-          .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${document.number}${document.title}.${archival ? 'pdf' : 'docx'}`)}`)
-          .send(file.bytes);
+        sendDocumentFile(res, document, file, archival);
       },
     }),
     ...filingRoutes,
