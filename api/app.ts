@@ -161,10 +161,12 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
   const authorities = deps.authorities ?? loadAuthorities();
   const catalogue = deps.catalogue ?? new RulebookCatalogue(deps.db);
   const rulebookDeps = { db: deps.db, authorities, catalogue, now: deps.now };
+  // A stored file that no longer matches its digests, whoever asked for it (staff or a party).
+  const onIntegrityFailure = (documentId: string) => deps.logger.error({ documentId }, 'archived document does not match its recorded digests');
   const routes: RouteSpec[] = [
     ...healthRoutes({ ...deps, metrics }),
     ...caseRoutes({ ...deps, authorities, catalogue }),
-    ...documentRoutes({ ...deps, onIntegrityFailure: (id) => deps.logger.error({ documentId: id }, 'archived document does not match its recorded digests') }),
+    ...documentRoutes({ ...deps, onIntegrityFailure }),
     ...materialRoutes({
       ...deps,
       payloadKeys: deps.payloadKeys ?? NO_KEYS,
@@ -183,7 +185,7 @@ export function appRoutes(deps: AppDeps, metrics = createMetrics()): RouteSpec[]
     ...rulebookAdminRoutes({ ...rulebookDeps, dryRuns: deps.dryRuns }),
     ...signInRoutes(deps.signIn ?? { kind: 'none' }, authorities),
     ...codecRoutes({ ...deps, anonymousDecode: deps.anonymousCodecDecode }),
-    ...partyRoutes({ ...deps, authorities: deps.authorities ?? loadAuthorities() }),
+    ...partyRoutes({ ...deps, authorities, onIntegrityFailure }),
     ...workRoutes(deps),
     ...noteRoutes(deps),
     ...accessLogRoutes(deps),

@@ -11,13 +11,38 @@ import { route, type RouteSpec } from '../registry';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const PDF = 'application/pdf';
 
-/** A document's file as stored, with the digests recorded for it and its name: staff's and a party's downloads alike. */
-export function sendDocumentFile(
+/**
+ * A document's file as stored, with the digests recorded for it and its name: staff's and a party's
+ * downloads alike. An archival copy not rendered yet answers 404 archival_copy_pending with
+ * Retry-After; a stored file that no longer matches its digests is reported and never served.
+ */
+export async function serveDocumentFile(
+  deps: { db: Db; onIntegrityFailure?: (documentId: string) => void },
   res: Response,
-  document: { number: string; title: string },
-  file: { mediaType: string; sha256: string; sm3?: string | null | undefined; bytes: Buffer | Uint8Array },
+  document: { documentId: string; number: string; title: string },
   archival: boolean,
-): void {
+): Promise<void> {
+  res.locals.auditDetail = { file: archival ? 'pdf' : 'docx' };
+  const file = archival ? await archivalFile(deps.db, document.documentId) : await documentFile(deps.db, document.documentId);
+  if (!file && archival) {
+    res.set('Retry-After', '60');
+    throw new Problem({
+      status: 404,
+      code: 'archival_copy_pending',
+      title: 'Archival copy not rendered yet',
+      detail: { zh: `文书 ${document.number} 的存档 PDF 尚未生成，请稍后再试`, en: `The archival PDF of ${document.number} is not rendered yet; try again later` },
+    });
+  }
+  if (!file) throw problems.notFound(`file of document ${document.documentId}`);
+  if (!file.intact) {
+    deps.onIntegrityFailure?.(document.documentId);
+    throw new Problem({
+      status: 500,
+      code: 'document_integrity',
+      title: 'Document integrity failure',
+      detail: { zh: `文书 ${document.number} 的存档文件与${archival ? '生成' : '签发'}时记录的摘要（SHA-256、SM3）不符，已报告，不予提供`, en: `The archived file of ${document.number} no longer matches the digests (SHA-256, SM3) recorded when it was made; it was reported and is not served` },
+    });
+  }
   res
     .status(200)
     .type(file.mediaType)
@@ -59,28 +84,7 @@ export function documentRoutes(deps: { db: Db; client: Client; onIntegrityFailur
         if (recusedFrom(state, user)) throw recusedProblem(document.caseId);
         // The .docx unless the caller prefers the PDF (no Accept, or */*, keeps the .docx).
         const archival = req.accepts([DOCX, PDF]) === PDF;
-        res.locals.auditDetail = { file: archival ? 'pdf' : 'docx' };
-        const file = archival ? await archivalFile(deps.db, params.id) : await documentFile(deps.db, params.id);
-        if (!file && archival) {
-          res.set('Retry-After', '60');
-          throw new Problem({
-            status: 404,
-            code: 'archival_copy_pending',
-            title: 'Archival copy not rendered yet',
-            detail: { zh: `文书 ${document.number} 的存档 PDF 尚未生成，请稍后再试`, en: `The archival PDF of ${document.number} is not rendered yet; try again later` },
-          });
-        }
-        if (!file) throw problems.notFound(`file of document ${params.id}`);
-        if (!file.intact) {
-          deps.onIntegrityFailure?.(params.id);
-          throw new Problem({
-            status: 500,
-            code: 'document_integrity',
-            title: 'Document integrity failure',
-            detail: { zh: `文书 ${document.number} 的存档文件与${archival ? '生成' : '签发'}时记录的摘要（SHA-256、SM3）不符，已报告，不予提供`, en: `The archived file of ${document.number} no longer matches the digests (SHA-256, SM3) recorded when it was made; it was reported and is not served` },
-          });
-        }
-        sendDocumentFile(res, document, file, archival);
+        await serveDocumentFile(deps, res, document, archival);
       },
     }),
   ];

@@ -28,7 +28,7 @@ import { userInboxKey } from '../../services/notices/deliver';
 import { casesOfPartyAccount } from '../../store/case-contacts';
 import { findCaseViews } from '../../store/case-views';
 import type { Db } from '../../store/db';
-import { archivalFile, documentFile, findDocument } from '../../store/documents';
+import { findDocument } from '../../store/documents';
 import { findReceipt, issueReceipt, receiptsOf, receiveFiling, refuseFiling, type FilingKind, type Receipt } from '../../store/receipts';
 import type { User } from '../auth';
 import { readCase } from '../case-access';
@@ -39,7 +39,7 @@ import { PARTY_ROLES } from '../roles';
 import { caseIdParams, text } from '../schemas';
 import { idempotencyKeyOf } from '../validate';
 import { stepProblem } from './cases';
-import { sendDocumentFile } from './documents';
+import { serveDocumentFile } from './documents';
 
 export interface PartyRoutesDeps {
   db: Db;
@@ -47,6 +47,8 @@ export interface PartyRoutesDeps {
   baseUrl: string;
   authorities: Authorities;
   stepWaitMs?: number | undefined;
+  /** A served document whose stored file no longer matches its digests: reported as the staff's download reports it. */
+  onIntegrityFailure?: (documentId: string) => void;
 }
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -249,13 +251,7 @@ export function partyRoutes(deps: PartyRoutesDeps): RouteSpec[] {
         const document = await findDocument(deps.db, params.documentId);
         if (!document || document.caseId !== params.id) throw problems.notFound(`document ${params.documentId}`);
         const archival = req.accepts([DOCX, PDF]) === PDF;
-        res.locals.auditDetail = { file: archival ? 'pdf' : 'docx' };
-        const file = archival ? await archivalFile(deps.db, params.documentId) : await documentFile(deps.db, params.documentId);
-        if (!file) throw problems.notFound(`${archival ? 'archival copy' : 'file'} of document ${params.documentId}`);
-        if (!file.intact) {
-          throw new Problem({ status: 500, code: 'document_integrity', title: 'Document integrity failure', detail: { zh: `文书 ${document.number} 的存档文件与记录的摘要不符，不予提供`, en: `The archived file of ${document.number} no longer matches its recorded digests; it is not served` } });
-        }
-        sendDocumentFile(res, document, file, archival);
+        await serveDocumentFile(deps, res, document, archival);
       },
     }),
     ...filingRoutes,

@@ -103,6 +103,14 @@ describe('a party account', () => {
     const theirs = (await request(stack.app).get(`/v1/cases/${otherCase}/documents`).set(auth(staff)).expect(200)).body.documents[0].documentId as string;
     expect((await request(stack.app).get(`/v1/my/cases/${caseId}/documents/${theirs}`).set(auth(subject))).status).toBe(404);
     expect((await request(stack.app).get(`/v1/my/cases/${otherCase}/documents/${theirs}`).set(auth(subject))).status).toBe(404);
+
+    // A served file altered at rest is refused to the party as to the staff (the one download path), then served again once mended.
+    const [kept] = await stack.db.query<{ file: Uint8Array }>('select file from documents where id = $1', [served[0]!.documentId]);
+    await stack.db.query(`update documents set file = overlay(file placing '\\x00'::bytea from 40 for 1) where id = $1`, [served[0]!.documentId]);
+    const altered = await request(stack.app).get(served[0]!.href).set(auth(subject));
+    expect([altered.status, altered.body.code]).toEqual([500, 'document_integrity']);
+    await stack.db.query('update documents set file = $2 where id = $1', [served[0]!.documentId, kept!.file]);
+    await request(stack.app).get(served[0]!.href).set(auth(subject)).expect(200);
   });
 
   it('cannot open another case, nor any staff door: 404 for the case, 403 for the routes', async () => {
