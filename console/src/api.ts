@@ -607,9 +607,9 @@ export interface LedgerStatistics {
   appeals: number;
   revisions: number;
   withdrawals: number;
-  byItem: { item: string; cases: number }[];
+  byItem: { item: string; article: string; text: string; cases: number }[];
   byUnit: { unit: string; cases: number }[];
-  byJurisdiction: { jurisdiction: string; cases: number }[];
+  byJurisdiction: { jurisdiction: string; name: string; cases: number }[];
   onTime: { key: string; settled: number; inTime: number; rate: number | null }[];
   daysToDecision: { cases: number; median: number | null; p90: number | null };
   daysToClosing: { cases: number; median: number | null; p90: number | null };

@@ -1,8 +1,9 @@
 /**
  * 统计 and 台账 in a real browser (Chromium, playwright-core) over the real stack: cases of two
  * jurisdictions opened here through the API (Binhai's authority and Hangzhou's), then each authority's
- * supervisor opens the statistics page and the ledger, and the figures on screen are checked against
- * the cases this test made.
+ * supervisor opens the statistics page and the ledger, and the figures on screen, the charts (drawn by
+ * ECharts as SVG) and the numbers one click away under each chart (查看数据) are checked against the
+ * cases this test made; axe-core finds nothing on the statistics page.
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -20,6 +21,34 @@ let base: string;
 let context: BrowserContext;
 let profile: string;
 const today = beijingDate(Date.now());
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core (WCAG 2 A and AA) finds on the page as it is now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => ({ passed: r.passes.length, violations: r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')) }))",
+  )) as { passed: number; violations: string[] };
+  expect(result.passed).toBeGreaterThan(10);
+  return result.violations;
+}
+
+/** A chart as drawn: its summary (the image's name), the labels its SVG shows, and the rows of its numbers once 查看数据 is opened. */
+async function chart(page: Page, id: string): Promise<{ summary: string; svgText: string; bars: number; rows: string[][] }> {
+  const figure = page.locator(`figure[data-chart="${id}"]`);
+  const image = figure.locator('[role="img"]');
+  await image.locator('svg text').first().waitFor();
+  const summary = (await image.getAttribute('aria-label')) ?? '';
+  const svgText = (await image.locator('svg text').allTextContents()).join(' ');
+  // The bars: ECharts draws each as a path within the grid; more than the axes' own lines.
+  const bars = await image.locator('svg path').count();
+  const table = figure.getByRole('table');
+  expect(await table.isVisible()).toBe(false);
+  await figure.getByText('查看数据').click();
+  await table.waitFor({ state: 'visible' });
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+  return { summary, svgText, bars, rows };
+}
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'console', 'index.html'))) throw new Error('the console is not built: npm run build');
@@ -82,8 +111,20 @@ it('shows each authority’s figures and ledger as the cases made', async () => 
     expect(await page.locator('[data-figure="cases"]').textContent()).toBe(String(ids.length));
     expect(await page.locator('[data-figure="applications"]').textContent()).toBe(String(ids.length));
     expect(await page.locator('[data-figure="outcome-exempt"]').textContent()).toBe('0');
-    const unitRows = await page.getByRole('table', { name: '按单位' }).locator('tbody tr td:first-child').allTextContents();
-    expect(unitRows.sort()).toEqual([...units].sort());
+    // Each unit one case: the chart names every unit and says so, and its numbers, one click away, are the cases made.
+    const byUnit = await chart(page, 'byUnit');
+    for (const unit of units) {
+      expect(byUnit.svgText).toContain(unit);
+      expect(byUnit.summary).toContain(`${unit} 1 件`);
+    }
+    expect(byUnit.bars).toBeGreaterThan(units.length);
+    expect(byUnit.rows.sort()).toEqual(units.map((u) => [u, '1']).sort());
+    const outcomes = await chart(page, 'outcomes');
+    expect(outcomes.rows).toEqual([['免责', '0'], ['减轻', '0'], ['从轻', '0'], ['不予免责', '0']]);
+    expect(outcomes.svgText).toContain('不予免责');
+    const byJurisdiction = await chart(page, 'byJurisdiction');
+    expect(byJurisdiction.rows).toEqual([[authority === 'hz-jyj' ? '杭州市教育局党员干部改革创新容错免责实施办法（试行）' : '滨海新区容错免责实施办法（试行）', String(ids.length)]]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('link', { name: '台账', exact: true }).click();
     await page.getByRole('heading', { name: '台账' }).waitFor();
     await page.locator('table.ledger tbody tr').first().waitFor();
