@@ -614,10 +614,19 @@ export interface LedgerStatistics {
   daysToDecision: { cases: number; median: number | null; p90: number | null };
   daysToClosing: { cases: number; median: number | null; p90: number | null };
 }
+/** The authorities below the caller's whose figures it may read (a superior body's supervisors and auditors). */
+export interface SubordinateAuthority {
+  authority: string;
+  name: string;
+}
+/** getStatistics: one authority's figures (its own, or one subordinate's), or each subordinate's and their total. */
+export type StatisticsAnswer =
+  | ({ scope?: undefined; authority: string; name?: string; subordinateAuthorities: SubordinateAuthority[] } & LedgerStatistics)
+  | { scope: 'subordinates'; authority: string; subordinateAuthorities: SubordinateAuthority[]; subordinates: (SubordinateAuthority & LedgerStatistics)[]; total: LedgerStatistics };
 export type LedgerQuery = Record<string, string | number | undefined>;
 export const ledgerApi = {
   ledger: (query: LedgerQuery) => json<{ total: number; offset: number; limit: number; rows: LedgerRow[] }>('GET', '/v1/ledger', { query }),
-  statistics: (query: { from: string; to: string }) => json<LedgerStatistics>('GET', '/v1/statistics', { query }),
+  statistics: (query: { from: string; to: string; scope?: 'subordinates' | undefined; authority?: string | undefined }) => json<StatisticsAnswer>('GET', '/v1/statistics', { query }),
   /** The export as a file the browser saves (the token rides in the header, never the address). */
   async exportLedger(query: LedgerQuery, format: 'xlsx' | 'csv'): Promise<Blob> {
     const res = await request('GET', '/v1/ledger/export', { query: { ...query, format }, accept: '*/*' });

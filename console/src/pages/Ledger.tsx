@@ -6,7 +6,7 @@
  */
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'wouter';
-import { ledgerApi, type LedgerQuery, type LedgerStatistics } from '../api';
+import { ledgerApi, type LedgerQuery, type LedgerStatistics, type SubordinateAuthority } from '../api';
 import { deadlineName, STATISTICS_NAMES } from '../labels';
 import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
 
@@ -89,17 +89,61 @@ function Figures({ s }: { s: LedgerStatistics }) {
   );
 }
 
+/** Each subordinate authority's main figures and their total, as a chart of its cases with the table beside it. */
+function Subordinates({ subordinates, total }: { subordinates: (SubordinateAuthority & LedgerStatistics)[]; total: LedgerStatistics }) {
+  const row = (key: string, name: string, f: LedgerStatistics) => ({ key, cells: [name, f.cases, f.applications, f.exOfficio, ...OUTCOMES.map(([o]) => f.outcomes[o] ?? 0)] });
+  return (
+    <BarFigure
+      id="bySubordinate"
+      title={STATISTICS_NAMES.bySubordinate}
+      bars={subordinates.map((s) => ({ label: s.name, value: s.cases, shown: `${s.cases} ${STATISTICS_NAMES.caseUnit}` }))}
+      head={[STATISTICS_NAMES.authority, '启动件数', '本人申请', '依职权启动', ...OUTCOMES.map(([, name]) => `认定${name}`)]}
+      rows={[...subordinates.map((s) => row(s.authority, s.name, s)), row('total', STATISTICS_NAMES.total, total)]}
+    />
+  );
+}
+
 export function StatisticsPage() {
   const [period, setPeriod] = useState({ from: monthsAgo(3), to: today() });
-  const stats = useAsync(() => ledgerApi.statistics(period), [period.from, period.to]);
+  // '' the caller's own authority; 'subordinates' each below it and their total; else one of them by id.
+  const [scope, setScope] = useState('');
+  const [below, setBelow] = useState<SubordinateAuthority[]>([]);
+  const query = { ...period, ...(scope === 'subordinates' ? { scope: 'subordinates' as const } : scope ? { authority: scope } : {}) };
+  const stats = useAsync(async () => {
+    const answer = await ledgerApi.statistics(query);
+    setBelow(answer.subordinateAuthorities);
+    return answer;
+  }, [period.from, period.to, scope]);
   const s = stats.data;
   return (
     <>
       <PageTitle>统计</PageTitle>
       <Period from={period.from} to={period.to} onChange={(from, to) => setPeriod({ from, to })} />
+      {below.length > 0 && (
+        <div className="field">
+          <label htmlFor="statistics-scope">{STATISTICS_NAMES.scope}</label>
+          <select id="statistics-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+            <option value="">{STATISTICS_NAMES.ownScope}</option>
+            <option value="subordinates">{STATISTICS_NAMES.subordinatesScope}</option>
+            {below.map((a) => <option key={a.authority} value={a.authority}>{a.name}</option>)}
+          </select>
+        </div>
+      )}
       {stats.loading && <Loading what="统计" />}
       {stats.error && <ErrorNote>{stats.error}</ErrorNote>}
-      {s && <Figures s={s} />}
+      {s && s.scope === 'subordinates' && (
+        <Suspense fallback={<Loading what="统计图" />}>
+          <Subordinates subordinates={s.subordinates} total={s.total} />
+          <h2>{STATISTICS_NAMES.total}</h2>
+          <Figures s={s.total} />
+        </Suspense>
+      )}
+      {s && s.scope !== 'subordinates' && (
+        <>
+          {s.name && <h2>{s.name}</h2>}
+          <Figures s={s} />
+        </>
+      )}
     </>
   );
 }
