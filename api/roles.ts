@@ -53,13 +53,13 @@ export const ROLE_REACH: Record<Role, Reach> = {
   supervisor: {
     name: '审核领导',
     cases: 'as officer',
-    reads: 'as officer; its work: every step that waits for a supervisor (deliberation, approvals, appeal decisions)',
+    reads: 'as officer; its work: every step that waits for a supervisor (deliberation, approvals, appeal decisions); at a superior body, the statistics of its subordinate authorities',
     acts: 'takes the steps the rulebook gives supervisors; assigns and reassigns cases (assignCase, with a reason); writes notes; ends a case (withdrawCase)',
   },
   auditor: {
     name: '审计人员',
     cases: 'as officer',
-    reads: 'as officer, and the access log of a case (listCaseAccess, CSV); decodes a case’s payloads in the Temporal UI',
+    reads: 'as officer, and the access log of a case (listCaseAccess, CSV); decodes a case’s payloads in the Temporal UI; at a superior body, the statistics of its subordinate authorities',
     acts: 'nothing on a case',
   },
   admin: {
@@ -102,6 +102,14 @@ export const NOTE_WRITERS = ['officer', 'supervisor'] as const;
 export const ACCESS_LOG_READERS = ['auditor'] as const;
 /** Who reads the ledger (台账), its export and the statistics of its authority. */
 export const LEDGER_READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+/**
+ * Who, at a superior body, reads the statistics of its subordinate authorities (config/authorities.ts
+ * `subordinates`): its supervisors, who answer for the oversight of the bodies below (上级纪委 监督指导
+ * 下级 容错纠错工作, the periodic report comes up to them), and its auditors, who check that work. Not its
+ * officers, whose work is the cases of their own authority, nor its admin, who keeps the machine: neither
+ * has a reason to read another body's figures. Counts only: no party's name crosses.
+ */
+export const SUBORDINATE_STATISTICS_READERS = ['supervisor', 'auditor'] as const;
 /** Who drafts a concluded case's typical-case summary (典型案例), and who reviews and publishes it. */
 export const TYPICAL_CASE_WRITERS = ['officer', 'supervisor'] as const;
 export const TYPICAL_CASE_REVIEWERS = ['supervisor'] as const;

@@ -83,6 +83,12 @@ export const authoritySchema = z.object({
   partyCommittee: name.optional(),
   /** Superior bodies, where known: the discipline body and the organisation department one level up. */
   superior: z.object({ discipline: name.optional(), organisation: name.optional() }).default({}),
+  /**
+   * The configured authorities one level down whose figures this one, as their superior body, reads
+   * (getStatistics with scope=subordinates or authority=<id>), by id; theirs in turn are its reach too.
+   * Each authority has at most one superior, and the relation has no cycle (checked with the file).
+   */
+  subordinates: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an authority id')).default([]),
   /** The concrete bodies behind the rulebooks' generic copy-to names (e.g. 组织人事部门 → 中共…委员会组织部). */
   copyTo: z.record(z.string().min(2), name).default({}),
 })
@@ -103,6 +109,30 @@ export const authoritiesFileSchema = z
     for (const [i, a] of file.authorities.entries()) {
       if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: ['authorities', i, 'id'], message: `${a.id} appears twice` });
       seen.add(a.id);
+    }
+    const ids = new Set(file.authorities.map((a) => a.id));
+    const superiorOf = new Map<string, string>();
+    for (const [i, a] of file.authorities.entries()) {
+      for (const [j, sub] of a.subordinates.entries()) {
+        const at = ['authorities', i, 'subordinates', j];
+        if (!ids.has(sub)) ctx.addIssue({ code: 'custom', path: at, message: `${sub} is not a configured authority` });
+        else if (sub === a.id) ctx.addIssue({ code: 'custom', path: at, message: `${sub} cannot be its own subordinate` });
+        else if (superiorOf.has(sub)) ctx.addIssue({ code: 'custom', path: at, message: `${sub} is already a subordinate of ${superiorOf.get(sub)}: an authority has one superior` });
+        else superiorOf.set(sub, a.id);
+      }
+    }
+    // With one superior each, a cycle is a walk up from an authority that comes back to it.
+    const reported = new Set<string>();
+    for (const [i, a] of file.authorities.entries()) {
+      const chain = [a.id];
+      // Stops at the top, at the cycle's start, or on entering a cycle above that this one is not in.
+      for (let up = superiorOf.get(a.id); up !== undefined && !reported.has(a.id) && (up === a.id || !chain.includes(up)); up = superiorOf.get(up)) {
+        chain.push(up);
+        if (up !== a.id) continue;
+        for (const id of chain) reported.add(id);
+        ctx.addIssue({ code: 'custom', path: ['authorities', i, 'subordinates'], message: `the subordinates form a cycle: ${[...chain].reverse().join(' → ')}` });
+        break;
+      }
     }
     const prefixes = new Map<string, string>();
     for (const [i, a] of file.authorities.entries()) {
@@ -184,6 +214,22 @@ export class Authorities {
   }
 
   /**
+   * The authorities below this one (its subordinates, theirs in turn, …), nearest first: those whose
+   * figures it reads as their superior body. The file's checks keep the relation a tree.
+   */
+  subordinatesOf(id: string): Authority[] {
+    const below: Authority[] = [];
+    const seen = new Set([id]);
+    for (let level = [...(this.byId.get(id)?.subordinates ?? [])]; level.length; ) {
+      const found = level.filter((s) => !seen.has(s)).map((s) => this.byId.get(s)).filter((a): a is Authority => a !== undefined);
+      for (const a of found) seen.add(a.id);
+      below.push(...found);
+      level = found.flatMap((a) => a.subordinates);
+    }
+    return below;
+  }
+
+  /**
    * The authority a case names, for the documents it issues. An id that is not
    * configured (a case opened before its authority was) is spoken of as its
    * jurisdiction's configured authority, or, for a jurisdiction with none, by
@@ -203,6 +249,7 @@ export class Authorities {
       series: { decision: p, notice: `${p}告`, letter: `${p}函`, appeal: `${p}申`, correction: `${p}纠` },
       printedBy: `${rulebook.issuingBody}办公室`,
       superior: {},
+      subordinates: [],
       copyTo: {},
     };
   }

@@ -20,10 +20,10 @@ import type { Statistics } from '../../services/ledger/statistics';
 import type { Db } from '../../store/db';
 import { documentFile, findDocument, recordDocument } from '../../store/documents';
 import { caseFigures, conclusionsOfCadre, copiesOfCases, ledgerPage, type LedgerFilter } from '../../store/ledger';
-import type { User } from '../auth';
-import { fieldsProblem, problems } from '../problem';
+import { AUTHORITY_ID_PATTERN, type User } from '../auth';
+import { fieldsProblem, Problem, problems } from '../problem';
 import { route, type RouteSpec } from '../registry';
-import { CONCLUSION_EFFECT_READERS, LEDGER_READERS, REPORT_ISSUERS } from '../roles';
+import { CONCLUSION_EFFECT_READERS, LEDGER_READERS, REPORT_ISSUERS, SUBORDINATE_STATISTICS_READERS } from '../roles';
 import { accountId, isoDateSchema, personName, text, wholeNumber } from '../schemas';
 
 /** At most this many cases in one export; narrow the filters (a period) for more. */
@@ -57,8 +57,19 @@ const ledgerFilters = {
 export const ledgerQuery = z.object({ ...ledgerFilters, limit: wholeNumber(1, 200).default(50), offset: wholeNumber(0, 1_000_000).default(0) }).superRefine(checkPeriod);
 export const ledgerExportQuery = z.object({ ...ledgerFilters, format: z.enum(['xlsx', 'csv'], { error: 'must be xlsx or csv' }).default('xlsx') }).superRefine(checkPeriod);
 export const statisticsQuery = z
-  .object({ from: isoDateSchema, to: isoDateSchema, jurisdiction: keyword.optional() })
-  .superRefine(checkPeriod);
+  .object({
+    from: isoDateSchema,
+    to: isoDateSchema,
+    jurisdiction: keyword.optional(),
+    /** own: the caller's authority; subordinates: each authority below it, and their total. */
+    scope: z.enum(['own', 'subordinates'], { error: '须为 own（本机关）或 subordinates（下级机关） / must be own or subordinates' }).default('own'),
+    /** One authority below the caller's, by id: its figures alone. */
+    authority: z.string().regex(AUTHORITY_ID_PATTERN, 'is not an authority id').optional(),
+  })
+  .superRefine(checkPeriod)
+  .superRefine((q, ctx) => {
+    if (q.scope === 'subordinates' && q.authority) ctx.addIssue({ code: 'custom', path: ['authority'], message: '下级机关全部（scope）与某一机关（authority）只能选一 / give scope=subordinates or one authority, not both' });
+  });
 export const conclusionEffectsQuery = z
   .object({ userId: accountId.optional(), name: personName(50).optional(), unit: text(100).optional() })
   .superRefine((q, ctx) => {
@@ -169,15 +180,52 @@ export function ledgerRoutes(deps: { db: Db; authorities: Authorities; ledgerExp
       method: 'get',
       path: '/v1/statistics',
       operationId: 'getStatistics',
-      summary: '统计 The figures of the caller’s authority for a period (cases opened in it): applications and ex officio starts, accepted and refused, outcomes, appeals and revisions, withdrawals, by item, unit and jurisdiction, on-time rate per deadline, median and 90th percentile days to decision and to closing',
+      summary:
+        '统计 The figures of the caller’s authority for a period (cases opened in it): applications and ex officio starts, accepted and refused, outcomes, appeals and revisions, withdrawals, by item, unit and jurisdiction, on-time rate per deadline, median and 90th percentile days to decision and to closing; for a superior body’s supervisors and auditors, of one subordinate authority (authority=<id>) or of each and their total (scope=subordinates)',
       tags: ['ledger'],
       access: { kind: 'roles', roles: [...LEDGER_READERS] },
       query: statisticsQuery,
       audit: { event: 'STATISTICS_VIEWED' },
-      responses: { 200: { description: 'The figures' }, 400: problem('The period is missing, ends before it starts, or is longer than five years'), 403: problem('Not staff of an authority') },
+      responses: {
+        200: { description: 'The figures; with scope=subordinates, those of each subordinate authority and their total' },
+        400: problem('The period is missing, ends before it starts, or is longer than five years; an authority that is not configured; scope=subordinates where the authority has none'),
+        403: problem('Not staff of an authority; an authority outside the caller’s reach, or a role that does not read subordinates’ figures'),
+      },
       async handle({ query, user, res }) {
-        const figures = await caseFigures(deps.db, filterOf(user, query));
-        res.json({ authority: user.authority, from: query.from, to: query.to, ...statisticsOf(figures) });
+        const { scope, authority, ...filters } = query;
+        const below = deps.authorities.subordinatesOf(user.authority);
+        const readsBelow = user.roles.some((r) => (SUBORDINATE_STATISTICS_READERS as readonly string[]).includes(r));
+        // The authorities below the caller's that it may read: the console offers them as scopes.
+        const subordinateAuthorities = readsBelow ? below.map((a) => ({ authority: a.id, name: a.name })) : [];
+        const of = async (ids: string[]) => caseFigures(deps.db, { ...filters, authorities: ids });
+        if (scope === 'own' && (!authority || authority === user.authority)) {
+          res.json({ authority: user.authority, from: query.from, to: query.to, subordinateAuthorities, ...statisticsOf(await of([user.authority])) });
+          return;
+        }
+        if (authority && !deps.authorities.get(authority)) throw fieldsProblem([{ field: 'query.authority', message: 'is not a configured authority' }]);
+        if (authority && !below.some((a) => a.id === authority)) {
+          const name = deps.authorities.get(authority)!.name;
+          throw new Problem({ status: 403, code: 'forbidden', title: 'Forbidden', detail: { zh: `${name}不是本机关的下级机关，不能查阅其统计`, en: `${authority} is not an authority below the caller’s: its figures are not the caller’s to read` } });
+        }
+        if (!readsBelow) throw problems.forbidden(SUBORDINATE_STATISTICS_READERS);
+        if (authority) {
+          res.locals.auditDetail = { scope: 'authority', authorities: [authority] };
+          res.json({ authority, name: deps.authorities.get(authority)!.name, from: query.from, to: query.to, subordinateAuthorities, ...statisticsOf(await of([authority])) });
+          return;
+        }
+        if (below.length === 0) throw fieldsProblem([{ field: 'query.scope', message: '本机关未配置下级机关（subordinates） / the caller’s authority has no subordinate authorities configured' }]);
+        // One read of them all, then each authority's own cases; the total counts them together (its median is of all of them, not of the medians).
+        const figures = await of(below.map((a) => a.id));
+        res.locals.auditDetail = { scope: 'subordinates', authorities: below.map((a) => a.id) };
+        res.json({
+          authority: user.authority,
+          from: query.from,
+          to: query.to,
+          scope: 'subordinates',
+          subordinateAuthorities,
+          subordinates: below.map((a) => ({ authority: a.id, name: a.name, ...statisticsOf(figures.filter((f) => f.authority === a.id)) })),
+          total: statisticsOf(figures),
+        });
       },
     }),
     route({

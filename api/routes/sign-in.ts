@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import type { Authorities } from '../../config/authorities';
 import { signDevToken } from '../../scripts/token';
-import { ACCOUNT_ID_PATTERN, AUTHORITY_ID_PATTERN, DEFAULT_TOKEN_MAX_AGE_SECONDS, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES } from '../auth';
+import { ACCOUNT_ID_PATTERN, AUTHORITY_ID_PATTERN, DEFAULT_TOKEN_MAX_AGE_SECONDS, ORGANISATION_ROLES, PARTY_ROLES, ROLES, RULEBOOK_ROLES, SYSTEM_ROLES } from '../auth';
 import { fieldsProblem } from '../problem';
 import { route, type RouteSpec } from '../registry';
 import { personName } from '../schemas';
@@ -36,8 +36,12 @@ export type SignInSettings =
 /** How long a development sign-in lasts: a working day, unless the maximum token age is shorter. */
 const DEV_TOKEN_LIFETIME_SECONDS = 8 * 3600;
 
-/** The roles a development token may carry: an authority's, the system administrator's (loading the national calendar), the rulebook administrator's, or a party's. */
-const DEV_ROLES = [...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...PARTY_ROLES] as const;
+/**
+ * The roles a development token may carry: an authority's, the system administrator's (loading the
+ * national calendar), the rulebook administrator's, the organisation department's (asking what follows
+ * from a cadre's conclusions), or a party's.
+ */
+const DEV_ROLES = [...ROLES, ...SYSTEM_ROLES, ...RULEBOOK_ROLES, ...ORGANISATION_ROLES, ...PARTY_ROLES] as const;
 
 export const devSignInBody = z
   .object({
@@ -80,6 +84,7 @@ export function signInRoutes(settings: SignInSettings, authorities: Authorities)
           roles: ROLES,
           systemRoles: SYSTEM_ROLES,
           rulebookRoles: RULEBOOK_ROLES,
+          organisationRoles: ORGANISATION_ROLES,
           partyRoles: PARTY_ROLES,
           tokenLifetimeSeconds: devTokenLifetime(settings),
           authorities: authorities.list.map((a) => ({ id: a.id, name: a.name, jurisdiction: a.jurisdiction })),

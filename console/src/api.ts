@@ -324,6 +324,8 @@ export type SignInSettings =
       systemRoles: string[];
       /** The rulebook administrator's role (规则管理), of the authority picked, or of the whole system with system-admin. */
       rulebookRoles?: string[];
+      /** 组织部门: asks what follows from a cadre's conclusions (listConclusionEffects), reads no case. */
+      organisationRoles?: string[];
       /** A party's own account (never combined with another role). */
       partyRoles?: string[];
       /** How long a development sign-in lasts: a working day, or TOKEN_MAX_AGE_SECONDS if shorter. */
@@ -581,6 +583,23 @@ export const api = {
   },
 };
 
+/** 结果运用 (listConclusionEffects), for console/src/pages/Conclusions.tsx. */
+export interface ConclusionEffects {
+  caseId: string;
+  jurisdiction: string;
+  subject: { name: string; unit: string };
+  outcome: string;
+  decidedOn: string;
+  revisedOnAppeal: boolean;
+  approvingBody: string | null;
+  effects: { text: string; article: string; quote: string; from: string; until: string | null }[];
+  copiedTo: { body: string; on: string; reference: string | null }[];
+  appliesFrom: string;
+  appliesUntil: string | null;
+}
+/** A cadre, by the party account or by name and unit. */
+export type Cadre = { userId: string } | { name: string; unit: string };
+
 /** 台账 and 统计 (api/routes/ledger.ts), for console/src/pages/Ledger.tsx. */
 export interface LedgerRow {
   caseId: string;
@@ -607,17 +626,27 @@ export interface LedgerStatistics {
   appeals: number;
   revisions: number;
   withdrawals: number;
-  byItem: { item: string; cases: number }[];
+  byItem: { item: string; article: string; text: string; cases: number }[];
   byUnit: { unit: string; cases: number }[];
-  byJurisdiction: { jurisdiction: string; cases: number }[];
+  byJurisdiction: { jurisdiction: string; name: string; cases: number }[];
   onTime: { key: string; settled: number; inTime: number; rate: number | null }[];
   daysToDecision: { cases: number; median: number | null; p90: number | null };
   daysToClosing: { cases: number; median: number | null; p90: number | null };
 }
+/** The authorities below the caller's whose figures it may read (a superior body's supervisors and auditors). */
+export interface SubordinateAuthority {
+  authority: string;
+  name: string;
+}
+/** getStatistics: one authority's figures (its own, or one subordinate's), or each subordinate's and their total. */
+export type StatisticsAnswer =
+  | ({ scope?: undefined; authority: string; name?: string; subordinateAuthorities: SubordinateAuthority[] } & LedgerStatistics)
+  | { scope: 'subordinates'; authority: string; subordinateAuthorities: SubordinateAuthority[]; subordinates: (SubordinateAuthority & LedgerStatistics)[]; total: LedgerStatistics };
 export type LedgerQuery = Record<string, string | number | undefined>;
 export const ledgerApi = {
   ledger: (query: LedgerQuery) => json<{ total: number; offset: number; limit: number; rows: LedgerRow[] }>('GET', '/v1/ledger', { query }),
-  statistics: (query: { from: string; to: string }) => json<LedgerStatistics>('GET', '/v1/statistics', { query }),
+  statistics: (query: { from: string; to: string; scope?: 'subordinates' | undefined; authority?: string | undefined }) => json<StatisticsAnswer>('GET', '/v1/statistics', { query }),
+  conclusionEffects: (cadre: Cadre) => json<{ conclusions: ConclusionEffects[] }>('GET', '/v1/conclusion-effects', { query: cadre }),
   /** The export as a file the browser saves (the token rides in the header, never the address). */
   async exportLedger(query: LedgerQuery, format: 'xlsx' | 'csv'): Promise<Blob> {
     const res = await request('GET', '/v1/ledger/export', { query: { ...query, format }, accept: '*/*' });

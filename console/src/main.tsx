@@ -7,11 +7,12 @@ import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
-import { hasWork, isParty, ROLE_NAMES, worksInAuthority } from './labels';
+import { hasWork, isOrganisation, isParty, readsLedger, ROLE_NAMES, worksInAuthority } from './labels';
 import { Admin } from './pages/Admin';
 import { CalendarPage } from './pages/Calendar';
 import { CaseDetail } from './pages/CaseDetail';
 import { CaseList } from './pages/CaseList';
+import { ConclusionsPage } from './pages/Conclusions';
 import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { LedgerPage, StatisticsPage } from './pages/Ledger';
@@ -27,18 +28,21 @@ import './styles.css';
 /**
  * Who each page is for, by the roles the API answers it for: staff of an authority (worksInAuthority),
  * those with a queue (hasWork: officers, supervisors, whose landing page is 我的待办), a party's own
- * account (its cases and inbox only), and the system-wide system-admin.
+ * account (its cases and inbox only), the organisation department (结果运用 only: it reads no case), and
+ * the system-wide system-admin.
  */
 const NAV: { href: string; label: string; shown: (roles: string[]) => boolean }[] = [
   { href: '/', label: '我的待办', shown: hasWork },
   { href: '/', label: '我的案件', shown: isParty },
-  { href: '/dashboard', label: '工作台', shown: (roles) => !isParty(roles) },
+  { href: '/conclusions', label: '结果运用', shown: isOrganisation },
+  // The 工作台 reads an authority's cases and the calendar: nothing there for an organisation department alone.
+  { href: '/dashboard', label: '工作台', shown: (roles) => !isParty(roles) && !organisationOnly(roles) },
   { href: '/cases', label: '案件列表', shown: worksInAuthority },
   { href: '/cases/new', label: '立案', shown: (roles) => roles.includes('officer') },
   { href: '/inbox', label: '收件箱', shown: (roles) => worksInAuthority(roles) || isParty(roles) },
   { href: '/calendar', label: '日历', shown: worksInAuthority },
-  { href: '/ledger', label: '台账', shown: (roles) => ['officer', 'supervisor', 'auditor', 'admin'].some((r) => roles.includes(r)) },
-  { href: '/statistics', label: '统计', shown: (roles) => ['officer', 'supervisor', 'auditor', 'admin'].some((r) => roles.includes(r)) },
+  { href: '/ledger', label: '台账', shown: readsLedger },
+  { href: '/statistics', label: '统计', shown: readsLedger },
   { href: '/rulebooks', label: '法规', shown: worksInAuthority },
   // An authority's admin checks a year's schedule; the system administrator loads it.
   { href: '/admin', label: '管理', shown: (roles) => roles.includes('admin') || roles.includes('system-admin') },
@@ -46,19 +50,26 @@ const NAV: { href: string; label: string; shown: (roles: string[]) => boolean }[
   { href: '/rulebook-admin', label: '规则管理', shown: (roles) => roles.includes('rulebook-admin') },
 ];
 
+/** Only the organisation department's role: its one page is 结果运用. */
+const organisationOnly = (roles: string[]) => roles.length > 0 && roles.every((r) => r === 'organisation');
+
 const shown = (roles: string[]) => (n: (typeof NAV)[number]) => n.shown(roles);
 
-/** The landing page: 我的待办 for those with a queue, a party's own cases, the 工作台 for everyone else. */
+/**
+ * The landing page: 我的待办 for those with a queue, a party's own cases, 结果运用 for the organisation
+ * department (with no queue), the 工作台 for everyone else.
+ */
 function Home() {
   const roles = session.user()?.roles ?? [];
   if (isParty(roles)) return <MyCases />;
-  return hasWork(roles) ? <MyWork /> : <Dashboard />;
+  if (hasWork(roles)) return <MyWork />;
+  return isOrganisation(roles) ? <ConclusionsPage /> : <Dashboard />;
 }
 
 function Nav({ roles }: { roles: string[] }) {
   const [location] = useLocation();
   const current = (href: string) =>
-    href === '/' ? location === '/' || location.startsWith('/my/') : href === '/cases' ? location === '/cases' || (location.startsWith('/cases/') && location !== '/cases/new') : location.startsWith(href);
+    href === '/' ? location === '/' || location.startsWith('/my/') : href === '/conclusions' ? location === '/conclusions' || (location === '/' && organisationOnly(roles)) : href === '/cases' ? location === '/cases' || (location.startsWith('/cases/') && location !== '/cases/new') : location.startsWith(href);
   return (
     <nav aria-label="主导航">
       <ul>
@@ -102,7 +113,7 @@ function App() {
         <div className="who">
           <span>
             {user.name}（{user.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}
-            {worksInAuthority(user.roles) ? ` · ${user.authority}` : ''}）
+            {worksInAuthority(user.roles) || isOrganisation(user.roles) ? ` · ${user.authority}` : ''}）
           </span>
           <button type="button" onClick={() => session.signOut()}>
             退出
@@ -121,6 +132,7 @@ function App() {
           <Route path="/calendar" component={CalendarPage} />
           <Route path="/ledger" component={LedgerPage} />
           <Route path="/statistics" component={StatisticsPage} />
+          <Route path="/conclusions" component={ConclusionsPage} />
           <Route path="/rulebooks" component={Rulebooks} />
           <Route path="/rulebooks/:id">{(params) => <RulebookPage id={params.id} />}</Route>
           <Route path="/admin" component={Admin} />

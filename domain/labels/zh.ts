@@ -12,6 +12,7 @@ export const ROLE_NAMES: Record<string, string> = {
   'system-admin': '系统管理员',
   'rulebook-admin': '规则管理员',
   party: '当事人',
+  organisation: '组织部门',
 };
 
 /**
@@ -28,6 +29,12 @@ export const worksInAuthority = (roles: readonly string[]) => roles.some((r) => 
 
 /** A party's own account (api/roles.ts PARTY_ROLES): its own cases only, through its own pages. */
 export const isParty = (roles: readonly string[]) => roles.includes('party');
+
+/** 组织部门 (api/roles.ts ORGANISATION_ROLES): asks what follows from a cadre's conclusions, and reads no case. */
+export const isOrganisation = (roles: readonly string[]) => roles.includes('organisation');
+
+/** Who reads the ledger and the statistics (api/roles.ts LEDGER_READERS). */
+export const readsLedger = (roles: readonly string[]) => ['officer', 'supervisor', 'auditor', 'admin'].some((r) => roles.includes(r));
 
 /** Staff whose landing page is 我的待办: the roles a queue lists work for. */
 export const hasWork = (roles: readonly string[]) => roles.includes('officer') || roles.includes('supervisor');
@@ -60,6 +67,44 @@ export const OUTCOME_NAMES: Record<string, string> = {
   completed: '程序终结',
 };
 
+/**
+ * The statutory deadlines the workflow itself keys (workflows/blocks: the investigation report, the
+ * appeal decision, a deferred decision, the verification after approval); the others are keyed by
+ * their step's stage and named as the stage is (deadlineName).
+ */
+export const DEADLINE_NAMES: Record<string, string> = {
+  investigationReport: '出具书面调查报告',
+  appealDecision: '作出申诉处理决定',
+  appealWindow: '申诉期限',
+  deferredDecision: '暂缓后作出决定',
+  verification: '核实认定',
+};
+
+/** The words of the statistics page (统计) and its charts. */
+export const STATISTICS_NAMES = {
+  outcomes: '认定结果',
+  onTime: '按期率',
+  byItem: '按容错情形',
+  byUnit: '按单位',
+  byJurisdiction: '按适用办法',
+  bySubordinate: '按下级机关',
+  cases: '件数',
+  caseUnit: '件',
+  showData: '查看数据',
+  deadline: '期限',
+  inTimeOfSettled: '按期 / 已结',
+  rate: '按期率',
+  item: '情形',
+  unit: '单位',
+  jurisdiction: '办法',
+  authority: '机关',
+  total: '合计',
+  scope: '统计范围',
+  ownScope: '本机关',
+  subordinatesScope: '全部下级机关（分机关及合计）',
+  none: '本期无数据',
+} as const;
+
 /** Stages every case may reach whatever its rulebook. */
 export const COMMON_STAGES: Record<string, string> = { closed: '已结案' };
 
@@ -88,6 +133,9 @@ export const STAGE_FALLBACK: Record<string, string> = {
   clarification: '澄清正名',
   ...COMMON_STAGES,
 };
+
+/** A deadline's key as people name it: the workflow's own names, else its stage's, else the key. */
+export const deadlineName = (key: string): string => DEADLINE_NAMES[key] ?? STAGE_FALLBACK[key] ?? key;
 
 export const PARTY_NAMES: Record<string, string> = {
   subject: '被调查对象',

@@ -3,6 +3,7 @@
  * from the figures the archive's read model gives of each case
  * (store/ledger.ts caseFigures). Pure: the same cases give the same figures.
  */
+import { rulebooks } from '../../domain/rulebooks';
 import { OUTCOMES } from '../../domain/rulebooks/schema';
 import type { CaseFigures } from '../../store/ledger';
 import { beijingDay } from './rows';
@@ -17,14 +18,25 @@ export interface Statistics {
   appeals: number;
   revisions: number;
   withdrawals: number;
-  byItem: { item: string; cases: number }[];
+  /** Each catalogue item with its article and text as the rulebooks word it (empty for an id no shipped rulebook knows). */
+  byItem: { item: string; article: string; text: string; cases: number }[];
   byUnit: { unit: string; cases: number }[];
-  byJurisdiction: { jurisdiction: string; cases: number }[];
+  /** Each jurisdiction with its 办法's name. */
+  byJurisdiction: { jurisdiction: string; name: string; cases: number }[];
   /** Per statutory deadline of the authority (binds: authority), settled ones only: met in time over met, late or lapsed. */
   onTime: { key: string; settled: number; inTime: number; rate: number | null }[];
   /** Calendar days from opening to the conclusion, and to closing: median and 90th percentile (nearest rank). */
   daysToDecision: { cases: number; median: number | null; p90: number | null };
   daysToClosing: { cases: number; median: number | null; p90: number | null };
+}
+
+/** Item ids and jurisdiction ids are the rulebooks' own, so the words people read come from the rulebooks too. */
+const ITEMS = new Map<string, { article: string; text: string }>();
+const JURISDICTION_NAMES = new Map<string, string>();
+for (const book of rulebooks) {
+  if (!JURISDICTION_NAMES.has(book.id)) JURISDICTION_NAMES.set(book.id, book.name);
+  for (const c of Object.values(book.catalogues))
+    if (c && 'items' in c) for (const i of c.items as { id: string; article: string; text: string }[]) if (!ITEMS.has(i.id)) ITEMS.set(i.id, { article: i.article, text: i.text });
 }
 
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
@@ -73,9 +85,9 @@ export function statisticsOf(cases: CaseFigures[]): Statistics {
     appeals: cases.filter((c) => c.appealed).length,
     revisions: cases.filter((c) => c.appealResult === 'revised' || c.revisedOnAppeal).length,
     withdrawals: cases.filter((c) => c.withdrawn).length,
-    byItem: ranked(counted(cases.flatMap((c) => [...new Set(c.circumstances)])), 'item'),
+    byItem: ranked(counted(cases.flatMap((c) => [...new Set(c.circumstances)])), 'item').map(({ item, cases: n }) => ({ item, article: ITEMS.get(item)?.article ?? '', text: ITEMS.get(item)?.text ?? '', cases: n })),
     byUnit: ranked(counted(cases.map((c) => c.unit)), 'unit'),
-    byJurisdiction: ranked(counted(cases.map((c) => c.jurisdiction)), 'jurisdiction'),
+    byJurisdiction: ranked(counted(cases.map((c) => c.jurisdiction)), 'jurisdiction').map(({ jurisdiction, cases: n }) => ({ jurisdiction, name: JURISDICTION_NAMES.get(jurisdiction) ?? jurisdiction, cases: n })),
     onTime: [...deadlineKeys]
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([key, { settled, inTime }]) => ({ key, settled, inTime, rate: settled ? inTime / settled : null })),

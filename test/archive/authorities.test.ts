@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuthoritiesError, DEFAULT_AUTHORITIES, loadAuthorities, parseAuthorities } from '../../config/authorities';
+import { AuthoritiesError, DEFAULT_AUTHORITIES, loadAuthorities, parseAuthorities, type AuthoritiesFile } from '../../config/authorities';
 import { binhai2021 } from '../../domain/rulebooks/binhai';
 import { JURISDICTIONS } from '../../domain/rulebooks';
 
@@ -32,6 +32,31 @@ describe('the authorities configuration', () => {
   ])('refuses %s, naming the field', (_what, list, message) => {
     expect(() => parseAuthorities({ authorities: list })).toThrow(AuthoritiesError);
     expect(() => parseAuthorities({ authorities: list })).toThrow(message);
+  });
+
+  describe('the subordinates a superior body lists', () => {
+    const [binhai, hangzhou, yinchuan] = DEFAULT_AUTHORITIES.authorities as [AuthoritiesFile['authorities'][number], AuthoritiesFile['authorities'][number], AuthoritiesFile['authorities'][number]];
+    const listing = (...pairs: [AuthoritiesFile['authorities'][number], string[]][]) => pairs.map(([a, subordinates]) => ({ ...a, subordinates }));
+
+    it('reach down the tree, nearest first', () => {
+      const authorities = parseAuthorities({ authorities: listing([binhai, [hangzhou.id]], [hangzhou, [yinchuan.id]], [yinchuan, []]) });
+      expect(authorities.subordinatesOf('binhai-jw').map((a) => a.id)).toEqual(['hz-jyj', 'yinchuan-jw']);
+      expect(authorities.subordinatesOf('hz-jyj').map((a) => a.id)).toEqual(['yinchuan-jw']);
+      expect(authorities.subordinatesOf('yinchuan-jw')).toEqual([]);
+      expect(loadAuthorities().subordinatesOf('binhai-jw')).toEqual([]);
+    });
+
+    it.each([
+      ['an unknown id', [[binhai, ['nowhere-jw']]], /authorities\.0\.subordinates\.0: nowhere-jw is not a configured authority/],
+      ['itself', [[binhai, ['binhai-jw']]], /authorities\.0\.subordinates\.0: binhai-jw cannot be its own subordinate/],
+      ['one authority under two superiors', [[binhai, ['yinchuan-jw']], [hangzhou, ['yinchuan-jw']], [yinchuan, []]], /authorities\.1\.subordinates\.0: yinchuan-jw is already a subordinate of binhai-jw/],
+      ['a cycle', [[binhai, ['hz-jyj']], [hangzhou, ['yinchuan-jw']], [yinchuan, ['binhai-jw']]], /authorities\.0\.subordinates: the subordinates form a cycle: binhai-jw → hz-jyj → yinchuan-jw → binhai-jw/],
+    ] as [string, [AuthoritiesFile['authorities'][number], string[]][], RegExp][])('refuses %s, in one line naming the setting', (_what, pairs, message) => {
+      const parse = () => parseAuthorities({ authorities: listing(...pairs) }, 'AUTHORITIES_FILE authorities.json');
+      expect(parse).toThrow(AuthoritiesError);
+      expect(parse).toThrow(message);
+      expect(() => parse()).toThrow(/^AUTHORITIES_FILE authorities\.json: [^\n]+$/);
+    });
   });
 
   it('speaks of an authority it does not know as its jurisdiction’s, or as the rulebook’s issuing body', () => {

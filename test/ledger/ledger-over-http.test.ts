@@ -197,9 +197,9 @@ describe('the statistics (getStatistics)', () => {
       appeals: 0,
       revisions: 0,
       withdrawals: 0,
-      byItem: [{ item: 'hz-6-2', cases: 1 }],
+      byItem: [{ item: 'hz-6-2', article: '第六条(二)', cases: 1 }],
       byUnit: [{ unit: '某街道党工委', cases: 3 }],
-      byJurisdiction: [{ jurisdiction: 'hangzhou-education', cases: 3 }],
+      byJurisdiction: [{ jurisdiction: 'hangzhou-education', name: '杭州市教育局党员干部改革创新容错免责实施办法（试行）', cases: 3 }],
       daysToDecision: { cases: 1, median: 0, p90: 0 },
       daysToClosing: { cases: 0, median: null, p90: null },
     });

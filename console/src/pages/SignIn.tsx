@@ -2,7 +2,7 @@
  * Sign-in: through the configured OIDC issuer (authorization code with PKCE),
  * or, where none is configured, the development sign-in, which says so.
  */
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, type SignInSettings } from '../api';
 import { ROLE_NAMES, fieldMessage } from '../labels';
 import { finishOidcSignIn, session, startOidcSignIn } from '../session';
@@ -22,6 +22,23 @@ function RoleBox({ role, roles, setRoles }: { role: string; roles: string[]; set
   );
 }
 
+/** Roles of one kind the development sign-in offers, with what they are for; none offered, nothing shown. */
+function RoleGroup({ legend, offered, roles, setRoles, children }: { legend: string; offered: string[] | undefined; roles: string[]; setRoles: (roles: string[]) => void; children: ReactNode }) {
+  const noteId = useId();
+  if (!offered?.length) return null;
+  return (
+    <fieldset className="field" aria-describedby={noteId}>
+      <legend>{legend}</legend>
+      {offered.map((r) => (
+        <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
+      ))}
+      <span className="hint" id={noteId}>
+        {children}
+      </span>
+    </fieldset>
+  );
+}
+
 function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { mode: 'development' }> }) {
   const [authority, setAuthority] = useState(settings.authorities[0]?.id ?? '');
   const [roles, setRoles] = useState<string[]>(['officer']);
@@ -30,9 +47,6 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
   const noteId = useId();
-  const systemNoteId = useId();
-  const rulebookNoteId = useId();
-  const partyNoteId = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -70,39 +84,18 @@ function DevelopmentSignIn({ settings }: { settings: Extract<SignInSettings, { m
           <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
         ))}
       </fieldset>
-      {settings.systemRoles.length ? (
-        <fieldset className="field" aria-describedby={systemNoteId}>
-          <legend>全系统角色</legend>
-          {settings.systemRoles.map((r) => (
-            <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
-          ))}
-          <span className="hint" id={systemNoteId}>
-            系统管理员载入全国统一的法定节假日安排，不属于任何机关；所属机关仅用于登录标识。
-          </span>
-        </fieldset>
-      ) : null}
-      {settings.rulebookRoles?.length ? (
-        <fieldset className="field" aria-describedby={rulebookNoteId}>
-          <legend>规则管理角色</legend>
-          {settings.rulebookRoles.map((r) => (
-            <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
-          ))}
-          <span className="hint" id={rulebookNoteId}>
-            规则管理员提交、试运行并批准本机关的容错办法规则，不办理、不查阅案件；同时勾选“系统管理员”则管理全系统的规则。
-          </span>
-        </fieldset>
-      ) : null}
-      {settings.partyRoles?.length ? (
-        <fieldset className="field" aria-describedby={partyNoteId}>
-          <legend>当事人账户</legend>
-          {settings.partyRoles.map((r) => (
-            <RoleBox key={r} role={r} roles={roles} setRoles={setRoles} />
-          ))}
-          <span className="hint" id={partyNoteId}>
-            被调查对象本人或其所在单位的账户：只能查看绑定到本账户的案件，在线提交申请、陈述和申诉；不能与工作人员角色同时选择。
-          </span>
-        </fieldset>
-      ) : null}
+      <RoleGroup legend="全系统角色" offered={settings.systemRoles} roles={roles} setRoles={setRoles}>
+        系统管理员载入全国统一的法定节假日安排，不属于任何机关；所属机关仅用于登录标识。
+      </RoleGroup>
+      <RoleGroup legend="规则管理角色" offered={settings.rulebookRoles} roles={roles} setRoles={setRoles}>
+        规则管理员提交、试运行并批准本机关的容错办法规则，不办理、不查阅案件；同时勾选“系统管理员”则管理全系统的规则。
+      </RoleGroup>
+      <RoleGroup legend="组织部门角色" offered={settings.organisationRoles} roles={roles} setRoles={setRoles}>
+        接收容错认定结论的组织部门：按干部姓名和单位（或当事人账号）查询其结论及结果运用，不查阅、不办理案件；每次查询均记入访问日志。
+      </RoleGroup>
+      <RoleGroup legend="当事人账户" offered={settings.partyRoles} roles={roles} setRoles={setRoles}>
+        被调查对象本人或其所在单位的账户：只能查看绑定到本账户的案件，在线提交申请、陈述和申诉；不能与工作人员角色同时选择。
+      </RoleGroup>
       {errors.roles ? <span className="field-error">{errors.roles}</span> : null}
       <div className="field">
         <label htmlFor="sub">用户标识</label>
