@@ -8,6 +8,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Authority } from '../../config/authorities';
+import { deadlineName } from '../../domain/labels/zh';
 import { OUTCOME_NAMES, type Outcome } from '../../domain/rulebooks/schema';
 import { renderDocx } from '../documents/render-docx';
 import type { Statistics } from './statistics';
@@ -40,6 +41,9 @@ export const reportPrefix = (authority: Authority) => authority.series.report ??
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
 
+/** A catalogue item as a reader of the report knows it: its article and text; the id only where no rulebook words it. */
+const itemName = (i: Statistics['byItem'][number]) => (i.article ? `${i.article}${i.text ? `（${i.text}）` : ''}` : i.item);
+
 /** The table's lines: the same in the .docx and the .xlsx. */
 export function reportLines(stats: Statistics): [string, string][] {
   return [
@@ -54,7 +58,7 @@ export function reportLines(stats: Statistics): [string, string][] {
     ['撤回或终止', String(stats.withdrawals)],
     ['启动至认定天数（中位数 / 90%分位）', `${stats.daysToDecision.median ?? '—'} / ${stats.daysToDecision.p90 ?? '—'}`],
     ['启动至办结天数（中位数 / 90%分位）', `${stats.daysToClosing.median ?? '—'} / ${stats.daysToClosing.p90 ?? '—'}`],
-    ...stats.onTime.map((d): [string, string] => [`按期率：${d.key}`, `${percent(d.rate)}（${d.inTime}/${d.settled}）`]),
+    ...stats.onTime.map((d): [string, string] => [`按期率：${deadlineName(d.key)}`, `${percent(d.rate)}（${d.inTime}/${d.settled}）`]),
   ];
 }
 
@@ -74,7 +78,7 @@ export async function reportDocx(authority: Authority, period: ReportPeriod, sta
       { text: '一、容错纠错工作情况统计表', heading: true },
       ...reportLines(stats).map(([k, v]) => ({ text: `${k}：${v}` })),
       { text: '二、按容错情形统计', heading: true },
-      ...(stats.byItem.length ? stats.byItem.map((i) => ({ text: `${i.item}：${i.cases}件` })) : [{ text: '本期无认定容错的情形。' }]),
+      ...(stats.byItem.length ? stats.byItem.map((i) => ({ text: `${itemName(i)}：${i.cases}件` })) : [{ text: '本期无认定容错的情形。' }]),
       { text: '特此报告。' },
     ],
     signature: authority.name,
@@ -95,8 +99,8 @@ export async function reportXlsx(authority: Authority, period: ReportPeriod, sta
   sheet.addRow(['项目', '数值']).font = { bold: true };
   for (const line of reportLines(stats)) sheet.addRow(line);
   const items = book.addWorksheet('按情形');
-  items.columns = [{ header: '情形', key: 'item', width: 20 }, { header: '件数', key: 'cases', width: 10 }];
-  for (const i of stats.byItem) items.addRow(i);
+  items.columns = [{ header: '情形', key: 'item', width: 60 }, { header: '件数', key: 'cases', width: 10 }];
+  for (const i of stats.byItem) items.addRow({ item: itemName(i), cases: i.cases });
   const units = book.addWorksheet('按单位');
   units.columns = [{ header: '单位', key: 'unit', width: 30 }, { header: '件数', key: 'cases', width: 10 }];
   for (const u of stats.byUnit) units.addRow(u);
