@@ -478,7 +478,13 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await summary.getByRole('link', { name: /属于复杂案件/ }).click();
   expect(await supervisor.evaluate('document.activeElement.id')).toMatch(/^recordDetermination_complex/);
   await contains(determination.locator('.field-error, .error-detail, .text-danger'), '必填');
+  // 属于复杂案件 brings its 批准 part into the form, 不属于 takes it away again.
+  const approval = determination.locator('[id^="recordDetermination_approval"]');
+  expect(await approval.count()).toBe(0);
+  await determination.getByLabel('属于复杂案件（须经批准）').check();
+  await approval.first().waitFor();
   await determination.getByLabel('不属于复杂案件').check();
+  await approval.first().waitFor({ state: 'detached' });
   // Check your answers, in words: the outcome and the choices by their names.
   await confirmStep(determination, ['认定结果', '免责', '不属于复杂案件', '问责部门领导班子']);
   await followed(supervisor, async () => (await supervisor.locator('.summary .outcome').textContent()) === '免责', 'the outcome');
