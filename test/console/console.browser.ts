@@ -194,13 +194,32 @@ async function noEnglish(page: Page, where: string): Promise<void> {
   english.push(...[...new Set(words)].map((w) => `${where}: ${w}`));
 }
 
-/** The case page at 390 px and at 1024 px: nothing wider than the screen, and a picture of each. */
-async function smallScreens(page: Page, name: string): Promise<void> {
+/**
+ * A page at 390 px and at 1024 px: nothing wider than the screen (no sideways scrolling of the page), its main
+ * actions on the screen within its width and not covered, axe-core clean, and a picture of each; the 390 px one,
+ * of the top of the page as a phone shows it, for the README.
+ */
+async function smallScreens(page: Page, name: string, actions: Locator[]): Promise<void> {
   for (const width of [390, 1024]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 768 });
     await page.waitForTimeout(100);
     const wide = (await page.evaluate('document.documentElement.scrollWidth')) as number;
     expect([name, width, wide <= width]).toEqual([name, width, true]);
+    for (const [i, action] of actions.entries()) {
+      await action.scrollIntoViewIfNeeded();
+      const box = await action.boundingBox();
+      const onScreen = box !== null && box.width > 0 && box.x >= 0 && box.x + box.width <= width + 0.5;
+      // What a tap at its middle reaches is the action itself (or its own text), nothing laid over it.
+      // (Run in the page: the test's own TypeScript has no DOM types, hence the element's own document.)
+      // A link that wraps is tapped on its first line: the middle of its whole box may fall between its lines.
+      const reached = await action.evaluate((el: any) => {
+        const r = el.getClientRects()[0] ?? el.getBoundingClientRect();
+        const hit = el.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return hit === null ? 'nothing' : hit === el || el.contains(hit) ? true : `${hit.tagName}.${hit.className}`;
+      });
+      expect([name, width, `action ${i + 1}`, onScreen, reached]).toEqual([name, width, `action ${i + 1}`, true, true]);
+    }
+    await page.evaluate('window.scrollTo(0, 0)');
     await audit(page, `${name}-${width}`);
     await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
     if (width === 390) await page.screenshot({ path: path.join(README_SHOTS, `console-390-${name}.png`) });
@@ -459,7 +478,13 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await summary.getByRole('link', { name: /属于复杂案件/ }).click();
   expect(await supervisor.evaluate('document.activeElement.id')).toMatch(/^recordDetermination_complex/);
   await contains(determination.locator('.field-error, .error-detail, .text-danger'), '必填');
+  // 属于复杂案件 brings its 批准 part into the form, 不属于 takes it away again.
+  const approval = determination.locator('[id^="recordDetermination_approval"]');
+  expect(await approval.count()).toBe(0);
+  await determination.getByLabel('属于复杂案件（须经批准）').check();
+  await approval.first().waitFor();
   await determination.getByLabel('不属于复杂案件').check();
+  await approval.first().waitFor({ state: 'detached' });
   // Check your answers, in words: the outcome and the choices by their names.
   await confirmStep(determination, ['认定结果', '免责', '不属于复杂案件', '问责部门领导班子']);
   await followed(supervisor, async () => (await supervisor.locator('.summary .outcome').textContent()) === '免责', 'the outcome');
@@ -628,24 +653,24 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.getByRole('link', { name: '工作台' }).click();
   await contains(officer.locator('table.cases'), caseId);
   await noEnglish(officer, 'dashboard');
-  await smallScreens(officer, 'dashboard');
+  await smallScreens(officer, 'dashboard', [officer.locator('table.cases a', { hasText: caseId }).first(), officer.getByRole('link', { name: '立案' })]);
   await officer.getByRole('link', { name: '我的待办' }).click();
   await officer.getByRole('heading', { name: '我的待办' }).waitFor();
   await noEnglish(officer, 'my work');
-  await smallScreens(officer, 'my-work');
+  await smallScreens(officer, 'my-work', [officer.locator(`section[aria-labelledby="mine"] tr[data-case="${caseId}"] a`).first()]);
   await officer.getByRole('link', { name: '案件列表' }).click();
   await contains(officer.locator('table.cases'), caseId);
   await noEnglish(officer, 'case list');
-  await smallScreens(officer, 'cases');
+  await smallScreens(officer, 'cases', [officer.getByRole('button', { name: '筛选' }), officer.locator('table.cases a', { hasText: caseId }).first()]);
   await officer.goto(`${base}/#/cases/${caseId}`);
   await officer.getByRole('heading', { name: `案件 ${caseId}` }).waitFor();
   await officer.locator('.documents table').waitFor();
   await noEnglish(officer, 'case page');
-  await smallScreens(officer, 'case');
+  await smallScreens(officer, 'case', [officer.locator('section.steps details.step-box summary').first(), officer.getByRole('button', { name: '打印案件' })]);
   await officer.getByRole('link', { name: '日历' }).click();
   await officer.getByRole('heading', { name: '日历', exact: true }).waitFor();
   await noEnglish(officer, 'calendar');
-  await smallScreens(officer, 'calendar');
+  await smallScreens(officer, 'calendar', [officer.getByRole('button', { name: '下个月' }), officer.getByRole('button', { name: '生成订阅地址' })]);
 
   // ---- The calendar: an authority's admin checks a year, the system administrator loads it --------------------------
   const upload = path.join(profile, 'schedule-2099.json');
@@ -690,16 +715,51 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   // ---- 建档: the rest of the procedure through the API, then the bound file on the case page -------------------------
   await apiStep(caseId, 'serveNotice', { servedOn: today, servedTo: ['subjectOrganisation'] }, { sub: 'bh-officer', roles: ['officer'] });
   await apiStep(caseId, 'issueCorrectionList', { items: [], noneReason: '程序瑕疵已于调查前整改完毕' }, { sub: 'bh-officer', roles: ['officer'] });
-  // The subject's appeal, filed online above, is the one decided. 维持原决定 submits: the 变更后的认定 part appears only for 变更原决定.
+  // The subject's appeal, filed online above, is the one decided (Binhai hears one appeal): 变更原决定 shows and requires
+  // its 变更后的认定, which is checked and taken back; 维持原决定 submits without it.
   await supervisor.goto(`${base}/#/cases/${caseId}`);
   const appealDecision = await step(supervisor, 'decideAppeal');
   // The page follows the case for a while after it opens; the form is filled once it has settled.
   await supervisor.locator('p.following').waitFor({ state: 'detached', timeout: 30_000 });
-  // 维持原决定 asks for no 变更后的认定: the form holds no part of it, and submits.
-  await appealDecision.getByLabel('处理结果').selectOption({ label: '维持原决定' });
-  expect(await appealDecision.locator('[id^="decideAppeal_revision"]').count()).toBe(0);
+  // No result chosen, no 变更后的认定 either: it belongs to 变更原决定 only.
+  const revision = appealDecision.locator('[id^="decideAppeal_revision"]');
+  expect(await revision.count()).toBe(0);
   await appealDecision.locator('textarea[id^="decideAppeal_reasons"], input[id^="decideAppeal_reasons"]').first().fill('原结论事实清楚，适用条款正确');
-  await confirmStep(appealDecision, ['处理结果', '维持原决定']);
+  // 变更原决定 reveals 变更后的认定: the conclusion put in the original's place, its items from Binhai's catalogues.
+  await appealDecision.getByLabel('处理结果').selectOption({ label: '变更原决定' });
+  const revisedOutcome = appealDecision.locator('select#decideAppeal_revision_outcome');
+  await revisedOutcome.waitFor();
+  await contains(appealDecision.locator('fieldset', { hasText: '变更后的认定' }), '第六条(三)');
+  // Binhai lists no conditions (第七条-style) to affirm: the part asks for none.
+  expect(await appealDecision.locator('[id^="decideAppeal_revision_conditions"]').count()).toBe(0);
+  await noEnglish(supervisor, 'appeal decision with 变更原决定');
+  // Required once it applies: left empty, the summary names its fields, and the field says so again.
+  await submitStep(appealDecision);
+  const appealErrors = appealDecision.locator('.error-summary');
+  await contains(appealErrors, '变更后的认定的认定结果：必填');
+  await contains(appealErrors, '变更后的认定的理由');
+  await contains(appealDecision.locator('#decideAppeal_revision_outcome__error'), '必填');
+  expect(await appealDecision.locator('.check-answers').count()).toBe(0);
+  // Filled in, it is shown in words to be checked (the outcome and the items by their names, never an id) …
+  await revisedOutcome.selectOption({ label: '从轻处理' });
+  await appealDecision.locator('.checkboxes input[type="checkbox"][id^="decideAppeal_revision_mitigating"]').first().check();
+  await appealDecision.locator('textarea#decideAppeal_revision_reasons, input#decideAppeal_revision_reasons').fill('申诉补充的事实成立，改为从轻处理');
+  await submitStep(appealDecision);
+  const revisedReview = appealDecision.locator('.check-answers');
+  await contains(revisedReview, '变更原决定');
+  await contains(revisedReview, '变更后的认定');
+  await contains(revisedReview, '认定结果：从轻处理');
+  await noEnglish(supervisor, 'the 变更原决定 to check');
+  await shot(supervisor, 'case-appeal-revised-review');
+  // … and goes back to be changed: this appeal is upheld. 维持原决定 takes the part away again, and submits without it.
+  await revisedReview.getByRole('button', { name: '返回修改' }).click();
+  await appealDecision.getByLabel('处理结果').selectOption({ label: '维持原决定' });
+  await revision.first().waitFor({ state: 'detached' });
+  await submitStep(appealDecision);
+  const upheldReview = appealDecision.locator('.check-answers');
+  await contains(upheldReview, '维持原决定');
+  expect(await upheldReview.locator('dt', { hasText: '变更后的认定' }).count()).toBe(0);
+  await upheldReview.getByRole('button', { name: /^确认提交/ }).click();
   await followed(supervisor, async () => ((await supervisor.locator('section.confirmation').textContent()) ?? '').includes('已办理：'), 'the confirmation of the appeal decision');
   await contains(supervisor.locator('.timeline'), '作出申诉处理决定');
   await noEnglish(supervisor, 'case after 维持原决定');
@@ -751,38 +811,161 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await officer.locator('.bound-file').scrollIntoViewIfNeeded();
   await shot(officer, 'case-bound-file');
 
-  // ---- A Hangzhou case: the supervisor's 审批启动 as two explicit choices, checked, confirmed and followed ------------------
-  const hzOfficer = { sub: 'hz-officer', roles: ['officer'], authority: 'hz-jyj' };
-  const hzToken = await stack.token({ roles: hzOfficer.roles, authority: hzOfficer.authority, sub: hzOfficer.sub, name: '钱办案' });
-  const hzOpened = await fetch(`${base}/v1/cases`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${hzToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      jurisdiction: 'hangzhou-education',
-      subject: { name: '孙某', organisation: '某中学', position: '副校长' },
-      matter: '推进集团化办学改革中先行先试，程序存在瑕疵',
-      accountability: { reference: '杭教问〔2026〕3号', body: '市教育局党委' },
-      eventDate: today,
-    }),
-  });
-  expect(hzOpened.status).toBe(201);
-  const hzCase = ((await hzOpened.json()) as { id: string }).id;
-  await apiStep(hzCase, 'fileApplication', { filedBy: 'subject', receivedOn: today, summary: '申请容错免责' }, hzOfficer);
-  const hzLeader = await newPage();
-  await signIn(hzLeader, { sub: 'hz-leader', name: '吴书记', roles: ['supervisor'], authority: 'hz-jyj' });
-  await hzLeader.goto(`${base}/#/cases/${hzCase}`);
-  await hzLeader.getByRole('heading', { name: `案件 ${hzCase}` }).waitFor();
-  const start = await step(hzLeader, 'approveStart');
+  expect(violations).toEqual([]);
+  expect(accessibility).toEqual([]);
+  expect(english).toEqual([]);
+});
+
+/** The stage the case page shows, once it has followed the case there by itself. */
+async function atStage(page: Page, stage: string): Promise<void> {
+  await followed(page, async () => (await page.locator('.summary .stage').textContent()) === stage, `the stage ${stage}`);
+}
+
+/** The confirmation of a step taken on the case page, once it says so by itself. */
+async function confirmed(page: Page, label: string): Promise<void> {
+  await followed(page, async () => ((await page.locator('section.confirmation').textContent()) ?? '').includes(`已办理：${label}`), `the confirmation of ${label}`);
+}
+
+it('takes a Hangzhou case from 立案 to its follow-up visit through the pages, as its officer and the committee’s principal leader', async () => {
+  const today = beijingDate(Date.now());
+
+  // ---- 立案 through the page: the event date named for Hangzhou's rulebook, from which 第九条(一)'s 7 working days count ----
+  const officer = await newPage();
+  await signIn(officer, { sub: 'hz-officer', name: '钱办案', roles: ['officer'], authority: 'hz-jyj' });
+  await officer.getByRole('link', { name: '立案' }).click();
+  await officer.getByRole('heading', { name: '立案' }).waitFor();
+  await officer.getByLabel('局党委启动问责程序日').waitFor();
+  await contains(officer.locator('#eventDate-hint'), '第九条(一)');
+  await officer.getByLabel('姓名', { exact: true }).fill('孙某');
+  await officer.getByLabel('所在单位（党组织）').fill('某直属中学党委');
+  await officer.getByLabel('职务（可选）').fill('副校长');
+  await officer.getByLabel('事项（不得写入姓名、身份证号）').fill('推进集团化办学改革中先行先试，程序存在瑕疵');
+  await officer.getByLabel('问责文书文号').fill('杭教问〔2026〕3号');
+  await officer.getByLabel('问责机关（可选）').fill('市教育局党委');
+  await officer.getByLabel('局党委启动问责程序日').fill(today);
+  await noEnglish(officer, 'Hangzhou 立案');
+  await officer.getByRole('button', { name: '立案' }).click();
+  await contains(officer.locator('#open-review'), '局党委启动问责程序日');
+  await officer.getByRole('button', { name: '确认立案' }).click();
+  const heading = officer.getByRole('heading', { name: /^案件 case-hangzhou-education-/ });
+  await heading.waitFor();
+  const hzCase = (await heading.textContent())!.replace('案件 ', '').trim();
+  await followed(officer, async () => ((await officer.locator('.deadlines').textContent()) ?? '').includes('第九条(一)'), 'the Hangzhou application window after 立案');
+  await confirmed(officer, '立案');
+  await noEnglish(officer, 'Hangzhou case after 立案');
+
+  // ---- The written application (第九条(一)), through its form ----------------------------------------------------------
+  const application = await step(officer, 'fileApplication');
+  await application.getByLabel('提交人').selectOption({ label: '被调查对象' });
+  await hasValue(application.getByLabel('收到日期'), today);
+  await application.getByLabel('内容摘要').fill('推进集团化办学改革中先行先试，申请容错免责');
+  await noEnglish(officer, 'Hangzhou application form');
+  await submitStep(application);
+  await atStage(officer, '局党委主要负责人审批启动');
+  await confirmed(officer, '提出书面免责申请');
+  await noEnglish(officer, 'Hangzhou case after the application');
+
+  // ---- The principal leader's 审批启动 (第九条(二)): two explicit choices, checked, confirmed and followed -----------------
+  const leader = await newPage();
+  await signIn(leader, { sub: 'hz-leader', name: '吴书记', roles: ['supervisor'], authority: 'hz-jyj' });
+  await leader.goto(`${base}/#/cases/${hzCase}`);
+  await leader.getByRole('heading', { name: `案件 ${hzCase}` }).waitFor();
+  const start = await step(leader, 'approveStart');
   expect(await start.getByLabel('批准启动', { exact: true }).isChecked()).toBe(false);
   expect(await start.getByLabel('不批准启动').isChecked()).toBe(false);
   await start.getByLabel('批准启动', { exact: true }).check();
   await start.getByLabel('批准人职务').fill('局党委主要负责人');
-  await noEnglish(hzLeader, 'Hangzhou case before 审批启动');
+  await noEnglish(leader, 'Hangzhou case before 审批启动');
   await confirmStep(start, ['批准启动']);
-  await followed(hzLeader, async () => ((await hzLeader.locator('section.confirmation').textContent()) ?? '').includes('已办理：'), 'the confirmation of 审批启动');
-  await followed(hzLeader, async () => (await hzLeader.locator('.summary .stage').textContent()) === '调查核实', 'the Hangzhou investigation stage');
-  await noEnglish(hzLeader, 'Hangzhou case after 审批启动');
-  await shot(hzLeader, 'hangzhou-case');
+  await confirmed(leader, '局党委主要负责人审批启动');
+  await atStage(leader, '调查核实');
+  // The one month of 第九条(四) runs from the approval.
+  await contains(leader.locator('.deadlines'), '第九条(四)');
+  await noEnglish(leader, 'Hangzhou case after 审批启动');
+
+  // ---- 调查核实 (第九条(三)): the applicant heard, a hearing, the written report with its recommendation --------------------
+  await officer.reload();
+  await officer.getByRole('heading', { name: `案件 ${hzCase}` }).waitFor();
+  const statement = await step(officer, 'recordStatement');
+  await hasValue(statement.getByLabel('收到日期'), today);
+  await statement.getByLabel('内容摘要').fill('申请人据实申诉，说明决策经过');
+  await noEnglish(officer, 'Hangzhou statement form');
+  await submitStep(statement);
+  await followed(officer, async () => ((await officer.locator('.timeline').textContent()) ?? '').includes('听取意见'), 'the statement in the timeline');
+  const hearing = await step(officer, 'recordHearing');
+  await hearing.getByLabel('内容摘要').fill('召开听证会，听取各方意见');
+  await noEnglish(officer, 'Hangzhou hearing form');
+  await submitStep(hearing);
+  await followed(officer, async () => ((await officer.locator('.timeline').textContent()) ?? '').includes('听证'), 'the hearing in the timeline');
+  const report = await step(officer, 'submitInvestigationReport');
+  await report.getByLabel('调查结论').fill('推进集团化办学改革中先行先试，因缺乏经验出现失误，已主动纠正');
+  await report.getByLabel('初步建议').selectOption({ label: '免责' });
+  await report.locator('.checkboxes label', { hasText: '第六条(二)' }).locator('input').check();
+  await noEnglish(officer, 'Hangzhou report form');
+  await submitStep(report);
+  await atStage(officer, '党委会审议认定');
+  await noEnglish(officer, 'Hangzhou case after the report');
+
+  // ---- 党委会审议认定 (第九条(四)): 第六条's circumstance and all six conditions of 第七条, checked and confirmed ---------------
+  await leader.reload();
+  await leader.getByRole('heading', { name: `案件 ${hzCase}` }).waitFor();
+  const determination = await step(leader, 'recordDetermination');
+  await leader.locator('p.following').waitFor({ state: 'detached', timeout: 30_000 });
+  await determination.getByLabel('决定机构').selectOption({ label: '局党委会' });
+  await determination.getByLabel('认定结果').selectOption({ label: '免责' });
+  await determination.locator('[id^="recordDetermination_circumstances"] label, .checkboxes label').filter({ hasText: '第六条(二)' }).locator('input').first().check();
+  const conditions = determination.locator('input[type="checkbox"][id^="recordDetermination_conditions"]');
+  expect(await conditions.count()).toBe(6);
+  for (let i = 0; i < 6; i++) await conditions.nth(i).check();
+  await determination.getByLabel('理由').fill('符合第六条(二)情形及第七条全部条件，经局党委会集体研究予以免责');
+  await determination.getByLabel('不属于复杂案件').check();
+  await noEnglish(leader, 'Hangzhou determination form');
+  await confirmStep(determination, ['认定结果', '免责', '局党委会', '不属于复杂案件']);
+  await followed(leader, async () => (await leader.locator('.summary .outcome').textContent()) === '免责', 'the Hangzhou outcome');
+  await atStage(leader, '反馈认定结果');
+  await noEnglish(leader, 'Hangzhou case after the determination');
+
+  // ---- 反馈 within 3 working days (第九条(五)), the 容错免责认定结果反馈函 served on the applicant --------------------------
+  await officer.reload();
+  await officer.getByRole('heading', { name: `案件 ${hzCase}` }).waitFor();
+  await contains(officer.locator('.deadlines'), '第九条(五)');
+  await expectEventually(officer, async () => (await officer.locator('.documents tr', { hasText: '容错免责认定结果反馈函' }).count()) > 0, 'the 反馈函');
+  const feedback = await step(officer, 'serveNotice');
+  await feedback.getByLabel('被调查对象').check();
+  await noEnglish(officer, 'Hangzhou feedback form');
+  await submitStep(feedback);
+  await confirmed(officer, '反馈认定结果');
+  await noEnglish(officer, 'Hangzhou case after the feedback');
+
+  // ---- 责成整改 (第十一条(一)): nothing to correct, said why; 备案 with the 驻局纪检监察组 (第九条(六)); 归档 ------------------------
+  const correction = await step(officer, 'issueCorrectionList');
+  await correction.getByLabel('无须整改的理由').fill('失误已主动纠正，无须责令纠错');
+  await noEnglish(officer, 'Hangzhou correction form');
+  await submitStep(correction);
+  await confirmed(officer, '责成整改');
+  const filing = await step(officer, 'recordFiling');
+  await filing.getByLabel('文号/编号').fill('驻局纪检监察组备案〔2026〕2号');
+  await noEnglish(officer, 'Hangzhou filing form');
+  await submitStep(filing);
+  await atStage(officer, '整理成卷、归档保存');
+  await noEnglish(officer, 'Hangzhou case after 备案');
+  const archive = await step(officer, 'archiveCase');
+  await archive.getByLabel('文号/编号').fill('杭教档〔2026〕3号');
+  await noEnglish(officer, 'Hangzhou archive form');
+  await submitStep(archive);
+  await atStage(officer, '容错回访');
+  await noEnglish(officer, 'Hangzhou case after 归档');
+
+  // ---- 容错回访 (第十四条): the follow-up visits of an exempted cadre, the first recorded -------------------------------------
+  const visit = await step(officer, 'recordFollowUpVisit');
+  await visit.getByLabel('内容摘要').fill('谈心谈话，了解思想和工作状态');
+  await noEnglish(officer, 'Hangzhou follow-up form');
+  await submitStep(visit);
+  await confirmed(officer, '记录回访谈心谈话');
+  await followed(officer, async () => ((await officer.locator('.timeline').textContent()) ?? '').includes('回访'), 'the visit in the timeline');
+  await noEnglish(officer, 'Hangzhou case after the follow-up visit');
+  await officer.evaluate('window.scrollTo(0, 0)');
+  await shot(officer, 'hangzhou-case');
 
   expect(violations).toEqual([]);
   expect(accessibility).toEqual([]);

@@ -10,7 +10,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { api, ApiError, newIdempotencyKey, schemaAt, type CaseMaterial, type CaseView, type Problem, type Rulebook } from '../api';
 import { beijingToday, chineseDate } from '../format';
 import { BOOLEAN_CHOICES, ENUM_NAMES, fieldMessage, fieldPath, plainRefusal } from '../labels';
-import { bodyOf, errorSchemaOf, stepForm, type StepForm as StepFormSpec } from './step-schema';
+import { bodyOf, errorSchemaOf, stepForm, withFixed, type StepForm as StepFormSpec } from './step-schema';
 import { validator } from './validator';
 
 const CHINESE: Partial<Record<TranslatableString, string>> = {
@@ -112,7 +112,11 @@ function answerOf(name: string, value: unknown, ui: UiSchema | undefined, schema
   const options = ((schema?.enum ?? (schema?.items as Record<string, unknown> | undefined)?.enum) as unknown[] | undefined) ?? [];
   const named = (v: unknown) => (names && options.includes(v) ? names[options.indexOf(v)]! : (ENUM_NAMES[name]?.[String(v)] ?? String(v)));
   if (Array.isArray(value)) return value.length ? value.map((v) => (v && typeof v === 'object' ? Object.values(v).join('，') : named(v))).join('；') : '（无）';
-  if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${fieldPath(k)}：${answerOf(k, v, (ui?.[k] as UiSchema | undefined), undefined)}`).join('；');
+  if (value && typeof value === 'object') {
+    // A part's own fields (变更后的认定's items) by their names too, from the part's schema.
+    const parts = schema?.properties as Record<string, Record<string, unknown>> | undefined;
+    return Object.entries(value).map(([k, v]) => `${fieldPath(k)}：${answerOf(k, v, (ui?.[k] as UiSchema | undefined), parts?.[k])}`).join('；');
+  }
   return named(value);
 }
 
@@ -204,7 +208,7 @@ export function StepForm({ caseView, materials = [], action, rulebook, onTaken }
       return;
     }
     setReview(undefined);
-    const data = { ...asked, ...spec.fixed };
+    const data = withFixed(asked, spec.fixed);
     setBusy(true);
     setExtraErrors(undefined);
     const body = JSON.stringify(data);

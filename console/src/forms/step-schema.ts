@@ -174,18 +174,24 @@ function enrich(name: string, schema: Json, ui: UiSchema, ctx: Context, required
     for (const part of listed.parts) ui[part.id] = { 'ui:title': part.required ? part.label : `${part.label}（可选）`, 'ui:widget': 'textarea' };
     return;
   }
-  if (type === 'object') enrichObject(schema, ui, ctx, required);
+  if (type === 'object') {
+    // A part of the body (变更后的认定) cites catalogues too: what it cannot cite is carried as its empty list.
+    const inner: Json = {};
+    enrichObject(schema, ui, { ...ctx, fixed: inner }, required, true);
+    if (Object.keys(inner).length) ctx.fixed[name] = inner;
+  }
 }
 
 /**
  * `present`: the object is always sent (the body, a list's element, a required
  * part); an optional part gets no defaults, so it stays out unless filled in.
+ * `cites`: the body or one of its parts, whose catalogue lists the rulebook may lack (not a list's element).
  */
-function enrichObject(schema: Json, ui: UiSchema, ctx: Context, present: boolean, top = false): void {
+function enrichObject(schema: Json, ui: UiSchema, ctx: Context, present: boolean, cites = false): void {
   const required = (schema.required as string[] | undefined) ?? [];
   const properties = (schema.properties ?? {}) as Record<string, Json>;
   for (const [name, child] of Object.entries(properties)) {
-    if (top && CATALOGUE_OF[name] && !ctx.rulebook.catalogues[CATALOGUE_OF[name]]) {
+    if (cites && CATALOGUE_OF[name] && !ctx.rulebook.catalogues[CATALOGUE_OF[name]]) {
       // The rulebook has no such catalogue: nothing to cite, so no field; the API takes the empty list.
       delete properties[name];
       schema.required = required.filter((r) => r !== name);
@@ -200,6 +206,13 @@ function enrichObject(schema: Json, ui: UiSchema, ctx: Context, present: boolean
     if (condition && applies) {
       // Out of the form unless the other field has the answer it belongs to.
       delete properties[name];
+      if (schema.additionalProperties === false) {
+        // A strict body (zod's .strict()) forbids every name outside `properties`, and RJSF's merge of the
+        // part that applies honours that: it would drop the part (变更原决定 showed no 变更后的认定). The same
+        // strictness, stated as the names allowed, lets the part in when it applies.
+        delete schema.additionalProperties;
+        schema.propertyNames = { enum: [...Object.keys(properties), name, ...(((schema.propertyNames as Json | undefined)?.enum as string[] | undefined) ?? [])] };
+      } else if (schema.propertyNames) (schema.propertyNames as { enum: string[] }).enum.push(name);
       schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => r !== name);
       const allOf = ((schema.allOf as Json[] | undefined) ?? []);
       allOf.push({
@@ -209,6 +222,18 @@ function enrichObject(schema: Json, ui: UiSchema, ctx: Context, present: boolean
       schema.allOf = allOf;
     }
   }
+}
+
+/** The body with the values the form does not ask for; a part's own (`revision.conditions`) only where the part is sent. */
+export function withFixed(body: Json, fixed: Json): Json {
+  const out: Json = { ...body };
+  for (const [k, v] of Object.entries(fixed)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const part = out[k];
+      if (part && typeof part === 'object' && !Array.isArray(part)) out[k] = withFixed(part as Json, v as Json);
+    } else out[k] = v;
+  }
+  return out;
 }
 
 /** What the form holds, as a body: empty texts and untouched optional parts left out. */
