@@ -269,12 +269,21 @@ describe('the periodic report (issuePeriodicReport)', () => {
     expect(text).toContain('受理申请及启动件数：3');
     expect(text).toContain('认定免责：1');
     expect(text).toContain('杭州市纪委市监委驻市教育局纪检监察组');
+    // Deadlines and items as the law words them, never their keys or ids.
+    expect(res.body.figures.onTime.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/按期率：[A-Za-z]/);
+    expect(text).toMatch(/按期率：[\u4e00-\u9fff]/);
+    expect(res.body.figures.byItem.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/hz-\d/);
     const xlsx = await request(stack.app).get(res.body.files.xlsx).set('Authorization', `Bearer ${supervisor}`).buffer(true).parse(binary).expect(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body as never);
     const rows = book.getWorksheet('统计表')!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1));
     expect(rows).toContainEqual(['文号', res.body.number]);
     expect(rows).toContainEqual(['受理申请及启动件数', '3']);
+    const items = book.getWorksheet('按情形')!.getSheetValues().filter(Boolean).slice(1).map((r) => (r as unknown[]).slice(1));
+    expect(items.length).toBe(res.body.figures.byItem.length);
+    for (const [item] of items) expect(String(item)).toMatch(/^第.+条/);
     // Asked again: the same report, the same number; the series does not move.
     const again = await request(stack.app).post('/v1/reports').set('Authorization', `Bearer ${supervisor}`).send({ period: quarter }).expect(201);
     expect([again.body.documentId, again.body.number]).toEqual([res.body.documentId, res.body.number]);
