@@ -23,13 +23,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import ICAL from 'ical.js';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { addDays, beijingDate } from '../../domain/calendar';
 import { docxOf, pdfOf, scanOf } from '../support/material-files';
+import { launchConsoleBrowser, type ConsoleBrowser } from '../support/browser';
 import { freePort } from '../support/ports';
 import { STACK_SECRET, startStack, type Stack } from '../support/stack';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(__dirname, '..', '..', 'test-results', 'console');
 const README_SHOTS = path.join(__dirname, '..', '..', 'docs');
 
@@ -37,13 +37,13 @@ let stack: Stack;
 let server: Server;
 let base: string;
 let context: BrowserContext;
-let profile: string;
+let uploads: string;
+let browser: ConsoleBrowser | undefined;
 /** What the browser reported against the Content-Security-Policy, on any page. */
 const violations: string[] = [];
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'console', 'index.html'))) throw new Error('the console is not built: npm run build');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: bash scripts/install-chromium.sh`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   stack = await startStack({ app: { baseUrl: base, signIn: { kind: 'development', secret: STACK_SECRET } } });
@@ -52,21 +52,15 @@ beforeAll(async () => {
   // This run's pictures only.
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 800 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
+  // Files the test uploads (materials, a schedule) are written here.
+  uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-console-files-'));
+  browser = await launchConsoleBrowser({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  context = browser.context;
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
+  if (uploads) fs.rmSync(uploads, { recursive: true, force: true });
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   await stack?.stop();
 });
@@ -355,7 +349,7 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await contains(officer.locator('.timeline'), '绑定被调查对象账户');
 
   // ---- The case file: the scanned application, uploaded through the page and carried by the filing ----------------
-  const files = path.join(profile, 'materials');
+  const files = path.join(uploads, 'materials');
   fs.mkdirSync(files, { recursive: true });
   const write = (name: string, bytes: Buffer) => (fs.writeFileSync(path.join(files, name), bytes), path.join(files, name));
   await uploadMaterial(officer, write('application.jpg', await scanOf('jpeg', 'Application')), { kind: 'application', title: '容错免责申请（扫描件）', originalDate: today });
@@ -673,7 +667,7 @@ it('takes a Binhai case from 立案 to its decision through the pages, as office
   await smallScreens(officer, 'calendar', [officer.getByRole('button', { name: '下个月' }), officer.getByRole('button', { name: '生成订阅地址' })]);
 
   // ---- The calendar: an authority's admin checks a year, the system administrator loads it --------------------------
-  const upload = path.join(profile, 'schedule-2099.json');
+  const upload = path.join(uploads, 'schedule-2099.json');
   fs.writeFileSync(upload, JSON.stringify({ year: 2099, source: '国办发明电〔2098〕1号', holidays: [{ date: '2098-01-01', name: '元旦' }], makeUpWorkdays: [] }));
   const fixed = { ...JSON.parse(fs.readFileSync(upload, 'utf8')), holidays: [{ date: '2099-01-01', name: '元旦' }] };
   const admin = await newPage();

@@ -9,21 +9,20 @@
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { beijingDate } from '../../domain/calendar';
+import { launchConsoleBrowser, type ConsoleBrowser } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/ports';
 import { STACK_SECRET, startStack, type Stack } from '../support/stack';
 import { SUBORDINATES, withSubordinates } from '../support/subordinate-authorities';
 
-const CHROMIUM = '/usr/bin/chromium';
 let stack: Stack;
 let server: Server;
 let base: string;
 let context: BrowserContext;
-let profile: string;
+let browser: ConsoleBrowser | undefined;
 const today = beijingDate(Date.now());
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -61,12 +60,11 @@ beforeAll(async () => {
   stack = await startStack({ app: { baseUrl: base, signIn: { kind: 'development', secret: STACK_SECRET }, authorities: withSubordinates() } });
   server = stack.app.listen(port, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'], viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  browser = await launchConsoleBrowser({ viewport: { width: 1280, height: 800 } });
+  context = browser.context;
 });
 afterAll(async () => {
-  await context?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   await stack?.stop();
 });

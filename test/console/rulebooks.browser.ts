@@ -14,11 +14,10 @@
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
@@ -30,6 +29,7 @@ import { DryRunner } from '../../services/rulebooks/dry-run';
 import type { Db } from '../../store/db';
 import { createCaseWorker } from '../../worker/worker';
 import { fixture, withQingshan } from '../rulebooks/fixtures/qingshan/authority';
+import { launchConsoleBrowser, type ConsoleBrowser } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { testDataConverter, testMatterIndex } from '../support/keys';
 import { freePort } from '../support/ports';
@@ -37,7 +37,6 @@ import { openTestDb } from '../support/test-db';
 import { startTimeSkippingServer, uniqueTaskQueue, workflowBundle } from '../support/temporal';
 import { temporalTestServerPath } from '../support/tools';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(__dirname, '..', '..', 'test-results', 'console');
 const secret = new TextEncoder().encode('test-secret-rulebook-console-0123456789abcdef');
 
@@ -48,7 +47,7 @@ let running: Promise<void>;
 let server: Server;
 let base: string;
 let context: BrowserContext;
-let profile: string;
+let browser: ConsoleBrowser | undefined;
 let clock = Date.now();
 const sync = async () => {
   clock = await env.currentTimeMs();
@@ -59,7 +58,6 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'console', 'index.html'))) throw new Error('the console is not built: npm run build');
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: bash scripts/install-chromium.sh`);
   [env, db] = await Promise.all([startTimeSkippingServer(), openTestDb()]);
   const authorities = withQingshan();
   const taskQueue = uniqueTaskQueue('rulebook-console');
@@ -94,20 +92,12 @@ beforeAll(async () => {
   server = app.listen(port, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   fs.mkdirSync(SHOTS, { recursive: true });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rongcuo-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
+  browser = await launchConsoleBrowser({ viewport: { width: 1280, height: 900 } });
+  context = browser.context;
 }, 180_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   worker?.shutdown();
   await running;
