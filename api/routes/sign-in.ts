@@ -91,6 +91,19 @@ export function signInRoutes(settings: SignInSettings, authorities: Authorities)
         });
       },
     }),
+    route({
+      method: 'get',
+      path: '/v1/me',
+      operationId: 'getMe',
+      summary: 'Who is signed in: the account, its roles, and its authority by name (the console shows the name, never the id)',
+      tags: ['sign-in'],
+      access: { kind: 'signedIn' },
+      responses: { 200: { description: 'The caller; `authority` is null for a system-wide account or an authority not configured here' } },
+      handle({ user, res }) {
+        const authority = user.authority ? authorities.get(user.authority) : undefined;
+        res.set('Cache-Control', 'no-store').json({ sub: user.sub, name: user.name, roles: user.roles, authority: authority ? { id: authority.id, name: authority.name } : null });
+      },
+    }),
   ];
   if (settings.kind === 'development') {
     const development = settings;

@@ -478,6 +478,7 @@ export async function schemaAt(ref: string): Promise<Record<string, unknown>> {
 
 export const api = {
   signInSettings: () => json<SignInSettings>('GET', '/v1/sign-in', { anonymous: true }),
+  me: () => json<{ sub: string; name: string; roles: string[]; authority: { id: string; name: string } | null }>('GET', '/v1/me'),
   developmentSignIn: (body: { sub: string; name: string; roles: string[]; authority: string }) =>
     json<{ token: string; tokenType: 'Bearer'; expiresAt: string }>('POST', '/v1/sign-in/development', { body, anonymous: true }),
 

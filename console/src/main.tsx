@@ -7,6 +7,7 @@ import { StrictMode, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Link, Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
+import { api } from './api';
 import { hasWork, isOrganisation, isParty, readsLedger, ROLE_NAMES, worksInAuthority } from './labels';
 import { Admin } from './pages/Admin';
 import { CalendarPage } from './pages/Calendar';
@@ -23,6 +24,7 @@ import { RulebookAdmin } from './pages/RulebookAdmin';
 import { RulebookPage, Rulebooks } from './pages/Rulebooks';
 import { SignIn } from './pages/SignIn';
 import { session, sessionSnapshot } from './session';
+import { useAsync } from './util';
 import './styles.css';
 
 /**
@@ -96,6 +98,14 @@ function NotFound() {
   );
 }
 
+
+/** The signed-in authority by its name (GET /v1/me), never its id; until the name is known, nothing. */
+function AuthorityName({ id }: { id: string }) {
+  const me = useAsync(() => api.me(), [id]);
+  const name = me.data?.authority?.name;
+  return name ? <> · {name}</> : null;
+}
+
 function App() {
   useSyncExternalStore(session.subscribe, sessionSnapshot);
   const user = session.user();
@@ -113,7 +123,7 @@ function App() {
         <div className="who">
           <span>
             {user.name}（{user.roles.map((r) => ROLE_NAMES[r] ?? r).join('、')}
-            {worksInAuthority(user.roles) || isOrganisation(user.roles) ? ` · ${user.authority}` : ''}）
+            {worksInAuthority(user.roles) || isOrganisation(user.roles) ? <AuthorityName id={user.authority} /> : ''}）
           </span>
           <button type="button" onClick={() => session.signOut()}>
             退出

@@ -182,7 +182,8 @@ const english: string[] = [];
 
 /** Every Latin word in the page's main part that is not a case number, an account id, a digest or a format's name. */
 async function noEnglish(page: Page, where: string): Promise<void> {
-  let text = (await page.locator('#main').innerText()) as string;
+  // The page and its header (who is signed in, at which authority: by name, never an id).
+  let text = `${await page.locator('header.top').innerText()}\n${await page.locator('#main').innerText()}`;
   for (const allowed of LATIN_ALLOWED) text = text.replace(allowed, ' ');
   const words = text.match(/[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z]{2,}/g) ?? [];
   english.push(...[...new Set(words)].map((w) => `${where}: ${w}`));

@@ -188,3 +188,15 @@ describe('a credential whose claims are malformed', () => {
     expect(broken.headers['www-authenticate']).toMatch(/error="invalid_token"/);
   });
 });
+
+describe('who is signed in (getMe)', () => {
+  it('names the caller’s authority as the console shows it, by its name, and none for an authority not configured', async () => {
+    const officer = await stack.token({ roles: ['officer'], authority: 'binhai-jw', sub: 'me-officer', name: '周办案' });
+    const me = await request(stack.app).get('/v1/me').set('Authorization', `Bearer ${officer}`).expect(200);
+    expect(me.body).toEqual({ sub: 'me-officer', name: '周办案', roles: ['officer'], authority: { id: 'binhai-jw', name: expect.stringMatching(/纪/) } });
+    expect(me.headers['cache-control']).toBe('no-store');
+    const elsewhere = await stack.token({ roles: ['auditor'], authority: 'nowhere-jw', sub: 'me-auditor', name: '审计员' });
+    expect((await request(stack.app).get('/v1/me').set('Authorization', `Bearer ${elsewhere}`).expect(200)).body.authority).toBeNull();
+    expectProblem(await request(stack.app).get('/v1/me'), 401, 'unauthenticated');
+  });
+});
