@@ -206,13 +206,40 @@ export class CaseDriver {
     if (!deadline) throw new Error(`no deadline ${key}`);
     const target = Date.parse(deadline.endsAt) + offsetMs;
     const now = await this.env.currentTimeMs();
-    if (target > now) await this.watched(`sleep to ${key}`, this.env.sleep(target - now));
+    if (target > now) await this.watched(`sleep to ${key}`, this.skipTime(`sleep to ${key}`, target - now));
     return this.settled();
   }
 
   async sleep(ms: number): Promise<CaseState> {
-    await this.watched(`sleep ${ms} ms`, this.env.sleep(ms));
+    await this.watched(`sleep ${ms} ms`, this.skipTime(`sleep ${ms} ms`, ms));
     return this.settled();
+  }
+
+  /**
+   * Lets `ms` of server time pass. The time-skipping server skips only while nobody holds its lock
+   * (activities and workflow tasks in flight hold it, rightly). In binhai-procedure.test.ts, a sleep
+   * after tests that terminate their case while an activity may still run (the worker then logs
+   * "Activity not found on completion") waited with the case idle (no workflow task, no activity pending) and the
+   * server's clock going no faster than the wall's: a lock left held, not by anything of the case's,
+   * and every later sleep of the file waited out Jest's timeout too. So a sleep that sees the clock
+   * not skip for 20 s while the case has nothing in flight releases one lock, says so, and fails the
+   * test after three tries rather than hang the file.
+   */
+  private async skipTime(what: string, ms: number): Promise<void> {
+    const sleeping = this.env.sleep(ms).then(() => true);
+    const testService = this.env.supportsTimeSkipping ? this.env.connection.testService : undefined;
+    for (let tries = 0; ; ) {
+      const before = await this.env.currentTimeMs();
+      if (await Promise.race([sleeping, new Promise<false>((r) => setTimeout(() => r(false), 20_000))])) return;
+      // Locked, the server's clock goes at the wall clock's pace; skipping, far faster.
+      if (!testService || (await this.env.currentTimeMs()) - before > 60_000) continue;
+      const { raw } = await this.handle.describe();
+      if (raw.pendingWorkflowTask || (raw.pendingActivities ?? []).length > 0) continue;
+      tries += 1;
+      if (tries > 3) throw new Error(`${this.input.caseId}: ${what}: the time-skipping server's clock did not skip with the case idle, after ${tries - 1} locks released`);
+      process.stderr.write(`[case-driver] ${this.input.caseId}: ${what}: the server's clock did not skip for 20 s with the case idle; releasing a time-skipping lock left held\n`);
+      await testService.unlockTimeSkipping({}).catch((err: Error) => process.stderr.write(`[case-driver] unlockTimeSkipping: ${err.message}\n`));
+    }
   }
 
   async expectedDeadline(from: IsoDate, amount: number, unit: PeriodUnit): Promise<DeadlineComputation> {
