@@ -171,9 +171,14 @@ describe('a step the server does not let through now', () => {
       Array.from({ length: 10 }, (_, i) => takeStep(deps, { caseId, action: 'recordRecusal', body: recusal(`在途${i}`), actor, authority: AUTHORITY, idempotencyKey: `in-flight-${i}` })),
     );
     expect(waiting.map((o) => o.status)).toEqual(Array(10).fill('pending'));
-    // The eleventh is refused by the server, not by the case: 503 with Retry-After, not 422 "refused".
-    const eleventh = () => request(app).post(`/v1/cases/${caseId}/actions/recordRecusal`).set('Authorization', `Bearer ${officer}`).set('Idempotency-Key', 'in-flight-10').send(recusal('第十一人'));
-    const busy = await eleventh();
+    // The next is refused by the server, not by the case: 503 with Retry-After, not 422 "refused". A step
+    // answered pending has not always taken its place in flight by then (on a loaded machine one of the
+    // ten was not yet admitted): such a step answers 202 like the ten, and the next one is sent, a few at most.
+    const viaApi = (i: number) => request(app).post(`/v1/cases/${caseId}/actions/recordRecusal`).set('Authorization', `Bearer ${officer}`).set('Idempotency-Key', `in-flight-${i}`).send(recusal(i === 10 ? '第十一人' : `在途${i}`));
+    let last = 10;
+    let busy = await viaApi(last);
+    while (busy.status === 202 && last < 14) busy = await viaApi((last += 1));
+    const refusedStep = () => viaApi(last);
     expect([busy.status, busy.body.code, busy.body.reason]).toEqual([503, 'case_busy', 'updateLimit']);
     expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
     expect(busy.headers['content-type']).toContain('application/problem+json');
@@ -181,25 +186,29 @@ describe('a step the server does not let through now', () => {
     await (await startWorker()).runUntil(async () => {
       // Sent again with its key once the case takes steps: applied, once.
       const retried = await eventually(async () => {
-        const res = await eleventh();
+        const res = await refusedStep();
         expect(res.status).toBe(200);
         return res;
       }, 60_000);
-      const again = await eleventh();
+      const again = await refusedStep();
       expect(again.status).toBe(200);
       expect(again.body.recusals).toEqual(retried.body.recusals);
-      // The ten answered pending are sent again under their keys, as a client does: each applied once, wherever it stood.
-      for (let i = 0; i < 10; i += 1) {
+      // Those answered pending are sent again under their keys, as a client does: each applied once, wherever it stood.
+      for (let i = 0; i < last; i += 1) {
+        if (i >= 10) {
+          expect((await viaApi(i)).status).toBe(200);
+          continue;
+        }
         const outcome = await takeStep({ ...deps, waitMs: 20_000 }, { caseId, action: 'recordRecusal', body: recusal(`在途${i}`), actor, authority: AUTHORITY, idempotencyKey: `in-flight-${i}` });
         expect(outcome.status).toBe('done');
       }
       const names = (await eventually(async () => {
         const view = (await findCaseView(stack.db, caseId))!;
-        expect(view.state.recusals).toHaveLength(11);
+        expect(view.state.recusals).toHaveLength(last + 1);
         return view.state.recusals;
       }, 60_000)).map((r) => r.person.name);
       expect(names.filter((n) => n === '第十一人')).toHaveLength(1);
-      expect(new Set(names).size).toBe(11);
+      expect(new Set(names).size).toBe(last + 1);
     });
     await stack.env.client.workflow.getHandle(caseId).terminate('test done');
   });
