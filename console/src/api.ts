@@ -6,6 +6,7 @@
  */
 import type { AvailableAction, CaseState } from '../../domain/case/contract';
 import type { Basis, Rulebook } from '../../domain/rulebooks/schema';
+import type { Statistics } from '../../services/ledger/statistics';
 import { session } from './session';
 
 export type { AvailableAction, Basis, CaseState, Rulebook };
@@ -617,23 +618,8 @@ export interface LedgerRow {
   closedOn: string | null;
   overdue: boolean;
 }
-export interface LedgerStatistics {
-  cases: number;
-  applications: number;
-  exOfficio: number;
-  accepted: number;
-  refused: number;
-  outcomes: Record<string, number>;
-  appeals: number;
-  revisions: number;
-  withdrawals: number;
-  byItem: { item: string; article: string; text: string; cases: number }[];
-  byUnit: { unit: string; cases: number }[];
-  byJurisdiction: { jurisdiction: string; name: string; cases: number }[];
-  onTime: { key: string; settled: number; inTime: number; rate: number | null }[];
-  daysToDecision: { cases: number; median: number | null; p90: number | null };
-  daysToClosing: { cases: number; median: number | null; p90: number | null };
-}
+/** getStatistics' figures: the one type the API's statistics answer with (services/ledger/statistics.ts). */
+export type LedgerStatistics = Statistics;
 /** The authorities below the caller's whose figures it may read (a superior body's supervisors and auditors). */
 export interface SubordinateAuthority {
   authority: string;

@@ -6,6 +6,7 @@
  */
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'wouter';
+import type { Outcome } from '../../../domain/rulebooks/schema';
 import { ledgerApi, type LedgerQuery, type LedgerStatistics, type SubordinateAuthority } from '../api';
 import { deadlineName, STATISTICS_NAMES } from '../labels';
 import { ErrorNote, Loading, PageTitle, useAsync } from '../util';
@@ -16,7 +17,7 @@ const monthsAgo = (n: number) => {
   d.setUTCMonth(d.getUTCMonth() - n);
   return d.toISOString().slice(0, 10);
 };
-const OUTCOMES: [string, string][] = [['exempt', '免责'], ['mitigated', '减轻'], ['lenient', '从轻'], ['denied', '不予免责']];
+const OUTCOMES: [Outcome, string][] = [['exempt', '免责'], ['mitigated', '减轻'], ['lenient', '从轻'], ['denied', '不予免责']];
 const PAGE = 50;
 /** ECharts in a chunk of its own, fetched when the statistics page first draws: no other page carries it. */
 const BarFigure = lazy(() => import('../chart').then((m) => ({ default: m.BarFigure })));
