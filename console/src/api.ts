@@ -6,6 +6,7 @@
  */
 import type { AvailableAction, CaseState } from '../../domain/case/contract';
 import type { Basis, Rulebook } from '../../domain/rulebooks/schema';
+import type { LedgerRow } from '../../services/ledger/rows';
 import type { Statistics } from '../../services/ledger/statistics';
 import { session } from './session';
 
@@ -602,22 +603,8 @@ export interface ConclusionEffects {
 /** A cadre, by the party account or by name and unit. */
 export type Cadre = { userId: string } | { name: string; unit: string };
 
-/** 台账 and 统计 (api/routes/ledger.ts), for console/src/pages/Ledger.tsx. */
-export interface LedgerRow {
-  caseId: string;
-  jurisdiction: string;
-  subject: string | null;
-  unit: string;
-  matter: string;
-  stage: string;
-  outcomeName: string | null;
-  assignee: string | null;
-  items: { id: string; article: string; text: string }[];
-  openedOn: string;
-  decidedOn: string | null;
-  closedOn: string | null;
-  overdue: boolean;
-}
+/** 台账 and 统计 (api/routes/ledger.ts), for console/src/pages/Ledger.tsx: a ledger row is the API's own type. */
+export type { LedgerRow };
 /** getStatistics' figures: the one type the API's statistics answer with (services/ledger/statistics.ts). */
 export type LedgerStatistics = Statistics;
 /** The authorities below the caller's whose figures it may read (a superior body's supervisors and auditors). */
